@@ -1,0 +1,271 @@
+"""Load and validate the catalog: YAML -> checked, plain Python data, or one precise CatalogError."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .errors import CatalogError, did_you_mean, dotted
+from .schema import CATALOG_SCHEMA
+from .yamlload import Marks, load_yaml
+
+_VALIDATOR = jsonschema.Draft202012Validator(CATALOG_SCHEMA)
+
+
+@dataclass
+class Catalog:
+    """The validated catalog. ``data`` is plain JSON-compatible data; ``marks`` maps field paths to (line, col)."""
+
+    path: Path
+    data: dict[str, Any]
+    marks: Marks = field(repr=False, default_factory=dict)
+
+    @property
+    def models(self) -> dict[str, Any]:
+        return self.data["models"]
+
+    @property
+    def hardware(self) -> dict[str, Any]:
+        return self.data["hardware"]
+
+    @property
+    def formats(self) -> dict[str, Any]:
+        return self.data["formats"]
+
+    @property
+    def references(self) -> dict[str, Any]:
+        return self.data["references"]
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self.data["figures"]
+
+    def get(self, dotted_path: str) -> Any:
+        """The value at ``models.gpt-1.layers``-style path (ids may contain dots: the longest key match wins)."""
+        return resolve(self.data, dotted_path)
+
+    def slice(self, paths: list[str]) -> dict[str, Any]:
+        """A sub-catalog holding only ``paths`` (each kept at its own place in the tree)."""
+        out: dict[str, Any] = {}
+        for p in sorted(paths):
+            parts = split_path(self.data, p)
+            node = out
+            src: Any = self.data
+            for part in parts[:-1]:
+                src = src[part]
+                node = node.setdefault(part, {})
+            node[parts[-1]] = src[parts[-1]]
+        return out
+
+    def digest(self, paths: list[str] | None = None) -> str:
+        """SHA-256 of the whole catalog or of a slice, over canonical JSON (key order and formatting ignored)."""
+        data = self.data if paths is None else self.slice(paths)
+        return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def split_path(data: dict[str, Any], dotted_path: str) -> list[str]:
+    """Split ``models.llama-3.1-8b.layers`` into keys, matching ids that themselves contain dots."""
+    parts: list[str] = []
+    rest = dotted_path
+    node: Any = data
+    while rest:
+        if not isinstance(node, dict):
+            raise KeyError(dotted_path)
+        match = None
+        for key in sorted(node, key=len, reverse=True):
+            if rest == key or rest.startswith(key + "."):
+                match = key
+                break
+        if match is None:
+            raise KeyError(dotted_path)
+        parts.append(match)
+        node = node[match]
+        rest = rest[len(match) + 1:]
+    return parts
+
+
+def resolve(data: dict[str, Any], dotted_path: str) -> Any:
+    node: Any = data
+    for part in split_path(data, dotted_path):
+        node = node[part]
+    return node
+
+
+def _mark(marks: Marks, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+    p = tuple(path)
+    while p and p not in marks:
+        p = p[:-1]
+    return marks.get(p, (None, None))
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, float) else repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    kind = {dict: "a mapping", list: "a list", str: "the string", bool: "the boolean", int: "the number",
+            float: "the number", type(None): "nothing"}.get(type(value), type(value).__name__)
+    return kind if kind in ("a mapping", "a list", "nothing") else f"{kind} {text}"
+
+
+def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> CatalogError:
+    path = tuple(err.absolute_path)
+    line, col = _mark(marks, path)
+    v = err.validator
+    schema = err.schema
+    if v == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = list(schema.get("properties", {}))
+        extra = [k for k in err.instance if k not in allowed]
+        if extra and allowed:
+            key = extra[0]
+            line, col = _mark(marks, path + (key,))
+            return CatalogError(file, line, col, dotted(path + (key,)), f"one of the known fields: {', '.join(allowed)}",
+                                f"the unknown field {key!r}", did_you_mean(key, allowed))
+    if v == "required":
+        missing = [k for k in schema["required"] if k not in err.instance]
+        return CatalogError(file, line, col, dotted(path + (missing[0],)) if missing else dotted(path),
+                            "this required field", "it missing")
+    if v == "enum":
+        return CatalogError(file, line, col, dotted(path), "one of " + ", ".join(map(str, schema["enum"])),
+                            _describe(err.instance), did_you_mean(err.instance, schema["enum"]))
+    if v == "type":
+        return CatalogError(file, line, col, dotted(path), f"a value of type {schema['type']}",
+                            _describe(err.instance))
+    if v in ("exclusiveMinimum", "minimum"):
+        return CatalogError(file, line, col, dotted(path),
+                            f"a number {'>' if v == 'exclusiveMinimum' else '>='} {schema[v]}",
+                            _describe(err.instance))
+    if v == "maximum":
+        return CatalogError(file, line, col, dotted(path), f"a number <= {schema[v]}", _describe(err.instance))
+    if v == "pattern":
+        return CatalogError(file, line, col, dotted(path), f"text matching {schema['pattern']}",
+                            _describe(err.instance))
+    if v == "propertyNames":
+        return CatalogError(file, line, col, dotted(path), "ids of lowercase letters, digits, '.', '-' or '_'",
+                            _describe(err.instance))
+    if v == "not":
+        return CatalogError(file, line, col, dotted(path),
+                            "no architecture fields on a model marked disclosed: false",
+                            "architecture fields", "an undisclosed architecture is shown as undisclosed, never guessed")
+    if v in ("minItems", "minProperties", "minLength"):
+        return CatalogError(file, line, col, dotted(path), "a non-empty value", _describe(err.instance))
+    if v == "uniqueItems":
+        return CatalogError(file, line, col, dotted(path), "no repeated items", _describe(err.instance))
+    return CatalogError(file, line, col, dotted(path), "a valid value", f"{_describe(err.instance)}: {err.message}")
+
+
+def _walk_numbers(node: Any, path: tuple[Any, ...]):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk_numbers(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk_numbers(v, path + (i,))
+    elif isinstance(node, float):
+        yield path, node
+
+
+def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[CatalogError]:
+    """Rules beyond the schema: finite numbers, known ids, divisibility, figure reads."""
+    errors: list[CatalogError] = []
+
+    def err(path: tuple[Any, ...], expected: str, found: str, hint: str = "") -> None:
+        line, col = _mark(marks, path)
+        errors.append(CatalogError(file, line, col, dotted(path), expected, found, hint))
+
+    for path, value in _walk_numbers(data, ()):
+        if not math.isfinite(value):
+            err(path, "a finite number", repr(value))
+        elif abs(value) > 1e300:
+            err(path, "a number of sensible size", repr(value))
+
+    refs = data.get("references", {})
+    for section in ("models", "hardware", "formats", "facts"):
+        for item_id, item in data.get(section, {}).items():
+            for i, ref in enumerate(item.get("sources", [])):
+                if ref not in refs:
+                    err((section, item_id, "sources", i), "the id of a reference in 'references'",
+                        f"the unknown id {ref!r}", did_you_mean(ref, refs))
+    for name in ("kaplan", "chinchilla"):
+        for i, ref in enumerate(data.get("scaling", {}).get(name, {}).get("sources", [])):
+            if ref not in refs:
+                err(("scaling", name, "sources", i), "the id of a reference in 'references'",
+                    f"the unknown id {ref!r}", did_you_mean(ref, refs))
+
+    for model_id, m in data.get("models", {}).items():
+        heads, kv = m.get("heads"), m.get("kv_heads")
+        if heads and kv:
+            if kv > heads:
+                err(("models", model_id, "kv_heads"), f"at most heads ({heads}) KV heads", str(kv))
+            elif heads % kv:
+                err(("models", model_id, "kv_heads"), f"a divisor of heads ({heads})", str(kv),
+                    "each KV head serves an equal group of query heads")
+        att = m.get("attention")
+        if att == "mha" and heads and kv and kv != heads:
+            err(("models", model_id, "kv_heads"), f"kv_heads == heads ({heads}) for MHA", str(kv))
+        if att == "mqa" and kv not in (None, 1):
+            err(("models", model_id, "kv_heads"), "1 KV head for MQA", str(kv))
+        if att == "gqa" and heads and kv and not 1 < kv < heads:
+            err(("models", model_id, "kv_heads"), f"between 2 and {heads - 1} KV heads for GQA", str(kv),
+                "1 is MQA and all of them is MHA")
+        if m.get("attention_layers") and m.get("layers") and m["attention_layers"] > m["layers"]:
+            err(("models", model_id, "attention_layers"), f"at most layers ({m['layers']})",
+                str(m["attention_layers"]))
+        if m.get("window") and m.get("context") and m["window"] > m["context"]:
+            err(("models", model_id, "window"), "a window no larger than the context", str(m["window"]))
+        pattern = m.get("layer_pattern")
+        if pattern and m.get("layers") and len(pattern) != m["layers"]:
+            err(("models", model_id, "layer_pattern"), f"one letter per layer ({m['layers']})",
+                f"{len(pattern)} letters")
+        if pattern and m.get("attention_layers") and pattern.count("*") != m["attention_layers"]:
+            err(("models", model_id, "layer_pattern"), f"{m['attention_layers']} attention layers ('*')",
+                f"{pattern.count('*')}")
+        moe = m.get("moe")
+        if moe and moe["active_experts"] > moe["routed_experts"]:
+            err(("models", model_id, "moe", "active_experts"), "at most routed_experts active",
+                str(moe["active_experts"]))
+        if moe and m.get("params") and moe["active_params"] > m["params"]:
+            err(("models", model_id, "moe", "active_params"), "at most the total params",
+                str(moe["active_params"]))
+
+    for fmt_id, f in data.get("formats", {}).items():
+        if f.get("kind") == "float" and all(k in f for k in ("exponent", "mantissa")):
+            if f["sign"] + f["exponent"] + f["mantissa"] != f["bits"]:
+                err(("formats", fmt_id, "bits"), f"sign + exponent + mantissa = {f['sign'] + f['exponent'] + f['mantissa']}",
+                    str(f["bits"]))
+
+    for fig_id, fig in data.get("figures", {}).items():
+        for i, read in enumerate(fig.get("reads", [])):
+            try:
+                split_path(data, read)
+            except KeyError:
+                top = read.split(".")[0]
+                options = list(data) if top not in data else [f"{top}.{k}" for k in data[top]]
+                err(("figures", fig_id, "reads", i), "a catalog section or entry path",
+                    f"{read!r}, which names nothing", did_you_mean(read, options))
+    return errors
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    """Load, validate and return the catalog at ``path``; raise the first CatalogError (in file order)."""
+    path = Path(path)
+    data, marks = load_yaml(path)
+    file = str(path)
+    if not isinstance(data, dict):
+        raise CatalogError(file, 1, 1, "", "a mapping of catalog sections", _describe(data))
+    errors = [_schema_error(file, marks, e) for e in _VALIDATOR.iter_errors(data)]
+    if not errors:
+        errors = semantic_errors(file, data, marks)
+    if errors:
+        errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+        raise errors[0]
+    return Catalog(path=path, data=data, marks=marks)

@@ -1,0 +1,52 @@
+"""Errors that tell an author exactly what to fix: file, line, column, field, expected, found, and a suggestion."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass
+class CatalogError(Exception):
+    """A problem in an input file, located precisely enough to jump to it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str
+    expected: str
+    found: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        msg = f"{where}: {self.field or '(document)'}: expected {self.expected}, found {self.found}"
+        if self.hint:
+            msg += f" ({self.hint})"
+        return msg
+
+
+class BuildError(Exception):
+    """A build step failed; the message names the input at fault."""
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """A 'did you mean X?' hint for the closest known key, or '' if nothing is close."""
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def dotted(path: Iterable[object]) -> str:
+    """A field path as authors write it: models.gpt-3-175b.layers, sources[0]."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,205 @@
+"""The catalog's schema (JSON Schema, checked with the jsonschema library) and the checks a schema cannot express.
+
+Structural rules live in CATALOG_SCHEMA; cross-references and arithmetic rules (KV heads dividing query heads,
+sources naming known references, figure reads naming real entries) live in ``semantic_errors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+FIGURE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+_pos_int = {"type": "integer", "exclusiveMinimum": 0}
+_pos_num = {"type": "number", "exclusiveMinimum": 0}
+_text = {"type": "string", "minLength": 1, "maxLength": 2000}
+_verified_level = {"enum": ["yes", "secondary", "no", "arithmetic"]}
+_sources = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": ID_PATTERN}}
+
+ARCH_FIELDS = ["params", "layers", "d_model", "heads", "head_dim", "vocab", "attention", "embeddings", "positions"]
+
+_model = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "org", "released", "generation", "context", "techniques", "verified", "sources"],
+    "properties": {
+        "name": _text,
+        "org": _text,
+        "released": {"type": "string", "pattern": r"^(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"},
+        "generation": _text,
+        "disclosed": {"type": "boolean"},
+        "undisclosed_note": _text,
+        "params": _pos_num,
+        "params_note": _text,
+        "layers": _pos_int,
+        "layer_pattern": {"type": "string", "pattern": r"^[ME*-]+$"},
+        "d_model": _pos_int,
+        "heads": _pos_int,
+        "kv_heads": _pos_int,
+        "head_dim": _pos_int,
+        "ffn": _pos_int,
+        "ffn_gated": {"type": "boolean"},
+        "vocab": _pos_int,
+        "embeddings": {"enum": ["tied", "untied"]},
+        "positions": {"enum": ["learned", "rope", "none"]},
+        "context": _pos_int,
+        "context_note": _text,
+        "attention": {"enum": ["mha", "gqa", "mqa", "mla", "hybrid"]},
+        "attention_note": _text,
+        "attention_layers": _pos_int,
+        "window": _pos_int,
+        "mla": {
+            "type": "object", "additionalProperties": False,
+            "required": ["kv_lora_rank", "rope_dim"],
+            "properties": {"kv_lora_rank": _pos_int, "rope_dim": _pos_int, "q_lora_rank": _pos_int},
+        },
+        "ssm": {
+            "type": "object", "additionalProperties": False,
+            "required": ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"],
+            "properties": {k: _pos_int for k in ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"]},
+        },
+        "moe": {
+            "type": "object", "additionalProperties": False,
+            "required": ["routed_experts", "active_experts", "active_params"],
+            "properties": {"routed_experts": _pos_int, "shared_experts": {"type": "integer", "minimum": 0},
+                           "active_experts": _pos_int, "active_params": _pos_num},
+        },
+        "training_tokens": _pos_num,
+        "techniques": {"type": "array", "uniqueItems": True,
+                       "items": {"enum": ["flash", "gqa", "mqa", "mla", "moe", "ssm", "window"]}},
+        "verified": {"type": "object", "minProperties": 1, "additionalProperties": _verified_level},
+        "sources": _sources,
+    },
+    "allOf": [
+        {
+            "if": {"properties": {"disclosed": {"const": False}}, "required": ["disclosed"]},
+            "then": {"required": ["undisclosed_note"], "not": {"anyOf": [{"required": [f]} for f in ARCH_FIELDS]}},
+            "else": {"required": ARCH_FIELDS},
+        },
+        {"if": {"properties": {"attention": {"enum": ["mha", "gqa", "mqa", "hybrid"]}}, "required": ["attention"]},
+         "then": {"required": ["kv_heads"]}},
+        {"if": {"properties": {"attention": {"const": "mla"}}, "required": ["attention"]},
+         "then": {"required": ["mla"]}},
+        {"if": {"properties": {"attention": {"const": "hybrid"}}, "required": ["attention"]},
+         "then": {"required": ["attention_layers", "ssm"]}},
+    ],
+}
+
+_hardware = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "kind", "memory_gb", "verified", "sources"],
+    "properties": {
+        "name": _text,
+        "kind": {"enum": ["consumer", "datacenter", "node"]},
+        "memory_gb": _pos_num,
+        "memory_type": _text,
+        "bandwidth_tbps": _pos_num,
+        "sram_kb_per_sm": _pos_num,
+        "sms": _pos_int,
+        "sram_bandwidth_tbps": _pos_num,
+        "note": _text,
+        "verified": _verified_level,
+        "sources": _sources,
+    },
+}
+
+_format = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "kind", "bits", "sign", "sources"],
+    "properties": {
+        "name": _text,
+        "kind": {"enum": ["float", "int"]},
+        "bits": _pos_int,
+        "sign": {"enum": [0, 1]},
+        "exponent": _pos_int,
+        "mantissa": _pos_int,
+        "max_finite": _pos_num,
+        "ieee_like": {"type": "boolean"},
+        "sources": _sources,
+    },
+    "if": {"properties": {"kind": {"const": "float"}}},
+    "then": {"required": ["exponent", "mantissa", "max_finite"]},
+}
+
+_reference = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "authors", "year", "url"],
+    "properties": {
+        "title": _text,
+        "authors": _text,
+        "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
+        "url": {"type": "string", "pattern": r"^https://[^\s\"'<>]+$"},
+        "note": _text,
+    },
+}
+
+_fact = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["value", "unit", "text", "sources"],
+    "properties": {"value": {"type": "number"}, "unit": {"type": "string", "maxLength": 20}, "text": _text,
+                   "sources": _sources},
+}
+
+_figure = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "title", "alt", "reads"],
+    "properties": {
+        "kind": {"enum": ["chart", "scene", "table"]},
+        "title": _text,
+        "alt": _text,
+        "caption": _text,
+        "reads": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+    },
+}
+
+_scaling = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kaplan", "chinchilla"],
+    "properties": {
+        "kaplan": {
+            "type": "object", "additionalProperties": False,
+            "required": ["alpha_n", "n_c", "sources"],
+            "properties": {"alpha_n": _pos_num, "n_c": _pos_num, "alpha_d": _pos_num, "d_c": _pos_num,
+                           "alpha_c": _pos_num, "n_exponent_compute": _pos_num, "sources": _sources},
+        },
+        "chinchilla": {
+            "type": "object", "additionalProperties": False,
+            "required": ["params", "tokens", "sources"],
+            "properties": {"params": _pos_num, "tokens": _pos_num, "gopher_params": _pos_num,
+                           "tokens_175b": _pos_num, "sources": _sources},
+        },
+    },
+}
+
+
+def _section(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "minProperties": 1, "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": item}
+
+
+CATALOG_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["meta", "references", "models", "hardware", "formats", "scaling", "facts", "figures"],
+    "properties": {
+        "meta": {"type": "object", "additionalProperties": False, "required": ["title", "description"],
+                 "properties": {"title": _text, "description": _text, "built_from": _text,
+                                "licence_code": _text, "licence_media": _text}},
+        "references": _section(_reference),
+        "models": _section(_model),
+        "hardware": _section(_hardware),
+        "formats": _section(_format),
+        "scaling": _scaling,
+        "facts": _section(_fact),
+        "figures": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": FIGURE_ID_PATTERN},
+                    "additionalProperties": _figure},
+    },
+}

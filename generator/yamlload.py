@@ -1,0 +1,165 @@
+"""A strict, bounded YAML reader that remembers where every value came from.
+
+PyYAML's safe loader already refuses object-constructing tags, but it silently keeps the last of two duplicate
+keys, expands aliases without limit when the data is walked, and reads ``1.5e9`` as a string. This module
+composes the node graph with the safe loader and converts it itself, so it can:
+
+- refuse files over a size limit and bytes that are not UTF-8, with the line and column of the bad byte;
+- refuse duplicate keys, naming both lines;
+- refuse any tag but the plain YAML scalars, maps and sequences;
+- count every node it produces, aliases included, and stop at a budget (an alias bomb fails fast, in bounded memory);
+- read exponent floats (``175.0e9``, ``1e-3``) as numbers, and dates as plain strings;
+- return a map from each field path to its (line, column) for error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CatalogError, dotted
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+
+Marks = dict[tuple[Any, ...], tuple[int, int]]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-style floats (no sign needed in the exponent)."""
+
+
+_Loader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_FLOAT_RE = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+# YAML 1.2 booleans: only true/false. "yes", "no", "on" and "off" stay strings (the catalog's verification levels
+# are the words yes and no, and a country code NO must not turn into False).
+_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
+    _Loader.yaml_implicit_resolvers[_first] = [
+        (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else rx) for tag, rx in _resolvers]
+for _first in list("-+0123456789."):
+    _Loader.yaml_implicit_resolvers.setdefault(_first, [])
+    # Ints keep priority (checked first); our float pattern only adds the exponent forms PyYAML misses.
+    _Loader.yaml_implicit_resolvers[_first].append(("tag:yaml.org,2002:float", _FLOAT_RE))
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _err(file: str, mark: Any, field: str, expected: str, found: str, hint: str = "") -> CatalogError:
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    return CatalogError(file, line, col, field, expected, found, hint)
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise CatalogError(file, line, col, "", "UTF-8 text", f"the byte 0x{raw[exc.start]:02x}",
+                           "save the file as UTF-8") from None
+
+
+def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
+    """Read one YAML document strictly. Returns (data, marks) or raises CatalogError."""
+    path = Path(path)
+    file = str(path)
+    if text is None:
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise CatalogError(file, None, None, "", "an existing catalog file", "no such file") from None
+        if size > MAX_BYTES:
+            raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", f"{size} bytes",
+                               "split the data or raise generator.yamlload.MAX_BYTES")
+        text = _decode(path.read_bytes(), file)
+    elif len(text.encode("utf-8")) > MAX_BYTES:
+        raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", "more")
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _err(file, mark, "", "well-formed YAML", exc.problem or "a syntax error", exc.context or "") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+        raise CatalogError(file, None, None, "", "well-formed YAML", str(exc)) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise CatalogError(file, 1, 1, "", "a mapping of catalog sections", "an empty document")
+
+    marks: Marks = {}
+    budget = [MAX_NODES]
+    constructor = yaml.SafeLoader("")
+
+    def convert(n: yaml.Node, path: tuple[Any, ...]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _err(file, n.start_mark, dotted(path), f"at most {MAX_NODES} values after expanding aliases",
+                       "more (an alias bomb?)", "remove the repeated aliases")
+        marks.setdefault(path, (n.start_mark.line + 1, n.start_mark.column + 1))
+        if isinstance(n, yaml.MappingNode):
+            if n.tag != _MAP_TAG:
+                raise _err(file, n.start_mark, dotted(path), "a plain mapping", f"the tag {n.tag}",
+                           "tags that construct objects are not allowed")
+            out: dict[Any, Any] = {}
+            seen: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _err(file, key_node.start_mark, dotted(path), "a plain key", "a complex key")
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _err(file, key_node.start_mark, dotted(path), "explicit keys", "a merge key '<<'",
+                               "write the fields out")
+                key = convert(key_node, path + ("<key>",))
+                if isinstance(key, (dict, list)) or key is None:
+                    raise _err(file, key_node.start_mark, dotted(path), "a string key", repr(key))
+                key = str(key)
+                if key in seen:
+                    first = seen[key]
+                    raise _err(file, key_node.start_mark, dotted(path + (key,)), "each key once",
+                               f"a duplicate of the key on line {first.line + 1}",
+                               "ids are the keys, so two entries cannot share one")
+                seen[key] = key_node.start_mark
+                out[key] = convert(value_node, path + (key,))
+                marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            if n.tag != _SEQ_TAG:
+                raise _err(file, n.start_mark, dotted(path), "a plain sequence", f"the tag {n.tag}",
+                           "tags that construct objects are not allowed")
+            return [convert(item, path + (i,)) for i, item in enumerate(n.value)]
+        assert isinstance(n, yaml.ScalarNode)
+        if n.tag not in _SCALAR_TAGS:
+            raise _err(file, n.start_mark, dotted(path), "a plain value", f"the tag {n.tag}",
+                       "tags that construct objects are not allowed")
+        if n.tag == "tag:yaml.org,2002:timestamp":
+            return n.value  # dates stay strings: the catalog compares and prints them, never computes with them
+        if n.tag == "tag:yaml.org,2002:float":
+            return float(n.value.replace("_", "")) if not n.value.lower().lstrip("+-").startswith(".") \
+                else constructor.construct_yaml_float(n)
+        return constructor.construct_object(n)
+
+    data = convert(node, ())
+    constructor.dispose()
+    return data, marks
