@@ -262,7 +262,11 @@ def load_catalog(path: Path | str) -> Catalog:
     file = str(path)
     if not isinstance(data, dict):
         raise CatalogError(file, 1, 1, "", "a mapping of catalog sections", _describe(data))
-    errors = [_schema_error(file, marks, e) for e in _VALIDATOR.iter_errors(data)]
+    schema_errors = list(_VALIDATOR.iter_errors(data))
+    # A misspelt key also makes the real one "missing": report the misspelling (it carries the suggestion).
+    misspelt_in = {tuple(e.absolute_path) for e in schema_errors if e.validator == "additionalProperties"}
+    errors = [_schema_error(file, marks, e) for e in schema_errors
+              if not (e.validator == "required" and tuple(e.absolute_path) in misspelt_in)]
     if not errors:
         errors = semantic_errors(file, data, marks)
     if errors:

@@ -202,6 +202,7 @@ def max_context(model: Model, memory_gb: float, weight_precision: str = "bf16", 
     A sliding-window model's cache stops growing at the window, so once that fits every length fits: the result
     is then ``math.inf``.
     """
+    _require_disclosed(model)
     weights = weight_bytes(params if params is not None else model["params"], weight_precision)
     free = memory_gb * GB - weights - ssm_state_values(model) * bytes_per_value(kv_precision) * batch
     if free < 0:

@@ -142,7 +142,9 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
                                "ids are the keys, so two entries cannot share one")
                 seen[key] = key_node.start_mark
                 out[key] = convert(value_node, path + (key,))
-                marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if not isinstance(value_node, yaml.ScalarNode):
+                    # A whole entry is located at its key; a scalar value at the value itself.
+                    marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             return out
         if isinstance(n, yaml.SequenceNode):
             if n.tag != _SEQ_TAG:

@@ -1,0 +1,47 @@
+/* Scene videos: play while in view, pause out of view; never autoplay for readers who prefer reduced motion.
+   Runs on every page load and after Material's instant navigation (document$). */
+(function () {
+  "use strict";
+  var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
+  var observer = null;
+
+  function onIntersect(entries) {
+    entries.forEach(function (entry) {
+      var video = entry.target;
+      if (entry.isIntersecting && entry.intersectionRatio >= 0.6) {
+        if (!reduce.matches && !video.dataset.rsUserPaused && video.paused) {
+          var p = video.play();
+          if (p && p.catch) p.catch(function () { /* autoplay refused: the controls remain */ });
+        }
+      } else if (!video.paused) {
+        video.dataset.rsAutoPaused = "1";
+        video.pause();
+      }
+    });
+  }
+
+  function init() {
+    if (observer) observer.disconnect();
+    observer = "IntersectionObserver" in window ? new IntersectionObserver(onIntersect, { threshold: [0, 0.6] }) : null;
+    document.querySelectorAll("video.rs-video").forEach(function (video) {
+      if (!video.dataset.rsBound) {
+        video.dataset.rsBound = "1";
+        // A pause the reader chose is respected: scrolling back does not restart it.
+        video.addEventListener("pause", function () {
+          if (video.dataset.rsAutoPaused) { delete video.dataset.rsAutoPaused; return; }
+          if (!video.ended) video.dataset.rsUserPaused = "1";
+        });
+        video.addEventListener("play", function () { delete video.dataset.rsUserPaused; });
+      }
+      if (observer) observer.observe(video);
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,369 @@
+"""Render docs/*.md (Jinja2 templates) into the staging tree, with macros for numbers, figures and citations.
+
+Jinja2 runs with StrictUndefined (an unknown name fails the build with the page and line) and autoescaping on:
+catalog strings are escaped wherever they land; macros that emit HTML return Markup built from escaped parts.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import derive
+from .catalog import Catalog
+from .errors import BuildError
+from .figures import Figure
+
+NBSP = "\u00a0"
+
+
+class AttrDict(dict):
+    """Dict whose keys read as attributes in templates (m['gpt-1'].layers); a missing key is an error."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _wrap(value: Any) -> Any:
+    if isinstance(value, dict):
+        return AttrDict({k: _wrap(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_wrap(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Number formatting (pure; also used for alt text and tables)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _auto_digits(x: float) -> int:
+    ax = abs(x)
+    if ax >= 100 or ax == 0:
+        return 0
+    if ax >= 10:
+        return 1
+    if ax >= 1:
+        return 2
+    return max(2, 1 - math.floor(math.log10(ax)) + 1)
+
+
+def _strip(s: str) -> str:
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def num(x: float, digits: int | None = None) -> str:
+    """131072 -> '131,072'; 7.6 -> '7.6'; digits fixes the decimals (trailing zeros dropped when digits is None)."""
+    if x is None or isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise BuildError(f"num() needs a number, got {x!r}")
+    if isinstance(x, float) and math.isinf(x):
+        return "unlimited"
+    if digits is None:
+        if float(x).is_integer():
+            return f"{int(x):,}"
+        return _strip(f"{x:,.{_auto_digits(x)}f}")
+    return f"{x:,.{digits}f}"
+
+
+def _unit(x: float, unit: str, digits: int | None) -> str:
+    return f"{num(x, digits)}{NBSP}{unit}"
+
+
+def gb(n_bytes: float, digits: int | None = 1) -> str:
+    """Bytes as decimal gigabytes: 9211740160 -> '9.2 GB'."""
+    return _unit(n_bytes / derive.GB, "GB", digits)
+
+
+def gib(n_bytes: float, digits: int | None = 1) -> str:
+    """Bytes as binary gibibytes: 9211740160 -> '8.6 GiB'."""
+    return _unit(n_bytes / derive.GiB, "GiB", digits)
+
+
+def nbytes(n_bytes: float, digits: int | None = None) -> str:
+    """A byte count with the natural decimal unit: 131072 -> '131,072 bytes', 2.4e6 -> '2.4 MB'."""
+    for scale, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB")):
+        if n_bytes >= scale:
+            return _unit(n_bytes / scale, unit, digits)
+    return _unit(n_bytes, "bytes", digits)
+
+
+_SCALES = ((1e12, "trillion", "T"), (1e9, "billion", "B"), (1e6, "million", "M"), (1e3, "thousand", "K"))
+
+
+def _scaled(x: float, digits: int | None) -> tuple[str, str, str]:
+    for scale, word, letter in _SCALES:
+        if abs(x) >= scale:
+            v = x / scale
+            if digits is None:
+                s = _strip(f"{v:.{max(0, 2 - int(math.floor(math.log10(abs(v)))))}f}")
+            else:
+                s = f"{v:.{digits}f}"
+            return s, word, letter
+    return num(x, digits), "", ""
+
+
+def params(x: float, digits: int | None = None) -> str:
+    """175e9 -> '175 billion'; 1.542e9 -> '1.54 billion' (three significant digits unless digits is given)."""
+    s, word, _ = _scaled(x, digits)
+    return f"{s}{NBSP}{word}" if word else s
+
+
+def params_short(x: float, digits: int | None = None) -> str:
+    """175e9 -> '175B'; 117e6 -> '117M'."""
+    s, _, letter = _scaled(x, digits)
+    return f"{s}{letter}"
+
+
+def pct(x: float, digits: int | None = 1) -> str:
+    return f"{num(x, digits) if digits is not None else num(x)}%"
+
+
+def times(x: float, digits: int | None = 1) -> str:
+    s = f"{x:,.{digits}f}" if digits is not None else num(x)
+    return f"{_strip(s)}×"
+
+
+FORMATTERS: dict[str, Callable[..., str]] = {
+    "num": num, "gb": gb, "gib": gib, "nbytes": nbytes, "params": params, "params_short": params_short,
+    "pct": pct, "times": times,
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Page context: citations, figures, widgets
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class FigureAssets:
+    """What the page macro needs of one rendered figure."""
+
+    fig: Figure
+    files: dict[str, Path]          # output name -> path in the cache
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class PageContext:
+    """Per-page state: citation numbering, figures used, and the relative path back to the site root."""
+
+    def __init__(self, catalog: Catalog, figures: dict[str, FigureAssets], page: PurePosixPath,
+                 widget_renderer: Callable[[str, Catalog], str] | None) -> None:
+        self.catalog = catalog
+        self.figures = figures
+        self.page = page
+        self.cited: list[str] = []
+        self.used_figures: list[str] = []
+        self.widget_renderer = widget_renderer
+        # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
+        depth = 0 if page.stem == "index" else 1
+        depth += len(page.parent.parts)
+        self.base = "../" * depth
+
+    # -- citations -------------------------------------------------------------------------------------------
+    def cite(self, *ref_ids: str) -> Markup:
+        if not ref_ids:
+            raise BuildError("cite() needs at least one reference id")
+        links = []
+        for ref_id in ref_ids:
+            if ref_id not in self.catalog.references:
+                raise BuildError(f"cite(): unknown reference id {ref_id!r}")
+            if ref_id not in self.cited:
+                self.cited.append(ref_id)
+            n = self.cited.index(ref_id) + 1
+            ref = self.catalog.references[ref_id]
+            links.append(Markup('<a href="#ref-{id}" title="{title}">{n}</a>').format(
+                id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n))
+        return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
+
+    def references(self) -> Markup:
+        items = []
+        for ref_id in self.cited:
+            ref = self.catalog.references[ref_id]
+            note = Markup(" {}").format(ref["note"]) if ref.get("note") else Markup("")
+            items.append(Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
+                id=ref_id, authors=ref["authors"], year=ref["year"], url=ref["url"], title=ref["title"], note=note))
+        return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
+
+    # -- figures ---------------------------------------------------------------------------------------------
+    def figure(self, fig_id: str) -> Markup:
+        if fig_id not in self.figures:
+            raise BuildError(f"figure(): unknown figure id {fig_id!r}; known: {', '.join(sorted(self.figures))}")
+        if fig_id in self.used_figures:
+            raise BuildError(f"figure(): {fig_id!r} is placed twice on this page")
+        self.used_figures.append(fig_id)
+        assets = self.figures[fig_id]
+        fig = assets.fig
+        title = fig.title
+        alt = render_inline(fig.alt, self)
+        if fig.kind == "chart":
+            svg = assets.files[f"{fig_id}.svg"].read_text("utf-8")
+            svg = _inline_svg(svg, f"fig-{fig_id}", title, alt)
+            body = Markup(svg)
+            cls = "rs-chart"
+        elif fig.kind == "table":
+            body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
+            cls = "rs-table"
+        else:
+            return self._video(assets, title, alt)
+        out = Markup('<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}</figcaption></figure>')
+        return _block(out.format(cls=cls, id=fig_id, body=body, title=title))
+
+    def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
+        fig_id = assets.fig.id
+        meta = assets.meta
+        w, h = meta.get("width", 1920), meta.get("height", 1080)
+        src = f"{self.base}figures/{fig_id}"
+        desc = meta.get("description") or alt
+        paras = Markup("").join(Markup("<p>{}</p>").format(p) for p in str(desc).split("\n\n") if p.strip())
+        out = Markup(
+            '<figure class="rs-figure rs-scene" id="fig-{id}">'
+            '<video class="rs-video" controls muted playsinline preload="metadata" width="{w}" height="{h}" '
+            'poster="{src}.poster.png" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
+            '<source src="{src}.mp4" type="video/mp4">'
+            '<track kind="captions" src="{src}.vtt" srclang="en" label="English" default>'
+            '</video>'
+            '<figcaption>{title} <a class="rs-download" href="{src}.mp4" download>Download MP4</a></figcaption>'
+            '<details class="rs-transcript"><summary>What the animation shows</summary>'
+            '<div id="fig-{id}-desc">{paras}</div></details>'
+            '</figure>')
+        return _block(out.format(id=fig_id, w=w, h=h, src=src, alt=alt, title=title, paras=paras))
+
+    def widget(self, name: str) -> Markup:
+        if self.widget_renderer is None:
+            raise BuildError("widget(): no widget renderer available")
+        return _block(Markup(self.widget_renderer(name, self.catalog)))
+
+
+def _block(markup: Markup) -> Markup:
+    """Raw HTML that Markdown passes through untouched: one block, no blank lines, no leading indentation."""
+    lines = [ln.strip() for ln in str(markup).splitlines()]
+    return Markup("\n" + "\n".join(ln for ln in lines if ln) + "\n")
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
+
+
+def _inline_svg(svg: str, dom_id: str, title: str, alt: str) -> str:
+    """Make a standalone SVG inline-ready: no XML prolog, role=img, labelled by its title and described by alt."""
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
+    t, d = html.escape(title), html.escape(alt)
+
+    def open_tag(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        tag = re.sub(r'\s(role|aria-labelledby|aria-describedby)="[^"]*"', "", tag)
+        return (tag[:-1] + f' role="img" aria-labelledby="{dom_id}-t {dom_id}-d">'
+                f'<title id="{dom_id}-t">{t}</title><desc id="{dom_id}-d">{d}</desc>')
+
+    return _SVG_OPEN.sub(open_tag, svg, count=1).strip()
+
+
+def render_inline(template: str, ctx: PageContext) -> str:
+    """Render a short catalog template (alt text) with the page's number macros."""
+    env = make_env(None)
+    return env.from_string(template).render(**base_context(ctx))
+
+
+def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
+                             keep_trailing_newline=True)
+    return env
+
+
+def base_context(ctx: PageContext) -> dict[str, Any]:
+    data = ctx.catalog.data
+    out: dict[str, Any] = dict(FORMATTERS)
+
+    def fact(fact_id: str, digits: int | None = None) -> str:
+        f = data["facts"].get(fact_id)
+        if f is None:
+            raise BuildError(f"fact(): unknown fact id {fact_id!r}")
+        unit = f["unit"]
+        value = num(f["value"], digits)
+        if not unit:
+            return value
+        return f"{value}{unit}" if unit in ("×", "%") else f"{value}{NBSP}{unit}"
+
+    out.update(
+        m=_wrap(data["models"]), hw=_wrap(data["hardware"]), fmt=_wrap(data["formats"]),
+        facts=_wrap(data["facts"]), scaling=_wrap(data["scaling"]), refs=_wrap(data["references"]),
+        meta=_wrap(data["meta"]), d=derive, fact=fact, cite=ctx.cite, references=ctx.references,
+        figure=ctx.figure, widget=ctx.widget, base=ctx.base, inf=math.inf,
+    )
+    return out
+
+
+def render_pages(docs_dir: Path, staging: Path, catalog: Catalog, figures: dict[str, FigureAssets],
+                 widget_renderer: Callable[[str, Catalog], str] | None) -> dict[str, str]:
+    """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line."""
+    loader = jinja2.FileSystemLoader(str(docs_dir))
+    env = make_env(loader)
+    out: dict[str, str] = {}
+    for src in sorted(docs_dir.rglob("*.md")):
+        rel = src.relative_to(docs_dir).as_posix()
+        if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
+            continue
+        ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
+        try:
+            template = env.get_template(rel)
+            text = template.render(**base_context(ctx))
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
+        except (jinja2.UndefinedError, BuildError, AttributeError, KeyError, TypeError, ValueError,
+                derive.NotApplicable) as exc:
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: {type(exc).__name__}: {exc}") from None
+        out[rel] = text
+    return out
+
+
+def _template_line(exc: BaseException, rel: str) -> str:
+    """The template line an exception was raised from (Jinja2 maps it into the traceback)."""
+    tb = exc.__traceback__
+    line = "?"
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(rel):
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
+
+
+def catalog_export(catalog: Catalog) -> str:
+    """The catalog plus derived values per model, as published at data/catalog.json."""
+    derived: dict[str, Any] = {}
+    for model_id, model in catalog.models.items():
+        if model.get("disclosed", True) is False:
+            derived[model_id] = {"disclosed": False}
+            continue
+        entry: dict[str, Any] = {
+            "attention_matrices": derive.attention_matrices(model),
+            "kv_values_per_token_per_layer": derive.kv_values_per_token_per_layer(model),
+            "kv_bytes_per_token_bf16": derive.kv_bytes_per_token(model, "bf16"),
+            "kv_bytes_per_sequence_bf16_at_context": derive.kv_bytes_per_sequence(model, model["context"], "bf16"),
+            "ssm_state_values": derive.ssm_state_values(model),
+            "weight_bytes": {p: derive.weight_bytes(model["params"], p) for p in derive.BYTES_PER_VALUE},
+        }
+        try:
+            entry["param_estimate"] = derive.param_estimate(model)
+        except derive.NotApplicable:
+            pass
+        if model.get("window"):
+            entry["receptive_field"] = derive.receptive_field(model["window"], model["layers"])
+        derived[model_id] = entry
+    doc = {"units": {"GB": 10**9, "GiB": 2**30, "bytes": "per value: " + json.dumps(derive.BYTES_PER_VALUE)},
+           "catalog": catalog.data, "derived": derived}
+    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+__all__ = ["render_pages", "catalog_export", "FigureAssets", "PageContext", "escape"]

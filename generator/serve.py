@@ -1,0 +1,154 @@
+"""A static server for the built site that honours HTTP Range requests (so videos seek), optionally under a
+subpath (to mimic https://USER.github.io/REPO/), plus the live-preview loop behind `make serve`.
+
+``python -m http.server`` ignores Range; GitHub Pages honours it, so previews and tests use this instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+log = logging.getLogger("serve")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """SimpleHTTPRequestHandler with single-range support and an optional URL prefix."""
+
+    prefix = "/"
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".mp4": "video/mp4", ".vtt": "text/vtt", ".webp": "image/webp", ".svg": "image/svg+xml",
+                      ".js": "text/javascript", ".json": "application/json", ".mov": "video/quicktime",
+                      ".srt": "application/x-subrip", ".woff2": "font/woff2"}
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature from the base class
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def translate_path(self, path: str) -> str:
+        if self.prefix != "/":
+            if path.startswith(self.prefix):
+                path = "/" + path[len(self.prefix):]
+            elif path + "/" == self.prefix:
+                path = "/"
+            else:
+                return os.path.join(self.directory, "\0does-not-exist")
+        return super().translate_path(path)
+
+    def send_head(self):  # type: ignore[override]
+        if self.path.rstrip("/") + "/" == self.prefix and not self.path.endswith("/"):
+            self.send_response(301)
+            self.send_header("Location", self.prefix)
+            self.end_headers()
+            return None
+        header = self.headers.get("Range")
+        path = self.translate_path(self.path.split("?", 1)[0].split("#", 1)[0])
+        if not header or os.path.isdir(path) or not os.path.isfile(path):
+            return super().send_head()
+        m = _RANGE.match(header.strip())
+        size = os.path.getsize(path)
+        if not m or (m.group(1) == "" and m.group(2) == ""):
+            return super().send_head()
+        if m.group(1) == "":
+            length = min(int(m.group(2)), size)
+            start, end = size - length, size - 1
+        else:
+            start = int(m.group(1))
+            end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+        if start >= size or start > end:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.end_headers()
+            return None
+        f = open(path, "rb")  # noqa: SIM115 - closed by copyfile's caller
+        f.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        self._remaining = end - start + 1
+        return f
+
+    def end_headers(self) -> None:
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def copyfile(self, source, outputfile) -> None:  # type: ignore[override]
+        remaining = getattr(self, "_remaining", None)
+        if remaining is None:
+            return super().copyfile(source, outputfile)
+        try:
+            while remaining > 0:
+                chunk = source.read(min(1 << 16, remaining))
+                if not chunk:
+                    break
+                outputfile.write(chunk)
+                remaining -= len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            self._remaining = None
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str = "/") -> _Server:
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    handler = partial(type("Handler", (RangeRequestHandler,), {"prefix": prefix}), directory=str(root))
+    return _Server((host, port), handler)
+
+
+@contextlib.contextmanager
+def serve_directory(root: Path, port: int = 0, prefix: str = "/") -> Iterator[str]:
+    """Serve ``root`` in a background thread; yields the base URL (ending in the prefix and a slash)."""
+    server = make_server(Path(root), port=port, prefix=prefix)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, real_port = server.server_address[:2]
+        yield f"http://{host}:{real_port}{server.RequestHandlerClass.prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _snapshot(paths: list[Path]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for base in paths:
+        if base.is_file():
+            out[str(base)] = base.stat().st_mtime_ns
+        elif base.is_dir():
+            for p in base.rglob("*"):
+                if p.is_file() and "__pycache__" not in p.parts:
+                    out[str(p)] = p.stat().st_mtime_ns
+    return out
+
+
+def watch_and_rebuild(watched: list[Path], rebuild: Callable[[], None], stop: threading.Event,
+                      interval: float = 0.5) -> None:
+    """Poll ``watched`` for changes and call ``rebuild`` after each change settles."""
+    last = _snapshot(watched)
+    while not stop.is_set():
+        time.sleep(interval)
+        now = _snapshot(watched)
+        if now != last:
+            time.sleep(0.2)
+            last = _snapshot(watched)
+            try:
+                rebuild()
+            except Exception as exc:  # keep serving the last good site
+                log.error("rebuild failed, still serving the previous site:\n%s", exc)

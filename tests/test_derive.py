@@ -1,0 +1,159 @@
+"""Derived quantities against the published numbers in ../shared/brief (facts.yaml and claims.md)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from generator import derive as d
+
+
+def test_gpt3_attention_matrices(catalog):
+    assert d.attention_matrices(catalog.models["gpt-3-175b"]) == 9216
+
+
+@pytest.mark.parametrize("n,full,causal", [(6, 36, 21), (1000, 10**6, 500_500), (10**6, 10**12, 500_000_500_000)])
+def test_score_counts(n, full, causal):
+    assert d.attention_scores(n, "full") == full
+    assert d.attention_scores(n, "causal") == causal
+
+
+def test_window_scores_match_brute_force():
+    for n in (1, 5, 9, 30):
+        for w in (1, 3, 8, 40):
+            brute = sum(min(i + 1, w) for i in range(n))
+            assert d.attention_scores(n, "window", w) == brute
+    # Linear beyond the window: doubling n roughly doubles the count.
+    assert d.attention_scores(2_000_000, "window", 4096) / d.attention_scores(1_000_000, "window", 4096) == \
+        pytest.approx(2.0, rel=3e-3)
+
+
+def test_bad_score_inputs():
+    with pytest.raises(ValueError):
+        d.attention_scores(-1)
+    with pytest.raises(ValueError):
+        d.attention_scores(10, "window")
+    with pytest.raises(ValueError):
+        d.attention_scores(10, "banded")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model_id,bytes_per_token", [
+    ("llama-3.1-8b", 131_072), ("llama-3.1-70b", 327_680), ("llama-3.1-405b", 516_096),
+    ("mistral-7b", 131_072), ("glm-4-9b", 40_960), ("deepseek-v3", 70_272), ("gpt-3-175b", 4_718_592),
+    ("nemotron-3-nano", 6_144),
+])
+def test_kv_bytes_per_token_bf16(catalog, model_id, bytes_per_token):
+    assert d.kv_bytes_per_token(catalog.models[model_id], "bf16") == bytes_per_token
+
+
+def test_kv_sequences_from_claims(catalog):
+    m = catalog.models
+    assert d.kv_bytes_per_sequence(m["llama-3.1-8b"], 131_072) / d.GiB == 16.0
+    assert d.kv_bytes_per_sequence(m["llama-3.1-70b"], 131_072) / d.GiB == 40.0
+    assert d.kv_bytes_per_sequence(m["gpt-3-175b"], 2048) / d.GB == pytest.approx(9.66, abs=0.005)
+    # Mistral's rolling buffer holds only the window: 0.5 GiB however long the sequence.
+    assert d.kv_bytes_per_sequence(m["mistral-7b"], 8192) / d.GiB == 0.5
+    assert d.kv_bytes_per_sequence(m["mistral-7b"], 1_000_000) / d.GiB == 0.5
+    # DeepSeek-V3 MLA at 128K: 9.21 GB (8.58 GiB) with the RoPE key; MHA equivalent about 524 GB.
+    v3 = m["deepseek-v3"]
+    assert d.kv_bytes_per_sequence(v3, 131_072) / d.GB == pytest.approx(9.211, abs=0.001)
+    assert d.kv_bytes_per_sequence(v3, 131_072) / d.GiB == pytest.approx(8.578, abs=0.001)
+    mha = v3["layers"] * d.mha_values_per_token_per_layer(v3) * 2 * 131_072
+    assert mha / d.GB == pytest.approx(523.986, abs=0.001)
+    # Batch multiplies.
+    assert d.kv_bytes_per_sequence(m["llama-3.1-8b"], 1000, batch=4) == 4 * d.kv_bytes_per_sequence(m["llama-3.1-8b"], 1000)
+
+
+def test_gpt3_hypothetical_mqa(catalog):
+    mqa = dict(catalog.models["gpt-3-175b"], kv_heads=1, attention="mqa")
+    assert d.kv_bytes_per_token(mqa) == 49_152
+    assert d.kv_bytes_per_token(catalog.models["gpt-3-175b"]) / d.kv_bytes_per_token(mqa) == 96
+
+
+def test_nemotron_state_is_constant(catalog):
+    nano = catalog.models["nemotron-3-nano"]
+    state = d.ssm_state_values(nano)
+    assert state > 0
+    short = d.kv_bytes_per_sequence(nano, 1000)
+    long = d.kv_bytes_per_sequence(nano, 2000)
+    assert long - short == 1000 * 6144  # only the six attention layers grow
+    assert d.kv_bytes_per_sequence(nano, 1_048_576) - state * 2 == 6 * 2**30
+
+
+@pytest.mark.parametrize("model_id,expected", [
+    ("gpt-1", 116.5e6), ("gpt-2-xl", 1.558e9), ("gpt-3-175b", 174.6e9), ("llama-3.1-8b", 8.03e9),
+    ("llama-3.1-70b", 70.55e9), ("llama-3.1-405b", 405.85e9), ("mistral-7b", 7.24e9), ("glm-4-9b", 9.40e9),
+])
+def test_param_estimate_matches_recounts(catalog, model_id, expected):
+    assert d.param_estimate(catalog.models[model_id]) == pytest.approx(expected, rel=0.003)
+
+
+def test_param_estimate_refuses_what_it_cannot_count(catalog):
+    for model_id in ("gpt-4", "deepseek-v3", "nemotron-3-nano"):
+        with pytest.raises(d.NotApplicable):
+            d.param_estimate(catalog.models[model_id])
+
+
+def test_weight_memory_table(catalog):
+    # claims.md slider data, decimal GB, weights only.
+    assert d.weight_bytes(175e9, "fp32") / d.GB == 700
+    assert d.weight_bytes(175e9, "int4") / d.GB == 87.5
+    assert d.weight_bytes(671e9, "bf16") / d.GB == 1342
+    assert d.weight_bytes(catalog.models["llama-3.1-70b"]["params"], "int4") / d.GB == pytest.approx(35.3, abs=0.05)
+    with pytest.raises(ValueError):
+        d.weight_bytes(-1, "bf16")
+    with pytest.raises(ValueError):
+        d.weight_bytes(1e9, "fp12")
+
+
+def test_hardware_fit(catalog):
+    hw = catalog.hardware
+    w70 = d.weight_bytes(catalog.models["llama-3.1-70b"]["params"], "int4")
+    assert not d.fits(w70, hw["rtx-4090-laptop"]["memory_gb"])  # claims.md #11
+    assert d.devices_needed(w70, 16) == 3
+    assert d.fits(w70, hw["m4-max"]["memory_gb"])
+    # GPTQ (claims.md #10): 175B at 3 bits fits one 80 GB A100, at 4 bits it does not.
+    assert d.fits(175e9 * 3 / 8, 80) and not d.fits(175e9 * 4 / 8, 80)
+    assert d.devices_needed(d.weight_bytes(175e9, "fp16"), 80) == 5
+
+
+def test_max_context(catalog):
+    m = catalog.models
+    ctx = d.max_context(m["llama-3.1-8b"], 80, "bf16", "bf16")
+    weights = d.weight_bytes(m["llama-3.1-8b"]["params"], "bf16")
+    assert weights + ctx * 131_072 <= 80e9 < weights + (ctx + 1) * 131_072
+    assert d.max_context(m["llama-3.1-70b"], 16) == 0
+    assert d.max_context(m["mistral-7b"], 24) == math.inf  # rolling buffer: any length fits once the window does
+    with pytest.raises(d.NotApplicable):
+        d.max_context(m["gpt-4"], 80)
+
+
+def test_receptive_field(catalog):
+    mistral = catalog.models["mistral-7b"]
+    assert d.receptive_field(mistral["window"], mistral["layers"]) == 131_072
+    with pytest.raises(ValueError):
+        d.receptive_field(0, 32)
+
+
+def test_float_formats_against_numpy_and_catalog(catalog):
+    assert d.float_max_finite(8, 23) == float(np.finfo(np.float32).max)
+    assert d.float_max_finite(5, 10) == float(np.finfo(np.float16).max)
+    for fid, f in catalog.formats.items():
+        if f["kind"] != "float":
+            continue
+        if f.get("ieee_like", True):
+            assert d.float_max_finite(f["exponent"], f["mantissa"]) == pytest.approx(f["max_finite"], rel=1e-7), fid
+    assert catalog.formats["fp8-e4m3"]["max_finite"] == 448  # OCP E4M3 reuses the top exponent
+    assert d.int_range(8) == (-128, 127) and d.int_range(4) == (-8, 7)
+
+
+def test_scaling_laws(catalog):
+    k = catalog.data["scaling"]["kaplan"]
+    assert d.kaplan_loss(2e9, k["alpha_n"], k["n_c"]) / d.kaplan_loss(1e9, k["alpha_n"], k["n_c"]) == \
+        pytest.approx(2 ** -0.076)
+    c = catalog.data["scaling"]["chinchilla"]
+    assert d.tokens_per_param(c["tokens"], c["params"]) == 20.0
+    gpt3 = catalog.models["gpt-3-175b"]
+    assert d.tokens_per_param(gpt3["training_tokens"], gpt3["params"]) == pytest.approx(1.71, abs=0.01)
