@@ -179,11 +179,12 @@ def _site_snapshot(site: Path) -> str:
     return h.hexdigest()
 
 
-def run_mkdocs(root: Path, out: Path, config: Path | None = None) -> None:
-    """``mkdocs build --strict`` into ``out`` (a new folder)."""
+def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None) -> None:
+    """``mkdocs build --strict`` of ``staging`` into ``out`` (a new folder)."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
            "-f", str(config or root / "mkdocs.yml"), "-d", str(out)]
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    env = dict(os.environ, RTS_STAGING=str(staging))
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout).strip()[-3000:])
 
@@ -245,7 +246,7 @@ def build(paths: BuildPaths | None = None, quality: str = "publish", jobs: int |
         paths.build.mkdir(parents=True, exist_ok=True)
         new_site = Path(tempfile.mkdtemp(dir=paths.build, prefix="site-"))
         try:
-            run_mkdocs(paths.root, new_site, config)
+            run_mkdocs(paths.root, paths.staging, new_site, config)
             _normalise_site(new_site)
             replace_dir(new_site, paths.site)
         finally:

@@ -6,8 +6,12 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-# Build deps of pycairo/manimpango (Manim), the browser for tests, fonts for charts.
-SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config gcc python3-dev python3-venv chromium fonts-dejavu-core)
+# Build deps of pycairo/manimpango (Manim) and fonts for charts; Debian's Chromium for the browser tests, unless
+# RTS_CHROMIUM names another Chromium/Chrome binary or RTS_SKIP_BROWSER=1 (a site-only build).
+SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config gcc python3-dev python3-venv fonts-dejavu-core)
+if [ -z "${RTS_SKIP_BROWSER:-}" ] && [ -z "${RTS_CHROMIUM:-}" ]; then
+  SYSTEM_PACKAGES+=(chromium)
+fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

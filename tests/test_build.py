@@ -1,0 +1,165 @@
+"""The tiny build: a small real site (one chart, one scene, one page) built, rebuilt and changed.
+
+Asserts the cache's promises: a rebuild renders nothing and gives byte-identical output; a catalog change re-renders
+exactly the figures that read it; a registry without a figure's file, or a file without a registry entry, fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.build import BuildPaths, build
+from generator.catalog import load_catalog
+from generator.errors import BuildError, CatalogError
+from generator.figures import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+CHART = "params_over_time"
+SCENE = "the_wall"
+
+PAGE = """---
+title: Tiny
+---
+# Tiny build
+
+GPT-3 computes {{ num(d.attention_matrices(m['gpt-3-175b'])) }} score matrices per sequence{{ cite('brown-2020') }}.
+
+{{ figure('%s') }}
+
+{{ figure('%s') }}
+
+{{ references() }}
+""" % (CHART, SCENE)
+
+
+def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> Path:
+    """A project folder holding the repo's real style, fonts and mkdocs.yml, two real figures and one page."""
+    (dest / "figures" / "charts").mkdir(parents=True)
+    (dest / "figures" / "scenes").mkdir(parents=True)
+    (dest / "figures" / "tables").mkdir(parents=True)
+    for name in ("__init__.py", "chart_style.py", "style.py"):
+        shutil.copyfile(ROOT / "figures" / name, dest / "figures" / name)
+    shutil.copytree(ROOT / "figures" / "fonts", dest / "figures" / "fonts")
+    kinds = {}
+    cat = load_catalog(ROOT / "catalog.yaml")
+    for fid in figures:
+        kind = cat.figures[fid]["kind"]
+        kinds[fid] = kind
+        sub = {"chart": "charts", "scene": "scenes", "table": "tables"}[kind]
+        shutil.copyfile(ROOT / "figures" / sub / f"{fid}.py", dest / "figures" / sub / f"{fid}.py")
+    if (ROOT / "figures" / "scenes" / "__init__.py").exists():
+        shutil.copyfile(ROOT / "figures" / "scenes" / "__init__.py", dest / "figures" / "scenes" / "__init__.py")
+    shutil.copyfile(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "docs").mkdir()
+    shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
+    (dest / "docs" / "index.md").write_text(PAGE, "utf-8")
+    text = (ROOT / "catalog.yaml").read_text("utf-8")
+    head, _, _ = text.partition("\nfigures:\n")
+    data = yaml.safe_load(text)
+    tiny = {fid: data["figures"][fid] for fid in figures}
+    (dest / "catalog.yaml").write_text(head + "\n" + yaml.safe_dump({"figures": tiny}, sort_keys=False), "utf-8")
+    return dest
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    root = make_tiny_project(tmp_path_factory.mktemp("tiny"))
+    paths = BuildPaths(root=root)
+    first = build(paths, quality="draft")
+    return root, paths, first
+
+
+@pytest.mark.slow
+def test_first_build_renders_both_and_publishes(tiny):
+    root, paths, first = tiny
+    assert sorted(first.rendered) == sorted([CHART, SCENE])
+    html = (paths.site / "index.html").read_text("utf-8")
+    assert "9,216 score matrices" in html
+    assert f'id="fig-{CHART}"' in html and "<svg" in html
+    assert f'<video class="rs-video"' in html and f"figures/{SCENE}.mp4" in html
+    assert 'preload="metadata"' in html and "playsinline" in html and "muted" in html
+    assert (paths.site / "figures" / f"{SCENE}.mp4").stat().st_size > 10_000
+    assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
+    assert (paths.site / "data" / "catalog.json").exists()
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+@pytest.mark.slow
+def test_rebuild_renders_nothing_and_is_byte_identical(tiny):
+    root, paths, _ = tiny
+    before = tree_digest(paths.site)
+    again = build(paths, quality="draft")
+    assert again.rendered == []
+    assert sorted(again.cached) == sorted([CHART, SCENE])
+    assert tree_digest(paths.site) == before
+    forced = build(paths, quality="draft", force_mkdocs=True)  # MkDocs itself must be reproducible too
+    assert forced.mkdocs_ran and forced.rendered == []
+    assert tree_digest(paths.site) == before
+
+
+@pytest.mark.slow
+def test_one_catalog_value_rerenders_only_its_reader(tiny):
+    root, paths, _ = tiny
+    catalog = root / "catalog.yaml"
+    text = catalog.read_text("utf-8")
+    old = "    params: 117.0e6\n"
+    assert old in text
+    catalog.write_text(text.replace(old, "    params: 118.0e6\n", 1), "utf-8")
+    try:
+        rep = build(paths, quality="draft")
+        assert rep.rendered == [CHART]
+        assert rep.cached == [SCENE]
+    finally:
+        catalog.write_text(text, "utf-8")
+    rep = build(paths, quality="draft")
+    assert rep.rendered == [CHART]
+
+
+@pytest.mark.slow
+def test_a_deleted_output_is_rendered_again(tiny):
+    root, paths, _ = tiny
+    svg = paths.cache / "figures" / CHART / f"{CHART}.svg"
+    svg.write_text("corrupt")
+    rep = build(paths, quality="draft")
+    assert rep.rendered == [CHART]
+
+
+@pytest.mark.slow
+def test_failed_page_keeps_previous_site(tiny):
+    root, paths, _ = tiny
+    before = tree_digest(paths.site)
+    page = root / "docs" / "index.md"
+    good = page.read_text("utf-8")
+    page.write_text(good + "\n{{ m['gpt-3-175b'].no_such_field }}\n", "utf-8")
+    try:
+        with pytest.raises(BuildError) as info:
+            build(paths, quality="draft")
+        assert "index.md:" in str(info.value)
+        assert tree_digest(paths.site) == before
+    finally:
+        page.write_text(good, "utf-8")
+
+
+def test_registry_requires_files_and_entries(tmp_path):
+    root = make_tiny_project(tmp_path / "p", figures=(CHART,))
+    cat = load_catalog(root / "catalog.yaml")
+    assert list(registry(cat, root / "figures")) == [CHART]
+    (root / "figures" / "charts" / "orphan_chart.py").write_text("def draw(data):\n    raise SystemExit\n")
+    with pytest.raises(CatalogError) as info:
+        registry(cat, root / "figures")
+    assert "orphan_chart" in str(info.value)
+    (root / "figures" / "charts" / "orphan_chart.py").unlink()
+    (root / "figures" / "charts" / f"{CHART}.py").unlink()
+    with pytest.raises(CatalogError) as info:
+        registry(cat, root / "figures")
+    assert f"figures/charts/{CHART}.py" in str(info.value) and info.value.line is not None

@@ -1,0 +1,104 @@
+"""Page macros: number formatting, citations, escaping, and errors that name the page and line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from generator import pages
+from generator.errors import BuildError
+from generator.pages import PageContext, catalog_export, render_pages
+
+
+def test_number_formats():
+    assert pages.num(131072) == "131,072"
+    assert pages.num(131072.0) == "131,072"
+    assert pages.num(7.6) == "7.6"
+    assert pages.num(0.076) == "0.076"
+    assert pages.num(2.0 / 3, 3) == "0.667"
+    assert pages.num(float("inf")) == "unlimited"
+    assert pages.gb(9_211_740_160) == "9.2\u00a0GB"
+    assert pages.gib(9_211_740_160) == "8.6\u00a0GiB"
+    assert pages.gb(87.5e9, None) == "87.5\u00a0GB"
+    assert pages.params(175e9) == "175\u00a0billion"
+    assert pages.params(117e6) == "117\u00a0million"
+    assert pages.params(1.542e9) == "1.54\u00a0billion"
+    assert pages.params(70.55e9, 0) == "71\u00a0billion"
+    assert pages.params_short(671e9) == "671B"
+    assert pages.params_short(1.5e12) == "1.5T"
+    assert pages.pct(93.3) == "93.3%"
+    assert pages.times(56.9) == "56.9×"
+    assert pages.times(57.0) == "57×"
+    assert pages.times(96, None) == "96×"
+    assert pages.nbytes(131072) == "131,072\u00a0bytes"
+    with pytest.raises(BuildError):
+        pages.num("12")  # type: ignore[arg-type]
+
+
+def _render(tmp_path: Path, catalog, text: str, name: str = "index.md") -> str:
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / name).write_text(text, "utf-8")
+    return render_pages(docs, tmp_path / "staging", catalog, {}, None)[name]
+
+
+def test_macros_read_the_catalog(tmp_path, catalog):
+    out = _render(tmp_path, catalog, "{{ num(d.attention_matrices(m['gpt-3-175b'])) }} matrices; "
+                                     "{{ gb(d.kv_bytes_per_sequence(m['deepseek-v3'], 131072)) }}; "
+                                     "{{ fact('flash-attention-speedup') }}; {{ fact('flash-sram-mb') }}")
+    assert out == "9,216 matrices; 9.2\u00a0GB; 7.6×; 20\u00a0MB"
+
+
+def test_citations_are_numbered_in_order_of_first_use(tmp_path, catalog):
+    out = _render(tmp_path, catalog, "a{{ cite('dao-2022') }} b{{ cite('kaplan-2020', 'dao-2022') }}\n\n"
+                                     "{{ references() }}")
+    assert '<a href="#ref-dao-2022"' in out and ">1</a>]" in out
+    assert ">2</a>, <a href=\"#ref-dao-2022\"" in out
+    refs = out[out.index('<ol class="rs-refs">'):]
+    assert refs.index('id="ref-dao-2022"') < refs.index('id="ref-kaplan-2020"')
+    assert 'href="https://arxiv.org/abs/2205.14135"' in refs
+
+
+def test_unknown_name_fails_with_page_and_line(tmp_path, catalog):
+    with pytest.raises(BuildError) as info:
+        _render(tmp_path, catalog, "line one\n\nline three {{ m['gpt-3-175b'].layerz }}\n")
+    assert "index.md:3" in str(info.value)
+    with pytest.raises(BuildError) as info:
+        _render(tmp_path, catalog, "ok\n{{ cite('nobody-2099') }}\n")
+    assert "index.md:2" in str(info.value) and "nobody-2099" in str(info.value)
+    with pytest.raises(BuildError) as info:
+        _render(tmp_path, catalog, "ok\n{{ undefined_thing }}\n")
+    assert "index.md:2" in str(info.value) and "undefined_thing" in str(info.value)
+
+
+def test_syntax_error_names_line(tmp_path, catalog):
+    with pytest.raises(BuildError) as info:
+        _render(tmp_path, catalog, "a\nb\n{{ num( }}\n")
+    assert "index.md:3" in str(info.value)
+
+
+def test_catalog_strings_are_escaped(tmp_path, catalog):
+    data = json.loads(json.dumps(catalog.data))
+    data["models"]["gpt-1"]["name"] = "<script>alert(1)</script>"
+    data["references"]["dao-2022"]["title"] = '"><img src=x onerror=alert(1)>'
+    hostile = type(catalog)(catalog.path, data, catalog.marks)
+    out = _render(tmp_path, hostile, "{{ m['gpt-1'].name }} {{ cite('dao-2022') }} {{ references() }}")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<img" not in out
+
+
+def test_page_base_for_nested_pages(catalog):
+    assert PageContext(catalog, {}, PurePosixPath("index.md"), None).base == ""
+    assert PageContext(catalog, {}, PurePosixPath("media.md"), None).base == "../"
+    assert PageContext(catalog, {}, PurePosixPath("a/b.md"), None).base == "../../"
+
+
+def test_catalog_export_has_derived_values(catalog):
+    doc = json.loads(catalog_export(catalog))
+    assert doc["catalog"]["models"]["gpt-3-175b"]["layers"] == 96
+    assert doc["derived"]["gpt-3-175b"]["attention_matrices"] == 9216
+    assert doc["derived"]["llama-3.1-8b"]["kv_bytes_per_token_bf16"] == 131072
+    assert doc["derived"]["mistral-7b"]["receptive_field"] == 131072
+    assert doc["derived"]["gpt-4"] == {"disclosed": False}
