@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,8 @@ def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> C
                             f"a number {'>' if v == 'exclusiveMinimum' else '>='} {schema[v]}",
                             _describe(err.instance))
     if v == "maximum":
-        return CatalogError(file, line, col, dotted(path), f"a number <= {schema[v]}", _describe(err.instance))
+        return CatalogError(file, line, col, dotted(path), f"a number <= {schema[v]:g} (a sensible size)",
+                            _describe(err.instance))
     if v == "pattern":
         return CatalogError(file, line, col, dotted(path), f"text matching {schema['pattern']}",
                             _describe(err.instance))
@@ -161,6 +163,27 @@ def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> C
     if v == "uniqueItems":
         return CatalogError(file, line, col, dotted(path), "no repeated items", _describe(err.instance))
     return CatalogError(file, line, col, dotted(path), "a valid value", f"{_describe(err.instance)}: {err.message}")
+
+
+def _walk_strings(node: Any, path: tuple[Any, ...]):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield path + (k,), k
+            yield from _walk_strings(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk_strings(v, path + (i,))
+    elif isinstance(node, str):
+        yield path, node
+
+
+def _invisible(text: str) -> str | None:
+    """The first control or invisible formatting character (bidi overrides, zero-width joiners...), if any."""
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if (cat == "Cc" and ch not in "\n\t") or cat in ("Cf", "Co", "Cs"):
+            return ch
+    return None
 
 
 def _walk_numbers(node: Any, path: tuple[Any, ...]):
@@ -187,6 +210,12 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
             err(path, "a finite number", repr(value))
         elif abs(value) > 1e300:
             err(path, "a number of sensible size", repr(value))
+
+    for path, text in _walk_strings(data, ()):
+        bad = _invisible(text)
+        if bad is not None:
+            err(path, "visible text", f"the invisible character U+{ord(bad):04X} ({unicodedata.name(bad, 'control')})",
+                "remove it: it can reorder or hide text on the page")
 
     refs = data.get("references", {})
     for section in ("models", "hardware", "formats", "facts"):

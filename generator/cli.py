@@ -65,7 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, stop), daemon=True).start()
     host, port = server.server_address[:2]
     log.info("serving %s at http://%s:%d%s (Ctrl-C to stop)", paths.site, host, port,
-             server.RequestHandlerClass.prefix)
+             server.prefix)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -11,8 +11,9 @@ from typing import Any
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 FIGURE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
-_pos_int = {"type": "integer", "exclusiveMinimum": 0}
-_pos_num = {"type": "number", "exclusiveMinimum": 0}
+# Upper bounds keep absurd values (a typo'd exponent, a hostile file) out of charts and calculators.
+_pos_int = {"type": "integer", "exclusiveMinimum": 0, "maximum": 10**9}
+_pos_num = {"type": "number", "exclusiveMinimum": 0, "maximum": 1e16}
 _text = {"type": "string", "minLength": 1, "maxLength": 2000}
 _verified_level = {"enum": ["yes", "secondary", "no", "arithmetic"]}
 _sources = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": ID_PATTERN}}
@@ -116,7 +117,7 @@ _format = {
         "sign": {"enum": [0, 1]},
         "exponent": _pos_int,
         "mantissa": _pos_int,
-        "max_finite": _pos_num,
+        "max_finite": {"type": "number", "exclusiveMinimum": 0, "maximum": 1e39},
         "ieee_like": {"type": "boolean"},
         "sources": _sources,
     },

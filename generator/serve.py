@@ -104,12 +104,15 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    prefix = "/"
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str = "/") -> _Server:
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     handler = partial(type("Handler", (RangeRequestHandler,), {"prefix": prefix}), directory=str(root))
-    return _Server((host, port), handler)
+    server = _Server((host, port), handler)
+    server.prefix = prefix
+    return server
 
 
 @contextlib.contextmanager
@@ -120,7 +123,7 @@ def serve_directory(root: Path, port: int = 0, prefix: str = "/") -> Iterator[st
     thread.start()
     try:
         host, real_port = server.server_address[:2]
-        yield f"http://{host}:{real_port}{server.RequestHandlerClass.prefix}"
+        yield f"http://{host}:{real_port}{server.prefix}"
     finally:
         server.shutdown()
         server.server_close()

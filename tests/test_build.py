@@ -6,69 +6,13 @@ exactly the figures that read it; a registry without a figure's file, or a file 
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-from pathlib import Path
-
 import pytest
-import yaml
+from tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 
 from generator.build import BuildPaths, build
 from generator.catalog import load_catalog
 from generator.errors import BuildError, CatalogError
 from generator.figures import registry
-
-ROOT = Path(__file__).resolve().parent.parent
-CHART = "params_over_time"
-SCENE = "the_wall"
-
-PAGE = """---
-title: Tiny
----
-# Tiny build
-
-GPT-3 computes {{ num(d.attention_matrices(m['gpt-3-175b'])) }} score matrices per sequence{{ cite('brown-2020') }}.
-
-{{ figure('%s') }}
-
-{{ figure('%s') }}
-
-{{ references() }}
-""" % (CHART, SCENE)
-
-
-def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> Path:
-    """A project folder holding the repo's real style, fonts and mkdocs.yml, two real figures and one page."""
-    (dest / "figures" / "charts").mkdir(parents=True)
-    (dest / "figures" / "scenes").mkdir(parents=True)
-    (dest / "figures" / "tables").mkdir(parents=True)
-    for name in ("__init__.py", "chart_style.py", "style.py"):
-        shutil.copyfile(ROOT / "figures" / name, dest / "figures" / name)
-    shutil.copytree(ROOT / "figures" / "fonts", dest / "figures" / "fonts")
-    kinds = {}
-    cat = load_catalog(ROOT / "catalog.yaml")
-    for fid in figures:
-        kind = cat.figures[fid]["kind"]
-        kinds[fid] = kind
-        sub = {"chart": "charts", "scene": "scenes", "table": "tables"}[kind]
-        shutil.copyfile(ROOT / "figures" / sub / f"{fid}.py", dest / "figures" / sub / f"{fid}.py")
-    if (ROOT / "figures" / "scenes" / "__init__.py").exists():
-        shutil.copyfile(ROOT / "figures" / "scenes" / "__init__.py", dest / "figures" / "scenes" / "__init__.py")
-    shutil.copyfile(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    (dest / "docs").mkdir()
-    shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
-    (dest / "docs" / "index.md").write_text(PAGE, "utf-8")
-    text = (ROOT / "catalog.yaml").read_text("utf-8")
-    head, _, _ = text.partition("\nfigures:\n")
-    data = yaml.safe_load(text)
-    tiny = {fid: data["figures"][fid] for fid in figures}
-    (dest / "catalog.yaml").write_text(head + "\n" + yaml.safe_dump({"figures": tiny}, sort_keys=False), "utf-8")
-    return dest
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
