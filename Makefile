@@ -9,7 +9,7 @@ PREFIX  ?= /
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 
-.PHONY: site test serve bench clean setup lock check
+.PHONY: site test serve bench clean setup lock check audit
 
 $(READY): requirements.lock scripts/setup.sh
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
@@ -36,6 +36,12 @@ serve: $(READY)
 ## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build.
 bench: $(READY)
 	$(PY) -m generator.bench
+
+## Lighthouse 12.2.3 (pinned in package-lock.json) on the built article page, mobile emulation.
+audit: $(READY)
+	@test -f site/index.html || $(MAKE) site
+	npm ci --no-audit --no-fund --silent
+	$(PY) -m generator.audit
 
 clean:
 	rm -rf site build .cache media

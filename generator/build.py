@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .budgets import check_budgets, load_budgets
 from .cache import FigureCache, atomic_write, recover_dir, replace_dir, sha256_file
 from .catalog import Catalog, canonical_json, load_catalog
 from .errors import BuildError
@@ -55,6 +56,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     mkdocs_ran: bool = False
+    over_budget: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -255,6 +257,9 @@ def build(paths: BuildPaths | None = None, quality: str = "publish", jobs: int |
         atomic_write(stamp_path, json.dumps({"inputs": stamp, "snapshot": _site_snapshot(paths.site)},
                                             indent=1, sort_keys=True))
     report.seconds["mkdocs"] = time.perf_counter() - t3
+    report.over_budget = check_budgets(paths.site, load_budgets(quality, paths.root))
+    for line in report.over_budget:
+        log.warning("over budget: %s", line)
     report.seconds["total"] = time.perf_counter() - t0
     log.info("built %s in %.1fs (%d rendered, %d cached%s)", paths.site, report.seconds["total"],
              len(report.rendered), len(report.cached), "" if report.mkdocs_ran else ", MkDocs skipped")

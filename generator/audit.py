@@ -1,0 +1,85 @@
+"""`make audit`: Lighthouse 12.2.3 (from package-lock.json) on the built article page, mobile emulation, served from
+a subpath by the Range-capable server. Prints the category scores and the layout shift against the targets:
+performance >= 95, accessibility 100, cumulative layout shift 0.
+
+Usage: python -m generator.audit [--site site] [--page ""] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .figures import ROOT
+from .serve import serve_directory
+
+TARGETS = {"performance": 0.95, "accessibility": 1.0}
+
+
+def chromium() -> str:
+    return os.environ.get("RTS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.audit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site", default=str(ROOT / "site"))
+    parser.add_argument("--page", default="", help="page path under the site root ('' = the article)")
+    parser.add_argument("--json", default=None, help="also write Lighthouse's full JSON report here")
+    args = parser.parse_args(argv)
+
+    site = Path(args.site)
+    if not (site / "index.html").exists():
+        print(f"error: no built site at {site}; run `make site` first", file=sys.stderr)
+        return 1
+    lighthouse = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not lighthouse.exists():
+        print("error: Lighthouse is not installed; run `npm ci` (make audit does)", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="rts-lh-") as tmp, \
+            serve_directory(site, prefix="/race-to-scale/") as url:
+        out = Path(args.json) if args.json else Path(tmp) / "report.json"
+        flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+                 "--disable-component-update --disable-sync --no-first-run --disable-quic "
+                 f"--user-data-dir={tmp}/profile")
+        cmd = [str(lighthouse), url + args.page, "--quiet", "--output=json", f"--output-path={out}",
+               f"--chrome-flags={flags}", "--only-categories=performance,accessibility,best-practices,seo"]
+        env = dict(os.environ, CHROME_PATH=chromium())
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if proc.returncode != 0 or not out.exists():
+            print(proc.stderr[-3000:], file=sys.stderr)
+            return 1
+        report = json.loads(out.read_text("utf-8"))
+    cats = report["categories"]
+    audits = report["audits"]
+    print(f"Lighthouse {report['lighthouseVersion']} on {report['finalDisplayedUrl']} "
+          f"({report['configSettings']['formFactor']} emulation)")
+    ok = True
+    for key in ("performance", "accessibility", "best-practices", "seo"):
+        score = cats[key]["score"]
+        target = TARGETS.get(key)
+        verdict = "" if target is None else ("  OK" if score >= target else f"  BELOW TARGET {target * 100:.0f}")
+        ok &= target is None or score >= target
+        print(f"  {cats[key]['title']:16s} {score * 100:5.0f}{verdict}")
+    for key in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                "cumulative-layout-shift", "speed-index"):
+        print(f"  {audits[key]['title']:28s} {audits[key]['displayValue']}")
+    cls = audits["cumulative-layout-shift"]["numericValue"]
+    ok &= cls == 0
+    print(f"  layout shift target 0: {'OK' if cls == 0 else 'NOT MET'} ({cls:.4f})")
+    failing = [a for a in audits.values() if a.get("score") is not None and a["score"] < 1
+               and a.get("scoreDisplayMode") in ("binary",) and a["id"] in
+               {r["id"] for r in cats["accessibility"]["auditRefs"]}]
+    for a in failing:
+        print(f"  accessibility: {a['id']}: {a['title']}")
+    return 0 if ok else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
