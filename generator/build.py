@@ -234,6 +234,7 @@ def build(paths: BuildPaths | None = None, quality: str = "publish", jobs: int |
         "staging": _tree_digest(files),
         "config": sha256_file(config),
         "site": str(paths.site),
+        "site_url": os.environ.get("SITE_URL", ""),
         "tools": {name: _version(name) for name in ("mkdocs", "mkdocs-material")},
     }
     try:

@@ -40,7 +40,8 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             elif path + "/" == self.prefix:
                 path = "/"
             else:
-                return os.path.join(self.directory, "\0does-not-exist")
+                # Outside the prefix: a path that cannot exist, so the base class answers 404.
+                return os.path.join(self.directory, ".outside-prefix", "missing")
         return super().translate_path(path)
 
     def send_head(self):  # type: ignore[override]

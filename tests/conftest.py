@@ -42,22 +42,47 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def draft_build():
+def _site_server():
+    """A Range-capable server bound before the build, so the site can be built for its real URL (Material's
+    instant navigation only takes over links that match site_url)."""
+    import threading
+
+    from generator.serve import make_server
+
+    server = make_server(ROOT / "build" / "test-site", prefix=SITE_PREFIX)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield server, f"http://{host}:{port}{SITE_PREFIX}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def draft_build(_site_server):
+    import os
+
     from generator.build import BuildPaths, build
 
+    _, url = _site_server
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",
                        build=ROOT / "build" / "test")
-    build(paths, quality="draft")
+    old = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = url
+    try:
+        build(paths, quality="draft")
+    finally:
+        if old is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = old
     return paths
 
 
 @pytest.fixture(scope="session")
-def site_url(draft_build):
-    """The draft site served from a subpath (like a GitHub Pages project site) by the Range-capable server."""
-    from generator.serve import serve_directory
-
-    with serve_directory(draft_build.site, prefix=SITE_PREFIX) as url:
-        yield url
+def site_url(draft_build, _site_server):
+    """The draft site, served from a subpath (like a GitHub Pages project site)."""
+    return _site_server[1]
 
 
 @pytest.fixture(scope="session")

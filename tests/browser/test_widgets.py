@@ -1,0 +1,491 @@
+"""The three widgets in a real browser, on a real (tiny) site built by the pipeline and served from a subpath.
+
+The site is built once per session by generator.build from a tiny project (tests/tinyproject.py: the repo's
+mkdocs.yml, assets and catalog, one chart) whose pages place the widgets with the page macro, so the macro, the
+raw-HTML block, MkDocs, Material's instant navigation and the Range server are all the real ones. Debian's Chromium
+runs headless through Playwright (no browser download). Any console error or uncaught page error fails the test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SITE_PREFIX
+from tinyproject import CHART, make_tiny_project
+
+from generator import derive
+from generator.pages import gb, num
+
+pytestmark = pytest.mark.browser
+
+WIDGET_PAGE = """---
+title: Widgets
+---
+# Widgets
+
+How much memory a model needs.
+
+{{ widget('memory') }}
+
+## Attention against Mamba
+
+{{ widget('attention-mamba') }}
+
+## How many scores
+
+{{ widget('context') }}
+
+[Another page](other.md)
+"""
+
+OTHER_PAGE = """---
+title: Other
+---
+# Another page
+
+Nothing interactive here. [Back to the widgets](index.md)
+"""
+
+NBSP = "\u00a0"
+WIDGETS = ("memory", "attention-mamba", "context")
+
+
+def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
+    """A tiny project whose two pages hold the three widgets and a link away; returns the built site folder.
+
+    ``site_url`` must be the address the site is served from: Material's instant navigation only takes over links
+    that its sitemap.xml lists, and it matches them with the port and path of site_url (mkdocs.yml reads $SITE_URL).
+    """
+    import os
+
+    from generator.build import BuildPaths, build
+
+    root = make_tiny_project(dest, figures=(CHART,))
+    (root / "docs" / "index.md").write_text(WIDGET_PAGE, "utf-8")
+    (root / "docs" / "other.md").write_text(OTHER_PAGE, "utf-8")
+    paths = BuildPaths(root=root)
+    saved = os.environ.get("SITE_URL")
+    if site_url:
+        os.environ["SITE_URL"] = site_url
+    try:
+        build(paths, quality="draft")
+    finally:
+        if saved is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = saved
+    return paths.site
+
+
+@pytest.fixture(scope="session")
+def widget_url(tmp_path_factory) -> Iterator[str]:
+    """The tiny site, built once for the address it is served from: a subpath, the pipeline's Range server."""
+    import threading
+
+    from generator.serve import make_server
+
+    dest = tmp_path_factory.mktemp("widget-site")
+    server = make_server(dest / "site", prefix=SITE_PREFIX)  # bound now, so the port is known for the build
+    host, port = server.server_address[:2]
+    url = f"http://{host}:{port}/{SITE_PREFIX.strip('/')}/"
+    build_widget_site(dest, site_url=url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Errors(list):
+    """Console errors and uncaught exceptions seen by a page."""
+
+
+def _watch(page) -> Errors:
+    errors = Errors()
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    return errors
+
+
+@pytest.fixture
+def open_page(browser, widget_url):
+    """open_page(width=1280, scheme=None, js=True) -> page at the widget page; asserts no errors at the end."""
+    contexts = []
+    watched: list[Errors] = []
+
+    def _open(width: int = 1280, height: int = 900, scheme: str | None = None, js: bool = True, path: str = ""):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=js,
+                                  color_scheme="dark" if scheme == "slate" else "light")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        watched.append(_watch(page))
+        page.goto(widget_url + path)
+        if js:
+            for name in WIDGETS:
+                page.wait_for_selector(f'[data-rs-widget="{name}"][data-rs-state="ready"]', state="attached")
+            if scheme:
+                page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        return page
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
+    problems = [e for errs in watched for e in errs]
+    assert not problems, "errors in the browser:\n" + "\n".join(problems)
+
+
+def text(page, selector: str) -> str:
+    return page.inner_text(selector).replace(NBSP, " ").strip()
+
+
+def press(page, selector: str, *keys: str) -> None:
+    page.focus(selector)
+    for key in keys:
+        page.keyboard.press(key)
+
+
+MEM = '[data-rs-widget="memory"]'
+AM = '[data-rs-widget="attention-mamba"]'
+CX = '[data-rs-widget="context"]'
+
+
+def slider(widget: str, label: str) -> str:
+    """The range input labelled ``label`` inside ``widget`` (found through its <label for>)."""
+    return f'{widget} .rs-field:has(> .rs-field__head > label:text-is("{label}")) input[type=range]'
+
+
+def sel(widget: str, label: str) -> str:
+    return f'{widget} .rs-field:has(> .rs-field__head > label:text-is("{label}")) select'
+
+
+def hardware_rows(page) -> dict[str, tuple[str, str]]:
+    rows = page.query_selector_all(f"{MEM} table.rs-hw tbody tr")
+    out = {}
+    for row in rows:
+        name = row.query_selector(".rs-hw__name").inner_text().strip()
+        cells = row.query_selector_all("td")
+        out[name] = tuple(c.inner_text().replace(NBSP, " ").strip().split("\n")[0] for c in cells)
+    return out
+
+
+def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=None) -> str:
+    weights = derive.weight_bytes(params or model["params"], wp)
+    fixed = weights + derive.ssm_state_values(model) * derive.bytes_per_value(kvp) * batch
+    if not derive.fits(fixed, memory_gb):
+        return "weights don\u2019t fit"
+    mc = derive.max_context(model, memory_gb, wp, kvp, batch, params)
+    if mc == float("inf"):
+        return f"any length (window of {num(model['window'])})"
+    return f"{num(mc)} {'token' if mc == 1 else 'tokens'}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Memory calculator
+# --------------------------------------------------------------------------------------------------------------
+
+def test_memory_defaults_and_keyboard(open_page, catalog):
+    page = open_page()
+    assert not page.is_visible(f"{MEM} .rs-fallback"), "the fallback hides once the widget is ready"
+    assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "llama-3.1-70b"
+    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "141.1 GB"  # 70.55e9 x 2 bytes
+    node = page.inner_text(f'{MEM} table.rs-hw tr:has(.rs-hw__name:text-is("8 x H100 node")) .rs-hw__longest')
+    assert node.replace(NBSP, " ").split("\n") == [
+        expected_longest(catalog.models["llama-3.1-70b"], 640), "past the model\u2019s 131,072-token limit"]
+
+    # Llama 3.1 8B at 131,072 tokens, BF16: 17.2 GB of KV cache (claims.md: 128 KiB per token).
+    page.select_option(sel(MEM, "Model"), "llama-3.1-8b")
+    ctx = slider(MEM, "Context length")
+    press(page, ctx, "End")
+    assert page.get_attribute(ctx, "aria-valuetext") == "1,048,576 tokens"
+    press(page, ctx, "Home")
+    assert page.get_attribute(ctx, "aria-valuetext") == "1,024 tokens"
+    press(page, ctx, *["ArrowRight"] * 14)  # 1,024 -> 131,072 over the 2^k and 3x2^(k-1) stops
+    assert page.get_attribute(ctx, "aria-valuetext") == "131,072 tokens"
+    assert text(page, f"{MEM} .rs-figure--k .rs-figure__value") == "17.2 GB"
+    model = catalog.models["llama-3.1-8b"]
+    total = derive.weight_bytes(model["params"], "bf16") + derive.kv_bytes_per_sequence(model, 131072, "bf16")
+    assert text(page, f"{MEM} .rs-figure--t .rs-figure__value") == gb(total).replace(NBSP, " ")
+
+    # Every device: fits / needs N / longest context, as generator.derive says.
+    rows = hardware_rows(page)
+    assert len(rows) == len(catalog.hardware)
+    for hw in catalog.hardware.values():
+        verdict, longest = rows[hw["name"]]
+        if derive.fits(total, hw["memory_gb"]):
+            assert verdict.startswith("Fits ("), (hw["name"], verdict)
+        else:
+            assert verdict == f"Needs {derive.devices_needed(total, hw['memory_gb'])}", (hw["name"], verdict)
+        assert longest == expected_longest(model, hw["memory_gb"]), hw["name"]
+    assert rows["GeForce RTX 4090 Laptop GPU"][0] == "Needs 3"
+    assert rows["NVIDIA A100 40GB"][0].startswith("Fits")
+    assert "devices listed hold it alone" in text(page, f"{MEM} .rs-summary")
+    assert page.get_attribute(f"{MEM} .rs-summary", "aria-live") == "polite"
+
+    # Precision changes: Llama 3.1 70B at INT4 is 35.3 GB of weights (claims.md #11), too big for a 16 GB laptop.
+    page.select_option(sel(MEM, "Model"), "llama-3.1-70b")
+    page.select_option(sel(MEM, "Weights in"), "int4")
+    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "35.3 GB"
+    l70 = catalog.models["llama-3.1-70b"]
+    total = derive.weight_bytes(l70["params"], "int4") + derive.kv_bytes_per_sequence(l70, 131072, "bf16")
+    assert hardware_rows(page)["GeForce RTX 4090 Laptop GPU"][0] == f"Needs {derive.devices_needed(total, 16)}"
+    press(page, ctx, "Home", *["ArrowRight"] * 6)  # 8,192 tokens
+    assert page.get_attribute(ctx, "aria-valuetext") == "8,192 tokens"
+    assert hardware_rows(page)["GeForce RTX 4090 Laptop GPU"][0] == "Needs 3"  # 35.3 + 2.7 GB over 16 GB
+    assert hardware_rows(page)["Apple M4 Max (128 GB)"][0].startswith("Fits")
+
+
+def test_memory_free_parameter_count(open_page, catalog):
+    page = open_page()
+    params = slider(MEM, "Parameters")
+    press(page, params, "End")
+    assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "custom"
+    assert page.get_attribute(params, "aria-valuetext") == "2 trillion parameters"
+    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "4,000.0 GB"
+    # The KV cache keeps the last model's shape, and says so; with no shape there is no KV cache.
+    assert page.is_visible(sel(MEM, "KV-cache shape from"))
+    assert "shape of Llama 3.1 70B" in text(page, f"{MEM} .rs-arch")
+    page.select_option(sel(MEM, "KV-cache shape from"), "")
+    assert "needs a model" in text(page, f"{MEM} .rs-figure--k .rs-figure__value")
+    assert text(page, f"{MEM} .rs-figure--t .rs-figure__value") == "4,000.0 GB (weights only)"
+    assert all(longest == "\u2014" for _, longest in hardware_rows(page).values())
+    press(page, params, "Home")
+    assert page.get_attribute(params, "aria-valuetext") == "100 million parameters"
+    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "200.0 MB"
+    # Picking a model again restores its exact count.
+    page.select_option(sel(MEM, "Model"), "deepseek-v3")
+    assert page.get_attribute(params, "aria-valuetext") == "671 billion parameters"
+    assert "all 671 billion parameters stay in memory" in text(page, f"{MEM} .rs-warn")
+    assert not page.is_visible(sel(MEM, "KV-cache shape from"))
+
+
+def test_memory_window_and_hybrid_models(open_page, catalog):
+    page = open_page()
+    page.select_option(sel(MEM, "Model"), "mistral-7b")
+    rows = hardware_rows(page)
+    assert rows["NVIDIA H100 SXM"][1] == "any length (window of 4,096)"
+    assert "sliding window" in text(page, f"{MEM} .rs-arch")
+    page.select_option(sel(MEM, "Model"), "nemotron-3-nano")
+    arch = text(page, f"{MEM} .rs-arch")
+    assert "6 of 52 layers run attention" in arch and "12,482,560" in arch
+    model = catalog.models["nemotron-3-nano"]
+    assert hardware_rows(page)["NVIDIA H100 SXM"][1] == expected_longest(model, 80)
+    # The undisclosed model is listed but cannot be chosen.
+    assert page.eval_on_selector(f'{sel(MEM, "Model")} option[value="gpt-4"]', "o => o.disabled")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Attention | Mamba
+# --------------------------------------------------------------------------------------------------------------
+
+def test_attention_mamba_toggle_and_slider(open_page, catalog):
+    page = open_page()
+    att, hyb = catalog.models["llama-3.1-8b"], catalog.models["nemotron-3-nano"]
+    assert page.get_attribute(f'{AM} button[data-mode="attention"]', "aria-pressed") == "true"
+    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "false"
+    assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == "17.2 GB"
+    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "25.0 MB, at any length"
+    assert derive.ssm_state_values(hyb) * 2 == 24_965_120  # 25.0 MB in BF16, at every length
+
+    length = slider(AM, "Sequence length")
+    press(page, length, "End")
+    end = derive.kv_bytes_per_sequence(att, 1048576, "bf16")
+    assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == gb(end).replace(NBSP, " ")
+    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "25.0 MB, at any length"
+    width = page.eval_on_selector(f"{AM} .rs-bar--attention .rs-bar__fill", "e => e.style.width")
+    assert width == "100%"
+
+    # Keyboard toggle: Tab from the Attention button to Mamba, then Space.
+    page.focus(f'{AM} button[data-mode="attention"]')
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
+    assert page.get_attribute(f'{AM} button[data-mode="attention"]', "aria-pressed") == "false"
+    explain = text(page, f"{AM} .rs-summary")
+    assert "fixed size" in explain and "12,482,560" in explain
+    press(page, length, "Home")
+    assert page.get_attribute(length, "aria-valuetext") == "1,024 tokens"
+    assert "at 1,024 tokens" in text(page, f"{AM} .rs-summary")
+    page.click(f'{AM} button[data-mode="attention"]')
+    assert "keeps growing" in text(page, f"{AM} .rs-summary")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Context explorer
+# --------------------------------------------------------------------------------------------------------------
+
+def _score_cells(page) -> dict[str, list[str]]:
+    out = {}
+    for row in page.query_selector_all(f"{CX} table.rs-scores tbody tr"):
+        key = row.get_attribute("class")
+        out[key] = [c.inner_text().replace(NBSP, " ").replace("\n", " | ") for c in row.query_selector_all("td")]
+    return out
+
+
+def test_context_explorer(open_page, catalog):
+    page = open_page()
+    g3 = catalog.models["gpt-3-175b"]
+    # It opens on Mistral 7B at its 8,192-token context, where its 4,096-token window matters.
+    assert page.eval_on_selector(sel(CX, "Model"), "e => e.value") == "mistral-7b"
+    assert page.get_attribute(slider(CX, "Context length n"), "aria-valuetext") == "8,192 tokens"
+    assert "1,024 score matrices" in text(page, f"{CX} .rs-summary")
+    page.select_option(sel(CX, "Model"), "gpt-3-175b")
+    exact = f"{CX} input[type=number]"
+    page.fill(exact, "6")
+    cells = _score_cells(page)
+    assert cells["rs-k-full"][0] == "36" and cells["rs-k-causal"][0] == "21"
+    assert cells["rs-k-full"][1] == num(36 * 9216)
+    assert page.get_attribute(slider(CX, "Context length n"), "aria-valuetext") == "6 tokens"
+    assert page.query_selector_all(f"{CX} svg.rs-matrix rect.rs-m-window"), "small n draws the cells"
+
+    n_slider = slider(CX, "Context length n")
+    press(page, n_slider, "End")
+    assert page.get_attribute(n_slider, "aria-valuetext") == "1,048,576 tokens"
+    assert page.input_value(exact) == "1048576"
+    cells = _score_cells(page)
+    n = 1048576
+    assert cells["rs-k-full"][0] == f"1.1 trillion | {num(n * n)}"
+    assert cells["rs-k-causal"][1].endswith(num(derive.attention_matrices(g3) * derive.attention_scores(n, "causal")))
+    w = catalog.models["mistral-7b"]["window"]
+    assert cells["rs-k-window"][0].endswith(num(derive.attention_scores(n, "window", w)))
+    assert page.get_attribute(slider(CX, "Sliding window w"), "aria-valuetext") == "4,096 tokens (Mistral 7B v0.1)"
+    lead = text(page, f"{CX} .rs-summary")
+    assert "9,216 score matrices" in lead and "fewer than causal attention" in lead
+
+    # A hybrid counts only its attention layers; the window slider moves by keyboard.
+    page.select_option(sel(CX, "Model"), "nemotron-3-nano")
+    assert "32 heads \u00d7 6 attention layers = 192" in text(page, f"{CX} .rs-summary")
+    w_slider = slider(CX, "Sliding window w")
+    press(page, w_slider, "End")
+    assert page.get_attribute(w_slider, "aria-valuetext") == "131,072 tokens"
+    cells = _score_cells(page)
+    assert cells["rs-k-window"][0].endswith(num(derive.attention_scores(n, "window", 131072)))
+    assert "Stacked windows" in text(page, f"{CX} .rs-ui")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Instant navigation, themes, narrow screens, no JavaScript
+# --------------------------------------------------------------------------------------------------------------
+
+def test_instant_navigation_rebinds_once(open_page):
+    page = open_page()
+    page.wait_for_load_state("networkidle")  # Material reads sitemap.xml before it takes over links
+    page.evaluate("window.__sameDocument = true")
+    page.click('article a:text-is("Another page")')
+    page.wait_for_selector('h1:text-is("Another page")')
+    assert page.evaluate("window.__sameDocument") is True, "Material's instant navigation did not handle the link"
+    page.click('article a:text-is("Back to the widgets")')
+    for name in WIDGETS:
+        page.wait_for_selector(f'[data-rs-widget="{name}"][data-rs-state="ready"]', state="attached")
+    assert page.evaluate("window.__sameDocument") is True
+    page.go_back()
+    page.wait_for_selector('h1:text-is("Another page")')
+    page.go_forward()
+    page.wait_for_selector(f'{MEM}[data-rs-state="ready"]', state="attached")
+    for name in WIDGETS:
+        sel_ = f'[data-rs-widget="{name}"]'
+        assert page.eval_on_selector_all(sel_, "els => els.length") == 1
+        assert page.eval_on_selector_all(f"{sel_} > .rs-ui", "els => els.length") == 1, f"{name} bound twice"
+    # And the fresh widgets work.
+    page.select_option(sel(MEM, "Model"), "llama-3.1-8b")
+    ctx = slider(MEM, "Context length")
+    press(page, ctx, "Home", *["ArrowRight"] * 14)
+    assert text(page, f"{MEM} .rs-figure--k .rs-figure__value") == "17.2 GB"
+    press(page, f'{AM} button[data-mode="mamba"]', "Enter")
+    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_no_horizontal_overflow_at_390px(open_page, scheme):
+    page = open_page(width=390, height=844, scheme=scheme)
+    # Exercise the widest states: the longest numbers and the longest texts.
+    press(page, slider(CX, "Context length n"), "End")
+    page.select_option(sel(CX, "Model"), "llama-3.1-405b")
+    press(page, slider(MEM, "Parameters"), "End")
+    press(page, slider(MEM, "Context length"), "End")
+    page.select_option(sel(MEM, "Batch"), "256")
+    page.click(f'{AM} button[data-mode="mamba"]')
+    overflow = page.evaluate("""() => {
+        const doc = document.documentElement;
+        const bad = [];
+        for (const el of document.querySelectorAll('.rs-widget, .rs-widget *')) {
+            if (el.closest('.rs-scroll') && !el.classList.contains('rs-scroll')) continue;  // scrolls inside itself
+            const r = el.getBoundingClientRect();
+            if (r.width && (r.right > doc.clientWidth + 0.5 || r.left < -0.5)) bad.push(el.className || el.tagName);
+        }
+        return {scroll: doc.scrollWidth, client: doc.clientWidth, bad: bad.slice(0, 10)};
+    }""")
+    assert overflow["scroll"] <= overflow["client"], overflow
+    assert not overflow["bad"], overflow
+    # The hardware table fits without scrolling at this width.
+    assert page.eval_on_selector(f"{MEM} .rs-scroll", "e => e.scrollWidth <= e.clientWidth + 1")
+
+
+def test_theme_colours_follow_material(open_page):
+    page = open_page(scheme="slate")
+    colours = page.evaluate("""() => {
+        const w = document.querySelector('[data-rs-widget="memory"]');
+        const cs = getComputedStyle(w);
+        return {bg: cs.backgroundColor, fg: cs.color,
+                body: getComputedStyle(document.body).backgroundColor};
+    }""")
+    assert colours["bg"] == colours["body"], colours  # the widget sits on the page, in either theme
+
+    def luminance(rgb: str) -> float:
+        r, g, b = (int(x) for x in re.findall(r"\d+", rgb)[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    assert luminance(colours["fg"]) > luminance(colours["bg"]) + 100, colours  # light text on dark
+
+
+def test_fallback_without_javascript(open_page, catalog):
+    page = open_page(js=False)
+    for name in WIDGETS:
+        assert page.is_visible(f'[data-rs-widget="{name}"] .rs-fallback table'), name
+        assert page.query_selector(f'[data-rs-widget="{name}"] .rs-ui') is None
+    row = page.inner_text(f'{MEM} .rs-fallback tr:has(th:text-is("Llama 3.1 70B"))').replace(NBSP, " ")
+    assert "141.1 GB" in row and "35.3 GB" in row
+    assert "1,099,511,627,776" in page.inner_text(f"{CX} .rs-fallback")
+    assert "25.0 MB" in page.inner_text(f"{AM} .rs-fallback").replace(NBSP, " ")
+
+
+def test_plain_page_without_material(browser, tmp_path, catalog, root):
+    """Outside Material (no document$), the widgets start on DOMContentLoaded, and a second start binds nothing."""
+    import shutil
+    import threading
+
+    from generator.serve import make_server
+    from generator.widgets import render_widget
+
+    for name in ("derive.js", "widgets.js"):
+        shutil.copyfile(root / "docs" / "assets" / "js" / name, tmp_path / name)
+    shutil.copyfile(root / "docs" / "assets" / "css" / "widgets.css", tmp_path / "widgets.css")
+    body = "\n".join(render_widget(name, catalog) for name in WIDGETS)
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>plain</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
+        f'<link rel="stylesheet" href="widgets.css"></head><body>{body}'
+        '<script src="derive.js"></script><script src="widgets.js"></script></body></html>', "utf-8")
+    server = make_server(tmp_path, prefix="/plain/")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    errors = _watch(page)
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/plain/")
+        for name in WIDGETS:
+            page.wait_for_selector(f'[data-rs-widget="{name}"][data-rs-state="ready"]', state="attached")
+        assert page.evaluate("typeof window.document$") == "undefined"
+        page.evaluate("window.RaceWidgets.init()")
+        assert page.eval_on_selector_all(".rs-widget > .rs-ui", "els => els.length") == 3
+        assert not page.is_visible(f"{MEM} .rs-fallback")
+        assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "141.1 GB"
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+    assert not errors, errors
