@@ -24,7 +24,7 @@ from .cache import FigureCache, atomic_write, recover_dir, replace_dir, sha256_f
 from .catalog import Catalog, canonical_json, load_catalog
 from .errors import BuildError
 from .figures import ROOT, Figure, cache_key, registry
-from .pages import FigureAssets, catalog_export, render_pages
+from .pages import FigureAssets, alt_text, catalog_export, render_pages
 
 log = logging.getLogger("build")
 
@@ -71,7 +71,8 @@ def _widget_renderer():
 def render_figures(figs: dict[str, Figure], catalog: Catalog, cache: FigureCache, quality: str, jobs: int,
                    root: Path, report: BuildReport) -> None:
     """Render every stale figure, in parallel, each in its own process; commit each on success."""
-    keys = {fid: cache_key(f, catalog, quality, root) for fid, f in figs.items()}
+    alts = {fid: alt_text(f, catalog) for fid, f in figs.items()}
+    keys = {fid: cache_key(f, catalog, quality, root, extra=alts[fid]) for fid, f in figs.items()}
     stale = [fid for fid in figs if not cache.is_fresh(fid, keys[fid])]
     total = len(figs)
     for i, fid in enumerate(sorted(set(figs) - set(stale)), 1):
@@ -95,7 +96,8 @@ def render_figures(figs: dict[str, Figure], catalog: Catalog, cache: FigureCache
         data_file.write_text(canonical_json(fig.data(catalog)), "utf-8")
         t0 = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "generator.render", fig.kind, fid, str(data_file), str(out), quality, str(work)],
+            [sys.executable, "-m", "generator.render", fig.kind, fid, str(data_file), str(out), quality, str(work),
+             fig.title, alts[fid]],
             cwd=root, env=env, capture_output=True, text=True)
         return fid, time.perf_counter() - t0, proc, out
 

@@ -93,7 +93,7 @@ def _file_digest(path: Path) -> str:
     return digest
 
 
-def cache_key(fig: Figure, catalog: Catalog, quality: str, root: Path = ROOT) -> str:
+def cache_key(fig: Figure, catalog: Catalog, quality: str, root: Path = ROOT, extra: str = "") -> str:
     """Hash of everything the figure reads: its source, the shared style and renderer, the catalog slice, tool
     versions, quality (scenes) and fonts (scenes)."""
     parts: dict[str, Any] = {
@@ -103,6 +103,7 @@ def cache_key(fig: Figure, catalog: Catalog, quality: str, root: Path = ROOT) ->
         "shared": {p: _file_digest(root / p) for p in _SHARED[fig.kind] if (root / p).exists()},
         "data": hashlib.sha256(canonical_json(fig.data(catalog)).encode()).hexdigest(),
         "title": fig.title,
+        "extra": extra,
         "tools": {t: _version(t) for t in _TOOLS[fig.kind]},
         "python": platform.python_version(),
     }

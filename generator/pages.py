@@ -276,6 +276,11 @@ def render_inline(template: str, ctx: PageContext) -> str:
     return env.from_string(template).render(**base_context(ctx))
 
 
+def alt_text(fig: Figure, catalog: Catalog) -> str:
+    """A figure's alt text with its macros rendered (the same text the page shows)."""
+    return render_inline(fig.alt, PageContext(catalog, {}, PurePosixPath("index.md"), None))
+
+
 def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                              keep_trailing_newline=True)

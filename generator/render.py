@@ -1,4 +1,5 @@
-"""Render one figure in a fresh process: ``python -m generator.render KIND ID DATA_JSON OUT_DIR QUALITY WORK_DIR``.
+"""Render one figure in a fresh process:
+``python -m generator.render KIND ID DATA_JSON OUT_DIR QUALITY WORK_DIR [TITLE [ALT]]``.
 
 Each figure renders in its own process (and each scene in its own Manim media folder), so parallel renders never
 share interpreter state, matplotlib figures or Manim's text cache, and a crash is contained to one figure.
@@ -14,16 +15,18 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    kind, fig_id, data_json, out_dir, quality, work_dir = argv
+    kind, fig_id, data_json, out_dir, quality, work_dir = argv[:6]
+    title = argv[6] if len(argv) > 6 else None
+    alt = argv[7] if len(argv) > 7 else None
     data = json.loads(Path(data_json).read_text("utf-8"))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if kind == "chart":
         from .charts import render_chart
-        render_chart(fig_id, data, out)
+        render_chart(fig_id, data, out, title=title, desc=alt)
     elif kind == "table":
         from .charts import render_table
-        render_table(fig_id, data, out)
+        render_table(fig_id, data, out, title=title)
     elif kind == "scene":
         from .scenes import render_scene
         render_scene(fig_id, data, quality, out, Path(work_dir))

@@ -1,0 +1,328 @@
+"""The house style of every chart: fonts, sizes, palette tokens, figure layout, title and source lines.
+
+Colours are *tokens*. Each one is drawn in an unusual sentinel hex (its light colour with the blue channel nudged
+by one, so a plain PNG preview still looks right) that ``generator.charts`` rewrites into
+``var(--rs-<name>, <light fallback>)``: inlined in the page the chart follows the reader's light or dark theme
+(the page defines the variables, see THEME_VARS), while the standalone SVG file shows the light fallbacks.
+Chart modules use only these tokens, never raw colours, so nothing escapes the theme.
+
+Sizes: every chart is FIG_WIDTH inches wide, so one font size means the same thing in every chart once the page
+scales them to its column (720 px on a desktop, about 360 px on a 390-px phone). Text sizes are large for a
+matplotlib figure for that reason: keep labels few and short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
+
+# --------------------------------------------------------------------------------------------------------------
+# Palette
+# --------------------------------------------------------------------------------------------------------------
+
+#: (token name, light value, dark value). Light values keep >= 4.4:1 contrast on white, dark values >= 6.6:1 on
+#: Material's slate background (#1e2129), so series colours also work as text colours in both themes.
+_TOKENS: tuple[tuple[str, str, str], ...] = (
+    ("ink", "#1f2328", "#e6e8ee"),      # text, axes
+    ("muted", "#5f6672", "#a0a7b4"),    # grid, ticks, secondary text, device lines
+    ("paper", "#ffffff", "#1e2129"),    # the page background: text on coloured boxes, marker centres
+    ("blue", "#1f6fd1", "#6cb0f5"),
+    ("orange", "#b35200", "#f5a05a"),
+    ("green", "#1b8050", "#5cc98f"),
+    ("purple", "#7a4fd0", "#b69cf5"),
+    ("red", "#c23a5b", "#f58aa6"),
+    ("gold", "#8f6b00", "#e3c150"),
+)
+
+
+def _sentinel(light: str) -> str:
+    """The light colour with its blue channel moved by one: unique, unusual, and visually the same."""
+    blue = int(light[5:7], 16)
+    return f"{light[:5]}{blue + 1 if blue < 255 else blue - 1:02x}"
+
+
+#: sentinel hex -> (CSS custom property, light fallback hex)
+SENTINELS: dict[str, tuple[str, str]] = {_sentinel(light): (f"--rs-{name}", light) for name, light, _ in _TOKENS}
+#: CSS custom property -> {"light": hex, "dark": hex}, for the page stylesheet.
+THEME_VARS: dict[str, dict[str, str]] = {
+    f"--rs-{name}": {"light": light, "dark": dark} for name, light, dark in _TOKENS
+}
+
+_BY_NAME = {name: _sentinel(light) for name, light, _ in _TOKENS}
+INK = _BY_NAME["ink"]
+MUTED = _BY_NAME["muted"]
+PAPER = _BY_NAME["paper"]
+BLUE = _BY_NAME["blue"]
+ORANGE = _BY_NAME["orange"]
+GREEN = _BY_NAME["green"]
+PURPLE = _BY_NAME["purple"]
+RED = _BY_NAME["red"]
+GOLD = _BY_NAME["gold"]
+#: The six series colours, in the order charts should use them when no meaning picks one.
+SERIES: tuple[str, ...] = (BLUE, ORANGE, GREEN, PURPLE, RED, GOLD)
+
+assert len(set(SENTINELS)) == len(_TOKENS), "sentinel colours must be unique"
+
+
+def css(theme: str = "light", selector: str = ":root") -> str:
+    """A CSS rule setting every variable for ``theme`` ("light" or "dark"): for previews and the page stylesheet."""
+    body = "; ".join(f"{var}: {values[theme]}" for var, values in THEME_VARS.items())
+    return f"{selector} {{ {body} }}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sizes and fonts
+# --------------------------------------------------------------------------------------------------------------
+
+FIG_WIDTH = 7.2          # inches; the page scales the SVG to its column
+FIG_HEIGHT = 4.2
+TITLE_SIZE = 16.0        # points (= SVG user units, as 1 unit is 1 pt)
+SUBTITLE_SIZE = 12.0
+LABEL_SIZE = 12.5        # axis labels, direct labels
+TICK_SIZE = 12.0
+NOTE_SIZE = 11.0         # value labels, annotations
+SOURCE_SIZE = 10.0
+
+#: DejaVu Sans ships with matplotlib, so text is measured the same on every machine; the SVG names the font and
+#: falls back to Inter (the site font, slightly narrower, so nothing overflows) and then any sans-serif.
+FONT_FAMILY = ["DejaVu Sans", "Inter"]
+
+_MARGIN = 0.12           # inches of empty border around everything
+_LINE = 1.25             # line height, in font sizes
+
+
+def apply(fig_id: str = "chart") -> None:
+    """Set the house rcParams. ``fig_id`` salts SVG ids so every render of a figure has the same ids."""
+    mpl.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_FAMILY,
+        "font.size": LABEL_SIZE,
+        "mathtext.default": "regular",
+        "svg.fonttype": "none",
+        "svg.hashsalt": fig_id,
+        "svg.id": None,
+        "figure.facecolor": "none",
+        "figure.edgecolor": "none",
+        "figure.dpi": 100,
+        "savefig.facecolor": "none",
+        "savefig.edgecolor": "none",
+        "savefig.transparent": True,
+        "axes.facecolor": "none",
+        "axes.edgecolor": MUTED,
+        "axes.linewidth": 0.9,
+        "axes.labelcolor": INK,
+        "axes.labelsize": LABEL_SIZE,
+        "axes.titlesize": LABEL_SIZE,
+        "axes.titleweight": "bold",
+        "axes.titlecolor": INK,
+        "axes.titlelocation": "left",
+        "axes.titlepad": 8.0,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": mpl.cycler(color=list(SERIES)),
+        "grid.color": MUTED,
+        "grid.alpha": 0.28,
+        "grid.linewidth": 0.7,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "xtick.labelcolor": INK,
+        "ytick.labelcolor": INK,
+        "xtick.labelsize": TICK_SIZE,
+        "ytick.labelsize": TICK_SIZE,
+        "xtick.minor.visible": False,
+        "ytick.minor.visible": False,
+        "lines.linewidth": 2.4,
+        "lines.markersize": 8.0,
+        "legend.frameon": False,
+        "legend.fontsize": NOTE_SIZE,
+        "legend.labelcolor": INK,
+        "legend.handlelength": 1.4,
+        "legend.borderaxespad": 0.3,
+        "text.color": INK,
+        "hatch.color": MUTED,
+        "hatch.linewidth": 0.8,
+    })
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Figure layout: a title band at the top, the axes, a source band at the bottom
+# --------------------------------------------------------------------------------------------------------------
+
+_TEXT_TO_PATH = TextToPath()
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of one line of ``text`` in the house font (measured from the glyphs, no renderer needed)."""
+    prop = FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
+    return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+def _wrap(text: str, size: float, width_in: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap of ``text`` to ``width_in`` inches at ``size`` points; "\n" forces a break."""
+    limit = width_in * 72
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(candidate, size, bold) > limit:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+def figure(height: float = FIG_HEIGHT, nrows: int = 1, ncols: int = 1, **subplots_kw: Any):
+    """A house-style figure and its axes (``Figure.subplots`` arguments pass through), laid out by constrained
+    layout inside the band left between the title and the source line (see ``finish``)."""
+    fig = Figure(figsize=(FIG_WIDTH, height), layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06, wspace=0.06, hspace=0.08)
+    fig._rs_header = []  # type: ignore[attr-defined]
+    fig._rs_footer = []  # type: ignore[attr-defined]
+    axes = fig.subplots(nrows, ncols, **subplots_kw)
+    _layout(fig)
+    return fig, axes
+
+
+def _band_height(lines: list[tuple[str, float, bool]]) -> float:
+    return sum(size * _LINE for _, size, _ in lines) / 72
+
+
+def _layout(fig: Figure) -> None:
+    """Place header and footer lines from the figure edges and give constrained layout what is left."""
+    for artist in getattr(fig, "_rs_artists", []):
+        artist.remove()
+    fig._rs_artists = []  # type: ignore[attr-defined]
+    w, h = fig.get_size_inches()
+    header: list[tuple[str, float, bool]] = fig._rs_header  # type: ignore[attr-defined]
+    footer: list[tuple[str, float, bool]] = fig._rs_footer  # type: ignore[attr-defined]
+    y = h - _MARGIN
+    for text, size, bold in header:
+        fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="top", fontsize=size,
+                                        fontweight="bold" if bold else "normal",
+                                        color=INK if bold else MUTED))
+        y -= size * _LINE / 72
+    top = _band_height(header) + _MARGIN + (0.08 if header else 0)
+    y = _MARGIN
+    for text, size, _ in reversed(footer):
+        fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="bottom", fontsize=size,
+                                        color=MUTED))
+        y += size * _LINE / 72
+    bottom = _band_height(footer) + _MARGIN + (0.06 if footer else 0)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0.0, bottom / h, 1.0, 1.0 - (top + bottom) / h))
+
+
+def _lines(text: str, size: float, bold: bool, fig: Figure) -> list[tuple[str, float, bool]]:
+    width = fig.get_size_inches()[0] - 2 * _MARGIN
+    return [(line, size, bold) for line in _wrap(text, size, width, bold)]
+
+
+def title(fig: Figure, text: str) -> None:
+    """Set the chart's visible title (``generator.charts`` uses the catalog title). Goes above any subtitle."""
+    header = [line for line in fig._rs_header if not line[2]]  # type: ignore[attr-defined]
+    fig._rs_header = _lines(text, TITLE_SIZE, True, fig) + header  # type: ignore[attr-defined]
+    _layout(fig)
+
+
+def subtitle(fig: Figure, text: str) -> None:
+    """A short line under the title stating what is plotted and the assumptions (context, precision, units)."""
+    titles = [line for line in fig._rs_header if line[2]]  # type: ignore[attr-defined]
+    fig._rs_header = titles + _lines(text, SUBTITLE_SIZE, False, fig)  # type: ignore[attr-defined]
+    _layout(fig)
+
+
+def source_line(fig: Figure, text: str) -> None:
+    """The small "Source: ..." line at the bottom left ("Source: " is added unless ``text`` starts with it)."""
+    if not text.lower().startswith("source"):
+        text = f"Source: {text}"
+    notes = [line for line in fig._rs_footer if line[1] != SOURCE_SIZE]  # type: ignore[attr-defined]
+    fig._rs_footer = notes + _lines(text, SOURCE_SIZE, False, fig)  # type: ignore[attr-defined]
+    _layout(fig)
+
+
+def footnote(fig: Figure, text: str) -> None:
+    """A note (an asterisk's explanation, an assumption) between the axes and the source line."""
+    notes = [line for line in fig._rs_footer if line[1] != SOURCE_SIZE]  # type: ignore[attr-defined]
+    source = [line for line in fig._rs_footer if line[1] == SOURCE_SIZE]  # type: ignore[attr-defined]
+    fig._rs_footer = notes + _lines(text, NOTE_SIZE, False, fig) + source  # type: ignore[attr-defined]
+    _layout(fig)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Small helpers shared by the charts
+# --------------------------------------------------------------------------------------------------------------
+
+def cite(references: Mapping[str, Any], ref_id: str) -> str:
+    """'Kaplan et al. 2020' from a catalog reference entry (its id if the slice does not hold it)."""
+    ref = references.get(ref_id)
+    if not ref:
+        return ref_id
+    authors = [a.strip() for a in str(ref.get("authors", "")).split(",") if a.strip()]
+    if not authors:
+        who = ref_id
+    elif len(authors) == 1:
+        who = authors[0]
+    elif len(authors) == 2:
+        who = f"{authors[0]} & {authors[1]}"
+    else:
+        who = f"{authors[0]} et al."
+    return f"{who} {ref.get('year', '')}".strip()
+
+
+def short_number(x: float, digits: int = 3) -> str:
+    """Human scale for axis ticks and labels: 1.2K, 34M, 5B, 2T (``digits`` significant, trailing zeros cut)."""
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= div:
+            return _sig(x / div, digits) + suffix
+    return _sig(x, digits)
+
+
+def _sig(x: float, digits: int) -> str:
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        text = f"{x:,.0f}"
+    return text
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def sci(x: float, digits: int = 2) -> str:
+    """'8.8 × 10¹³' (``digits`` significant digits; plain Unicode, no mathtext, so the SVG text stays one string)."""
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def gb_label(n_bytes: float) -> str:
+    """'0.54 GB', '17.2 GB', '618 GB', '2,684 GB' (GB = 10^9 bytes, three significant digits below 1,000)."""
+    gb = n_bytes / 1e9
+    if gb >= 1000:
+        return f"{gb:,.0f} GB"
+    if gb >= 100:
+        return f"{gb:.0f} GB"
+    if gb >= 10:
+        return f"{gb:.1f} GB"
+    if gb >= 1:
+        return f"{gb:.2f} GB"
+    return f"{gb:.2g} GB"
+
+
+def release_year(released: str) -> float:
+    """'2024-07-23' -> 2024.56: a decimal year for a time axis (a month alone means its first day)."""
+    parts = [int(p) for p in released.split("-")]
+    year, month = parts[0], parts[1]
+    day = parts[2] if len(parts) > 2 else 1
+    return year + (month - 1) / 12 + (day - 1) / 365

@@ -1,0 +1,105 @@
+"""Bit layouts of the number formats: one row of boxes per format, one box per bit, drawn to the same scale.
+
+Floats split into sign, exponent and mantissa (fraction) bits; integers into a sign bit and value bits (two's
+complement). The largest finite value is written at the right: floats from the catalog (formats.*.max_finite),
+integers from derive.int_range.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Patch, Rectangle
+
+from figures import chart_style as cs
+from generator import derive
+
+PARTS = {  # role -> (legend label, colour)
+    "sign": ("sign", cs.RED),
+    "exponent": ("exponent (range)", cs.BLUE),
+    "mantissa": ("mantissa (precision)", cs.GREEN),
+    "integer": ("integer value", cs.PURPLE),
+}
+ROW_HEIGHT = 0.62   # of the 1.0 row pitch
+NOTCH = 0.26        # bit notches reach this share of the row height in from each edge
+
+
+def ordered(formats: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Floats before integers, wider first, then by exponent bits (FP16 before BF16, E4M3 before E5M2)."""
+    return sorted(formats.items(), key=lambda kv: (kv[1]["kind"] == "int", -kv[1]["bits"],
+                                                    kv[1].get("exponent", 0), kv[0]))
+
+
+def segments(f: dict[str, Any]) -> list[tuple[str, int]]:
+    if f["kind"] == "float":
+        return [("sign", f["sign"]), ("exponent", f["exponent"]), ("mantissa", f["mantissa"])]
+    return [("sign", f.get("sign", 0)), ("integer", f["bits"] - f.get("sign", 0))]
+
+
+def largest(f: dict[str, Any]) -> str:
+    """The right-hand column: the largest finite value, or the integer range."""
+    if f["kind"] == "int":
+        lo, hi = derive.int_range(f["bits"], signed=bool(f.get("sign", 1)))
+        return f"{lo:,} to {hi:,}".replace("-", "−")
+    value = f["max_finite"]
+    return cs.sci(value, 3) if value >= 1e6 else f"{value:,g}"
+
+
+def draw(data: dict[str, Any]):
+    rows = ordered(data["formats"])
+    fig, ax = cs.figure(height=0.5 * len(rows) + 2.2)
+    cs.subtitle(fig, "One box per bit, all to the same scale. Exponent bits set the range, mantissa bits the "
+                     "precision.")
+    widest = max(f["bits"] for _, f in rows)
+    n = len(rows)
+    notches: list[list[tuple[float, float]]] = []
+    for i, (_, f) in enumerate(rows):
+        y = n - 1 - i
+        x = 0
+        for role, count in segments(f):
+            if not count:
+                continue
+            colour = PARTS[role][1]
+            ax.add_patch(Rectangle((x, y - ROW_HEIGHT / 2), count, ROW_HEIGHT, facecolor=colour, edgecolor="none"))
+            # Bits of one segment: notches from the top and bottom edges, like a ruler, leaving the middle for
+            # the count.
+            top, bottom = y + ROW_HEIGHT / 2, y - ROW_HEIGHT / 2
+            notch = ROW_HEIGHT * NOTCH
+            for b in range(1, count):
+                notches += [[(x + b, top), (x + b, top - notch)], [(x + b, bottom), (x + b, bottom + notch)]]
+            ax.text(x + count / 2, y, f"{count}", ha="center", va="center", fontsize=cs.NOTE_SIZE,
+                    color=cs.PAPER, fontweight="bold", zorder=4)
+            x += count
+            if x < f["bits"]:  # a wider gap between segments
+                ax.plot([x, x], [y - ROW_HEIGHT / 2, y + ROW_HEIGHT / 2], color=cs.PAPER, linewidth=2.2,
+                        solid_capstyle="butt")
+        ax.text(-0.6, y + 0.13, f["name"], ha="right", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK,
+                fontweight="bold")
+        ax.text(-0.6, y - 0.24, f"{f['bits']} bits", ha="right", va="center", fontsize=cs.SOURCE_SIZE,
+                color=cs.MUTED)
+        ax.text(widest + 0.8, y, largest(f), ha="left", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK)
+    ax.text(widest + 0.8, n - 0.45, "Largest value", ha="left", va="bottom", fontsize=cs.NOTE_SIZE,
+            color=cs.MUTED)
+
+    ax.add_collection(LineCollection(notches, colors=cs.PAPER, linewidths=0.9, capstyle="butt", zorder=3))
+    ax.set_xlim(0, widest)
+    ax.set_ylim(-0.5, n - 0.45)
+    ax.axis("off")
+    handles = [Patch(facecolor=c, edgecolor="none", label=label) for label, c in PARTS.values()]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=4, handlelength=1.0,
+              handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
+
+    notes = []
+    e4m3 = next((f for _, f in rows if f.get("ieee_like") is False), None)
+    if e4m3:
+        ieee = derive.float_max_finite(e4m3["exponent"], e4m3["mantissa"])
+        notes.append(f"{e4m3['name']} has no infinities and reuses the top exponent, so it reaches "
+                     f"{e4m3['max_finite']:,g} instead of {ieee:,g}.")
+    notes.append("Integers: two's complement.")
+    cs.footnote(fig, " ".join(notes))
+    refs = data.get("references", {})
+    sources = sorted({r for _, f in rows if f["kind"] == "float" for r in f.get("sources", [])})
+    cited = ", ".join(cs.cite(refs, r) for r in sources) if refs else "IEEE 754, Google (BF16), OCP (FP8)"
+    cs.source_line(fig, f"{cited}.")
+    return fig

@@ -1,0 +1,127 @@
+"""KV cache one sequence needs, for every catalog model at one stated context, as horizontal bars (log scale).
+
+All values come from derive.kv_bytes_per_sequence: BF16, batch 1, GB = 10^9 bytes. A sliding-window model's
+rolling buffer stops at its window; a hybrid's fixed SSM state is included. A model whose own context is shorter
+than CONTEXT gets a hollow bar (what its cache *would* be, marked with an asterisk) with a filled part at its own
+maximum context, and both values are written out. An undisclosed architecture gets a row that says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.ticker as mticker
+from matplotlib.patches import Patch
+
+from figures import chart_style as cs
+from generator import derive
+
+CONTEXT = 131_072     # tokens: the context the long-context models in the catalog share (128K)
+PRECISION = "bf16"
+
+#: (label, colour) per attention kind; "window" is GQA with a rolling-buffer sliding window.
+KINDS = {
+    "mha": ("MHA", cs.RED),
+    "mqa": ("MQA", cs.ORANGE),
+    "gqa": ("GQA", cs.BLUE),
+    "window": ("GQA + window", cs.GREEN),
+    "mla": ("MLA", cs.PURPLE),
+    "hybrid": ("Hybrid (SSM)", cs.GOLD),
+}
+SHORT = {"mistral-7b": "Mistral 7B", "glm-4-9b": "GLM-4-9B", "nemotron-3-nano": "Nemotron 3 Nano"}
+
+
+def kind(m: dict[str, Any]) -> str:
+    return "window" if m.get("window") else m["attention"]
+
+
+def detail(m: dict[str, Any]) -> str:
+    """The second line of a row label: what the model caches."""
+    a = m["attention"]
+    if a == "mla":
+        return f"MLA latent {m['mla']['kv_lora_rank']} + {m['mla']['rope_dim']}"
+    if a == "hybrid":
+        return f"{m['attention_layers']} attention layers + SSM"
+    text = f"{a.upper()}, {m['kv_heads']} KV heads"
+    if m.get("window"):
+        text += f", window {m['window']:,}"
+    return text
+
+
+def rows(models: dict[str, Any]) -> list[dict[str, Any]]:
+    """One dict per model, oldest first: label, detail, kind, bytes at CONTEXT, and own-context bytes if shorter."""
+    out = []
+    for model_id, m in sorted(models.items(), key=lambda kv: (kv[1]["released"], kv[1].get("params", 0), kv[0])):
+        row: dict[str, Any] = {"id": model_id, "label": SHORT.get(model_id, m["name"])}
+        if m.get("disclosed", True) is False:
+            row.update(kind=None, detail="", value=None)
+        else:
+            row.update(kind=kind(m), detail=detail(m), value=derive.kv_bytes_per_sequence(m, CONTEXT, PRECISION))
+            if m["context"] < CONTEXT and not m.get("window"):
+                row["own_context"] = m["context"]
+                row["own_value"] = derive.kv_bytes_per_sequence(m, m["context"], PRECISION)
+        out.append(row)
+    return out
+
+
+def draw(data: dict[str, Any]):
+    table = rows(data["models"])
+    fig, ax = cs.figure(height=0.43 * len(table) + 2.3)
+    cs.subtitle(fig, f"At {CONTEXT:,} tokens, BF16 (2 bytes per number), one sequence; "
+                     "GB\u00a0=\u00a010⁹\u00a0bytes. "
+                     "Log scale.")
+    values = [r["value"] for r in table if r["value"]] + [r["own_value"] for r in table if "own_value" in r]
+    x0 = 10 ** (int(f"{min(values) / 1e9:e}".split("e")[1]))  # the power of ten below the smallest value
+    x_max = 10 ** (int(f"{max(values) / 1e9:e}".split("e")[1]) + 1)
+    ys = list(range(len(table)))[::-1]
+    for y, r in zip(ys, table):
+        if r["value"] is None:
+            ax.text(x0 * 1.15, y, "architecture undisclosed: no value", va="center", ha="left", fontsize=cs.NOTE_SIZE,
+                    color=cs.MUTED, fontstyle="italic")
+            ax.text(1.02, y, "undisclosed", transform=ax.get_yaxis_transform(), va="center", ha="left",
+                    fontsize=cs.NOTE_SIZE, color=cs.MUTED)
+            continue
+        colour = KINDS[r["kind"]][1]
+        gb = r["value"] / 1e9
+        if "own_value" in r:
+            ax.barh(y, gb - x0, left=x0, height=0.62, facecolor="none", edgecolor=colour, linewidth=1.4,
+                    hatch="///", zorder=2)
+            ax.barh(y, r["own_value"] / 1e9 - x0, left=x0, height=0.62, color=colour, zorder=3)
+            ax.text(1.02, y + 0.19, f"{cs.gb_label(r['value'])}*", transform=ax.get_yaxis_transform(),
+                    va="center", ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
+            ax.text(1.02, y - 0.23, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
+                    transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=cs.SOURCE_SIZE,
+                    color=cs.MUTED)
+        else:
+            ax.barh(y, gb - x0, left=x0, height=0.62, color=colour, zorder=3)
+            ax.text(1.02, y, cs.gb_label(r["value"]), transform=ax.get_yaxis_transform(), va="center",
+                    ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
+
+    ax.set_xscale("log")
+    ax.set_xlim(x0, x_max)
+    ax.set_ylim(-0.6, len(table) - 0.4)
+    ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=10))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,g}"))
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
+    ax.set_xlabel("KV cache per sequence (GB, log scale)")
+    ax.set_yticks([])
+    left = ax.get_yaxis_transform()
+    for y, r in zip(ys, table):
+        ax.text(-0.02, y + (0.17 if r["detail"] else 0), r["label"], transform=left, ha="right", va="center",
+                fontsize=cs.LABEL_SIZE, color=cs.INK)
+        ax.text(-0.02, y - 0.25, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE,
+                color=cs.MUTED)
+    ax.grid(axis="y", visible=False)
+    ax.spines["left"].set_visible(False)
+
+    used = [k for k in KINDS if any(r["kind"] == k for r in table)]
+    handles = [Patch(facecolor=KINDS[k][1], edgecolor="none", label=KINDS[k][0]) for k in used]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3,
+              handlelength=1.0, handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
+    short = [f"{r['label']} {r['own_context']:,}" for r in table if "own_context" in r]
+    cs.footnote(fig, f"* Beyond the model's own context ({', '.join(short)} tokens): the hatched bar is what its "
+                     f"cache would be at {CONTEXT:,} tokens; the filled part and the small figure are at its own "
+                     "maximum.")
+    cs.source_line(fig, "catalog architectures (layers, KV heads, head size, MLA latent, SSM state) from each "
+                        "model's paper or config; Mistral's rolling buffer holds its window only.")
+    return fig

@@ -1,0 +1,66 @@
+"""Which techniques each model stacks: an accessible HTML table, models by release date x techniques.
+
+Marks come from models.*.techniques. Each cell carries a visible mark hidden from screen readers and a visually
+hidden "yes"/"no" for them. A model whose architecture is undisclosed gets one cell spanning the technique columns
+that says so, never a guess. No inline styles: classes are prefixed ``rs-`` and styled by the page.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+#: (technique id in the catalog, column header, expansion for <abbr title>), in column order.
+TECHNIQUES: list[tuple[str, str, str]] = [
+    ("flash", "Flash", "Flash Attention"),
+    ("gqa", "GQA", "grouped-query attention"),
+    ("mqa", "MQA", "multi-query attention"),
+    ("mla", "MLA", "multi-head latent attention"),
+    ("moe", "MoE", "mixture of experts"),
+    ("ssm", "SSM", "state-space (Mamba) layers"),
+    ("window", "Window", "sliding-window attention"),
+]
+DEFAULT_CAPTION = "Which techniques each model stacks"
+YES_MARK = "✓"
+NO_MARK = "–"
+
+
+def _header(tid: str, label: str, title: str) -> str:
+    cell = label if label.lower() == title.lower() else f'<abbr title="{escape(title)}">{escape(label)}</abbr>'
+    return f'<th scope="col" class="rs-tech rs-tech-{tid}">{cell}</th>'
+
+
+def _mark(used: bool) -> str:
+    mark, word, cls = (YES_MARK, "yes", "rs-yes") if used else (NO_MARK, "no", "rs-no")
+    return (f'<td class="rs-mark {cls}"><span aria-hidden="true">{mark}</span>'
+            f'<span class="rs-visually-hidden">{word}</span></td>')
+
+
+def render(data: dict[str, Any], title: str | None = None) -> str:
+    models = sorted(data["models"].items(), key=lambda kv: (kv[1]["released"], kv[1].get("params", 0), kv[0]))
+    caption = escape(title or DEFAULT_CAPTION)
+    out = [
+        '<div class="rs-table-scroll" role="region" aria-labelledby="rs-technique-table-caption" tabindex="0">',
+        '<table class="rs-table rs-technique-table">',
+        f'<caption id="rs-technique-table-caption">{caption}</caption>',
+        "<thead>",
+        "<tr>",
+        '<th scope="col" class="rs-model">Model</th>',
+        '<th scope="col" class="rs-released">Released</th>',
+        *(_header(tid, label, full) for tid, label, full in TECHNIQUES),
+        "</tr>",
+        "</thead>",
+        "<tbody>",
+    ]
+    for model_id, m in models:
+        out.append(f'<tr data-model="{escape(model_id)}">')
+        out.append(f'<th scope="row" class="rs-model">{escape(m["name"])}</th>')
+        out.append(f'<td class="rs-released">{escape(m["released"][:7])}</td>')
+        if m.get("disclosed", True) is False:
+            out.append(f'<td class="rs-undisclosed" colspan="{len(TECHNIQUES)}">undisclosed</td>')
+        else:
+            used = set(m.get("techniques", []))
+            out.extend(_mark(tid in used) for tid, _, _ in TECHNIQUES)
+        out.append("</tr>")
+    out += ["</tbody>", "</table>", "</div>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,374 @@
+"""Charts and the technique table: render, parse, theme, reproduce, and show the catalog's numbers.
+
+Every chart in the catalog's figure registry is rendered once per session into a temporary folder (and once more
+for the reproducibility check). Numbers the charts print are recomputed here from generator.derive, so a chart that
+drifts from the catalog fails.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib as mpl
+import pytest
+from matplotlib.text import Text
+
+from figures import chart_style as cs
+from generator import charts, derive
+from generator.catalog import load_catalog
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+pytestmark = pytest.mark.slow
+
+
+def chart_ids(catalog) -> list[str]:
+    return [fid for fid, f in catalog.figures.items() if f["kind"] == "chart"]
+
+
+CHARTS = chart_ids(load_catalog(Path(__file__).resolve().parent.parent / "catalog.yaml"))
+
+
+@pytest.fixture(scope="session")
+def rendered(catalog, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("charts")
+    return {fid: charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), out,
+                                     title=catalog.figures[fid]["title"])
+            for fid in CHARTS}
+
+
+def svg_texts(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
+
+
+def joined(path: Path) -> str:
+    return "\n".join(svg_texts(path))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Every chart: structure, theme, ids, reproducibility
+# --------------------------------------------------------------------------------------------------------------
+
+def test_every_chart_has_a_module(root):
+    for fid in CHARTS:
+        assert (root / "figures" / "charts" / f"{fid}.py").is_file(), fid
+
+
+@pytest.mark.parametrize("fid", CHARTS)
+def test_svg_parses_with_title_and_role(fid, rendered, catalog):
+    path = rendered[fid]
+    assert path.name == f"{fid}.svg"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<svg"), "no XML prolog or DOCTYPE: the file is inlined in HTML as is"
+    assert "<!DOCTYPE" not in text and "<?xml" not in text
+    assert "\n\n" not in text, "a blank line would end a Markdown HTML block"
+    root = ET.fromstring(text)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("width") == "100%" and root.get("height") is None
+    assert len(root.get("viewBox").split()) == 4
+    first = root[0]
+    assert first.tag == f"{SVG}title" and first.text == catalog.figures[fid]["title"]
+    assert re.search(r"<title>[^<]*</title>", text), "plain <title>, as generator.pages swaps it"
+    visible = " ".join(svg_texts(path))
+    assert catalog.figures[fid]["title"] not in visible, "the figcaption shows the title, not the chart"
+    assert root.find(f".//{SVG}style") is None, "a <style> element would style the whole page once inlined"
+    assert root.find(f".//{SVG}metadata") is None
+
+
+@pytest.mark.parametrize("fid", CHARTS)
+def test_colours_are_theme_variables(fid, rendered):
+    text = rendered[fid].read_text(encoding="utf-8")
+    used = set(re.findall(r"var\((--rs-[a-z]+), (#[0-9a-f]{6})\)", text))
+    assert used, "no theme variables: the chart would not follow the dark theme"
+    for var, fallback in used:
+        assert var in cs.THEME_VARS, var
+        assert fallback == cs.THEME_VARS[var]["light"], (var, fallback)
+    lowered = text.lower()
+    for sentinel in cs.SENTINELS:
+        assert sentinel not in lowered, f"raw sentinel {sentinel} left in {fid}"
+    # Anything else coloured must be none/transparent, never a stray raw colour that ignores the theme.
+    raw = set(re.findall(r"(?:fill|stroke):\s*(#[0-9a-fA-F]{3,6})\b", text))
+    assert not raw, f"raw colours outside the palette: {raw}"
+
+
+@pytest.mark.parametrize("fid", CHARTS)
+def test_ids_are_prefixed_and_references_resolve(fid, rendered):
+    root = ET.parse(rendered[fid]).getroot()
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    assert ids and all(i.startswith(f"{fid}-") for i in ids), [i for i in ids if not i.startswith(fid)]
+    assert len(ids) == len(set(ids))
+    known = set(ids)
+    for el in root.iter():
+        for attr, value in el.attrib.items():
+            if attr in (XLINK_HREF, "href") and value.startswith("#"):
+                assert value[1:] in known, value
+            for ref in re.findall(r"url\(#([^)]+)\)", value):
+                assert ref in known, ref
+
+
+@pytest.mark.parametrize("fid", CHARTS)
+def test_render_is_byte_identical(fid, rendered, catalog, tmp_path):
+    again = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path,
+                                title=catalog.figures[fid]["title"])
+    assert again.read_bytes() == rendered[fid].read_bytes()
+
+
+def test_unchanged_file_is_not_rewritten(catalog, tmp_path):
+    fid = "bit_layouts"
+    data = catalog.slice(catalog.figures[fid]["reads"])
+    path = charts.render_chart(fid, data, tmp_path, title="x")
+    before = path.stat().st_mtime_ns
+    path2 = charts.render_chart(fid, data, tmp_path, title="x")
+    assert path2 == path and path.stat().st_mtime_ns == before
+    assert [p.name for p in tmp_path.iterdir()] == [f"{fid}.svg"], "no temp files left behind"
+
+
+def drawn_texts(fig) -> list[Text]:
+    """Texts that are actually drawn (ticks outside the view limits are not)."""
+    out = list(fig.texts)
+    for ax in fig.axes:
+        out += list(ax.texts)
+        out += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        if ax.get_legend():
+            out += ax.get_legend().get_texts()
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if lo - 1e-9 * abs(lo) <= tick.get_loc() <= hi + 1e-9 * abs(hi):
+                    out += [t for t in (tick.label1, tick.label2) if t.get_visible()]
+    return [t for t in out if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())]
+
+
+@pytest.mark.parametrize("with_title", [False, True], ids=["page", "standalone"])
+@pytest.mark.parametrize("fid", CHARTS)
+def test_text_inside_the_figure_and_not_overlapping(fid, with_title, catalog):
+    """Every drawn text lies inside the viewBox, and no two texts overlap (beyond 2 pt of line padding), both as
+    the page uses the chart and with its title drawn for standalone use."""
+    title = catalog.figures[fid]["title"] if with_title else None
+    with mpl.rc_context():
+        cs.apply(fid)
+        fig = charts.draw_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), title)
+        fig.set_dpi(72)  # as the SVG backend lays it out: 1 unit = 1 pt
+        fig.draw_without_rendering()
+        renderer = fig._get_renderer()
+        boxes = [(t.get_text(), Text.get_window_extent(t, renderer)) for t in drawn_texts(fig)]
+        frame = fig.bbox
+    for text, b in boxes:
+        assert (b.x0 >= frame.x0 - 0.5 and b.x1 <= frame.x1 + 0.5 and b.y0 >= frame.y0 - 0.5
+                and b.y1 <= frame.y1 + 0.5), f"{text!r} outside the figure: {b.extents} vs {frame.extents}"
+    clashes = []
+    for i, (ta, a) in enumerate(boxes):
+        for tb, b in boxes[i + 1:]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > 2 and min(a.y1, b.y1) - max(a.y0, b.y0) > 2:
+                clashes.append((ta, tb))
+    assert not clashes, clashes
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The numbers each chart shows come from the catalog and derive
+# --------------------------------------------------------------------------------------------------------------
+
+def test_kv_cache_labels_equal_derive(rendered, catalog):
+    from figures.charts import kv_cache_sizes as kv
+
+    texts = svg_texts(rendered["kv_cache_sizes"])
+    for model_id, m in catalog.models.items():
+        if m.get("disclosed", True) is False:
+            assert "undisclosed" in texts
+            continue
+        value = derive.kv_bytes_per_sequence(m, kv.CONTEXT, "bf16")
+        label = cs.gb_label(value)
+        if m["context"] < kv.CONTEXT and not m.get("window"):
+            assert f"{label}*" in texts, (model_id, label)
+            own = derive.kv_bytes_per_sequence(m, m["context"], "bf16")
+            assert f"{cs.gb_label(own)} at {m['context']:,}" in texts, model_id
+        else:
+            assert label in texts, (model_id, label)
+    # Spot checks against claims.md (BF16, 131,072 tokens, GB): DeepSeek-V3 9.21 GB, Mistral capped at its window.
+    assert "9.21 GB" in texts
+    mistral = catalog.models["mistral-7b"]
+    assert cs.gb_label(derive.kv_bytes_per_token(mistral) * mistral["window"]) in texts
+    nano = catalog.models["nemotron-3-nano"]
+    with_state = derive.kv_bytes_per_sequence(nano, kv.CONTEXT)
+    assert with_state > derive.kv_bytes_per_token(nano) * kv.CONTEXT, "the SSM state is included"
+    assert f"{kv.CONTEXT:,} tokens" in joined(rendered["kv_cache_sizes"])
+
+
+def test_weight_memory_labels_equal_derive(rendered, catalog):
+    from figures.charts import weight_memory as wm
+
+    texts = svg_texts(rendered["weight_memory"])
+    for model_id in wm.MODELS:
+        params = catalog.models[model_id]["params"]
+        for p in wm.PRECISIONS:
+            gb = derive.weight_bytes(params, p) / 1e9
+            assert (f"{gb:,.0f}" if gb >= 10 else f"{gb:.1f}") in texts, (model_id, p)
+    hw_text = joined(rendered["weight_memory"])
+    for hw_id in wm.HARDWARE:
+        assert f"{catalog.hardware[hw_id]['memory_gb']:g} GB" in hw_text, hw_id
+    assert "2,684" in texts and "35" in texts  # DeepSeek-V3 FP32; Llama 3.1 70B INT4 (claims.md 8 and 11)
+
+
+def test_bit_layouts_show_catalog_values(rendered, catalog):
+    texts = svg_texts(rendered["bit_layouts"])
+    for f in catalog.formats.values():
+        assert f["name"] in texts
+        assert f"{f['bits']} bits" in texts
+        if f["kind"] == "float":
+            for count in (f["exponent"], f["mantissa"]):
+                assert str(count) in texts
+        else:
+            lo, hi = derive.int_range(f["bits"])
+            assert f"{lo:,} to {hi:,}".replace("-", "−") in texts
+    for value in ("3.40 × 10³⁸", "3.39 × 10³⁸", "65,504", "448", "57,344", "−128 to 127", "−8 to 7"):
+        assert value in texts, value
+
+
+def test_params_over_time_marks_gpt4_undisclosed(rendered, catalog):
+    from figures.charts.params_over_time import SHORT
+
+    text = " ".join(joined(rendered["params_over_time"]).split())
+    assert "GPT-4: size undisclosed" in text
+    for model_id, m in catalog.models.items():
+        if m.get("disclosed", True):
+            assert " ".join(SHORT.get(model_id, m["name"]).split()) in text, model_id
+
+
+def test_scaling_law_states_the_law(rendered, catalog):
+    k = catalog.data["scaling"]["kaplan"]
+    text = joined(rendered["scaling_law"])
+    assert f"α = {k['alpha_n']:g}" in text
+    assert f"{derive.kaplan_loss(2.0, k['alpha_n'], 1.0):.3f}" in text  # 0.949, claims.md 12
+    assert "Kaplan et al. 2020" in text
+
+
+def test_attention_cost_uses_mistral_window(rendered, catalog):
+    from figures.charts import attention_cost as ac
+
+    w = catalog.models["mistral-7b"]["window"]
+    text = joined(rendered["attention_cost"])
+    assert f"w = {w:,}" in text
+    ratio = derive.attention_scores(ac.N_MAX, "causal") / derive.attention_scores(ac.N_MAX, "window", w)
+    assert f"{ratio:.0f}×" in text
+    assert "BF16" in text and "assumption" in text
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Post-processing and the style module
+# --------------------------------------------------------------------------------------------------------------
+
+def test_postprocess_moves_sentinel_attributes_into_style():
+    sentinel, (var, fallback) = next(iter(cs.SENTINELS.items()))
+    src = (f'<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt" viewBox="0 0 10 5">'
+           f'<defs><style type="text/css">*{{stroke-linejoin: round}}</style></defs>'
+           f'<g id="a"><rect fill="{sentinel.upper()}" style="stroke: {sentinel}" clip-path="url(#c)"/></g>'
+           f'<clipPath id="c"><rect x="0" y="0" width="1" height="1"/></clipPath></svg>')
+    out = charts.postprocess_svg(src, "demo", title="T & <b>", desc="D")
+    root = ET.fromstring(out)
+    assert [el.tag for el in root[:2]] == [f"{SVG}title", f"{SVG}desc"]
+    rect = root.find(f".//{SVG}g/{SVG}rect")
+    assert rect.get("fill") is None
+    assert rect.get("style") == f"fill: var({var}, {fallback}); stroke: var({var}, {fallback})"
+    assert rect.get("clip-path") == "url(#demo-c)"
+    assert root.find(f"{SVG}title").text == "T & <b>"
+    assert root.find(f".//{SVG}style") is None and root.get("stroke-linejoin") == "round"
+
+
+def test_bad_ids_are_refused(tmp_path):
+    with pytest.raises(ValueError):
+        charts.render_chart("../etc", {}, tmp_path)
+    with pytest.raises(charts.FigureModuleError):
+        charts.render_chart("no_such_chart", {}, tmp_path)
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(h: str) -> float:
+        rgb = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_palette_is_readable_in_both_themes():
+    light_bg, dark_bg = cs.THEME_VARS["--rs-paper"]["light"], cs.THEME_VARS["--rs-paper"]["dark"]
+    assert dark_bg == "#1e2129"  # Material's slate
+    for var, values in cs.THEME_VARS.items():
+        if var == "--rs-paper":
+            continue
+        # Text in series colours is used for labels: hold them to 4.5:1 (WCAG AA for text).
+        assert _contrast(values["light"], light_bg) >= 4.5, (var, "light")
+        assert _contrast(values["dark"], dark_bg) >= 4.5, (var, "dark")
+    assert set(v for v, _ in cs.SENTINELS.values()) == set(cs.THEME_VARS)
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", s) for s in cs.SENTINELS)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The technique table
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def table(catalog, tmp_path_factory) -> tuple[Path, ET.Element]:
+    fid = "technique_table"
+    path = charts.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]),
+                               tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"])
+    return path, ET.fromstring(path.read_text(encoding="utf-8"))  # well-formed, so it parses as XML
+
+
+def test_table_rows_and_marks(table, catalog):
+    from figures.tables.technique_table import TECHNIQUES
+
+    path, root = table
+    tbl = root.find(".//table")
+    assert tbl.find("caption").text == catalog.figures["technique_table"]["title"]
+    head = [th.get("scope") for th in tbl.find("thead").iter("th")]
+    assert head == ["col"] * (2 + len(TECHNIQUES))
+    rows = tbl.find("tbody").findall("tr")
+    assert len(rows) == len(catalog.models)
+    assert sorted(r.get("data-model") for r in rows) == sorted(catalog.models)
+    dates = [catalog.models[r.get("data-model")]["released"] for r in rows]
+    assert dates == sorted(dates), "rows by release date"
+    for row in rows:
+        m = catalog.models[row.get("data-model")]
+        th = row.find("th")
+        assert th.get("scope") == "row" and th.text == m["name"]
+        cells = row.findall("td")[1:]
+        if m.get("disclosed", True) is False:
+            assert len(cells) == 1 and cells[0].text == "undisclosed"
+            assert cells[0].get("colspan") == str(len(TECHNIQUES))
+            continue
+        assert len(cells) == len(TECHNIQUES)
+        for (tid, _, _), cell in zip(TECHNIQUES, cells):
+            hidden = cell.find("span[@class='rs-visually-hidden']").text
+            shown = cell.find("span[@aria-hidden='true']")
+            assert hidden == ("yes" if tid in m["techniques"] else "no"), (m["name"], tid)
+            assert shown is not None and shown.text
+
+
+def test_table_has_no_inline_styles_and_prefixed_classes(table):
+    path, root = table
+    text = path.read_text(encoding="utf-8")
+    assert "style=" not in text
+    for el in root.iter():
+        for cls in (el.get("class") or "").split():
+            assert cls.startswith("rs-"), cls
+
+
+def test_table_render_is_deterministic(table, catalog, tmp_path):
+    fid = "technique_table"
+    again = charts.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path,
+                                title=catalog.figures[fid]["title"])
+    assert again.read_bytes() == table[0].read_bytes()
+
+
+def test_visible_title_for_standalone_use(catalog, tmp_path):
+    fid = "scaling_law"
+    title = catalog.figures[fid]["title"]
+    path = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path, title=title,
+                               visible_title=True)
+    assert title in svg_texts(path)
