@@ -230,7 +230,7 @@ class PageContext:
             '<video class="rs-video" controls muted playsinline preload="metadata" width="{w}" height="{h}" '
             'poster="{src}.poster.png" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
             '<source src="{src}.mp4" type="video/mp4">'
-            '<track kind="captions" src="{src}.vtt" srclang="en" label="English" default>'
+            '<track kind="captions" src="{src}.vtt" srclang="en" label="English">'
             '</video>'
             '<figcaption>{title} <a class="rs-download" href="{src}.mp4" download>Download MP4</a></figcaption>'
             '<details class="rs-transcript"><summary>What the animation shows</summary>'

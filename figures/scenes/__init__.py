@@ -1,0 +1,1 @@
+"""Manim scenes, one per file, named by figure id (see ARCHITECTURE.md)."""

@@ -1,0 +1,201 @@
+"""KV sharing: how many keys and values each token leaves in the cache, from MHA to GQA, MQA and MLA.
+
+Llama 3.1 70B (64 query heads, 80 layers) is drawn as it is (GQA, 8 KV heads) and as it would be with one KV head per
+query head (MHA) or a single one (MQA): those two are hypothetical copies of the catalog entry with only kv_heads
+changed. DeepSeek-V3 shows MLA: it caches a 512-number latent plus a 64-number RoPE key per token per layer, against
+its own MHA equivalent. Every byte count is generator.derive.kv_bytes_per_token in BF16.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, FadeOut, GrowFromEdge, Line, Rectangle, Transform, VGroup
+
+from figures.style import (
+    BLUE, GREEN, GRID, INK, LEFT_X, MUTED, ORANGE, PINK, PURPLE, RIGHT_X, SMALL_SIZE, T_FAST, T_HOLD,
+    T_MOVE, T_READ, RaceScene, nb, num, text,
+)
+from generator import derive
+
+GQA_MODEL = "llama-3.1-70b"
+MLA_MODEL = "deepseek-v3"
+PRECISION = "bf16"
+
+Q_Y = 2.3
+KV_Y = 0.85
+ROW_X0, ROW_X1 = LEFT_X + 0.3, RIGHT_X - 0.3
+BAR_X0 = -2.5
+BAR_MAX = 6.2
+BARS_TOP = -0.55
+BAR_STEP = 0.46
+
+
+def kv_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    """Per-token KV cache (bytes, BF16, all layers, one sequence) for each step, and what the screen says."""
+    m = data["models"][GQA_MODEL]
+    ds = data["models"][MLA_MODEL]
+    as_mha = {**m, "attention": "mha", "kv_heads": m["heads"]}
+    as_mqa = {**m, "attention": "mqa", "kv_heads": 1}
+    ds_mha = {**ds, "attention": "mha", "kv_heads": ds["heads"]}
+    out = {
+        "precision": PRECISION.upper(),
+        "bytes_per_value": derive.bytes_per_value(PRECISION),
+        "llama": m["name"], "heads": m["heads"], "kv_heads": m["kv_heads"], "layers": m["layers"],
+        "group": m["heads"] // m["kv_heads"],
+        "mha": derive.kv_bytes_per_token(as_mha, PRECISION),
+        "gqa": derive.kv_bytes_per_token(m, PRECISION),
+        "mqa": derive.kv_bytes_per_token(as_mqa, PRECISION),
+        "deepseek": ds["name"], "ds_heads": ds["heads"], "ds_layers": ds["layers"],
+        "latent": ds["mla"]["kv_lora_rank"], "rope": ds["mla"]["rope_dim"],
+        "mla_values": derive.kv_values_per_token_per_layer(ds),
+        "ds_mha_values": derive.mha_values_per_token_per_layer(ds),
+        "ds_mha": derive.kv_bytes_per_token(ds_mha, PRECISION),
+        "mla": derive.kv_bytes_per_token(ds, PRECISION),
+    }
+    out["gqa_x"] = out["mha"] / out["gqa"]
+    out["mqa_x"] = out["mha"] / out["mqa"]
+    out["mla_x"] = out["ds_mha"] / out["mla"]
+    return out
+
+
+def times(x: float) -> str:
+    """8.0 -> '8×', 56.89 -> '57×'."""
+    return f"{x:,.0f}×"
+
+
+class KvSharing(RaceScene):
+    def construct(self) -> None:
+        n = kv_numbers(self.data)
+        self._pending: list = []
+        self.title("Sharing keys and values: MHA, GQA, MQA, MLA")
+
+        heads = n["heads"]
+        queries = self._queries(heads)
+        q_label = text(f"{n['llama']}: {num(heads)} query heads", SMALL_SIZE, BLUE)
+        q_label.next_to(queries, UP, buff=0.12).align_to(queries, LEFT)
+        kv, kv_label = self._kv(heads, heads, f"{num(heads)} key/value heads")
+        links = self._links(queries, kv, heads)
+        header = text(f"KV cache per token, all layers, {n['precision']} ({num(n['bytes_per_value'])} bytes per value);"
+                      " \u201cas\u201d = a hypothetical variant",
+                      SMALL_SIZE, MUTED)
+        header.move_to(np.array([0, BARS_TOP + 0.42, 0])).align_to(np.array([LEFT_X, 0, 0]), LEFT)
+
+        self.caption("While generating, a model caches a key and a value for every token in every layer: the KV "
+                     "cache.")
+        self.play(FadeIn(queries), FadeIn(q_label), run_time=T_MOVE * 0.8)
+        self.play(FadeIn(kv), FadeIn(kv_label), FadeIn(links), FadeIn(header), run_time=T_MOVE)
+        self.caption(f"MHA: every query head has its own keys and values. {nb(n['llama'])} built this way would "
+                     f"cache {num(n['mha'])} bytes per token.")
+        self._bar(0, f"{n['llama']} as MHA", n["mha"], n, PINK)
+        self.wait(T_READ)
+
+        # GQA
+        kv2, kv2_label = self._kv(n["kv_heads"], heads, f"{num(n['kv_heads'])} key/value heads, "
+                                                        f"one per group of {num(n['group'])}")
+        links2 = self._links(queries, kv2, heads)
+        self.caption(f"GQA, what {nb(n['llama'])} really uses: {num(n['kv_heads'])} KV heads, each shared by "
+                     f"{num(n['group'])} query heads. {times(n['gqa_x'])} smaller.")
+        self.play(FadeOut(kv_label), run_time=T_FAST * 0.5)
+        self.play(Transform(kv, kv2), FadeIn(kv2_label), Transform(links, links2),
+                  run_time=T_MOVE * 1.2)
+        kv_label = kv2_label
+        self._bar(1, f"{n['llama']}, GQA (real)", n["gqa"], n, BLUE, times(n["gqa_x"]) + " smaller")
+        self.wait(T_READ)
+
+        # MQA
+        kv3, kv3_label = self._kv(1, heads, f"1 key/value head for all {num(heads)}")
+        links3 = self._links(queries, kv3, heads)
+        self.caption(f"MQA: one K and one V for all {num(heads)} query heads. {times(n['mqa_x'])} smaller, "
+                     "at some cost in quality.")
+        self.play(FadeOut(kv_label), run_time=T_FAST * 0.5)
+        self.play(Transform(kv, kv3), FadeIn(kv3_label), Transform(links, links3),
+                  run_time=T_MOVE * 1.2)
+        kv_label = kv3_label
+        self._bar(2, f"{n['llama']} as MQA", n["mqa"], n, ORANGE, times(n["mqa_x"]) + " smaller")
+        self.wait(T_READ)
+
+        # MLA
+        dsh = n["ds_heads"]
+        queries4 = self._queries(dsh)
+        q4_label = text(f"{n['deepseek']}: {num(dsh)} query heads", SMALL_SIZE, BLUE)
+        q4_label.next_to(queries4, UP, buff=0.12).align_to(queries4, LEFT)
+        latent = self._latent(n)
+        links4 = VGroup(*[Line(q.get_bottom(), latent[0].get_top(), stroke_color=PURPLE, stroke_width=1,
+                               stroke_opacity=0.45) for q in queries4])
+        self.caption(f"MLA ({n['deepseek']}): cache one compressed latent of {num(n['latent'])} numbers plus a "
+                     f"{num(n['rope'])}-number RoPE key; each head rebuilds its keys and values from it.")
+        self._bar(3, f"{n['deepseek']} as MHA", n["ds_mha"], n, PINK, animate=False, play=False)
+        self.play(FadeOut(q_label), FadeOut(kv_label), run_time=T_FAST * 0.5)
+        self.play(Transform(queries, queries4), FadeIn(q4_label), Transform(kv, latent),
+                  Transform(links, links4), *self._pending, run_time=T_MOVE * 1.4)
+        self._pending = []
+        self.wait(T_READ * 0.6)
+        self.caption(f"{num(n['mla_values'])} numbers per token per layer instead of {num(n['ds_mha_values'])}: "
+                     f"{num(n['mla'])} bytes per token, {times(n['mla_x'])} smaller than MHA.")
+        self._bar(4, f"{n['deepseek']}, MLA (real)", n["mla"], n, PURPLE, times(n["mla_x"]) + " smaller")
+        self.wait(T_HOLD + T_READ)
+
+    # -- pieces ----------------------------------------------------------------------------------------------------
+    def _queries(self, count: int) -> VGroup:
+        step = (ROW_X1 - ROW_X0) / count
+        r = min(0.075, step * 0.36)
+        return VGroup(*[Circle(radius=r, stroke_width=0).set_fill(BLUE, opacity=0.95)
+                        .move_to(np.array([ROW_X0 + step * (i + 0.5), Q_Y, 0])) for i in range(count)])
+
+    def _kv(self, count: int, q_count: int, label: str) -> tuple[VGroup, VGroup]:
+        """``count`` K/V pairs, each centred under the query heads it serves."""
+        step = (ROW_X1 - ROW_X0) / q_count
+        group = q_count // count
+        w = min(0.9, max(0.13, step * group * 0.6))
+        pairs = VGroup()
+        for g in range(count):
+            x = ROW_X0 + step * group * (g + 0.5)
+            k = Rectangle(width=w, height=0.16, stroke_width=0).set_fill(ORANGE, opacity=0.95)
+            v = Rectangle(width=w, height=0.16, stroke_width=0).set_fill(GREEN, opacity=0.95)
+            k.move_to(np.array([x, KV_Y + 0.09, 0]))
+            v.move_to(np.array([x, KV_Y - 0.09, 0]))
+            pairs.add(VGroup(k, v))
+        t = VGroup(text(label, SMALL_SIZE, INK), text("K", SMALL_SIZE, ORANGE, bold=True),
+                   text("V", SMALL_SIZE, GREEN, bold=True))
+        t[1].next_to(t[0], RIGHT, buff=0.3)
+        t[2].next_to(t[1], RIGHT, buff=0.12)
+        t.next_to(pairs, DOWN, buff=0.12).align_to(np.array([ROW_X0, 0, 0]), LEFT)
+        return pairs, t
+
+    def _links(self, queries: VGroup, kv: VGroup, q_count: int) -> VGroup:
+        group = q_count // len(kv)
+        return VGroup(*[Line(q.get_bottom(), kv[i // group].get_top(), stroke_color=GRID, stroke_width=1.2)
+                        for i, q in enumerate(queries)])
+
+    def _latent(self, n: dict[str, Any]) -> VGroup:
+        lat = Rectangle(width=3.2, height=0.34, stroke_width=0).set_fill(PURPLE, opacity=0.95)
+        rope = Rectangle(width=3.2 * n["rope"] / n["latent"], height=0.34, stroke_width=0)
+        rope.set_fill(ORANGE, opacity=0.95)
+        lat.move_to(np.array([0, KV_Y, 0]))
+        rope.next_to(lat, RIGHT, buff=0.05)
+        t1 = text(f"latent: {num(n['latent'])}", SMALL_SIZE, INK).move_to(lat)
+        t2 = text(f"+ RoPE key: {num(n['rope'])}", SMALL_SIZE, ORANGE).next_to(rope, RIGHT, buff=0.12)
+        t3 = text(f"= {num(n['mla_values'])} numbers per token per layer", SMALL_SIZE, INK)
+        t3.next_to(lat, DOWN, buff=0.12).align_to(lat, LEFT)
+        return VGroup(lat, rope, t1, t2, t3)
+
+    def _bar(self, row: int, label: str, value: float, n: dict[str, Any], color: str, note: str = "",
+             animate: bool = True, play: bool = True) -> None:
+        biggest = max(n["mha"], n["ds_mha"])
+        y = BARS_TOP - BAR_STEP * row - (0.12 if row >= 3 else 0.0)
+        length = max(0.04, BAR_MAX * value / biggest)
+        bar = Rectangle(width=length, height=BAR_STEP * 0.55, stroke_width=0).set_fill(color, opacity=0.9)
+        bar.move_to(np.array([BAR_X0 + length / 2, y, 0]))
+        lab = text(label, SMALL_SIZE, INK).move_to(np.array([0, y, 0])).align_to(np.array([BAR_X0 - 0.15, 0, 0]), RIGHT)
+        val = text(f"{num(value)} B" + (f"  ·  {note}" if note else ""), SMALL_SIZE, color)
+        val.next_to(bar, RIGHT, buff=0.12)
+        anims = [GrowFromEdge(bar, LEFT), FadeIn(lab), FadeIn(val)]
+        if play:
+            self.play(*anims, run_time=T_MOVE * 0.8)
+        else:
+            self._pending = anims
+
+
+__all__ = ["KvSharing", "kv_numbers"]

@@ -1,0 +1,318 @@
+"""Scenes: every registered scene renders at draft quality into web-ready, captioned, reproducible files.
+
+Each scene renders once per test session (lazily, into a temporary folder) and every check reads those files.
+The numbers-on-screen checks need no render: each scene module exposes the function that computes its labels.
+
+Reference frames live in tests/refs/<id>.png (64x36 grayscale of the frame at 80 % of the duration). After an
+intended visual change, regenerate them with ``RACE_UPDATE_REFS=1 pytest tests/test_scenes.py -m slow``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from generator import derive
+from generator.catalog import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+REFS = Path(__file__).resolve().parent / "refs"
+CATALOG = load_catalog(ROOT / "catalog.yaml")
+SCENE_IDS = sorted(fid for fid, f in CATALOG.figures.items() if f["kind"] == "scene")
+DRAFT = (854, 480, 15)
+MIN_SECONDS, MAX_SECONDS = 15.0, 36.0
+REF_SIZE = (64, 36)
+REF_MAX_MEAN_DIFF = 6.0      # of 255: tolerates font hinting / cairo version noise, not a moved element
+
+
+def scene_data(fig_id: str) -> dict[str, Any]:
+    return CATALOG.slice(list(CATALOG.figures[fig_id]["reads"]))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Render a scene at draft quality the first time a test asks for it; later calls reuse the files."""
+    from generator.scenes import render_scene
+
+    cache: dict[str, tuple[Path, dict[str, Any]]] = {}
+    work = tmp_path_factory.mktemp("scene-work")
+
+    def get(fig_id: str) -> tuple[Path, dict[str, Any]]:
+        if fig_id not in cache:
+            out = tmp_path_factory.mktemp(f"scene-{fig_id}")
+            cache[fig_id] = (out, render_scene(fig_id, scene_data(fig_id), "draft", out, work))
+        return cache[fig_id]
+
+    return get
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------------------------
+
+def top_level_boxes(path: Path) -> list[str]:
+    """Types of the top-level ISO-BMFF boxes of an MP4, in file order."""
+    names = []
+    with path.open("rb") as f:
+        while True:
+            head = f.read(8)
+            if len(head) < 8:
+                break
+            size, kind = struct.unpack(">I4s", head)
+            header = 8
+            if size == 1:
+                size = struct.unpack(">Q", f.read(8))[0]
+                header = 16
+            names.append(kind.decode("latin-1"))
+            if size == 0:
+                break
+            f.seek(size - header, os.SEEK_CUR)
+    return names
+
+
+_TS = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
+
+
+def parse_vtt(text: str) -> list[tuple[float, float, str]]:
+    lines = text.split("\n")
+    assert lines[0] == "WEBVTT", "a WebVTT file starts with WEBVTT"
+    cues = []
+    for i, line in enumerate(lines):
+        m = _TS.match(line)
+        if m:
+            g = [int(x) for x in m.groups()]
+            start = g[0] * 3600 + g[1] * 60 + g[2] + g[3] / 1000
+            end = g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000
+            body = lines[i + 1]
+            assert body.strip(), f"cue at line {i + 1} has no text"
+            cues.append((start, end, body))
+    return cues
+
+
+def frame_at(path: Path, fraction: float, duration: float):
+    from generator.scenes import extract_frame
+    return extract_frame(path, duration * fraction)
+
+
+def thumb(img) -> np.ndarray:
+    from PIL import Image
+    return np.asarray(img.convert("L").resize(REF_SIZE, Image.BOX), dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rendered output (slow)
+# ---------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_video_is_web_ready_h264(rendered, fig_id):
+    import av
+    out, meta = rendered(fig_id)
+    mp4 = out / f"{fig_id}.mp4"
+    with av.open(str(mp4)) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264"
+        assert s.codec_context.pix_fmt == "yuv420p"
+        w, h = s.codec_context.width, s.codec_context.height
+        assert w % 2 == 0 and h % 2 == 0
+        assert (w, h, int(s.average_rate)) == DRAFT
+        assert float(s.average_rate) == DRAFT[2], f"irregular timestamps: average rate {s.average_rate}"
+        assert not c.metadata.get("creation_time"), "no wall-clock metadata in the container"
+    assert MIN_SECONDS <= meta["duration"] <= MAX_SECONDS, f"{fig_id} runs {meta['duration']} s"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_faststart_moov_before_mdat(rendered, fig_id):
+    out, _ = rendered(fig_id)
+    boxes = top_level_boxes(out / f"{fig_id}.mp4")
+    assert "moov" in boxes and "mdat" in boxes, boxes
+    assert boxes.index("moov") < boxes.index("mdat"), f"index after the media: {boxes}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_captions_cover_the_video(rendered, fig_id):
+    out, meta = rendered(fig_id)
+    cues = parse_vtt((out / f"{fig_id}.vtt").read_text("utf-8"))
+    assert len(cues) >= 2
+    assert cues[0][0] <= 2.0, "the first caption comes within two seconds"
+    assert abs(cues[-1][1] - meta["duration"]) < 0.1, "the last caption lasts to the end"
+    for (s1, e1, _), (s2, e2, _) in zip(cues, cues[1:]):
+        assert s1 < e1 <= s2 + 1e-6 and s2 < e2
+        assert s2 - e1 < 0.1, "no gap between captions"
+    for s, e, body in cues:
+        assert e - s >= 1.0, f"caption shown for under a second: {body!r}"
+    side = json.loads((out / f"{fig_id}.json").read_text("utf-8"))
+    assert side["duration"] == meta["duration"]
+    assert (side["width"], side["height"], side["fps"]) == DRAFT
+    assert [c["text"] for c in side["cues"]] == [b for _, _, b in cues]
+    assert len(side["description"]) > 80 and side["description"].startswith(cues[0][2][:20])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_text_stays_in_frame_and_apart(rendered, fig_id):
+    _, meta = rendered(fig_id)
+    assert meta["layout_issues"] == [], "\n".join(meta["layout_issues"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_poster(rendered, fig_id):
+    from PIL import Image
+    out, _ = rendered(fig_id)
+    with Image.open(out / f"{fig_id}.poster.png") as im:
+        assert im.format == "PNG" and im.size == DRAFT[:2]
+        assert np.asarray(im.convert("L")).std() > 10, "the poster is not a blank frame"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_reference_frame(rendered, fig_id):
+    from PIL import Image
+    out, meta = rendered(fig_id)
+    got = thumb(frame_at(out / f"{fig_id}.mp4", 0.8, meta["duration"]))
+    ref_path = REFS / f"{fig_id}.png"
+    if os.environ.get("RACE_UPDATE_REFS") == "1":
+        REFS.mkdir(exist_ok=True)
+        Image.fromarray(got.round().astype(np.uint8), "L").save(ref_path)
+        pytest.skip(f"wrote {ref_path.relative_to(ROOT)}")
+    assert ref_path.is_file(), f"no reference frame {ref_path.relative_to(ROOT)}: run with RACE_UPDATE_REFS=1"
+    ref = np.asarray(Image.open(ref_path).convert("L"), dtype=np.float64)
+    diff = float(np.abs(got - ref).mean())
+    assert diff <= REF_MAX_MEAN_DIFF, (f"{fig_id}: frame at 80 % differs from {ref_path.name} by {diff:.1f}/255; "
+                                       "if intended, regenerate with RACE_UPDATE_REFS=1")
+
+
+@pytest.mark.slow
+def test_renders_are_byte_identical(rendered, tmp_path):
+    """Same inputs, same bytes: a second render of one scene matches the first file for file."""
+    from generator.scenes import render_scene
+    fig_id = "attention_vs_mamba" if "attention_vs_mamba" in SCENE_IDS else SCENE_IDS[0]
+    first, _ = rendered(fig_id)
+    again = tmp_path / "again"
+    render_scene(fig_id, scene_data(fig_id), "draft", again, tmp_path / "work")
+    for suffix in (".mp4", ".poster.png", ".vtt", ".json"):
+        a, b = (first / f"{fig_id}{suffix}").read_bytes(), (again / f"{fig_id}{suffix}").read_bytes()
+        assert a == b, f"{fig_id}{suffix} differs between two renders"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fast checks: registry, worker behaviour, numbers on screen
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_six_scenes_registered():
+    assert SCENE_IDS == sorted(["tower_growth", "the_wall", "window_propagation", "flash_tiling", "kv_sharing",
+                                "attention_vs_mamba"])
+
+
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_scene_class_and_no_latex(fig_id):
+    from figures.style import RaceScene
+    from generator.scenes import class_name, load_scene_class
+    cls = load_scene_class(fig_id)
+    assert cls.__name__ == class_name(fig_id) and issubclass(cls, RaceScene)
+    src = (ROOT / "figures" / "scenes" / f"{fig_id}.py").read_text("utf-8")
+    assert not re.search(r"\b(MathTex|Tex|Tex[A-Z]\w*)\(", src), "scenes use Text (Pango), never LaTeX"
+
+
+def test_unknown_scene_fails_cleanly(tmp_path):
+    from generator.scenes import SceneRenderError, render_scene
+    with pytest.raises(SceneRenderError, match="no scene file"):
+        render_scene("no_such_scene", {}, "draft", tmp_path / "out", tmp_path / "work")
+    with pytest.raises(SceneRenderError, match="unknown quality"):
+        render_scene("the_wall", {}, "4k", tmp_path / "out", tmp_path / "work")
+    assert not (tmp_path / "out").exists(), "nothing is written on failure"
+
+
+def test_webvtt_format():
+    from generator.scenes import description, webvtt
+    vtt = webvtt([(0.0, 1.5, "a <b> & c --> d"), (1.5, 3661.25, "second")])
+    assert vtt.startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\na &lt;b> &amp; c \u2192 d\n")
+    assert "01:01:01.250" in vtt
+    assert parse_vtt(vtt)[1] == (1.5, 3661.25, "second")
+    assert description([(0, 1, "One"), (1, 2, "Two.")]) == "One. Two."
+
+
+def test_number_formats():
+    from figures.style import bytes_label, num, params_label, power_of_ten
+    assert num(131072) == "131,072" and num(2.039) == "2.039" and num(7.63, 1) == "7.6" and num(20.0) == "20"
+    assert [params_label(x) for x in (117.0e6, 1.542e9, 175.0e9, 405.85e9)] == ["117M", "1.542B", "175B", "405.85B"]
+    assert bytes_label(6_442_450_944) == "6.44 GB" and bytes_label(24_965_120) == "25 MB"
+    assert power_of_ten(10**12) == "10¹²" and power_of_ten(36) is None
+
+
+def test_tower_numbers():
+    from figures.scenes.tower_growth import label_lines, tower_specs
+    data = scene_data("tower_growth")
+    specs = tower_specs(data)
+    assert [s["id"] for s in specs][:3] == ["gpt-1", "gpt-2-xl", "gpt-3-175b"]
+    for s in specs:
+        m = data["models"][s["id"]]
+        if s["disclosed"]:
+            assert (s["layers"], s["heads"], s["d_model"], s["params"]) == (m["layers"], m["heads"], m["d_model"],
+                                                                            m["params"])
+        else:
+            lines = label_lines(s)
+            assert "undisclosed" in lines and not any(re.search(r"\d", x) for x in lines[1:]), lines
+    gpt4 = next(s for s in specs if s["id"] == "gpt-4")
+    assert not gpt4["disclosed"] and "layers" not in gpt4, "GPT-4's size is never invented"
+
+
+def test_wall_numbers():
+    from figures.scenes.the_wall import wall_numbers
+    n = wall_numbers(scene_data("the_wall"))
+    assert [(r["n"], r["full"], r["causal"]) for r in n["rows"]] == [
+        (6, 36, 21), (1000, 1_000_000, 500_500), (1_000_000, 10**12, 500_000_500_000)]
+    m = CATALOG.models["gpt-3-175b"]
+    assert n["matrices"] == derive.attention_matrices(m) == 9216
+    assert n["per_sequence"] == 9216 * derive.attention_scores(2048)
+
+
+def test_window_numbers():
+    from figures.scenes.window_propagation import TOY_LAYERS, TOY_WINDOW, window_numbers
+    n = window_numbers(scene_data("window_propagation"))
+    m = CATALOG.models["mistral-7b"]
+    assert n["span"] == derive.receptive_field(m["window"], m["layers"]) == 131_072
+    assert n["toy_reach"] == [TOY_WINDOW * k for k in range(1, TOY_LAYERS + 1)]
+    assert n["context"] == m["context"]
+
+
+def test_flash_numbers():
+    from figures.scenes.flash_tiling import flash_numbers
+    n = flash_numbers(scene_data("flash_tiling"))
+    hw = CATALOG.hardware["a100-80gb"]
+    assert (n["hbm_gb"], n["hbm_tbps"], n["sram_tbps"]) == (hw["memory_gb"], hw["bandwidth_tbps"],
+                                                            hw["sram_bandwidth_tbps"])
+    assert n["sram_kb_total"] == 192 * 108 and n["sram_fact"] == CATALOG.data["facts"]["flash-sram-mb"]["value"]
+
+
+def test_kv_numbers():
+    from figures.scenes.kv_sharing import kv_numbers
+    n = kv_numbers(scene_data("kv_sharing"))
+    llama = CATALOG.models["llama-3.1-70b"]
+    assert n["gqa"] == derive.kv_bytes_per_token(llama, "bf16") == 327_680
+    assert n["mha"] == n["gqa"] * llama["heads"] / llama["kv_heads"] == 2_621_440
+    assert n["mqa"] == n["gqa"] / llama["kv_heads"] == 40_960
+    assert (n["latent"], n["rope"], n["mla_values"]) == (512, 64, 576)
+    assert n["mla"] == derive.kv_bytes_per_token(CATALOG.models["deepseek-v3"], "bf16") == 70_272
+    assert n["ds_mha"] == 61 * 2 * 128 * 128 * 2 and round(n["mla_x"]) == 57
+    assert n["precision"] == "BF16"
+
+
+def test_mamba_numbers():
+    from figures.scenes.attention_vs_mamba import mamba_numbers
+    n = mamba_numbers(scene_data("attention_vs_mamba"))
+    m = CATALOG.models["nemotron-3-nano"]
+    assert n["counts"] == {"M": m["ssm"]["layers"], "E": 23, "*": m["attention_layers"]}
+    assert sum(n["counts"].values()) == m["layers"]
+    assert n["kv_per_token"] == derive.kv_bytes_per_token(m, "bf16") == 6 * 1024
+    assert n["state_bytes"] == derive.ssm_state_values(m) * 2
