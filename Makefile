@@ -33,9 +33,11 @@ test: $(READY)
 serve: $(READY)
 	$(PY) -m generator serve --catalog $(CATALOG) --port $(PORT) --prefix $(PREFIX)
 
-## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build.
+## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build; with --scenes (the
+## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min).
+BENCH_ARGS ?= --scenes
 bench: $(READY)
-	$(PY) -m generator.bench
+	$(PY) -m generator.bench $(BENCH_ARGS)
 
 ## Lighthouse 12.2.3 (pinned in package-lock.json) on the built article page, mobile emulation.
 audit: $(READY)

@@ -235,6 +235,8 @@ def build(paths: BuildPaths | None = None, quality: str = "publish", jobs: int |
     stamp = {
         "staging": _tree_digest(files),
         "config": sha256_file(config),
+        "overrides": {p.relative_to(paths.root).as_posix(): sha256_file(p)
+                      for p in sorted((paths.root / "overrides").rglob("*")) if p.is_file()},
         "site": str(paths.site),
         "site_url": os.environ.get("SITE_URL", ""),
         "tools": {name: _version(name) for name in ("mkdocs", "mkdocs-material")},

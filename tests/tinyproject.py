@@ -47,6 +47,8 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
     if (ROOT / "figures" / "scenes" / "__init__.py").exists():
         shutil.copyfile(ROOT / "figures" / "scenes" / "__init__.py", dest / "figures" / "scenes" / "__init__.py")
     shutil.copyfile(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
+    shutil.copyfile(ROOT / "pyproject.toml", dest / "pyproject.toml")
     (dest / "docs").mkdir()
     shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
     (dest / "docs" / "index.md").write_text(PAGE, "utf-8")

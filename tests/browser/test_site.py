@@ -12,6 +12,8 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
+from conftest import SITE_PREFIX
+
 from generator.budgets import check_budgets, load_budgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,14 +52,15 @@ def test_no_broken_internal_link_anchor_or_asset(draft_build):
     broken = []
     for page, links in parsed.items():
         rel_page = page.relative_to(site).as_posix()
-        base = "https://x.test/r/" + rel_page
+        # The site is built for its served URL (a subpath), so absolute links start with the prefix.
+        base = "https://x.test" + SITE_PREFIX + rel_page
         for url in links.urls:
             if url.startswith(("mailto:", "data:", "javascript:")):
                 continue
             u = urlparse(urljoin(base, url))
             if u.netloc != "x.test":
                 continue  # external links are references to papers; never loaded by the page itself
-            path = unquote(u.path[len("/r/"):]) if u.path.startswith("/r/") else None
+            path = unquote(u.path[len(SITE_PREFIX):]) if u.path.startswith(SITE_PREFIX) else None
             if path is None:
                 broken.append(f"{rel_page}: {url} leaves the site root")
                 continue

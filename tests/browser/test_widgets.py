@@ -192,7 +192,7 @@ def test_memory_defaults_and_keyboard(open_page, catalog):
     page = open_page()
     assert not page.is_visible(f"{MEM} .rs-fallback"), "the fallback hides once the widget is ready"
     assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "llama-3.1-70b"
-    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "141.1 GB"  # 70.55e9 x 2 bytes
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "141.1 GB"  # 70.55e9 x 2 bytes
     node = page.inner_text(f'{MEM} table.rs-hw tr:has(.rs-hw__name:text-is("8 x H100 node")) .rs-hw__longest')
     assert node.replace(NBSP, " ").split("\n") == [
         expected_longest(catalog.models["llama-3.1-70b"], 640), "past the model\u2019s 131,072-token limit"]
@@ -206,10 +206,10 @@ def test_memory_defaults_and_keyboard(open_page, catalog):
     assert page.get_attribute(ctx, "aria-valuetext") == "1,024 tokens"
     press(page, ctx, *["ArrowRight"] * 14)  # 1,024 -> 131,072 over the 2^k and 3x2^(k-1) stops
     assert page.get_attribute(ctx, "aria-valuetext") == "131,072 tokens"
-    assert text(page, f"{MEM} .rs-figure--k .rs-figure__value") == "17.2 GB"
+    assert text(page, f"{MEM} .rs-stat--k .rs-stat__value") == "17.2 GB"
     model = catalog.models["llama-3.1-8b"]
     total = derive.weight_bytes(model["params"], "bf16") + derive.kv_bytes_per_sequence(model, 131072, "bf16")
-    assert text(page, f"{MEM} .rs-figure--t .rs-figure__value") == gb(total).replace(NBSP, " ")
+    assert text(page, f"{MEM} .rs-stat--t .rs-stat__value") == gb(total).replace(NBSP, " ")
 
     # Every device: fits / needs N / longest context, as generator.derive says.
     rows = hardware_rows(page)
@@ -229,7 +229,7 @@ def test_memory_defaults_and_keyboard(open_page, catalog):
     # Precision changes: Llama 3.1 70B at INT4 is 35.3 GB of weights (claims.md #11), too big for a 16 GB laptop.
     page.select_option(sel(MEM, "Model"), "llama-3.1-70b")
     page.select_option(sel(MEM, "Weights in"), "int4")
-    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "35.3 GB"
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "35.3 GB"
     l70 = catalog.models["llama-3.1-70b"]
     total = derive.weight_bytes(l70["params"], "int4") + derive.kv_bytes_per_sequence(l70, 131072, "bf16")
     assert hardware_rows(page)["GeForce RTX 4090 Laptop GPU"][0] == f"Needs {derive.devices_needed(total, 16)}"
@@ -245,17 +245,17 @@ def test_memory_free_parameter_count(open_page, catalog):
     press(page, params, "End")
     assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "custom"
     assert page.get_attribute(params, "aria-valuetext") == "2 trillion parameters"
-    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "4,000.0 GB"
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "4,000.0 GB"
     # The KV cache keeps the last model's shape, and says so; with no shape there is no KV cache.
     assert page.is_visible(sel(MEM, "KV-cache shape from"))
     assert "shape of Llama 3.1 70B" in text(page, f"{MEM} .rs-arch")
     page.select_option(sel(MEM, "KV-cache shape from"), "")
-    assert "needs a model" in text(page, f"{MEM} .rs-figure--k .rs-figure__value")
-    assert text(page, f"{MEM} .rs-figure--t .rs-figure__value") == "4,000.0 GB (weights only)"
+    assert "needs a model" in text(page, f"{MEM} .rs-stat--k .rs-stat__value")
+    assert text(page, f"{MEM} .rs-stat--t .rs-stat__value") == "4,000.0 GB (weights only)"
     assert all(longest == "\u2014" for _, longest in hardware_rows(page).values())
     press(page, params, "Home")
     assert page.get_attribute(params, "aria-valuetext") == "100 million parameters"
-    assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "200.0 MB"
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "200.0 MB"
     # Picking a model again restores its exact count.
     page.select_option(sel(MEM, "Model"), "deepseek-v3")
     assert page.get_attribute(params, "aria-valuetext") == "671 billion parameters"
@@ -394,7 +394,7 @@ def test_instant_navigation_rebinds_once(open_page):
     page.select_option(sel(MEM, "Model"), "llama-3.1-8b")
     ctx = slider(MEM, "Context length")
     press(page, ctx, "Home", *["ArrowRight"] * 14)
-    assert text(page, f"{MEM} .rs-figure--k .rs-figure__value") == "17.2 GB"
+    assert text(page, f"{MEM} .rs-stat--k .rs-stat__value") == "17.2 GB"
     press(page, f'{AM} button[data-mode="mamba"]', "Enter")
     assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
 
@@ -482,7 +482,7 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
         page.evaluate("window.RaceWidgets.init()")
         assert page.eval_on_selector_all(".rs-widget > .rs-ui", "els => els.length") == 3
         assert not page.is_visible(f"{MEM} .rs-fallback")
-        assert text(page, f"{MEM} .rs-figure--w .rs-figure__value") == "141.1 GB"
+        assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "141.1 GB"
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     finally:
         page.close()

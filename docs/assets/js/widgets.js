@@ -320,16 +320,16 @@
     var warn = h("p", { class: "rs-note rs-warn" });
 
     var fig = function (label, cls) {
-      var v = h("span", { class: "rs-figure__value" });
-      var el = h("div", { class: "rs-figure " + cls }, [h("span", { class: "rs-figure__label", text: label }), v]);
+      var v = h("span", { class: "rs-stat__value" });
+      var el = h("div", { class: "rs-stat " + cls }, [h("span", { class: "rs-stat__label", text: label }), v]);
       return { el: el, v: v };
     };
-    var fW = fig("Weights", "rs-figure--w");
-    var fK = fig("KV cache", "rs-figure--k");
-    var fT = fig("Total", "rs-figure--t");
+    var fW = fig("Weights", "rs-stat--w");
+    var fK = fig("KV cache", "rs-stat--k");
+    var fT = fig("Total", "rs-stat--t");
     var verdict = h("p", { class: "rs-verdict" });
     var summary = h("div", { class: "rs-summary", "aria-live": "polite", "aria-atomic": "true" }, [
-      h("div", { class: "rs-figures" }, [fW.el, fK.el, fT.el]), verdict
+      h("div", { class: "rs-stats" }, [fW.el, fK.el, fT.el]), verdict
     ]);
 
     var segW = h("span", { class: "rs-stack__w" });
@@ -416,7 +416,7 @@
 
       setText(fW.v, size(weights));
       setText(fK.v, kv === null ? "needs a model\u2019s shape" : size(kv));
-      fK.el.classList.toggle("rs-figure--na", kv === null);
+      fK.el.classList.toggle("rs-stat--na", kv === null);
       setText(fT.v, size(total) + (kv === null ? " (weights only)" : ""));
       segW.style.width = (100 * weights / total) + "%";
       segK.style.width = (100 * (kv || 0) / total) + "%";
