@@ -6,14 +6,23 @@ by one, so a plain PNG preview still looks right) that ``generator.charts`` rewr
 (the page defines the variables, see THEME_VARS), while the standalone SVG file shows the light fallbacks.
 Chart modules use only these tokens, never raw colours, so nothing escapes the theme.
 
-Sizes: every chart is FIG_WIDTH inches wide, so one font size means the same thing in every chart once the page
-scales them to its column (720 px on a desktop, about 360 px on a 390-px phone). Text sizes are large for a
-matplotlib figure for that reason: keep labels few and short.
+Layouts: every chart is drawn twice, in the same style and from the same data.
+
+* ``"wide"`` (``WIDE``): 7.2 inches wide, for the desktop column (about 720 px, so 1 pt = 1.4 px).
+* ``"narrow"`` (``NARROW``): 4.0 inches wide and taller than wide, for a phone column (about 350 px, so
+  1 pt = 1.2 px). Its type is larger relative to the figure, so nothing on it is under 9 pt = 10.9 px on the
+  phone; a chart drawn for it has fewer ticks, legends above or below the axes, stacked panels, wrapped or
+  shortened labels and fewer annotations.
+
+One font size means the same thing in every chart of a layout. Chart modules take the sizes from the layout object
+(``lay = cs.get_layout(layout)``, ``lay.note``...) and pass the layout name to ``figure``; the module-level *_SIZE
+constants are the wide sizes, kept for older callers. Keep labels few and short.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
@@ -79,14 +88,54 @@ def css(theme: str = "light", selector: str = ":root") -> str:
 # Sizes and fonts
 # --------------------------------------------------------------------------------------------------------------
 
-FIG_WIDTH = 7.2          # inches; the page scales the SVG to its column
+@dataclass(frozen=True)
+class Layout:
+    """Everything that differs between the wide and the narrow drawing of a chart, in inches and points
+    (1 SVG user unit = 1 pt)."""
+
+    name: str
+    width: float          # inches; the page scales the SVG to its column
+    title: float          # the chart title (standalone files only)
+    subtitle: float
+    label: float          # axis labels, direct labels
+    tick: float
+    note: float           # value labels, annotations, legends, footnotes
+    source: float         # the source line: the smallest text of the layout
+    linewidth: float      # series lines
+    markersize: float
+
+    @property
+    def narrow(self) -> bool:
+        return self.name == "narrow"
+
+
+WIDE = Layout("wide", width=7.2, title=16.0, subtitle=12.0, label=12.5, tick=12.0, note=11.0, source=10.0,
+              linewidth=2.4, markersize=8.0)
+#: 4.0 in = 288 pt shown 350 px wide: 1 pt = 1.22 px, so 9 pt (the smallest text) is 10.9 px on a phone.
+NARROW = Layout("narrow", width=4.0, title=13.5, subtitle=10.5, label=11.0, tick=10.5, note=10.0, source=9.0,
+                linewidth=2.0, markersize=7.0)
+LAYOUTS: dict[str, Layout] = {"wide": WIDE, "narrow": NARROW}
+
+
+def get_layout(which: str | Layout = "wide") -> Layout:
+    """The Layout named ``which`` ("wide" or "narrow"; a Layout passes through)."""
+    if isinstance(which, Layout):
+        return which
+    try:
+        return LAYOUTS[which]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown chart layout {which!r}: expected one of {', '.join(LAYOUTS)}") from None
+
+
+# The wide sizes under their historical names.
+FIG_WIDTH = WIDE.width   # inches
 FIG_HEIGHT = 4.2
-TITLE_SIZE = 16.0        # points (= SVG user units, as 1 unit is 1 pt)
-SUBTITLE_SIZE = 12.0
-LABEL_SIZE = 12.5        # axis labels, direct labels
-TICK_SIZE = 12.0
-NOTE_SIZE = 11.0         # value labels, annotations
-SOURCE_SIZE = 10.0
+TITLE_SIZE = WIDE.title  # points (= SVG user units, as 1 unit is 1 pt)
+SUBTITLE_SIZE = WIDE.subtitle
+LABEL_SIZE = WIDE.label
+TICK_SIZE = WIDE.tick
+NOTE_SIZE = WIDE.note
+SOURCE_SIZE = WIDE.source
 
 #: DejaVu Sans ships with matplotlib, so text is measured the same on every machine; the SVG names the font and
 #: falls back to Inter (the site font, slightly narrower, so nothing overflows) and then any sans-serif.
@@ -96,12 +145,26 @@ _MARGIN = 0.12           # inches of empty border around everything
 _LINE = 1.25             # line height, in font sizes
 
 
-def apply(fig_id: str = "chart") -> None:
-    """Set the house rcParams. ``fig_id`` salts SVG ids so every render of a figure has the same ids."""
+def _size_params(lay: Layout) -> dict[str, Any]:
+    """The rcParams that differ between layouts."""
+    return {
+        "font.size": lay.label,
+        "axes.labelsize": lay.label,
+        "axes.titlesize": lay.label,
+        "xtick.labelsize": lay.tick,
+        "ytick.labelsize": lay.tick,
+        "lines.linewidth": lay.linewidth,
+        "lines.markersize": lay.markersize,
+        "legend.fontsize": lay.note,
+    }
+
+
+def apply(fig_id: str = "chart", layout: str | Layout = "wide") -> None:
+    """Set the house rcParams for ``layout``. ``fig_id`` salts SVG ids so every render of a figure has the same
+    ids."""
     mpl.rcParams.update({
         "font.family": "sans-serif",
         "font.sans-serif": FONT_FAMILY,
-        "font.size": LABEL_SIZE,
         "mathtext.default": "regular",
         "svg.fonttype": "none",
         "svg.hashsalt": fig_id,
@@ -116,8 +179,6 @@ def apply(fig_id: str = "chart") -> None:
         "axes.edgecolor": MUTED,
         "axes.linewidth": 0.9,
         "axes.labelcolor": INK,
-        "axes.labelsize": LABEL_SIZE,
-        "axes.titlesize": LABEL_SIZE,
         "axes.titleweight": "bold",
         "axes.titlecolor": INK,
         "axes.titlelocation": "left",
@@ -134,14 +195,9 @@ def apply(fig_id: str = "chart") -> None:
         "ytick.color": MUTED,
         "xtick.labelcolor": INK,
         "ytick.labelcolor": INK,
-        "xtick.labelsize": TICK_SIZE,
-        "ytick.labelsize": TICK_SIZE,
         "xtick.minor.visible": False,
         "ytick.minor.visible": False,
-        "lines.linewidth": 2.4,
-        "lines.markersize": 8.0,
         "legend.frameon": False,
-        "legend.fontsize": NOTE_SIZE,
         "legend.labelcolor": INK,
         "legend.handlelength": 1.4,
         "legend.borderaxespad": 0.3,
@@ -149,6 +205,7 @@ def apply(fig_id: str = "chart") -> None:
         "hatch.color": MUTED,
         "hatch.linewidth": 0.8,
     })
+    mpl.rcParams.update(_size_params(get_layout(layout)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -156,15 +213,26 @@ def apply(fig_id: str = "chart") -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 _TEXT_TO_PATH = TextToPath()
+_HINTED: list[Any] = []
 
 
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in points of one line of ``text`` in the house font (measured from the glyphs, no renderer needed)."""
+def text_width(text: str, size: float, bold: bool = False, hinted: bool = False) -> float:
+    """Width in points of one line of ``text`` in the house font, measured from the glyphs (no renderer needed).
+
+    ``hinted``: the larger of that and Agg's hinted text at 72 dpi, which the layout checks measure and which runs
+    up to ~8% wider at small sizes; the narrow layout, whose lines are long for their size, wraps to it."""
     prop = FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
-    return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)[0]
+    width = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)[0]
+    if hinted:
+        if not _HINTED:
+            from matplotlib.backends.backend_agg import RendererAgg
+
+            _HINTED.append(RendererAgg(10, 10, 72))
+        width = max(width, _HINTED[0].get_text_width_height_descent(text, prop, ismath=False)[0])
+    return width
 
 
-def _wrap(text: str, size: float, width_in: float, bold: bool = False) -> list[str]:
+def _wrap(text: str, size: float, width_in: float, bold: bool = False, hinted: bool = False) -> list[str]:
     """Greedy word wrap of ``text`` to ``width_in`` inches at ``size`` points; "\n" forces a break."""
     limit = width_in * 72
     lines: list[str] = []
@@ -172,7 +240,7 @@ def _wrap(text: str, size: float, width_in: float, bold: bool = False) -> list[s
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
-            if line and text_width(candidate, size, bold) > limit:
+            if line and text_width(candidate, size, bold, hinted) > limit:
                 lines.append(line)
                 line = word
             else:
@@ -181,11 +249,19 @@ def _wrap(text: str, size: float, width_in: float, bold: bool = False) -> list[s
     return lines
 
 
-def figure(height: float = FIG_HEIGHT, nrows: int = 1, ncols: int = 1, **subplots_kw: Any):
-    """A house-style figure and its axes (``Figure.subplots`` arguments pass through), laid out by constrained
-    layout inside the band left between the title and the source line (see ``finish``)."""
-    fig = Figure(figsize=(FIG_WIDTH, height), layout="constrained")
+def figure(height: float = FIG_HEIGHT, nrows: int = 1, ncols: int = 1, layout: str | Layout = "wide",
+           **subplots_kw: Any):
+    """A house-style figure of ``layout``'s width and its axes (``Figure.subplots`` arguments pass through), laid
+    out by constrained layout inside the band left between the title and the source line.
+
+    Also sets the layout's size rcParams (tick, legend and default font sizes, line width, marker size), so a chart
+    drawn after ``apply(fig_id)`` for the other layout still gets its own sizes; call it before drawing anything.
+    """
+    lay = get_layout(layout)
+    mpl.rcParams.update(_size_params(lay))
+    fig = Figure(figsize=(lay.width, height), layout="constrained")
     fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06, wspace=0.06, hspace=0.08)
+    fig._rs_layout = lay  # type: ignore[attr-defined]
     fig._rs_header = []  # type: ignore[attr-defined]
     fig._rs_footer = []  # type: ignore[attr-defined]
     axes = fig.subplots(nrows, ncols, **subplots_kw)
@@ -193,7 +269,16 @@ def figure(height: float = FIG_HEIGHT, nrows: int = 1, ncols: int = 1, **subplot
     return fig, axes
 
 
-def _band_height(lines: list[tuple[str, float, bool]]) -> float:
+def layout_of(fig: Figure) -> Layout:
+    """The Layout ``fig`` was made for (wide for a figure not made by ``figure``)."""
+    return getattr(fig, "_rs_layout", WIDE)
+
+
+#: One line of the header or footer band: (text, size, role); role is "title", "subtitle", "note" or "source".
+_Line = tuple[str, float, str]
+
+
+def _band_height(lines: list[_Line]) -> float:
     return sum(size * _LINE for _, size, _ in lines) / 72
 
 
@@ -203,10 +288,11 @@ def _layout(fig: Figure) -> None:
         artist.remove()
     fig._rs_artists = []  # type: ignore[attr-defined]
     w, h = fig.get_size_inches()
-    header: list[tuple[str, float, bool]] = fig._rs_header  # type: ignore[attr-defined]
-    footer: list[tuple[str, float, bool]] = fig._rs_footer  # type: ignore[attr-defined]
+    header: list[_Line] = fig._rs_header  # type: ignore[attr-defined]
+    footer: list[_Line] = fig._rs_footer  # type: ignore[attr-defined]
     y = h - _MARGIN
-    for text, size, bold in header:
+    for text, size, role in header:
+        bold = role == "title"
         fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="top", fontsize=size,
                                         fontweight="bold" if bold else "normal",
                                         color=INK if bold else MUTED))
@@ -223,22 +309,26 @@ def _layout(fig: Figure) -> None:
         engine.set(rect=(0.0, bottom / h, 1.0, 1.0 - (top + bottom) / h))
 
 
-def _lines(text: str, size: float, bold: bool, fig: Figure) -> list[tuple[str, float, bool]]:
+def _lines(text: str, size: float, role: str, fig: Figure) -> list[_Line]:
     width = fig.get_size_inches()[0] - 2 * _MARGIN
-    return [(line, size, bold) for line in _wrap(text, size, width, bold)]
+    return [(line, size, role) for line in _wrap(text, size, width, role == "title", layout_of(fig).narrow)]
+
+
+def _with_role(lines: list[_Line], *roles: str) -> list[_Line]:
+    return [line for line in lines if line[2] in roles]
 
 
 def title(fig: Figure, text: str) -> None:
     """Set the chart's visible title (``generator.charts`` uses the catalog title). Goes above any subtitle."""
-    header = [line for line in fig._rs_header if not line[2]]  # type: ignore[attr-defined]
-    fig._rs_header = _lines(text, TITLE_SIZE, True, fig) + header  # type: ignore[attr-defined]
+    fig._rs_header = (_lines(text, layout_of(fig).title, "title", fig)  # type: ignore[attr-defined]
+                      + _with_role(fig._rs_header, "subtitle"))  # type: ignore[attr-defined]
     _layout(fig)
 
 
 def subtitle(fig: Figure, text: str) -> None:
     """A short line under the title stating what is plotted and the assumptions (context, precision, units)."""
-    titles = [line for line in fig._rs_header if line[2]]  # type: ignore[attr-defined]
-    fig._rs_header = titles + _lines(text, SUBTITLE_SIZE, False, fig)  # type: ignore[attr-defined]
+    fig._rs_header = (_with_role(fig._rs_header, "title")  # type: ignore[attr-defined]
+                      + _lines(text, layout_of(fig).subtitle, "subtitle", fig))
     _layout(fig)
 
 
@@ -246,16 +336,16 @@ def source_line(fig: Figure, text: str) -> None:
     """The small "Source: ..." line at the bottom left ("Source: " is added unless ``text`` starts with it)."""
     if not text.lower().startswith("source"):
         text = f"Source: {text}"
-    notes = [line for line in fig._rs_footer if line[1] != SOURCE_SIZE]  # type: ignore[attr-defined]
-    fig._rs_footer = notes + _lines(text, SOURCE_SIZE, False, fig)  # type: ignore[attr-defined]
+    fig._rs_footer = (_with_role(fig._rs_footer, "note")  # type: ignore[attr-defined]
+                      + _lines(text, layout_of(fig).source, "source", fig))
     _layout(fig)
 
 
 def footnote(fig: Figure, text: str) -> None:
     """A note (an asterisk's explanation, an assumption) between the axes and the source line."""
-    notes = [line for line in fig._rs_footer if line[1] != SOURCE_SIZE]  # type: ignore[attr-defined]
-    source = [line for line in fig._rs_footer if line[1] == SOURCE_SIZE]  # type: ignore[attr-defined]
-    fig._rs_footer = notes + _lines(text, NOTE_SIZE, False, fig) + source  # type: ignore[attr-defined]
+    fig._rs_footer = (_with_role(fig._rs_footer, "note")  # type: ignore[attr-defined]
+                      + _lines(text, layout_of(fig).note, "note", fig)
+                      + _with_role(fig._rs_footer, "source"))  # type: ignore[attr-defined]
     _layout(fig)
 
 

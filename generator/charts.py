@@ -1,12 +1,15 @@
 """Render chart figures (matplotlib -> theme-aware, inline-safe SVG) and table figures (-> HTML fragment).
 
-``render_chart`` imports ``figures/charts/<id>.py``, calls its ``draw(data)`` under the house style, saves an SVG
-reproducibly (no date or tool metadata, ids salted by the figure id) and post-processes it into ONE file that is
-both a valid standalone SVG and safe to inline in an HTML page next to other charts:
+``render_chart`` imports ``figures/charts/<id>.py`` and calls its ``draw(data, layout)`` under the house style once
+per layout (see ``figures.chart_style``): ``<id>.svg`` is the wide chart (a desktop column), ``<id>.narrow.svg``
+the narrow one (a phone column). Each is saved reproducibly (no date or tool metadata, ids salted by the figure id)
+and post-processed into a file that is both a valid standalone SVG and safe to inline in an HTML page next to other
+charts, including its own other layout:
 
 * sentinel colours of ``figures.chart_style`` become ``var(--rs-<token>, <light fallback>)``, so the inlined chart
   follows the page theme and the standalone file shows the light colours;
-* every id is prefixed with ``<id>-`` (and references to it rewritten), so several charts on a page never collide;
+* every id is prefixed with ``<id>-`` (wide) or ``<id>-n-`` (narrow), and references to it rewritten, so several
+  charts, and both layouts of one chart, never collide on a page;
 * no XML prolog or DOCTYPE, no document-wide ``<style>``, no blank lines or indentation (a Markdown HTML block
   stays one block);
 * ``role="img"`` and, when given, a plain ``<title>`` first child (the accessible name) and ``<desc>``;
@@ -18,6 +21,7 @@ Both renderers are deterministic (same inputs, same bytes), write atomically and
 from __future__ import annotations
 
 import importlib
+import inspect
 import io
 import logging
 import os
@@ -53,6 +57,18 @@ _URL_RE = re.compile(r"url\(#([^)]+)\)")
 #: root they do the same for the chart and nothing to the page around it.
 _ROOT_STROKE_DEFAULTS = {"stroke-linejoin": "round", "stroke-linecap": "butt"}
 _SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+#: The layouts ``render_chart`` writes, in order; the first one's file is what it returns.
+LAYOUTS = ("wide", "narrow")
+
+
+def chart_filename(fig_id: str, layout: str = "wide") -> str:
+    """``<id>.svg`` for the wide chart, ``<id>.<layout>.svg`` for another layout."""
+    return f"{fig_id}.svg" if layout == "wide" else f"{fig_id}.{layout}.svg"
+
+
+def id_prefix(fig_id: str, layout: str = "wide") -> str:
+    """The prefix of every id in a chart's SVG: ``<id>-`` (wide) or ``<id>-n-`` (narrow)."""
+    return f"{fig_id}-" if layout == "wide" else f"{fig_id}-{layout[0]}-"
 
 
 class FigureModuleError(RuntimeError):
@@ -101,18 +117,30 @@ def _write_if_changed(path: Path, data: bytes) -> Path:
 # Charts
 # --------------------------------------------------------------------------------------------------------------
 
-def draw_chart(fig_id: str, data: Mapping[str, Any], title: str | None = None):
-    """The matplotlib Figure of chart ``fig_id`` in house style, not yet saved (for previews and tests).
+def draw_chart(fig_id: str, data: Mapping[str, Any], title: str | None = None, layout: str = "wide"):
+    """The matplotlib Figure of chart ``fig_id`` in house style and ``layout``, not yet saved (for previews and
+    tests).
 
     ``title``, if given, is drawn at the top of the chart (for a standalone image; on the page the figcaption
     carries the title instead).
 
-    Call inside ``matplotlib.rc_context()`` with ``chart_style.apply(fig_id)`` if the rcParams must not leak;
-    ``render_chart`` does that.
+    Call inside ``matplotlib.rc_context()`` with ``chart_style.apply(fig_id, layout)`` if the rcParams must not
+    leak; ``render_chart`` does that.
     """
     _check_id(fig_id)
+    chart_style.get_layout(layout)  # an unknown layout fails here, before the module runs
     draw = _load("charts", fig_id, "draw")
-    fig = draw(data)
+    if layout == "wide":
+        fig = draw(data)
+    else:
+        try:
+            accepts = "layout" in inspect.signature(draw).parameters
+        except (TypeError, ValueError):
+            accepts = True
+        if not accepts:
+            raise FigureModuleError(f"figures/charts/{fig_id}.py: draw() must accept layout=\"{layout}\" "
+                                    "(def draw(data, layout=\"wide\"))")
+        fig = draw(data, layout=layout)
     if not isinstance(fig, mpl.figure.Figure):
         raise FigureModuleError(f"figures/charts/{fig_id}.py: draw() returned {type(fig).__name__}, not a Figure")
     if title:
@@ -122,22 +150,31 @@ def draw_chart(fig_id: str, data: Mapping[str, Any], title: str | None = None):
 
 def render_chart(fig_id: str, data: Mapping[str, Any], out_dir: Path, title: str | None = None,
                  desc: str | None = None, visible_title: bool = False) -> Path:
-    """Render chart ``fig_id`` from its catalog slice ``data`` to ``<out_dir>/<fig_id>.svg`` and return the path.
+    """Render chart ``fig_id`` from its catalog slice ``data`` in every layout: ``<out_dir>/<fig_id>.svg`` (wide)
+    and ``<out_dir>/<fig_id>.narrow.svg``. Returns the wide file's path.
 
     ``title`` (the catalog title) becomes the SVG ``<title>``, and with ``visible_title`` is also drawn at the top
     (off by default: the page's figcaption shows it). ``desc`` (the rendered alt text) becomes ``<desc>``.
     """
+    paths = [render_chart_layout(fig_id, data, out_dir, layout, title=title, desc=desc,
+                                 visible_title=visible_title) for layout in LAYOUTS]
+    return paths[0]
+
+
+def render_chart_layout(fig_id: str, data: Mapping[str, Any], out_dir: Path, layout: str = "wide",
+                        title: str | None = None, desc: str | None = None, visible_title: bool = False) -> Path:
+    """Render one layout of chart ``fig_id`` to ``<out_dir>/<chart_filename(fig_id, layout)>``."""
     _check_id(fig_id)
     buf = io.BytesIO()
     with mpl.rc_context():
-        chart_style.apply(fig_id)
-        fig = draw_chart(fig_id, data, title if visible_title else None)
+        chart_style.apply(fig_id, layout)
+        fig = draw_chart(fig_id, data, title if visible_title else None, layout=layout)
         try:
             fig.savefig(buf, format="svg", metadata=_SVG_METADATA, transparent=True)
         finally:
             plt.close(fig)
-    svg = postprocess_svg(buf.getvalue().decode("utf-8"), fig_id, title=title, desc=desc)
-    return _write_if_changed(Path(out_dir) / f"{fig_id}.svg", svg.encode("utf-8"))
+    svg = postprocess_svg(buf.getvalue().decode("utf-8"), fig_id, title=title, desc=desc, layout=layout)
+    return _write_if_changed(Path(out_dir) / chart_filename(fig_id, layout), svg.encode("utf-8"))
 
 
 def _theme_colours(value: str) -> str:
@@ -151,10 +188,11 @@ def _theme_colours(value: str) -> str:
     return _HEX_RE.sub(swap, value)
 
 
-def postprocess_svg(svg: str, fig_id: str, title: str | None = None, desc: str | None = None) -> str:
+def postprocess_svg(svg: str, fig_id: str, title: str | None = None, desc: str | None = None,
+                    layout: str = "wide") -> str:
     """Turn matplotlib's SVG into the theme-aware, inline-safe file described in the module docstring."""
     root = ET.fromstring(svg)
-    prefix = f"{fig_id}-"
+    prefix = id_prefix(fig_id, layout)
     href = f"{{{XLINK_NS}}}href"
 
     # Document-wide <style> rules would style the whole HTML page once inlined: move them onto the root.
@@ -202,6 +240,8 @@ def postprocess_svg(svg: str, fig_id: str, title: str | None = None, desc: str |
     root.set("version", attrib.get("version", "1.1"))
     root.set("class", "rs-chart-svg")
     root.set("data-figure", fig_id)
+    if layout != "wide":
+        root.set("data-layout", layout)
     root.set("role", "img")
     for key, value in _ROOT_STROKE_DEFAULTS.items():
         root.set(key, value)
@@ -245,8 +285,6 @@ def render_table(fig_id: str, data: Mapping[str, Any], out_dir: Path, title: str
 
 
 def _accepts_title(func) -> bool:
-    import inspect
-
     try:
         return "title" in inspect.signature(func).parameters
     except (TypeError, ValueError):

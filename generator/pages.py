@@ -206,9 +206,16 @@ class PageContext:
         title = fig.title
         alt = render_inline(fig.alt, self)
         if fig.kind == "chart":
+            # Both layouts inline; site.css shows the wide one on wide screens and the narrow one on phones
+            # (display: none also keeps the hidden one out of the accessibility tree).
             svg = assets.files[f"{fig_id}.svg"].read_text("utf-8")
-            svg = _inline_svg(svg, f"fig-{fig_id}", title, alt)
-            body = Markup(svg)
+            narrow = assets.files.get(f"{fig_id}.narrow.svg")
+            if narrow is None:
+                body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt))
+            else:
+                body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
+                              + _inline_svg(narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt,
+                                            cls="rs-chart-narrow", id_tag="n"))
             cls = "rs-chart"
         elif fig.kind == "table":
             body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
@@ -253,19 +260,28 @@ def _block(markup: Markup) -> Markup:
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
 
 
-def _inline_svg(svg: str, dom_id: str, title: str, alt: str) -> str:
-    """Make a standalone SVG inline-ready: no XML prolog, role=img, labelled by its title and described by alt."""
+def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_tag: str = "") -> str:
+    """Make a standalone SVG inline-ready: no XML prolog, role=img, labelled by its title and described by alt.
+
+    ``cls`` is added to the root's class; ``id_tag`` tells apart the title and desc ids of a second SVG of the same
+    figure (``<dom_id>-<id_tag>t``, ``<dom_id>-<id_tag>d``)."""
     svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg)
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
+    svg = re.sub(r"<desc>.*?</desc>", "", svg, count=1, flags=re.S)  # the file's own desc: replaced below
     t, d = html.escape(title), html.escape(alt)
+    tid, did = f"{dom_id}-{id_tag}t", f"{dom_id}-{id_tag}d"
 
     def open_tag(m: re.Match[str]) -> str:
         tag = m.group(0)
         tag = re.sub(r'\s(role|aria-labelledby|aria-describedby)="[^"]*"', "", tag)
-        return (tag[:-1] + f' role="img" aria-labelledby="{dom_id}-t {dom_id}-d">'
-                f'<title id="{dom_id}-t">{t}</title><desc id="{dom_id}-d">{d}</desc>')
+        if cls:
+            tag, found = re.subn(r'\sclass="([^"]*)"', lambda c: f' class="{c.group(1)} {cls}"', tag, count=1)
+            if not found:
+                tag = tag[:-1] + f' class="{cls}">'
+        return (tag[:-1] + f' role="img" aria-labelledby="{tid} {did}">'
+                f'<title id="{tid}">{t}</title><desc id="{did}">{d}</desc>')
 
     return _SVG_OPEN.sub(open_tag, svg, count=1).strip()
 

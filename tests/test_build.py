@@ -30,6 +30,9 @@ def test_first_build_renders_both_and_publishes(tiny):
     html = (paths.site / "index.html").read_text("utf-8")
     assert "9,216 score matrices" in html
     assert f'id="fig-{CHART}"' in html and "<svg" in html
+    assert "rs-chart-wide" in html and "rs-chart-narrow" in html  # both layouts inlined; CSS shows one
+    for name in (f"{CHART}.svg", f"{CHART}.narrow.svg"):  # both also published standalone
+        assert (paths.site / "figures" / name).exists(), name
     assert f'<video class="rs-video"' in html and f"figures/{SCENE}.mp4" in html
     assert 'preload="metadata"' in html and "playsinline" in html and "muted" in html
     assert (paths.site / "figures" / f"{SCENE}.mp4").stat().st_size > 10_000

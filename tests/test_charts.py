@@ -1,8 +1,9 @@
 """Charts and the technique table: render, parse, theme, reproduce, and show the catalog's numbers.
 
 Every chart in the catalog's figure registry is rendered once per session into a temporary folder (and once more
-for the reproducibility check). Numbers the charts print are recomputed here from generator.derive, so a chart that
-drifts from the catalog fails.
+for the reproducibility check), in both layouts: wide (<id>.svg) and narrow (<id>.narrow.svg, for phones). Every
+check runs for both. Numbers the charts print are recomputed here from generator.derive, so a chart that drifts
+from the catalog fails.
 """
 
 from __future__ import annotations
@@ -29,14 +30,25 @@ def chart_ids(catalog) -> list[str]:
 
 
 CHARTS = chart_ids(load_catalog(Path(__file__).resolve().parent.parent / "catalog.yaml"))
+LAYOUTS = list(charts.LAYOUTS)
+assert LAYOUTS == ["wide", "narrow"]
+#: The narrow chart on a 390-px phone: the column is about 350 px wide.
+PHONE_WIDTH_PX = 350
+MIN_PHONE_FONT_PX = 10.5
 
 
 @pytest.fixture(scope="session")
-def rendered(catalog, tmp_path_factory) -> dict[str, Path]:
+def rendered(catalog, tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """(figure id, layout) -> the rendered SVG."""
     out = tmp_path_factory.mktemp("charts")
-    return {fid: charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), out,
-                                     title=catalog.figures[fid]["title"])
-            for fid in CHARTS}
+    paths = {}
+    for fid in CHARTS:
+        wide = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), out,
+                                   title=catalog.figures[fid]["title"])
+        assert wide == out / f"{fid}.svg"
+        for layout in LAYOUTS:
+            paths[fid, layout] = out / charts.chart_filename(fid, layout)
+    return paths
 
 
 def svg_texts(path: Path) -> list[str]:
@@ -48,6 +60,11 @@ def joined(path: Path) -> str:
     return "\n".join(svg_texts(path))
 
 
+def flat(path: Path) -> str:
+    """All text of a chart on one line, whitespace collapsed: a phrase the narrow layout wraps still matches."""
+    return " ".join(joined(path).split())
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Every chart: structure, theme, ids, reproducibility
 # --------------------------------------------------------------------------------------------------------------
@@ -57,10 +74,11 @@ def test_every_chart_has_a_module(root):
         assert (root / "figures" / "charts" / f"{fid}.py").is_file(), fid
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("fid", CHARTS)
-def test_svg_parses_with_title_and_role(fid, rendered, catalog):
-    path = rendered[fid]
-    assert path.name == f"{fid}.svg"
+def test_svg_parses_with_title_and_role(fid, layout, rendered, catalog):
+    path = rendered[fid, layout]
+    assert path.name == (f"{fid}.svg" if layout == "wide" else f"{fid}.{layout}.svg")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<svg"), "no XML prolog or DOCTYPE: the file is inlined in HTML as is"
     assert "<!DOCTYPE" not in text and "<?xml" not in text
@@ -77,11 +95,14 @@ def test_svg_parses_with_title_and_role(fid, rendered, catalog):
     assert catalog.figures[fid]["title"] not in visible, "the figcaption shows the title, not the chart"
     assert root.find(f".//{SVG}style") is None, "a <style> element would style the whole page once inlined"
     assert root.find(f".//{SVG}metadata") is None
+    assert root.get("data-figure") == fid
+    assert root.get("data-layout") == (None if layout == "wide" else layout)
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("fid", CHARTS)
-def test_colours_are_theme_variables(fid, rendered):
-    text = rendered[fid].read_text(encoding="utf-8")
+def test_colours_are_theme_variables(fid, layout, rendered):
+    text = rendered[fid, layout].read_text(encoding="utf-8")
     used = set(re.findall(r"var\((--rs-[a-z]+), (#[0-9a-f]{6})\)", text))
     assert used, "no theme variables: the chart would not follow the dark theme"
     for var, fallback in used:
@@ -95,11 +116,18 @@ def test_colours_are_theme_variables(fid, rendered):
     assert not raw, f"raw colours outside the palette: {raw}"
 
 
+def svg_ids(path: Path) -> list[str]:
+    return [el.get("id") for el in ET.parse(path).getroot().iter() if el.get("id")]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("fid", CHARTS)
-def test_ids_are_prefixed_and_references_resolve(fid, rendered):
-    root = ET.parse(rendered[fid]).getroot()
+def test_ids_are_prefixed_and_references_resolve(fid, layout, rendered):
+    root = ET.parse(rendered[fid, layout]).getroot()
+    prefix = charts.id_prefix(fid, layout)
+    assert prefix == (f"{fid}-" if layout == "wide" else f"{fid}-n-")
     ids = [el.get("id") for el in root.iter() if el.get("id")]
-    assert ids and all(i.startswith(f"{fid}-") for i in ids), [i for i in ids if not i.startswith(fid)]
+    assert ids and all(i.startswith(prefix) for i in ids), [i for i in ids if not i.startswith(prefix)]
     assert len(ids) == len(set(ids))
     known = set(ids)
     for el in root.iter():
@@ -111,25 +139,91 @@ def test_ids_are_prefixed_and_references_resolve(fid, rendered):
 
 
 @pytest.mark.parametrize("fid", CHARTS)
+def test_both_layouts_can_be_inlined_on_one_page(fid, rendered):
+    """The wide and the narrow SVG of a chart share no id, so both can sit in one <figure>."""
+    wide, narrow = svg_ids(rendered[fid, "wide"]), svg_ids(rendered[fid, "narrow"])
+    assert not set(wide) & set(narrow)
+    assert not [i for i in wide if i.startswith(f"{fid}-n-")], "a wide id that looks like a narrow one"
+
+
+@pytest.mark.parametrize("fid", CHARTS)
 def test_render_is_byte_identical(fid, rendered, catalog, tmp_path):
     again = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path,
                                 title=catalog.figures[fid]["title"])
-    assert again.read_bytes() == rendered[fid].read_bytes()
+    assert again == tmp_path / f"{fid}.svg"
+    for layout in LAYOUTS:
+        name = charts.chart_filename(fid, layout)
+        assert (tmp_path / name).read_bytes() == rendered[fid, layout].read_bytes(), name
 
 
 def test_unchanged_file_is_not_rewritten(catalog, tmp_path):
     fid = "bit_layouts"
     data = catalog.slice(catalog.figures[fid]["reads"])
     path = charts.render_chart(fid, data, tmp_path, title="x")
-    before = path.stat().st_mtime_ns
+    narrow = tmp_path / f"{fid}.narrow.svg"
+    before = path.stat().st_mtime_ns, narrow.stat().st_mtime_ns
     path2 = charts.render_chart(fid, data, tmp_path, title="x")
-    assert path2 == path and path.stat().st_mtime_ns == before
-    assert [p.name for p in tmp_path.iterdir()] == [f"{fid}.svg"], "no temp files left behind"
+    assert path2 == path and (path.stat().st_mtime_ns, narrow.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{fid}.narrow.svg", f"{fid}.svg"], \
+        "no temp files left behind"
+
+
+def test_draw_keeps_its_old_signature(catalog):
+    """draw(data) is the wide chart; draw(data, layout="narrow") the phone one, narrower and taller than wide."""
+    import importlib
+
+    with mpl.rc_context():
+        for fid in CHARTS:
+            draw = importlib.import_module(f"figures.charts.{fid}").draw
+            data = catalog.slice(catalog.figures[fid]["reads"])
+            cs.apply(fid)
+            w, _ = draw(data).get_size_inches()
+            assert w == cs.WIDE.width == cs.FIG_WIDTH, fid
+            cs.apply(fid, "narrow")
+            nw, nh = draw(data, layout="narrow").get_size_inches()
+            assert nw == cs.NARROW.width and nh > nw, fid
+    with pytest.raises(ValueError):
+        cs.get_layout("medium")
+    with pytest.raises(ValueError), mpl.rc_context():
+        charts.draw_chart("scaling_law", catalog.slice(catalog.figures["scaling_law"]["reads"]), layout="medium")
+
+
+_FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)px")
+
+
+def font_sizes(path: Path) -> list[float]:
+    """The font size of every <text>, in SVG user units (matplotlib writes them as px, 1 unit = 1 pt)."""
+    root = ET.parse(path).getroot()
+    sizes = []
+    for el in root.iter(f"{SVG}text"):
+        match = _FONT_SIZE.search(el.get("style", ""))
+        assert match, f"a <text> without a font size: {el.get('style')!r}"
+        sizes.append(float(match.group(1)))
+    return sizes
+
+
+@pytest.mark.parametrize("fid", CHARTS)
+def test_narrow_text_is_legible_on_a_phone(fid, rendered):
+    """Shown 350 px wide (a 390-px phone's column), the narrow chart's smallest text is at least 10.5 px."""
+    path = rendered[fid, "narrow"]
+    root = ET.parse(path).getroot()
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    assert height > width, "the narrow chart is taller than wide"
+    sizes = font_sizes(path)
+    smallest = min(sizes) * PHONE_WIDTH_PX / width
+    assert smallest >= MIN_PHONE_FONT_PX, (f"{fid}: smallest text {min(sizes)} units in a {width}-unit-wide "
+                                           f"viewBox is {smallest:.1f} px on a phone")
+    # The wide chart squeezed into the same column would not be: the reason the narrow one exists.
+    wide_root = ET.parse(rendered[fid, "wide"]).getroot()
+    wide_width = float(wide_root.get("viewBox").split()[2])
+    assert min(font_sizes(rendered[fid, "wide"])) * PHONE_WIDTH_PX / wide_width < MIN_PHONE_FONT_PX
 
 
 def drawn_texts(fig) -> list[Text]:
     """Texts that are actually drawn (ticks outside the view limits are not)."""
     out = list(fig.texts)
+    for legend in fig.legends:
+        out += legend.get_texts()
     for ax in fig.axes:
         out += list(ax.texts)
         out += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
@@ -144,19 +238,30 @@ def drawn_texts(fig) -> list[Text]:
 
 
 @pytest.mark.parametrize("with_title", [False, True], ids=["page", "standalone"])
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("fid", CHARTS)
-def test_text_inside_the_figure_and_not_overlapping(fid, with_title, catalog):
-    """Every drawn text lies inside the viewBox, and no two texts overlap (beyond 2 pt of line padding), both as
-    the page uses the chart and with its title drawn for standalone use."""
+def test_text_inside_the_figure_and_not_overlapping(fid, layout, with_title, catalog):
+    """Every drawn text lies inside the viewBox, no two texts overlap (beyond 2 pt of line padding) and no leader
+    line runs through a text, both as the page uses the chart and with its title drawn for standalone use."""
     title = catalog.figures[fid]["title"] if with_title else None
     with mpl.rc_context():
-        cs.apply(fid)
-        fig = charts.draw_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), title)
+        cs.apply(fid, layout)
+        fig = charts.draw_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), title, layout=layout)
         fig.set_dpi(72)  # as the SVG backend lays it out: 1 unit = 1 pt
         fig.draw_without_rendering()
         renderer = fig._get_renderer()
-        boxes = [(t.get_text(), Text.get_window_extent(t, renderer)) for t in drawn_texts(fig)]
+        texts = drawn_texts(fig)
+        boxes = [(t.get_text(), Text.get_window_extent(t, renderer)) for t in texts]
         frame = fig.bbox
+        leaders = []
+        for t in texts:
+            arrow = getattr(t, "arrow_patch", None)
+            if arrow is not None:
+                path = arrow.get_path().transformed(arrow.get_transform())
+                leaders.append((t, path.interpolated(40).vertices))
+    crossed = [(t.get_text(), other) for t, points in leaders for (other, b), o in zip(boxes, texts)
+               if o is not t and any(b.x0 + 1 < x < b.x1 - 1 and b.y0 + 1 < y < b.y1 - 1 for x, y in points)]
+    assert not crossed, f"leader lines through text: {crossed}"
     for text, b in boxes:
         assert (b.x0 >= frame.x0 - 0.5 and b.x1 <= frame.x1 + 0.5 and b.y0 >= frame.y0 - 0.5
                 and b.y1 <= frame.y1 + 0.5), f"{text!r} outside the figure: {b.extents} vs {frame.extents}"
@@ -172,10 +277,11 @@ def test_text_inside_the_figure_and_not_overlapping(fid, with_title, catalog):
 # The numbers each chart shows come from the catalog and derive
 # --------------------------------------------------------------------------------------------------------------
 
-def test_kv_cache_labels_equal_derive(rendered, catalog):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_kv_cache_labels_equal_derive(layout, rendered, catalog):
     from figures.charts import kv_cache_sizes as kv
 
-    texts = svg_texts(rendered["kv_cache_sizes"])
+    texts = svg_texts(rendered["kv_cache_sizes", layout])
     for model_id, m in catalog.models.items():
         if m.get("disclosed", True) is False:
             assert "undisclosed" in texts
@@ -195,26 +301,28 @@ def test_kv_cache_labels_equal_derive(rendered, catalog):
     nano = catalog.models["nemotron-3-nano"]
     with_state = derive.kv_bytes_per_sequence(nano, kv.CONTEXT)
     assert with_state > derive.kv_bytes_per_token(nano) * kv.CONTEXT, "the SSM state is included"
-    assert f"{kv.CONTEXT:,} tokens" in joined(rendered["kv_cache_sizes"])
+    assert f"{kv.CONTEXT:,} tokens" in flat(rendered["kv_cache_sizes", layout])
 
 
-def test_weight_memory_labels_equal_derive(rendered, catalog):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_weight_memory_labels_equal_derive(layout, rendered, catalog):
     from figures.charts import weight_memory as wm
 
-    texts = svg_texts(rendered["weight_memory"])
+    texts = svg_texts(rendered["weight_memory", layout])
     for model_id in wm.MODELS:
         params = catalog.models[model_id]["params"]
         for p in wm.PRECISIONS:
             gb = derive.weight_bytes(params, p) / 1e9
             assert (f"{gb:,.0f}" if gb >= 10 else f"{gb:.1f}") in texts, (model_id, p)
-    hw_text = joined(rendered["weight_memory"])
+    hw_text = flat(rendered["weight_memory", layout])
     for hw_id in wm.HARDWARE:
         assert f"{catalog.hardware[hw_id]['memory_gb']:g} GB" in hw_text, hw_id
     assert "2,684" in texts and "35" in texts  # DeepSeek-V3 FP32; Llama 3.1 70B INT4 (claims.md 8 and 11)
 
 
-def test_bit_layouts_show_catalog_values(rendered, catalog):
-    texts = svg_texts(rendered["bit_layouts"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_bit_layouts_show_catalog_values(layout, rendered, catalog):
+    texts = svg_texts(rendered["bit_layouts", layout])
     for f in catalog.formats.values():
         assert f["name"] in texts
         assert f"{f['bits']} bits" in texts
@@ -228,29 +336,32 @@ def test_bit_layouts_show_catalog_values(rendered, catalog):
         assert value in texts, value
 
 
-def test_params_over_time_marks_gpt4_undisclosed(rendered, catalog):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_params_over_time_marks_gpt4_undisclosed(layout, rendered, catalog):
     from figures.charts.params_over_time import SHORT
 
-    text = " ".join(joined(rendered["params_over_time"]).split())
+    text = flat(rendered["params_over_time", layout])
     assert "GPT-4: size undisclosed" in text
     for model_id, m in catalog.models.items():
         if m.get("disclosed", True):
             assert " ".join(SHORT.get(model_id, m["name"]).split()) in text, model_id
 
 
-def test_scaling_law_states_the_law(rendered, catalog):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_scaling_law_states_the_law(layout, rendered, catalog):
     k = catalog.data["scaling"]["kaplan"]
-    text = joined(rendered["scaling_law"])
+    text = flat(rendered["scaling_law", layout])
     assert f"α = {k['alpha_n']:g}" in text
     assert f"{derive.kaplan_loss(2.0, k['alpha_n'], 1.0):.3f}" in text  # 0.949, claims.md 12
     assert "Kaplan et al. 2020" in text
 
 
-def test_attention_cost_uses_mistral_window(rendered, catalog):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_attention_cost_uses_mistral_window(layout, rendered, catalog):
     from figures.charts import attention_cost as ac
 
     w = catalog.models["mistral-7b"]["window"]
-    text = joined(rendered["attention_cost"])
+    text = flat(rendered["attention_cost", layout])
     assert f"w = {w:,}" in text
     ratio = derive.attention_scores(ac.N_MAX, "causal") / derive.attention_scores(ac.N_MAX, "window", w)
     assert f"{ratio:.0f}×" in text
@@ -372,3 +483,42 @@ def test_visible_title_for_standalone_use(catalog, tmp_path):
     path = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path, title=title,
                                visible_title=True)
     assert title in svg_texts(path)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# On the page: both layouts in one <figure>
+# --------------------------------------------------------------------------------------------------------------
+
+def test_page_inlines_both_layouts(rendered, catalog, root):
+    from pathlib import PurePosixPath
+
+    from generator.figures import registry
+    from generator.pages import FigureAssets, PageContext
+
+    figs = registry(catalog)
+    assets = {fid: FigureAssets(figs[fid], {rendered[fid, layout].name: rendered[fid, layout] for layout in LAYOUTS})
+              for fid in CHARTS}
+    ctx = PageContext(catalog, assets, PurePosixPath("index.md"), None)
+    all_ids: list[str] = []
+    for fid in CHARTS:
+        html = str(ctx.figure(fid))
+        figure = ET.fromstring(html.strip())  # the block is well-formed XML: one <figure>
+        svgs = figure.findall(f"{SVG}svg")
+        assert [s.get("class").split()[-1] for s in svgs] == ["rs-chart-wide", "rs-chart-narrow"], fid
+        for svg, tag in zip(svgs, ("", "n")):
+            assert "rs-chart-svg" in svg.get("class").split()
+            assert svg.get("role") == "img"
+            t, d = svg[0], svg[1]
+            assert t.tag == f"{SVG}title" and t.get("id") == f"fig-{fid}-{tag}t"
+            assert t.text == catalog.figures[fid]["title"]
+            assert d.tag == f"{SVG}desc" and d.get("id") == f"fig-{fid}-{tag}d" and d.text
+            assert svg.get("aria-labelledby") == f"fig-{fid}-{tag}t fig-{fid}-{tag}d"
+            assert len(svg.findall(f"{SVG}title")) == 1 and len(svg.findall(f"{SVG}desc")) == 1
+        assert figure.find("figcaption").text == catalog.figures[fid]["title"]
+        all_ids += [el.get("id") for el in figure.iter() if el.get("id")]
+    assert len(all_ids) == len(set(all_ids)), "an id used twice on the page"
+    css = (root / "docs" / "assets" / "css" / "site.css").read_text("utf-8")
+    assert re.search(r"svg\.rs-chart-narrow\s*\{\s*display:\s*none", css)
+    media = re.search(r"@media \(max-width: 600px\) \{(.*?)\n\}", css, re.S)
+    assert media and "rs-chart-wide { display: none; }" in media.group(1) \
+        and "rs-chart-narrow { display: block; }" in media.group(1)

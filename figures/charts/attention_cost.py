@@ -5,6 +5,8 @@ sliding window of Mistral 7B's size (about n x w once n > w).
 Right: memory for those scores. Standard attention writes the full n x n matrix (here one head, BF16); Flash
 Attention never stores it and keeps only per-row softmax statistics, which grow linearly with n. The exact linear
 term is an assumption stated on the chart: two FP32 numbers (running max and sum) per query row.
+
+Narrow layout: the two panels stacked, scores above memory.
 """
 
 from __future__ import annotations
@@ -42,14 +44,14 @@ def _bytes(n: float) -> str:
     return f"{n:g} B"
 
 
-def _context_axis(ax) -> None:
+def _context_axis(ax, lay: cs.Layout = cs.WIDE) -> None:
     ax.set_xscale("log", base=2)
     ax.set_xlim(N_MIN, N_MAX)
     ax.xaxis.set_major_locator(mticker.FixedLocator([2**10, 2**13, 2**17, 2**20]))
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: _tokens(v)))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.set_xlabel("Context length n (tokens)")
-    ax.tick_params(axis="x", pad=4)
+    ax.tick_params(axis="x", pad=3 if lay.narrow else 4)
 
 
 def first_context_exceeding(limit_bytes: float) -> int:
@@ -65,13 +67,18 @@ def first_context_exceeding(limit_bytes: float) -> int:
     return lo
 
 
-def draw(data: dict[str, Any]):
+def draw(data: dict[str, Any], layout: str = "wide"):
+    lay = cs.get_layout(layout)
     mistral = data["models"]["mistral-7b"]
     w = mistral["window"]
     refs = data.get("references", {})
     device = data.get("hardware", {}).get(DEVICE)
     ns = _grid()
-    fig, (left, right) = cs.figure(height=4.6, ncols=2)
+    if lay.narrow:  # stacked: "left" is the upper panel, "right" the lower one
+        fig, (left, right) = cs.figure(height=7.6, nrows=2, layout=layout)
+        fig.get_layout_engine().set(hspace=0.1)
+    else:
+        fig, (left, right) = cs.figure(height=4.6, ncols=2)
     cs.subtitle(fig, "One attention head in one layer, log-log axes. Scores stored in BF16 (2 bytes); "
                      "GB\u00a0=\u00a010⁹\u00a0bytes.")
     legend_kw = dict(loc="upper left", handlelength=1.6, handletextpad=0.4, labelspacing=0.35, borderaxespad=0.2)
@@ -85,7 +92,7 @@ def draw(data: dict[str, Any]):
               label=f"Sliding window: ≈ n × w\n(w = {w:,}, {model})")
     left.set_yscale("log")
     left.set_title("Scores per head per layer")
-    _context_axis(left)
+    _context_axis(left, lay)
     left.yaxis.set_major_locator(mticker.FixedLocator([1e6, 1e8, 1e10, 1e12]))
     left.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: cs.short_number(v)))
     left.yaxis.set_minor_locator(mticker.NullLocator())
@@ -98,7 +105,7 @@ def draw(data: dict[str, Any]):
                                                                 shrinkA=1, shrinkB=1))
     ratio = derive.attention_scores(N_MAX, "causal") / derive.attention_scores(N_MAX, "window", w)
     left.text(0.98, 0.05, f"Window: {ratio:.0f}× fewer\nthan causal at {_tokens(N_MAX)}", transform=left.transAxes,
-              ha="right", va="bottom", fontsize=cs.NOTE_SIZE, color=cs.INK, linespacing=1.1)
+              ha="right", va="bottom", fontsize=lay.note, color=cs.INK, linespacing=1.1)
 
     # Right: memory for the scores.
     bpv = derive.bytes_per_value(SCORE_PRECISION)
@@ -108,7 +115,7 @@ def draw(data: dict[str, Any]):
     right.plot(ns, [n * stats for n in ns], color=cs.BLUE, label=f"Flash Attention: ≈ {stats:g} bytes × n")
     right.set_yscale("log")
     right.set_title("Memory for the scores")
-    _context_axis(right)
+    _context_axis(right, lay)
     right.yaxis.set_major_locator(mticker.FixedLocator([1e3, 1e6, 1e9, 1e12]))
     right.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: _bytes(v)))
     right.yaxis.set_minor_locator(mticker.NullLocator())
@@ -121,9 +128,9 @@ def draw(data: dict[str, Any]):
         right.plot([n_over], [mem], marker="o", markersize=7, color=cs.RED, markeredgecolor=cs.PAPER, zorder=4)
         name = device["name"].replace("NVIDIA ", "")
         right.annotate(f"{name} memory", (N_MIN, mem), xytext=(4, 5),
-                       textcoords="offset points", ha="left", va="bottom", color=cs.MUTED, fontsize=cs.NOTE_SIZE)
+                       textcoords="offset points", ha="left", va="bottom", color=cs.MUTED, fontsize=lay.note)
         right.annotate(f"full at\nn ≈ {cs.short_number(n_over, 2)}", (n_over, mem), xytext=(0, -8),
-                       textcoords="offset points", ha="left", va="top", color=cs.INK, fontsize=cs.NOTE_SIZE,
+                       textcoords="offset points", ha="left", va="top", color=cs.INK, fontsize=lay.note,
                        linespacing=1.1)
 
     sources = [cs.cite(refs, r) for r in ("jiang-2023", "dao-2022") if r in refs]

@@ -3,6 +3,9 @@
 Floats split into sign, exponent and mantissa (fraction) bits; integers into a sign bit and value bits (two's
 complement). The largest finite value is written at the right: floats from the catalog (formats.*.max_finite),
 integers from derive.int_range.
+
+Narrow layout: each row's name, width and largest value on a line above its boxes, so the boxes take the full
+width; the legend in two columns.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ PARTS = {  # role -> (legend label, colour)
     "integer": ("integer value", cs.PURPLE),
 }
 ROW_HEIGHT = 0.62   # of the 1.0 row pitch
+NARROW_ROW_HEIGHT = 0.42   # narrow: the boxes sit in the lower part of the row, under their labels
+NARROW_DROP = 0.16         # narrow: how far the boxes' centre sits below the row's centre
 NOTCH = 0.26        # bit notches reach this share of the row height in from each edge
 
 
@@ -46,49 +51,69 @@ def largest(f: dict[str, Any]) -> str:
     return cs.sci(value, 3) if value >= 1e6 else f"{value:,g}"
 
 
-def draw(data: dict[str, Any]):
+def draw(data: dict[str, Any], layout: str = "wide"):
+    lay = cs.get_layout(layout)
     rows = ordered(data["formats"])
-    fig, ax = cs.figure(height=0.5 * len(rows) + 2.2)
+    if lay.narrow:
+        fig, ax = cs.figure(height=0.6 * len(rows) + 2.6, layout=layout)
+    else:
+        fig, ax = cs.figure(height=0.5 * len(rows) + 2.2)
     cs.subtitle(fig, "One box per bit, all to the same scale. Exponent bits set the range, mantissa bits the "
                      "precision.")
     widest = max(f["bits"] for _, f in rows)
     n = len(rows)
     notches: list[list[tuple[float, float]]] = []
+    row_height = NARROW_ROW_HEIGHT if lay.narrow else ROW_HEIGHT
     for i, (_, f) in enumerate(rows):
         y = n - 1 - i
+        label_y = y  # the row's labels; its boxes are centred on y (wide) or just below the labels (narrow)
+        if lay.narrow:
+            y -= NARROW_DROP
         x = 0
         for role, count in segments(f):
             if not count:
                 continue
             colour = PARTS[role][1]
-            ax.add_patch(Rectangle((x, y - ROW_HEIGHT / 2), count, ROW_HEIGHT, facecolor=colour, edgecolor="none"))
+            ax.add_patch(Rectangle((x, y - row_height / 2), count, row_height, facecolor=colour, edgecolor="none"))
             # Bits of one segment: notches from the top and bottom edges, like a ruler, leaving the middle for
             # the count.
-            top, bottom = y + ROW_HEIGHT / 2, y - ROW_HEIGHT / 2
-            notch = ROW_HEIGHT * NOTCH
+            top, bottom = y + row_height / 2, y - row_height / 2
+            notch = row_height * NOTCH
             for b in range(1, count):
                 notches += [[(x + b, top), (x + b, top - notch)], [(x + b, bottom), (x + b, bottom + notch)]]
-            ax.text(x + count / 2, y, f"{count}", ha="center", va="center", fontsize=cs.NOTE_SIZE,
+            ax.text(x + count / 2, y, f"{count}", ha="center", va="center", fontsize=lay.note,
                     color=cs.PAPER, fontweight="bold", zorder=4)
             x += count
             if x < f["bits"]:  # a wider gap between segments
-                ax.plot([x, x], [y - ROW_HEIGHT / 2, y + ROW_HEIGHT / 2], color=cs.PAPER, linewidth=2.2,
-                        solid_capstyle="butt")
+                ax.plot([x, x], [y - row_height / 2, y + row_height / 2], color=cs.PAPER,
+                        linewidth=1.6 if lay.narrow else 2.2, solid_capstyle="butt")
+        if lay.narrow:
+            # One line above the boxes: "FP32  32 bits" at the left, the largest value at the right.
+            base = label_y + 0.1
+            ax.text(0, base, f["name"], ha="left", va="bottom", fontsize=lay.label, color=cs.INK,
+                    fontweight="bold")
+            ax.annotate(f"{f['bits']} bits", (0, base), xytext=(cs.text_width(f["name"], lay.label, True) + 5, 0),
+                        textcoords="offset points", ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
+            ax.text(widest, base, largest(f), ha="right", va="bottom", fontsize=lay.label, color=cs.INK)
+            continue
         ax.text(-0.6, y + 0.13, f["name"], ha="right", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK,
                 fontweight="bold")
         ax.text(-0.6, y - 0.24, f"{f['bits']} bits", ha="right", va="center", fontsize=cs.SOURCE_SIZE,
                 color=cs.MUTED)
         ax.text(widest + 0.8, y, largest(f), ha="left", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK)
-    ax.text(widest + 0.8, n - 0.45, "Largest value", ha="left", va="bottom", fontsize=cs.NOTE_SIZE,
-            color=cs.MUTED)
+    if lay.narrow:
+        ax.text(widest, n - 0.56, "Largest value", ha="right", va="bottom", fontsize=lay.source, color=cs.MUTED)
+    else:
+        ax.text(widest + 0.8, n - 0.45, "Largest value", ha="left", va="bottom", fontsize=cs.NOTE_SIZE,
+                color=cs.MUTED)
 
     ax.add_collection(LineCollection(notches, colors=cs.PAPER, linewidths=0.9, capstyle="butt", zorder=3))
-    ax.set_xlim(0, widest)
-    ax.set_ylim(-0.5, n - 0.45)
+    ax.set_xlim(0, widest + (0.5 if lay.narrow else 0))  # narrow: a margin at the right like the left one
+    ax.set_ylim(-0.5 - (NARROW_DROP if lay.narrow else 0), n - 0.45)
     ax.axis("off")
     handles = [Patch(facecolor=c, edgecolor="none", label=label) for label, c in PARTS.values()]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=4, handlelength=1.0,
-              handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=2 if lay.narrow else 4,
+              handlelength=1.0, handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
 
     notes = []
     e4m3 = next((f for _, f in rows if f.get("ieee_like") is False), None)

@@ -4,6 +4,9 @@ All values come from derive.kv_bytes_per_sequence: BF16, batch 1, GB = 10^9 byte
 rolling buffer stops at its window; a hybrid's fixed SSM state is included. A model whose own context is shorter
 than CONTEXT gets a hollow bar (what its cache *would* be, marked with an asterisk) with a filled part at its own
 maximum context, and both values are written out. An undisclosed architecture gets a row that says so.
+
+Narrow layout: each row's name and what it caches on a line above its bar, so the bars take the width the labels
+took; the legend in three columns.
 """
 
 from __future__ import annotations
@@ -29,26 +32,30 @@ KINDS = {
     "hybrid": ("Hybrid (SSM)", cs.GOLD),
 }
 SHORT = {"mistral-7b": "Mistral 7B", "glm-4-9b": "GLM-4-9B", "nemotron-3-nano": "Nemotron 3 Nano"}
+BAR_HEIGHT = 0.62          # of the 1.0 row pitch
+NARROW_BAR_HEIGHT = 0.36   # narrow: the bar sits in the lower part of the row, under its label line
+NARROW_DROP = 0.16         # narrow: how far the bar's centre sits below the row's centre
 
 
 def kind(m: dict[str, Any]) -> str:
     return "window" if m.get("window") else m["attention"]
 
 
-def detail(m: dict[str, Any]) -> str:
-    """The second line of a row label: what the model caches."""
+def detail(m: dict[str, Any], short: bool = False) -> str:
+    """The second line of a row label: what the model caches (``short``: "attn." for the narrow layout, where it
+    shares a line with the name and the value)."""
     a = m["attention"]
     if a == "mla":
         return f"MLA latent {m['mla']['kv_lora_rank']} + {m['mla']['rope_dim']}"
     if a == "hybrid":
-        return f"{m['attention_layers']} attention layers + SSM"
+        return f"{m['attention_layers']} {'attn.' if short else 'attention'} layers + SSM"
     text = f"{a.upper()}, {m['kv_heads']} KV heads"
     if m.get("window"):
         text += f", window {m['window']:,}"
     return text
 
 
-def rows(models: dict[str, Any]) -> list[dict[str, Any]]:
+def rows(models: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
     """One dict per model, oldest first: label, detail, kind, bytes at CONTEXT, and own-context bytes if shorter."""
     out = []
     for model_id, m in sorted(models.items(), key=lambda kv: (kv[1]["released"], kv[1].get("params", 0), kv[0])):
@@ -56,7 +63,7 @@ def rows(models: dict[str, Any]) -> list[dict[str, Any]]:
         if m.get("disclosed", True) is False:
             row.update(kind=None, detail="", value=None)
         else:
-            row.update(kind=kind(m), detail=detail(m), value=derive.kv_bytes_per_sequence(m, CONTEXT, PRECISION))
+            row.update(kind=kind(m), detail=detail(m, short), value=derive.kv_bytes_per_sequence(m, CONTEXT, PRECISION))
             if m["context"] < CONTEXT and not m.get("window"):
                 row["own_context"] = m["context"]
                 row["own_value"] = derive.kv_bytes_per_sequence(m, m["context"], PRECISION)
@@ -64,9 +71,13 @@ def rows(models: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def draw(data: dict[str, Any]):
-    table = rows(data["models"])
-    fig, ax = cs.figure(height=0.43 * len(table) + 2.3)
+def draw(data: dict[str, Any], layout: str = "wide"):
+    lay = cs.get_layout(layout)
+    table = rows(data["models"], short=lay.narrow)
+    if lay.narrow:
+        fig, ax = cs.figure(height=0.42 * len(table) + 3.3, layout=layout)
+    else:
+        fig, ax = cs.figure(height=0.43 * len(table) + 2.3)
     cs.subtitle(fig, f"At {CONTEXT:,} tokens, BF16 (2 bytes per number), one sequence; "
                      "GB\u00a0=\u00a010⁹\u00a0bytes. "
                      "Log scale.")
@@ -74,39 +85,62 @@ def draw(data: dict[str, Any]):
     x0 = 10 ** (int(f"{min(values) / 1e9:e}".split("e")[1]))  # the power of ten below the smallest value
     x_max = 10 ** (int(f"{max(values) / 1e9:e}".split("e")[1]) + 1)
     ys = list(range(len(table)))[::-1]
+    bar_h = NARROW_BAR_HEIGHT if lay.narrow else BAR_HEIGHT
+    drop = NARROW_DROP if lay.narrow else 0.0
+    right = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for y, r in zip(ys, table):
+        by = y - drop  # the bar's centre
+        label_y = y + drop / 2 - 0.02  # narrow: the baseline band of the label line above the bar
         if r["value"] is None:
-            ax.text(x0 * 1.15, y, "architecture undisclosed: no value", va="center", ha="left", fontsize=cs.NOTE_SIZE,
-                    color=cs.MUTED, fontstyle="italic")
-            ax.text(1.02, y, "undisclosed", transform=ax.get_yaxis_transform(), va="center", ha="left",
-                    fontsize=cs.NOTE_SIZE, color=cs.MUTED)
+            ax.text(x0 * 1.15, by, "architecture undisclosed: no value", va="center", ha="left",
+                    fontsize=lay.source if lay.narrow else cs.NOTE_SIZE, color=cs.MUTED, fontstyle="italic")
+            ax.text(1.02, by, "undisclosed", transform=right, va="center", ha="left",
+                    fontsize=lay.note, color=cs.MUTED)
             continue
         colour = KINDS[r["kind"]][1]
         gb = r["value"] / 1e9
         if "own_value" in r:
-            ax.barh(y, gb - x0, left=x0, height=0.62, facecolor="none", edgecolor=colour, linewidth=1.4,
+            ax.barh(by, gb - x0, left=x0, height=bar_h, facecolor="none", edgecolor=colour, linewidth=1.4,
                     hatch="///", zorder=2)
-            ax.barh(y, r["own_value"] / 1e9 - x0, left=x0, height=0.62, color=colour, zorder=3)
+            ax.barh(by, r["own_value"] / 1e9 - x0, left=x0, height=bar_h, color=colour, zorder=3)
+            if lay.narrow:  # the value on the label line, the own-context value beside the bar
+                ax.text(1.02, label_y, f"{cs.gb_label(r['value'])}*", transform=right, va="bottom", ha="left",
+                        fontsize=lay.note, color=cs.INK)
+                ax.text(1.02, by, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}", transform=right,
+                        va="center", ha="left", fontsize=lay.source, color=cs.MUTED)
+                continue
             ax.text(1.02, y + 0.19, f"{cs.gb_label(r['value'])}*", transform=ax.get_yaxis_transform(),
                     va="center", ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
             ax.text(1.02, y - 0.23, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
                     transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=cs.SOURCE_SIZE,
                     color=cs.MUTED)
         else:
-            ax.barh(y, gb - x0, left=x0, height=0.62, color=colour, zorder=3)
-            ax.text(1.02, y, cs.gb_label(r["value"]), transform=ax.get_yaxis_transform(), va="center",
-                    ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
+            ax.barh(by, gb - x0, left=x0, height=bar_h, color=colour, zorder=3)
+            ax.text(1.02, by, cs.gb_label(r["value"]), transform=ax.get_yaxis_transform(), va="center",
+                    ha="left", fontsize=lay.note, color=cs.INK)
 
     ax.set_xscale("log")
     ax.set_xlim(x0, x_max)
-    ax.set_ylim(-0.6, len(table) - 0.4)
+    if lay.narrow:
+        ax.set_ylim(-0.55, len(table) - 0.45)
+    else:
+        ax.set_ylim(-0.6, len(table) - 0.4)
     ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=10))
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,g}"))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
-    ax.set_xlabel("KV cache per sequence (GB, log scale)")
+    ax.set_xlabel("KV cache per sequence (GB)" if lay.narrow else "KV cache per sequence (GB, log scale)")
     ax.set_yticks([])
     left = ax.get_yaxis_transform()
     for y, r in zip(ys, table):
+        if lay.narrow:  # "Mistral 7B  GQA, 8 KV heads, window 4,096" on one line above the bar
+            label_y = y + drop / 2 - 0.02
+            ax.text(0.0, label_y, r["label"], transform=left, ha="left", va="bottom", fontsize=lay.label,
+                    color=cs.INK)
+            if r["detail"]:
+                ax.annotate(r["detail"], (0.0, label_y), xycoords=left,
+                            xytext=(cs.text_width(r["label"], lay.label) + 5, 0), textcoords="offset points",
+                            ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
+            continue
         ax.text(-0.02, y + (0.17 if r["detail"] else 0), r["label"], transform=left, ha="right", va="center",
                 fontsize=cs.LABEL_SIZE, color=cs.INK)
         ax.text(-0.02, y - 0.25, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE,

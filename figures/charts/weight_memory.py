@@ -3,6 +3,10 @@
 Memory is derive.weight_bytes (parameters x bytes per value): weights only, no KV cache, activations or
 quantization scales; GB = 10^9 bytes. Precisions that take the same bytes (FP8 and INT8) share one marker.
 Hardware lines are grouped by memory size (an A100 80GB and an H100 both hold 80 GB).
+
+Narrow layout: the chart turned on its side, so it fits a phone column: one row per model (name above), memory on
+the horizontal axis, value labels alternately above and below the markers, and the device lines vertical, each
+ending in a flag with its label; the flags step down from the smallest device, so no line crosses a label.
 """
 
 from __future__ import annotations
@@ -106,25 +110,31 @@ def model_label(m: dict[str, Any]) -> str:
     return f"{head}\n{size}" + (" MoE" if m.get("moe") else "")
 
 
-def draw(data: dict[str, Any]):
-    models = [(k, data["models"][k]) for k in MODELS]  # a KeyError names a model missing from the catalog
-    groups = precision_groups(data.get("formats", {}))
-    fig, ax = cs.figure(height=6.0)
-    cs.subtitle(fig, "Weights only (no KV cache, activations or quantization scales), in "
-                     "GB\u00a0=\u00a010⁹\u00a0bytes, log scale. Dashed lines: device memory.")
+def value_label(gb: float) -> str:
+    return f"{gb:,.0f}" if gb >= 10 else f"{gb:.1f}"
+
+
+def points(models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str]]):
+    """Per model: (model, [(bytes per value, GB), ...] widest first) for the precision groups."""
+    first_of = {derive.bytes_per_value(p): p for p in reversed(PRECISIONS)}  # bytes -> first precision name
+    return [(m, [(bpv, derive.weight_bytes(m["params"], first_of[bpv]) / 1e9) for bpv, _ in groups])
+            for _, m in models]
+
+
+def _columns(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str]],
+             data: dict[str, Any]) -> None:
+    """The wide body: one column per model, memory up the (log) vertical axis, device lines across."""
     ax.set_yscale("log")
 
-    first_of = {derive.bytes_per_value(p): p for p in reversed(PRECISIONS)}  # bytes -> first precision name
     top = 0.0
-    for x, (_, m) in enumerate(models):
-        sizes = [derive.weight_bytes(m["params"], p) / 1e9 for p in PRECISIONS]
-        ax.plot([x, x], [min(sizes), max(sizes)], color=cs.MUTED, linewidth=1.2, zorder=2)
-        for bpv, _ in groups:
-            gb = derive.weight_bytes(m["params"], first_of[bpv]) / 1e9
+    for x, (_, pts) in enumerate(points(models, groups)):
+        gbs = [gb for _, gb in pts]
+        ax.plot([x, x], [min(gbs), max(gbs)], color=cs.MUTED, linewidth=1.2, zorder=2)
+        for bpv, gb in pts:
             marker, colour = STYLE[bpv]
             ax.plot([x], [gb], marker=marker, markersize=9, color=colour, markeredgecolor=cs.PAPER,
                     markeredgewidth=1.2, linestyle="none", zorder=4)
-            ax.annotate(f"{gb:,.0f}" if gb >= 10 else f"{gb:.1f}", (x, gb), xytext=(8, 0),
+            ax.annotate(value_label(gb), (x, gb), xytext=(8, 0),
                         textcoords="offset points", ha="left", va="center", fontsize=cs.SOURCE_SIZE + 0.5,
                         color=cs.INK, zorder=5,
                         bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"))
@@ -160,9 +170,83 @@ def draw(data: dict[str, Any]):
     for label in ax.get_xticklabels():
         label.set_fontsize(cs.NOTE_SIZE - 0.5)
 
+
+
+#: Narrow layout geometry, in points: value labels sit this far above/below their marker's centre, the model name
+#: this far above the row's markers, and each device flag takes one tier of this height.
+_VALUE_GAP = 6.5
+_NAME_RISE = 20.5
+_TIER = 12.5
+#: Rows are 1.0 apart in data units; the flags take the band above the first row's name.
+_FLAG_BASE = 0.62
+
+
+def _rows(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str]],
+          lines: list[tuple[float, str]], lay: cs.Layout) -> None:
+    """The narrow body: one row per model (first at the top), memory along the (log) horizontal axis, device lines
+    down from flags that step down and right from the smallest device."""
+    ax.set_xscale("log")
+    n = len(models)
+    rows = points(models, groups)
+    lo = min(gb for _, pts in rows for _, gb in pts)
+    hi = max(gb for _, pts in rows for _, gb in pts)
+    lo = min([lo] + [gb for gb, _ in lines]) / 1.6
+    hi = hi * 1.9
+    # Data units per point, vertically: from the row pitch the figure height was chosen for (see draw).
+    per_pt = 1.0 / 58.0
+    for i, (m, pts) in enumerate(rows):
+        y = n - 1 - i
+        gbs = [gb for _, gb in pts]
+        ax.plot([min(gbs), max(gbs)], [y, y], color=cs.MUTED, linewidth=1.2, zorder=2)
+        for k, (bpv, gb) in enumerate(pts):
+            marker, colour = STYLE[bpv]
+            ax.plot([gb], [y], marker=marker, markersize=8, color=colour, markeredgecolor=cs.PAPER,
+                    markeredgewidth=1.1, linestyle="none", zorder=4)
+            above = k % 2 == 0  # neighbours alternate sides, so labels two apart never meet
+            ax.annotate(value_label(gb), (gb, y), xytext=(0, _VALUE_GAP if above else -_VALUE_GAP),
+                        textcoords="offset points", ha="center", va="bottom" if above else "top",
+                        fontsize=lay.source + 0.5, color=cs.INK, zorder=5,
+                        bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"))
+        name = " ".join(model_label(m).split("\n"))
+        ax.annotate(name, (0.0, y), xycoords=ax.get_yaxis_transform(), xytext=(0, _NAME_RISE),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=lay.label, color=cs.INK,
+                    zorder=5, bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"))
+
+    # Device flags: smallest memory in the top tier, each next one a tier lower; a line runs from its flag down
+    # through the rows, and every label starts right of its own line, past which only lower lines rise.
+    top_row = n - 1 + _FLAG_BASE
+    for tier, (gb, label) in enumerate(sorted(lines)):
+        flag_y = top_row + (len(lines) - tier - 0.5) * _TIER * per_pt
+        ax.plot([gb, gb], [-0.45, flag_y], color=cs.MUTED, linewidth=1.0, linestyle=(0, (3, 2)), zorder=1)
+        ax.annotate(f"{label} {gb:g} GB", (gb, flag_y), xytext=(3, 0), textcoords="offset points", ha="left",
+                    va="center", fontsize=lay.source + 0.5, color=cs.MUTED)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(-0.45, top_row + len(lines) * _TIER * per_pt)
+    ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=10))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,g}"))
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
+    ax.set_xlabel("Weights (GB, log scale)")
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.grid(False)
+
+
+def draw(data: dict[str, Any], layout: str = "wide"):
+    lay = cs.get_layout(layout)
+    models = [(k, data["models"][k]) for k in MODELS]  # a KeyError names a model missing from the catalog
+    groups = precision_groups(data.get("formats", {}))
+    fig, ax = cs.figure(height=7.9 if lay.narrow else 6.0, layout=layout)
+    cs.subtitle(fig, "Weights only (no KV cache, activations or quantization scales), in "
+                     "GB\u00a0=\u00a010⁹\u00a0bytes, log scale. Dashed lines: device memory.")
+    if lay.narrow:
+        _rows(ax, models, groups, hardware_lines(data.get("hardware", {})), lay)
+    else:
+        _columns(ax, models, groups, data)
+
     handles = [Line2D([], [], marker=STYLE[b][0], color=STYLE[b][1], markeredgecolor=cs.PAPER, linestyle="none",
-                      markersize=9, label=f"{name} ({b:g} byte{'s' if b != 1 else ''})") for b, name in groups]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles),
+                      markersize=8 if lay.narrow else 9, label=f"{name} ({b:g} byte{'s' if b != 1 else ''})")
+               for b, name in groups]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2 if lay.narrow else len(handles),
               handletextpad=0.1, columnspacing=0.9, borderaxespad=0.2)
     cs.source_line(fig, "parameter counts from the model papers; device memory from vendor specifications "
                         "(see References). An MoE model keeps all its parameters in memory.")
