@@ -221,7 +221,7 @@ def build(paths: BuildPaths | None = None, quality: str = "publish", jobs: int |
             files[rel] = p
     for fid, a in assets.items():
         for name, p in a.files.items():
-            if a.fig.kind == "scene" and not name.endswith(".json"):
+            if a.fig.kind == "scene" and not name.endswith((".json", ".poster.png")):  # the page uses the WebP
                 files[f"figures/{name}"] = p
             elif a.fig.kind == "chart" and name.endswith(".svg"):
                 files[f"figures/{name}"] = p  # also published standalone, for reuse

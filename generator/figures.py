@@ -24,9 +24,9 @@ QUALITIES = {"draft": (854, 480, 15), "publish": (1920, 1080, 60)}
 
 # Inputs shared by every figure of a kind (besides its own source file and data slice).
 _SHARED = {
-    "chart": ["figures/chart_style.py", "generator/charts.py", "generator/derive.py"],
-    "table": ["generator/charts.py", "generator/derive.py"],
-    "scene": ["figures/style.py", "generator/scenes.py", "generator/derive.py"],
+    "chart": ["figures/chart_style.py", "generator/charts.py", "generator/derive.py", "generator/render.py"],
+    "table": ["generator/charts.py", "generator/derive.py", "generator/render.py"],
+    "scene": ["figures/style.py", "generator/scenes.py", "generator/derive.py", "generator/render.py"],
 }
 _FONT_GLOB = "figures/fonts/*"
 _TOOLS = {"chart": ["matplotlib", "numpy"], "table": [], "scene": ["manim", "av", "numpy", "ManimPango"]}

@@ -234,8 +234,8 @@ class PageContext:
         paras = Markup("").join(Markup("<p>{}</p>").format(p) for p in str(desc).split("\n\n") if p.strip())
         out = Markup(
             '<figure class="rs-figure rs-scene" id="fig-{id}">'
-            '<video class="rs-video" controls muted playsinline preload="metadata" width="{w}" height="{h}" '
-            'poster="{src}.poster.png" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
+            '<video class="rs-video" controls muted playsinline preload="none" width="{w}" height="{h}" '
+            'poster="{src}.poster.webp" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
             '<source src="{src}.mp4" type="video/mp4">'
             '<track kind="captions" src="{src}.vtt" srclang="en" label="English">'
             '</video>'

@@ -13,6 +13,17 @@ import sys
 from pathlib import Path
 
 
+def web_poster(png: Path, webp: Path, width: int = 1280) -> None:
+    """A light poster for the page: WebP at most ``width`` wide (the PNG stays for reuse). Deterministic bytes."""
+    from PIL import Image
+
+    with Image.open(png) as im:
+        im = im.convert("RGB")
+        if im.width > width:
+            im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
+        im.save(webp, "WEBP", quality=82, method=6, exif=b"")
+
+
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     kind, fig_id, data_json, out_dir, quality, work_dir = argv[:6]
@@ -30,6 +41,7 @@ def main(argv: list[str]) -> int:
     elif kind == "scene":
         from .scenes import render_scene
         render_scene(fig_id, data, quality, out, Path(work_dir))
+        web_poster(out / f"{fig_id}.poster.png", out / f"{fig_id}.poster.webp")
     else:
         print(f"unknown figure kind {kind!r}", file=sys.stderr)
         return 2

@@ -52,6 +52,12 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             return None
         header = self.headers.get("Range")
         path = self.translate_path(self.path.split("?", 1)[0].split("#", 1)[0])
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            index = os.path.join(path, "index.html")
+            if os.path.isfile(index):
+                path = index
+        if not header and os.path.isfile(path) and self._wants_gzip(path):
+            return self._send_gzip(path)
         if not header or os.path.isdir(path) or not os.path.isfile(path):
             return super().send_head()
         m = _RANGE.match(header.strip())
@@ -79,6 +85,26 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self._remaining = end - start + 1
         return f
+
+    _GZIP_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".vtt", ".txt", ".map")
+
+    def _wants_gzip(self, path: str) -> bool:
+        """Compress text like GitHub Pages does, so audits measure what readers download."""
+        return path.endswith(self._GZIP_TYPES) and "gzip" in self.headers.get("Accept-Encoding", "")
+
+    def _send_gzip(self, path: str):
+        import gzip
+        import io
+
+        with open(path, "rb") as f:
+            body = gzip.compress(f.read(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         self.send_header("Accept-Ranges", "bytes")

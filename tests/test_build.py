@@ -34,7 +34,8 @@ def test_first_build_renders_both_and_publishes(tiny):
     for name in (f"{CHART}.svg", f"{CHART}.narrow.svg"):  # both also published standalone
         assert (paths.site / "figures" / name).exists(), name
     assert f'<video class="rs-video"' in html and f"figures/{SCENE}.mp4" in html
-    assert 'preload="metadata"' in html and "playsinline" in html and "muted" in html
+    assert 'preload="none"' in html and "playsinline" in html and "muted" in html
+    assert f'poster="figures/{SCENE}.poster.webp"' in html and (paths.site / "figures" / f"{SCENE}.poster.webp").exists()
     assert (paths.site / "figures" / f"{SCENE}.mp4").stat().st_size > 10_000
     assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
     assert (paths.site / "data" / "catalog.json").exists()
