@@ -9,7 +9,7 @@ PREFIX  ?= /
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 
-.PHONY: site test serve bench clean setup lock check audit
+.PHONY: site test serve bench clean setup lock check audit media
 
 $(READY): requirements.lock scripts/setup.sh
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
@@ -20,6 +20,11 @@ setup: $(READY)
 ## Build the site into site/ (publish quality; re-renders only what changed).
 site: $(READY)
 	$(PY) -m generator build --catalog $(CATALOG) --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS))
+
+## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, ProRes 4444 with alpha, looping WebP,
+## posters, WebVTT/SRT) in media/ with media/manifest.json. QUALITY=4k adds 3840x2160 MP4s. Cached like figures.
+media: $(READY)
+	$(PY) -m generator.media --quality $(if $(filter 4k,$(QUALITY)),4k,publish) $(if $(JOBS),--jobs $(JOBS))
 
 ## Validate the catalog and the figure registry.
 check: $(READY)

@@ -7,6 +7,12 @@ font. Layout is three bands on the 16:9 frame (Manim units, 14.2 x 8):
     content band  y in [CAPTION_TOP, TITLE_BOTTOM]  everything the scene draws
     caption band  y in [-4, CAPTION_TOP]         the narration line(s), also written as WebVTT cues
 
+The media kit (generator/media.py) also renders every scene for a vertical 9:16 frame (8 x 14.2 units, the same
+pixels per unit, so the type scale holds). ``self.layout`` (a :class:`Layout`) gives the bands of whichever frame is
+being rendered and ``self.portrait`` says which: a scene reads its geometry from them and stacks vertically what
+sits side by side in landscape. The module constants below describe the landscape frame only; ``LANDSCAPE`` is the
+same bands as a Layout, so the landscape output does not change.
+
 The video background is one dark neutral (BACKGROUND) so the same file sits well in both site themes: on a white
 page it reads as a framed dark card, on the near-black page as a slightly lighter panel. Every colour below is
 chosen for contrast against BACKGROUND only (the page colour never shows through the video).
@@ -31,6 +37,7 @@ import json
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -99,6 +106,80 @@ CAPTION_TOP = -2.95
 CONTENT_W = RIGHT_X - LEFT_X
 CONTENT_H = TITLE_BOTTOM - CAPTION_TOP - 0.2
 CONTENT_CENTER = np.array([0.0, (TITLE_BOTTOM + CAPTION_TOP) / 2, 0.0])
+
+#: The short side of every frame is FRAME_H units, so one unit is the same number of pixels in both orientations
+#: (135 px at 1080p) and the type scale above reads the same in a vertical video as in the landscape one.
+SHORT_SIDE = FRAME_H
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The bands of one frame (Manim units). ``LANDSCAPE`` is the 16:9 frame the module constants describe;
+    ``Layout.for_frame`` gives the bands of any other frame (the vertical 9:16 media-kit video).
+
+    Portrait: the title may take two lines and the caption up to four, and the caption band sits a little above
+    the bottom edge (phone apps draw their controls over the lowest part of a vertical video).
+    """
+
+    frame_w: float
+    frame_h: float
+    margin: float
+    title_bottom: float
+    caption_top: float
+    caption_bottom: float       # the lowest a caption line may reach
+    title_lines: int
+    caption_lines: int
+
+    @property
+    def portrait(self) -> bool:
+        return self.frame_h > self.frame_w
+
+    @property
+    def left_x(self) -> float:
+        return -self.frame_w / 2 + self.margin
+
+    @property
+    def right_x(self) -> float:
+        return self.frame_w / 2 - self.margin
+
+    @property
+    def top_y(self) -> float:
+        return self.frame_h / 2 - self.margin
+
+    @property
+    def bottom_y(self) -> float:
+        return -self.frame_h / 2 + self.margin
+
+    @property
+    def content_w(self) -> float:
+        return self.right_x - self.left_x
+
+    @property
+    def content_h(self) -> float:
+        return self.title_bottom - self.caption_top - 0.2
+
+    @property
+    def content_center(self) -> np.ndarray:
+        return np.array([0.0, (self.title_bottom + self.caption_top) / 2, 0.0])
+
+    @classmethod
+    def for_frame(cls, frame_w: float, frame_h: float) -> "Layout":
+        if frame_w >= frame_h:
+            # Every landscape frame uses the 16:9 bands, exactly as the scenes always have (854 x 480 is a hair
+            # wider than 16:9; its frame is 14.23 units, the bands stay where they were).
+            return LANDSCAPE
+        half = frame_h / 2
+        caption_bottom = -half + 0.95
+        return cls(frame_w, frame_h, MARGIN, title_bottom=half - MARGIN - 1.3, caption_top=caption_bottom + 1.95,
+                   caption_bottom=caption_bottom, title_lines=2, caption_lines=4)
+
+
+LANDSCAPE = Layout(FRAME_W, FRAME_H, MARGIN, TITLE_BOTTOM, CAPTION_TOP, -FRAME_H / 2 + 0.15, 1, 2)
+
+
+def current_layout() -> Layout:
+    """The bands of the frame Manim is configured for now (``config.frame_width`` x ``config.frame_height``)."""
+    return Layout.for_frame(float(config.frame_width), float(config.frame_height))
 
 _fonts_registered = False
 
@@ -307,6 +388,10 @@ class RaceScene(Scene):
         self._cue_open: tuple[float, str] | None = None
         self._caption_mob: Mobject | None = None
         self._title_mob: Mobject | None = None
+        #: The bands of the frame being rendered; ``self.portrait`` is True for the vertical (9:16) media-kit video,
+        #: where scenes stack what sits side by side in landscape.
+        self.layout: Layout = current_layout()
+        self.portrait: bool = self.layout.portrait
 
     # -- time ---------------------------------------------------------------------------------------------------
     @property
@@ -316,12 +401,20 @@ class RaceScene(Scene):
     # -- title and captions ---------------------------------------------------------------------------------------
     def title(self, s: str, animate: bool = True) -> Mobject:
         """The scene title in the title band, top left, with a hairline under it."""
-        t = text(s, TITLE_SIZE, INK, bold=True)
-        fit_inside(t, CONTENT_W, TOP_Y - TITLE_BOTTOM - 0.2)
-        t.to_edge(LEFT, buff=MARGIN).align_to(np.array([0, TOP_Y, 0]), UP)
-        rule = Line(np.array([LEFT_X, TITLE_BOTTOM + 0.05, 0]), np.array([RIGHT_X, TITLE_BOTTOM + 0.05, 0]),
-                    stroke_color=GRID, stroke_width=1.5)
-        t._race_role = "title"  # type: ignore[attr-defined]
+        lay = self.layout
+        if lay.title_lines > 1:
+            lines = [text(line, TITLE_SIZE, INK, bold=True) for line in wrap(s, lay.content_w, TITLE_SIZE, bold=True)]
+            t = VGroup(*lines).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+            texts = list(lines)
+        else:
+            t = text(s, TITLE_SIZE, INK, bold=True)
+            texts = [t]
+        fit_inside(t, lay.content_w, lay.top_y - lay.title_bottom - 0.2)
+        t.to_edge(LEFT, buff=lay.margin).align_to(np.array([0, lay.top_y, 0]), UP)
+        rule = Line(np.array([lay.left_x, lay.title_bottom + 0.05, 0]),
+                    np.array([lay.right_x, lay.title_bottom + 0.05, 0]), stroke_color=GRID, stroke_width=1.5)
+        for line in texts:
+            line._race_role = "title"  # type: ignore[attr-defined]
         group = VGroup(t, rule)
         if animate:
             self.play(FadeIn(group, shift=0.1 * DOWN), run_time=T_FAST * 1.5)
@@ -331,19 +424,21 @@ class RaceScene(Scene):
         return group
 
     def caption_mobject(self, s: str) -> VGroup:
-        """The caption band's text: up to two centred lines, shrunk to fit the band if needed."""
-        max_w = CONTENT_W - 0.4
+        """The caption band's text: up to two centred lines (four in portrait), shrunk to fit the band if needed."""
+        lay = self.layout
+        max_w = lay.content_w - 0.4
+        most = lay.caption_lines
         lines = wrap(s, max_w, CAPTION_SIZE)
         size = CAPTION_SIZE
-        while len(lines) > 2 and size > SMALL_SIZE:
+        while len(lines) > most and size > SMALL_SIZE:
             size -= 1
             lines = wrap(s, max_w, size)
-        if len(lines) > 2:
+        if len(lines) > most:
             log.warning("caption needs %d lines at the smallest size: %r", len(lines), s)
         g = VGroup(*[text(line, size, INK) for line in lines]).arrange(DOWN, buff=0.12)
-        bottom = -FRAME_H / 2 + 0.15
-        fit_inside(g, max_w, CAPTION_TOP - bottom - 0.1)
-        g.move_to(np.array([0, (CAPTION_TOP + bottom) / 2, 0]))
+        bottom = lay.caption_bottom
+        fit_inside(g, max_w, lay.caption_top - bottom - 0.1)
+        g.move_to(np.array([0, (lay.caption_top + bottom) / 2, 0]))
         for t in g:
             t._race_role = "caption"
         return g
@@ -392,6 +487,7 @@ class RaceScene(Scene):
     def check_layout(self) -> None:
         """Record text outside the frame, in the wrong band, or overlapping other text (bounding boxes)."""
         texts = self._visible_texts()
+        lay = self.layout
         half_w, half_h = config.frame_width / 2, config.frame_height / 2
         boxes = []
         for t in texts:
@@ -402,7 +498,7 @@ class RaceScene(Scene):
             safe = 0.12  # title-safe inset from the frame edge
             if lo[0] < -half_w + safe or hi[0] > half_w - safe or lo[1] < -half_h + safe or hi[1] > half_h - safe:
                 self._issue(f"{where} leaves the frame (or its safe margin)")
-            if role == "content" and (lo[1] < CAPTION_TOP - 0.02 or hi[1] > TITLE_BOTTOM + 0.02):
+            if role == "content" and (lo[1] < lay.caption_top - 0.02 or hi[1] > lay.title_bottom + 0.02):
                 self._issue(f"{where} leaves the content band (y {lo[1]:.2f}..{hi[1]:.2f})")
             boxes.append((lo, hi, where))
         for i in range(len(boxes)):
@@ -424,6 +520,6 @@ __all__ = [
     "TITLE_SIZE", "HEAD_SIZE", "BODY_SIZE", "LABEL_SIZE", "SMALL_SIZE", "CAPTION_SIZE",
     "T_FAST", "T_MOVE", "T_READ", "T_HOLD",
     "MARGIN", "LEFT_X", "RIGHT_X", "TOP_Y", "BOTTOM_Y", "TITLE_BOTTOM", "CAPTION_TOP", "CONTENT_W", "CONTENT_H",
-    "CONTENT_CENTER", "RaceScene", "register_fonts", "num", "params_label", "bytes_label", "power_of_ten", "text",
+    "CONTENT_CENTER", "Layout", "LANDSCAPE", "current_layout", "RaceScene", "register_fonts", "num", "params_label", "bytes_label", "power_of_ten", "text",
     "wrap", "nb", "paragraph", "box", "labelled_box", "fit_inside", "fit_content", "value_label", "legend", "Rectangle",
 ]

@@ -68,6 +68,13 @@ def _widget_renderer():
     return render_widget
 
 
+def _media_kit(root: Path) -> tuple[dict[str, Path], dict]:
+    """The media kit (generator/media.py, `make media`): {site path: file} it publishes under media/, and the Media
+    page's context. Without media/manifest.json: no files, and a page that says how to make them."""
+    from .media import site_files
+    return site_files(root)
+
+
 def render_figures(figs: dict[str, Figure], catalog: Catalog, cache: FigureCache, quality: str, jobs: int,
                    root: Path, report: BuildReport) -> None:
     """Render every stale figure, in parallel, each in its own process; commit each on success."""
@@ -212,7 +219,9 @@ def build(paths: BuildPaths | None = None, quality: str = "publish", jobs: int |
 
     t2 = time.perf_counter()
     assets = _collect_assets(figs, cache)
-    pages = render_pages(paths.root / "docs", paths.staging, catalog, assets, _widget_renderer())
+    media_files, media_page = _media_kit(paths.root)
+    pages = render_pages(paths.root / "docs", paths.staging, catalog, assets, _widget_renderer(),
+                         extra_context={"media": media_page})
     files: dict[str, bytes | Path] = {rel: text.encode("utf-8") for rel, text in pages.items()}
     docs = paths.root / "docs"
     for p in sorted(docs.rglob("*")):
@@ -226,6 +235,7 @@ def build(paths: BuildPaths | None = None, quality: str = "publish", jobs: int |
             elif a.fig.kind == "chart" and name.endswith(".svg"):
                 files[f"figures/{name}"] = p  # also published standalone, for reuse
     files["data/catalog.json"] = catalog_export(catalog).encode("utf-8")
+    files.update(media_files)  # the media kit's web-sized files, under media/
     _sync_tree(paths.staging, files)
     report.seconds["pages"] = time.perf_counter() - t2
 

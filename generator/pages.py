@@ -327,8 +327,11 @@ def base_context(ctx: PageContext) -> dict[str, Any]:
 
 
 def render_pages(docs_dir: Path, staging: Path, catalog: Catalog, figures: dict[str, FigureAssets],
-                 widget_renderer: Callable[[str, Catalog], str] | None) -> dict[str, str]:
-    """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line."""
+                 widget_renderer: Callable[[str, Catalog], str] | None,
+                 extra_context: dict[str, Any] | None = None) -> dict[str, str]:
+    """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line.
+
+    ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
     loader = jinja2.FileSystemLoader(str(docs_dir))
     env = make_env(loader)
     out: dict[str, str] = {}
@@ -339,7 +342,7 @@ def render_pages(docs_dir: Path, staging: Path, catalog: Catalog, figures: dict[
         ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
         try:
             template = env.get_template(rel)
-            text = template.render(**base_context(ctx))
+            text = template.render(**{**base_context(ctx), **(extra_context or {})})
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
         except (jinja2.UndefinedError, BuildError, AttributeError, KeyError, TypeError, ValueError,

@@ -25,6 +25,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -85,43 +87,66 @@ def load_scene_class(fig_id: str) -> type:
 # Manim
 # ---------------------------------------------------------------------------------------------------------------
 
-def _run_manim(fig_id: str, data: dict[str, Any], quality: str, media_dir: Path) -> tuple[Path, Any]:
-    """Render the scene into ``media_dir``; return the raw MP4 path and the scene object (cues, layout issues)."""
+def frame_size(width: int, height: int) -> tuple[float, float]:
+    """Manim's frame (units) for a ``width`` x ``height`` pixel video: the short side is 8 units (Manim's default
+    height), so a unit is as many pixels in a vertical video as in a landscape one and the type scale holds."""
+    from figures.style import SHORT_SIDE
+    if width >= height:
+        return SHORT_SIDE * width / height, SHORT_SIDE
+    return SHORT_SIDE, SHORT_SIDE * height / width
+
+
+@contextmanager
+def manim_session(data: dict[str, Any], media_dir: Path, width: int, height: int, fps: int,
+                  **settings: Any) -> Iterator[Any]:
+    """Manim configured for one render, restored afterwards: pixel size, frame (see ``frame_size``), rate, a private
+    media folder (Manim's text cache and partial movies), no caching, the house background, and the scene's data
+    slice (written to ``media_dir/data.json`` and named by RACE_FIGURE_DATA). ``settings`` override or add
+    config keys (``format``, ``background_opacity``, ``video_encoder_options``...)."""
     from manim import config, tempconfig
 
     from figures.style import BACKGROUND, DATA_ENV
 
-    width, height, fps, x264 = QUALITIES[quality]
-    cls = load_scene_class(fig_id)
+    media_dir = Path(media_dir)
+    media_dir.mkdir(parents=True, exist_ok=True)
     data_file = media_dir / "data.json"
     data_file.write_text(json.dumps(data, sort_keys=True), "utf-8")
-    settings = {
+    base: dict[str, Any] = {
         "pixel_width": width,
         "pixel_height": height,
         "frame_rate": fps,
         "media_dir": str(media_dir),
         "disable_caching": True,
         "preview": False,
-        "format": "mp4",
-        "output_file": fig_id,
         "background_color": BACKGROUND,
         "verbosity": "WARNING",
         "progress_bar": "none",
-        "video_encoder_options": x264,
     }
+    base.update(settings)
     old_env = os.environ.get(DATA_ENV)
     os.environ[DATA_ENV] = str(data_file)
     try:
-        with tempconfig(settings):
-            config.frame_width = config.frame_height * width / height
-            scene = cls()
-            scene.render()
-            movie = Path(scene.renderer.file_writer.movie_file_path)
+        with tempconfig(base):
+            frame_w, frame_h = frame_size(width, height)
+            config.frame_height = frame_h
+            config.frame_width = frame_w
+            yield config
     finally:
         if old_env is None:
             os.environ.pop(DATA_ENV, None)
         else:
             os.environ[DATA_ENV] = old_env
+
+
+def _run_manim(fig_id: str, data: dict[str, Any], quality: str, media_dir: Path) -> tuple[Path, Any]:
+    """Render the scene into ``media_dir``; return the raw MP4 path and the scene object (cues, layout issues)."""
+    width, height, fps, x264 = QUALITIES[quality]
+    cls = load_scene_class(fig_id)
+    with manim_session(data, media_dir, width, height, fps, format="mp4", output_file=fig_id,
+                       video_encoder_options=x264):
+        scene = cls()
+        scene.render()
+        movie = Path(scene.renderer.file_writer.movie_file_path)
     if not movie.is_file():
         raise SceneRenderError(f"Manim finished {fig_id} without writing {movie}")
     return movie, scene
@@ -223,6 +248,15 @@ def webvtt(cues: list[tuple[float, float, str]]) -> str:
         body = " ".join(s.split()).replace("-->", "\u2192").replace("&", "&amp;").replace("<", "&lt;")
         lines += [str(i), f"{_ts(start)} --> {_ts(end)}", body, ""]
     return "\n".join(lines)
+
+
+def srt(cues: list[tuple[float, float, str]]) -> str:
+    """The same cues as SubRip (.srt), for editors and players that do not read WebVTT."""
+    blocks = []
+    for i, (start, end, s) in enumerate(cues, 1):
+        body = " ".join(s.split()).replace("-->", "\u2192")
+        blocks.append(f"{i}\n{_ts(start).replace('.', ',')} --> {_ts(end).replace('.', ',')}\n{body}\n")
+    return "\n".join(blocks)
 
 
 def description(cues: list[tuple[float, float, str]]) -> str:

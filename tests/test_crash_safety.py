@@ -67,6 +67,7 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path):
         done = _run(root)
         assert done.returncode == 0, f"{msg}: {done.stderr}"
         after = tree_digest(site)
+        after_html = (site / "index.html").read_text("utf-8")
         if mid is not None and mid not in (before, after):
             def diff(a: dict, b: dict) -> list[str]:
                 return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
@@ -77,5 +78,10 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path):
         # The cache is consistent: another build renders nothing.
         again = _run(root)
         assert again.returncode == 0 and _rendered(again.stderr + again.stdout) == [], msg
-        assert tree_digest(site) == after, msg
+        if tree_digest(site) != after:
+            import difflib
+
+            now_html = (site / "index.html").read_text("utf-8")
+            delta = "\n".join(list(difflib.unified_diff(after_html.splitlines(), now_html.splitlines(), lineterm=""))[:40])
+            pytest.fail(f"{msg}: a no-change rebuild changed the site.\nbuild output: {again.stderr[-1500:]}\n{delta}")
     assert {CHART, SCENE} <= set(json.loads((root / ".cache" / "manifest.json").read_text())["figures"])

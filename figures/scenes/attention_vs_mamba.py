@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromEdge, Indicate
 
 from figures.style import (
     BLUE, GREEN, INK, LABEL_SIZE, LEFT_X, MUTED, ORANGE, PANEL, PINK, RIGHT_X, SMALL_SIZE, T_FAST, T_HOLD,
-    T_MOVE, T_READ, YELLOW, RaceScene, box, bytes_label, legend, nb, num, text,
+    T_MOVE, T_READ, YELLOW, RaceScene, box, bytes_label, legend, nb, num, paragraph, text,
 )
 from generator import derive
 
@@ -49,11 +49,24 @@ class AttentionVsMamba(RaceScene):
     def construct(self) -> None:
         n = mamba_numbers(self.data)
         self.title("Attention against Mamba: a growing cache, a fixed state")
-        mid = 0.0
-        left = box(mid - GAP / 2 - LEFT_X, PANEL_Y1 - PANEL_Y0, color=PINK, fill=PANEL, stroke_width=2, corner=0.12)
-        left.move_to(np.array([(LEFT_X + mid - GAP / 2) / 2, (PANEL_Y0 + PANEL_Y1) / 2, 0]))
-        right = box(RIGHT_X - mid - GAP / 2, PANEL_Y1 - PANEL_Y0, color=GREEN, fill=PANEL, stroke_width=2, corner=0.12)
-        right.move_to(np.array([(RIGHT_X + mid + GAP / 2) / 2, (PANEL_Y0 + PANEL_Y1) / 2, 0]))
+        if self.portrait:   # the two panels stacked: attention above, Mamba below
+            lay = self.layout
+            top, bottom, gap = lay.title_bottom - 0.15, lay.caption_top + 0.15, 0.3
+            h = (top - bottom - gap) / 2
+            left = box(lay.content_w, h, color=PINK, fill=PANEL, stroke_width=2, corner=0.12)
+            left.move_to(np.array([0, top - h / 2, 0]))
+            right = box(lay.content_w, h, color=GREEN, fill=PANEL, stroke_width=2, corner=0.12)
+            right.move_to(np.array([0, bottom + h / 2, 0]))
+            cache_y, grid_dy = left.get_center()[1] + 0.2, 0.3
+        else:
+            mid = 0.0
+            left = box(mid - GAP / 2 - LEFT_X, PANEL_Y1 - PANEL_Y0, color=PINK, fill=PANEL, stroke_width=2,
+                       corner=0.12)
+            left.move_to(np.array([(LEFT_X + mid - GAP / 2) / 2, (PANEL_Y0 + PANEL_Y1) / 2, 0]))
+            right = box(RIGHT_X - mid - GAP / 2, PANEL_Y1 - PANEL_Y0, color=GREEN, fill=PANEL, stroke_width=2,
+                        corner=0.12)
+            right.move_to(np.array([(RIGHT_X + mid + GAP / 2) / 2, (PANEL_Y0 + PANEL_Y1) / 2, 0]))
+            cache_y, grid_dy = 0.25, 0.25
         lt = text("Attention: KV cache", LABEL_SIZE, PINK, bold=True)
         lt.next_to(left.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.2)
         rt = text("Mamba: fixed-size state", LABEL_SIZE, GREEN, bold=True)
@@ -69,7 +82,7 @@ class AttentionVsMamba(RaceScene):
         rng = np.random.default_rng(3)
         cells = VGroup()
         cell = 0.36
-        grid_c = right.get_center() + np.array([0, 0.25, 0])
+        grid_c = right.get_center() + np.array([0, grid_dy, 0])
         for r in range(6):
             for c in range(6):
                 sq = Square(cell * 0.88, stroke_width=0).set_fill(GREEN, opacity=0.25 + 0.6 * rng.random())
@@ -81,7 +94,7 @@ class AttentionVsMamba(RaceScene):
         for t in range(TOY_TOKENS):
             k = Rectangle(width=col_w * 0.85, height=0.5, stroke_width=0).set_fill(ORANGE, opacity=0.9)
             v = Rectangle(width=col_w * 0.85, height=0.5, stroke_width=0).set_fill(GREEN, opacity=0.9)
-            col = VGroup(k, v).arrange(DOWN, buff=0.05).move_to(np.array([x0 + col_w * (t + 0.5), 0.25, 0]))
+            col = VGroup(k, v).arrange(DOWN, buff=0.05).move_to(np.array([x0 + col_w * (t + 0.5), cache_y, 0]))
             new_counter = text(f"tokens read: {t + 1}", SMALL_SIZE, MUTED).move_to(counter).align_to(counter, LEFT)
             recolor = [c.animate.set_fill(GREEN, opacity=0.25 + 0.6 * rng.random()) for c in cells]
             self.play(FadeIn(col, shift=0.3 * RIGHT), *recolor, FadeOut(counter), FadeIn(new_counter),
@@ -99,7 +112,7 @@ class AttentionVsMamba(RaceScene):
                      f"its {n['attention_layers']} attention layers; its Mamba-2 state never grows.")
         inner_w = left.width - 1.0
         grown = Rectangle(width=inner_w, height=1.05, stroke_width=0).set_fill(PINK, opacity=0.55)
-        grown.move_to(np.array([x0 + inner_w / 2, 0.25, 0]))
+        grown.move_to(np.array([x0 + inner_w / 2, cache_y, 0]))
         l1 = text(f"+{num(n['kv_per_token'])} B per token", LABEL_SIZE, INK, bold=True)
         l2 = text(f"{bytes_label(n['kv_at_context'])} at {num(n['context'])} tokens", SMALL_SIZE, PINK)
         lg = VGroup(l1, l2).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
@@ -119,17 +132,24 @@ class AttentionVsMamba(RaceScene):
 
     def _stack(self, n: dict[str, Any]) -> None:
         pattern = n["pattern"]
-        width = RIGHT_X - LEFT_X
+        lay = self.layout
+        width = lay.right_x - lay.left_x
         step = width / len(pattern)
+        # Portrait: narrower blocks, so taller ones, and the legend as a list.
+        tall, short, blocks_y, head_y = (3.0, 2.1, 1.6, 4.4) if self.portrait else (2.0, 1.4, 0.6, 2.4)
         blocks = VGroup()
         for i, ch in enumerate(pattern):
             color = KINDS[ch][1]
-            b = Rectangle(width=step * 0.84, height=2.0 if ch == "*" else 1.4, stroke_width=0)
+            b = Rectangle(width=step * 0.84, height=tall if ch == "*" else short, stroke_width=0)
             b.set_fill(color, opacity=0.9)
-            b.move_to(np.array([LEFT_X + step * (i + 0.5), 0.6, 0]))
+            b.move_to(np.array([lay.left_x + step * (i + 0.5), blocks_y, 0]))
             blocks.add(b)
-        head = text(f"{n['name']}: {n['layers']} layers, from its layer pattern", LABEL_SIZE, INK, bold=True)
-        head.move_to(np.array([0, 2.4, 0])).align_to(np.array([LEFT_X, 0, 0]), LEFT)
+        head_s = f"{n['name']}: {n['layers']} layers, from its layer pattern"
+        if self.portrait:
+            head = paragraph(head_s, lay.content_w - 0.4, LABEL_SIZE, INK, bold=True, line_gap=0.1)
+        else:
+            head = text(head_s, LABEL_SIZE, INK, bold=True)
+        head.move_to(np.array([0, head_y, 0])).align_to(np.array([lay.left_x, 0, 0]), LEFT)
         arrow = text("input → output", SMALL_SIZE, MUTED).next_to(blocks, DOWN, buff=0.15).align_to(blocks, LEFT)
         self.caption(f"The hybrid: {nb(n['name'])} mixes Mamba-2 layers, mixture-of-experts feed-forward layers and "
                      "a few attention layers.")
@@ -139,6 +159,8 @@ class AttentionVsMamba(RaceScene):
         c = n["counts"]
         leg = legend([(GREEN, f"Mamba-2 × {c['M']}"), (BLUE, f"MoE feed-forward × {c['E']}"),
                       (PINK, f"attention × {c['*']} (GQA, {n['kv_heads']} KV heads)")], size=LABEL_SIZE)
+        if self.portrait:
+            leg.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         leg.next_to(arrow, DOWN, buff=0.45).align_to(blocks, LEFT)
         self.play(FadeIn(leg), run_time=T_FAST * 1.5)
         attn = VGroup(*[b for b, ch in zip(blocks, pattern) if ch == "*"])

@@ -51,12 +51,21 @@ def _region(spec: tuple[float, float, float, float], color: str) -> Rectangle:
 
 
 class FlashTiling(RaceScene):
+    def _boxes(self) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
+        """HBM and SRAM regions for this frame. Portrait: HBM across the top, SRAM under it, the GPU's name beside
+        SRAM."""
+        if not self.portrait:
+            return HBM_BOX, SRAM_BOX
+        lay = self.layout
+        return (lay.left_x, 0.2, lay.content_w, 5.0), (lay.left_x, -3.64, 4.4, 2.75)
+
     def construct(self) -> None:
         n = flash_numbers(self.data)
         self.title("Flash Attention: tiles between HBM and SRAM")
+        hbm_box, sram_box = self._boxes()
 
-        hbm = _region(HBM_BOX, ORANGE)
-        sram = _region(SRAM_BOX, GREEN)
+        hbm = _region(hbm_box, ORANGE)
+        sram = _region(sram_box, GREEN)
         hbm_t = VGroup(text(f"HBM · GPU main memory", LABEL_SIZE, ORANGE, bold=True),
                        text(f"{num(n['hbm_gb'])} GB · {num(n['hbm_tbps'])} TB/s · large, slow", SMALL_SIZE, MUTED)) \
             .arrange(DOWN, buff=0.06, aligned_edge=LEFT)
@@ -68,11 +77,15 @@ class FlashTiling(RaceScene):
             .arrange(DOWN, buff=0.06, aligned_edge=LEFT)
         sram_t.next_to(sram, UP, buff=0.12).align_to(sram, LEFT)
         gpu = VGroup(text(n["name"], SMALL_SIZE, MUTED), text("boxes not to scale", SMALL_SIZE, MUTED)) \
-            .arrange(DOWN, buff=0.06, aligned_edge=LEFT).next_to(sram, DOWN, buff=0.15).align_to(sram, LEFT)
+            .arrange(DOWN, buff=0.06, aligned_edge=LEFT)
+        if self.portrait:
+            gpu.next_to(sram, RIGHT, buff=0.2).align_to(sram, DOWN)
+        else:
+            gpu.next_to(sram, DOWN, buff=0.15).align_to(sram, LEFT)
         self.play(FadeIn(hbm), FadeIn(hbm_t), FadeIn(sram), FadeIn(sram_t), FadeIn(gpu), run_time=T_MOVE)
 
         # Q, K, V, O columns in HBM
-        base = np.array([HBM_BOX[0] + 0.4, HBM_BOX[1] + 0.3, 0])
+        base = np.array([hbm_box[0] + 0.4, hbm_box[1] + 0.3, 0])
         mats: dict[str, VGroup] = {}
         labels = VGroup()
         for c, (name, color) in enumerate((("Q", BLUE), ("K", ORANGE), ("V", GREEN), ("O", PURPLE))):
@@ -109,7 +122,7 @@ class FlashTiling(RaceScene):
         self.play(FadeOut(big), FadeOut(cross), FadeOut(big_t), run_time=T_FAST * 1.5)
 
         # -- Flash: tiles through SRAM ------------------------------------------------------------------------------
-        slot = lambda dx, dy: np.array([SRAM_BOX[0] + dx, SRAM_BOX[1] + dy, 0])  # noqa: E731
+        slot = lambda dx, dy: np.array([sram_box[0] + dx, sram_box[1] + dy, 0])  # noqa: E731
         acc_labels = VGroup(
             text("m  running max", SMALL_SIZE, MUTED), text("ℓ  running sum", SMALL_SIZE, MUTED),
         ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
@@ -166,8 +179,10 @@ class FlashTiling(RaceScene):
         ).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
         for line in summary[2:]:
             line.shift(0.2 * DOWN)
-        summary.move_to(np.array([s_x + summary.width / 2, base[1] + side / 2, 0]))
-        assert summary.get_right()[0] < HBM_BOX[0] + HBM_BOX[2] - 0.1, "summary leaves the HBM box"
+        # Portrait: centred in the room right of the O column (the HBM box is narrower there).
+        sum_x = (mats["O"].get_right()[0] + hbm_box[0] + hbm_box[2] - summary.width) / 2 if self.portrait else s_x
+        summary.move_to(np.array([sum_x + summary.width / 2, base[1] + side / 2, 0]))
+        assert summary.get_right()[0] < hbm_box[0] + hbm_box[2] - 0.1, "summary leaves the HBM box"
         self.caption("Same exact result, but the n × n matrix never touches HBM: memory grows with n, not n² "
                      "(the arithmetic still grows with n²).")
         self.play(FadeIn(summary), FadeOut(q_t), FadeOut(o_t), run_time=T_MOVE)

@@ -15,7 +15,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, FadeOut, GrowFromEdge, 
 
 from figures.style import (
     BLUE, GREEN, GRID, INK, LEFT_X, MUTED, ORANGE, PINK, PURPLE, RIGHT_X, SMALL_SIZE, T_FAST, T_HOLD,
-    T_MOVE, T_READ, RaceScene, nb, num, text,
+    T_MOVE, T_READ, RaceScene, nb, num, paragraph, text,
 )
 from generator import derive
 
@@ -66,7 +66,24 @@ def times(x: float) -> str:
 
 
 class KvSharing(RaceScene):
+    def _geometry(self) -> None:
+        """Landscape: heads on top, bars below with their labels to the left. Portrait: the same stack, taller, each
+        bar's label on its own line above the bar, and the header on two lines."""
+        if not self.portrait:
+            self.q_y, self.kv_y, self.row_x0, self.row_x1 = Q_Y, KV_Y, ROW_X0, ROW_X1
+            self.bar_x0, self.bar_max, self.bars_top, self.bar_step = BAR_X0, BAR_MAX, BARS_TOP, BAR_STEP
+            self.kv_min_w, self.latent_x = 0.13, 0.0
+            return
+        lay = self.layout
+        self.q_y, self.kv_y = lay.title_bottom - 1.1, lay.title_bottom - 2.5
+        self.row_x0, self.row_x1 = lay.left_x + 0.3, lay.right_x - 0.3
+        self.bar_x0, self.bar_max, self.bar_step = lay.left_x, lay.content_w - 1.9, 0.95
+        self.bars_top = self.kv_y - 2.6
+        self.kv_min_w = 0.07
+        self.latent_x = self.row_x0 + 1.6
+
     def construct(self) -> None:
+        self._geometry()
         n = kv_numbers(self.data)
         self._pending: list = []
         self.title("Sharing keys and values: MHA, GQA, MQA, MLA")
@@ -77,10 +94,15 @@ class KvSharing(RaceScene):
         q_label.next_to(queries, UP, buff=0.12).align_to(queries, LEFT)
         kv, kv_label = self._kv(heads, heads, f"{num(heads)} key/value heads")
         links = self._links(queries, kv, heads)
-        header = text(f"KV cache per token, all layers, {n['precision']} ({num(n['bytes_per_value'])} bytes per value);"
-                      " \u201cas\u201d = a hypothetical variant",
-                      SMALL_SIZE, MUTED)
-        header.move_to(np.array([0, BARS_TOP + 0.42, 0])).align_to(np.array([LEFT_X, 0, 0]), LEFT)
+        head_text = (f"KV cache per token, all layers, {n['precision']} ({num(n['bytes_per_value'])} bytes per value);"
+                     " \u201cas\u201d = a hypothetical variant")
+        if self.portrait:
+            header = paragraph(head_text, self.layout.content_w, SMALL_SIZE, MUTED, line_gap=0.08)
+            header.next_to(np.array([0, self.bars_top + 0.7, 0]), UP, buff=0) \
+                .align_to(np.array([self.layout.left_x, 0, 0]), LEFT)
+        else:
+            header = text(head_text, SMALL_SIZE, MUTED)
+            header.move_to(np.array([0, BARS_TOP + 0.42, 0])).align_to(np.array([LEFT_X, 0, 0]), LEFT)
 
         self.caption("While generating, a model caches a key and a value for every token in every layer: the KV "
                      "cache.")
@@ -139,29 +161,29 @@ class KvSharing(RaceScene):
 
     # -- pieces ----------------------------------------------------------------------------------------------------
     def _queries(self, count: int) -> VGroup:
-        step = (ROW_X1 - ROW_X0) / count
+        step = (self.row_x1 - self.row_x0) / count
         r = min(0.075, step * 0.36)
         return VGroup(*[Circle(radius=r, stroke_width=0).set_fill(BLUE, opacity=0.95)
-                        .move_to(np.array([ROW_X0 + step * (i + 0.5), Q_Y, 0])) for i in range(count)])
+                        .move_to(np.array([self.row_x0 + step * (i + 0.5), self.q_y, 0])) for i in range(count)])
 
     def _kv(self, count: int, q_count: int, label: str) -> tuple[VGroup, VGroup]:
         """``count`` K/V pairs, each centred under the query heads it serves."""
-        step = (ROW_X1 - ROW_X0) / q_count
+        step = (self.row_x1 - self.row_x0) / q_count
         group = q_count // count
-        w = min(0.9, max(0.13, step * group * 0.6))
+        w = min(0.9, max(self.kv_min_w, step * group * 0.6))
         pairs = VGroup()
         for g in range(count):
-            x = ROW_X0 + step * group * (g + 0.5)
+            x = self.row_x0 + step * group * (g + 0.5)
             k = Rectangle(width=w, height=0.16, stroke_width=0).set_fill(ORANGE, opacity=0.95)
             v = Rectangle(width=w, height=0.16, stroke_width=0).set_fill(GREEN, opacity=0.95)
-            k.move_to(np.array([x, KV_Y + 0.09, 0]))
-            v.move_to(np.array([x, KV_Y - 0.09, 0]))
+            k.move_to(np.array([x, self.kv_y + 0.09, 0]))
+            v.move_to(np.array([x, self.kv_y - 0.09, 0]))
             pairs.add(VGroup(k, v))
         t = VGroup(text(label, SMALL_SIZE, INK), text("K", SMALL_SIZE, ORANGE, bold=True),
                    text("V", SMALL_SIZE, GREEN, bold=True))
         t[1].next_to(t[0], RIGHT, buff=0.3)
         t[2].next_to(t[1], RIGHT, buff=0.12)
-        t.next_to(pairs, DOWN, buff=0.12).align_to(np.array([ROW_X0, 0, 0]), LEFT)
+        t.next_to(pairs, DOWN, buff=0.12).align_to(np.array([self.row_x0, 0, 0]), LEFT)
         return pairs, t
 
     def _links(self, queries: VGroup, kv: VGroup, q_count: int) -> VGroup:
@@ -173,7 +195,7 @@ class KvSharing(RaceScene):
         lat = Rectangle(width=3.2, height=0.34, stroke_width=0).set_fill(PURPLE, opacity=0.95)
         rope = Rectangle(width=3.2 * n["rope"] / n["latent"], height=0.34, stroke_width=0)
         rope.set_fill(ORANGE, opacity=0.95)
-        lat.move_to(np.array([0, KV_Y, 0]))
+        lat.move_to(np.array([self.latent_x, self.kv_y, 0]))
         rope.next_to(lat, RIGHT, buff=0.05)
         t1 = text(f"latent: {num(n['latent'])}", SMALL_SIZE, INK).move_to(lat)
         t2 = text(f"+ RoPE key: {num(n['rope'])}", SMALL_SIZE, ORANGE).next_to(rope, RIGHT, buff=0.12)
@@ -184,11 +206,16 @@ class KvSharing(RaceScene):
     def _bar(self, row: int, label: str, value: float, n: dict[str, Any], color: str, note: str = "",
              animate: bool = True, play: bool = True) -> None:
         biggest = max(n["mha"], n["ds_mha"])
-        y = BARS_TOP - BAR_STEP * row - (0.12 if row >= 3 else 0.0)
-        length = max(0.04, BAR_MAX * value / biggest)
-        bar = Rectangle(width=length, height=BAR_STEP * 0.55, stroke_width=0).set_fill(color, opacity=0.9)
-        bar.move_to(np.array([BAR_X0 + length / 2, y, 0]))
-        lab = text(label, SMALL_SIZE, INK).move_to(np.array([0, y, 0])).align_to(np.array([BAR_X0 - 0.15, 0, 0]), RIGHT)
+        y = self.bars_top - self.bar_step * row - (0.12 if row >= 3 else 0.0)
+        length = max(0.04, self.bar_max * value / biggest)
+        bar_h = BAR_STEP * 0.55
+        bar = Rectangle(width=length, height=bar_h, stroke_width=0).set_fill(color, opacity=0.9)
+        bar.move_to(np.array([self.bar_x0 + length / 2, y, 0]))
+        if self.portrait:   # the label on its own line, above the bar
+            lab = text(label, SMALL_SIZE, INK).next_to(bar, UP, buff=0.08).align_to(bar, LEFT)
+        else:
+            lab = text(label, SMALL_SIZE, INK).move_to(np.array([0, y, 0])) \
+                .align_to(np.array([BAR_X0 - 0.15, 0, 0]), RIGHT)
         val = text(f"{num(value)} B" + (f"  ·  {note}" if note else ""), SMALL_SIZE, color)
         val.next_to(bar, RIGHT, buff=0.12)
         anims = [GrowFromEdge(bar, LEFT), FadeIn(lab), FadeIn(val)]

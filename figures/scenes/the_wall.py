@@ -51,7 +51,25 @@ def scores_text(x: int) -> str:
 
 
 class TheWall(RaceScene):
+    def _geometry(self) -> None:
+        """Landscape: the matrix on the left, the numbers on the right. Portrait: the matrix on top, the numbers
+        stacked under it; the GPT-3 mosaic under its lines of arithmetic."""
+        if not self.portrait:
+            self.anchor, self.big, self.cell = ANCHOR, BIG, CELL
+            self.panel_x, self.panel_top, self.entry_w, self.entry_gap = PANEL_X, ANCHOR[1], 7.0 - PANEL_X - 0.45, 0.4
+            self.mosaic_origin, self.info_x, self.info_top = np.array([-6.3, -2.35, 0]), PANEL_X - 0.4, 2.4
+            return
+        lay = self.layout
+        self.big, self.cell = 4.6, 0.7
+        self.anchor = np.array([lay.left_x + 0.75, lay.title_bottom - 0.55, 0])
+        self.panel_x, self.entry_w, self.entry_gap = lay.left_x, lay.content_w, 0.3
+        self.panel_top = self.anchor[1] - self.big - 0.4
+        self.mosaic_origin = np.array([-2.45, lay.caption_top + 0.55, 0])
+        self.info_x, self.info_top = lay.left_x, lay.title_bottom - 0.25
+
     def construct(self) -> None:
+        self._geometry()
+        anchor, cell = self.anchor, self.cell
         nums = wall_numbers(self.data)
         rows = nums["rows"]
         self.title("The wall: a score for every pair of tokens")
@@ -63,20 +81,21 @@ class TheWall(RaceScene):
         rng = np.random.default_rng(6)
         for r in range(n):
             for c in range(n):
-                sq = Square(CELL * 0.9, stroke_width=0).set_fill(PINK, opacity=0.35 + 0.55 * rng.random())
-                sq.move_to(ANCHOR + np.array([CELL * (c + 0.5), -CELL * (r + 0.5), 0]))
+                sq = Square(cell * 0.9, stroke_width=0).set_fill(PINK, opacity=0.35 + 0.55 * rng.random())
+                sq.move_to(anchor + np.array([cell * (c + 0.5), -cell * (r + 0.5), 0]))
                 cells.add(sq)
-        cols = VGroup(*[text(w, SMALL_SIZE, MUTED).move_to(ANCHOR + np.array([CELL * (i + 0.5), 0.28, 0]))
+        cols = VGroup(*[text(w, SMALL_SIZE, MUTED).move_to(anchor + np.array([cell * (i + 0.5), 0.28, 0]))
                         for i, w in enumerate(WORDS)])
         rws = VGroup(*[text(w, SMALL_SIZE, MUTED) for w in WORDS])
         for i, t in enumerate(rws):
-            t.move_to(ANCHOR + np.array([-0.15 - t.width / 2, -CELL * (i + 0.5), 0]))
+            t.move_to(anchor + np.array([-0.15 - t.width / 2, -cell * (i + 0.5), 0]))
         self.play(FadeIn(cols), FadeIn(rws), run_time=T_FAST)
         self.play(LaggedStart(*[FadeIn(c, scale=0.5) for c in cells], lag_ratio=0.04), run_time=2.0)
 
         panel = VGroup()
         entry = self._entry(rows[0])
-        entry.next_to(np.array([PANEL_X, ANCHOR[1], 0]), RIGHT, buff=0).align_to(np.array([0, ANCHOR[1], 0]), UP)
+        entry.next_to(np.array([self.panel_x, self.panel_top, 0]), RIGHT, buff=0) \
+            .align_to(np.array([0, self.panel_top, 0]), UP)
         self.play(FadeIn(entry[0]), FadeIn(entry[1]), run_time=T_FAST)
         self.wait(T_READ * 0.5)
 
@@ -91,20 +110,20 @@ class TheWall(RaceScene):
         # -- 1,000 then 1,000,000 tokens, to scale ---------------------------------------------------------------
         self.play(FadeOut(cols), FadeOut(rws), run_time=T_FAST)
         previous = VGroup(cells)
-        prev_side = CELL * n
+        prev_side = cell * n
         for k, row in enumerate(rows[1:], 1):
-            big = self._matrix(BIG)
-            shrink = BIG * rows[k - 1]["n"] / row["n"] / prev_side
-            entry = self._entry(row).next_to(panel, DOWN, buff=0.4, aligned_edge=LEFT)
+            big = self._matrix(self.big)
+            shrink = self.big * rows[k - 1]["n"] / row["n"] / prev_side
+            entry = self._entry(row).next_to(panel, DOWN, buff=self.entry_gap, aligned_edge=LEFT)
             if k == 1:
                 self.caption(f"{num(row['n'])} tokens: {num(row['full'])} scores. Drawn to scale, the "
                              f"{num(rows[k - 1]['n'])}-token matrix is the speck in the corner.")
             else:
                 self.caption(f"{num(row['n'])} tokens: {num(row['full'])} scores ({power_of_ten(row['full'])}). "
                              f"Now the {num(rows[k - 1]['n'])}-token matrix is the speck.")
-            self.play(previous.animate.scale(shrink, about_point=ANCHOR), FadeIn(big), run_time=T_MOVE * 1.5)
+            self.play(previous.animate.scale(shrink, about_point=anchor), FadeIn(big), run_time=T_MOVE * 1.5)
             speck = Circle(radius=0.16, stroke_color=YELLOW, stroke_width=2)
-            speck.move_to(ANCHOR + np.array([0.02, -0.02, 0]))
+            speck.move_to(anchor + np.array([0.02, -0.02, 0]))
             speck_label = text(f"{num(rows[k - 1]['n'])} tokens", SMALL_SIZE, YELLOW).next_to(speck, RIGHT, buff=0.1)
             speck_label.shift(0.2 * DOWN)
             self.play(Create(speck), FadeIn(speck_label), FadeIn(entry), run_time=T_FAST * 2)
@@ -113,7 +132,7 @@ class TheWall(RaceScene):
             self.play(FadeOut(speck), FadeOut(speck_label), run_time=T_FAST)
             self.remove(previous)
             previous = VGroup(big)
-            prev_side = BIG
+            prev_side = self.big
         self.caption("Double the tokens, four times the scores. And that is one head, in one layer.")
         self.wait(T_READ)
 
@@ -125,9 +144,10 @@ class TheWall(RaceScene):
     # -- pieces ----------------------------------------------------------------------------------------------------
     def _matrix(self, side: float) -> VGroup:
         """A symbolic matrix: a square with its causal (lower-left) half shaded."""
+        anchor = self.anchor
         sq = Square(side, stroke_color=PINK, stroke_width=2).set_fill(GRID, opacity=0.35)
-        sq.move_to(ANCHOR + np.array([side / 2, -side / 2, 0]))
-        tl, bl, br = ANCHOR, ANCHOR + np.array([0, -side, 0]), ANCHOR + np.array([side, -side, 0])
+        sq.move_to(anchor + np.array([side / 2, -side / 2, 0]))
+        tl, bl, br = anchor, anchor + np.array([0, -side, 0]), anchor + np.array([side, -side, 0])
         tri = Polygon(tl, bl, br, stroke_width=0).set_fill(PINK, opacity=0.6)
         return VGroup(sq, tri)
 
@@ -136,16 +156,16 @@ class TheWall(RaceScene):
         full = text(f"→ {scores_text(row['full'])}", LABEL_SIZE, INK)
         sub = text(f"causal half: {num(row['causal'])}", SMALL_SIZE, PINK)
         g = VGroup(head, full, sub).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
-        max_w = 7.0 - PANEL_X - 0.45
+        max_w = self.entry_w
         if g.width > max_w:
             g.scale(max_w / g.width)
-        g.next_to(np.array([PANEL_X, 0, 0]), RIGHT, buff=0)
+        g.next_to(np.array([self.panel_x, 0, 0]), RIGHT, buff=0)
         return g
 
     def _gpt3(self, nums: dict[str, Any]) -> None:
         heads, layers = nums["heads"], nums["layers"]
         side = 4.6
-        origin = np.array([-6.3, -2.35, 0])  # bottom-left of the mosaic
+        origin = self.mosaic_origin  # bottom-left of the mosaic
         cell = side / heads
         one = Square(cell, stroke_width=0).set_fill(PINK, opacity=0.9)
         one.move_to(origin + np.array([cell / 2, cell / 2, 0]))
@@ -153,11 +173,11 @@ class TheWall(RaceScene):
 
         def line(s: str, color: str = INK, size: int = LABEL_SIZE, bold: bool = False):
             t = text(s, size, color, bold=bold)
-            t.next_to(np.array([PANEL_X - 0.4, 0, 0]), RIGHT, buff=0)
+            t.next_to(np.array([self.info_x, 0, 0]), RIGHT, buff=0)
             if info:
                 t.next_to(info, DOWN, buff=0.22, aligned_edge=LEFT)
             else:
-                t.align_to(np.array([0, 2.4, 0]), UP)
+                t.align_to(np.array([0, self.info_top, 0]), UP)
             info.add(t)
             return t
 

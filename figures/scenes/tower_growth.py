@@ -16,7 +16,7 @@ from manim import (
 )
 
 from figures.style import (
-    BLUE, CAPTION_TOP, CONTENT_W, GREEN, GRID, INK, LABEL_SIZE, LEFT_X, MUTED, ORANGE, PINK, PURPLE, SMALL_SIZE,
+    BLUE, CONTENT_W, GREEN, GRID, INK, LABEL_SIZE, LEFT_X, MUTED, ORANGE, PINK, PURPLE, SMALL_SIZE,
     T_FAST, T_HOLD, T_MOVE, T_READ, TITLE_BOTTOM, RaceScene, num, params_label, text,
 )
 
@@ -25,6 +25,7 @@ TOWER_IDS = ("gpt-1", "gpt-2-xl", "gpt-3-175b", "gpt-4", "llama-3.1-405b", "deep
 COLORS = (BLUE, GREEN, ORANGE, MUTED, PURPLE, PINK)
 
 GROUND_Y = -1.7
+FOUNDATION_DEPTH = 0.8     # room under a ground line for the deepest foundation (portrait rows)
 MAX_WIDTH = 1.85          # the widest d_model gets this width
 BRICK_H = 0.085
 BRICK_MIN_W = 0.075
@@ -72,17 +73,31 @@ class TowerGrowth(RaceScene):
         max_d = max(s["d_model"] for s in disclosed)
         max_label_lines = max(len(label_lines(s)) for s in specs)
         label_h = max_label_lines * 0.3
-        floor_h = (TITLE_BOTTOM - 0.15 - label_h - LABEL_GAP - GROUND_Y) / max_layers
-        slot = CONTENT_W / len(specs)
+        if self.portrait:
+            # Two streets of buildings, one above the other, on the same scale: each row gets half the content band,
+            # the foundation (up to FOUNDATION_DEPTH below its ground line) included.
+            lay = self.layout
+            per_row = math.ceil(len(specs) / 2)
+            row_h = (lay.title_bottom - lay.caption_top) / 2
+            grounds = [lay.title_bottom - row_h * (r + 1) + FOUNDATION_DEPTH for r in range(2)]
+            floor_h = (row_h - FOUNDATION_DEPTH - 0.15 - label_h - LABEL_GAP) / max_layers
+            slot = lay.content_w / per_row
+            place = [(lay.left_x + slot * (i % per_row + 0.5), grounds[i // per_row]) for i in range(len(specs))]
+            ground_lines = [(lay.left_x, lay.right_x, g) for g in grounds[:math.ceil(len(specs) / per_row)]]
+        else:
+            floor_h = (TITLE_BOTTOM - 0.15 - label_h - LABEL_GAP - GROUND_Y) / max_layers
+            slot = CONTENT_W / len(specs)
+            place = [(LEFT_X + slot * (i + 0.5), GROUND_Y) for i in range(len(specs))]
+            ground_lines = [(LEFT_X, LEFT_X + CONTENT_W, GROUND_Y)]
 
         self.title("Each generation, a bigger building")
-        ground = Line(np.array([LEFT_X, GROUND_Y, 0]), np.array([LEFT_X + CONTENT_W, GROUND_Y, 0]),
-                      stroke_color=GRID, stroke_width=2)
-        self.play(Create(ground), run_time=T_FAST)
+        grounds_mob = [Line(np.array([x0, y, 0]), np.array([x1, y, 0]), stroke_color=GRID, stroke_width=2)
+                       for x0, x1, y in ground_lines]
+        self.play(*[Create(g) for g in grounds_mob], run_time=T_FAST)
         self.caption("One building per model: each floor is one layer, each foundation brick one attention head.")
 
         for i, spec in enumerate(specs):
-            x = LEFT_X + slot * (i + 0.5)
+            x, self.ground_y = place[i]
             color = COLORS[TOWER_IDS.index(spec["id"]) % len(COLORS)]
             if spec["id"] == "gpt-3-175b":
                 self.caption("Heights are to scale in layers. Widths grow with the hidden size, d_model "
@@ -118,19 +133,19 @@ class TowerGrowth(RaceScene):
             r, c = divmod(h, cols)
             b = Rectangle(width=bw * 0.82, height=BRICK_H * 0.78, stroke_width=0)
             b.set_fill(color, opacity=0.9)
-            b.move_to(np.array([x - width / 2 + bw * (c + 0.5), GROUND_Y - BRICK_H * (r + 0.5) - 0.02, 0]))
+            b.move_to(np.array([x - width / 2 + bw * (c + 0.5), self.ground_y - BRICK_H * (r + 0.5) - 0.02, 0]))
             bricks.add(b)
-        assert bricks.get_bottom()[1] > CAPTION_TOP, "foundation reaches the caption band"
+        assert bricks.get_bottom()[1] > self.layout.caption_top, "foundation reaches the caption band"
         return bricks
 
     def _building(self, layers: int, floor_h: float, width: float, x: float, color: str) -> VGroup:
         height = layers * floor_h
         body = Rectangle(width=width, height=height, stroke_color=color, stroke_width=2)
         body.set_fill(color, opacity=0.28)
-        body.move_to(np.array([x, GROUND_Y + height / 2, 0]))
+        body.move_to(np.array([x, self.ground_y + height / 2, 0]))
         floors = VGroup(*[
-            Line(np.array([x - width / 2, GROUND_Y + k * floor_h, 0]),
-                 np.array([x + width / 2, GROUND_Y + k * floor_h, 0]),
+            Line(np.array([x - width / 2, self.ground_y + k * floor_h, 0]),
+                 np.array([x + width / 2, self.ground_y + k * floor_h, 0]),
                  stroke_color=color, stroke_width=0.8, stroke_opacity=0.55)
             for k in range(1, layers)
         ])
@@ -148,7 +163,7 @@ class TowerGrowth(RaceScene):
         width = slot * 0.55
         outline = DashedVMobject(Rectangle(width=width, height=height, stroke_color=MUTED, stroke_width=2),
                                  num_dashes=40, dashed_ratio=0.5)
-        outline.move_to(np.array([x, GROUND_Y + height / 2, 0]))
+        outline.move_to(np.array([x, self.ground_y + height / 2, 0]))
         mark = text("?", 60, MUTED, bold=True).move_to(outline.get_center())
         label = self._label(label_lines(spec), outline.get_top()[1] + LABEL_GAP, x, slot)
         self.caption(f"{spec['name']}: OpenAI has not disclosed its size, layers or heads, so it stands only as "

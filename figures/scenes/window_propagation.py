@@ -46,11 +46,18 @@ class WindowPropagation(RaceScene):
     def construct(self) -> None:
         nums = window_numbers(self.data)
         w = TOY_WINDOW
-        col_w = (GRID_RIGHT - GRID_LEFT) / TOY_TOKENS
-        size = min(col_w, ROW_H) * 0.62
+        if self.portrait:   # narrower and taller: room for the row labels and the reach labels either side
+            lay = self.layout
+            grid_left, grid_right, row_h, bottom_row_y = lay.left_x + 1.0, lay.right_x - 1.15, 0.95, -1.8
+            col_w = (grid_right - grid_left) / TOY_TOKENS
+            size = min(col_w, row_h) * 0.72
+        else:
+            grid_left, grid_right, row_h, bottom_row_y = GRID_LEFT, GRID_RIGHT, ROW_H, BOTTOM_ROW_Y
+            col_w = (GRID_RIGHT - GRID_LEFT) / TOY_TOKENS
+            size = min(col_w, ROW_H) * 0.62
 
         def pos(i: int, k: int) -> np.ndarray:
-            return np.array([GRID_LEFT + col_w * (i + 0.5), BOTTOM_ROW_Y + ROW_H * k, 0])
+            return np.array([grid_left + col_w * (i + 0.5), bottom_row_y + row_h * k, 0])
 
         self.title("Sliding windows reach further with every layer")
         rows = []
@@ -112,21 +119,29 @@ class WindowPropagation(RaceScene):
         self.wait(T_HOLD)
 
     def _mistral(self, n: dict[str, Any]) -> None:
+        lay = self.layout
         head = text(f"{n['model']}", HEAD_SIZE, INK, bold=True)
-        eq = text(f"window {num(n['window'])} × {num(n['layers'])} layers = {num(n['span'])} tokens", HEAD_SIZE,
-                  YELLOW, bold=True)
-        VGroup(head, eq).arrange(DOWN, buff=0.25, aligned_edge=LEFT).move_to(np.array([0, 1.75, 0])) \
-            .align_to(np.array([LEFT_X + 0.2, 0, 0]), LEFT)
+        if self.portrait:   # the equation on two lines
+            eq = VGroup(text(f"window {num(n['window'])} × {num(n['layers'])} layers", HEAD_SIZE, YELLOW, bold=True),
+                        text(f"= {num(n['span'])} tokens", HEAD_SIZE, YELLOW, bold=True)) \
+                .arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+            top_y, bar_y0, bar_step = 2.3, 0.3, 1.25
+        else:
+            eq = text(f"window {num(n['window'])} × {num(n['layers'])} layers = {num(n['span'])} tokens", HEAD_SIZE,
+                      YELLOW, bold=True)
+            top_y, bar_y0, bar_step = 1.75, 0.0, 0.85
+        VGroup(head, eq).arrange(DOWN, buff=0.25, aligned_edge=LEFT).move_to(np.array([0, top_y, 0])) \
+            .align_to(np.array([lay.left_x + 0.2, 0, 0]), LEFT)
         self.caption(f"{n['model']}: a window of {num(n['window'])} tokens in each of {num(n['layers'])} layers.")
         self.play(FadeIn(head), FadeIn(eq, shift=0.1 * UP), run_time=T_MOVE)
 
-        full = CONTENT_W - 0.4
-        x0 = LEFT_X + 0.2
+        full = lay.content_w - 0.4
+        x0 = lay.left_x + 0.2
         bars = []
         specs = [
-            (n["span"], YELLOW, f"theoretical span: {num(n['span'])} tokens", 0.0),
-            (n["context"], BLUE, f"trained on {num(n['context'])}-token sequences", -0.85),
-            (n["window"], ORANGE, f"one window: {num(n['window'])} tokens", -1.7),
+            (n["span"], YELLOW, f"theoretical span: {num(n['span'])} tokens", bar_y0),
+            (n["context"], BLUE, f"trained on {num(n['context'])}-token sequences", bar_y0 - bar_step),
+            (n["window"], ORANGE, f"one window: {num(n['window'])} tokens", bar_y0 - 2 * bar_step),
         ]
         for value, color, label, dy in specs:
             length = full * value / n["span"]

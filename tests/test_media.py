@@ -1,0 +1,366 @@
+"""The media kit (generator/media.py, `make media`): every file decodes and is what the manifest says it is.
+
+The slow tests run the real pipeline once per session for one scene at the reduced ``test`` quality (640x360 and
+360x640 at 10 fps, ProRes at 5 fps, the first six seconds of the scene) into a temporary folder with its own cache,
+then probe every file with PyAV (the animated WebP with Pillow: FFmpeg has no animated-WebP decoder). The vertical
+layout of every scene is checked without drawing a pixel (Manim skips each animation to its end state).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import struct
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from generator.catalog import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = load_catalog(ROOT / "catalog.yaml")
+SCENE_IDS = sorted(fid for fid, f in CATALOG.figures.items() if f["kind"] == "scene")
+SCENE = "the_wall" if "the_wall" in SCENE_IDS else SCENE_IDS[0]
+FILE_KEYS = {"id", "path", "title", "description", "duration", "width", "height", "fps", "codec", "bytes", "sha256",
+             "licence", "credits", "source_commit", "source_dirty", "catalog_sha256", "format", "alpha"}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def top_level_boxes(path: Path) -> list[str]:
+    names = []
+    with path.open("rb") as f:
+        while True:
+            head = f.read(8)
+            if len(head) < 8:
+                break
+            size, kind = struct.unpack(">I4s", head)
+            header = 8
+            if size == 1:
+                size = struct.unpack(">Q", f.read(8))[0]
+                header = 16
+            names.append(kind.decode("latin-1"))
+            if size == 0:
+                break
+            f.seek(size - header, os.SEEK_CUR)
+    return names
+
+
+_VTT = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
+_SRT = re.compile(r"^(\d{2}):(\d{2}):(\d{2}),(\d{3}) --> (\d{2}):(\d{2}):(\d{2}),(\d{3})$")
+
+
+def parse_cues(text: str, pattern: re.Pattern[str]) -> list[tuple[float, float, str]]:
+    lines = text.split("\n")
+    cues = []
+    for i, line in enumerate(lines):
+        m = pattern.match(line)
+        if m:
+            g = [int(x) for x in m.groups()]
+            cues.append((g[0] * 3600 + g[1] * 60 + g[2] + g[3] / 1000, g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000,
+                         lines[i + 1]))
+    return cues
+
+
+def webp_loop_count(path: Path) -> int:
+    data = path.read_bytes()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    i = data.find(b"ANIM")
+    assert i > 0, "an animated WebP has an ANIM chunk"
+    return struct.unpack("<H", data[i + 12:i + 14])[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fast: specs, captions, alpha, the site's selection, budgets, the page
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_quality_specs():
+    from generator.media import QUALITY_NAMES, _specs, file_names
+    for q in QUALITY_NAMES:
+        specs = _specs(q, 4_000_000)
+        variants = [s.variant for s in specs]
+        assert variants[:2] == ["landscape", "vertical"]
+        for s in specs:
+            assert s.width % 2 == 0 and s.height % 2 == 0
+            if s.prores_fps:
+                assert s.fps % s.prores_fps == 0
+            names = file_names("x", s)
+            assert len(set(names.values())) == len(names)
+        land, vert = specs[0], specs[1]
+        assert (vert.width, vert.height) == (land.height, land.width), "vertical is the landscape frame turned"
+    publish = _specs("publish", 1)
+    assert (publish[0].width, publish[0].height, publish[0].fps, publish[0].prores_fps) == (1920, 1080, 60, 30)
+    assert publish[0].x264["profile"] == "high" and "colormatrix=bt709" in publish[0].x264["x264-params"]
+    assert [s.variant for s in _specs("4k", 1)][-1] == "uhd" and _specs("4k", 1)[-1].width == 3840
+
+
+def test_srt_and_vtt_carry_the_same_cues():
+    from generator.scenes import srt, webvtt
+    cues = [(0.0, 1.5, "one --> two"), (1.5, 3661.25, "second & <b>")]
+    s = srt(cues)
+    assert s == "1\n00:00:00,000 --> 00:00:01,500\none \u2192 two\n\n2\n00:00:01,500 --> 01:01:01,250\nsecond & <b>\n"
+    assert [(a, b) for a, b, _ in parse_cues(s, _SRT)] == [(a, b) for a, b, _ in parse_cues(webvtt(cues), _VTT)]
+
+
+def test_straight_alpha_undoes_the_composite():
+    """Manim composites over the background even with a transparent one; the LUT recovers the straight colour."""
+    from generator.media import straight_alpha_lut
+    bg = (20, 22, 27)
+    luts = straight_alpha_lut(bg)
+    rng = np.random.default_rng(0)
+    colour = rng.integers(0, 256, (1000, 3))
+    alpha = rng.integers(1, 256, 1000)
+    composite = np.rint(colour * alpha[:, None] / 255 + np.array(bg) * (255 - alpha[:, None]) / 255).astype(int)
+    straight = np.stack([luts[c][alpha, composite[:, c]] for c in range(3)], axis=1).astype(int)
+    # Recomposited, the straight colour gives the original pixel back (to rounding).
+    again = np.rint(straight * alpha[:, None] / 255 + np.array(bg) * (255 - alpha[:, None]) / 255)
+    assert np.abs(again - composite).max() <= 1
+    opaque = alpha == 255
+    assert (straight[opaque] == composite[opaque]).all()
+    assert all((luts[c][0] == 0).all() for c in range(3)), "fully transparent pixels are black, not background"
+
+
+def _fake_kit(out: Path, sizes: dict[str, int]) -> None:
+    scenes = []
+    for sid in ("a", "b"):
+        files = []
+        for role, size in sizes.items():
+            path = f"{sid}/{sid}-{role}.bin"
+            (out / sid).mkdir(parents=True, exist_ok=True)
+            (out / path).write_bytes(b"x" * size)
+            files.append({"id": f"{sid}.{role}", "path": path, "role": role, "format": role, "bytes": size,
+                          "sha256": "0" * 64, "site": role != "prores", "width": 2, "height": 2, "fps": 1,
+                          "duration": 1.0})
+        scenes.append({"id": sid, "title": sid, "alt": sid, "description": sid, "duration": 1.0, "files": files})
+    (out / "manifest.json").write_text(json.dumps({"schema": 1, "quality": "publish", "scenes": scenes,
+                                                   "source": {"commit": "c" * 40, "dirty": False,
+                                                              "catalog_sha256": "d" * 64}}), "utf-8")
+
+
+def test_site_copies_what_fits_and_never_prores(tmp_path, monkeypatch):
+    from generator import media
+    out = tmp_path / "media"
+    _fake_kit(out, {"mp4": 300, "prores": 50, "poster": 20, "vtt": 5})
+    monkeypatch.setattr(media, "media_budgets", lambda root=None: {"webp_bytes": 10, "site_file_bytes": 250,
+                                                                    "site_bytes": 60})
+    files, ctx = media.site_files(tmp_path, out)
+    assert ctx["available"]
+    copied = {rel for rel in files if rel != "media/manifest.json"}
+    # mp4 is over the per-file budget, prores never goes, and 2 x (20 + 5) fits in 60.
+    assert copied == {"media/a/a-poster.bin", "media/a/a-vtt.bin", "media/b/b-poster.bin", "media/b/b-vtt.bin"}
+    rows = {f["id"]: f for s in ctx["scenes"] for f in s["files"]}
+    assert rows["a.prores"]["href"] is None and "too large" in rows["a.prores"]["reason"]
+    assert rows["a.mp4"]["href"] is None and "budget" in rows["a.mp4"]["reason"]
+    assert rows["a.poster"]["href"] == "media/a/a-poster.bin"
+    (out / "b" / "b-vtt.bin").write_bytes(b"changed size")
+    files, ctx = media.site_files(tmp_path, out)
+    assert "media/b/b-vtt.bin" not in files, "a file that disagrees with the manifest is not published"
+
+
+def test_no_manifest_no_files(tmp_path):
+    from generator.media import site_files
+    files, ctx = site_files(tmp_path, tmp_path / "media")
+    assert files == {} and ctx["available"] is False and ctx["plan"]["landscape"]["width"] == 1920
+
+
+def test_kit_files_have_their_own_budget(tmp_path):
+    from generator.budgets import check_budgets, load_budgets
+    site = tmp_path / "site"
+    (site / "media" / "x").mkdir(parents=True)
+    (site / "figures").mkdir()
+    (site / "media" / "x" / "x-1080p60.mp4").write_bytes(b"v" * 5000)
+    (site / "media" / "index.html").write_bytes(b"<p>page</p>")
+    (site / "figures" / "y.mp4").write_bytes(b"v" * 100)
+    base = {"site_bytes": 1000, "video_bytes": 200, "page_html_bytes": 100, "chart_svg_bytes": 100}
+    assert check_budgets(site, base) == [], "the kit counts against the media budget only"
+    over = check_budgets(site, {**base, "media_site_bytes": 4000, "media_site_file_bytes": 4500})
+    assert len(over) == 2 and all("media" in line for line in over)
+    b = load_budgets("publish")
+    assert {"media_site_bytes", "media_site_file_bytes", "media_webp_bytes"} <= set(b)
+
+
+@pytest.mark.parametrize("with_kit", [False, True])
+def test_media_page_renders(tmp_path, catalog, with_kit):
+    from generator.media import site_files
+    from generator.pages import render_pages
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "media.md").write_text((ROOT / "docs" / "media.md").read_text("utf-8"), "utf-8")
+    out = tmp_path / "media"
+    if with_kit:
+        _fake_kit(out, {"mp4": 30, "prores": 50, "poster": 20})
+    _, ctx = site_files(tmp_path, out)
+    text = render_pages(docs, tmp_path / "staging", catalog, {}, None, extra_context={"media": ctx})["media.md"]
+    assert text.startswith("---\n") and "\n---\n# Media kit\n" in text, "front matter intact"
+    assert "make media" in text
+    if with_kit:
+        assert "[a-mp4.bin](media/a/a-mp4.bin)" in text and "`a-prores.bin` \u2020" in text
+        assert "too big for a static site host" in text
+    else:
+        assert "not built yet" in text
+    # Without the build's context (another tool rendering docs/) the page still renders.
+    assert "# Media kit" in render_pages(docs, tmp_path / "s2", catalog, {}, None)["media.md"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Slow: the real pipeline, one scene, test quality
+# ---------------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    from generator.media import build_media
+    base = tmp_path_factory.mktemp("media-kit")
+    out, cache = base / "media", base / "cache"
+    report = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    return out, cache, report, manifest
+
+
+def _files(manifest):
+    return [f for s in manifest["scenes"] for f in s["files"]]
+
+
+@pytest.mark.slow
+def test_manifest_lists_every_file_with_its_hash(kit):
+    out, _, report, manifest = kit
+    assert [s["id"] for s in manifest["scenes"]] == [SCENE]
+    roles = {f["role"] for f in _files(manifest)}
+    assert roles == {"mp4", "mp4-vertical", "prores", "webp", "poster", "poster-vertical", "vtt", "srt"}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert on_disk == {f["path"] for f in _files(manifest)}
+    for f in _files(manifest):
+        assert FILE_KEYS <= set(f), f"{f['path']}: missing {FILE_KEYS - set(f)}"
+        p = out / f["path"]
+        assert p.stat().st_size == f["bytes"] and sha256(p) == f["sha256"], f["path"]
+        assert f["licence"] == CATALOG.data["meta"]["licence_media"]
+        assert f["catalog_sha256"] == CATALOG.digest()
+        assert re.fullmatch(r"[0-9a-f]{40}|unknown", f["source_commit"]) and f["source_dirty"] in (True, False, None)
+    assert manifest["licence"]["code"] == CATALOG.data["meta"]["licence_code"]
+    scene = manifest["scenes"][0]
+    assert all(not issues for issues in scene["layout_issues"].values()), scene["layout_issues"]
+
+
+@pytest.mark.slow
+def test_mp4s_are_h264_high_bt709_faststart(kit):
+    import av
+    out, _, _, manifest = kit
+    mp4s = [f for f in _files(manifest) if f["path"].endswith(".mp4")]
+    assert len(mp4s) == 2
+    for f in mp4s:
+        path = out / f["path"]
+        with av.open(str(path)) as c:
+            s = c.streams.video[0]
+            cc = s.codec_context
+            assert (cc.name, cc.profile, cc.pix_fmt) == ("h264", "High", "yuv420p")
+            assert (cc.width, cc.height) == (f["width"], f["height"])
+            assert Fraction(s.average_rate) == f["fps"]
+            assert (cc.color_primaries, cc.color_trc, cc.colorspace) == (1, 1, 1), "BT.709 primaries/transfer/matrix"
+            assert not c.metadata.get("creation_time") and not s.metadata.get("creation_time")
+            frames = sum(1 for _ in c.decode(s))
+        assert abs(frames / f["fps"] - f["duration"]) < 1.5 / f["fps"]
+        boxes = top_level_boxes(path)
+        assert boxes.index("moov") < boxes.index("mdat"), f"{path.name}: {boxes}"
+    land, vert = sorted(mp4s, key=lambda f: f["role"])
+    assert (vert["width"], vert["height"]) == (land["height"], land["width"])
+
+
+@pytest.mark.slow
+def test_prores_has_real_alpha(kit):
+    import av
+    out, _, _, manifest = kit
+    (f,) = [f for f in _files(manifest) if f["role"] == "prores"]
+    assert f["alpha"] is True and f["pix_fmt"] == "yuva444p10le"
+    with av.open(str(out / f["path"])) as c:
+        s = c.streams.video[0]
+        cc = s.codec_context
+        # FFmpeg's decoder hands out every ProRes 4444 frame as 12-bit; the file was encoded from 10-bit.
+        assert cc.name == "prores" and cc.profile == "4444" and cc.pix_fmt.startswith("yuva444p")
+        assert (cc.width, cc.height) == (f["width"], f["height"]) and Fraction(s.average_rate) == f["fps"]
+        frames = list(c.decode(s))
+    assert len(frames) == f["details"]["frames"]
+    last = frames[-1].to_ndarray(format="rgba")
+    alpha = last[..., 3]
+    assert alpha.min() == 0 and alpha.max() == 255, "transparent background, opaque drawing"
+    assert (alpha == 0).mean() > 0.3, "most of the frame is background"
+    assert len(np.unique(alpha)) > 10, "anti-aliased edges keep partial alpha"
+
+
+@pytest.mark.slow
+def test_webp_loops_under_the_cap(kit):
+    from PIL import Image
+    out, _, _, manifest = kit
+    (f,) = [f for f in _files(manifest) if f["role"] == "webp"]
+    path = out / f["path"]
+    assert f["bytes"] <= f["details"]["cap_bytes"] == manifest["budgets"]["webp_bytes"]
+    assert webp_loop_count(path) == 0, "loops forever"
+    with Image.open(path) as im:
+        assert im.format == "WEBP" and im.is_animated and im.n_frames == f["details"]["frames"] > 1
+        assert im.size == (f["width"], f["height"])
+        ms = 0
+        for i in range(im.n_frames):
+            im.seek(i)
+            im.load()
+            ms += im.info["duration"]
+        # The whole (cut) scene at the stated speed.
+        assert abs(ms / 1000 - f["duration"]) < 0.01
+        assert abs(f["duration"] * f["details"]["speed"] - manifest["scenes"][0]["duration"]) < 2 / f["fps"]
+        im.seek(im.n_frames - 1)
+        assert np.asarray(im.convert("L")).std() > 5
+
+
+@pytest.mark.slow
+def test_captions_parse_and_match(kit):
+    from PIL import Image
+    out, _, _, manifest = kit
+    files = {f["role"]: f for f in _files(manifest)}
+    vtt = (out / files["vtt"]["path"]).read_text("utf-8")
+    srt = (out / files["srt"]["path"]).read_text("utf-8")
+    assert vtt.startswith("WEBVTT\n")
+    a, b = parse_cues(vtt, _VTT), parse_cues(srt, _SRT)
+    assert len(a) >= 1 and a == b
+    assert a[-1][1] <= files["mp4"]["duration"] + 1e-6
+    for role in ("poster", "poster-vertical"):
+        with Image.open(out / files[role]["path"]) as im:
+            assert im.format == "PNG" and im.size == (files[role]["width"], files[role]["height"])
+
+
+@pytest.mark.slow
+def test_second_run_encodes_nothing(kit):
+    from generator.media import build_media
+    out, cache, first, manifest = kit
+    before = {p: (sha256(p), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    again = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache)
+    assert again.rendered == [] and len(again.cached) == len(first.rendered) + len(first.cached)
+    after = {p: (sha256(p), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    changed = [p.name for p in before if before[p] != after.get(p)]
+    assert changed in ([], ["manifest.json"]) and before.keys() == after.keys()
+    assert _files(json.loads((out / "manifest.json").read_text("utf-8"))) == _files(manifest)
+
+
+@pytest.mark.slow
+def test_a_fresh_render_is_byte_identical(kit, tmp_path):
+    """No cache: the vertical render again, in this process, gives the same bytes."""
+    from generator.media import _specs, render_media
+    out, _, _, manifest = kit
+    spec = next(s for s in _specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "vertical")
+    render_media(SCENE, CATALOG.slice(list(CATALOG.figures[SCENE]["reads"])), spec, tmp_path / "o", tmp_path / "w")
+    for f in _files(manifest):
+        if f["variant"] == "vertical":
+            assert sha256(tmp_path / "o" / Path(f["path"]).name) == f["sha256"], f["path"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_vertical_layout_is_clean(fig_id, tmp_path):
+    """Every scene laid out for the 9:16 frame: no text outside the frame or its band, none overlapping."""
+    from generator.media import check_layout
+    result = check_layout(fig_id, CATALOG.slice(list(CATALOG.figures[fig_id]["reads"])), 1080, 1920, tmp_path)
+    assert result["portrait"]
+    assert result["layout_issues"] == [], "\n".join(result["layout_issues"])
+    assert len(result["cues"]) >= 2
