@@ -23,8 +23,9 @@ site: $(READY)
 
 ## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, ProRes 4444 with alpha, looping WebP,
 ## posters, WebVTT/SRT) in media/ with media/manifest.json. QUALITY=4k adds 3840x2160 MP4s. Cached like figures.
+## MEDIA_ARGS=--no-prores skips ProRes (the site never publishes it), e.g. for a CI build of the site.
 media: $(READY)
-	$(PY) -m generator.media --quality $(if $(filter 4k,$(QUALITY)),4k,publish) $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m generator.media --quality $(if $(filter 4k,$(QUALITY)),4k,publish) $(if $(JOBS),--jobs $(JOBS)) $(MEDIA_ARGS)
 
 ## Validate the catalog and the figure registry.
 check: $(READY)

@@ -41,6 +41,7 @@ How it works:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import logging
@@ -150,8 +151,11 @@ def _place(src: Path, dest: Path) -> bool:
 
 def build_media(root: Path = ROOT, out: Path | None = None, quality: str = "publish", jobs: int | None = None,
                 only: list[str] | None = None, catalog_path: Path | None = None,
-                cache_dir: Path | None = None) -> MediaReport:
-    """Render what changed, then make ``out`` (default <root>/media) hold the kit and its manifest.json."""
+                cache_dir: Path | None = None, prores: bool = True) -> MediaReport:
+    """Render what changed, then make ``out`` (default <root>/media) hold the kit and its manifest.json.
+
+    ``prores=False`` leaves the ProRes files out (the site never publishes them; a CI build that only feeds the
+    site saves their time and several hundred MB per scene)."""
     from .cache import FigureCache
     from .catalog import canonical_json, load_catalog
     from .figures import cache_key, registry
@@ -170,6 +174,8 @@ def build_media(root: Path = ROOT, out: Path | None = None, quality: str = "publ
         figs = {fid: figs[fid] for fid in only}
     budgets = media_budgets(root)
     specs = _specs(quality, budgets["webp_bytes"])
+    if not prores:
+        specs = [dataclasses.replace(s, prores_fps=None) for s in specs]
     # The worker's code is part of every render's key; this file (manifest, folder, site) is not.
     media_digest = hashlib.sha256(Path(media_render.__file__).read_bytes()).hexdigest()
 
@@ -329,6 +335,7 @@ def _manifest(root: Path, catalog, figs: dict, jobs_list: list, cache, quality: 
                     "source_dirty": dirty,
                     "catalog_sha256": source["catalog_sha256"],
                     "site": in_site,
+                    "note": _note(role, info, m),
                 })
         files.sort(key=lambda f: ROLE_ORDER.index(f["role"]))
         scenes.append({"id": fid, "title": fig.title, "alt": alt, "description": desc, "duration": land["duration"],
@@ -346,6 +353,22 @@ def _manifest(root: Path, catalog, figs: dict, jobs_list: list, cache, quality: 
         "budgets": budgets,
         "scenes": scenes,
     }
+
+
+def _note(role: str, info: dict[str, Any], meta: dict[str, Any]) -> str | None:
+    """A line for people about one file (the manifest's ``note``)."""
+    fps = meta["spec"]["fps"]
+    if role == "prores":
+        return (f"{info['fps']} fps, half the {fps} fps of the MP4, to halve the size. Straight (unassociated) alpha "
+                "over a transparent background; the colours are made for a dark background.")
+    if role == "webp":
+        return (f"The whole animation at {info['speed']:g}x speed, {info['fps']:g} fps, loops forever; "
+                f"at most {info['cap_bytes']:,} bytes.")
+    if role in ("mp4", "mp4-vertical", "mp4-uhd"):
+        return "H.264 High, yuv420p, BT.709 matrix and tags, moov before mdat (plays while downloading)."
+    if role.startswith("poster"):
+        return f"The frame at {info['at']:g} s, one second before the end."
+    return None
 
 
 def _write_tree(out: Path, manifest: dict[str, Any], folders: dict[str, Path], full: bool = True) -> list[str]:
@@ -505,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: media/)")
     parser.add_argument("--jobs", type=int, default=None, help="renders at once (default: half the CPUs, at least 1)")
     parser.add_argument("--only", default="", help="comma-separated scene ids (default: every scene)")
+    parser.add_argument("--no-prores", action="store_true",
+                        help="skip the ProRes files (the site does not publish them; for CI builds of the site)")
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--catalog", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=None, help="cache folder (default: .cache/media)")
@@ -513,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import BuildError, CatalogError
     only = [s.strip() for s in args.only.split(",") if s.strip()] or None
     try:
-        build_media(args.root, args.out, args.quality, args.jobs, only, args.catalog, args.cache)
+        build_media(args.root, args.out, args.quality, args.jobs, only, args.catalog, args.cache,
+                    prores=not args.no_prores)
     except CatalogError as exc:
         log.error("%s", exc)
         return 2

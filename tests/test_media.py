@@ -242,6 +242,9 @@ def test_manifest_lists_every_file_with_its_hash(kit):
         assert f["catalog_sha256"] == CATALOG.digest()
         assert re.fullmatch(r"[0-9a-f]{40}|unknown", f["source_commit"]) and f["source_dirty"] in (True, False, None)
     assert manifest["licence"]["code"] == CATALOG.data["meta"]["licence_code"]
+    prores = next(f for f in _files(manifest) if f["role"] == "prores")
+    assert "half" in prores["note"] and prores["fps"] * 2 == next(f["fps"] for f in _files(manifest)
+                                                                 if f["role"] == "mp4"), "ProRes at half the rate"
     scene = manifest["scenes"][0]
     assert all(not issues for issues in scene["layout_issues"].values()), scene["layout_issues"]
 
