@@ -185,3 +185,15 @@ def test_every_citation_is_a_reference(catalog) -> None:
         problems += [f"{page}:{line}: cite({ref!r}) is not in catalog.yaml references"
                      for ref in ids if ref not in catalog.references]
     assert not problems, "\n".join(problems)
+
+
+
+def test_front_matter_survives_jinja_whitespace_control():
+    """A '{#-', '{%-' or '{{-' right after the front matter eats the newline after '---', which glues the heading to
+    it and publishes the YAML as text (this happened once)."""
+    for page in sorted((Path(__file__).resolve().parent.parent / "docs").rglob("*.md")):
+        text = page.read_text("utf-8")
+        if not text.startswith("---\n"):
+            continue
+        end = text.index("\n---\n", 3) + len("\n---\n")
+        assert not re.match(r"\s*\{[#%{]-", text[end:]), f"{page}: whitespace control after the front matter"
