@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import struct
 from fractions import Fraction
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from videoprobe import top_level_boxes
 
 from generator.catalog import load_catalog
 
@@ -33,23 +33,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def top_level_boxes(path: Path) -> list[str]:
-    names = []
-    with path.open("rb") as f:
-        while True:
-            head = f.read(8)
-            if len(head) < 8:
-                break
-            size, kind = struct.unpack(">I4s", head)
-            header = 8
-            if size == 1:
-                size = struct.unpack(">Q", f.read(8))[0]
-                header = 16
-            names.append(kind.decode("latin-1"))
-            if size == 0:
-                break
-            f.seek(size - header, os.SEEK_CUR)
-    return names
 
 
 _VTT = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import struct
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from videoprobe import top_level_boxes
 
 from generator import derive
 from generator.catalog import load_catalog
@@ -57,24 +57,6 @@ def rendered(tmp_path_factory):
 # Helpers
 # ---------------------------------------------------------------------------------------------------------------
 
-def top_level_boxes(path: Path) -> list[str]:
-    """Types of the top-level ISO-BMFF boxes of an MP4, in file order."""
-    names = []
-    with path.open("rb") as f:
-        while True:
-            head = f.read(8)
-            if len(head) < 8:
-                break
-            size, kind = struct.unpack(">I4s", head)
-            header = 8
-            if size == 1:
-                size = struct.unpack(">Q", f.read(8))[0]
-                header = 16
-            names.append(kind.decode("latin-1"))
-            if size == 0:
-                break
-            f.seek(size - header, os.SEEK_CUR)
-    return names
 
 
 _TS = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
