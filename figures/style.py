@@ -445,14 +445,16 @@ class RaceScene(Scene):
 
     def caption(self, s: str, run_time: float = T_FAST) -> None:
         """Show ``s`` in the caption band and record it as a WebVTT cue from now until the next caption (or the
-        end of the scene). Takes ``run_time`` seconds (the cross-fade)."""
+        end of the scene). Takes ``run_time`` seconds (the old caption fades out, then the new one in)."""
         self._close_cue()
         self._cue_open = (self.now, s.replace("\u00a0", " "))
         new = self.caption_mobject(s)
-        anims = [FadeIn(new)]
-        if self._caption_mob is not None:
-            anims.append(FadeOut(self._caption_mob))
-        self.play(*anims, run_time=run_time)
+        if self._caption_mob is None:
+            self.play(FadeIn(new), run_time=run_time)
+        else:
+            # Out, then in: two captions never share the band, so no frame shows lines on top of each other.
+            self.play(FadeOut(self._caption_mob), run_time=run_time * 0.45)
+            self.play(FadeIn(new), run_time=run_time * 0.55)
         self._caption_mob = new
 
     def _close_cue(self) -> None:

@@ -188,6 +188,57 @@ def _theme_colours(value: str) -> str:
     return _HEX_RE.sub(swap, value)
 
 
+_NUM_RE = re.compile(r"-?\d+\.\d{3,}")
+_NOOP_ROTATE_RE = re.compile(r"rotate\(-?0 [-\d.]+ [-\d.]+\)")
+
+
+def _round(value: str) -> str:
+    """Coordinates to 2 decimals (a hundredth of a point: far below a pixel at any size the page shows)."""
+    def fmt(m: re.Match[str]) -> str:
+        out = f"{float(m.group(0)):.2f}".rstrip("0").rstrip(".")
+        return "0" if out in ("-0", "") else out
+    return _NUM_RE.sub(fmt, value)
+
+
+def _simplify(root: ET.Element, href: str) -> None:
+    """Fewer, smaller nodes for the page (each chart is inlined twice, once per layout): drop ids nothing refers to,
+    unwrap the attribute-less groups left behind, drop invisible backgrounds, round path coordinates. Rendering is
+    unchanged; every id still referenced (clip paths, markers) is kept."""
+    referenced: set[str] = set()
+    for el in root.iter():
+        for attr, value in el.attrib.items():
+            if attr in (href, "href") and value.startswith("#"):
+                referenced.add(value[1:])
+            referenced.update(m.group(1) for m in _URL_RE.finditer(value))
+    for el in root.iter():
+        if el.get("id") is not None and el.get("id") not in referenced:
+            del el.attrib["id"]
+        if _NOOP_ROTATE_RE.fullmatch(el.get("transform", "")):
+            del el.attrib["transform"]
+        for attr in ("d", "x", "y", "width", "height", "points"):
+            if attr in el.attrib:
+                el.set(attr, _round(el.get(attr)))
+
+    g_tag, path_tag = f"{{{SVG_NS}}}g", f"{{{SVG_NS}}}path"
+
+    def invisible(el: ET.Element) -> bool:
+        return el.tag == path_tag and set(el.attrib) <= {"d", "style"} and el.get("style") == "fill: none"
+
+    def flatten(parent: ET.Element) -> None:
+        kids: list[ET.Element] = []
+        for child in list(parent):
+            flatten(child)
+            if invisible(child):
+                continue
+            if child.tag == g_tag and not child.attrib and not (child.text or "").strip():
+                kids.extend(child)
+            else:
+                kids.append(child)
+        parent[:] = kids
+
+    flatten(root)
+
+
 def postprocess_svg(svg: str, fig_id: str, title: str | None = None, desc: str | None = None,
                     layout: str = "wide") -> str:
     """Turn matplotlib's SVG into the theme-aware, inline-safe file described in the module docstring."""
@@ -227,6 +278,8 @@ def postprocess_svg(svg: str, fig_id: str, title: str | None = None, desc: str |
             el.text = None
         if el.tail is not None and not el.tail.strip():
             el.tail = None
+
+    _simplify(root, href)
 
     view_box = root.get("viewBox")
     if not view_box:

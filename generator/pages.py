@@ -163,6 +163,7 @@ class PageContext:
         self.page = page
         self.cited: list[str] = []
         self.used_figures: list[str] = []
+        self.scenes_placed = 0
         self.widget_renderer = widget_renderer
         # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
         depth = 0 if page.stem == "index" else 1
@@ -232,10 +233,15 @@ class PageContext:
         src = f"{self.base}figures/{fig_id}"
         desc = meta.get("description") or alt
         paras = Markup("").join(Markup("<p>{}</p>").format(p) for p in str(desc).split("\n\n") if p.strip())
+        # The first scene on a page gets its poster at once; later ones carry it as data-poster, which video.js
+        # turns into the poster when the video comes within a screen of the viewport: a page load does not fetch
+        # every poster on the page (without JavaScript those later videos show their first frame on play).
+        self.scenes_placed += 1
+        poster_attr = "poster" if self.scenes_placed == 1 else "data-poster"
         out = Markup(
             '<figure class="rs-figure rs-scene" id="fig-{id}">'
             '<video class="rs-video" controls muted playsinline preload="none" width="{w}" height="{h}" '
-            'poster="{src}.poster.webp" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
+            '{poster_attr}="{src}.poster.webp" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
             '<source src="{src}.mp4" type="video/mp4">'
             '<track kind="captions" src="{src}.vtt" srclang="en" label="English">'
             '</video>'
@@ -243,7 +249,8 @@ class PageContext:
             '<details class="rs-transcript"><summary>What the animation shows</summary>'
             '<div id="fig-{id}-desc">{paras}</div></details>'
             '</figure>')
-        return _block(out.format(id=fig_id, w=w, h=h, src=src, alt=alt, title=title, paras=paras))
+        return _block(out.format(id=fig_id, w=w, h=h, src=src, alt=alt, title=title, paras=paras,
+                                 poster_attr=Markup(poster_attr)))
 
     def widget(self, name: str) -> Markup:
         if self.widget_renderer is None:

@@ -31,7 +31,7 @@ class _Links(HTMLParser):
             self.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.ids.add(a["name"])
-        for key in ("href", "src", "poster"):
+        for key in ("href", "src", "poster", "data-poster"):
             if a.get(key) and not (tag == "link" and a.get("rel") in ("canonical",)):
                 self.urls.append(a[key])
 
@@ -142,6 +142,29 @@ def test_every_video_loads_metadata_and_seeks(browser, site_url):
         assert r["duration"] > 3, r
         assert abs(r["time"] - r["duration"] / 2) < 0.5, r
         assert r["w"] > 0 and r["h"] > 0 and r["tracks"] >= 1, r
+    assert not errors
+    ctx.close()
+
+
+def test_posters_load_when_near(browser, site_url):
+    """Only the first video's poster is fetched at load; every other poster arrives as its video nears the viewport,
+    and every poster URL resolves to an image."""
+    ctx, page, requests, errors = _open(browser, site_url)
+    page.wait_for_load_state("networkidle")
+    posters = page.eval_on_selector_all("video.rs-video", "vs => vs.map(v => [v.getAttribute('poster'), "
+                                        "v.dataset.poster || null, v.getBoundingClientRect().top])")
+    assert len(posters) >= 2 and posters[0][0], posters
+    far = [p for p in posters[1:] if p[2] > 3 * page.viewport_size["height"]]
+    assert far and all(p[0] is None and p[1] for p in far), posters
+    fetched = [u for u in requests if u.endswith(".poster.webp")]
+    assert not any(u.endswith(p[1]) for p in far for u in fetched), fetched
+    for i in range(len(posters)):
+        page.eval_on_selector_all("video.rs-video", f"vs => vs[{i}].scrollIntoView()")
+        page.wait_for_function(f"document.querySelectorAll('video.rs-video')[{i}].getAttribute('poster')")
+    ok = page.evaluate("""async () => Promise.all([...document.querySelectorAll('video.rs-video')].map(v =>
+        new Promise(res => { const im = new Image(); im.onload = () => res(im.naturalWidth > 0);
+                             im.onerror = () => res(false); im.src = v.getAttribute('poster'); })))""")
+    assert all(ok), ok
     assert not errors
     ctx.close()
 

@@ -112,6 +112,12 @@ def _watch(page) -> Errors:
     return errors
 
 
+def wait_ready(page, name: str) -> None:
+    """Scroll widget ``name`` into view, as a reader would, and wait until it is built (widgets build lazily)."""
+    page.locator(f'[data-rs-widget="{name}"]').scroll_into_view_if_needed()
+    page.wait_for_selector(f'[data-rs-widget="{name}"][data-rs-state="ready"]', state="attached")
+
+
 @pytest.fixture
 def open_page(browser, widget_url):
     """open_page(width=1280, scheme=None, js=True) -> page at the widget page; asserts no errors at the end."""
@@ -127,7 +133,7 @@ def open_page(browser, widget_url):
         page.goto(widget_url + path)
         if js:
             for name in WIDGETS:
-                page.wait_for_selector(f'[data-rs-widget="{name}"][data-rs-state="ready"]', state="attached")
+                wait_ready(page, name)
             if scheme:
                 page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
         return page
@@ -380,12 +386,13 @@ def test_instant_navigation_rebinds_once(open_page):
     assert page.evaluate("window.__sameDocument") is True, "Material's instant navigation did not handle the link"
     page.click('article a:text-is("Back to the widgets")')
     for name in WIDGETS:
-        page.wait_for_selector(f'[data-rs-widget="{name}"][data-rs-state="ready"]', state="attached")
+        wait_ready(page, name)
     assert page.evaluate("window.__sameDocument") is True
     page.go_back()
     page.wait_for_selector('h1:text-is("Another page")')
     page.go_forward()
-    page.wait_for_selector(f'{MEM}[data-rs-state="ready"]', state="attached")
+    for name in WIDGETS:
+        wait_ready(page, name)
     for name in WIDGETS:
         sel_ = f'[data-rs-widget="{name}"]'
         assert page.eval_on_selector_all(sel_, "els => els.length") == 1
@@ -397,6 +404,31 @@ def test_instant_navigation_rebinds_once(open_page):
     assert text(page, f"{MEM} .rs-stat--k .rs-stat__value") == "17.2 GB"
     press(page, f'{AM} button[data-mode="mamba"]', "Enter")
     assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
+
+
+def test_widgets_build_when_near_the_viewport(browser, widget_url):
+    """A widget far below the fold is left as its fallback table at load (no work before first interaction) and is
+    built once the reader scrolls near it."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 500})
+    try:
+        page = ctx.new_page()
+        errors = _watch(page)
+        page.goto(widget_url)
+        wait_ready(page, WIDGETS[0])
+        page.evaluate("window.scrollTo(0, 0)")
+        far = [n for n in WIDGETS if page.eval_on_selector(
+            f'[data-rs-widget="{n}"]', "el => el.getBoundingClientRect().top > 3 * window.innerHeight")]
+        assert far, "the test page needs a widget more than three screens down"
+        page.wait_for_timeout(300)
+        for name in far:
+            assert page.get_attribute(f'[data-rs-widget="{name}"]', "data-rs-state") is None, f"{name} built early"
+            assert page.is_visible(f'[data-rs-widget="{name}"] .rs-fallback')
+        for name in far:
+            wait_ready(page, name)
+            assert not page.is_visible(f'[data-rs-widget="{name}"] .rs-fallback')
+        assert not errors
+    finally:
+        ctx.close()
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
@@ -477,7 +509,7 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
     try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/plain/")
         for name in WIDGETS:
-            page.wait_for_selector(f'[data-rs-widget="{name}"][data-rs-state="ready"]', state="attached")
+            wait_ready(page, name)
         assert page.evaluate("typeof window.document$") == "undefined"
         page.evaluate("window.RaceWidgets.init()")
         assert page.eval_on_selector_all(".rs-widget > .rs-ui", "els => els.length") == 3

@@ -20,7 +20,26 @@
     });
   }
 
+  // Later videos carry data-poster: set the poster when the video comes within a screen of the viewport.
+  var posterObserver = null;
+  function showPoster(video) {
+    if (video.dataset.poster && !video.getAttribute("poster")) video.setAttribute("poster", video.dataset.poster);
+  }
+  function onNear(entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      posterObserver.unobserve(entry.target);
+      showPoster(entry.target);
+    });
+  }
+
   function init() {
+    if (posterObserver) posterObserver.disconnect();
+    posterObserver = "IntersectionObserver" in window
+      ? new IntersectionObserver(onNear, { rootMargin: "100% 0px 100% 0px" }) : null;
+    document.querySelectorAll("video.rs-video[data-poster]").forEach(function (video) {
+      if (posterObserver) posterObserver.observe(video); else showPoster(video);
+    });
     if (observer) observer.disconnect();
     observer = "IntersectionObserver" in window ? new IntersectionObserver(onIntersect, { threshold: [0, 0.6] }) : null;
     document.querySelectorAll("video.rs-video").forEach(function (video) {

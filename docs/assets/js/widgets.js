@@ -769,16 +769,37 @@
     }
   }
 
+  // Build all widgets now (RaceWidgets.init(); also where IntersectionObserver is missing).
   function initAll() {
     var nodes = document.querySelectorAll(".rs-widget[data-rs-widget]");
     for (var i = 0; i < nodes.length; i++) initWidget(nodes[i]);
   }
 
+  // Build each widget as it comes within a screen or so of the viewport: the page's first paint and first
+  // interaction do not wait for widgets far below (until then the static fallback table is what is there).
+  var observer = null;
+  function onNear(entries) {
+    for (var i = 0; i < entries.length; i++) {
+      if (!entries[i].isIntersecting) continue;
+      observer.unobserve(entries[i].target);
+      initWidget(entries[i].target);
+    }
+  }
+  function initNear() {
+    if (!("IntersectionObserver" in window)) { initAll(); return; }
+    if (observer) observer.disconnect();
+    observer = new IntersectionObserver(onNear, { rootMargin: "100% 0px 100% 0px" });
+    var nodes = document.querySelectorAll(".rs-widget[data-rs-widget]");
+    for (var i = 0; i < nodes.length; i++) {
+      if (!nodes[i].getAttribute("data-rs-state")) observer.observe(nodes[i]);
+    }
+  }
+
   function boot() {
     if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(function () { initAll(); });
+      window.document$.subscribe(function () { initNear(); });
     } else {
-      initAll();
+      initNear();
     }
   }
 
