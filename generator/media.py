@@ -533,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--catalog", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=None, help="cache folder (default: .cache/media)")
+    parser.add_argument("--verify", action="store_true",
+                        help="then probe every file of the kit against the manifest (generator/media_verify.py)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from .errors import BuildError, CatalogError
@@ -546,6 +548,14 @@ def main(argv: list[str] | None = None) -> int:
     except (MediaRenderError, BuildError) as exc:
         log.error("%s", exc)
         return 1
+    if args.verify:
+        from .media_verify import verify_kit
+        out = args.out or (args.root / "media")
+        problems = verify_kit(out)
+        if problems:
+            log.error("%d problem(s) in %s:\n  %s", len(problems), out, "\n  ".join(problems))
+            return 1
+        log.info("every file of %s is what the manifest says", out / "manifest.json")
     return 0
 
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import struct
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
-from videoprobe import top_level_boxes
 
 from generator.catalog import load_catalog
+from generator.probe import SRT_TIMING as _SRT
+from generator.probe import VTT_TIMING as _VTT
+from generator.probe import parse_cues, top_level_boxes, webp_loop_count
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT / "catalog.yaml")
@@ -31,32 +33,6 @@ FILE_KEYS = {"id", "path", "title", "description", "duration", "width", "height"
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-
-
-_VTT = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
-_SRT = re.compile(r"^(\d{2}):(\d{2}):(\d{2}),(\d{3}) --> (\d{2}):(\d{2}):(\d{2}),(\d{3})$")
-
-
-def parse_cues(text: str, pattern: re.Pattern[str]) -> list[tuple[float, float, str]]:
-    lines = text.split("\n")
-    cues = []
-    for i, line in enumerate(lines):
-        m = pattern.match(line)
-        if m:
-            g = [int(x) for x in m.groups()]
-            cues.append((g[0] * 3600 + g[1] * 60 + g[2] + g[3] / 1000, g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000,
-                         lines[i + 1]))
-    return cues
-
-
-def webp_loop_count(path: Path) -> int:
-    data = path.read_bytes()
-    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-    i = data.find(b"ANIM")
-    assert i > 0, "an animated WebP has an ANIM chunk"
-    return struct.unpack("<H", data[i + 12:i + 14])[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -350,3 +326,29 @@ def test_vertical_layout_is_clean(fig_id, tmp_path):
     assert result["portrait"]
     assert result["layout_issues"] == [], "\n".join(result["layout_issues"])
     assert len(result["cues"]) >= 2
+
+
+@pytest.mark.slow
+def test_verify_passes_a_good_kit_and_names_what_is_wrong(kit, tmp_path):
+    from generator.media_verify import verify_kit
+    out, _, _, manifest = kit
+    assert verify_kit(out, log=lambda *_: None) == []
+    bad = tmp_path / "kit"
+    shutil.copytree(out, bad)
+    files = {f["role"]: f for f in _files(manifest)}
+    # A byte flipped in the H.264 file, a manifest that lies about the vertical size, a missing caption file.
+    mp4 = bad / files["mp4"]["path"]
+    data = bytearray(mp4.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    mp4.write_bytes(bytes(data))
+    (bad / files["srt"]["path"]).unlink()
+    m = json.loads((bad / "manifest.json").read_text("utf-8"))
+    for f in m["scenes"][0]["files"]:
+        if f["role"] == "mp4-vertical":
+            f["width"] += 2
+    (bad / "manifest.json").write_text(json.dumps(m), "utf-8")
+    problems = verify_kit(bad, log=lambda *_: None)
+    assert any(p.startswith(files["mp4"]["path"] + ": SHA-256") for p in problems), problems
+    assert any(p.startswith(files["srt"]["path"] + ": missing") for p in problems), problems
+    assert any(p.startswith(files["mp4-vertical"]["path"] + ": size") for p in problems), problems
+    assert len(problems) == 3, problems

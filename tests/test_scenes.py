@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from videoprobe import top_level_boxes
+from generator.probe import top_level_boxes
 
 from generator import derive
 from generator.catalog import load_catalog
