@@ -64,6 +64,13 @@ def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
     from generator.build import BuildPaths, build
 
     root = make_tiny_project(dest, figures=(CHART,))
+    # The site itself ships without instant navigation (mkdocs.yml says why); the widgets must still survive it,
+    # so this test site turns it on.
+    config = (root / "mkdocs.yml").read_text("utf-8")
+    if "    - navigation.instant\n" not in config:
+        assert "  features:\n" in config
+        config = config.replace("  features:\n", "  features:\n    - navigation.instant\n", 1)
+        (root / "mkdocs.yml").write_text(config, "utf-8")
     (root / "docs" / "index.md").write_text(WIDGET_PAGE, "utf-8")
     (root / "docs" / "other.md").write_text(OTHER_PAGE, "utf-8")
     paths = BuildPaths(root=root)
