@@ -381,12 +381,31 @@ def test_postprocess_moves_sentinel_attributes_into_style():
     out = charts.postprocess_svg(src, "demo", title="T & <b>", desc="D")
     root = ET.fromstring(out)
     assert [el.tag for el in root[:2]] == [f"{SVG}title", f"{SVG}desc"]
-    rect = root.find(f".//{SVG}g/{SVG}rect")
+    rect = root.find(f"{SVG}rect")  # its attribute-less group, once its unreferenced id went, is unwrapped
+    assert root.find(f".//{SVG}g") is None
     assert rect.get("fill") is None
     assert rect.get("style") == f"fill: var({var}, {fallback}); stroke: var({var}, {fallback})"
     assert rect.get("clip-path") == "url(#demo-c)"
     assert root.find(f"{SVG}title").text == "T & <b>"
     assert root.find(f".//{SVG}style") is None and root.get("stroke-linejoin") == "round"
+    assert root.find(f"{SVG}clipPath").get("id") == "demo-c", "a referenced id stays"
+
+
+def test_postprocess_simplifies_without_changing_what_is_drawn():
+    src = ('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt" viewBox="0 0 10 5">'
+           '<g id="figure_1"><g id="patch_1"><path d="M 0 5 L 10 5 L 10 0 z" style="fill: none"/></g>'
+           '<g id="axes_1" transform="translate(1 2)"><path d="M 1.234567 2.345678 L 3 4" style="stroke: #000000"/>'
+           '<text x="1.000049" y="2.5" transform="rotate(-0 1.000049 2.5)">a</text>'
+           '<text x="1" y="2" transform="rotate(-90 1 2)">b</text></g></g></svg>')
+    root = ET.fromstring(charts.postprocess_svg(src, "demo"))
+    kids = [el.tag.replace(SVG, "") for el in root]
+    assert kids == ["g"], "the id-only figure group is unwrapped; the group with a transform stays"
+    g = root[0]
+    assert g.get("transform") == "translate(1 2)" and g.get("id") is None
+    path, a, b = list(g)
+    assert path.get("d") == "M 1.23 2.35 L 3 4", "coordinates to 2 decimals; the invisible background is gone"
+    assert a.get("transform") is None and a.get("x") == "1", "a no-op rotation goes"
+    assert b.get("transform") == "rotate(-90 1 2)", "a real rotation stays"
 
 
 def test_bad_ids_are_refused(tmp_path):
