@@ -113,28 +113,17 @@ class KvSharing(RaceScene):
         self._bar(0, f"{n['llama']} as MHA", n["mha"], n, PINK)
         self.wait(T_READ)
 
-        # GQA
-        kv2, kv2_label = self._kv(n["kv_heads"], heads, f"{num(n['kv_heads'])} key/value heads, "
-                                                        f"one per group of {num(n['group'])}")
-        links2 = self._links(queries, kv2, heads)
-        self.caption(f"GQA, what {nb(n['llama'])} really uses: {num(n['kv_heads'])} KV heads, each shared by "
-                     f"{num(n['group'])} query heads. {times(n['gqa_x'])} smaller.")
-        self.play(FadeOut(kv_label), run_time=T_FAST * 0.5)
-        self.play(Transform(kv, kv2), FadeIn(kv2_label), Transform(links, links2),
-                  run_time=T_MOVE * 1.2)
-        kv_label = kv2_label
+        # GQA, then MQA: fewer key/value heads under the same query heads
+        kv_label = self._regroup(queries, kv, links, kv_label, n["kv_heads"], heads,
+                                 f"{num(n['kv_heads'])} key/value heads, one per group of {num(n['group'])}",
+                                 f"GQA, what {nb(n['llama'])} really uses: {num(n['kv_heads'])} KV heads, each "
+                                 f"shared by {num(n['group'])} query heads. {times(n['gqa_x'])} smaller.")
         self._bar(1, f"{n['llama']}, GQA (real)", n["gqa"], n, BLUE, times(n["gqa_x"]) + " smaller")
         self.wait(T_READ)
 
-        # MQA
-        kv3, kv3_label = self._kv(1, heads, f"1 key/value head for all {num(heads)}")
-        links3 = self._links(queries, kv3, heads)
-        self.caption(f"MQA: one K and one V for all {num(heads)} query heads. {times(n['mqa_x'])} smaller, "
-                     "at some cost in quality.")
-        self.play(FadeOut(kv_label), run_time=T_FAST * 0.5)
-        self.play(Transform(kv, kv3), FadeIn(kv3_label), Transform(links, links3),
-                  run_time=T_MOVE * 1.2)
-        kv_label = kv3_label
+        kv_label = self._regroup(queries, kv, links, kv_label, 1, heads, f"1 key/value head for all {num(heads)}",
+                                 f"MQA: one K and one V for all {num(heads)} query heads. {times(n['mqa_x'])} "
+                                 "smaller, at some cost in quality.")
         self._bar(2, f"{n['llama']} as MQA", n["mqa"], n, ORANGE, times(n["mqa_x"]) + " smaller")
         self.wait(T_READ)
 
@@ -160,6 +149,16 @@ class KvSharing(RaceScene):
         self.wait(T_HOLD + T_READ)
 
     # -- pieces ----------------------------------------------------------------------------------------------------
+    def _regroup(self, queries: VGroup, kv: VGroup, links: VGroup, kv_label, count: int, heads: int, label: str,
+                 caption: str):
+        """Morph the key/value heads (and their links to the queries) into ``count`` heads; returns the new label."""
+        new_kv, new_label = self._kv(count, heads, label)
+        new_links = self._links(queries, new_kv, heads)
+        self.caption(caption)
+        self.play(FadeOut(kv_label), run_time=T_FAST * 0.5)
+        self.play(Transform(kv, new_kv), FadeIn(new_label), Transform(links, new_links), run_time=T_MOVE * 1.2)
+        return new_label
+
     def _queries(self, count: int) -> VGroup:
         step = (self.row_x1 - self.row_x0) / count
         r = min(0.075, step * 0.36)
