@@ -1,0 +1,46 @@
+"""`make audit`'s verdict on Lighthouse reports (the Lighthouse run itself needs npm and a quiet machine, so it is not
+part of `make test`; its summary logic is)."""
+
+from __future__ import annotations
+
+from generator.audit import median_report, summarise
+
+_AUDITS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
+           "speed-index")
+
+
+def _report(perf: float, cls: float = 0.0, a11y: float = 1.0, failing: str | None = None) -> dict:
+    audits = {k: {"id": k, "title": k, "displayValue": "1 s", "score": 1, "scoreDisplayMode": "numeric"} for k in _AUDITS}
+    audits["cumulative-layout-shift"]["numericValue"] = cls
+    audits["color-contrast"] = {"id": "color-contrast", "title": "Contrast", "scoreDisplayMode": "binary",
+                                "score": 0 if failing else 1}
+    cats = {k: {"title": k, "score": s, "auditRefs": []} for k, s in
+            (("performance", perf), ("accessibility", a11y), ("best-practices", 1.0), ("seo", 1.0))}
+    cats["accessibility"]["auditRefs"] = [{"id": "color-contrast"}]
+    return {"lighthouseVersion": "12.2.3", "finalDisplayedUrl": "http://x/", "configSettings": {"formFactor": "mobile"},
+            "categories": cats, "audits": audits}
+
+
+def test_median_run_is_reported():
+    runs = [_report(0.90), _report(0.99), _report(0.96)]
+    assert median_report(runs)["categories"]["performance"]["score"] == 0.96
+    lines, ok = summarise(runs, 0.1, 2)
+    assert ok and "performance 90, 99, 96" in lines[0] and "busy" not in lines[0]
+
+
+def test_median_below_target_fails():
+    lines, ok = summarise([_report(0.97), _report(0.93), _report(0.94)], 0.1, 2)
+    assert not ok and any("BELOW TARGET 95" in line for line in lines)
+
+
+def test_a_layout_shift_in_any_run_fails_even_when_the_median_run_has_none():
+    runs = [_report(0.97), _report(0.98, cls=0.0008), _report(0.99)]
+    assert median_report(runs)["audits"]["cumulative-layout-shift"]["numericValue"] == 0.0008
+    runs = [_report(0.97, cls=0.0008), _report(0.98), _report(0.99)]
+    lines, ok = summarise(runs, 0.1, 2)
+    assert not ok and any("NOT MET" in line and "0.0008" in line for line in lines)
+
+
+def test_accessibility_failures_are_named_and_busy_machines_flagged():
+    lines, ok = summarise([_report(0.97, a11y=0.96, failing="x")], 1.8, 2)
+    assert not ok and any("color-contrast" in line for line in lines) and "busy" in lines[0]
