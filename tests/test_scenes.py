@@ -9,6 +9,7 @@ intended visual change, regenerate them with ``RACE_UPDATE_REFS=1 pytest tests/t
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -175,8 +176,15 @@ def test_reference_frame(rendered, fig_id):
 
 
 @pytest.mark.slow
-def test_renders_are_byte_identical(rendered, tmp_path):
-    """Same inputs, same bytes: a second render of one scene matches the first file for file."""
+def test_renders_are_reproducible(rendered, tmp_path):
+    """Same inputs, same output: a second render of one scene gives the same poster, captions and metadata bytes,
+    and an MP4 with the same frame timestamps and the same pictures.
+
+    The MP4 is usually byte-identical too, but CI on a loaded machine once saw two renders differ by one byte in an
+    early P-frame (cause not yet found), so it is compared by decoded frames, with a warning when its bytes differ.
+    """
+    import av
+
     from generator.scenes import render_scene
     fig_id = "attention_vs_mamba" if "attention_vs_mamba" in SCENE_IDS else SCENE_IDS[0]
     first, _ = rendered(fig_id)
@@ -185,23 +193,19 @@ def test_renders_are_byte_identical(rendered, tmp_path):
     for suffix in (".poster.png", ".vtt", ".json"):
         a, b = (first / f"{fig_id}{suffix}").read_bytes(), (again / f"{fig_id}{suffix}").read_bytes()
         assert a == b, f"{fig_id}{suffix} differs between two renders"
-    # The MP4: same timestamps and the same pictures. Byte identity is the usual outcome (and what this test asked
-    # for until CI, on a heavily loaded machine, once saw two renders differ by one byte in an early P-frame; the
-    # cause is not yet found). Decoded frames must match to within rounding of one encoder decision.
     a_mp4, b_mp4 = first / f"{fig_id}.mp4", again / f"{fig_id}.mp4"
-    if a_mp4.read_bytes() != b_mp4.read_bytes():
-        import warnings
-        warnings.warn(f"{fig_id}.mp4: two renders differ in bytes; comparing decoded frames", stacklevel=1)
-    fa, fb = _decoded(a_mp4), _decoded(b_mp4)
-    assert [t for t, _ in fa] == [t for t, _ in fb], f"{fig_id}.mp4: frame timestamps differ between two renders"
-    worst = max(float(np.abs(x.astype(np.int16) - y.astype(np.int16)).mean()) for (_, x), (_, y) in zip(fa, fb))
-    assert worst <= 0.5, f"{fig_id}.mp4: a frame differs by {worst:.2f}/255 on average between two renders"
-
-
-def _decoded(path: Path) -> list[tuple[int, "np.ndarray"]]:
-    import av
-    with av.open(str(path)) as c:
-        return [(f.pts, f.to_ndarray(format="gray")) for f in c.decode(video=0)]
+    if a_mp4.read_bytes() == b_mp4.read_bytes():
+        return
+    import warnings
+    warnings.warn(f"{fig_id}.mp4: two renders differ in bytes; comparing decoded frames", stacklevel=1)
+    with av.open(str(a_mp4)) as ca, av.open(str(b_mp4)) as cb:
+        fa, fb = ca.decode(video=0), cb.decode(video=0)
+        for n, (x, y) in enumerate(itertools.zip_longest(fa, fb)):
+            assert x is not None and y is not None, f"{fig_id}.mp4: frame counts differ between two renders"
+            assert x.pts == y.pts, f"{fig_id}.mp4: frame {n} has pts {x.pts} vs {y.pts}"
+            gx, gy = (f.to_ndarray(format="gray").astype(np.int16) for f in (x, y))
+            diff = float(np.abs(gx - gy).mean())
+            assert diff <= 0.5, f"{fig_id}.mp4: frame {n} differs by {diff:.2f}/255 on average between two renders"
 
 
 # ---------------------------------------------------------------------------------------------------------------
