@@ -9,9 +9,9 @@ PREFIX  ?= /
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 
-.PHONY: site test serve bench clean setup lock check audit media
+.PHONY: site test serve bench clean setup lock check audit media lint
 
-$(READY): requirements.lock scripts/setup.sh
+$(READY): requirements.lock scripts/setup.sh pyproject.toml
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
 	@touch $@
 
@@ -21,18 +21,23 @@ setup: $(READY)
 site: $(READY)
 	$(PY) -m generator build --catalog $(CATALOG) --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS))
 
-## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, ProRes 4444 with alpha, looping WebP,
-## posters, WebVTT/SRT) in media/ with media/manifest.json. QUALITY=4k adds 3840x2160 MP4s. Cached like figures.
-## MEDIA_ARGS=--no-prores skips ProRes (the site never publishes it), e.g. for a CI build of the site.
+## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
+## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical
+## videos render. QUALITY=4k adds 3840x2160 MP4s; QUALITY=draft matches `make site QUALITY=draft`; PRORES=1 adds
+## ProRes 4444 with alpha (a render of its own). MEDIA_ARGS=--verify then decodes every file against the manifest.
+PRORES ?=
 media: $(READY)
-	$(PY) -m generator.media --quality $(if $(filter 4k,$(QUALITY)),4k,publish) $(if $(JOBS),--jobs $(JOBS)) $(MEDIA_ARGS)
+	$(PY) -m generator media --catalog "$(CATALOG)" --quality $(if $(filter 4k draft,$(QUALITY)),$(QUALITY),publish) $(if $(JOBS),--jobs $(JOBS)) $(if $(PRORES),--prores) $(MEDIA_ARGS)
 
 ## Validate the catalog and the figure registry.
 check: $(READY)
 	$(PY) -m generator check --catalog $(CATALOG)
 
-## Run every test (draft quality renders, browser tests in Debian's Chromium).
+## Run every test (lint, format and type checks, draft quality renders, browser tests in Debian's Chromium).
 test: $(READY)
+	$(VENV)/bin/ruff check generator tests figures
+	$(VENV)/bin/ruff format --check generator
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 ## Live preview: rebuilds what changed (draft quality) and serves with HTTP Range support.
@@ -43,13 +48,19 @@ serve: $(READY)
 ## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min).
 BENCH_ARGS ?= --scenes
 bench: $(READY)
-	$(PY) -m generator.bench $(BENCH_ARGS)
+	$(PY) -m generator bench $(BENCH_ARGS)
 
 ## Lighthouse 12.2.3 (pinned in package-lock.json) on the built article page, mobile emulation.
 audit: $(READY)
 	@test -f site/index.html || $(MAKE) site
 	npm ci --no-audit --no-fund --silent
-	$(PY) -m generator.audit
+	$(PY) -m generator audit
+
+## Lint, format check and type check only (part of make test). `ruff format generator` fixes the formatting.
+lint: $(READY)
+	$(VENV)/bin/ruff check generator tests figures
+	$(VENV)/bin/ruff format --check generator
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf site build .cache media

@@ -78,10 +78,18 @@ SERIES: tuple[str, ...] = (BLUE, ORANGE, GREEN, PURPLE, RED, GOLD)
 assert len(set(SENTINELS)) == len(_TOKENS), "sentinel colours must be unique"
 
 
-def css(theme: str = "light", selector: str = ":root") -> str:
-    """A CSS rule setting every variable for ``theme`` ("light" or "dark"): for previews and the page stylesheet."""
-    body = "; ".join(f"{var}: {values[theme]}" for var, values in THEME_VARS.items())
-    return f"{selector} {{ {body} }}"
+def page_css() -> str:
+    """The site's palette stylesheet (the build writes it as assets/css/palette.css): every token as a CSS variable
+    per theme, so inline charts follow the reader's light or dark theme. --rs-paper is the page background itself
+    (hollow markers and label backings must match it exactly)."""
+    rules = []
+    for selector, theme in ((':root, [data-md-color-scheme="default"]', "light"),
+                            ('[data-md-color-scheme="slate"]', "dark")):
+        body = "".join(f"  {var}: {'var(--md-default-bg-color)' if var == '--rs-paper' else values[theme]};\n"
+                       for var, values in THEME_VARS.items())
+        rules.append(f"{selector} {{\n{body}}}\n")
+    return ("/* Generated from figures/chart_style.py (the one palette) by the build: do not edit. */\n"
+            + "".join(rules))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -370,44 +378,8 @@ def cite(references: Mapping[str, Any], ref_id: str) -> str:
     return f"{who} {ref.get('year', '')}".strip()
 
 
-def short_number(x: float, digits: int = 3) -> str:
-    """Human scale for axis ticks and labels: 1.2K, 34M, 5B, 2T (``digits`` significant, trailing zeros cut)."""
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= div:
-            return _sig(x / div, digits) + suffix
-    return _sig(x, digits)
-
-
-def _sig(x: float, digits: int) -> str:
-    if x == 0:
-        return "0"
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        text = f"{x:,.0f}"
-    return text
-
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def sci(x: float, digits: int = 2) -> str:
-    """'8.8 × 10¹³' (``digits`` significant digits; plain Unicode, no mathtext, so the SVG text stays one string)."""
-    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
-    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-
-
-def gb_label(n_bytes: float) -> str:
-    """'0.54 GB', '17.2 GB', '618 GB', '2,684 GB' (GB = 10^9 bytes, three significant digits below 1,000)."""
-    gb = n_bytes / 1e9
-    if gb >= 1000:
-        return f"{gb:,.0f} GB"
-    if gb >= 100:
-        return f"{gb:.0f} GB"
-    if gb >= 10:
-        return f"{gb:.1f} GB"
-    if gb >= 1:
-        return f"{gb:.2f} GB"
-    return f"{gb:.2g} GB"
+# Number labels live in generator/format.py (one home for every number format); charts call them through here.
+from generator.format import gb_label, sci, short_number  # noqa: E402,F401
 
 
 def release_year(released: str) -> float:

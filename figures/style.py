@@ -37,15 +37,30 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import manimpango
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, ORIGIN, FadeIn, FadeOut, Line, Mobject, Rectangle, RoundedRectangle, Scene, Text,
-    VGroup, VMobject, config,
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    FadeIn,
+    FadeOut,
+    Line,
+    Mobject,
+    Rectangle,
+    RoundedRectangle,
+    Scene,
+    Text,
+    VGroup,
+    VMobject,
+    config,
 )
 
 log = logging.getLogger(__name__)
@@ -163,7 +178,7 @@ class Layout:
         return np.array([0.0, (self.title_bottom + self.caption_top) / 2, 0.0])
 
     @classmethod
-    def for_frame(cls, frame_w: float, frame_h: float) -> "Layout":
+    def for_frame(cls, frame_w: float, frame_h: float) -> Layout:
         if frame_w >= frame_h:
             # Every landscape frame uses the 16:9 bands, exactly as the scenes always have (854 x 480 is a hair
             # wider than 16:9; its frame is 14.23 units, the bands stay where they were).
@@ -202,38 +217,9 @@ def register_fonts() -> None:
 # Number formatting (numbers always come from the catalog or generator.derive; these only format them)
 # ---------------------------------------------------------------------------------------------------------------
 
-def num(x: float, digits: int | None = None) -> str:
-    """131072 -> '131,072'; 2.039 -> '2.039' (up to 3 decimals); 7.63 with digits=1 -> '7.6'."""
-    if digits is None:
-        if float(x).is_integer():
-            return f"{int(round(x)):,}"
-        return f"{x:,.3f}".rstrip("0").rstrip(".")
-    return f"{x:,.{digits}f}"
-
-
-def params_label(x: float) -> str:
-    """Parameter count as the catalog gives it, without rounding it into a different number: '117M', '1.542B',
-    '175B', '405.85B', '671B'."""
-    if x >= 1e9:
-        return f"{x / 1e9:.5g}B"
-    return f"{x / 1e6:.5g}M"
-
-
-def bytes_label(b: float) -> str:
-    """Bytes in decimal units with three significant digits: '328 KB', '6.44 GB', '70.3 KB'."""
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if b >= size:
-            return f"{b / size:.3g} {unit}"
-    return f"{num(b)} B"
-
-
-def power_of_ten(x: int) -> str | None:
-    """'10¹²' for 10**12 (and other exact powers of ten), else None."""
-    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-    if x >= 10 and 10 ** int(round(np.log10(x))) == x:
-        return "10" + str(int(round(np.log10(x)))).translate(sup)
-    return None
-
+# The formatters live in generator/format.py (one home for every number format); the scenes use these four.
+from generator.format import bytes_label, params_label, power_of_ten  # noqa: E402,F401
+from generator.format import decimals as num  # noqa: E402,F401
 
 # ---------------------------------------------------------------------------------------------------------------
 # Text and shape helpers
@@ -356,9 +342,6 @@ def _load_data(fig_id: str) -> dict[str, Any]:
     if path:
         return json.loads(Path(path).read_text("utf-8"))
     # Preview fallback (plain `manim figures/scenes/<id>.py`): the slice the catalog registers for this figure.
-    import sys
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from generator.catalog import load_catalog
     cat = load_catalog(ROOT / "catalog.yaml")
     log.warning("%s not set: reading the %s slice from catalog.yaml", DATA_ENV, fig_id)

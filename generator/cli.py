@@ -1,5 +1,12 @@
-"""Command line: ``python -m generator {build,serve,check,clean}``. Exit 0 on success, 1 on a build error,
-2 on a bad catalog (the message names file:line:column, the field, what was expected and what was found)."""
+"""The one command line: ``python -m generator VERB`` (the Makefile calls it; ``--help`` on any verb says more).
+
+  build         build the site (renders what changed)         check    validate the catalog and figure registry
+  serve         live preview, rebuilding on change           clean    remove site/, build/, .cache/ and media/
+  media         the media kit in media/ (--verify to check)  verify   decode the media kit against its manifest
+  bench         build timings                                audit    Lighthouse on the built site
+
+Exit 0 on success, 1 on a build error, 2 on a bad catalog (the message names file:line:column, the field, what was
+expected and what was found), 3 when `audit` misses a target."""
 
 from __future__ import annotations
 
@@ -11,42 +18,58 @@ import sys
 import threading
 from pathlib import Path
 
-from .errors import BuildError, CatalogError
-from .figures import ROOT
+from generator.errors import BuildError, CatalogError
+from generator.util.project import ROOT
 
 log = logging.getLogger("cli")
 
 
 def _paths(args: argparse.Namespace):
-    from .build import BuildPaths
+    from generator.site.build import BuildPaths
 
     return BuildPaths(root=Path(args.root), catalog=args.catalog, site=args.site, cache=args.cache)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from generator.site.build import build
 
     build(_paths(args), quality=args.quality, jobs=args.jobs)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .catalog import load_catalog
-    from .figures import registry
+    from generator.catalog import load_catalog
+    from generator.render.registry import registry
 
     cat = load_catalog(args.catalog or Path(args.root) / "catalog.yaml")
     figs = registry(cat, Path(args.root) / "figures")
-    print(f"{cat.path}: OK ({len(cat.models)} models, {len(cat.hardware)} devices, {len(cat.formats)} formats, "
-          f"{len(cat.references)} references, {len(figs)} figures)")
+    print(
+        f"{cat.path}: OK ({len(cat.models)} models, {len(cat.hardware)} devices, {len(cat.formats)} formats, "
+        f"{len(cat.references)} references, {len(figs)} figures)"
+    )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import make_server, watch_and_rebuild
+    from generator.site.serve import make_server, watch_and_rebuild
 
     paths = _paths(args)
-    build_cmd = [sys.executable, "-m", "generator", "build", "--quality", args.quality, "--root", str(paths.root),
-                 "--catalog", str(paths.catalog), "--site", str(paths.site), "--cache", str(paths.cache)]
+    build_cmd = [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--quality",
+        args.quality,
+        "--root",
+        str(paths.root),
+        "--catalog",
+        str(paths.catalog),
+        "--site",
+        str(paths.site),
+        "--cache",
+        str(paths.cache),
+    ]
 
     def rebuild() -> None:
         log.info("change detected: rebuilding")
@@ -60,12 +83,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log.error("%s; serving the previous site if there is one", exc)
     server = make_server(paths.site, host=args.host, port=args.port, prefix=args.prefix)
     stop = threading.Event()
-    watched = [paths.catalog, paths.root / "docs", paths.root / "figures", paths.root / "generator",
-               paths.root / "mkdocs.yml"]
+    watched = [
+        paths.catalog,
+        paths.root / "docs",
+        paths.root / "figures",
+        paths.root / "generator",
+        paths.root / "mkdocs.yml",
+    ]
     threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, stop), daemon=True).start()
     host, port = server.server_address[:2]
-    log.info("serving %s at http://%s:%d%s (Ctrl-C to stop)", paths.site, host, port,
-             server.prefix)
+    log.info("serving %s at http://%s:%d%s (Ctrl-C to stop)", paths.site, host, port, server.prefix)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -73,6 +100,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         stop.set()
         server.server_close()
+    return 0
+
+
+def cmd_media(args: argparse.Namespace) -> int:
+    from generator.media.kit import MediaKitError, build_media
+
+    only = [s.strip() for s in args.only.split(",") if s.strip()] or None
+    paths = _paths(args)
+    try:
+        build_media(
+            paths.root,
+            args.out,
+            args.quality,
+            args.jobs,
+            only,
+            paths.catalog,
+            args.cache and paths.cache,
+            prores=args.prores,
+        )
+    except MediaKitError as exc:
+        raise BuildError(str(exc)) from None
+    if args.verify:
+        from generator.media import verify
+
+        return verify.main(["--out", str(args.out or (paths.root / "media"))])
     return 0
 
 
@@ -84,8 +136,25 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Verbs whose own module parses the rest of the command line: verb -> (module, help).
+DELEGATED = {
+    "verify": ("generator.media.verify", "decode every file of media/ and check it against media/manifest.json"),
+    "bench": ("generator.tools.bench", "build timings in throwaway folders (see make bench)"),
+    "audit": ("generator.tools.audit", "Lighthouse on the built site, median of 3 runs (see make audit)"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:
+        import importlib
+
+        return int(importlib.import_module(DELEGATED[argv[0]][0]).main(argv[1:]) or 0)
+    from generator.render.specs import QUALITY_NAMES
+
+    parser = argparse.ArgumentParser(
+        prog="python -m generator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -112,6 +181,29 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--prefix", default="/", help="serve under a subpath, like GitHub Pages project sites")
     s.set_defaults(func=cmd_serve)
+
+    md = sub.add_parser("media", help="the media kit: every scene as reusable files in media/")
+    common(md)
+    md.add_argument(
+        "--quality",
+        default="publish",
+        choices=QUALITY_NAMES,
+        help="publish (default): 1080p60 + vertical 1080x1920 + WebP; 4k adds 3840x2160; draft: 480p "
+        "for quick looks; test: tiny and cut short (tests)",
+    )
+    md.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/media)")
+    md.add_argument("--jobs", type=int, default=None, help="renders at once (default: half the CPUs, at least 1)")
+    md.add_argument("--only", default="", help="comma-separated scene ids (default: every scene)")
+    md.add_argument(
+        "--prores",
+        action="store_true",
+        help="also ProRes 4444 with alpha (a render of its own, ~0.8 GB per scene; never on the site)",
+    )
+    md.add_argument("--verify", action="store_true", help="then decode every file against the manifest")
+    md.set_defaults(func=cmd_media)
+
+    for verb, text in DELEGATED.items():
+        sub.add_parser(verb, help=text[1], add_help=False)
 
     k = sub.add_parser("clean", help="remove site/, the cache, build/ and media/")
     common(k)

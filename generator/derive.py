@@ -52,6 +52,7 @@ def _require_disclosed(model: Model) -> None:
 # Parameters
 # --------------------------------------------------------------------------------------------------------------
 
+
 def param_estimate(model: Model) -> float:
     """Parameter count of a dense decoder-only transformer from its shape (biases and norms ignored).
 
@@ -82,6 +83,7 @@ def weight_bytes(params: float, precision: str) -> float:
 # --------------------------------------------------------------------------------------------------------------
 # Attention scores
 # --------------------------------------------------------------------------------------------------------------
+
 
 def attention_scores(n: int, kind: ScoreKind = "full", window: int | None = None) -> int:
     """Scores one head computes in one layer for a sequence of ``n`` tokens.
@@ -126,6 +128,7 @@ def receptive_field(window: int, layers: int) -> int:
 # --------------------------------------------------------------------------------------------------------------
 # KV cache and SSM state
 # --------------------------------------------------------------------------------------------------------------
+
 
 def kv_values_per_token_per_layer(model: Model) -> int:
     """Numbers cached per token in one attention layer.
@@ -183,6 +186,7 @@ def kv_bytes_per_sequence(model: Model, context: int, precision: str = "bf16", b
 # Hardware
 # --------------------------------------------------------------------------------------------------------------
 
+
 def devices_needed(total_bytes: float, memory_gb: float) -> int:
     """How many devices of ``memory_gb`` it takes to hold ``total_bytes`` if it could be split evenly."""
     if memory_gb <= 0:
@@ -195,8 +199,14 @@ def fits(total_bytes: float, memory_gb: float) -> bool:
     return total_bytes <= memory_gb * GB
 
 
-def max_context(model: Model, memory_gb: float, weight_precision: str = "bf16", kv_precision: str = "bf16",
-                batch: int = 1, params: float | None = None) -> float:
+def max_context(
+    model: Model,
+    memory_gb: float,
+    weight_precision: str = "bf16",
+    kv_precision: str = "bf16",
+    batch: int = 1,
+    params: float | None = None,
+) -> float:
     """Longest context (tokens) whose weights plus cache fit in one device; 0 if the weights alone do not fit.
 
     A sliding-window model's cache stops growing at the window, so once that fits every length fits: the result
@@ -218,6 +228,7 @@ def max_context(model: Model, memory_gb: float, weight_precision: str = "bf16", 
 # --------------------------------------------------------------------------------------------------------------
 # Scaling laws and number formats
 # --------------------------------------------------------------------------------------------------------------
+
 
 def kaplan_loss(params: float, alpha_n: float, n_c: float) -> float:
     """Kaplan et al. (2020) loss in nats per token for ``params`` non-embedding parameters: (N_c / N)^alpha_N."""

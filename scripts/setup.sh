@@ -46,4 +46,6 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.lock
+# The project itself, editable: `import generator` and `import figures` find this checkout from any folder.
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 echo "setup: ready ($("$VENV/bin/python" --version), $(grep -c '==' requirements.lock) pinned packages)"

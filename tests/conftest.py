@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from generator.catalog import Catalog, load_catalog
 
-from generator.catalog import Catalog, load_catalog  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +44,7 @@ def _site_server():
     instant navigation only takes over links that match site_url)."""
     import threading
 
-    from generator.serve import make_server
+    from generator.site.serve import make_server
 
     server = make_server(ROOT / "build" / "test-site", prefix=SITE_PREFIX)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -62,7 +59,7 @@ def _site_server():
 def draft_build(_site_server):
     import os
 
-    from generator.build import BuildPaths, build
+    from generator.site.build import BuildPaths, build
 
     _, url = _site_server
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",

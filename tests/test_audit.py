@@ -3,7 +3,7 @@ part of `make test`; its summary logic is)."""
 
 from __future__ import annotations
 
-from generator.audit import median_report, summarise
+from generator.tools.audit import median_report, summarise
 
 _AUDITS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
            "speed-index")

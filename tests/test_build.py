@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 
-from generator.build import BuildPaths, build
 from generator.catalog import load_catalog
 from generator.errors import BuildError, CatalogError
-from generator.figures import registry
+from generator.render.registry import registry
+from generator.site.build import BuildPaths, build
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_first_build_renders_both_and_publishes(tiny):
     assert "rs-chart-wide" in html and "rs-chart-narrow" in html  # both layouts inlined; CSS shows one
     for name in (f"{CHART}.svg", f"{CHART}.narrow.svg"):  # both also published standalone
         assert (paths.site / "figures" / name).exists(), name
-    assert f'<video class="rs-video"' in html and f"figures/{SCENE}.mp4" in html
+    assert '<video class="rs-video"' in html and f"figures/{SCENE}.mp4" in html
     assert 'preload="none"' in html and "playsinline" in html and "muted" in html
     assert f'poster="figures/{SCENE}.poster.webp"' in html and (paths.site / "figures" / f"{SCENE}.poster.webp").exists()
     assert (paths.site / "figures" / f"{SCENE}.mp4").stat().st_size > 10_000

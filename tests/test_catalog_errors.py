@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.catalog import load_catalog
+from generator.catalog.load import MAX_BYTES
 from generator.errors import CatalogError
-from generator.yamlload import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = (ROOT / "catalog.yaml").read_text("utf-8")

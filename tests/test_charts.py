@@ -17,8 +17,10 @@ import pytest
 from matplotlib.text import Text
 
 from figures import chart_style as cs
-from generator import charts, derive
+from generator import derive
 from generator.catalog import load_catalog
+from generator.render import charts, svg, tables
+from generator.render.modules import FigureModuleError
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -30,7 +32,7 @@ def chart_ids(catalog) -> list[str]:
 
 
 CHARTS = chart_ids(load_catalog(Path(__file__).resolve().parent.parent / "catalog.yaml"))
-LAYOUTS = list(charts.LAYOUTS)
+LAYOUTS = list(svg.LAYOUTS)
 assert LAYOUTS == ["wide", "narrow"]
 #: The narrow chart on a 390-px phone: the column is about 350 px wide.
 PHONE_WIDTH_PX = 350
@@ -47,7 +49,7 @@ def rendered(catalog, tmp_path_factory) -> dict[tuple[str, str], Path]:
                                    title=catalog.figures[fid]["title"])
         assert wide == out / f"{fid}.svg"
         for layout in LAYOUTS:
-            paths[fid, layout] = out / charts.chart_filename(fid, layout)
+            paths[fid, layout] = out / svg.chart_filename(fid, layout)
     return paths
 
 
@@ -124,7 +126,7 @@ def svg_ids(path: Path) -> list[str]:
 @pytest.mark.parametrize("fid", CHARTS)
 def test_ids_are_prefixed_and_references_resolve(fid, layout, rendered):
     root = ET.parse(rendered[fid, layout]).getroot()
-    prefix = charts.id_prefix(fid, layout)
+    prefix = svg.id_prefix(fid, layout)
     assert prefix == (f"{fid}-" if layout == "wide" else f"{fid}-n-")
     ids = [el.get("id") for el in root.iter() if el.get("id")]
     assert ids and all(i.startswith(prefix) for i in ids), [i for i in ids if not i.startswith(prefix)]
@@ -152,7 +154,7 @@ def test_render_is_byte_identical(fid, rendered, catalog, tmp_path):
                                 title=catalog.figures[fid]["title"])
     assert again == tmp_path / f"{fid}.svg"
     for layout in LAYOUTS:
-        name = charts.chart_filename(fid, layout)
+        name = svg.chart_filename(fid, layout)
         assert (tmp_path / name).read_bytes() == rendered[fid, layout].read_bytes(), name
 
 
@@ -378,7 +380,7 @@ def test_postprocess_moves_sentinel_attributes_into_style():
            f'<defs><style type="text/css">*{{stroke-linejoin: round}}</style></defs>'
            f'<g id="a"><rect fill="{sentinel.upper()}" style="stroke: {sentinel}" clip-path="url(#c)"/></g>'
            f'<clipPath id="c"><rect x="0" y="0" width="1" height="1"/></clipPath></svg>')
-    out = charts.postprocess_svg(src, "demo", title="T & <b>", desc="D")
+    out = svg.postprocess_svg(src, "demo", title="T & <b>", desc="D")
     root = ET.fromstring(out)
     assert [el.tag for el in root[:2]] == [f"{SVG}title", f"{SVG}desc"]
     rect = root.find(f"{SVG}rect")  # its attribute-less group, once its unreferenced id went, is unwrapped
@@ -397,7 +399,7 @@ def test_postprocess_simplifies_without_changing_what_is_drawn():
            '<g id="axes_1" transform="translate(1 2)"><path d="M 1.234567 2.345678 L 3 4" style="stroke: #000000"/>'
            '<text x="1.000049" y="2.5" transform="rotate(-0 1.000049 2.5)">a</text>'
            '<text x="1" y="2" transform="rotate(-90 1 2)">b</text></g></g></svg>')
-    root = ET.fromstring(charts.postprocess_svg(src, "demo"))
+    root = ET.fromstring(svg.postprocess_svg(src, "demo"))
     kids = [el.tag.replace(SVG, "") for el in root]
     assert kids == ["g"], "the id-only figure group is unwrapped; the group with a transform stays"
     g = root[0]
@@ -411,7 +413,7 @@ def test_postprocess_simplifies_without_changing_what_is_drawn():
 def test_bad_ids_are_refused(tmp_path):
     with pytest.raises(ValueError):
         charts.render_chart("../etc", {}, tmp_path)
-    with pytest.raises(charts.FigureModuleError):
+    with pytest.raises(FigureModuleError):
         charts.render_chart("no_such_chart", {}, tmp_path)
 
 
@@ -445,7 +447,7 @@ def test_palette_is_readable_in_both_themes():
 @pytest.fixture(scope="session")
 def table(catalog, tmp_path_factory) -> tuple[Path, ET.Element]:
     fid = "technique_table"
-    path = charts.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]),
+    path = tables.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]),
                                tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"])
     return path, ET.fromstring(path.read_text(encoding="utf-8"))  # well-formed, so it parses as XML
 
@@ -491,7 +493,7 @@ def test_table_has_no_inline_styles_and_prefixed_classes(table):
 
 def test_table_render_is_deterministic(table, catalog, tmp_path):
     fid = "technique_table"
-    again = charts.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path,
+    again = tables.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path,
                                 title=catalog.figures[fid]["title"])
     assert again.read_bytes() == table[0].read_bytes()
 
@@ -511,8 +513,8 @@ def test_visible_title_for_standalone_use(catalog, tmp_path):
 def test_page_inlines_both_layouts(rendered, catalog, root):
     from pathlib import PurePosixPath
 
-    from generator.figures import registry
-    from generator.pages import FigureAssets, PageContext
+    from generator.render.registry import registry
+    from generator.site.pages import FigureAssets, PageContext
 
     figs = registry(catalog)
     assets = {fid: FigureAssets(figs[fid], {rendered[fid, layout].name: rendered[fid, layout] for layout in LAYOUTS})
@@ -524,15 +526,15 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
         figure = ET.fromstring(html.strip())  # the block is well-formed XML: one <figure>
         svgs = figure.findall(f"{SVG}svg")
         assert [s.get("class").split()[-1] for s in svgs] == ["rs-chart-wide", "rs-chart-narrow"], fid
-        for svg, tag in zip(svgs, ("", "n")):
-            assert "rs-chart-svg" in svg.get("class").split()
-            assert svg.get("role") == "img"
-            t, d = svg[0], svg[1]
+        for svg_el, tag in zip(svgs, ("", "n")):
+            assert "rs-chart-svg" in svg_el.get("class").split()
+            assert svg_el.get("role") == "img"
+            t, d = svg_el[0], svg_el[1]
             assert t.tag == f"{SVG}title" and t.get("id") == f"fig-{fid}-{tag}t"
             assert t.text == catalog.figures[fid]["title"]
             assert d.tag == f"{SVG}desc" and d.get("id") == f"fig-{fid}-{tag}d" and d.text
-            assert svg.get("aria-labelledby") == f"fig-{fid}-{tag}t fig-{fid}-{tag}d"
-            assert len(svg.findall(f"{SVG}title")) == 1 and len(svg.findall(f"{SVG}desc")) == 1
+            assert svg_el.get("aria-labelledby") == f"fig-{fid}-{tag}t fig-{fid}-{tag}d"
+            assert len(svg_el.findall(f"{SVG}title")) == 1 and len(svg_el.findall(f"{SVG}desc")) == 1
         assert figure.find("figcaption").text == catalog.figures[fid]["title"]
         all_ids += [el.get("id") for el in figure.iter() if el.get("id")]
     assert len(all_ids) == len(set(all_ids)), "an id used twice on the page"
@@ -541,3 +543,14 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
     media = re.search(r"@media \(max-width: 600px\) \{(.*?)\n\}", css, re.S)
     assert media and "rs-chart-wide { display: none; }" in media.group(1) \
         and "rs-chart-narrow { display: block; }" in media.group(1)
+
+
+def test_site_palette_is_generated_from_the_one_palette(root):
+    """palette.css comes from THEME_VARS; site.css copies no token by hand."""
+    css = cs.page_css()
+    for var, values in cs.THEME_VARS.items():
+        if var != "--rs-paper":
+            assert f"{var}: {values['light']};" in css and f"{var}: {values['dark']};" in css, var
+    assert css.count("--rs-paper: var(--md-default-bg-color);") == 2
+    site = (root / "docs" / "assets" / "css" / "site.css").read_text("utf-8")
+    assert not re.search(r"--rs-(ink|muted|paper|blue|orange|green|purple|red|gold)\s*:", site)

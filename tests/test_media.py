@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from generator.catalog import load_catalog
-from generator.probe import SRT_TIMING as _SRT
-from generator.probe import VTT_TIMING as _VTT
-from generator.probe import parse_cues, top_level_boxes, webp_loop_count
+from generator.render.probe import SRT_TIMING as _SRT
+from generator.render.probe import VTT_TIMING as _VTT
+from generator.render.probe import parse_cues, top_level_boxes, webp_loop_count
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT / "catalog.yaml")
@@ -40,11 +40,14 @@ def sha256(path: Path) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 def test_quality_specs():
-    from generator.media import QUALITY_NAMES, _specs, file_names
+    from generator.render.specs import QUALITY_NAMES, SITE_QUALITIES, file_names, kit_specs, site_spec
     for q in QUALITY_NAMES:
-        specs = _specs(q, 4_000_000)
+        specs = kit_specs(q, 4_000_000, prores=True)
         variants = [s.variant for s in specs]
-        assert variants[:2] == ["landscape", "vertical"]
+        assert variants[:2] == ["landscape", "vertical"] and variants[-1] == "alpha"
+        assert specs[0] == site_spec(q, 4_000_000), "the site's video is the kit's landscape render"
+        assert specs[0].prores_fps is None and specs[-1].x264 is None, "ProRes is its own render, off by default"
+        assert "alpha" not in [s.variant for s in kit_specs(q, 4_000_000)]
         for s in specs:
             assert s.width % 2 == 0 and s.height % 2 == 0
             if s.prores_fps:
@@ -53,14 +56,16 @@ def test_quality_specs():
             assert len(set(names.values())) == len(names)
         land, vert = specs[0], specs[1]
         assert (vert.width, vert.height) == (land.height, land.width), "vertical is the landscape frame turned"
-    publish = _specs("publish", 1)
-    assert (publish[0].width, publish[0].height, publish[0].fps, publish[0].prores_fps) == (1920, 1080, 60, 30)
+    assert set(SITE_QUALITIES) <= set(QUALITY_NAMES)
+    publish = kit_specs("publish", 1, prores=True)
+    assert (publish[0].width, publish[0].height, publish[0].fps) == (1920, 1080, 60)
+    assert (publish[-1].width, publish[-1].height, publish[-1].prores_fps) == (1920, 1080, 30)
     assert publish[0].x264["profile"] == "high" and "colormatrix=bt709" in publish[0].x264["x264-params"]
-    assert [s.variant for s in _specs("4k", 1)][-1] == "uhd" and _specs("4k", 1)[-1].width == 3840
+    assert [s.variant for s in kit_specs("4k", 1)][-1] == "uhd" and kit_specs("4k", 1)[-1].width == 3840
 
 
 def test_srt_and_vtt_carry_the_same_cues():
-    from generator.scenes import srt, webvtt
+    from generator.render.captions import srt, webvtt
     cues = [(0.0, 1.5, "one --> two"), (1.5, 3661.25, "second & <b>")]
     s = srt(cues)
     assert s == "1\n00:00:00,000 --> 00:00:01,500\none \u2192 two\n\n2\n00:00:01,500 --> 01:01:01,250\nsecond & <b>\n"
@@ -69,7 +74,7 @@ def test_srt_and_vtt_carry_the_same_cues():
 
 def test_straight_alpha_undoes_the_composite():
     """Manim composites over the background even with a transparent one; the LUT recovers the straight colour."""
-    from generator.media import straight_alpha_lut
+    from generator.render.video import straight_alpha_lut
     bg = (20, 22, 27)
     luts = straight_alpha_lut(bg)
     rng = np.random.default_rng(0)
@@ -103,7 +108,7 @@ def _fake_kit(out: Path, sizes: dict[str, int]) -> None:
 
 
 def test_site_copies_what_fits_and_never_prores(tmp_path, monkeypatch):
-    from generator import media
+    from generator.media import page as media
     out = tmp_path / "media"
     _fake_kit(out, {"mp4": 300, "prores": 50, "poster": 20, "vtt": 5})
     monkeypatch.setattr(media, "media_budgets", lambda root=None: {"webp_bytes": 10, "site_file_bytes": 250,
@@ -123,13 +128,13 @@ def test_site_copies_what_fits_and_never_prores(tmp_path, monkeypatch):
 
 
 def test_no_manifest_no_files(tmp_path):
-    from generator.media import site_files
+    from generator.media.page import site_files
     files, ctx = site_files(tmp_path, tmp_path / "media")
     assert files == {} and ctx["available"] is False and ctx["plan"]["landscape"]["width"] == 1920
 
 
 def test_kit_files_have_their_own_budget(tmp_path):
-    from generator.budgets import check_budgets, load_budgets
+    from generator.site.budgets import check_budgets, load_budgets
     site = tmp_path / "site"
     (site / "media" / "x").mkdir(parents=True)
     (site / "figures").mkdir()
@@ -146,8 +151,8 @@ def test_kit_files_have_their_own_budget(tmp_path):
 
 @pytest.mark.parametrize("with_kit", [False, True])
 def test_media_page_renders(tmp_path, catalog, with_kit):
-    from generator.media import site_files
-    from generator.pages import render_pages
+    from generator.media.page import site_files
+    from generator.site.pages import render_pages
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "media.md").write_text((ROOT / "docs" / "media.md").read_text("utf-8"), "utf-8")
@@ -155,7 +160,7 @@ def test_media_page_renders(tmp_path, catalog, with_kit):
     if with_kit:
         _fake_kit(out, {"mp4": 30, "prores": 50, "poster": 20})
     _, ctx = site_files(tmp_path, out)
-    text = render_pages(docs, tmp_path / "staging", catalog, {}, None, extra_context={"media": ctx})["media.md"]
+    text = render_pages(docs, catalog, {}, None, extra_context={"media": ctx})["media.md"]
     assert text.startswith("---\n") and "\n---\n# Media kit\n" in text, "front matter intact"
     assert "make media" in text
     if with_kit:
@@ -164,7 +169,7 @@ def test_media_page_renders(tmp_path, catalog, with_kit):
     else:
         assert "not built yet" in text
     # Without the build's context (another tool rendering docs/) the page still renders.
-    assert "# Media kit" in render_pages(docs, tmp_path / "s2", catalog, {}, None)["media.md"]
+    assert "# Media kit" in render_pages(docs, catalog, {}, None)["media.md"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -173,10 +178,10 @@ def test_media_page_renders(tmp_path, catalog, with_kit):
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
-    from generator.media import build_media
+    from generator.media.kit import build_media
     base = tmp_path_factory.mktemp("media-kit")
     out, cache = base / "media", base / "cache"
-    report = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache)
+    report = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache, prores=True)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     return out, cache, report, manifest
 
@@ -294,10 +299,10 @@ def test_captions_parse_and_match(kit):
 
 @pytest.mark.slow
 def test_second_run_encodes_nothing(kit):
-    from generator.media import build_media
+    from generator.media.kit import build_media
     out, cache, first, manifest = kit
     before = {p: (sha256(p), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
-    again = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache)
+    again = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache, prores=True)
     assert again.rendered == [] and len(again.cached) == len(first.rendered) + len(first.cached)
     after = {p: (sha256(p), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     changed = [p.name for p in before if before[p] != after.get(p)]
@@ -308,9 +313,10 @@ def test_second_run_encodes_nothing(kit):
 @pytest.mark.slow
 def test_a_fresh_render_is_byte_identical(kit, tmp_path):
     """No cache: the vertical render again, in this process, gives the same bytes."""
-    from generator.media import _specs, render_media
+    from generator.render.specs import kit_specs
+    from generator.render.video import render_media
     out, _, _, manifest = kit
-    spec = next(s for s in _specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "vertical")
+    spec = next(s for s in kit_specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "vertical")
     render_media(SCENE, CATALOG.slice(list(CATALOG.figures[SCENE]["reads"])), spec, tmp_path / "o", tmp_path / "w")
     for f in _files(manifest):
         if f["variant"] == "vertical":
@@ -321,7 +327,7 @@ def test_a_fresh_render_is_byte_identical(kit, tmp_path):
 @pytest.mark.parametrize("fig_id", SCENE_IDS)
 def test_vertical_layout_is_clean(fig_id, tmp_path):
     """Every scene laid out for the 9:16 frame: no text outside the frame or its band, none overlapping."""
-    from generator.media import check_layout
+    from generator.render.video import check_layout
     result = check_layout(fig_id, CATALOG.slice(list(CATALOG.figures[fig_id]["reads"])), 1080, 1920, tmp_path)
     assert result["portrait"]
     assert result["layout_issues"] == [], "\n".join(result["layout_issues"])
@@ -330,7 +336,7 @@ def test_vertical_layout_is_clean(fig_id, tmp_path):
 
 @pytest.mark.slow
 def test_verify_passes_a_good_kit_and_names_what_is_wrong(kit, tmp_path):
-    from generator.media_verify import verify_kit
+    from generator.media.verify import verify_kit
     out, _, _, manifest = kit
     assert verify_kit(out, log=lambda *_: None) == []
     bad = tmp_path / "kit"

@@ -15,8 +15,30 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromEdge, Indicate, LaggedStart, Rectangle, Square, VGroup
 
 from figures.style import (
-    BLUE, GREEN, INK, LABEL_SIZE, LEFT_X, MUTED, ORANGE, PANEL, PINK, RIGHT_X, SMALL_SIZE, T_FAST, T_HOLD,
-    T_MOVE, T_READ, YELLOW, RaceScene, box, bytes_label, legend, nb, num, paragraph, text,
+    BLUE,
+    GREEN,
+    INK,
+    LABEL_SIZE,
+    LEFT_X,
+    MUTED,
+    ORANGE,
+    PANEL,
+    PINK,
+    RIGHT_X,
+    SMALL_SIZE,
+    T_FAST,
+    T_HOLD,
+    T_MOVE,
+    T_READ,
+    YELLOW,
+    RaceScene,
+    box,
+    bytes_label,
+    legend,
+    nb,
+    num,
+    paragraph,
+    text,
 )
 from generator import derive
 

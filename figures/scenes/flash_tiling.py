@@ -12,12 +12,39 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Line, Rectangle, Square, VGroup,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    Line,
+    Rectangle,
+    Square,
+    VGroup,
 )
 
 from figures.style import (
-    BLUE, GREEN, LABEL_SIZE, MUTED, ORANGE, PANEL, PINK, PURPLE, SMALL_SIZE, T_FAST, T_HOLD, T_MOVE,
-    T_READ, YELLOW, RaceScene, box, num, text,
+    BLUE,
+    GREEN,
+    LABEL_SIZE,
+    MUTED,
+    ORANGE,
+    PANEL,
+    PINK,
+    PURPLE,
+    SMALL_SIZE,
+    T_FAST,
+    T_HOLD,
+    T_MOVE,
+    T_READ,
+    YELLOW,
+    RaceScene,
+    box,
+    num,
+    text,
 )
 
 HW = "a100-80gb"
@@ -66,7 +93,7 @@ class FlashTiling(RaceScene):
 
         hbm = _region(hbm_box, ORANGE)
         sram = _region(sram_box, GREEN)
-        hbm_t = VGroup(text(f"HBM · GPU main memory", LABEL_SIZE, ORANGE, bold=True),
+        hbm_t = VGroup(text("HBM · GPU main memory", LABEL_SIZE, ORANGE, bold=True),
                        text(f"{num(n['hbm_gb'])} GB · {num(n['hbm_tbps'])} TB/s · large, slow", SMALL_SIZE, MUTED)) \
             .arrange(DOWN, buff=0.06, aligned_edge=LEFT)
         hbm_t.next_to(hbm.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15)

@@ -14,10 +14,29 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, FadeOut, GrowFromEdge, Line, Rectangle, Transform, VGroup
 
 from figures.style import (
-    BLUE, GREEN, GRID, INK, LEFT_X, MUTED, ORANGE, PINK, PURPLE, RIGHT_X, SMALL_SIZE, T_FAST, T_HOLD,
-    T_MOVE, T_READ, RaceScene, nb, num, paragraph, text,
+    BLUE,
+    GREEN,
+    GRID,
+    INK,
+    LEFT_X,
+    MUTED,
+    ORANGE,
+    PINK,
+    PURPLE,
+    RIGHT_X,
+    SMALL_SIZE,
+    T_FAST,
+    T_HOLD,
+    T_MOVE,
+    T_READ,
+    RaceScene,
+    nb,
+    num,
+    paragraph,
+    text,
 )
 from generator import derive
+from generator.format import times
 
 GQA_MODEL = "llama-3.1-70b"
 MLA_MODEL = "deepseek-v3"
@@ -58,11 +77,6 @@ def kv_numbers(data: dict[str, Any]) -> dict[str, Any]:
     out["mqa_x"] = out["mha"] / out["mqa"]
     out["mla_x"] = out["ds_mha"] / out["mla"]
     return out
-
-
-def times(x: float) -> str:
-    """8.0 -> '8×', 56.89 -> '57×'."""
-    return f"{x:,.0f}×"
 
 
 class KvSharing(RaceScene):
@@ -117,14 +131,14 @@ class KvSharing(RaceScene):
         kv_label = self._regroup(queries, kv, links, kv_label, n["kv_heads"], heads,
                                  f"{num(n['kv_heads'])} key/value heads, one per group of {num(n['group'])}",
                                  f"GQA, what {nb(n['llama'])} really uses: {num(n['kv_heads'])} KV heads, each "
-                                 f"shared by {num(n['group'])} query heads. {times(n['gqa_x'])} smaller.")
-        self._bar(1, f"{n['llama']}, GQA (real)", n["gqa"], n, BLUE, times(n["gqa_x"]) + " smaller")
+                                 f"shared by {num(n['group'])} query heads. {times(n['gqa_x'], 0)} smaller.")
+        self._bar(1, f"{n['llama']}, GQA (real)", n["gqa"], n, BLUE, times(n["gqa_x"], 0) + " smaller")
         self.wait(T_READ)
 
         kv_label = self._regroup(queries, kv, links, kv_label, 1, heads, f"1 key/value head for all {num(heads)}",
-                                 f"MQA: one K and one V for all {num(heads)} query heads. {times(n['mqa_x'])} "
+                                 f"MQA: one K and one V for all {num(heads)} query heads. {times(n['mqa_x'], 0)} "
                                  "smaller, at some cost in quality.")
-        self._bar(2, f"{n['llama']} as MQA", n["mqa"], n, ORANGE, times(n["mqa_x"]) + " smaller")
+        self._bar(2, f"{n['llama']} as MQA", n["mqa"], n, ORANGE, times(n["mqa_x"], 0) + " smaller")
         self.wait(T_READ)
 
         # MLA
@@ -144,8 +158,8 @@ class KvSharing(RaceScene):
         self._pending = []
         self.wait(T_READ * 0.6)
         self.caption(f"{num(n['mla_values'])} numbers per token per layer instead of {num(n['ds_mha_values'])}: "
-                     f"{num(n['mla'])} bytes per token, {times(n['mla_x'])} smaller than MHA.")
-        self._bar(4, f"{n['deepseek']}, MLA (real)", n["mla"], n, PURPLE, times(n["mla_x"]) + " smaller")
+                     f"{num(n['mla'])} bytes per token, {times(n['mla_x'], 0)} smaller than MHA.")
+        self._bar(4, f"{n['deepseek']}, MLA (real)", n["mla"], n, PURPLE, times(n["mla_x"], 0) + " smaller")
         self.wait(T_HOLD + T_READ)
 
     # -- pieces ----------------------------------------------------------------------------------------------------

@@ -11,13 +11,40 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, LaggedStart, Line, Polygon, Rectangle, Square,
-    Transform, VGroup,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    Line,
+    Polygon,
+    Rectangle,
+    Square,
+    Transform,
+    VGroup,
 )
 
 from figures.style import (
-    GRID, HEAD_SIZE, INK, LABEL_SIZE, MUTED, PINK, SMALL_SIZE, T_FAST, T_HOLD, T_MOVE, T_READ,
-    YELLOW, RaceScene, num, power_of_ten, text,
+    GRID,
+    HEAD_SIZE,
+    INK,
+    LABEL_SIZE,
+    MUTED,
+    PINK,
+    SMALL_SIZE,
+    T_FAST,
+    T_HOLD,
+    T_MOVE,
+    T_READ,
+    YELLOW,
+    RaceScene,
+    num,
+    power_of_ten,
+    text,
 )
 from generator import derive
 

@@ -12,12 +12,40 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DOWN, UP, Create, DashedVMobject, FadeIn, GrowFromEdge, LaggedStart, Line, Rectangle, VGroup,
+    DOWN,
+    UP,
+    Create,
+    DashedVMobject,
+    FadeIn,
+    GrowFromEdge,
+    LaggedStart,
+    Line,
+    Rectangle,
+    VGroup,
 )
 
 from figures.style import (
-    BLUE, CONTENT_W, GREEN, GRID, INK, LABEL_SIZE, LEFT_X, MUTED, ORANGE, PINK, PURPLE, SMALL_SIZE,
-    T_FAST, T_HOLD, T_MOVE, T_READ, TITLE_BOTTOM, RaceScene, num, params_label, text,
+    BLUE,
+    CONTENT_W,
+    GREEN,
+    GRID,
+    INK,
+    LABEL_SIZE,
+    LEFT_X,
+    MUTED,
+    ORANGE,
+    PINK,
+    PURPLE,
+    SMALL_SIZE,
+    T_FAST,
+    T_HOLD,
+    T_MOVE,
+    T_READ,
+    TITLE_BOTTOM,
+    RaceScene,
+    num,
+    params_label,
+    text,
 )
 
 #: The buildings, in release order. Ids missing from the data are skipped.

@@ -12,12 +12,40 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, Line, Rectangle, VGroup,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Brace,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    LaggedStart,
+    Line,
+    Rectangle,
+    VGroup,
 )
 
 from figures.style import (
-    BLUE, CONTENT_W, GRID, HEAD_SIZE, INK, LABEL_SIZE, LEFT_X, MUTED, ORANGE, SMALL_SIZE, T_FAST, T_HOLD,
-    T_MOVE, T_READ, YELLOW, RaceScene, box, num, text,
+    BLUE,
+    GRID,
+    HEAD_SIZE,
+    INK,
+    LABEL_SIZE,
+    LEFT_X,
+    MUTED,
+    ORANGE,
+    SMALL_SIZE,
+    T_FAST,
+    T_HOLD,
+    T_MOVE,
+    T_READ,
+    YELLOW,
+    RaceScene,
+    box,
+    num,
+    text,
 )
 from generator import derive
 
@@ -78,7 +106,6 @@ class WindowPropagation(RaceScene):
 
         src = rows[0][0]
         self.play(src.animate.set_fill(YELLOW, opacity=1).set_stroke(YELLOW), run_time=T_FAST)
-        lit = {0}
         reach_labels = VGroup()
         for k in range(1, TOY_LAYERS + 1):
             reach = nums["toy_reach"][k - 1]
@@ -107,7 +134,6 @@ class WindowPropagation(RaceScene):
                 self.play(Create(links), run_time=T_MOVE * 0.5)
                 self.play(*anims, FadeIn(label), FadeOut(links), run_time=T_MOVE * 0.6)
             reach_labels.add(label)
-            lit = new_lit
         self.caption(f"{TOY_LAYERS} layers × a window of {w} = {num(nums['toy_reach'][-1])} positions: the top "
                      "layer can draw on tokens far outside any one window.")
         self.wait(T_READ * 1.5)

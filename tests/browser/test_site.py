@@ -11,10 +11,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-
 from conftest import SITE_PREFIX
 
-from generator.budgets import check_budgets, load_budgets
+from generator.site.budgets import check_budgets, load_budgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -17,7 +17,7 @@ from conftest import SITE_PREFIX
 from tinyproject import CHART, make_tiny_project
 
 from generator import derive
-from generator.pages import gb, num
+from generator.format import gb, num
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
     """
     import os
 
-    from generator.build import BuildPaths, build
+    from generator.site.build import BuildPaths, build
 
     root = make_tiny_project(dest, figures=(CHART,))
     # The site itself ships without instant navigation (mkdocs.yml says why); the widgets must still survive it,
@@ -92,7 +92,7 @@ def widget_url(tmp_path_factory) -> Iterator[str]:
     """The tiny site, built once for the address it is served from: a subpath, the pipeline's Range server."""
     import threading
 
-    from generator.serve import make_server
+    from generator.site.serve import make_server
 
     dest = tmp_path_factory.mktemp("widget-site")
     server = make_server(dest / "site", prefix=SITE_PREFIX)  # bound now, so the port is known for the build
@@ -497,8 +497,8 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
     import shutil
     import threading
 
-    from generator.serve import make_server
-    from generator.widgets import render_widget
+    from generator.site.serve import make_server
+    from generator.site.widgets import render_widget
 
     for name in ("derive.js", "widgets.js"):
         shutil.copyfile(root / "docs" / "assets" / "js" / name, tmp_path / name)

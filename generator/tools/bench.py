@@ -7,7 +7,7 @@
 and, with --scenes, the clean render of every scene serially (1 job) and in parallel (all cores), then the cached
 rebuild. Prints a table with ratios and writes the numbers to bench-results.json.
 
-Usage: python -m generator.bench [--quality draft|publish] [--scenes] [--repeat N]
+Usage: python -m generator bench [--quality draft|publish] [--scenes] [--repeat N]
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from .build import BuildPaths, build, run_mkdocs
-from .catalog import load_catalog
-from .figures import ROOT, registry
+from generator.catalog import load_catalog
+from generator.render.registry import registry
+from generator.site.build import BuildPaths, build, run_mkdocs
+from generator.util.project import ROOT
 
 log = logging.getLogger("bench")
 
@@ -41,13 +43,15 @@ def _timed(fn, *args, **kwargs):
 
 def _readers(catalog_path: Path, fig_path: str) -> list[str]:
     cat = load_catalog(catalog_path)
-    return sorted(f for f, e in cat.figures.items() if any(fig_path == r or fig_path.startswith(r + ".")
-                                                          for r in e["reads"]))
+    return sorted(
+        f for f, e in cat.figures.items() if any(fig_path == r or fig_path.startswith(r + ".") for r in e["reads"])
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m generator bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quality", choices=["draft", "publish"], default=os.environ.get("BENCH_QUALITY", "draft"))
     parser.add_argument("--scenes", action="store_true", help="also time scene renders serial vs parallel")
     parser.add_argument("--repeat", type=int, default=5, help="runs of the no-change and bare MkDocs timings")
@@ -55,13 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
-    results: dict[str, float | str | int] = {"quality": args.quality, "cpus": os.cpu_count() or 1}
+    results: dict[str, Any] = {"quality": args.quality, "cpus": os.cpu_count() or 1}
     with tempfile.TemporaryDirectory(prefix="rts-bench-") as tmp:
         tmp_path = Path(tmp)
         catalog = tmp_path / "catalog.yaml"
         shutil.copyfile(ROOT / "catalog.yaml", catalog)
-        paths = BuildPaths(root=ROOT, catalog=catalog, site=tmp_path / "site", cache=tmp_path / "cache",
-                           build=tmp_path / "build")
+        paths = BuildPaths(
+            root=ROOT, catalog=catalog, site=tmp_path / "site", cache=tmp_path / "cache", build=tmp_path / "build"
+        )
 
         t, rep = _timed(build, paths, quality=args.quality)
         results["clean_build_s"] = t
@@ -106,16 +111,25 @@ def main(argv: list[str] | None = None) -> int:
             scenes = [f for f, fig_ in registry(cat).items() if fig_.kind == "scene"]
             for jobs in (1, os.cpu_count() or 2):
                 cache = tmp_path / f"scene-cache-{jobs}"
-                p = BuildPaths(root=ROOT, catalog=catalog, site=tmp_path / f"scene-site-{jobs}", cache=cache,
-                               build=tmp_path / f"scene-build-{jobs}")
+                p = BuildPaths(
+                    root=ROOT,
+                    catalog=catalog,
+                    site=tmp_path / f"scene-site-{jobs}",
+                    cache=cache,
+                    build=tmp_path / f"scene-build-{jobs}",
+                )
                 t, rep = _timed(build, p, quality="publish", jobs=jobs)
                 results[f"clean_publish_all_figures_jobs{jobs}_s"] = t
                 results["scenes"] = len(scenes)
-                print(f"clean publish build, {jobs} job(s): {t:.1f}s "
-                      f"(scene renders: {sum(rep.seconds.get(s, 0) for s in scenes):.1f}s of CPU)", flush=True)
+                print(
+                    f"clean publish build, {jobs} job(s): {t:.1f}s "
+                    f"(scene renders: {sum(rep.seconds.get(s, 0) for s in scenes):.1f}s of CPU)",
+                    flush=True,
+                )
             t, rep = _timed(build, p, quality="publish")
             results["cached_publish_rebuild_s"] = t
 
+        assert paths.site is not None  # set by BuildPaths.__post_init__
         size = sum(f.stat().st_size for f in paths.site.rglob("*") if f.is_file())
         results["site_bytes"] = size
 
@@ -126,8 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         ("clean build", results["clean_build_s"], results["clean_build_s"] / results["bare_mkdocs_s"]),
         ("no-change rebuild", results["no_change_rebuild_s"], ratio),
         ("no-change rebuild, MkDocs forced", results["no_change_forced_mkdocs_s"], forced_ratio),
-        (f"one figure changed ({results['one_figure_rerendered']})", results["one_figure_changed_s"],
-         results["one_figure_changed_s"] / results["bare_mkdocs_s"]),
+        (
+            f"one figure changed ({results['one_figure_rerendered']})",
+            results["one_figure_changed_s"],
+            results["one_figure_changed_s"] / results["bare_mkdocs_s"],
+        ),
         ("bare mkdocs build (same staging tree)", results["bare_mkdocs_s"], 1.0),
     ]
     print(f"\nbench ({args.quality} quality, {results['cpus']} CPUs; medians of {args.repeat} where repeated)")

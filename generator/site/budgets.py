@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import logging
-import tomllib
 from pathlib import Path
 
-from .figures import ROOT
+from generator.util.project import ROOT
+from generator.util.project import budgets as project_budgets
 
 log = logging.getLogger("budgets")
 
 
 def load_budgets(quality: str, root: Path = ROOT) -> dict[str, int]:
-    config = tomllib.loads((root / "pyproject.toml").read_text("utf-8")) if (root / "pyproject.toml").exists() else {}
-    if not config.get("tool", {}).get("rts"):
-        config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    budgets = config["tool"]["rts"]["budgets"]
+    budgets = project_budgets(root)
     out = dict(budgets[quality])
-    # The media kit's files copied into site/media/ (generator/media.py) have a budget of their own, the same at
+    # The media kit's files copied into site/media/ (generator/media/) have a budget of their own, the same at
     # every quality: media_site_bytes in all, media_site_file_bytes per file.
     out.update({f"media_{k}": v for k, v in budgets.get("media", {}).items()})
     return out
@@ -45,8 +42,10 @@ def check_budgets(site: Path, budgets: dict[str, int]) -> list[str]:
         over.append(f"media kit in the site: {kit_total:,} bytes > budget {budgets['media_site_bytes']:,}")
     for p in kit:
         if "media_site_file_bytes" in budgets and p.stat().st_size > budgets["media_site_file_bytes"]:
-            over.append(f"{p.relative_to(site).as_posix()}: {p.stat().st_size:,} bytes > media file budget "
-                        f"{budgets['media_site_file_bytes']:,}")
+            over.append(
+                f"{p.relative_to(site).as_posix()}: {p.stat().st_size:,} bytes > media file budget "
+                f"{budgets['media_site_file_bytes']:,}"
+            )
     for p in files:
         size = p.stat().st_size
         rel = p.relative_to(site).as_posix()

@@ -25,10 +25,10 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from . import derive
-from .catalog import Catalog
-from .errors import BuildError
-from .pages import gb, nbytes, num
+from generator import derive
+from generator.catalog import Catalog
+from generator.errors import BuildError
+from generator.format import gb, nbytes, num, params_text
 
 #: Precisions offered by the memory calculator, in menu order, with their labels (keys of derive.BYTES_PER_VALUE).
 PRECISIONS: list[tuple[str, str]] = [
@@ -40,14 +40,24 @@ PRECISIONS: list[tuple[str, str]] = [
 ]
 
 #: Model fields the derive functions read (kept in this order in the data island).
-_MODEL_FIELDS = ("name", "params", "layers", "heads", "kv_heads", "head_dim", "attention", "attention_layers",
-                 "window", "context")
+_MODEL_FIELDS = (
+    "name",
+    "params",
+    "layers",
+    "heads",
+    "kv_heads",
+    "head_dim",
+    "attention",
+    "attention_layers",
+    "window",
+    "context",
+)
 
 #: Preferred examples; the first entry of the right shape is used when a preferred id is missing.
 DEFAULT_MEMORY_MODEL = "llama-3.1-70b"
 DEFAULT_ATTENTION_MODEL = "llama-3.1-8b"
 DEFAULT_SSM_MODEL = "nemotron-3-nano"
-DEFAULT_CONTEXT_MODEL = "mistral-7b"       # the explorer starts where the window matters
+DEFAULT_CONTEXT_MODEL = "mistral-7b"  # the explorer starts where the window matters
 DEFAULT_FALLBACK_SCORES_MODEL = "gpt-3-175b"  # the static table shows GPT-3's famous 96 x 96 matrices
 DEFAULT_WINDOW_MODEL = "mistral-7b"
 DEFAULT_WINDOW = 4096
@@ -59,32 +69,31 @@ EXPLORER_LENGTH = 8192
 FALLBACK_LENGTHS_MAMBA = (1024, 8192, 32768, 131072, 1048576)
 FALLBACK_LENGTHS_SCORES = (6, 1000, 4096, 32768, 131072, 1048576)
 
-ASSUMPTIONS = ("GB = 10\u2079 bytes. Weights and KV cache only: no activations, runtime overhead or quantisation "
-               "scales. Mixture-of-experts models keep every expert in memory.")
+ASSUMPTIONS = (
+    "GB = 10\u2079 bytes. Weights and KV cache only: no activations, runtime overhead or quantisation "
+    "scales. Mixture-of-experts models keep every expert in memory."
+)
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------------------
 
+
 def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
-
-
-def params_text(x: float) -> str:
-    """Parameters with up to two decimals of their scale, as widgets.js shows them: 70.55e9 -> '70.55 billion'."""
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-        if x >= scale:
-            text = f"{x / scale:.2f}".rstrip("0").rstrip(".")
-            return f"{text}\u00a0{word}"
-    return num(x)
 
 
 def json_island(data: Any) -> str:
     """``data`` as JSON that is safe as the text of any HTML element: no '<', '>' or '&' characters."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _disclosed(model: Mapping[str, Any]) -> bool:
@@ -122,9 +131,11 @@ def _table(caption: str, head: Iterable[str], rows: Iterable[Iterable[str]], row
     <caption> would scroll away with the table); the real <caption> stays for screen readers, and the box is a
     focusable, labelled region so a keyboard can scroll it.
     """
-    out = [f'<p class="rs-caption" aria-hidden="true">{caption}</p>'
-           f'<div class="rs-scroll" role="region" tabindex="0" aria-label="{caption}">'
-           f'<table class="rs-table"><caption class="rs-visually-hidden">{caption}</caption><thead><tr>']
+    out = [
+        f'<p class="rs-caption" aria-hidden="true">{caption}</p>'
+        f'<div class="rs-scroll" role="region" tabindex="0" aria-label="{caption}">'
+        f'<table class="rs-table"><caption class="rs-visually-hidden">{caption}</caption><thead><tr>'
+    ]
     out += [f'<th scope="col">{h}</th>' for h in head]
     out.append("</tr></thead><tbody>")
     for row in rows:
@@ -154,15 +165,23 @@ def _container(name: str, title: str, data: Mapping[str, Any], fallback: str) ->
 # Memory calculator
 # --------------------------------------------------------------------------------------------------------------
 
+
 def memory_data(catalog: Catalog) -> dict[str, Any]:
     models = catalog.models
     return {
         "models": [model_data(mid, m) for mid, m in models.items()],
-        "hardware": [{"id": hid, "name": h["name"], "memory_gb": h["memory_gb"], "kind": h["kind"]}
-                     for hid, h in catalog.hardware.items()],
+        "hardware": [
+            {"id": hid, "name": h["name"], "memory_gb": h["memory_gb"], "kind": h["kind"]}
+            for hid, h in catalog.hardware.items()
+        ],
         "precisions": [{"id": pid, "label": label} for pid, label in PRECISIONS],
-        "defaults": {"model": _pick(models, DEFAULT_MEMORY_MODEL, _disclosed), "weights": "bf16", "kv": "bf16",
-                     "context": MEMORY_CONTEXT, "batch": 1},
+        "defaults": {
+            "model": _pick(models, DEFAULT_MEMORY_MODEL, _disclosed),
+            "weights": "bf16",
+            "kv": "bf16",
+            "context": MEMORY_CONTEXT,
+            "batch": 1,
+        },
     }
 
 
@@ -174,11 +193,16 @@ def memory_fallback(catalog: Catalog) -> str:
             continue
         weights = [_e(gb(derive.weight_bytes(model["params"], p))) for p, _ in precision_cols]
         kv = derive.kv_bytes_per_sequence(model, model["context"], "bf16")
-        rows.append([_e(model["name"]), _e(params_text(model["params"]))] + weights
-                    + [f"{_e(nbytes(kv, 1))} at {_e(num(model['context']))} tokens"])
+        rows.append(
+            [_e(model["name"]), _e(params_text(model["params"]))]
+            + weights
+            + [f"{_e(nbytes(kv, 1))} at {_e(num(model['context']))} tokens"]
+        )
     models_table = _table(
         "Weights at each precision, and the BF16 KV cache of one sequence at the model\u2019s full context",
-        ["Model", "Parameters"] + [_e(label) for _, label in precision_cols] + ["KV cache (BF16)"], rows)
+        ["Model", "Parameters"] + [_e(label) for _, label in precision_cols] + ["KV cache (BF16)"],
+        rows,
+    )
     hw_rows = [[_e(h["name"]), _e(f"{num(h['memory_gb'])}\u00a0GB")] for h in catalog.hardware.values()]
     hw_table = _table("Memory of each device", ["Device", "Memory"], hw_rows)
     note = f'<p class="rs-note">{_e(ASSUMPTIONS)} A device holds a model when weights plus cache fit its memory.</p>'
@@ -188,6 +212,7 @@ def memory_fallback(catalog: Catalog) -> str:
 # --------------------------------------------------------------------------------------------------------------
 # Attention | Mamba
 # --------------------------------------------------------------------------------------------------------------
+
 
 def _is_plain_attention(model: Mapping[str, Any]) -> bool:
     return _disclosed(model) and model.get("attention") in ("mha", "gqa", "mqa") and not model.get("window")
@@ -201,8 +226,12 @@ def attention_mamba_data(catalog: Catalog) -> dict[str, Any]:
     models = catalog.models
     att = _pick(models, DEFAULT_ATTENTION_MODEL, _is_plain_attention)
     ssm = _pick(models, DEFAULT_SSM_MODEL, _has_ssm)
-    return {"attention": model_data(att, models[att]), "ssm": model_data(ssm, models[ssm]), "precision": "bf16",
-            "defaults": {"mode": "attention", "length": MAMBA_LENGTH}}
+    return {
+        "attention": model_data(att, models[att]),
+        "ssm": model_data(ssm, models[ssm]),
+        "precision": "bf16",
+        "defaults": {"mode": "attention", "length": MAMBA_LENGTH},
+    }
 
 
 def attention_mamba_fallback(catalog: Catalog) -> str:
@@ -211,23 +240,38 @@ def attention_mamba_fallback(catalog: Catalog) -> str:
     state = derive.ssm_state_values(hyb) * derive.bytes_per_value("bf16")
     rows = []
     for n in FALLBACK_LENGTHS_MAMBA:
-        rows.append([_e(num(n)), _e(nbytes(derive.kv_bytes_per_sequence(att, n, "bf16"), 1)), _e(nbytes(state, 1)),
-                     _e(nbytes(derive.kv_bytes_per_sequence(hyb, n, "bf16"), 1))])
+        rows.append(
+            [
+                _e(num(n)),
+                _e(nbytes(derive.kv_bytes_per_sequence(att, n, "bf16"), 1)),
+                _e(nbytes(state, 1)),
+                _e(nbytes(derive.kv_bytes_per_sequence(hyb, n, "bf16"), 1)),
+            ]
+        )
     table = _table(
         f"Memory one sequence keeps, BF16: the KV cache of {_e(att['name'])} against the Mamba-2 state of "
         f"{_e(hyb['name'])}",
-        ["Tokens", f"{_e(att['name'])}: KV cache", f"{_e(hyb['name'])}: Mamba-2 state",
-         f"{_e(hyb['name'])}: whole cache ({derive.attention_layer_count(hyb)} attention layers + state)"], rows)
-    note = (f'<p class="rs-note">Attention keeps keys and values for every token, so its cache grows with the '
-            f'sequence; a Mamba-2 layer folds the sequence into a state of fixed size '
-            f'({_e(num(derive.ssm_state_values(hyb)))} numbers across {hyb["ssm"]["layers"]} layers). '
-            f'GB = 10\u2079 bytes, MB = 10\u2076 bytes.</p>')
+        [
+            "Tokens",
+            f"{_e(att['name'])}: KV cache",
+            f"{_e(hyb['name'])}: Mamba-2 state",
+            f"{_e(hyb['name'])}: whole cache ({derive.attention_layer_count(hyb)} attention layers + state)",
+        ],
+        rows,
+    )
+    note = (
+        f'<p class="rs-note">Attention keeps keys and values for every token, so its cache grows with the '
+        f"sequence; a Mamba-2 layer folds the sequence into a state of fixed size "
+        f"({_e(num(derive.ssm_state_values(hyb)))} numbers across {hyb['ssm']['layers']} layers). "
+        f"GB = 10\u2079 bytes, MB = 10\u2076 bytes.</p>"
+    )
     return table + "\n" + note
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Context explorer
 # --------------------------------------------------------------------------------------------------------------
+
 
 def context_data(catalog: Catalog) -> dict[str, Any]:
     models = catalog.models
@@ -237,8 +281,12 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
     window = models[window_model]["window"] if window_model else DEFAULT_WINDOW
     return {
         "models": [model_data(mid, m) for mid, m in models.items() if _disclosed(m)],
-        "defaults": {"model": _pick(models, DEFAULT_CONTEXT_MODEL, _disclosed), "length": EXPLORER_LENGTH,
-                     "window": window, "window_model": window_model},
+        "defaults": {
+            "model": _pick(models, DEFAULT_CONTEXT_MODEL, _disclosed),
+            "length": EXPLORER_LENGTH,
+            "window": window,
+            "window_model": window_model,
+        },
     }
 
 
@@ -250,19 +298,33 @@ def context_fallback(catalog: Catalog) -> str:
     matrices = derive.attention_matrices(model)
     rows = []
     for n in FALLBACK_LENGTHS_SCORES:
-        rows.append([_e(num(n)), _e(num(derive.attention_scores(n, "full"))),
-                     _e(num(derive.attention_scores(n, "causal"))),
-                     _e(num(derive.attention_scores(n, "window", w))),
-                     _e(num(matrices * derive.attention_scores(n, "causal")))])
+        rows.append(
+            [
+                _e(num(n)),
+                _e(num(derive.attention_scores(n, "full"))),
+                _e(num(derive.attention_scores(n, "causal"))),
+                _e(num(derive.attention_scores(n, "window", w))),
+                _e(num(matrices * derive.attention_scores(n, "causal"))),
+            ]
+        )
     w_label = f"window of {num(w)}" + (f" ({catalog.models[wm]['name']})" if wm else "")
     table = _table(
         "Attention scores for a sequence of n tokens: one head in one layer, and a whole model",
-        ["n tokens", "Full, n\u00b2", "Causal, n(n+1)/2", _e(f"Sliding {w_label}"),
-         _e(f"{model['name']}: causal \u00d7 {num(matrices)} matrices")], rows)
-    note = (f'<p class="rs-note">{_e(model["name"])} computes one score matrix per head per attention layer: '
-            f'{model["heads"]} \u00d7 {derive.attention_layer_count(model)} = {_e(num(matrices))}. '
-            f'A causal model fills only the lower triangle; a sliding window keeps each token to its last '
-            f'{_e(num(w))} positions, so the count grows as n \u00d7 w instead of n\u00b2.</p>')
+        [
+            "n tokens",
+            "Full, n\u00b2",
+            "Causal, n(n+1)/2",
+            _e(f"Sliding {w_label}"),
+            _e(f"{model['name']}: causal \u00d7 {num(matrices)} matrices"),
+        ],
+        rows,
+    )
+    note = (
+        f'<p class="rs-note">{_e(model["name"])} computes one score matrix per head per attention layer: '
+        f"{model['heads']} \u00d7 {derive.attention_layer_count(model)} = {_e(num(matrices))}. "
+        f"A causal model fills only the lower triangle; a sliding window keeps each token to its last "
+        f"{_e(num(w))} positions, so the count grows as n \u00d7 w instead of n\u00b2.</p>"
+    )
     return table + "\n" + note
 
 
@@ -271,10 +333,12 @@ def context_fallback(catalog: Catalog) -> str:
 # --------------------------------------------------------------------------------------------------------------
 
 WIDGETS: dict[str, tuple[str, Callable[[Catalog], dict[str, Any]], Callable[[Catalog], str]]] = {
-    "memory": ("Memory calculator: weights, KV cache and the hardware that holds them", memory_data,
-               memory_fallback),
-    "attention-mamba": ("Attention | Mamba: a growing cache against a fixed state", attention_mamba_data,
-                        attention_mamba_fallback),
+    "memory": ("Memory calculator: weights, KV cache and the hardware that holds them", memory_data, memory_fallback),
+    "attention-mamba": (
+        "Attention | Mamba: a growing cache against a fixed state",
+        attention_mamba_data,
+        attention_mamba_fallback,
+    ),
     "context": ("Context explorer: how many attention scores a sequence costs", context_data, context_fallback),
 }
 

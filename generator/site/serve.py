@@ -25,10 +25,18 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
     """SimpleHTTPRequestHandler with single-range support and an optional URL prefix."""
 
     prefix = "/"
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mp4": "video/mp4", ".vtt": "text/vtt", ".webp": "image/webp", ".svg": "image/svg+xml",
-                      ".js": "text/javascript", ".json": "application/json", ".mov": "video/quicktime",
-                      ".srt": "application/x-subrip", ".woff2": "font/woff2"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mp4": "video/mp4",
+        ".vtt": "text/vtt",
+        ".webp": "image/webp",
+        ".svg": "image/svg+xml",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".mov": "video/quicktime",
+        ".srt": "application/x-subrip",
+        ".woff2": "font/woff2",
+    }
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature from the base class
         log.debug("%s " + format, self.address_string(), *args)
@@ -36,7 +44,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         if self.prefix != "/":
             if path.startswith(self.prefix):
-                path = "/" + path[len(self.prefix):]
+                path = "/" + path[len(self.prefix) :]
             elif path + "/" == self.prefix:
                 path = "/"
             else:
@@ -44,7 +52,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
                 return os.path.join(self.directory, ".outside-prefix", "missing")
         return super().translate_path(path)
 
-    def send_head(self):  # type: ignore[override]
+    def send_head(self):
         if self.path.rstrip("/") + "/" == self.prefix and not self.path.endswith("/"):
             self.send_response(301)
             self.send_header("Location", self.prefix)
@@ -111,7 +119,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def copyfile(self, source, outputfile) -> None:  # type: ignore[override]
+    def copyfile(self, source, outputfile) -> None:
         remaining = getattr(self, "_remaining", None)
         if remaining is None:
             return super().copyfile(source, outputfile)
@@ -150,6 +158,7 @@ def serve_directory(root: Path, port: int = 0, prefix: str = "/") -> Iterator[st
     thread.start()
     try:
         host, real_port = server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET/AF_INET6 server's address is a str (the stubs allow bytes)
         yield f"http://{host}:{real_port}{server.prefix}"
     finally:
         server.shutdown()
@@ -168,8 +177,9 @@ def _snapshot(paths: list[Path]) -> dict[str, int]:
     return out
 
 
-def watch_and_rebuild(watched: list[Path], rebuild: Callable[[], None], stop: threading.Event,
-                      interval: float = 0.5) -> None:
+def watch_and_rebuild(
+    watched: list[Path], rebuild: Callable[[], None], stop: threading.Event, interval: float = 0.5
+) -> None:
     """Poll ``watched`` for changes and call ``rebuild`` after each change settles."""
     last = _snapshot(watched)
     while not stop.is_set():

@@ -6,7 +6,7 @@ Lighthouse's performance score moves by several points from run to run (simulate
 CPU), so it runs several times (--runs, default 3) and reports the median run, as Lighthouse's own docs advise;
 every run's score is printed, and the load average too: a busy machine scores lower.
 
-Usage: python -m generator.audit [--site site] [--page ""] [--runs 3] [--json out.json]
+Usage: python -m generator audit [--site site] [--page ""] [--runs 3] [--json out.json]
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .figures import ROOT
-from .serve import serve_directory
+from generator.site.serve import serve_directory
+from generator.util.project import ROOT
 
 TARGETS = {"performance": 0.95, "accessibility": 1.0}
 
@@ -31,8 +31,9 @@ def chromium() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.audit", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m generator audit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--site", default=str(ROOT / "site"))
     parser.add_argument("--page", default="", help="page path under the site root ('' = the article)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs; the median one is reported")
@@ -49,15 +50,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     reports = []
-    with tempfile.TemporaryDirectory(prefix="rts-lh-") as tmp, \
-            serve_directory(site, prefix="/race-to-scale/") as url:
+    with tempfile.TemporaryDirectory(prefix="rts-lh-") as tmp, serve_directory(site, prefix="/race-to-scale/") as url:
         for run in range(max(1, args.runs)):
             out = Path(tmp) / f"report-{run}.json"
-            flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                     "--disable-component-update --disable-sync --no-first-run --disable-quic "
-                     f"--user-data-dir={tmp}/profile-{run}")
-            cmd = [str(lighthouse), url + args.page, "--quiet", "--output=json", f"--output-path={out}",
-                   f"--chrome-flags={flags}", "--only-categories=performance,accessibility,best-practices,seo"]
+            flags = (
+                "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+                "--disable-component-update --disable-sync --no-first-run --disable-quic "
+                f"--user-data-dir={tmp}/profile-{run}"
+            )
+            cmd = [
+                str(lighthouse),
+                url + args.page,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                f"--chrome-flags={flags}",
+                "--only-categories=performance,accessibility,best-practices,seo",
+            ]
             env = dict(os.environ, CHROME_PATH=chromium())
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
             if proc.returncode != 0 or not out.exists():
@@ -85,10 +94,12 @@ def summarise(reports: list[dict], load: float, cpus: int) -> tuple[list[str], b
     report = median_report(reports)
     cats = report["categories"]
     audits = report["audits"]
-    out.append(f"Lighthouse {report['lighthouseVersion']} on {report['finalDisplayedUrl']} "
-               f"({report['configSettings']['formFactor']} emulation); median of {len(reports)} run(s), performance "
-               f"{', '.join(f'{x * 100:.0f}' for x in scores)}; load average {load:.1f} on {cpus} CPUs"
-               + (" (busy: expect lower performance)" if load > 0.5 * cpus else ""))
+    out.append(
+        f"Lighthouse {report['lighthouseVersion']} on {report['finalDisplayedUrl']} "
+        f"({report['configSettings']['formFactor']} emulation); median of {len(reports)} run(s), performance "
+        f"{', '.join(f'{x * 100:.0f}' for x in scores)}; load average {load:.1f} on {cpus} CPUs"
+        + (" (busy: expect lower performance)" if load > 0.5 * cpus else "")
+    )
     ok = True
     for key in ("performance", "accessibility", "best-practices", "seo"):
         score = cats[key]["score"]
@@ -96,17 +107,29 @@ def summarise(reports: list[dict], load: float, cpus: int) -> tuple[list[str], b
         verdict = "" if target is None else ("  OK" if score >= target else f"  BELOW TARGET {target * 100:.0f}")
         ok &= target is None or score >= target
         out.append(f"  {cats[key]['title']:16s} {score * 100:5.0f}{verdict}")
-    for key in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-                "cumulative-layout-shift", "speed-index"):
+    for key in (
+        "first-contentful-paint",
+        "largest-contentful-paint",
+        "total-blocking-time",
+        "cumulative-layout-shift",
+        "speed-index",
+    ):
         out.append(f"  {audits[key]['title']:28s} {audits[key]['displayValue']}")
     # Layout shift is not noise: the target must hold in every run, not only the median one.
     shifts = [r["audits"]["cumulative-layout-shift"]["numericValue"] for r in reports]
     ok &= max(shifts) == 0
-    out.append(f"  layout shift target 0 in every run: {'OK' if max(shifts) == 0 else 'NOT MET'} "
-               f"({', '.join(f'{x:.4f}' for x in shifts)})")
-    failing = [a for a in audits.values() if a.get("score") is not None and a["score"] < 1
-               and a.get("scoreDisplayMode") in ("binary",) and a["id"] in
-               {r["id"] for r in cats["accessibility"]["auditRefs"]}]
+    out.append(
+        f"  layout shift target 0 in every run: {'OK' if max(shifts) == 0 else 'NOT MET'} "
+        f"({', '.join(f'{x:.4f}' for x in shifts)})"
+    )
+    failing = [
+        a
+        for a in audits.values()
+        if a.get("score") is not None
+        and a["score"] < 1
+        and a.get("scoreDisplayMode") in ("binary",)
+        and a["id"] in {r["id"] for r in cats["accessibility"]["auditRefs"]}
+    ]
     for a in failing:
         out.append(f"  accessibility: {a['id']}: {a['title']}")
     return out, ok

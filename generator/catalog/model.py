@@ -12,9 +12,9 @@ from typing import Any
 
 import jsonschema
 
-from .errors import CatalogError, did_you_mean, dotted
-from .schema import CATALOG_SCHEMA
-from .yamlload import Marks, load_yaml
+from generator.catalog.load import Marks, load_yaml
+from generator.catalog.schema import CATALOG_SCHEMA
+from generator.errors import CatalogError, did_you_mean, dotted
 
 _VALIDATOR = jsonschema.Draft202012Validator(CATALOG_SCHEMA)
 
@@ -46,10 +46,6 @@ class Catalog:
     @property
     def figures(self) -> dict[str, Any]:
         return self.data["figures"]
-
-    def get(self, dotted_path: str) -> Any:
-        """The value at ``models.gpt-1.layers``-style path (ids may contain dots: the longest key match wins)."""
-        return resolve(self.data, dotted_path)
 
     def slice(self, paths: list[str]) -> dict[str, Any]:
         """A sub-catalog holding only ``paths`` (each kept at its own place in the tree)."""
@@ -91,15 +87,8 @@ def split_path(data: dict[str, Any], dotted_path: str) -> list[str]:
             raise KeyError(dotted_path)
         parts.append(match)
         node = node[match]
-        rest = rest[len(match) + 1:]
+        rest = rest[len(match) + 1 :]
     return parts
-
-
-def resolve(data: dict[str, Any], dotted_path: str) -> Any:
-    node: Any = data
-    for part in split_path(data, dotted_path):
-        node = node[part]
-    return node
 
 
 def _mark(marks: Marks, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
@@ -113,8 +102,15 @@ def _describe(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, float) else repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    kind = {dict: "a mapping", list: "a list", str: "the string", bool: "the boolean", int: "the number",
-            float: "the number", type(None): "nothing"}.get(type(value), type(value).__name__)
+    kind = {
+        dict: "a mapping",
+        list: "a list",
+        str: "the string",
+        bool: "the boolean",
+        int: "the number",
+        float: "the number",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
     return kind if kind in ("a mapping", "a list", "nothing") else f"{kind} {text}"
 
 
@@ -129,35 +125,68 @@ def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> C
         if extra and allowed:
             key = extra[0]
             line, col = _mark(marks, path + (key,))
-            return CatalogError(file, line, col, dotted(path + (key,)), f"one of the known fields: {', '.join(allowed)}",
-                                f"the unknown field {key!r}", did_you_mean(key, allowed))
+            return CatalogError(
+                file,
+                line,
+                col,
+                dotted(path + (key,)),
+                f"one of the known fields: {', '.join(allowed)}",
+                f"the unknown field {key!r}",
+                did_you_mean(key, allowed),
+            )
     if v == "required":
         missing = [k for k in schema["required"] if k not in err.instance]
-        return CatalogError(file, line, col, dotted(path + (missing[0],)) if missing else dotted(path),
-                            "this required field", "it missing")
+        return CatalogError(
+            file,
+            line,
+            col,
+            dotted(path + (missing[0],)) if missing else dotted(path),
+            "this required field",
+            "it missing",
+        )
     if v == "enum":
-        return CatalogError(file, line, col, dotted(path), "one of " + ", ".join(map(str, schema["enum"])),
-                            _describe(err.instance), did_you_mean(err.instance, schema["enum"]))
+        return CatalogError(
+            file,
+            line,
+            col,
+            dotted(path),
+            "one of " + ", ".join(map(str, schema["enum"])),
+            _describe(err.instance),
+            did_you_mean(err.instance, schema["enum"]),
+        )
     if v == "type":
-        return CatalogError(file, line, col, dotted(path), f"a value of type {schema['type']}",
-                            _describe(err.instance))
+        return CatalogError(file, line, col, dotted(path), f"a value of type {schema['type']}", _describe(err.instance))
     if v in ("exclusiveMinimum", "minimum"):
-        return CatalogError(file, line, col, dotted(path),
-                            f"a number {'>' if v == 'exclusiveMinimum' else '>='} {schema[v]}",
-                            _describe(err.instance))
+        return CatalogError(
+            file,
+            line,
+            col,
+            dotted(path),
+            f"a number {'>' if v == 'exclusiveMinimum' else '>='} {schema[v]}",
+            _describe(err.instance),
+        )
     if v == "maximum":
-        return CatalogError(file, line, col, dotted(path), f"a number <= {schema[v]:g} (a sensible size)",
-                            _describe(err.instance))
+        return CatalogError(
+            file, line, col, dotted(path), f"a number <= {schema[v]:g} (a sensible size)", _describe(err.instance)
+        )
     if v == "pattern":
-        return CatalogError(file, line, col, dotted(path), f"text matching {schema['pattern']}",
-                            _describe(err.instance))
+        return CatalogError(
+            file, line, col, dotted(path), f"text matching {schema['pattern']}", _describe(err.instance)
+        )
     if v == "propertyNames":
-        return CatalogError(file, line, col, dotted(path), "ids of lowercase letters, digits, '.', '-' or '_'",
-                            _describe(err.instance))
+        return CatalogError(
+            file, line, col, dotted(path), "ids of lowercase letters, digits, '.', '-' or '_'", _describe(err.instance)
+        )
     if v == "not":
-        return CatalogError(file, line, col, dotted(path),
-                            "no architecture fields on a model marked disclosed: false",
-                            "architecture fields", "an undisclosed architecture is shown as undisclosed, never guessed")
+        return CatalogError(
+            file,
+            line,
+            col,
+            dotted(path),
+            "no architecture fields on a model marked disclosed: false",
+            "architecture fields",
+            "an undisclosed architecture is shown as undisclosed, never guessed",
+        )
     if v in ("minItems", "minProperties", "minLength"):
         return CatalogError(file, line, col, dotted(path), "a non-empty value", _describe(err.instance))
     if v == "uniqueItems":
@@ -214,21 +243,33 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
     for path, text in _walk_strings(data, ()):
         bad = _invisible(text)
         if bad is not None:
-            err(path, "visible text", f"the invisible character U+{ord(bad):04X} ({unicodedata.name(bad, 'control')})",
-                "remove it: it can reorder or hide text on the page")
+            err(
+                path,
+                "visible text",
+                f"the invisible character U+{ord(bad):04X} ({unicodedata.name(bad, 'control')})",
+                "remove it: it can reorder or hide text on the page",
+            )
 
     refs = data.get("references", {})
     for section in ("models", "hardware", "formats", "facts"):
         for item_id, item in data.get(section, {}).items():
             for i, ref in enumerate(item.get("sources", [])):
                 if ref not in refs:
-                    err((section, item_id, "sources", i), "the id of a reference in 'references'",
-                        f"the unknown id {ref!r}", did_you_mean(ref, refs))
+                    err(
+                        (section, item_id, "sources", i),
+                        "the id of a reference in 'references'",
+                        f"the unknown id {ref!r}",
+                        did_you_mean(ref, refs),
+                    )
     for name in ("kaplan", "chinchilla"):
         for i, ref in enumerate(data.get("scaling", {}).get(name, {}).get("sources", [])):
             if ref not in refs:
-                err(("scaling", name, "sources", i), "the id of a reference in 'references'",
-                    f"the unknown id {ref!r}", did_you_mean(ref, refs))
+                err(
+                    ("scaling", name, "sources", i),
+                    "the id of a reference in 'references'",
+                    f"the unknown id {ref!r}",
+                    did_you_mean(ref, refs),
+                )
 
     for model_id, m in data.get("models", {}).items():
         heads, kv = m.get("heads"), m.get("kv_heads")
@@ -236,41 +277,59 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
             if kv > heads:
                 err(("models", model_id, "kv_heads"), f"at most heads ({heads}) KV heads", str(kv))
             elif heads % kv:
-                err(("models", model_id, "kv_heads"), f"a divisor of heads ({heads})", str(kv),
-                    "each KV head serves an equal group of query heads")
+                err(
+                    ("models", model_id, "kv_heads"),
+                    f"a divisor of heads ({heads})",
+                    str(kv),
+                    "each KV head serves an equal group of query heads",
+                )
         att = m.get("attention")
         if att == "mha" and heads and kv and kv != heads:
             err(("models", model_id, "kv_heads"), f"kv_heads == heads ({heads}) for MHA", str(kv))
         if att == "mqa" and kv not in (None, 1):
             err(("models", model_id, "kv_heads"), "1 KV head for MQA", str(kv))
         if att == "gqa" and heads and kv and not 1 < kv < heads:
-            err(("models", model_id, "kv_heads"), f"between 2 and {heads - 1} KV heads for GQA", str(kv),
-                "1 is MQA and all of them is MHA")
+            err(
+                ("models", model_id, "kv_heads"),
+                f"between 2 and {heads - 1} KV heads for GQA",
+                str(kv),
+                "1 is MQA and all of them is MHA",
+            )
         if m.get("attention_layers") and m.get("layers") and m["attention_layers"] > m["layers"]:
-            err(("models", model_id, "attention_layers"), f"at most layers ({m['layers']})",
-                str(m["attention_layers"]))
+            err(("models", model_id, "attention_layers"), f"at most layers ({m['layers']})", str(m["attention_layers"]))
         if m.get("window") and m.get("context") and m["window"] > m["context"]:
             err(("models", model_id, "window"), "a window no larger than the context", str(m["window"]))
         pattern = m.get("layer_pattern")
         if pattern and m.get("layers") and len(pattern) != m["layers"]:
-            err(("models", model_id, "layer_pattern"), f"one letter per layer ({m['layers']})",
-                f"{len(pattern)} letters")
+            err(
+                ("models", model_id, "layer_pattern"),
+                f"one letter per layer ({m['layers']})",
+                f"{len(pattern)} letters",
+            )
         if pattern and m.get("attention_layers") and pattern.count("*") != m["attention_layers"]:
-            err(("models", model_id, "layer_pattern"), f"{m['attention_layers']} attention layers ('*')",
-                f"{pattern.count('*')}")
+            err(
+                ("models", model_id, "layer_pattern"),
+                f"{m['attention_layers']} attention layers ('*')",
+                f"{pattern.count('*')}",
+            )
         moe = m.get("moe")
         if moe and moe["active_experts"] > moe["routed_experts"]:
-            err(("models", model_id, "moe", "active_experts"), "at most routed_experts active",
-                str(moe["active_experts"]))
+            err(
+                ("models", model_id, "moe", "active_experts"),
+                "at most routed_experts active",
+                str(moe["active_experts"]),
+            )
         if moe and m.get("params") and moe["active_params"] > m["params"]:
-            err(("models", model_id, "moe", "active_params"), "at most the total params",
-                str(moe["active_params"]))
+            err(("models", model_id, "moe", "active_params"), "at most the total params", str(moe["active_params"]))
 
     for fmt_id, f in data.get("formats", {}).items():
         if f.get("kind") == "float" and all(k in f for k in ("exponent", "mantissa")):
             if f["sign"] + f["exponent"] + f["mantissa"] != f["bits"]:
-                err(("formats", fmt_id, "bits"), f"sign + exponent + mantissa = {f['sign'] + f['exponent'] + f['mantissa']}",
-                    str(f["bits"]))
+                err(
+                    ("formats", fmt_id, "bits"),
+                    f"sign + exponent + mantissa = {f['sign'] + f['exponent'] + f['mantissa']}",
+                    str(f["bits"]),
+                )
 
     for fig_id, fig in data.get("figures", {}).items():
         for i, read in enumerate(fig.get("reads", [])):
@@ -279,8 +338,12 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
             except KeyError:
                 top = read.split(".")[0]
                 options = list(data) if top not in data else [f"{top}.{k}" for k in data[top]]
-                err(("figures", fig_id, "reads", i), "a catalog section or entry path",
-                    f"{read!r}, which names nothing", did_you_mean(read, options))
+                err(
+                    ("figures", fig_id, "reads", i),
+                    "a catalog section or entry path",
+                    f"{read!r}, which names nothing",
+                    did_you_mean(read, options),
+                )
     return errors
 
 
@@ -294,8 +357,11 @@ def load_catalog(path: Path | str) -> Catalog:
     schema_errors = list(_VALIDATOR.iter_errors(data))
     # A misspelt key also makes the real one "missing": report the misspelling (it carries the suggestion).
     misspelt_in = {tuple(e.absolute_path) for e in schema_errors if e.validator == "additionalProperties"}
-    errors = [_schema_error(file, marks, e) for e in schema_errors
-              if not (e.validator == "required" and tuple(e.absolute_path) in misspelt_in)]
+    errors = [
+        _schema_error(file, marks, e)
+        for e in schema_errors
+        if not (e.validator == "required" and tuple(e.absolute_path) in misspelt_in)
+    ]
     if not errors:
         errors = semantic_errors(file, data, marks)
     if errors:

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CatalogError, dotted
+from generator.errors import CatalogError, dotted
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -45,7 +45,8 @@ _FLOAT_RE = re.compile(
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
     _Loader.yaml_implicit_resolvers[_first] = [
-        (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else rx) for tag, rx in _resolvers]
+        (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else rx) for tag, rx in _resolvers
+    ]
 for _first in list("-+0123456789."):
     _Loader.yaml_implicit_resolvers.setdefault(_first, [])
     # Ints keep priority (checked first); our float pattern only adds the exponent forms PyYAML misses.
@@ -76,8 +77,9 @@ def _decode(raw: bytes, file: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise CatalogError(file, line, col, "", "UTF-8 text", f"the byte 0x{raw[exc.start]:02x}",
-                           "save the file as UTF-8") from None
+        raise CatalogError(
+            file, line, col, "", "UTF-8 text", f"the byte 0x{raw[exc.start]:02x}", "save the file as UTF-8"
+        ) from None
 
 
 def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
@@ -90,8 +92,15 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
         except FileNotFoundError:
             raise CatalogError(file, None, None, "", "an existing catalog file", "no such file") from None
         if size > MAX_BYTES:
-            raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", f"{size} bytes",
-                               "split the data or raise generator.yamlload.MAX_BYTES")
+            raise CatalogError(
+                file,
+                None,
+                None,
+                "",
+                f"a file of at most {MAX_BYTES} bytes",
+                f"{size} bytes",
+                "split the data or raise generator.yamlload.MAX_BYTES",
+            )
         text = _decode(path.read_bytes(), file)
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", "more")
@@ -116,30 +125,53 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
     def convert(n: yaml.Node, path: tuple[Any, ...]) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise _err(file, n.start_mark, dotted(path), f"at most {MAX_NODES} values after expanding aliases",
-                       "more (an alias bomb?)", "remove the repeated aliases")
+            raise _err(
+                file,
+                n.start_mark,
+                dotted(path),
+                f"at most {MAX_NODES} values after expanding aliases",
+                "more (an alias bomb?)",
+                "remove the repeated aliases",
+            )
         marks.setdefault(path, (n.start_mark.line + 1, n.start_mark.column + 1))
         if isinstance(n, yaml.MappingNode):
             if n.tag != _MAP_TAG:
-                raise _err(file, n.start_mark, dotted(path), "a plain mapping", f"the tag {n.tag}",
-                           "tags that construct objects are not allowed")
+                raise _err(
+                    file,
+                    n.start_mark,
+                    dotted(path),
+                    "a plain mapping",
+                    f"the tag {n.tag}",
+                    "tags that construct objects are not allowed",
+                )
             out: dict[Any, Any] = {}
             seen: dict[Any, Any] = {}
             for key_node, value_node in n.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise _err(file, key_node.start_mark, dotted(path), "a plain key", "a complex key")
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _err(file, key_node.start_mark, dotted(path), "explicit keys", "a merge key '<<'",
-                               "write the fields out")
+                    raise _err(
+                        file,
+                        key_node.start_mark,
+                        dotted(path),
+                        "explicit keys",
+                        "a merge key '<<'",
+                        "write the fields out",
+                    )
                 key = convert(key_node, path + ("<key>",))
                 if isinstance(key, (dict, list)) or key is None:
                     raise _err(file, key_node.start_mark, dotted(path), "a string key", repr(key))
                 key = str(key)
                 if key in seen:
                     first = seen[key]
-                    raise _err(file, key_node.start_mark, dotted(path + (key,)), "each key once",
-                               f"a duplicate of the key on line {first.line + 1}",
-                               "ids are the keys, so two entries cannot share one")
+                    raise _err(
+                        file,
+                        key_node.start_mark,
+                        dotted(path + (key,)),
+                        "each key once",
+                        f"a duplicate of the key on line {first.line + 1}",
+                        "ids are the keys, so two entries cannot share one",
+                    )
                 seen[key] = key_node.start_mark
                 out[key] = convert(value_node, path + (key,))
                 if not isinstance(value_node, yaml.ScalarNode):
@@ -148,18 +180,33 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
             return out
         if isinstance(n, yaml.SequenceNode):
             if n.tag != _SEQ_TAG:
-                raise _err(file, n.start_mark, dotted(path), "a plain sequence", f"the tag {n.tag}",
-                           "tags that construct objects are not allowed")
+                raise _err(
+                    file,
+                    n.start_mark,
+                    dotted(path),
+                    "a plain sequence",
+                    f"the tag {n.tag}",
+                    "tags that construct objects are not allowed",
+                )
             return [convert(item, path + (i,)) for i, item in enumerate(n.value)]
         assert isinstance(n, yaml.ScalarNode)
         if n.tag not in _SCALAR_TAGS:
-            raise _err(file, n.start_mark, dotted(path), "a plain value", f"the tag {n.tag}",
-                       "tags that construct objects are not allowed")
+            raise _err(
+                file,
+                n.start_mark,
+                dotted(path),
+                "a plain value",
+                f"the tag {n.tag}",
+                "tags that construct objects are not allowed",
+            )
         if n.tag == "tag:yaml.org,2002:timestamp":
             return n.value  # dates stay strings: the catalog compares and prints them, never computes with them
         if n.tag == "tag:yaml.org,2002:float":
-            return float(n.value.replace("_", "")) if not n.value.lower().lstrip("+-").startswith(".") \
+            return (
+                float(n.value.replace("_", ""))
+                if not n.value.lower().lstrip("+-").startswith(".")
                 else constructor.construct_yaml_float(n)
+            )
         return constructor.construct_object(n)
 
     data = convert(node, ())

@@ -3,14 +3,13 @@ and is what the manifest says it is, probed with PyAV (videos: decoded to the la
 frame rate, frame count, duration, alpha, BT.709 tags, index before data), Pillow (posters, the looping WebP) or
 a cue parser (captions).
 
-``python -m generator.media_verify [--out media]`` (also ``python -m generator.media --verify``) prints one line per
+``python -m generator verify [--out media]`` (also ``python -m generator media --verify``) prints one line per
 file and exits 1 when anything is wrong. Decoding every frame of a 2160p60 file takes a while: that is the point.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -19,17 +18,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .probe import SRT_TIMING, VTT_TIMING, parse_cues, top_level_boxes, webp_loop_count
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+from generator.render.probe import SRT_TIMING, VTT_TIMING, parse_cues, top_level_boxes, webp_loop_count
+from generator.util.fs import sha256_file
+from generator.util.project import ROOT
 
 
 def _layout(pix_fmt: str) -> str:
@@ -37,7 +28,7 @@ def _layout(pix_fmt: str) -> str:
     return re.sub(r"\d+(le|be)$", "", pix_fmt)
 
 
-def _close(a: float, b: float, tol: float) -> bool:
+def _close(a: float | Fraction, b: float, tol: float) -> bool:
     return abs(a - b) <= tol
 
 
@@ -61,15 +52,20 @@ def _video(path: Path, f: dict[str, Any]) -> list[str]:
         rate = Fraction(s.average_rate) if s.average_rate else None
         if rate is None or rate != Fraction(f["fps"]).limit_denominator(1001):
             bad.append(f"frame rate {rate}, manifest says {f['fps']}")
+        assert cc.pix_fmt is not None, f"{path}: the decoder reports no pixel format"
         has_alpha = "yuva" in cc.pix_fmt or cc.pix_fmt.startswith(("rgba", "argb", "bgra"))
         if has_alpha != bool(f["alpha"]):
-            bad.append(f"pixel format {cc.pix_fmt} {'has' if has_alpha else 'has no'} alpha; manifest says "
-                       f"alpha={f['alpha']}")
+            bad.append(
+                f"pixel format {cc.pix_fmt} {'has' if has_alpha else 'has no'} alpha; manifest says alpha={f['alpha']}"
+            )
         # FFmpeg's ProRes decoder hands out 4444 frames as 12-bit whatever the encoder's 10; compare the layout only.
         if f.get("pix_fmt") and _layout(cc.pix_fmt) != _layout(f["pix_fmt"]):
             bad.append(f"pixel format {cc.pix_fmt}, manifest says {f['pix_fmt']}")
-        if "BT.709 (primaries" in (f.get("colour") or "") and \
-                (cc.color_primaries, cc.color_trc, cc.colorspace) != (1, 1, 1):
+        if "BT.709 (primaries" in (f.get("colour") or "") and (cc.color_primaries, cc.color_trc, cc.colorspace) != (
+            1,
+            1,
+            1,
+        ):
             bad.append(f"colour tags {(cc.color_primaries, cc.color_trc, cc.colorspace)}, expected BT.709 (1, 1, 1)")
         frames = 0
         last = None
@@ -153,7 +149,7 @@ def verify_file(out: Path, f: dict[str, Any]) -> list[str]:
     size = path.stat().st_size
     if size != f["bytes"]:
         return [f"{size:,} bytes, manifest says {f['bytes']:,}"]
-    if _sha256(path) != f["sha256"]:
+    if sha256_file(path) != f["sha256"]:
         return ["SHA-256 differs from the manifest"]
     try:
         if f["kind"] == "video":
@@ -180,16 +176,19 @@ def verify_kit(out: Path, log=print) -> list[str]:
         bad = verify_file(out, f)
         problems += [f"{f['path']}: {b}" for b in bad]
         res = f.get("resolution") or ""
-        log(f"{'ok  ' if not bad else 'FAIL'} {f['path']:62s} {res:>10s} {f['bytes'] / 1e6:9.2f} MB "
-            f"{time.perf_counter() - t0:6.1f}s" + ("".join(f"\n     {b}" for b in bad)))
+        log(
+            f"{'ok  ' if not bad else 'FAIL'} {f['path']:62s} {res:>10s} {f['bytes'] / 1e6:9.2f} MB "
+            f"{time.perf_counter() - t0:6.1f}s" + ("".join(f"\n     {b}" for b in bad))
+        )
     if not problems:
         log(f"\nall {len(files)} files of {manifest_path} are what the manifest says")
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.media_verify", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m generator verify", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "media", help="the media kit folder (default: media/)")
     args = parser.parse_args(argv)
     problems = verify_kit(args.out)

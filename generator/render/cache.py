@@ -1,8 +1,9 @@
 """Content-addressed cache of rendered figures, safe against killed builds.
 
 Layout under the cache folder (default .cache/):
-  figures/<id>/...      the last successful outputs of each figure
-  manifest.json         {"figures": {id: {"key": sha256, "outputs": {name: sha256}}}}, sorted, written atomically
+  figures/<entry>/...   the last successful outputs of each entry: a chart or table ``<id>``, or one scene render
+                        ``<id>.<spec label>`` (e.g. ``the_wall.landscape-1920x1080-60``), shared by site and kit
+  manifest.json         {"figures": {entry: {"key": sha256, "outputs": {name: sha256}}}}, sorted, written atomically
 
 A figure is fresh when its key (hash of every input) equals the manifest's and every recorded output still has its
 recorded hash. Outputs are rendered into a temporary folder, then swapped in by rename, and the manifest records
@@ -12,74 +13,13 @@ time, since the key or the hashes disagree) or the new one, never a half-written
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def atomic_write(path: Path, data: bytes | str) -> bool:
-    """Write ``data`` to ``path`` via a temp file and rename; skip the write if the bytes are unchanged.
-
-    Returns True if the file was (re)written.
-    """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path = Path(path)
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Swap folder ``new`` in at ``target`` with renames, so ``target`` is always a complete folder or absent
-    only for the instant between two renames (``recover_dir`` repairs that)."""
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def recover_dir(target: Path) -> None:
-    """Undo a swap interrupted between its two renames."""
-    old = target.with_name(target.name + ".old")
-    if not target.exists() and old.exists():
-        os.replace(old, target)
-    elif old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+from generator.util.fs import atomic_write, replace_dir, sha256_file
 
 
 class FigureCache:
@@ -135,15 +75,21 @@ class FigureCache:
         data = {"figures": {k: self.manifest["figures"][k] for k in sorted(self.manifest["figures"])}}
         atomic_write(self.manifest_path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
-    def prune(self, keep: set[str]) -> None:
-        """Forget figures no longer in the registry and clear leftovers of killed renders."""
-        for fig_id in list(self.manifest["figures"]):
-            if fig_id not in keep:
-                del self.manifest["figures"][fig_id]
-                shutil.rmtree(self.out_dir(fig_id), ignore_errors=True)
+    def prune(self, keep_ids: set[str]) -> None:
+        """Forget entries of figures no longer registered (an entry ``<id>`` or ``<id>.<variant>`` is kept when its
+        ``<id>`` is in ``keep_ids``: other qualities' and orientations' renders stay, so switching back is free)
+        and clear leftovers of killed renders."""
+
+        def kept(entry: str) -> bool:
+            return entry.split(".", 1)[0] in keep_ids
+
+        for entry in list(self.manifest["figures"]):
+            if not kept(entry):
+                del self.manifest["figures"][entry]
+                shutil.rmtree(self.out_dir(entry), ignore_errors=True)
         if self.figures_dir.exists():
             for d in self.figures_dir.iterdir():
-                if d.name.endswith(".old") or (d.is_dir() and d.name not in keep):
+                if d.name.endswith(".old") or (d.is_dir() and d.name not in self.manifest["figures"]):
                     shutil.rmtree(d, ignore_errors=True)
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
         self.save()

@@ -7,7 +7,6 @@ catalog strings are escaped wherever they land; macros that emit HTML return Mar
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Callable
@@ -16,14 +15,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import derive
-from .catalog import Catalog
-from .errors import BuildError
-from .figures import Figure
-
-NBSP = "\u00a0"
+from generator import derive
+from generator.catalog import Catalog
+from generator.errors import BuildError
+from generator.format import FORMATTERS, NBSP, num
+from generator.render.registry import Figure
 
 
 class AttrDict(dict):
@@ -45,119 +43,29 @@ def _wrap(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Number formatting (pure; also used for alt text and tables)
-# ---------------------------------------------------------------------------------------------------------------
-
-def _auto_digits(x: float) -> int:
-    ax = abs(x)
-    if ax >= 100 or ax == 0:
-        return 0
-    if ax >= 10:
-        return 1
-    if ax >= 1:
-        return 2
-    return max(2, 1 - math.floor(math.log10(ax)) + 1)
-
-
-def _strip(s: str) -> str:
-    return s.rstrip("0").rstrip(".") if "." in s else s
-
-
-def num(x: float, digits: int | None = None) -> str:
-    """131072 -> '131,072'; 7.6 -> '7.6'; digits fixes the decimals (trailing zeros dropped when digits is None)."""
-    if x is None or isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise BuildError(f"num() needs a number, got {x!r}")
-    if isinstance(x, float) and math.isinf(x):
-        return "unlimited"
-    if digits is None:
-        if float(x).is_integer():
-            return f"{int(x):,}"
-        return _strip(f"{x:,.{_auto_digits(x)}f}")
-    return f"{x:,.{digits}f}"
-
-
-def _unit(x: float, unit: str, digits: int | None) -> str:
-    return f"{num(x, digits)}{NBSP}{unit}"
-
-
-def gb(n_bytes: float, digits: int | None = 1) -> str:
-    """Bytes as decimal gigabytes: 9211740160 -> '9.2 GB'."""
-    return _unit(n_bytes / derive.GB, "GB", digits)
-
-
-def gib(n_bytes: float, digits: int | None = 1) -> str:
-    """Bytes as binary gibibytes: 9211740160 -> '8.6 GiB'."""
-    return _unit(n_bytes / derive.GiB, "GiB", digits)
-
-
-def nbytes(n_bytes: float, digits: int | None = None) -> str:
-    """A byte count with the natural decimal unit: 131072 -> '131,072 bytes', 2.4e6 -> '2.4 MB'."""
-    for scale, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB")):
-        if n_bytes >= scale:
-            return _unit(n_bytes / scale, unit, digits)
-    return _unit(n_bytes, "bytes", digits)
-
-
-_SCALES = ((1e12, "trillion", "T"), (1e9, "billion", "B"), (1e6, "million", "M"), (1e3, "thousand", "K"))
-
-
-def _scaled(x: float, digits: int | None) -> tuple[str, str, str]:
-    for scale, word, letter in _SCALES:
-        if abs(x) >= scale:
-            v = x / scale
-            if digits is None:
-                s = _strip(f"{v:.{max(0, 2 - int(math.floor(math.log10(abs(v)))))}f}")
-            else:
-                s = f"{v:.{digits}f}"
-            return s, word, letter
-    return num(x, digits), "", ""
-
-
-def params(x: float, digits: int | None = None) -> str:
-    """175e9 -> '175 billion'; 1.542e9 -> '1.54 billion' (three significant digits unless digits is given)."""
-    s, word, _ = _scaled(x, digits)
-    return f"{s}{NBSP}{word}" if word else s
-
-
-def params_short(x: float, digits: int | None = None) -> str:
-    """175e9 -> '175B'; 117e6 -> '117M'."""
-    s, _, letter = _scaled(x, digits)
-    return f"{s}{letter}"
-
-
-def pct(x: float, digits: int | None = 1) -> str:
-    return f"{num(x, digits) if digits is not None else num(x)}%"
-
-
-def times(x: float, digits: int | None = 1) -> str:
-    s = f"{x:,.{digits}f}" if digits is not None else num(x)
-    return f"{_strip(s)}×"
-
-
-FORMATTERS: dict[str, Callable[..., str]] = {
-    "num": num, "gb": gb, "gib": gib, "nbytes": nbytes, "params": params, "params_short": params_short,
-    "pct": pct, "times": times,
-}
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Page context: citations, figures, widgets
 # ---------------------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class FigureAssets:
     """What the page macro needs of one rendered figure."""
 
     fig: Figure
-    files: dict[str, Path]          # output name -> path in the cache
+    files: dict[str, Path]  # output name -> path in the cache
     meta: dict[str, Any] = field(default_factory=dict)
 
 
 class PageContext:
     """Per-page state: citation numbering, figures used, and the relative path back to the site root."""
 
-    def __init__(self, catalog: Catalog, figures: dict[str, FigureAssets], page: PurePosixPath,
-                 widget_renderer: Callable[[str, Catalog], str] | None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        figures: dict[str, FigureAssets],
+        page: PurePosixPath,
+        widget_renderer: Callable[[str, Catalog], str] | None,
+    ) -> None:
         self.catalog = catalog
         self.figures = figures
         self.page = page
@@ -182,8 +90,11 @@ class PageContext:
                 self.cited.append(ref_id)
             n = self.cited.index(ref_id) + 1
             ref = self.catalog.references[ref_id]
-            links.append(Markup('<a href="#ref-{id}" title="{title}">{n}</a>').format(
-                id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n))
+            links.append(
+                Markup('<a href="#ref-{id}" title="{title}">{n}</a>').format(
+                    id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n
+                )
+            )
         return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
 
     def references(self) -> Markup:
@@ -191,8 +102,11 @@ class PageContext:
         for ref_id in self.cited:
             ref = self.catalog.references[ref_id]
             note = Markup(" {}").format(ref["note"]) if ref.get("note") else Markup("")
-            items.append(Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
-                id=ref_id, authors=ref["authors"], year=ref["year"], url=ref["url"], title=ref["title"], note=note))
+            items.append(
+                Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
+                    id=ref_id, authors=ref["authors"], year=ref["year"], url=ref["url"], title=ref["title"], note=note
+                )
+            )
         return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
 
     # -- figures ---------------------------------------------------------------------------------------------
@@ -214,9 +128,12 @@ class PageContext:
             if narrow is None:
                 body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt))
             else:
-                body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
-                              + _inline_svg(narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt,
-                                            cls="rs-chart-narrow", id_tag="n"))
+                body = Markup(
+                    _inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
+                    + _inline_svg(
+                        narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt, cls="rs-chart-narrow", id_tag="n"
+                    )
+                )
             cls = "rs-chart"
         elif fig.kind == "table":
             body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
@@ -244,13 +161,15 @@ class PageContext:
             '{poster_attr}="{src}.poster.webp" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
             '<source src="{src}.mp4" type="video/mp4">'
             '<track kind="captions" src="{src}.vtt" srclang="en" label="English">'
-            '</video>'
+            "</video>"
             '<figcaption>{title} <a class="rs-download" href="{src}.mp4" download>Download MP4</a></figcaption>'
             '<details class="rs-transcript"><summary>What the animation shows</summary>'
             '<div id="fig-{id}-desc">{paras}</div></details>'
-            '</figure>')
-        return _block(out.format(id=fig_id, w=w, h=h, src=src, alt=alt, title=title, paras=paras,
-                                 poster_attr=Markup(poster_attr)))
+            "</figure>"
+        )
+        return _block(
+            out.format(id=fig_id, w=w, h=h, src=src, alt=alt, title=title, paras=paras, poster_attr=Markup(poster_attr))
+        )
 
     def widget(self, name: str) -> Markup:
         if self.widget_renderer is None:
@@ -287,8 +206,10 @@ def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_t
             tag, found = re.subn(r'\sclass="([^"]*)"', lambda c: f' class="{c.group(1)} {cls}"', tag, count=1)
             if not found:
                 tag = tag[:-1] + f' class="{cls}">'
-        return (tag[:-1] + f' role="img" aria-labelledby="{tid} {did}">'
-                f'<title id="{tid}">{t}</title><desc id="{did}">{d}</desc>')
+        return (
+            tag[:-1] + f' role="img" aria-labelledby="{tid} {did}">'
+            f'<title id="{tid}">{t}</title><desc id="{did}">{d}</desc>'
+        )
 
     return _SVG_OPEN.sub(open_tag, svg, count=1).strip()
 
@@ -305,8 +226,9 @@ def alt_text(fig: Figure, catalog: Catalog) -> str:
 
 
 def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True
+    )
     return env
 
 
@@ -325,17 +247,32 @@ def base_context(ctx: PageContext) -> dict[str, Any]:
         return f"{value}{unit}" if unit in ("×", "%") else f"{value}{NBSP}{unit}"
 
     out.update(
-        m=_wrap(data["models"]), hw=_wrap(data["hardware"]), fmt=_wrap(data["formats"]),
-        facts=_wrap(data["facts"]), scaling=_wrap(data["scaling"]), refs=_wrap(data["references"]),
-        meta=_wrap(data["meta"]), d=derive, fact=fact, cite=ctx.cite, references=ctx.references,
-        figure=ctx.figure, widget=ctx.widget, base=ctx.base, inf=math.inf,
+        m=_wrap(data["models"]),
+        hw=_wrap(data["hardware"]),
+        fmt=_wrap(data["formats"]),
+        facts=_wrap(data["facts"]),
+        scaling=_wrap(data["scaling"]),
+        refs=_wrap(data["references"]),
+        meta=_wrap(data["meta"]),
+        d=derive,
+        fact=fact,
+        cite=ctx.cite,
+        references=ctx.references,
+        figure=ctx.figure,
+        widget=ctx.widget,
+        base=ctx.base,
+        inf=math.inf,
     )
     return out
 
 
-def render_pages(docs_dir: Path, staging: Path, catalog: Catalog, figures: dict[str, FigureAssets],
-                 widget_renderer: Callable[[str, Catalog], str] | None,
-                 extra_context: dict[str, Any] | None = None) -> dict[str, str]:
+def render_pages(
+    docs_dir: Path,
+    catalog: Catalog,
+    figures: dict[str, FigureAssets],
+    widget_renderer: Callable[[str, Catalog], str] | None,
+    extra_context: dict[str, Any] | None = None,
+) -> dict[str, str]:
     """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line.
 
     ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
@@ -352,8 +289,15 @@ def render_pages(docs_dir: Path, staging: Path, catalog: Catalog, figures: dict[
             text = template.render(**{**base_context(ctx), **(extra_context or {})})
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
-        except (jinja2.UndefinedError, BuildError, AttributeError, KeyError, TypeError, ValueError,
-                derive.NotApplicable) as exc:
+        except (
+            jinja2.UndefinedError,
+            BuildError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            derive.NotApplicable,
+        ) as exc:
             raise BuildError(f"{src}:{_template_line(exc, rel)}: {type(exc).__name__}: {exc}") from None
         out[rel] = text
     return out
@@ -370,31 +314,4 @@ def _template_line(exc: BaseException, rel: str) -> str:
     return line
 
 
-def catalog_export(catalog: Catalog) -> str:
-    """The catalog plus derived values per model, as published at data/catalog.json."""
-    derived: dict[str, Any] = {}
-    for model_id, model in catalog.models.items():
-        if model.get("disclosed", True) is False:
-            derived[model_id] = {"disclosed": False}
-            continue
-        entry: dict[str, Any] = {
-            "attention_matrices": derive.attention_matrices(model),
-            "kv_values_per_token_per_layer": derive.kv_values_per_token_per_layer(model),
-            "kv_bytes_per_token_bf16": derive.kv_bytes_per_token(model, "bf16"),
-            "kv_bytes_per_sequence_bf16_at_context": derive.kv_bytes_per_sequence(model, model["context"], "bf16"),
-            "ssm_state_values": derive.ssm_state_values(model),
-            "weight_bytes": {p: derive.weight_bytes(model["params"], p) for p in derive.BYTES_PER_VALUE},
-        }
-        try:
-            entry["param_estimate"] = derive.param_estimate(model)
-        except derive.NotApplicable:
-            pass
-        if model.get("window"):
-            entry["receptive_field"] = derive.receptive_field(model["window"], model["layers"])
-        derived[model_id] = entry
-    doc = {"units": {"GB": 10**9, "GiB": 2**30, "bytes": "per value: " + json.dumps(derive.BYTES_PER_VALUE)},
-           "catalog": catalog.data, "derived": derived}
-    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-__all__ = ["render_pages", "catalog_export", "FigureAssets", "PageContext", "escape"]
+__all__ = ["render_pages", "FigureAssets", "PageContext", "alt_text"]

@@ -1,8 +1,15 @@
-"""The media kit's worker: one Manim render of one scene and every file encoded from its frames.
+"""The scene worker: one Manim render of one scene, and every file encoded from its frames.
 
-Run by generator/media.py (``python -m generator.media --worker JOB.json``), one process per render. Only this file
-(with the scene's own inputs) is in a render's cache key, so editing the kit's manifest or the site's Media page
-(generator/media.py) re-encodes nothing; see generator/media.py for the whole picture.
+Run by the render pool (generator/render/pool.py) through ``python -m generator.render.worker JOB.json``, one
+process per render, for the site and the media kit alike. Frames are taken from Manim's file writer (a
+``SceneFileWriter`` whose ``write_frame`` feeds our encoders), so Manim writes no video of its own and every byte
+of output comes from encoders with fixed settings (reproducible: the same inputs give the same bytes).
+
+- H.264 High yuv420p MP4, BT.709 matrix and tags, fast start, no wall clock (every variant but "alpha");
+- ProRes 4444 with straight alpha (the "alpha" variant, rendered over a transparent background: Cairo still
+  composites over the house background in RGB and keeps coverage in alpha, so RGB minus the background divided by
+  alpha gives the straight colour);
+- the looping WebP (every n-th frame, scaled down), the PNG poster (and a WebP one for the page), WebVTT and SRT.
 """
 
 from __future__ import annotations
@@ -15,121 +22,26 @@ import tempfile
 import threading
 import time
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("media")
+from generator.render.captions import description, srt, webvtt
+from generator.render.probe import extract_frame, probe
+from generator.render.scenes import load_scene_class, manim_session
+from generator.render.specs import (
+    POSTER_FROM_END,
+    PRORES,
+    PRORES_QUANT,
+    WEB_POSTER_WIDTH,
+    RenderSpec,
+    file_names,
+    main_role,
+)
 
-# ---------------------------------------------------------------------------------------------------------------
-# What each quality makes
-# ---------------------------------------------------------------------------------------------------------------
+log = logging.getLogger("render")
 
-#: x264 settings. The colour tags match what we do: RGB -> YUV with the BT.709 matrix, limited range.
-BT709 = "colorprim=bt709:transfer=bt709:colormatrix=bt709"
-X264_PUBLISH = {"crf": "18", "preset": "medium", "tune": "animation", "profile": "high", "threads": "2",
-                "x264-params": BT709}
-X264_DRAFT = {"crf": "23", "preset": "veryfast", "tune": "animation", "profile": "high", "threads": "2",
-              "x264-params": BT709}
-PRORES = {"profile": "4444", "vendor": "apl0", "alpha_bits": "8"}   # 8-bit alpha: Manim's alpha is 8-bit
-PRORES_QUANT = 1
-DEFAULT_WEBP_CAP = 4_000_000
-POSTER_FROM_END = 1.0
-
-
-@dataclass(frozen=True)
-class WebpSpec:
-    """The looping animated WebP: the whole scene ``speed`` times faster, ``width`` px wide at ``fps``. If the
-    file comes out over ``cap_bytes`` it is encoded again at lower quality, then fewer frames, then smaller."""
-
-    width: int
-    fps: int
-    speed: float
-    quality: int
-    cap_bytes: int = DEFAULT_WEBP_CAP
-
-
-@dataclass(frozen=True)
-class RenderSpec:
-    """One Manim render of a scene and every file encoded from its frames."""
-
-    variant: str                 # landscape | vertical | uhd
-    width: int
-    height: int
-    fps: int
-    x264: dict[str, str]
-    prores_fps: int | None = None     # ProRes 4444 with alpha at this rate (a divisor of fps); None: none
-    webp: WebpSpec | None = None
-    poster: bool = True
-    captions: bool = False
-    max_seconds: float | None = None  # stop the scene after this long (tests)
-
-    @property
-    def label(self) -> str:
-        return f"{self.variant}-{self.width}x{self.height}-{self.fps}"
-
-
-def _specs(quality: str, cap: int) -> list[RenderSpec]:
-    if quality in ("publish", "4k"):
-        out = [
-            RenderSpec("landscape", 1920, 1080, 60, X264_PUBLISH, prores_fps=30,
-                       webp=WebpSpec(640, 12, 2.0, 70, cap), captions=True),
-            RenderSpec("vertical", 1080, 1920, 60, X264_PUBLISH),
-        ]
-        if quality == "4k":
-            out.append(RenderSpec("uhd", 3840, 2160, 60, X264_PUBLISH, poster=False))
-        return out
-    if quality == "draft":
-        return [
-            RenderSpec("landscape", 854, 480, 15, X264_DRAFT, prores_fps=15,
-                       webp=WebpSpec(480, 10, 2.0, 70, cap), captions=True),
-            RenderSpec("vertical", 480, 854, 15, X264_DRAFT),
-        ]
-    if quality == "test":   # tests only: small, few frames, the first seconds of the scene
-        return [
-            RenderSpec("landscape", 640, 360, 10, X264_DRAFT, prores_fps=5,
-                       webp=WebpSpec(320, 5, 2.0, 70, cap), captions=True, max_seconds=6.0),
-            RenderSpec("vertical", 360, 640, 10, X264_DRAFT, max_seconds=6.0),
-        ]
-    raise ValueError(f"unknown media quality {quality!r}; expected one of {', '.join(QUALITY_NAMES)}")
-
-
-QUALITY_NAMES = ("publish", "4k", "draft", "test")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# File names and labels
-# ---------------------------------------------------------------------------------------------------------------
-
-def file_names(fig_id: str, spec: RenderSpec) -> dict[str, str]:
-    """role -> file name of everything one render writes."""
-    w, h, fps = spec.width, spec.height, spec.fps
-    if spec.variant == "landscape":
-        names = {"mp4": f"{fig_id}-{h}p{fps}.mp4"}
-        if spec.prores_fps:
-            names["prores"] = f"{fig_id}-alpha-prores4444-{h}p{spec.prores_fps}.mov"
-        if spec.webp:
-            names["webp"] = f"{fig_id}-loop.webp"
-        if spec.poster:
-            names["poster"] = f"{fig_id}-poster.png"
-        if spec.captions:
-            names["vtt"] = f"{fig_id}.en.vtt"
-            names["srt"] = f"{fig_id}.en.srt"
-        return names
-    if spec.variant == "vertical":
-        names = {"mp4-vertical": f"{fig_id}-vertical-{w}x{h}-{fps}fps.mp4"}
-        if spec.poster:
-            names["poster-vertical"] = f"{fig_id}-vertical-poster.png"
-        return names
-    if spec.variant == "uhd":
-        return {"mp4-uhd": f"{fig_id}-{h}p{fps}.mp4"}
-    raise ValueError(f"unknown variant {spec.variant!r}")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The worker: one Manim render, every encoder fed from its frames
-# ---------------------------------------------------------------------------------------------------------------
 
 class MediaRenderError(RuntimeError):
     """A media render failed or produced something unusable; the message says which and why."""
@@ -149,8 +61,13 @@ class _Encoder:
     encoding runs beside Manim's drawing (PyAV lets go of the GIL while it converts and encodes). Frames are encoded
     strictly in order, so the output does not depend on timing. An error is raised by the next ``add`` or ``close``."""
 
+    # Set by each subclass before it calls ``super().__init__()``: the PyAV output stream and container.
+    stream: Any
+    container: Any
+
     def __init__(self) -> None:
         import queue
+
         self.error: BaseException | None = None
         self.queue: queue.Queue = queue.Queue(maxsize=4)
         self.thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
@@ -170,7 +87,7 @@ class _Encoder:
                 self._encode(*item)
         except BaseException as exc:  # noqa: BLE001 - reported by add()/close() in the render thread
             self.error = exc
-            while self.queue.get() is not None:   # keep the producer from blocking on a full queue
+            while self.queue.get() is not None:  # keep the producer from blocking on a full queue
                 pass
 
     def _encode(self, pixels, count: int) -> None:
@@ -190,9 +107,11 @@ class _H264(_Encoder):
 
     def __init__(self, path: Path, width: int, height: int, fps: int, options: dict[str, str]) -> None:
         import av
+
         self.path, self.fps = path, fps
-        self.container = av.open(str(path), "w", format="mp4",
-                                 options={"movflags": "+faststart", "fflags": "+bitexact"})
+        self.container = av.open(
+            str(path), "w", format="mp4", options={"movflags": "+faststart", "fflags": "+bitexact"}
+        )
         s = self.container.add_stream("libx264", rate=fps, options=dict(options))
         s.width, s.height, s.pix_fmt = width, height, "yuv420p"
         cc = s.codec_context
@@ -203,6 +122,7 @@ class _H264(_Encoder):
 
     def _encode(self, rgba, count: int) -> None:
         import av
+
         frame = av.VideoFrame.from_ndarray(rgba, format="rgba")
         yuv = frame.reformat(format="yuv420p", dst_colorspace="ITU709", dst_color_range="MPEG")
         yuv.color_primaries, yuv.color_trc = 1, 1
@@ -222,10 +142,12 @@ class _ProRes(_Encoder):
 
     def __init__(self, path: Path, width: int, height: int, fps: int, to_straight) -> None:
         import av
+
         self.path, self.fps = path, fps
         self.to_straight = to_straight
-        self.container = av.open(str(path), "w", format="mov",
-                                 options={"movflags": "+faststart", "fflags": "+bitexact"})
+        self.container = av.open(
+            str(path), "w", format="mov", options={"movflags": "+faststart", "fflags": "+bitexact"}
+        )
         s = self.container.add_stream("prores_ks", rate=fps, options=dict(PRORES))
         s.width, s.height, s.pix_fmt = width, height, "yuva444p10le"
         cc = s.codec_context
@@ -241,6 +163,7 @@ class _ProRes(_Encoder):
 
     def _encode(self, pixels, count: int) -> None:
         import av
+
         frame = av.VideoFrame.from_ndarray(self.to_straight(pixels), format="rgba")
         yuva = frame.reformat(format="yuva444p10le", dst_colorspace="ITU709", dst_color_range="MPEG")
         yuva.color_primaries, yuva.color_trc = 1, 1
@@ -276,6 +199,7 @@ def straight_alpha_lut(background: tuple[int, int, int]):
     Manim composites over the background even when the background is transparent: value = C·a + bg·(1 - a) with
     a = alpha/255. So C = (value - bg·(1 - a)) / a, clipped; fully transparent pixels get 0."""
     import numpy as np
+
     a = np.arange(256, dtype=np.float64)[:, None]
     v = np.arange(256, dtype=np.float64)[None, :]
     luts = []
@@ -290,15 +214,19 @@ def straight_alpha_lut(background: tuple[int, int, int]):
 class FrameSink:
     """Receives Manim's frames (top-left RGBA, uint8, each possibly repeated) and feeds every encoder of a render."""
 
-    def __init__(self, spec: RenderSpec, names: dict[str, str], out: Path, background: str) -> None:
+    def __init__(self, spec: RenderSpec, names: dict[str, str], out: Path, background: str, progress=None) -> None:
         self.spec = spec
+        self.progress = progress  # called as progress(frames written) about once a second
         self.names = names
         self.out = out
-        self.index = 0                      # frames written so far
+        self.index = 0  # frames written so far
         self.max_frames = int(round(spec.max_seconds * spec.fps)) if spec.max_seconds else None
-        main_role = {"landscape": "mp4", "vertical": "mp4-vertical", "uhd": "mp4-uhd"}[spec.variant]
-        self.main_role = main_role
-        self.h264 = _H264(out / names[main_role], spec.width, spec.height, spec.fps, spec.x264)
+        self.main_role = main_role(spec)
+        self.h264 = (
+            None
+            if self.main_role is None
+            else _H264(out / names[self.main_role], spec.width, spec.height, spec.fps, spec.x264 or {})
+        )
         self.prores = None
         self.prores_step = 0
         self.lut = None
@@ -314,10 +242,10 @@ class FrameSink:
             w = spec.webp.width - spec.webp.width % 2
             h = int(round(w * spec.height / spec.width))
             self.webp_size = (w, h - h % 2)
-        self.last: tuple[int, int, Any] | None = None   # (first index, count, pixels) of the last write
+        self.last: tuple[int, int, Any] | None = None  # (first index, count, pixels) of the last write
         self.alpha_min, self.alpha_max = 255, 0
         self.t0 = time.perf_counter()
-        self._next_log = spec.fps * 5
+        self._next_report = self.t0
 
     # -- frames ------------------------------------------------------------------------------------------------
     def write(self, pixels, repeat: int) -> None:
@@ -326,7 +254,8 @@ class FrameSink:
             if repeat <= 0:
                 raise _StopRender()
         first = self.index
-        self.h264.add(pixels, repeat)
+        if self.h264 is not None:
+            self.h264.add(pixels, repeat)
         if self.prores is not None:
             hits = sum(1 for i in range(first, first + repeat) if i % self.prores_step == 0)
             if hits:
@@ -335,15 +264,16 @@ class FrameSink:
             self._webp(pixels, first, repeat)
         self.last = (first, repeat, pixels)
         self.index += repeat
-        if self.index >= self._next_log:
-            self._next_log += self.spec.fps * 5
-            log.info("%s: %.0f s of video rendered (%.0f s)", self.spec.label, self.index / self.spec.fps,
-                     time.perf_counter() - self.t0)
+        now = time.perf_counter()
+        if self.progress is not None and now >= self._next_report:
+            self._next_report = now + 1.0
+            self.progress(self.index)
         if self.max_frames is not None and self.index >= self.max_frames:
             raise _StopRender()
 
     def _straight(self, pixels):
         import numpy as np
+
         a = pixels[..., 3]
         self.alpha_min = min(self.alpha_min, int(a.min()))
         self.alpha_max = max(self.alpha_max, int(a.max()))
@@ -357,12 +287,14 @@ class FrameSink:
         """Keep (scaled down) the source frames the WebP shows: output frame k shows source frame
         round(k * speed * fps / webp_fps)."""
         from PIL import Image
+
         spec = self.spec.webp
+        assert spec is not None and self.webp_size is not None  # write() only calls this when spec.webp is set
         step = spec.speed * self.spec.fps / spec.fps
         small = None
         while int(round(len(self.webp_frames) * step)) < first + repeat:
             if small is None:
-                img = Image.fromarray(pixels[..., :3].copy(), "RGB").resize(self.webp_size, Image.LANCZOS)
+                img = Image.fromarray(pixels[..., :3].copy(), "RGB").resize(self.webp_size, Image.Resampling.LANCZOS)
                 small = zlib.compress(img.tobytes(), 1)
             self.webp_frames.append(small)
 
@@ -377,31 +309,47 @@ class FrameSink:
     def finish(self, fig_id: str) -> dict[str, Any]:
         """Close the encoders; write the WebP (under its cap) and the poster. Returns per-file notes."""
         notes: dict[str, Any] = {}
-        self.h264.close()
-        log.info("%s: wrote %s (%d frames, %.1f MB)", self.spec.label, self.h264.path.name, self.h264.n,
-                 self.h264.path.stat().st_size / 1e6)
+        if self.h264 is not None:
+            self.h264.close()
+            log.info(
+                "%s: wrote %s (%d frames, %.1f MB)",
+                self.spec.label,
+                self.h264.path.name,
+                self.h264.n,
+                self.h264.path.stat().st_size / 1e6,
+            )
         if self.prores is not None:
             self.prores.close()
-            log.info("%s: wrote %s (%d frames, %.1f MB)", self.spec.label, self.prores.path.name, self.prores.n,
-                     self.prores.path.stat().st_size / 1e6)
+            log.info(
+                "%s: wrote %s (%d frames, %.1f MB)",
+                self.spec.label,
+                self.prores.path.name,
+                self.prores.n,
+                self.prores.path.stat().st_size / 1e6,
+            )
             notes["prores"] = {"alpha_min": self.alpha_min, "alpha_max": self.alpha_max}
         if self.spec.webp:
             notes["webp"] = self._write_webp(self.out / self.names["webp"])
             log.info("%s: wrote %s (%s)", self.spec.label, self.names["webp"], notes["webp"]["settings"])
         poster_role = {"landscape": "poster", "vertical": "poster-vertical"}.get(self.spec.variant)
         if self.spec.poster and poster_role:
-            self._write_poster(self.out / self.names[poster_role])
+            img = self._poster_image()
+            img.save(self.out / self.names[poster_role], format="PNG", optimize=False)
+            if "poster-web" in self.names:
+                web_poster(img, self.out / self.names["poster-web"])
         return notes
 
-    def _write_poster(self, path: Path) -> None:
+    def _poster_image(self):
+        """The frame POSTER_FROM_END seconds before the end (the final composition), as an RGB PIL image."""
         from PIL import Image
+
         target = max(0, self.index - int(round(POSTER_FROM_END * self.spec.fps)))
         if self.last is not None and self.last[0] <= target < self.last[0] + self.last[1]:
-            img = Image.fromarray(self.last[2][..., :3].copy(), "RGB")
-        else:  # the scene did not end on a hold: take the frame from the encoded video
-            from .scenes import extract_frame
-            img = extract_frame(self.h264.path, target / self.spec.fps).convert("RGB")
-        img.save(path, format="PNG", optimize=False)
+            return Image.fromarray(self.last[2][..., :3].copy(), "RGB")
+        if self.h264 is None:
+            raise MediaRenderError(f"{self.spec.label}: no video to take a poster from")
+        # The scene did not end on a hold: take the frame from the encoded video.
+        return extract_frame(self.h264.path, target / self.spec.fps).convert("RGB")
 
     def _write_webp(self, path: Path) -> dict[str, Any]:
         spec = self.spec.webp
@@ -415,51 +363,86 @@ class FrameSink:
         for scale in (0.75, 0.5):
             sw = int(w * scale) - int(w * scale) % 2
             attempts.append((25, 2, (sw, int(round(sw * h / w)) - int(round(sw * h / w)) % 2)))
-        last = None
+        last: dict[str, Any] | None = None
         for quality, every, size in attempts:
             fps = spec.fps / every
             _encode_webp(path, self.webp_frames[::every], self.webp_size, size, Fraction(spec.fps, every), quality)
             n = path.stat().st_size
-            shown, ms = _webp_frames(path)   # libwebp merges identical neighbours into one longer frame
-            last = {"quality": quality, "fps": float(fps), "width": size[0], "height": size[1],
-                    "frames": shown, "duration": round(ms / 1000, 3), "speed": spec.speed, "bytes": n}
+            shown, ms = _webp_frames(path)  # libwebp merges identical neighbours into one longer frame
+            last = {
+                "quality": quality,
+                "fps": float(fps),
+                "width": size[0],
+                "height": size[1],
+                "frames": shown,
+                "duration": round(ms / 1000, 3),
+                "speed": spec.speed,
+                "bytes": n,
+            }
             if n <= spec.cap_bytes:
-                last["settings"] = (f"{size[0]}x{size[1]}, {fps:g} fps, {spec.speed:g}x speed, quality {quality}, "
-                                    f"{n / 1e6:.2f} MB <= cap {spec.cap_bytes / 1e6:.2f} MB")
+                last["settings"] = (
+                    f"{size[0]}x{size[1]}, {fps:g} fps, {spec.speed:g}x speed, quality {quality}, "
+                    f"{n / 1e6:.2f} MB <= cap {spec.cap_bytes / 1e6:.2f} MB"
+                )
                 return last
-            log.info("%s: WebP at quality %d, %g fps, %dx%d is %.2f MB, over the %.2f MB cap; trying smaller",
-                     self.spec.label, quality, fps, size[0], size[1], n / 1e6, spec.cap_bytes / 1e6)
-        raise MediaRenderError(f"{path.name}: {last['bytes']:,} bytes even at the smallest settings, over the cap "
-                               f"of {spec.cap_bytes:,} bytes")
+            log.info(
+                "%s: WebP at quality %d, %g fps, %dx%d is %.2f MB, over the %.2f MB cap; trying smaller",
+                self.spec.label,
+                quality,
+                fps,
+                size[0],
+                size[1],
+                n / 1e6,
+                spec.cap_bytes / 1e6,
+            )
+        assert last is not None  # attempts is never empty
+        raise MediaRenderError(
+            f"{path.name}: {last['bytes']:,} bytes even at the smallest settings, over the cap "
+            f"of {spec.cap_bytes:,} bytes"
+        )
+
+
+def web_poster(img, webp: Path, width: int = WEB_POSTER_WIDTH) -> None:
+    """A light poster for the page: WebP at most ``width`` wide (the PNG stays for reuse). Deterministic bytes."""
+    from PIL import Image
+
+    im = img.convert("RGB")
+    if im.width > width:
+        im = im.resize((width, round(im.height * width / im.width)), Image.Resampling.LANCZOS)
+    im.save(webp, "WEBP", quality=82, method=6, exif=b"")
 
 
 def _webp_frames(path: Path) -> tuple[int, int]:
     """(frames, total milliseconds) of an animated WebP, as a player sees it (Pillow decodes animated WebP;
     FFmpeg's WebP decoder does not)."""
     from PIL import Image
+
     with Image.open(path) as im:
         total = 0
         for i in range(getattr(im, "n_frames", 1)):
             im.seek(i)
-            im.load()   # the frame's duration is known once it is decoded
+            im.load()  # the frame's duration is known once it is decoded
             total += int(im.info.get("duration", 0))
         return getattr(im, "n_frames", 1), total
 
 
-def _encode_webp(path: Path, frames: list[bytes], size: tuple[int, int], out_size: tuple[int, int], fps: Fraction,
-                 quality: int) -> None:
+def _encode_webp(
+    path: Path, frames: list[bytes], size: tuple[int, int], out_size: tuple[int, int], fps: Fraction, quality: int
+) -> None:
     import av
     import numpy as np
     from PIL import Image
+
     w, h = size
     with av.open(str(path), "w", format="webp", options={"loop": "0", "fflags": "+bitexact"}) as c:
-        s = c.add_stream("libwebp_anim", rate=fps, options={"lossless": "0", "quality": str(quality),
-                                                            "preset": "drawing"})
+        s = c.add_stream(
+            "libwebp_anim", rate=fps, options={"lossless": "0", "quality": str(quality), "preset": "drawing"}
+        )
         s.width, s.height, s.pix_fmt = out_size[0], out_size[1], "yuv420p"
         for i, blob in enumerate(frames):
             rgb = np.frombuffer(zlib.decompress(blob), np.uint8).reshape(h, w, 3)
             if out_size != size:
-                rgb = np.asarray(Image.fromarray(rgb, "RGB").resize(out_size, Image.LANCZOS))
+                rgb = np.asarray(Image.fromarray(rgb, "RGB").resize(out_size, Image.Resampling.LANCZOS))
             frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
             # Lossy WebP is VP8, whose YUV is BT.601: every decoder converts back with that matrix.
             frame = frame.reformat(format="yuv420p", dst_colorspace="ITU601", dst_color_range="MPEG")
@@ -495,18 +478,27 @@ def _sink_writer(sink_holder: list):
     return SinkWriter
 
 
-def _construct(fig_id: str, data: dict[str, Any], width: int, height: int, fps: int, media_dir: Path,
-               sink: FrameSink | None, skip: bool = False):
+def _construct(
+    fig_id: str,
+    data: dict[str, Any],
+    width: int,
+    height: int,
+    fps: int,
+    media_dir: Path,
+    sink: FrameSink | None,
+    skip: bool = False,
+    transparent: bool = False,
+):
     """Run the scene under a Manim session for this frame; returns the scene (cues, layout issues) and whether it
     was cut short."""
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from .scenes import load_scene_class, manim_session
-
     cls = load_scene_class(fig_id)
     holder = [sink]
     cut = False
-    with manim_session(data, media_dir, width, height, fps, format="mov", background_opacity=0.0):
+    with manim_session(
+        data, media_dir, width, height, fps, format="mov", background_opacity=0.0 if transparent else 1.0
+    ):
         scene = cls(renderer=CairoRenderer(file_writer_class=_sink_writer(holder), skip_animations=skip))
         try:
             scene.render()
@@ -528,13 +520,15 @@ def check_layout(fig_id: str, data: dict[str, Any], width: int, height: int, wor
     return {"layout_issues": list(scene.layout_issues), "cues": list(scene.cues), "portrait": scene.portrait}
 
 
-def render_media(fig_id: str, data: dict[str, Any], spec: RenderSpec, out_dir: Path, work_dir: Path) -> dict[str, Any]:
+def render_media(
+    fig_id: str, data: dict[str, Any], spec: RenderSpec, out_dir: Path, work_dir: Path, progress=None
+) -> dict[str, Any]:
     """Render ``fig_id`` once for ``spec`` and write every file of that render plus ``<id>.<variant>.json`` (what
-    each file is) into ``out_dir`` (created; must not exist or be empty)."""
+    each file is) into ``out_dir`` (created; must not exist or be empty). ``progress(frames)`` is called about once
+    a second while frames are drawn."""
     from figures.style import BACKGROUND
 
-    from .scenes import description, probe, srt, webvtt
-
+    load_scene_class(fig_id)  # a missing or broken scene file fails here, before any file is opened
     out_dir, work_dir = Path(out_dir), Path(work_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -542,9 +536,11 @@ def render_media(fig_id: str, data: dict[str, Any], spec: RenderSpec, out_dir: P
     t0 = time.perf_counter()
     media_dir = Path(tempfile.mkdtemp(prefix=f"{fig_id}-{spec.variant}-", dir=work_dir))
     try:
-        sink = FrameSink(spec, names, out_dir, BACKGROUND)
+        sink = FrameSink(spec, names, out_dir, BACKGROUND, progress)
         try:
-            scene, cut = _construct(fig_id, data, spec.width, spec.height, spec.fps, media_dir, sink)
+            scene, cut = _construct(
+                fig_id, data, spec.width, spec.height, spec.fps, media_dir, sink, transparent=spec.transparent
+            )
         except BaseException:
             sink.abort()
             raise
@@ -554,11 +550,13 @@ def render_media(fig_id: str, data: dict[str, Any], spec: RenderSpec, out_dir: P
             log.info("keeping the work folder %s (RACE_KEEP_WORK is set)", media_dir)
         else:
             shutil.rmtree(media_dir, ignore_errors=True)
-    main = out_dir / names[sink.main_role]
-    info = probe(main)
-    if (info["width"], info["height"]) != (spec.width, spec.height) or info["fps"] != spec.fps:
-        raise MediaRenderError(f"{fig_id}: expected {spec.width}x{spec.height}@{spec.fps}, got "
-                               f"{info['width']}x{info['height']}@{info['fps']}")
+    if sink.main_role is not None:
+        info = probe(out_dir / names[sink.main_role])
+        if (info["width"], info["height"]) != (spec.width, spec.height) or info["fps"] != spec.fps:
+            raise MediaRenderError(
+                f"{fig_id}: expected {spec.width}x{spec.height}@{spec.fps}, got "
+                f"{info['width']}x{info['height']}@{info['fps']}"
+            )
     duration = round(sink.index / spec.fps, 3)
     cues = [(s, min(e, duration), t) for s, e, t in scene.cues if s < duration]
     if not cues:
@@ -567,57 +565,99 @@ def render_media(fig_id: str, data: dict[str, Any], spec: RenderSpec, out_dir: P
         (out_dir / names["vtt"]).write_text(webvtt(cues), "utf-8")
         (out_dir / names["srt"]).write_text(srt(cues), "utf-8")
     files: dict[str, dict[str, Any]] = {}
-    mp4_common = {"codec": "h264", "profile": "High", "pix_fmt": "yuv420p", "colour": "BT.709 (primaries, transfer, "
-                  "matrix), limited range", "alpha": False, "duration": duration, "frames": sink.index}
-    files[sink.main_role] = {**mp4_common, "width": spec.width, "height": spec.height, "fps": spec.fps}
+    mp4_common = {
+        "codec": "h264",
+        "profile": "High",
+        "pix_fmt": "yuv420p",
+        "colour": "BT.709 (primaries, transfer, matrix), limited range",
+        "alpha": False,
+        "duration": duration,
+        "frames": sink.index,
+    }
+    if sink.main_role is not None:
+        files[sink.main_role] = {**mp4_common, "width": spec.width, "height": spec.height, "fps": spec.fps}
     if "prores" in names:
-        files["prores"] = {"codec": "prores", "profile": "4444", "pix_fmt": "yuva444p10le", "alpha": True,
-                           "colour": "BT.709, straight (unassociated) alpha, transparent background",
-                           "width": spec.width, "height": spec.height, "fps": spec.prores_fps,
-                           "frames": sink.prores.n, "duration": round(sink.prores.n / spec.prores_fps, 3),
-                           **notes.get("prores", {})}
+        assert sink.prores is not None and spec.prores_fps  # file_names() lists "prores" only when prores_fps is set
+        files["prores"] = {
+            "codec": "prores",
+            "profile": "4444",
+            "pix_fmt": "yuva444p10le",
+            "alpha": True,
+            "colour": "BT.709, straight (unassociated) alpha, transparent background",
+            "width": spec.width,
+            "height": spec.height,
+            "fps": spec.prores_fps,
+            "frames": sink.prores.n,
+            "duration": round(sink.prores.n / spec.prores_fps, 3),
+            **notes.get("prores", {}),
+        }
     if "webp" in names:
+        assert spec.webp is not None  # file_names() lists "webp" only when spec.webp is set
         w = notes["webp"]
-        files["webp"] = {"codec": "webp", "pix_fmt": "yuv420p", "alpha": False, "width": w["width"],
-                         "height": w["height"], "fps": w["fps"], "frames": w["frames"], "duration": w["duration"],
-                         "speed": w["speed"], "quality": w["quality"], "loop": 0, "cap_bytes": spec.webp.cap_bytes}
+        files["webp"] = {
+            "codec": "webp",
+            "pix_fmt": "yuv420p",
+            "alpha": False,
+            "width": w["width"],
+            "height": w["height"],
+            "fps": w["fps"],
+            "frames": w["frames"],
+            "duration": w["duration"],
+            "speed": w["speed"],
+            "quality": w["quality"],
+            "loop": 0,
+            "cap_bytes": spec.webp.cap_bytes,
+        }
     for role in ("poster", "poster-vertical"):
         if role in names and (out_dir / names[role]).exists():
-            files[role] = {"codec": "png", "pix_fmt": "rgb24", "alpha": False, "width": spec.width,
-                           "height": spec.height, "fps": None, "duration": None, "at": round(
-                               max(0.0, duration - POSTER_FROM_END), 3)}
+            files[role] = {
+                "codec": "png",
+                "pix_fmt": "rgb24",
+                "alpha": False,
+                "width": spec.width,
+                "height": spec.height,
+                "fps": None,
+                "duration": None,
+                "at": round(max(0.0, duration - POSTER_FROM_END), 3),
+            }
     for role in ("vtt", "srt"):
         if role in names:
-            files[role] = {"codec": {"vtt": "webvtt", "srt": "subrip"}[role], "alpha": False, "width": None,
-                           "height": None, "fps": None, "duration": duration, "cues": len(cues), "language": "en"}
+            files[role] = {
+                "codec": {"vtt": "webvtt", "srt": "subrip"}[role],
+                "alpha": False,
+                "width": None,
+                "height": None,
+                "fps": None,
+                "duration": duration,
+                "cues": len(cues),
+                "language": "en",
+            }
     meta = {
-        "id": fig_id, "variant": spec.variant, "spec": asdict(spec), "duration": duration, "frames": sink.index,
-        "cut_short": cut, "portrait": bool(scene.portrait),
+        "id": fig_id,
+        "variant": spec.variant,
+        "spec": asdict(spec),
+        "duration": duration,
+        "frames": sink.index,
+        "cut_short": cut,
+        "portrait": bool(scene.portrait),
         "cues": [{"start": float(s), "end": float(e), "text": t} for s, e, t in cues],
-        "description": description(cues), "layout_issues": list(scene.layout_issues),
+        "description": description(cues),
+        "layout_issues": list(scene.layout_issues),
         "files": {names[role]: {"role": role, **v} for role, v in files.items()},
-        "render_seconds": round(time.perf_counter() - t0, 2),
     }
-    (out_dir / f"{fig_id}.{spec.variant}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
-                                                            "utf-8")
+    # The metadata file holds only what the inputs decide (no timings), so two renders write the same bytes.
+    (out_dir / f"{fig_id}.{spec.variant}.json").write_text(
+        json.dumps(meta, indent=1, ensure_ascii=False) + "\n", "utf-8"
+    )
+    meta["render_seconds"] = round(time.perf_counter() - t0, 2)
     for issue in meta["layout_issues"]:
         log.warning("%s %s layout: %s", fig_id, spec.variant, issue)
-    log.info("%s %s: rendered in %.1f s (%.1f s of video, %d layout issues)", fig_id, spec.label,
-             meta["render_seconds"], duration, len(meta["layout_issues"]))
+    log.info(
+        "%s %s: rendered in %.1f s (%.1f s of video, %d layout issues)",
+        fig_id,
+        spec.label,
+        meta["render_seconds"],
+        duration,
+        len(meta["layout_issues"]),
+    )
     return meta
-
-
-def worker(job_file: Path) -> int:
-    """Run one render described by a job file written by generator.media.build_media; exit status 0 or 1."""
-    job = json.loads(job_file.read_text("utf-8"))
-    spec_d = dict(job["spec"])
-    if spec_d.get("webp"):
-        spec_d["webp"] = WebpSpec(**spec_d["webp"])
-    spec = RenderSpec(**spec_d)
-    data = json.loads(Path(job["data"]).read_text("utf-8"))
-    try:
-        render_media(job["id"], data, spec, Path(job["out"]), Path(job["work"]))
-    except MediaRenderError as exc:   # anything else propagates with its traceback (and a non-zero exit)
-        log.error("%s %s failed: %s", job["id"], spec.variant, exc)
-        return 1
-    return 0

@@ -51,24 +51,34 @@ _model = {
         "attention_layers": _pos_int,
         "window": _pos_int,
         "mla": {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "required": ["kv_lora_rank", "rope_dim"],
             "properties": {"kv_lora_rank": _pos_int, "rope_dim": _pos_int, "q_lora_rank": _pos_int},
         },
         "ssm": {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "required": ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"],
             "properties": {k: _pos_int for k in ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"]},
         },
         "moe": {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "required": ["routed_experts", "active_experts", "active_params"],
-            "properties": {"routed_experts": _pos_int, "shared_experts": {"type": "integer", "minimum": 0},
-                           "active_experts": _pos_int, "active_params": _pos_num},
+            "properties": {
+                "routed_experts": _pos_int,
+                "shared_experts": {"type": "integer", "minimum": 0},
+                "active_experts": _pos_int,
+                "active_params": _pos_num,
+            },
         },
         "training_tokens": _pos_num,
-        "techniques": {"type": "array", "uniqueItems": True,
-                       "items": {"enum": ["flash", "gqa", "mqa", "mla", "moe", "ssm", "window"]}},
+        "techniques": {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"enum": ["flash", "gqa", "mqa", "mla", "moe", "ssm", "window"]},
+        },
         "verified": {"type": "object", "minProperties": 1, "additionalProperties": _verified_level},
         "sources": _sources,
     },
@@ -78,12 +88,18 @@ _model = {
             "then": {"required": ["undisclosed_note"], "not": {"anyOf": [{"required": [f]} for f in ARCH_FIELDS]}},
             "else": {"required": ARCH_FIELDS},
         },
-        {"if": {"properties": {"attention": {"enum": ["mha", "gqa", "mqa", "hybrid"]}}, "required": ["attention"]},
-         "then": {"required": ["kv_heads"]}},
-        {"if": {"properties": {"attention": {"const": "mla"}}, "required": ["attention"]},
-         "then": {"required": ["mla"]}},
-        {"if": {"properties": {"attention": {"const": "hybrid"}}, "required": ["attention"]},
-         "then": {"required": ["attention_layers", "ssm"]}},
+        {
+            "if": {"properties": {"attention": {"enum": ["mha", "gqa", "mqa", "hybrid"]}}, "required": ["attention"]},
+            "then": {"required": ["kv_heads"]},
+        },
+        {
+            "if": {"properties": {"attention": {"const": "mla"}}, "required": ["attention"]},
+            "then": {"required": ["mla"]},
+        },
+        {
+            "if": {"properties": {"attention": {"const": "hybrid"}}, "required": ["attention"]},
+            "then": {"required": ["attention_layers", "ssm"]},
+        },
     ],
 }
 
@@ -142,8 +158,12 @@ _fact = {
     "type": "object",
     "additionalProperties": False,
     "required": ["value", "unit", "text", "sources"],
-    "properties": {"value": {"type": "number"}, "unit": {"type": "string", "maxLength": 20}, "text": _text,
-                   "sources": _sources},
+    "properties": {
+        "value": {"type": "number"},
+        "unit": {"type": "string", "maxLength": 20},
+        "text": _text,
+        "sources": _sources,
+    },
 }
 
 _figure = {
@@ -165,24 +185,42 @@ _scaling = {
     "required": ["kaplan", "chinchilla"],
     "properties": {
         "kaplan": {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "required": ["alpha_n", "n_c", "sources"],
-            "properties": {"alpha_n": _pos_num, "n_c": _pos_num, "alpha_d": _pos_num, "d_c": _pos_num,
-                           "alpha_c": _pos_num, "n_exponent_compute": _pos_num, "sources": _sources},
+            "properties": {
+                "alpha_n": _pos_num,
+                "n_c": _pos_num,
+                "alpha_d": _pos_num,
+                "d_c": _pos_num,
+                "alpha_c": _pos_num,
+                "n_exponent_compute": _pos_num,
+                "sources": _sources,
+            },
         },
         "chinchilla": {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "required": ["params", "tokens", "sources"],
-            "properties": {"params": _pos_num, "tokens": _pos_num, "gopher_params": _pos_num,
-                           "tokens_175b": _pos_num, "sources": _sources},
+            "properties": {
+                "params": _pos_num,
+                "tokens": _pos_num,
+                "gopher_params": _pos_num,
+                "tokens_175b": _pos_num,
+                "sources": _sources,
+            },
         },
     },
 }
 
 
 def _section(item: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "minProperties": 1, "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": item}
+    return {
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"pattern": ID_PATTERN},
+        "additionalProperties": item,
+    }
 
 
 CATALOG_SCHEMA: dict[str, Any] = {
@@ -191,16 +229,29 @@ CATALOG_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["meta", "references", "models", "hardware", "formats", "scaling", "facts", "figures"],
     "properties": {
-        "meta": {"type": "object", "additionalProperties": False, "required": ["title", "description"],
-                 "properties": {"title": _text, "description": _text, "built_from": _text,
-                                "licence_code": _text, "licence_media": _text}},
+        "meta": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["title", "description"],
+            "properties": {
+                "title": _text,
+                "description": _text,
+                "built_from": _text,
+                "licence_code": _text,
+                "licence_media": _text,
+            },
+        },
         "references": _section(_reference),
         "models": _section(_model),
         "hardware": _section(_hardware),
         "formats": _section(_format),
         "scaling": _scaling,
         "facts": _section(_fact),
-        "figures": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": FIGURE_ID_PATTERN},
-                    "additionalProperties": _figure},
+        "figures": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": FIGURE_ID_PATTERN},
+            "additionalProperties": _figure,
+        },
     },
 }

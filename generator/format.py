@@ -1,0 +1,200 @@
+"""Numbers as the article writes them: one home for every formatter, used by the page macros, the widgets' no-JS
+fallbacks, the charts and the scenes (docs/assets/js/widgets/format.js mirrors the ones the widgets need).
+
+GB = 10^9 bytes, GiB = 2^30 bytes. A no-break space joins a number to its unit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from generator import derive
+from generator.errors import BuildError
+
+NBSP = "\u00a0"
+
+
+def _auto_digits(x: float) -> int:
+    ax = abs(x)
+    if ax >= 100 or ax == 0:
+        return 0
+    if ax >= 10:
+        return 1
+    if ax >= 1:
+        return 2
+    return max(2, 1 - math.floor(math.log10(ax)) + 1)
+
+
+def _strip(s: str) -> str:
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def num(x: float, digits: int | None = None) -> str:
+    """131072 -> '131,072'; 7.6 -> '7.6'; digits fixes the decimals (trailing zeros dropped when digits is None)."""
+    if x is None or isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise BuildError(f"num() needs a number, got {x!r}")
+    if isinstance(x, float) and math.isinf(x):
+        return "unlimited"
+    if digits is None:
+        if float(x).is_integer():
+            return f"{int(x):,}"
+        return _strip(f"{x:,.{_auto_digits(x)}f}")
+    return f"{x:,.{digits}f}"
+
+
+def _unit(x: float, unit: str, digits: int | None) -> str:
+    return f"{num(x, digits)}{NBSP}{unit}"
+
+
+def gb(n_bytes: float, digits: int | None = 1) -> str:
+    """Bytes as decimal gigabytes: 9211740160 -> '9.2 GB'."""
+    return _unit(n_bytes / derive.GB, "GB", digits)
+
+
+def gib(n_bytes: float, digits: int | None = 1) -> str:
+    """Bytes as binary gibibytes: 9211740160 -> '8.6 GiB'."""
+    return _unit(n_bytes / derive.GiB, "GiB", digits)
+
+
+def nbytes(n_bytes: float, digits: int | None = None) -> str:
+    """A byte count with the natural decimal unit: 131072 -> '131,072 bytes', 2.4e6 -> '2.4 MB'."""
+    for scale, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB")):
+        if n_bytes >= scale:
+            return _unit(n_bytes / scale, unit, digits)
+    return _unit(n_bytes, "bytes", digits)
+
+
+_SCALES = ((1e12, "trillion", "T"), (1e9, "billion", "B"), (1e6, "million", "M"), (1e3, "thousand", "K"))
+
+
+def _scaled(x: float, digits: int | None) -> tuple[str, str, str]:
+    for scale, word, letter in _SCALES:
+        if abs(x) >= scale:
+            v = x / scale
+            if digits is None:
+                s = _strip(f"{v:.{max(0, 2 - int(math.floor(math.log10(abs(v)))))}f}")
+            else:
+                s = f"{v:.{digits}f}"
+            return s, word, letter
+    return num(x, digits), "", ""
+
+
+def params(x: float, digits: int | None = None) -> str:
+    """175e9 -> '175 billion'; 1.542e9 -> '1.54 billion' (three significant digits unless digits is given)."""
+    s, word, _ = _scaled(x, digits)
+    return f"{s}{NBSP}{word}" if word else s
+
+
+def params_short(x: float, digits: int | None = None) -> str:
+    """175e9 -> '175B'; 117e6 -> '117M'."""
+    s, _, letter = _scaled(x, digits)
+    return f"{s}{letter}"
+
+
+def pct(x: float, digits: int | None = 1) -> str:
+    return f"{num(x, digits) if digits is not None else num(x)}%"
+
+
+def times(x: float, digits: int | None = 1) -> str:
+    s = f"{x:,.{digits}f}" if digits is not None else num(x)
+    return f"{_strip(s)}×"
+
+
+FORMATTERS: dict[str, Callable[..., str]] = {
+    "num": num,
+    "gb": gb,
+    "gib": gib,
+    "nbytes": nbytes,
+    "params": params,
+    "params_short": params_short,
+    "pct": pct,
+    "times": times,
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Labels in figures (scenes and charts): short, never rounding a catalog value into a different number
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def decimals(x: float, digits: int | None = None) -> str:
+    """131072 -> '131,072'; 2.039 -> '2.039' (up to 3 decimals); 7.63 with digits=1 -> '7.6'."""
+    if digits is None:
+        if float(x).is_integer():
+            return f"{int(round(x)):,}"
+        return f"{x:,.3f}".rstrip("0").rstrip(".")
+    return f"{x:,.{digits}f}"
+
+
+def params_label(x: float) -> str:
+    """Parameter count as the catalog gives it, without rounding it into a different number: '117M', '1.542B',
+    '175B', '405.85B', '671B'."""
+    if x >= 1e9:
+        return f"{x / 1e9:.5g}B"
+    return f"{x / 1e6:.5g}M"
+
+
+def bytes_label(b: float) -> str:
+    """Bytes in decimal units with three significant digits: '328 KB', '6.44 GB', '70.3 KB'."""
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if b >= size:
+            return f"{b / size:.3g} {unit}"
+    return f"{num(b)} B"
+
+
+def power_of_ten(x: int) -> str | None:
+    """'10¹²' for 10**12 (and other exact powers of ten), else None."""
+    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    if x >= 10 and 10 ** int(round(math.log10(x))) == x:
+        return "10" + str(int(round(math.log10(x)))).translate(sup)
+    return None
+
+
+def short_number(x: float, digits: int = 3) -> str:
+    """Human scale for axis ticks and labels: 1.2K, 34M, 5B, 2T (``digits`` significant, trailing zeros cut)."""
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= div:
+            return _sig(x / div, digits) + suffix
+    return _sig(x, digits)
+
+
+def _sig(x: float, digits: int) -> str:
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        text = f"{x:,.0f}"
+    return text
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def sci(x: float, digits: int = 2) -> str:
+    """'8.8 × 10¹³' (``digits`` significant digits; plain Unicode, no mathtext, so the SVG text stays one string)."""
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def gb_label(n_bytes: float) -> str:
+    """'0.54 GB', '17.2 GB', '618 GB', '2,684 GB' (GB = 10^9 bytes, three significant digits below 1,000)."""
+    gb = n_bytes / 1e9
+    if gb >= 1000:
+        return f"{gb:,.0f} GB"
+    if gb >= 100:
+        return f"{gb:.0f} GB"
+    if gb >= 10:
+        return f"{gb:.1f} GB"
+    if gb >= 1:
+        return f"{gb:.2f} GB"
+    return f"{gb:.2g} GB"
+
+
+def params_text(x: float) -> str:
+    """Parameters with up to two decimals of their scale, as widgets.js shows them: 70.55e9 -> '70.55 billion'."""
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+        if x >= scale:
+            text = f"{x / scale:.2f}".rstrip("0").rstrip(".")
+            return f"{text}\u00a0{word}"
+    return num(x)

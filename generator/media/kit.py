@@ -1,0 +1,105 @@
+"""The media kit: every scene as files people reuse in slides, talks and social video (``python -m generator media``).
+
+For each scene (``<out>/<id>/``; names carry the resolution and rate of the quality asked for, publish shown):
+
+  <id>-1080p60.mp4              H.264 High, yuv420p, BT.709 primaries/transfer/matrix, fast start, 60 fps
+  <id>-vertical-1080x1920.mp4   the scene laid out again for a 9:16 frame (RaceScene.portrait), not a crop
+  <id>-loop.webp                animated WebP that loops forever: the whole scene at twice the speed, 640 px wide,
+                                12 fps, under a size cap ([tool.rts.budgets.media] webp_bytes)
+  <id>-poster.png, <id>-vertical-poster.png   the final composition (one second before the end)
+  <id>.en.vtt, <id>.en.srt      the captions (the scene's cues)
+  <id>-2160p60.mp4              only with --quality 4k: 3840 x 2160
+  <id>-alpha-prores4444-1080p30.mov   only with --prores: ProRes 4444, transparent background, 30 fps
+and ``<out>/manifest.json`` (generator/media/manifest.py).
+
+One render per scene and orientation (generator/render/video.py feeds every file of a render from its frames), run
+by the same pool and cached in the same place as the site's figures: the landscape render *is* the site's video,
+so after ``make site`` the kit renders only the vertical video (and the 4K one, and ProRes when asked). ProRes
+needs the alpha channel, which the site's render does not keep, so it is a render of its own and off by default
+(about 0.8 GB per scene, never published on the site).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.catalog import load_catalog
+from generator.media.manifest import build_manifest, write_tree
+from generator.media.page import media_budgets
+from generator.render.cache import FigureCache
+from generator.render.plan import scene_job
+from generator.render.pool import render_stale
+from generator.render.registry import registry
+from generator.render.specs import kit_specs
+from generator.util.project import ROOT
+
+log = logging.getLogger("media")
+
+
+class MediaKitError(RuntimeError):
+    """A media-kit request that cannot be met (an unknown scene id...); the message says what to do."""
+
+
+@dataclass
+class MediaReport:
+    rendered: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def build_media(
+    root: Path = ROOT,
+    out: Path | None = None,
+    quality: str = "publish",
+    jobs: int | None = None,
+    only: list[str] | None = None,
+    catalog_path: Path | None = None,
+    cache_dir: Path | None = None,
+    prores: bool = False,
+) -> MediaReport:
+    """Render what changed, then make ``out`` (default <root>/media) hold the kit and its manifest.json.
+
+    The cache (default <root>/.cache) is the site build's: a scene's landscape render made by ``make site`` at the
+    same quality is found there and not rendered again."""
+    root = Path(root).resolve()
+    out = Path(out or root / "media").resolve()
+    cache = FigureCache(Path(cache_dir or root / ".cache"))
+    report = MediaReport()
+    t_start = time.perf_counter()
+    catalog = load_catalog(Path(catalog_path or root / "catalog.yaml"))
+    all_figs = registry(catalog, root / "figures")
+    figs = {fid: f for fid, f in all_figs.items() if f.kind == "scene"}
+    if only:
+        unknown = sorted(set(only) - set(figs))
+        if unknown:
+            raise MediaKitError(f"--only: not a scene: {', '.join(unknown)}; scenes: {', '.join(sorted(figs))}")
+        figs = {fid: figs[fid] for fid in only}
+    budgets = media_budgets(root)
+    specs = kit_specs(quality, budgets["webp_bytes"], prores=prores)
+    job_list = [scene_job(figs[fid], catalog, root, spec) for fid in sorted(figs) for spec in specs]
+    result = render_stale(job_list, cache, root, jobs or max(1, (os.cpu_count() or 2) // 2))
+    report.rendered, report.cached, report.seconds = result.rendered, result.cached, result.seconds
+    cache.prune(set(all_figs))
+
+    manifest = build_manifest(root, catalog, figs, job_list, cache, quality, budgets)
+    report.written = write_tree(out, manifest, {j.entry: cache.out_dir(j.entry) for j in job_list}, full=not only)
+    report.manifest = manifest
+    report.seconds["total"] = round(time.perf_counter() - t_start, 1)
+    size = sum(f["bytes"] for s in manifest["scenes"] for f in s["files"])
+    log.info(
+        "media kit in %s: %d files, %.1f MB, %d rendered, %d cached, %.1fs",
+        out,
+        sum(len(s["files"]) for s in manifest["scenes"]),
+        size / 1e6,
+        len(report.rendered),
+        len(report.cached),
+        report.seconds["total"],
+    )
+    return report

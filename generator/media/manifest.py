@@ -1,0 +1,235 @@
+"""The media kit's folder and its manifest.json: which file is what, with sizes, hashes, licence and provenance."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from generator.catalog import Catalog
+from generator.render.cache import FigureCache
+from generator.render.pool import Job
+from generator.render.registry import Figure
+from generator.site.pages import alt_text
+from generator.util.fs import atomic_write, place
+from generator.util.project import git_state, tool_version
+
+log = logging.getLogger("media")
+
+#: role -> (format label for people, kind, copied into the static site?)
+ROLES: dict[str, tuple[str, str, bool]] = {
+    "mp4": ("MP4, H.264", "video", True),
+    "mp4-vertical": ("MP4, H.264, vertical", "video", True),
+    "mp4-uhd": ("MP4, H.264, 4K", "video", True),
+    "prores": ("ProRes 4444 with alpha (MOV)", "video", False),
+    "webp": ("Animated WebP, loops", "animation", True),
+    "poster": ("Poster, PNG", "image", True),
+    "poster-vertical": ("Vertical poster, PNG", "image", True),
+    "vtt": ("Captions, WebVTT", "captions", True),
+    "srt": ("Captions, SRT", "captions", True),
+}
+ROLE_ORDER = list(ROLES)
+
+
+def build_manifest(
+    root: Path,
+    catalog: Catalog,
+    figs: dict[str, Figure],
+    jobs: list[Job],
+    cache: FigureCache,
+    quality: str,
+    budgets: dict[str, int],
+) -> dict[str, Any]:
+    """media/manifest.json: every file of the kit with what it is, its size and hash, licence and provenance."""
+    commit, dirty = git_state(root)
+    meta = catalog.data.get("meta", {})
+    title = meta.get("title", "The Race to Scale")
+    lic_media = meta.get("licence_media", "CC BY 4.0")
+    lic_code = meta.get("licence_code", "MIT")
+    manim_version = tool_version("manim")
+    credits = (
+        f"\u201c{title}\u201d, The Race to Scale authors. Animated with Manim Community {manim_version}; "
+        "typeset in Inter (SIL Open Font License 1.1)."
+    )
+    source = {"commit": commit, "dirty": dirty, "catalog_sha256": catalog.digest()}
+    scenes = []
+    for fid in sorted(figs):
+        fig = figs[fid]
+        metas = {}
+        for job in jobs:
+            if job.fig_id == fid and job.spec is not None:
+                folder = cache.out_dir(job.entry)
+                variant = job.spec.variant
+                metas[variant] = (job.entry, json.loads((folder / f"{fid}.{variant}.json").read_text("utf-8")))
+        land = metas["landscape"][1]
+        if "vertical" in metas and [c["text"] for c in metas["vertical"][1]["cues"]] != [
+            c["text"] for c in land["cues"]
+        ]:
+            log.warning("%s: the vertical video's captions differ from the landscape one's", fid)
+        desc = land["description"]
+        alt = alt_text(fig, catalog)
+        files = []
+        for variant, (cid, m) in metas.items():
+            outputs = cache.manifest["figures"][cid]["outputs"]
+            for name, info in m["files"].items():
+                role = info["role"]
+                if role not in ROLES:
+                    continue
+                label, kind, in_site = ROLES[role]
+                rate = f", {info['fps']:g} fps" if info.get("fps") else ""
+                size = f"{info['width']}\u00d7{info['height']}" if info.get("width") else ""
+                files.append(
+                    {
+                        "id": f"{fid}.{role}",
+                        "path": f"{fid}/{name}",
+                        "role": role,
+                        "format": label,
+                        "kind": kind,
+                        "title": f"{fig.title} ({label}{', ' + size if size else ''}{rate})",
+                        "description": desc,
+                        "alt": alt,
+                        "variant": variant,
+                        "duration": info.get("duration"),
+                        "width": info.get("width"),
+                        "height": info.get("height"),
+                        "resolution": size.replace("\u00d7", "x") or None,
+                        "fps": info.get("fps"),
+                        "codec": info.get("codec"),
+                        "profile": info.get("profile"),
+                        "pix_fmt": info.get("pix_fmt"),
+                        "colour": info.get("colour"),
+                        "alpha": info.get("alpha", False),
+                        "details": {
+                            k: v
+                            for k, v in info.items()
+                            if k
+                            not in (
+                                "role",
+                                "codec",
+                                "profile",
+                                "pix_fmt",
+                                "colour",
+                                "alpha",
+                                "width",
+                                "height",
+                                "fps",
+                                "duration",
+                            )
+                        },
+                        "bytes": (cache.out_dir(cid) / name).stat().st_size,
+                        "sha256": outputs[name],
+                        "licence": lic_media,
+                        "licence_url": "https://creativecommons.org/licenses/by/4.0/"
+                        if lic_media == "CC BY 4.0"
+                        else None,
+                        "credits": credits,
+                        "source_commit": commit,
+                        "source_dirty": dirty,
+                        "catalog_sha256": source["catalog_sha256"],
+                        "site": in_site,
+                        "note": _note(role, info, land["spec"]["fps"]),
+                    }
+                )
+        files.sort(key=lambda f: ROLE_ORDER.index(f["role"]))
+        scenes.append(
+            {
+                "id": fid,
+                "title": fig.title,
+                "alt": alt,
+                "description": desc,
+                "duration": land["duration"],
+                "layout_issues": {v: m["layout_issues"] for v, (_, m) in metas.items()},
+                "files": files,
+            }
+        )
+    return {
+        "schema": 1,
+        "title": f"{title}: media kit",
+        "quality": quality,
+        "licence": {
+            "media": lic_media,
+            "code": lic_code,
+            "credit": title,
+            "note": f"Animations, posters and captions: {lic_media}, credit \u201c{title}\u201d. The code that "
+            f"makes them: {lic_code}. See LICENSE.",
+        },
+        "credits": credits,
+        "source": source,
+        "budgets": budgets,
+        "scenes": scenes,
+    }
+
+
+def _note(role: str, info: dict[str, Any], fps: int) -> str | None:
+    """A line for people about one file (the manifest's ``note``); ``fps`` is the landscape MP4's rate."""
+    if role == "prores":
+        rate = (
+            f"{info['fps']} fps, half the {fps} fps of the MP4, to halve the size"
+            if info["fps"] * 2 == fps
+            else f"{info['fps']} fps"
+        )
+        return (
+            f"{rate}. Straight (unassociated) alpha over a transparent background; the colours are made for a "
+            "dark background."
+        )
+    if role == "webp":
+        return (
+            f"The whole animation at {info['speed']:g}x speed, {info['fps']:g} fps, loops forever; "
+            f"at most {info['cap_bytes']:,} bytes."
+        )
+    if role in ("mp4", "mp4-vertical", "mp4-uhd"):
+        return "H.264 High, yuv420p, BT.709 matrix and tags, moov before mdat (plays while downloading)."
+    if role.startswith("poster"):
+        return f"The frame at {info['at']:g} s, one second before the end."
+    return None
+
+
+def write_tree(out: Path, manifest: dict[str, Any], folders: dict[str, Path], full: bool = True) -> list[str]:
+    """Place every manifest file under ``out`` (atomically, unchanged files untouched), remove files an earlier
+    manifest listed that this one does not, then write manifest.json. Files we never listed are left alone."""
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / "manifest.json"
+    previous: dict[str, Any] = {}
+    try:
+        previous = json.loads(manifest_path.read_text("utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        pass
+    if not full and previous.get("scenes"):  # --only: keep the other scenes' entries
+        ours = {s["id"] for s in manifest["scenes"]}
+        kept = [
+            s
+            for s in previous["scenes"]
+            if s["id"] not in ours and all((out / f["path"]).is_file() for f in s["files"])
+        ]
+        manifest["scenes"] = sorted(kept + manifest["scenes"], key=lambda s: s["id"])
+    wanted = {f["path"] for s in manifest["scenes"] for f in s["files"]}
+    written = []
+    for s in manifest["scenes"]:
+        for f in s["files"]:
+            src = next(
+                (
+                    folder / Path(f["path"]).name
+                    for cid, folder in folders.items()
+                    if cid.split(".", 1)[0] == s["id"] and (folder / Path(f["path"]).name).is_file()
+                ),
+                None,
+            )
+            if src is None:
+                continue  # kept from an earlier --only run; already in place
+            if place(src, out / f["path"]):
+                written.append(f["path"])
+                log.info("wrote %s (%s, %.2f MB)", f["path"], f["format"], f["bytes"] / 1e6)
+    for s in previous.get("scenes", []):
+        for f in s.get("files", []):
+            if f.get("path") not in wanted:
+                p = out / f["path"]
+                if p.is_file():
+                    p.unlink()
+                    log.info("removed %s (no longer in the kit)", f["path"])
+                try:
+                    p.parent.rmdir()
+                except OSError:
+                    pass
+    atomic_write(manifest_path, json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=False) + "\n")
+    return written

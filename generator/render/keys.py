@@ -1,0 +1,154 @@
+"""Cache keys: a hash of everything a render reads, complete by construction.
+
+A render reads its figure module, every project module that module imports (directly or through other project
+modules, under any name: ``figures/charts/_common.py`` counts as soon as a chart imports it), the renderer of its
+kind and everything that imports, its catalog slice, its title and alt text, the versions of the tools that draw
+and encode it, and for scenes the render spec and the shipped fonts. The set of project files comes from reading
+the ``import`` statements (``ast``), not from a list kept by hand, so a new helper can never be left out.
+
+Third-party modules (matplotlib, manim, PyAV...) are covered by their versions, not their files.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import platform
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from generator.catalog import Catalog, canonical_json
+from generator.render.registry import Figure
+from generator.render.specs import RenderSpec
+from generator.util.fs import sha256_file
+from generator.util.project import ROOT, tool_versions
+
+#: The renderer module of each kind: what the worker runs for it (its own imports are followed like a figure's).
+RENDERERS = {
+    "chart": "generator.render.charts",
+    "table": "generator.render.tables",
+    "scene": "generator.render.video",
+}
+#: Modules every render runs through: the worker entry point (only its own file, not the renderers it dispatches
+#: to; each kind's renderer is followed on its own above).
+ENTRY = "generator/render/worker.py"
+TOOLS = {"chart": ("matplotlib", "numpy"), "table": (), "scene": ("manim", "av", "numpy", "ManimPango", "pillow")}
+FONT_GLOB = "figures/fonts/*"
+
+_DIGESTS: dict[Path, tuple[int, int, str]] = {}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, remembered per (mtime, size) within a process."""
+    st = path.stat()
+    cached = _DIGESTS.get(path)
+    if cached and cached[0] == st.st_mtime_ns and cached[1] == st.st_size:
+        return cached[2]
+    digest = sha256_file(path)
+    _DIGESTS[path] = (st.st_mtime_ns, st.st_size, digest)
+    return digest
+
+
+def _module_file(name: str, bases: tuple[Path, ...]) -> Path | None:
+    """The project file of module ``name`` (``a.b`` -> a/b.py or a/b/__init__.py) under the first base that has
+    it, or None for a module that is not the project's."""
+    rel = Path(*name.split("."))
+    for base in bases:
+        for cand in (base / rel.with_suffix(".py"), base / rel / "__init__.py"):
+            if cand.is_file():
+                return cand
+    return None
+
+
+def _package_of(path: Path, bases: tuple[Path, ...]) -> str:
+    for base in bases:
+        try:
+            rel = path.relative_to(base)
+        except ValueError:
+            continue
+        parts = list(rel.with_suffix("").parts)
+        return ".".join(parts[:-1]) if parts[-1] != "__init__" else ".".join(parts[:-1])
+    return ""
+
+
+def _imported_names(path: Path, bases: tuple[Path, ...]) -> set[str]:
+    """Every module name an ``import`` anywhere in the file may load (functions included: lazy imports count),
+    with its parent packages and, for ``from a import b``, ``a.b`` in case b is a submodule."""
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    names: set[str] = set()
+    package = _package_of(path, bases)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                mod = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            if mod:
+                names.add(mod)
+            names.update(f"{mod}.{alias.name}" if mod else alias.name for alias in node.names)
+    out: set[str] = set()
+    for name in names:
+        parts = name.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return out
+
+
+def project_files(start: list[Path], bases: tuple[Path, ...]) -> list[Path]:
+    """``start`` and every project file reachable from it through imports, sorted."""
+    seen: set[Path] = set()
+    todo = [p.resolve() for p in start]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in _imported_names(path, bases):
+            found = _module_file(name, bases)
+            if found is not None and found.resolve() not in seen:
+                todo.append(found.resolve())
+    return sorted(seen)
+
+
+def dependencies(fig: Figure, root: Path) -> dict[str, str]:
+    """{path relative to its base: sha256} of every project file the figure's render reads."""
+    root = Path(root).resolve()
+    bases = (root,) if root == ROOT else (root, ROOT)
+    renderer = _module_file(RENDERERS[fig.kind], (ROOT,))
+    assert renderer is not None, RENDERERS[fig.kind]
+    # The worker dispatches to every kind's renderer: its own bytes count, the renderers it may import do not.
+    files = sorted(set(project_files([fig.source, renderer], bases)) | {(ROOT / ENTRY).resolve()})
+    out = {}
+    for f in files:
+        base = next(b for b in bases if f.is_relative_to(b))
+        label = f.relative_to(base).as_posix() if base == root else f"{{generator}}/{f.relative_to(base).as_posix()}"
+        out[label] = file_digest(f)
+    return out
+
+
+def cache_key(fig: Figure, catalog: Catalog, root: Path = ROOT, alt: str = "", spec: RenderSpec | None = None) -> str:
+    """Hash of everything the render of ``fig`` (at ``spec``, for a scene) reads; see the module docstring."""
+    parts: dict[str, Any] = {
+        "id": fig.id,
+        "kind": fig.kind,
+        "files": dependencies(fig, root),
+        "data": hashlib.sha256(canonical_json(fig.data(catalog)).encode()).hexdigest(),
+        "tools": tool_versions(TOOLS[fig.kind]),
+        "python": platform.python_version(),
+    }
+    if fig.kind == "scene":
+        if spec is None:
+            raise ValueError(f"{fig.id}: a scene's key needs its render spec")
+        parts["spec"] = asdict(spec)
+        root = Path(root)
+        fonts = sorted(root.glob(FONT_GLOB)) or sorted(ROOT.glob(FONT_GLOB))
+        parts["fonts"] = {p.name: file_digest(p) for p in fonts if p.is_file()}
+    else:
+        parts["title"] = fig.title
+        parts["alt"] = alt
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,61 @@
+"""Render one figure in a fresh process: ``python -m generator.render.worker JOB.json``.
+
+The render pool (generator/render/pool.py) writes the job file and runs this, one process per figure or scene
+render, so parallel renders never share interpreter state, matplotlib figures or Manim's text cache, and a crash is
+contained to one render. The process starts in the project folder, so ``figures`` is that project's figures
+package (Python puts the current folder first on the import path for ``-m``).
+
+Job: {"kind": chart|table|scene, "id", "data": path of the catalog slice as JSON, "out": folder to fill,
+"work": scratch folder, "title", "alt", "spec": RenderSpec fields (scenes)}.
+Standard output carries progress for the pool, one line each: ``@frames N`` while a scene draws. Logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+
+def _progress(frames: int) -> None:
+    print(f"@frames {frames}", flush=True)
+
+
+def run(job: dict) -> None:
+    kind, fig_id, out = job["kind"], job["id"], Path(job["out"])
+    data = json.loads(Path(job["data"]).read_text("utf-8"))
+    out.mkdir(parents=True, exist_ok=True)
+    if kind == "chart":
+        from generator.render.charts import render_chart
+
+        render_chart(fig_id, data, out, title=job.get("title"), desc=job.get("alt"))
+    elif kind == "table":
+        from generator.render.tables import render_table
+
+        render_table(fig_id, data, out, title=job.get("title"))
+    elif kind == "scene":
+        from generator.render.specs import RenderSpec, WebpSpec
+        from generator.render.video import render_media
+
+        spec_d = dict(job["spec"])
+        if spec_d.get("webp"):
+            spec_d["webp"] = WebpSpec(**spec_d["webp"])
+        render_media(fig_id, data, RenderSpec(**spec_d), out, Path(job["work"]), progress=_progress)
+    else:
+        raise ValueError(f"unknown figure kind {kind!r}")
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("manim").setLevel(logging.WARNING)
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    if len(argv) != 1:
+        print("usage: python -m generator.render.worker JOB.json", file=sys.stderr)
+        return 2
+    run(json.loads(Path(argv[0]).read_text("utf-8")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,303 @@
+"""The build: catalog -> figures (cached, parallel) -> pages (Jinja2) -> staging tree -> MkDocs -> site/.
+
+Nothing in site/ or the cache changes until the step that owns it has succeeded: a bad catalog stops before any
+write; a failed figure keeps the previous outputs; MkDocs builds into a fresh folder that is swapped in by rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from figures import chart_style
+from generator.catalog import Catalog, load_catalog
+from generator.errors import BuildError
+from generator.media.page import site_files
+from generator.render.cache import FigureCache
+from generator.render.plan import figure_job, scene_job, webp_cap
+from generator.render.pool import render_stale
+from generator.render.registry import Figure, registry
+from generator.render.specs import site_spec
+from generator.site.budgets import check_budgets, load_budgets
+from generator.site.export import catalog_export
+from generator.site.pages import FigureAssets, alt_text, render_pages
+from generator.site.widgets import render_widget
+from generator.util.fs import atomic_write, place, recover_dir, replace_dir, sha256_file
+from generator.util.project import ROOT, tool_versions
+
+log = logging.getLogger("build")
+
+
+@dataclass
+class BuildPaths:
+    """Where a build reads and writes. Defaults are the repository's own folders."""
+
+    root: Path = ROOT
+    catalog: Path | None = None
+    site: Path | None = None
+    cache: Path | None = None
+    build: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+        self.catalog = Path(self.catalog or self.root / "catalog.yaml").resolve()
+        self.site = Path(self.site or self.root / "site").resolve()
+        self.cache = Path(self.cache or self.root / ".cache").resolve()
+        self.build = Path(self.build or self.root / "build").resolve()
+
+    @property
+    def staging(self) -> Path:
+        assert self.build is not None  # set by __post_init__
+        return self.build / "staging"
+
+
+@dataclass
+class BuildReport:
+    rendered: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    mkdocs_ran: bool = False
+    over_budget: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def render_figures(
+    figs: dict[str, Figure],
+    catalog: Catalog,
+    cache: FigureCache,
+    quality: str,
+    workers: int,
+    root: Path,
+    report: BuildReport,
+) -> dict[str, str]:
+    """Render every stale figure through the pool (a scene as the media kit's landscape render at ``quality``).
+    Returns {figure id: its cache entry}."""
+    spec = site_spec(quality, webp_cap(root))
+    jobs = [
+        scene_job(f, catalog, root, spec) if f.kind == "scene" else figure_job(f, catalog, root, alt_text(f, catalog))
+        for f in figs.values()
+    ]
+    entries = {j.fig_id: j.entry for j in jobs}
+    result = render_stale(jobs, cache, root, workers)
+    by_entry = {j.entry: j.fig_id for j in jobs}
+    report.rendered += [by_entry[e] for e in result.rendered]
+    report.cached += [by_entry[e] for e in result.cached]
+    report.seconds.update({by_entry[e]: s for e, s in result.seconds.items()})
+    return entries
+
+
+#: A scene render's files -> the names the site publishes them under (figures/<id>.mp4 ...).
+def scene_site_files(fig_id: str, folder: Path) -> tuple[dict[str, Path], dict]:
+    meta_path = next(iter(sorted(folder.glob(f"{fig_id}.*.json"))), None)
+    meta = json.loads(meta_path.read_text("utf-8")) if meta_path else {}
+    spec = meta.get("spec", {})
+    files: dict[str, Path] = {}
+    for name, info in meta.get("files", {}).items():
+        role = info["role"]
+        target = {"mp4": f"{fig_id}.mp4", "vtt": f"{fig_id}.vtt"}.get(role)
+        if target:
+            files[target] = folder / name
+    poster = folder / f"{fig_id}-poster.webp"
+    if poster.is_file():
+        files[f"{fig_id}.poster.webp"] = poster
+    page_meta = {
+        "duration": meta.get("duration"),
+        "width": spec.get("width"),
+        "height": spec.get("height"),
+        "fps": spec.get("fps"),
+        "cues": meta.get("cues", []),
+        "description": meta.get("description", ""),
+    }
+    return files, page_meta
+
+
+def _collect_assets(figs: dict[str, Figure], cache: FigureCache, entries: dict[str, str]) -> dict[str, FigureAssets]:
+    assets: dict[str, FigureAssets] = {}
+    for fid, fig in figs.items():
+        folder = cache.out_dir(entries[fid])
+        if fig.kind == "scene":
+            files, meta = scene_site_files(fid, folder)
+        else:
+            files, meta = {p.name: p for p in sorted(folder.iterdir()) if p.is_file()}, {}
+        assets[fid] = FigureAssets(fig, files, meta)
+    return assets
+
+
+def _sync_tree(target: Path, files: dict[str, bytes | Path]) -> list[str]:
+    """Make ``target`` hold exactly ``files`` (relative path -> bytes or source file), touching only what changed."""
+    changed: list[str] = []
+    for rel, content in sorted(files.items()):
+        dest = target / rel
+        if isinstance(content, Path):
+            if place(content, dest, link=False):
+                changed.append(rel)
+        elif atomic_write(dest, content):
+            changed.append(rel)
+    if target.exists():
+        for p in sorted(target.rglob("*"), reverse=True):
+            rel = p.relative_to(target).as_posix()
+            if p.is_file() and rel not in files:
+                p.unlink()
+                changed.append(rel)
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+    return changed
+
+
+def _tree_digest(files: dict[str, bytes | Path]) -> str:
+    h = hashlib.sha256()
+    for rel, content in sorted(files.items()):
+        h.update(rel.encode() + b"\0")
+        h.update((sha256_file(content) if isinstance(content, Path) else hashlib.sha256(content).hexdigest()).encode())
+    return h.hexdigest()
+
+
+def _site_snapshot(site: Path) -> str:
+    h = hashlib.sha256()
+    if not site.is_dir():
+        return ""
+    for p in sorted(site.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            h.update(f"{p.relative_to(site).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None) -> None:
+    """``mkdocs build --strict`` of ``staging`` into ``out`` (a new folder)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--quiet",
+        "-f",
+        str(config or root / "mkdocs.yml"),
+        "-d",
+        str(out),
+    ]
+    env = dict(os.environ, RTS_STAGING=str(staging))
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout).strip()[-3000:])
+
+
+def build(
+    paths: BuildPaths | None = None, quality: str = "publish", jobs: int | None = None, force_mkdocs: bool = False
+) -> BuildReport:
+    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state."""
+    paths = paths or BuildPaths()
+    # All set by BuildPaths.__post_init__:
+    assert paths.catalog is not None and paths.site is not None and paths.cache is not None
+    assert paths.build is not None
+    report = BuildReport()
+    t0 = time.perf_counter()
+    recover_dir(paths.site)
+    catalog = load_catalog(paths.catalog)
+    figs = registry(catalog, paths.root / "figures")
+    report.seconds["load"] = time.perf_counter() - t0
+
+    cache = FigureCache(paths.cache)
+    t1 = time.perf_counter()
+    entries = render_figures(figs, catalog, cache, quality, jobs or os.cpu_count() or 2, paths.root, report)
+    cache.prune(set(figs))
+    report.seconds["figures"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    assets = _collect_assets(figs, cache, entries)
+    media_files, media_page = site_files(paths.root)
+    pages = render_pages(paths.root / "docs", catalog, assets, render_widget, extra_context={"media": media_page})
+    files: dict[str, bytes | Path] = {rel: text.encode("utf-8") for rel, text in pages.items()}
+    docs = paths.root / "docs"
+    for p in sorted(docs.rglob("*")):
+        rel = p.relative_to(docs).as_posix()
+        if p.is_file() and not rel.endswith(".md") and not any(part.startswith(("_", ".")) for part in rel.split("/")):
+            files[rel] = p
+    for a in assets.values():
+        for name, p in a.files.items():
+            if a.fig.kind == "scene" or (a.fig.kind == "chart" and name.endswith(".svg")):
+                files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
+    files["data/catalog.json"] = catalog_export(catalog).encode("utf-8")
+    files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
+    files.update(media_files)  # the media kit's web-sized files, under media/
+    _sync_tree(paths.staging, files)
+    report.seconds["pages"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    config = paths.root / "mkdocs.yml"
+    stamp_path = paths.cache / "site-stamp.json"
+    stamp = {
+        "staging": _tree_digest(files),
+        "config": sha256_file(config),
+        "overrides": {
+            p.relative_to(paths.root).as_posix(): sha256_file(p)
+            for p in sorted((paths.root / "overrides").rglob("*"))
+            if p.is_file()
+        },
+        "site": str(paths.site),
+        "site_url": os.environ.get("SITE_URL", ""),
+        "tools": tool_versions(("mkdocs", "mkdocs-material")),
+    }
+    try:
+        previous = json.loads(stamp_path.read_text("utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        previous = {}
+    unchanged = (
+        not force_mkdocs
+        and previous.get("inputs") == stamp
+        and previous.get("snapshot") == _site_snapshot(paths.site)
+        and previous.get("snapshot")
+    )
+    if unchanged:
+        log.info("site/ is up to date (MkDocs skipped)")
+    else:
+        paths.build.mkdir(parents=True, exist_ok=True)
+        new_site = Path(tempfile.mkdtemp(dir=paths.build, prefix="site-"))
+        try:
+            run_mkdocs(paths.root, paths.staging, new_site, config)
+            _normalise_site(new_site)
+            replace_dir(new_site, paths.site)
+        finally:
+            shutil.rmtree(new_site, ignore_errors=True)
+        report.mkdocs_ran = True
+        atomic_write(
+            stamp_path, json.dumps({"inputs": stamp, "snapshot": _site_snapshot(paths.site)}, indent=1, sort_keys=True)
+        )
+    report.seconds["mkdocs"] = time.perf_counter() - t3
+    report.over_budget = check_budgets(paths.site, load_budgets(quality, paths.root))
+    for line in report.over_budget:
+        log.warning("over budget: %s", line)
+    report.seconds["total"] = time.perf_counter() - t0
+    log.info(
+        "built %s in %.1fs (%d rendered, %d cached%s)",
+        paths.site,
+        report.seconds["total"],
+        len(report.rendered),
+        len(report.cached),
+        "" if report.mkdocs_ran else ", MkDocs skipped",
+    )
+    return report
+
+
+def _normalise_site(site: Path) -> None:
+    """Remove what makes two builds of the same input differ: sitemap dates and gzip timestamps."""
+    import gzip
+    import re
+
+    sitemap = site / "sitemap.xml"
+    if sitemap.exists():
+        text = re.sub(r"\s*<lastmod>[^<]*</lastmod>", "", sitemap.read_text("utf-8"))
+        sitemap.write_text(text, "utf-8")
+        gz = site / "sitemap.xml.gz"
+        if gz.exists():
+            with open(gz, "wb") as raw, gzip.GzipFile(filename="sitemap.xml", mode="wb", fileobj=raw, mtime=0) as f:
+                f.write(text.encode("utf-8"))

@@ -1,0 +1,1 @@
+"""Measurements: build timings (bench) and Lighthouse on the built site (audit)."""
