@@ -84,4 +84,7 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path):
             now_html = (site / "index.html").read_text("utf-8")
             delta = "\n".join(list(difflib.unified_diff(after_html.splitlines(), now_html.splitlines(), lineterm=""))[:40])
             pytest.fail(f"{msg}: a no-change rebuild changed the site.\nbuild output: {again.stderr[-1500:]}\n{delta}")
-    assert {CHART, SCENE} <= set(json.loads((root / ".cache" / "manifest.json").read_text())["figures"])
+    from generator.render.plan import scene_entry
+    from generator.render.specs import site_spec
+    entries = {CHART, scene_entry(SCENE, site_spec("draft"))}  # a scene's entry is its render: <id>.<spec label>
+    assert entries <= set(json.loads((root / ".cache" / "manifest.json").read_text())["figures"])
