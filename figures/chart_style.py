@@ -1,7 +1,7 @@
 """The house style of every chart: fonts, sizes, palette tokens, figure layout, title and source lines.
 
 Colours are *tokens*. Each one is drawn in an unusual sentinel hex (its light colour with the blue channel nudged
-by one, so a plain PNG preview still looks right) that ``generator.charts`` rewrites into
+by one, so a plain PNG preview still looks right) that ``generator.render.svg`` rewrites into
 ``var(--rs-<name>, <light fallback>)``: inlined in the page the chart follows the reader's light or dark theme
 (the page defines the variables, see THEME_VARS), while the standalone SVG file shows the light fallbacks.
 Chart modules use only these tokens, never raw colours, so nothing escapes the theme.
@@ -327,7 +327,7 @@ def _with_role(lines: list[_Line], *roles: str) -> list[_Line]:
 
 
 def title(fig: Figure, text: str) -> None:
-    """Set the chart's visible title (``generator.charts`` uses the catalog title). Goes above any subtitle."""
+    """Set the chart's visible title (``generator.render.charts`` uses the catalog title). Goes above any subtitle."""
     fig._rs_header = (_lines(text, layout_of(fig).title, "title", fig)  # type: ignore[attr-defined]
                       + _with_role(fig._rs_header, "subtitle"))  # type: ignore[attr-defined]
     _layout(fig)

@@ -7,7 +7,7 @@ font. Layout is three bands on the 16:9 frame (Manim units, 14.2 x 8):
     content band  y in [CAPTION_TOP, TITLE_BOTTOM]  everything the scene draws
     caption band  y in [-4, CAPTION_TOP]         the narration line(s), also written as WebVTT cues
 
-The media kit (generator/media.py) also renders every scene for a vertical 9:16 frame (8 x 14.2 units, the same
+The media kit (generator/media/) also renders every scene for a vertical 9:16 frame (8 x 14.2 units, the same
 pixels per unit, so the type scale holds). ``self.layout`` (a :class:`Layout`) gives the bands of whichever frame is
 being rendered and ``self.portrait`` says which: a scene reads its geometry from them and stacks vertically what
 sits side by side in landscape. The module constants below describe the landscape frame only; ``LANDSCAPE`` is the
@@ -19,7 +19,7 @@ chosen for contrast against BACKGROUND only (the page colour never shows through
 
 Captions: ``self.caption(text)`` shows the line in the caption band (the videos are silent, so the narration is
 on screen, which is also what a speaker reusing the clip in a talk needs) and records it as a WebVTT cue from now
-until the next caption or the end of the scene; ``generator/scenes.py`` writes the cues to ``<id>.vtt`` and joins
+until the next caption or the end of the scene; ``generator/render/video.py`` writes the cues to WebVTT and SRT and joins
 them into the text description in ``<id>.json``. Keep captions to two lines (about 190 characters).
 
 Layout is checked while rendering: after every play/wait, text that leaves the frame's safe area, strays out of
@@ -27,7 +27,7 @@ its band or overlaps other text is recorded in ``self.layout_issues`` (the tests
 running over shapes is not detected: look at stills.
 
 The scene's data comes from the JSON file named by the environment variable RACE_FIGURE_DATA (the catalog slice
-the figure's ``reads:`` names, written by ``generator/scenes.py``). Without it, for quick ``manim`` previews, the
+the figure's ``reads:`` names, written by ``generator/render/scenes.py``). Without it, for quick ``manim`` previews, the
 slice is taken from ``catalog.yaml`` directly.
 """
 
@@ -65,7 +65,6 @@ from manim import (
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = ("Inter-Regular.otf", "Inter-SemiBold.otf")
 FONT = "Inter"
@@ -343,6 +342,8 @@ def _load_data(fig_id: str) -> dict[str, Any]:
         return json.loads(Path(path).read_text("utf-8"))
     # Preview fallback (plain `manim figures/scenes/<id>.py`): the slice the catalog registers for this figure.
     from generator.catalog import load_catalog
+    from generator.util.project import ROOT
+
     cat = load_catalog(ROOT / "catalog.yaml")
     log.warning("%s not set: reading the %s slice from catalog.yaml", DATA_ENV, fig_id)
     return cat.slice(list(cat.figures[fig_id]["reads"]))

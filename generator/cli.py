@@ -116,7 +116,7 @@ def cmd_media(args: argparse.Namespace) -> int:
             args.jobs,
             only,
             paths.catalog,
-            args.cache and paths.cache,
+            paths.cache,
             prores=args.prores,
         )
     except MediaKitError as exc:

@@ -92,7 +92,7 @@ def test_svg_parses_with_title_and_role(fid, layout, rendered, catalog):
     assert len(root.get("viewBox").split()) == 4
     first = root[0]
     assert first.tag == f"{SVG}title" and first.text == catalog.figures[fid]["title"]
-    assert re.search(r"<title>[^<]*</title>", text), "plain <title>, as generator.pages swaps it"
+    assert re.search(r"<title>[^<]*</title>", text), "plain <title>, as generator.site.pages swaps it"
     visible = " ".join(svg_texts(path))
     assert catalog.figures[fid]["title"] not in visible, "the figcaption shows the title, not the chart"
     assert root.find(f".//{SVG}style") is None, "a <style> element would style the whole page once inlined"

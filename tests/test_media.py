@@ -1,4 +1,4 @@
-"""The media kit (generator/media.py, `make media`): every file decodes and is what the manifest says it is.
+"""The media kit (generator/media/, `make media`): every file decodes and is what the manifest says it is.
 
 The slow tests run the real pipeline once per session for one scene at the reduced ``test`` quality (640x360 and
 360x640 at 10 fps, ProRes at 5 fps, the first six seconds of the scene) into a temporary folder with its own cache,

@@ -46,8 +46,9 @@ def render_for_site(fig_id: str, out: Path, work: Path) -> dict[str, Any]:
     from generator.site.build import scene_site_files
 
     raw = out / "render"
-    meta = render_media(fig_id, scene_data(fig_id), site_spec("draft"), raw, work)
-    files, page_meta = scene_site_files(fig_id, raw)
+    spec = site_spec("draft")
+    meta = render_media(fig_id, scene_data(fig_id), spec, raw, work)
+    files, page_meta = scene_site_files(fig_id, raw, spec)
     for name, src in files.items():
         shutil.copyfile(src, out / name)
     shutil.copyfile(raw / f"{fig_id}-poster.png", out / f"{fig_id}.poster.png")

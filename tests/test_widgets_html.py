@@ -1,4 +1,4 @@
-"""generator/widgets.py: the widget containers, their data islands and their no-JavaScript fallback tables."""
+"""generator/site/widgets.py: the widget containers, their data islands and their no-JavaScript fallback tables."""
 
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
                 "",
                 f"a file of at most {MAX_BYTES} bytes",
                 f"{size} bytes",
-                "split the data or raise generator.yamlload.MAX_BYTES",
+                "split the data or raise generator.catalog.load.MAX_BYTES",
             )
         text = _decode(path.read_bytes(), file)
     elif len(text.encode("utf-8")) > MAX_BYTES:

@@ -63,19 +63,24 @@ def _module_file(name: str, bases: tuple[Path, ...]) -> Path | None:
 
 
 def _package_of(path: Path, bases: tuple[Path, ...]) -> str:
+    """The package a file's relative imports start from (``a/b/c.py`` and ``a/b/__init__.py`` -> ``a.b``)."""
     for base in bases:
-        try:
-            rel = path.relative_to(base)
-        except ValueError:
-            continue
-        parts = list(rel.with_suffix("").parts)
-        return ".".join(parts[:-1]) if parts[-1] != "__init__" else ".".join(parts[:-1])
+        if path.is_relative_to(base):
+            return ".".join(path.relative_to(base).parts[:-1])
     return ""
+
+
+_IMPORTS: dict[tuple[Path, int, int, tuple[Path, ...]], set[str]] = {}
 
 
 def _imported_names(path: Path, bases: tuple[Path, ...]) -> set[str]:
     """Every module name an ``import`` anywhere in the file may load (functions included: lazy imports count),
-    with its parent packages and, for ``from a import b``, ``a.b`` in case b is a submodule."""
+    with its parent packages and, for ``from a import b``, ``a.b`` in case b is a submodule. Remembered per
+    (file, mtime, size) within a process: a build asks for the same files once per figure."""
+    st = path.stat()
+    memo = (path, st.st_mtime_ns, st.st_size, bases)
+    if memo in _IMPORTS:
+        return _IMPORTS[memo]
     tree = ast.parse(path.read_text("utf-8"), filename=str(path))
     names: set[str] = set()
     package = _package_of(path, bases)
@@ -96,6 +101,7 @@ def _imported_names(path: Path, bases: tuple[Path, ...]) -> set[str]:
     for name in names:
         parts = name.split(".")
         out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    _IMPORTS[memo] = out
     return out
 
 

@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -76,8 +77,10 @@ class _Display:
 
     def __init__(self, total: int, done: int, live: bool) -> None:
         self.total, self.done, self.live = total, done, live
+        self.lock = threading.Lock()  # renders end in the pool's threads
         self.progress: Any = None
         if live:
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -87,6 +90,7 @@ class _Display:
                 TimeRemainingColumn,
             )
 
+            # Log lines go through the live display's console, above the bars (not through a stale stderr).
             self.progress = Progress(
                 TextColumn("{task.description:<44}"),
                 BarColumn(),
@@ -94,6 +98,7 @@ class _Display:
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
                 transient=True,
+                console=Console(stderr=True),
             )
             self.progress.start()
             self.overall = self.progress.add_task("renders", total=total, completed=done)
@@ -109,12 +114,17 @@ class _Display:
             self.progress.update(task, completed=n)
 
     def end(self, task: Any, job: Job, secs: float, ok: bool) -> None:
-        self.done += 1
+        with self.lock:
+            self.done += 1
+            done = self.done
         if task is not None:
             self.progress.remove_task(task)
             self.progress.advance(self.overall)
         line = "[%2d/%d] %-40s rendered in %.1fs" if ok else "[%2d/%d] %-40s FAILED after %.1fs"
-        (log.info if ok else log.error)(line, self.done, self.total, job.entry, secs)
+        if self.live:
+            self.progress.console.log(line % (done, self.total, job.entry, secs), highlight=False)
+        else:
+            (log.info if ok else log.error)(line, done, self.total, job.entry, secs)
 
     def close(self) -> None:
         if self.progress is not None:
@@ -123,7 +133,7 @@ class _Display:
 
 def _run(
     job: Job, cache: FigureCache, root: Path, env: dict[str, str], display: _Display, expected: int | None
-) -> tuple[Job, float, int, str, Path]:
+) -> tuple[Job, float, bool, str, Path]:
     work = cache.new_work_dir(job.entry)
     (work / "data.json").write_text(canonical_json(job.data), "utf-8")
     spec = asdict(job.spec) if job.spec is not None else None
@@ -160,9 +170,11 @@ def _run(
                 display.frames(task, int(line.split()[1]))
         code = proc.wait()
     secs = time.perf_counter() - t0
-    display.end(task, job, secs, code == 0 and (work / "out").is_dir() and any((work / "out").iterdir()))
-    tail = "\n".join((work / "log.txt").read_text("utf-8", "replace").strip().splitlines()[-15:])
-    return job, secs, code, tail, work / "out"
+    out = work / "out"
+    ok = code == 0 and out.is_dir() and any(out.iterdir())
+    display.end(task, job, secs, ok)
+    tail = "" if ok else "\n".join((work / "log.txt").read_text("utf-8", "replace").strip().splitlines()[-15:])
+    return job, secs, ok, tail, out
 
 
 def render_stale(jobs: list[Job], cache: FigureCache, root: Path, workers: int) -> PoolReport:
@@ -186,8 +198,8 @@ def render_stale(jobs: list[Job], cache: FigureCache, root: Path, workers: int) 
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = [pool.submit(_run, j, cache, root, env, display, _previous_frames(cache, j)) for j in stale]
             for fut in as_completed(futures):
-                job, secs, code, tail, out = fut.result()
-                if code != 0 or not out.is_dir() or not any(out.iterdir()):
+                job, secs, ok, tail, out = fut.result()
+                if not ok:
                     if tail:
                         log.error("%s", tail)
                     last = tail.splitlines()[-1] if tail else "no output"

@@ -26,7 +26,7 @@ from generator.render.cache import FigureCache
 from generator.render.plan import figure_job, scene_job, webp_cap
 from generator.render.pool import render_stale
 from generator.render.registry import Figure, registry
-from generator.render.specs import site_spec
+from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
 from generator.site.export import catalog_export
 from generator.site.pages import FigureAssets, alt_text, render_pages
@@ -73,14 +73,13 @@ def render_figures(
     figs: dict[str, Figure],
     catalog: Catalog,
     cache: FigureCache,
-    quality: str,
+    spec: RenderSpec,
     workers: int,
     root: Path,
     report: BuildReport,
 ) -> dict[str, str]:
-    """Render every stale figure through the pool (a scene as the media kit's landscape render at ``quality``).
+    """Render every stale figure through the pool (a scene as ``spec``: the media kit's landscape render).
     Returns {figure id: its cache entry}."""
-    spec = site_spec(quality, webp_cap(root))
     jobs = [
         scene_job(f, catalog, root, spec) if f.kind == "scene" else figure_job(f, catalog, root, alt_text(f, catalog))
         for f in figs.values()
@@ -95,36 +94,34 @@ def render_figures(
 
 
 #: A scene render's files -> the names the site publishes them under (figures/<id>.mp4 ...).
-def scene_site_files(fig_id: str, folder: Path) -> tuple[dict[str, Path], dict]:
-    meta_path = next(iter(sorted(folder.glob(f"{fig_id}.*.json"))), None)
-    meta = json.loads(meta_path.read_text("utf-8")) if meta_path else {}
-    spec = meta.get("spec", {})
-    files: dict[str, Path] = {}
-    for name, info in meta.get("files", {}).items():
-        role = info["role"]
-        target = {"mp4": f"{fig_id}.mp4", "vtt": f"{fig_id}.vtt"}.get(role)
-        if target:
-            files[target] = folder / name
-    poster = folder / f"{fig_id}-poster.webp"
-    if poster.is_file():
-        files[f"{fig_id}.poster.webp"] = poster
+#: The site's names for the roles of a scene's landscape render (the kit keeps the render's own names).
+SITE_SCENE_NAMES = {"mp4": "{id}.mp4", "vtt": "{id}.vtt", "poster-web": "{id}.poster.webp"}
+
+
+def scene_site_files(fig_id: str, folder: Path, spec: RenderSpec) -> tuple[dict[str, Path], dict]:
+    """{site file name: cached file} of a scene's ``spec`` render in ``folder``, and what the page needs of it."""
+    names = file_names(fig_id, spec)
+    files = {site.format(id=fig_id): folder / names[role] for role, site in SITE_SCENE_NAMES.items()}
+    meta = json.loads((folder / f"{fig_id}.{spec.variant}.json").read_text("utf-8"))
     page_meta = {
-        "duration": meta.get("duration"),
-        "width": spec.get("width"),
-        "height": spec.get("height"),
-        "fps": spec.get("fps"),
-        "cues": meta.get("cues", []),
-        "description": meta.get("description", ""),
+        "duration": meta["duration"],
+        "width": spec.width,
+        "height": spec.height,
+        "fps": spec.fps,
+        "cues": meta["cues"],
+        "description": meta["description"],
     }
     return files, page_meta
 
 
-def _collect_assets(figs: dict[str, Figure], cache: FigureCache, entries: dict[str, str]) -> dict[str, FigureAssets]:
+def _collect_assets(
+    figs: dict[str, Figure], cache: FigureCache, entries: dict[str, str], spec: RenderSpec
+) -> dict[str, FigureAssets]:
     assets: dict[str, FigureAssets] = {}
     for fid, fig in figs.items():
         folder = cache.out_dir(entries[fid])
         if fig.kind == "scene":
-            files, meta = scene_site_files(fid, folder)
+            files, meta = scene_site_files(fid, folder, spec)
         else:
             files, meta = {p.name: p for p in sorted(folder.iterdir()) if p.is_file()}, {}
         assets[fid] = FigureAssets(fig, files, meta)
@@ -208,12 +205,13 @@ def build(
 
     cache = FigureCache(paths.cache)
     t1 = time.perf_counter()
-    entries = render_figures(figs, catalog, cache, quality, jobs or os.cpu_count() or 2, paths.root, report)
+    spec = site_spec(quality, webp_cap(paths.root))
+    entries = render_figures(figs, catalog, cache, spec, jobs or os.cpu_count() or 2, paths.root, report)
     cache.prune(set(figs))
     report.seconds["figures"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    assets = _collect_assets(figs, cache, entries)
+    assets = _collect_assets(figs, cache, entries, spec)
     media_files, media_page = site_files(paths.root)
     pages = render_pages(paths.root / "docs", catalog, assets, render_widget, extra_context={"media": media_page})
     files: dict[str, bytes | Path] = {rel: text.encode("utf-8") for rel, text in pages.items()}
