@@ -192,7 +192,7 @@ def gb_label(n_bytes: float) -> str:
 
 
 def params_text(x: float) -> str:
-    """Parameters with up to two decimals of their scale, as widgets.js shows them: 70.55e9 -> '70.55 billion'."""
+    """Parameters with up to two decimals of their scale, as the widgets show them: 70.55e9 -> '70.55 billion'."""
     for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
         if x >= scale:
             text = f"{x / scale:.2f}".rstrip("0").rstrip(".")

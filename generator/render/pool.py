@@ -122,7 +122,7 @@ class _Display:
             self.progress.advance(self.overall)
         line = "[%2d/%d] %-40s rendered in %.1fs" if ok else "[%2d/%d] %-40s FAILED after %.1fs"
         if self.live:
-            self.progress.console.log(line % (done, self.total, job.entry, secs), highlight=False)
+            self.progress.console.print(line % (done, self.total, job.entry, secs), highlight=False)
         else:
             (log.info if ok else log.error)(line, done, self.total, job.entry, secs)
 

@@ -2,8 +2,8 @@
 
 ``render_widget(name, catalog)`` is what the page macro ``{{ widget('memory') }}`` calls. It returns:
 
-* ``<div class="rs-widget" data-rs-widget="NAME">``, which docs/assets/js/widgets.js finds on every page load and
-  after Material's instant navigation, builds the controls into, and marks ``rs-ready``;
+* ``<div class="rs-widget" data-rs-widget="NAME">``, which the ES modules in docs/assets/js/widgets/ find on every
+  page load and after Material's instant navigation, build the controls into, and mark ``rs-ready``;
 * ``<template class="rs-data" data-search-exclude>``: exactly the catalog data that widget reads, as JSON with
   ``<``, ``>`` and ``&`` written as ``\\u003c``, ``\\u003e`` and ``\\u0026``, so no catalog string can close the
   element, open a tag or start an entity. Not a ``<script type="application/json">``: Material's instant

@@ -226,6 +226,6 @@ def test_no_third_party_urls_in_output(draft_build):
     # Our HTML and our own CSS/JS. (Material's bundle names a CDN for Mermaid, fetched only if a page has a Mermaid
     # diagram; none does, and the request log test above proves nothing is fetched.)
     ours = list(draft_build.site.rglob("*.html")) + list((draft_build.site / "assets" / "css").glob("*.css")) + \
-        list((draft_build.site / "assets" / "js").glob("*.js"))
+        list((draft_build.site / "assets" / "js").rglob("*.js"))
     for p in ours:
         assert not bad.search(p.read_text("utf-8", errors="replace")), p

@@ -493,22 +493,23 @@ def test_fallback_without_javascript(open_page, catalog):
 
 
 def test_plain_page_without_material(browser, tmp_path, catalog, root):
-    """Outside Material (no document$), the widgets start on DOMContentLoaded, and a second start binds nothing."""
+    """Outside Material (no document$), the widget modules start by themselves, and a second start binds nothing."""
     import shutil
     import threading
 
     from generator.site.serve import make_server
     from generator.site.widgets import render_widget
 
-    for name in ("derive.js", "widgets.js"):
-        shutil.copyfile(root / "docs" / "assets" / "js" / name, tmp_path / name)
+    shutil.copyfile(root / "docs" / "assets" / "js" / "derive.js", tmp_path / "derive.js")
+    shutil.copytree(root / "docs" / "assets" / "js" / "widgets", tmp_path / "widgets")
     shutil.copyfile(root / "docs" / "assets" / "css" / "widgets.css", tmp_path / "widgets.css")
     body = "\n".join(render_widget(name, catalog) for name in WIDGETS)
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>plain</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f'<link rel="stylesheet" href="widgets.css"></head><body>{body}'
-        '<script src="derive.js"></script><script src="widgets.js"></script></body></html>', "utf-8")
+        '<script src="derive.js"></script><script type="module" src="widgets/index.js"></script>'
+        '</body></html>', "utf-8")
     server = make_server(tmp_path, prefix="/plain/")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     page = browser.new_page(viewport={"width": 390, "height": 800})

@@ -9,7 +9,7 @@
  * JavaScript numbers are IEEE doubles, like Python floats, so float arithmetic done in the same order gives the same
  * bits. Python ints are unbounded and JavaScript's are not: the integer functions throw a RangeError rather than
  * return a rounded count once a result passes Number.MAX_SAFE_INTEGER (2**53 - 1), e.g. attention_scores beyond
- * about 94 million tokens. Callers multiplying large counts use BigInt (see widgets.js).
+ * about 94 million tokens. Callers multiplying large counts use BigInt (see widgets/context.js).
  */
 (function (root, factory) {
   "use strict";
