@@ -45,7 +45,8 @@ serve: $(READY)
 	$(PY) -m generator serve --catalog $(CATALOG) --port $(PORT) --prefix $(PREFIX)
 
 ## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build; with --scenes (the
-## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min).
+## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min);
+## BENCH_ARGS="--quality publish --media" times a clean publish site and then the media kit from its cache.
 BENCH_ARGS ?= --scenes
 bench: $(READY)
 	$(PY) -m generator bench $(BENCH_ARGS)

@@ -5,9 +5,10 @@
 3. one-figure-changed rebuild (one catalog value that only one figure reads);
 4. a bare `mkdocs build` of the same staging tree;
 and, with --scenes, the clean render of every scene serially (1 job) and in parallel (all cores), then the cached
-rebuild. Prints a table with ratios and writes the numbers to bench-results.json.
+rebuild; with --media, the media kit right after the clean build, from the same cache (so only the renders the
+site has no use for are new work). Prints a table with ratios and writes the numbers to bench-results.json.
 
-Usage: python -m generator bench [--quality draft|publish] [--scenes] [--repeat N]
+Usage: python -m generator bench [--quality draft|publish] [--scenes] [--media] [--repeat N]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog import load_catalog
+from generator.media.kit import build_media
 from generator.render.registry import registry
 from generator.site.build import BuildPaths, build, run_mkdocs
 from generator.util.project import ROOT
@@ -54,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quality", choices=["draft", "publish"], default=os.environ.get("BENCH_QUALITY", "draft"))
     parser.add_argument("--scenes", action="store_true", help="also time scene renders serial vs parallel")
+    parser.add_argument(
+        "--media",
+        action="store_true",
+        help="also time the media kit right after the clean build, from the same cache (renders it adds)",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs of the no-change and bare MkDocs timings")
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
     args = parser.parse_args(argv)
@@ -72,6 +79,20 @@ def main(argv: list[str] | None = None) -> int:
         results["clean_build_s"] = t
         results["figures"] = len(rep.rendered)
         print(f"clean build ({args.quality}): {t:.2f}s, {len(rep.rendered)} figures rendered", flush=True)
+
+        if args.media:  # the kit after a clean site: the landscape renders are the site's, found in the cache
+            t, kit = _timed(
+                build_media, ROOT, tmp_path / "media", args.quality, catalog_path=catalog, cache_dir=paths.cache
+            )
+            results["media_after_site_s"] = t
+            results["media_rendered"] = len(kit.rendered)
+            results["media_cached"] = len(kit.cached)
+            results["clean_site_plus_media_s"] = results["clean_build_s"] + t
+            print(
+                f"media kit after it ({args.quality}): {t:.2f}s, {len(kit.rendered)} renders, "
+                f"{len(kit.cached)} found in the site's cache",
+                flush=True,
+            )
 
         no_change = []
         for _ in range(args.repeat):
@@ -152,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, secs, r in rows:
         print(f"{name:48s} {secs:8.2f} {r:8.2f}")
     for key in sorted(results):
-        if key.startswith("clean_publish") or key == "cached_publish_rebuild_s":
+        if key.startswith(("clean_publish", "media_", "clean_site_plus")) or key == "cached_publish_rebuild_s":
             print(f"{key:48s} {results[key]:8.2f}")
     print(f"site size: {results['site_bytes'] / 1e6:.1f} MB")
     verdict = "OK" if ratio <= 1.3 else "OVER TARGET"
