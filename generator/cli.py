@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "for quick looks; test: tiny and cut short (tests)",
     )
     md.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/media)")
-    md.add_argument("--jobs", type=int, default=None, help="renders at once (default: half the CPUs, at least 1)")
+    md.add_argument("--jobs", type=int, default=None, help="renders at once (default: one per CPU)")
     md.add_argument("--only", default="", help="comma-separated scene ids (default: every scene)")
     md.add_argument(
         "--prores",

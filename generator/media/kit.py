@@ -22,7 +22,6 @@ needs the alpha channel, which the site's render does not keep, so it is a rende
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +83,7 @@ def build_media(
     budgets = media_budgets(root)
     specs = kit_specs(quality, budgets["webp_bytes"], prores=prores)
     job_list = [scene_job(figs[fid], catalog, root, spec) for fid in sorted(figs) for spec in specs]
-    result = render_stale(job_list, cache, root, jobs or max(1, (os.cpu_count() or 2) // 2))
+    result = render_stale(job_list, cache, root, jobs)
     report.rendered, report.cached, report.seconds = result.rendered, result.cached, result.seconds
     cache.prune(set(all_figs))
 

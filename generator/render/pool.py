@@ -177,9 +177,11 @@ def _run(
     return job, secs, ok, tail, out
 
 
-def render_stale(jobs: list[Job], cache: FigureCache, root: Path, workers: int) -> PoolReport:
-    """Render every job whose cache entry is not fresh, ``workers`` at a time; commit each success to ``cache``.
+def render_stale(jobs: list[Job], cache: FigureCache, root: Path, workers: int | None = None) -> PoolReport:
+    """Render every job whose cache entry is not fresh, ``workers`` at a time (default: one per CPU; each x264
+    encoder uses two threads, fixed for reproducible bytes); commit each success to ``cache``.
     Raises BuildError listing every failure (after the others have finished and been committed)."""
+    workers = workers or os.cpu_count() or 2
     report = PoolReport()
     stale = [j for j in jobs if not cache.is_fresh(j.entry, j.key)]
     stale_entries = {j.entry for j in stale}

@@ -74,7 +74,7 @@ def render_figures(
     catalog: Catalog,
     cache: FigureCache,
     spec: RenderSpec,
-    workers: int,
+    workers: int | None,
     root: Path,
     report: BuildReport,
 ) -> dict[str, str]:
@@ -206,7 +206,7 @@ def build(
     cache = FigureCache(paths.cache)
     t1 = time.perf_counter()
     spec = site_spec(quality, webp_cap(paths.root))
-    entries = render_figures(figs, catalog, cache, spec, jobs or os.cpu_count() or 2, paths.root, report)
+    entries = render_figures(figs, catalog, cache, spec, jobs, paths.root, report)
     cache.prune(set(figs))
     report.seconds["figures"] = time.perf_counter() - t1
 
