@@ -9,7 +9,7 @@ PREFIX  ?= /
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 
-.PHONY: site test serve bench clean setup lock check audit media lint
+.PHONY: site test serve bench clean setup lock check audit media lint release
 
 $(READY): requirements.lock scripts/setup.sh pyproject.toml
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
@@ -28,6 +28,14 @@ site: $(READY)
 PRORES ?=
 media: $(READY)
 	$(PY) -m generator media --catalog "$(CATALOG)" --quality $(if $(filter 4k draft,$(QUALITY)),$(QUALITY),publish) $(if $(JOBS),--jobs $(JOBS)) $(if $(PRORES),--prores) $(MEDIA_ARGS)
+
+## Keep this version's published data in the repository: releases/$(VERSION)/catalog.json and release.json, and
+## CITATION.cff rewritten for it. Every build then lists the numbers changed since this release (Updates section).
+VERSION ?=
+NOTES ?=
+release: $(READY)
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y [NOTES='what this version is']"; exit 2; }
+	$(PY) -m generator release $(VERSION) $(if $(NOTES),--notes "$(NOTES)")
 
 ## Validate the catalog and the figure registry.
 check: $(READY)

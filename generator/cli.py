@@ -144,6 +144,14 @@ DELEGATED = {
 }
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from generator.site.versions import make_release
+
+    folder = make_release(Path(args.root), args.version, args.notes)
+    print(f"release {args.version}: {folder} and CITATION.cff written; commit them")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
@@ -204,6 +212,12 @@ def main(argv: list[str] | None = None) -> int:
 
     for verb, text in DELEGATED.items():
         sub.add_parser(verb, help=text[1], add_help=False)
+
+    r = sub.add_parser("release", help="keep this version's data/catalog.json in releases/VERSION/ (make release)")
+    r.add_argument("version", help="MAJOR.MINOR, newer than the last release")
+    r.add_argument("--root", default=str(ROOT), help="project folder")
+    r.add_argument("--notes", default="", help="one sentence on what this version is")
+    r.set_defaults(func=cmd_release)
 
     k = sub.add_parser("clean", help="remove site/, the cache, build/ and media/")
     common(k)

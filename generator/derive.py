@@ -173,12 +173,22 @@ def ssm_state_values(model: Model) -> int:
     return ssm["layers"] * per_layer
 
 
+def ssm_state_bytes(model: Model, precision: str = "bf16") -> float:
+    """Bytes of the SSM state of one sequence: in the model's ``ssm.cache_dtype`` when the catalog gives one (the
+    precision its serving config keeps the state in, e.g. float32), else in ``precision`` (the KV cache's)."""
+    ssm = model.get("ssm")
+    if not ssm:
+        return 0.0
+    return ssm_state_values(model) * bytes_per_value(ssm.get("cache_dtype") or precision)
+
+
 def kv_bytes_per_sequence(model: Model, context: int, precision: str = "bf16", batch: int = 1) -> float:
-    """Cache bytes for ``batch`` sequences of ``context`` tokens: KV cache plus any SSM state, same precision."""
+    """Cache bytes for ``batch`` sequences of ``context`` tokens: KV cache in ``precision`` plus any SSM state (in
+    its own cache precision, see ssm_state_bytes)."""
     if context < 0 or batch < 1:
         raise ValueError("context must be >= 0 and batch >= 1")
     per_seq = kv_bytes_per_token(model, precision) * cached_tokens(model, context)
-    per_seq += ssm_state_values(model) * bytes_per_value(precision)
+    per_seq += ssm_state_bytes(model, precision)
     return per_seq * batch
 
 
@@ -214,7 +224,7 @@ def max_context(
     """
     _require_disclosed(model)
     weights = weight_bytes(params if params is not None else model["params"], weight_precision)
-    free = memory_gb * GB - weights - ssm_state_values(model) * bytes_per_value(kv_precision) * batch
+    free = memory_gb * GB - weights - ssm_state_bytes(model, kv_precision) * batch
     if free < 0:
         return 0
     per_token = kv_bytes_per_token(model, kv_precision) * batch

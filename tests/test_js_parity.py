@@ -110,6 +110,7 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
             add(fn, model)
         for p in PRECISIONS:
             add("kv_bytes_per_token", model, p)
+            add("ssm_state_bytes", model, p)
         for ctx in CONTEXTS:
             add("cached_tokens", model, ctx)
             for p in PRECISIONS:
@@ -131,7 +132,7 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
         if model.get("disclosed", True) is False:
             continue
         per_token = derive.kv_bytes_per_token(model, "bf16")
-        state = derive.ssm_state_values(model) * 2
+        state = derive.ssm_state_bytes(model, "bf16")
         window = model.get("window") or 4096
         for k in (window - 1, window, window + 1):
             for mem in (80, 141):
@@ -207,7 +208,7 @@ def test_grid_is_broad(results):
     assert fns >= {"bytes_per_value", "weight_bytes", "attention_scores", "attention_matrices",
                    "attention_layer_count", "receptive_field", "kv_values_per_token_per_layer",
                    "mha_values_per_token_per_layer", "kv_bytes_per_token", "cached_tokens", "ssm_state_values",
-                   "kv_bytes_per_sequence", "devices_needed", "fits", "max_context"}
+                   "ssm_state_bytes", "kv_bytes_per_sequence", "devices_needed", "fits", "max_context"}
     assert len(grid) > 10_000
     outcomes = {("error" if "error" in r else "inf" if r["ok"] == math.inf else "ok") for r in py}
     assert outcomes == {"ok", "error", "inf"}, "the grid should reach values, errors and unlimited contexts"

@@ -64,7 +64,9 @@ def rows(models: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
             row.update(kind=None, detail="", value=None)
         else:
             row.update(kind=kind(m), detail=detail(m, short), value=derive.kv_bytes_per_sequence(m, CONTEXT, PRECISION))
-            if m["context"] < CONTEXT and not m.get("window"):
+            if m["context"] < CONTEXT and m.get("window"):
+                row["window_context"] = m["context"]  # beyond its context too, but its rolling buffer is full
+            elif m["context"] < CONTEXT:
                 row["own_context"] = m["context"]
                 row["own_value"] = derive.kv_bytes_per_sequence(m, m["context"], PRECISION)
         out.append(row)
@@ -153,9 +155,12 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3,
               handlelength=1.0, handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
     short = [f"{r['label']} {r['own_context']:,}" for r in table if "own_context" in r]
+    windowed = [f"{r['label']} ({r['window_context']:,})" for r in table if "window_context" in r]
+    also = (f" {', '.join(windowed)} is also beyond its context, but its rolling buffer holds the window only, so "
+            "its bar is the same at any length." if windowed else "")
     cs.footnote(fig, f"* Beyond the model's own context ({', '.join(short)} tokens): the hatched bar is what its "
                      f"cache would be at {CONTEXT:,} tokens; the filled part and the small figure are at its own "
-                     "maximum.")
+                     f"maximum.{also}")
     cs.source_line(fig, "catalog architectures (layers, KV heads, head size, MLA latent, SSM state) from each "
                         "model's paper or config; Mistral's rolling buffer holds its window only.")
     return fig

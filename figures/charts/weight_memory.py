@@ -24,7 +24,7 @@ from generator import derive
 
 MODELS = ["llama-3.1-8b", "llama-3.1-70b", "gpt-3-175b", "llama-3.1-405b", "deepseek-v3"]
 PRECISIONS = ["fp32", "bf16", "fp8", "int8", "int4"]
-HARDWARE = ["rtx-4090-laptop", "rtx-4090", "a100-80gb", "h100", "h200", "b200", "dgx-h100"]
+HARDWARE = ["rtx-5090-laptop", "rtx-5090", "a100-80gb", "h100", "h200", "b200", "dgx-h100"]
 #: marker and colour per bytes-per-value (one per precision group), widest first
 STYLE = {4.0: ("s", cs.RED), 2.0: ("D", cs.ORANGE), 1.0: ("o", cs.BLUE), 0.5: ("^", cs.GREEN)}
 _STRIP = ("NVIDIA ", "GeForce ", " GPU", " SXM")

@@ -12,7 +12,7 @@ from typing import Any
 
 #: (technique id in the catalog, column header, expansion for <abbr title>), in column order.
 TECHNIQUES: list[tuple[str, str, str]] = [
-    ("flash", "Flash", "Flash Attention"),
+    ("flash", "Flash", "Flash Attention, where the model's own paper reports using it"),
     ("gqa", "GQA", "grouped-query attention"),
     ("mqa", "MQA", "multi-query attention"),
     ("mla", "MLA", "multi-head latent attention"),

@@ -251,8 +251,8 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
             )
 
     refs = data.get("references", {})
-    for section in ("models", "hardware", "formats", "facts"):
-        for item_id, item in data.get(section, {}).items():
+    for section in ("models", "hardware", "formats", "facts", "glossary"):
+        for item_id, item in (data.get(section) or {}).items():
             for i, ref in enumerate(item.get("sources", [])):
                 if ref not in refs:
                     err(

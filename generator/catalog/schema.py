@@ -28,6 +28,7 @@ _model = {
         "name": _text,
         "org": _text,
         "released": {"type": "string", "pattern": r"^(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"},
+        "released_note": _text,
         "generation": _text,
         "disclosed": {"type": "boolean"},
         "undisclosed_note": _text,
@@ -60,7 +61,12 @@ _model = {
             "type": "object",
             "additionalProperties": False,
             "required": ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"],
-            "properties": {k: _pos_int for k in ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"]},
+            "properties": {
+                **{k: _pos_int for k in ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"]},
+                # Precision the recurrent state is kept in while serving (e.g. the config's mamba_ssm_cache_dtype);
+                # absent: the same precision as the KV cache.
+                "cache_dtype": {"enum": ["fp32", "fp16", "bf16", "fp8", "int8", "int4"]},
+            },
         },
         "moe": {
             "type": "object",
@@ -151,6 +157,7 @@ _reference = {
         "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
         "url": {"type": "string", "pattern": r"^https://[^\s\"'<>]+$"},
         "note": _text,
+        "venue": _text,
     },
 }
 
@@ -162,6 +169,19 @@ _fact = {
         "value": {"type": "number"},
         "unit": {"type": "string", "maxLength": 20},
         "text": _text,
+        "verified": _verified_level,
+        "sources": _sources,
+    },
+}
+
+_term = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["term", "definition", "match"],
+    "properties": {
+        "term": _text,
+        "definition": _text,
+        "match": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 2, "maxLength": 80}},
         "sources": _sources,
     },
 }
@@ -239,6 +259,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
                 "built_from": _text,
                 "licence_code": _text,
                 "licence_media": _text,
+                "authors": {"type": "array", "minItems": 1, "items": _text},
             },
         },
         "references": _section(_reference),
@@ -247,6 +268,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
         "formats": _section(_format),
         "scaling": _scaling,
         "facts": _section(_fact),
+        "glossary": _section(_term),
         "figures": {
             "type": "object",
             "minProperties": 1,

@@ -30,6 +30,7 @@ from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
 from generator.site.export import catalog_export
 from generator.site.pages import FigureAssets, alt_text, render_pages
+from generator.site.versions import site_extras
 from generator.site.widgets import render_widget
 from generator.util.fs import atomic_write, place, recover_dir, replace_dir, sha256_file
 from generator.util.project import ROOT, tool_versions
@@ -213,8 +214,13 @@ def build(
     t2 = time.perf_counter()
     assets = _collect_assets(figs, cache, entries, spec)
     media_files, media_page = site_files(paths.root)
-    pages = render_pages(paths.root / "docs", catalog, assets, render_widget, extra_context={"media": media_page})
-    files: dict[str, bytes | Path] = {rel: text.encode("utf-8") for rel, text in pages.items()}
+    export = catalog_export(catalog)
+    extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
+    pages = render_pages(
+        paths.root / "docs", catalog, assets, render_widget, extra_context={"media": media_page, **extras.context}
+    )
+    files: dict[str, bytes | Path] = {rel: extras.finish(text).encode("utf-8") for rel, text in pages.items()}
+    files.update(extras.files)
     docs = paths.root / "docs"
     for p in sorted(docs.rglob("*")):
         rel = p.relative_to(docs).as_posix()
@@ -224,7 +230,7 @@ def build(
         for name, p in a.files.items():
             if a.fig.kind == "scene" or (a.fig.kind == "chart" and name.endswith(".svg")):
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
-    files["data/catalog.json"] = catalog_export(catalog).encode("utf-8")
+    files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
     files.update(media_files)  # the media kit's web-sized files, under media/
     _sync_tree(paths.staging, files)

@@ -22,6 +22,7 @@ from generator.catalog import Catalog
 from generator.errors import BuildError
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
+from generator.site import provenance
 
 
 class AttrDict(dict):
@@ -73,6 +74,8 @@ class PageContext:
         self.used_figures: list[str] = []
         self.scenes_placed = 0
         self.widget_renderer = widget_renderer
+        # Hover cards (generator/site/provenance.py): numbers' formulas and sources, references, glossary terms.
+        self.cards = provenance.Cards(catalog.references)
         # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
         depth = 0 if page.stem == "index" else 1
         depth += len(page.parent.parts)
@@ -90,9 +93,10 @@ class PageContext:
                 self.cited.append(ref_id)
             n = self.cited.index(ref_id) + 1
             ref = self.catalog.references[ref_id]
+            card = self.cards.reference(ref_id)
             links.append(
-                Markup('<a href="#ref-{id}" title="{title}">{n}</a>').format(
-                    id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n
+                Markup('<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>').format(
+                    id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card
                 )
             )
         return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
@@ -217,7 +221,11 @@ def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_t
 def render_inline(template: str, ctx: PageContext) -> str:
     """Render a short catalog template (alt text) with the page's number macros."""
     env = make_env(None)
-    return env.from_string(template).render(**base_context(ctx))
+    token = provenance.activate(None)  # alt text is an attribute: plain numbers, no cards
+    try:
+        return env.from_string(template).render(**base_context(ctx, marks=False))
+    finally:
+        provenance.deactivate(token)
 
 
 def alt_text(fig: Figure, catalog: Catalog) -> str:
@@ -232,32 +240,44 @@ def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
     return env
 
 
-def base_context(ctx: PageContext) -> dict[str, Any]:
+def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
+    """The names a page sees. Catalog numbers are traced (generator/site/provenance.py); with ``marks`` each
+    formatted number that carries provenance becomes a hover-card trigger."""
     data = ctx.catalog.data
-    out: dict[str, Any] = dict(FORMATTERS)
+    traced = provenance.wrap_catalog(data)
 
-    def fact(fact_id: str, digits: int | None = None) -> str:
-        f = data["facts"].get(fact_id)
+    def marked(fn: Callable[..., str]) -> Callable[..., Any]:
+        def call(x: Any, *args: Any, **kwargs: Any) -> Any:
+            text = fn(x, *args, **kwargs)
+            return ctx.cards.mark(text, x) if marks else text
+
+        return call
+
+    out: dict[str, Any] = {name: marked(fn) for name, fn in FORMATTERS.items()}
+
+    def fact(fact_id: str, digits: int | None = None) -> Any:
+        f = traced["facts"].get(fact_id)
         if f is None:
             raise BuildError(f"fact(): unknown fact id {fact_id!r}")
         unit = f["unit"]
         value = num(f["value"], digits)
-        if not unit:
-            return value
-        return f"{value}{unit}" if unit in ("×", "%") else f"{value}{NBSP}{unit}"
+        if unit:
+            value = f"{value}{unit}" if unit in ("×", "%") else f"{value}{NBSP}{unit}"
+        return ctx.cards.mark(value, f["value"]) if marks else value
 
     out.update(
-        m=_wrap(data["models"]),
-        hw=_wrap(data["hardware"]),
-        fmt=_wrap(data["formats"]),
-        facts=_wrap(data["facts"]),
-        scaling=_wrap(data["scaling"]),
+        m=_wrap(traced["models"]),
+        hw=_wrap(traced["hardware"]),
+        fmt=_wrap(traced["formats"]),
+        facts=_wrap(traced["facts"]),
+        scaling=_wrap(traced["scaling"]),
         refs=_wrap(data["references"]),
         meta=_wrap(data["meta"]),
         d=derive,
         fact=fact,
         cite=ctx.cite,
         references=ctx.references,
+        glossary=lambda: _glossary_list(data),
         figure=ctx.figure,
         widget=ctx.widget,
         base=ctx.base,
@@ -284,9 +304,11 @@ def render_pages(
         if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
             continue
         ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
+        token = provenance.activate(ctx.cards)
         try:
             template = env.get_template(rel)
             text = template.render(**{**base_context(ctx), **(extra_context or {})})
+            text = finish_page(text, ctx)
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
         except (
@@ -299,8 +321,25 @@ def render_pages(
             derive.NotApplicable,
         ) as exc:
             raise BuildError(f"{src}:{_template_line(exc, rel)}: {type(exc).__name__}: {exc}") from None
+        finally:
+            provenance.deactivate(token)
         out[rel] = text
     return out
+
+
+def _glossary_list(data: dict[str, Any]) -> Markup:
+    from generator.site.glossary import glossary_list
+
+    return glossary_list(data)
+
+
+def finish_page(text: str, ctx: PageContext) -> str:
+    """After the template: glossary terms marked on first use per section, then the page's cards appended."""
+    from generator.site import glossary
+
+    text = glossary.mark_terms(text, ctx)
+    cards = ctx.cards.html()
+    return text + _block(cards) if cards else text
 
 
 def _template_line(exc: BaseException, rel: str) -> str:

@@ -193,7 +193,19 @@
     return ssm.layers * per_layer;
   }
 
-  /** Cache bytes for `batch` sequences of `context` tokens: KV cache plus any SSM state, same precision. */
+  /** Bytes of the SSM state of one sequence: in the model's ssm.cache_dtype when the catalog gives one, else in
+   *  `precision` (the KV cache's). */
+  function ssm_state_bytes(model, precision) {
+    if (precision === undefined) precision = "bf16";
+    var ssm = get(model, "ssm");
+    if (!ssm) {
+      return 0.0;
+    }
+    return ssm_state_values(model) * bytes_per_value(get(ssm, "cache_dtype") || precision);
+  }
+
+  /** Cache bytes for `batch` sequences of `context` tokens: KV cache in `precision` plus any SSM state (in its own
+   *  cache precision, see ssm_state_bytes). */
   function kv_bytes_per_sequence(model, context, precision, batch) {
     if (precision === undefined) precision = "bf16";
     if (batch === undefined) batch = 1;
@@ -201,7 +213,7 @@
       throw ValueError("context must be >= 0 and batch >= 1");
     }
     var per_seq = kv_bytes_per_token(model, precision) * cached_tokens(model, context);
-    per_seq += ssm_state_values(model) * bytes_per_value(precision);
+    per_seq += ssm_state_bytes(model, precision);
     return per_seq * batch;
   }
 
@@ -231,7 +243,7 @@
     if (params === undefined) params = null;
     _require_disclosed(model);
     var weights = weight_bytes(params !== null ? params : model.params, weight_precision);
-    var free = memory_gb * GB - weights - ssm_state_values(model) * bytes_per_value(kv_precision) * batch;
+    var free = memory_gb * GB - weights - ssm_state_bytes(model, kv_precision) * batch;
     if (free < 0) {
       return 0;
     }
@@ -261,6 +273,7 @@
     kv_bytes_per_token: kv_bytes_per_token,
     cached_tokens: cached_tokens,
     ssm_state_values: ssm_state_values,
+    ssm_state_bytes: ssm_state_bytes,
     kv_bytes_per_sequence: kv_bytes_per_sequence,
     devices_needed: devices_needed,
     fits: fits,

@@ -13,6 +13,7 @@
  */
 
 import { buildAttentionMamba } from "./attention-mamba.js";
+import { bindCards, initCards } from "./cards.js";
 import { buildContext } from "./context.js";
 import { num, paramsText, size, words } from "./format.js";
 import { buildMemory } from "./memory.js";
@@ -71,9 +72,14 @@ function initNear() {
 }
 
 function boot() {
+  bindCards(); // hover cards (cards.js): one set of document listeners for every page
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(() => initNear());
+    window.document$.subscribe(() => {
+      initCards();
+      initNear();
+    });
   } else {
+    initCards();
     initNear();
   }
 }

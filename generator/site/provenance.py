@@ -1,0 +1,445 @@
+"""Numbers that know where they come from: the provenance behind every number a page shows.
+
+The page macros see the catalog through ``wrap_catalog``: each numeric leaf becomes a ``TInt`` or ``TFloat`` (a
+subclass of int or float, so generator.derive and generator.format use it as the plain number it is) that carries a
+``Leaf``: what it is (model and field), its sources (reference ids) and its verification level. Arithmetic on them,
+in the template or inside generator.derive, builds an expression tree (``Op``), so the value that reaches a
+formatter knows its formula with the catalog inputs filled in. ``Cards`` turns that into the page's hover cards:
+the formatted number becomes a focusable ``<span class="rs-num">`` described by a card (``aria-describedby``) that
+states the formula, each input with its source (a link to the reference) and verification level; cards are
+written once per page (same formula, same card) at the end of the page and shown by
+docs/assets/js/widgets/cards.js. The same text goes into the trigger's ``title`` for readers without JavaScript.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from generator.format import num
+
+# ---------------------------------------------------------------------------------------------------------------
+# Expression trees
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One catalog number: ``path`` (models.llama-3.1-70b.layers), ``owner`` (Llama 3.1 70B), ``label`` (layers)."""
+
+    value: float
+    path: str
+    owner: str
+    label: str
+    refs: tuple[str, ...]
+    level: str
+
+
+@dataclass(frozen=True)
+class Op:
+    """An operation on numbers or nodes: sym is one of + - × ÷ ^ // mod neg ceil floor round."""
+
+    sym: str
+    args: tuple[Any, ...]
+
+
+Node = Leaf | Op | int | float
+
+# Precedence for printing: higher binds tighter.
+_PREC = {"+": 1, "-": 1, "×": 2, "÷": 2, "mod": 2, "neg": 3, "^": 4}
+
+
+def node_of(x: Any) -> Node:
+    return x.node if isinstance(x, (TInt, TFloat)) else x
+
+
+def _raw(x: Any) -> Any:
+    if isinstance(x, TInt):
+        return int(x)
+    if isinstance(x, TFloat):
+        return float(x)
+    return x
+
+
+def traced(value: Any, node: Node) -> Any:
+    """``value`` carrying ``node`` (ints and floats only; anything else comes back as is)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return TInt(value, node) if isinstance(value, int) else TFloat(value, node)
+
+
+def _plain(x: Any, value: float) -> bool:
+    """x is an untraced literal equal to ``value`` (x * 1, x + 0 keep x's own formula)."""
+    return not isinstance(x, (TInt, TFloat)) and isinstance(x, (int, float)) and x == value
+
+
+def _binary(sym: str, fn: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    def forward(a: Any, b: Any) -> Any:
+        if not isinstance(b, (int, float)):
+            return NotImplemented
+        res = fn(_raw(a), _raw(b))
+        if (sym == "×" and _plain(b, 1)) or (sym in "+-" and _plain(b, 0)) or (sym in ("÷", "^") and _plain(b, 1)):
+            return traced(res, a.node)
+        return traced(res, Op(sym, (a.node, node_of(b))))
+
+    def reverse(a: Any, b: Any) -> Any:
+        if not isinstance(b, (int, float)):
+            return NotImplemented
+        res = fn(_raw(b), _raw(a))
+        if (sym == "×" and _plain(b, 1)) or (sym == "+" and _plain(b, 0)):
+            return traced(res, a.node)
+        return traced(res, Op(sym, (node_of(b), a.node)))
+
+    return forward, reverse
+
+
+def _unary(sym: str, fn: Callable[[Any], Any]) -> Callable[..., Any]:
+    def method(a: Any, *rest: Any) -> Any:
+        res = fn(_raw(a), *rest) if rest else fn(_raw(a))
+        return traced(res, Op(sym, (a.node,)))
+
+    return method
+
+
+_current: contextvars.ContextVar[Cards | None] = contextvars.ContextVar("rs_cards", default=None)
+
+
+class _Traced:
+    node: Node
+
+    def __html__(self) -> str:
+        """A bare ``{{ value }}`` in a page becomes a number with its card (plain text elsewhere, e.g. alt text)."""
+        cards = _current.get()
+        text = num(_raw(self))  # type: ignore[arg-type]
+        return str(cards.mark(text, self)) if cards is not None else str(escape(text))
+
+
+for _sym, _fn, _names in (
+    ("+", operator.add, ("__add__", "__radd__")),
+    ("-", operator.sub, ("__sub__", "__rsub__")),
+    ("×", operator.mul, ("__mul__", "__rmul__")),
+    ("÷", operator.truediv, ("__truediv__", "__rtruediv__")),
+    ("//", operator.floordiv, ("__floordiv__", "__rfloordiv__")),
+    ("mod", operator.mod, ("__mod__", "__rmod__")),
+    ("^", operator.pow, ("__pow__", "__rpow__")),
+):
+    _f, _r = _binary(_sym, _fn)
+    setattr(_Traced, _names[0], _f)
+    setattr(_Traced, _names[1], _r)
+for _sym, _fn1, _name in (
+    ("neg", operator.neg, "__neg__"),
+    ("ceil", math.ceil, "__ceil__"),
+    ("floor", math.floor, "__floor__"),
+    ("round", round, "__round__"),
+):
+    setattr(_Traced, _name, _unary(_sym, _fn1))
+
+
+class TInt(_Traced, int):
+    def __new__(cls, value: int, node: Node) -> TInt:
+        obj = int.__new__(cls, value)
+        obj.node = node
+        return obj
+
+
+class TFloat(_Traced, float):
+    def __new__(cls, value: float, node: Node) -> TFloat:
+        obj = float.__new__(cls, value)
+        obj.node = node
+        return obj
+
+
+def leaves(node: Node) -> list[Leaf]:
+    """The catalog inputs of ``node``, each once, in order of appearance."""
+    out: list[Leaf] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Leaf):
+            if n not in out:
+                out.append(n)
+        elif isinstance(n, Op):
+            for a in n.args:
+                walk(a)
+
+    walk(node)
+    return out
+
+
+def formula(node: Node) -> str:
+    """The expression with its inputs filled in: '80 layers × 2 × 8 KV heads × 128 head dim × 2'."""
+    text, _ = _fmt(node)
+    return text
+
+
+def _fmt(n: Node) -> tuple[str, int]:
+    if isinstance(n, Leaf):
+        return f"{num(n.value)} {n.label}", 9
+    if not isinstance(n, Op):
+        return num(n), 9
+    if n.sym in ("ceil", "floor", "round"):
+        inner, _ = _fmt(n.args[0])
+        return {"ceil": f"⌈{inner}⌉", "floor": f"⌊{inner}⌋", "round": f"round({inner})"}[n.sym], 9
+    if n.sym == "neg":
+        inner, p = _fmt(n.args[0])
+        return f"−{_paren(inner, p, 3)}", 3
+    if n.sym == "//":
+        a, _ = _fmt(n.args[0])
+        b, pb = _fmt(n.args[1])
+        return f"⌊{a} ÷ {_paren(b, pb, 3)}⌋", 9
+    prec = _PREC[n.sym]
+    a, pa = _fmt(n.args[0])
+    b, pb = _fmt(n.args[1])
+    if n.sym == "^":
+        return f"{_paren(a, pa, prec + 1)}^{_paren(b, pb, prec + 1)}", prec
+    # Left-associative: the right operand of - and ÷ needs brackets at equal precedence.
+    right_min = prec + 1 if n.sym in ("-", "÷", "mod") else prec
+    sym = "−" if n.sym == "-" else n.sym
+    return f"{_paren(a, pa, prec)} {sym} {_paren(b, pb, right_min)}", prec
+
+
+def _paren(text: str, prec: int, need: int) -> str:
+    return f"({text})" if prec < need else text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The catalog, traced
+# ---------------------------------------------------------------------------------------------------------------
+
+#: How a field reads in a formula ("80 layers"); fields not listed read as their name with spaces.
+LABELS = {
+    "params": "parameters",
+    "kv_heads": "KV heads",
+    "head_dim": "head dim",
+    "d_model": "d_model",
+    "ffn": "FFN width",
+    "vocab": "vocabulary entries",
+    "context": "tokens",
+    "window": "window tokens",
+    "training_tokens": "training tokens",
+    "attention_layers": "attention layers",
+    "memory_gb": "GB",
+    "bandwidth_tbps": "TB/s",
+    "sram_bandwidth_tbps": "TB/s SRAM",
+    "sram_kb_per_sm": "KB per SM",
+    "sms": "SMs",
+    "bits": "bits",
+    "exponent": "exponent bits",
+    "mantissa": "mantissa bits",
+    "max_finite": "largest finite value",
+    "kv_lora_rank": "latent width",
+    "rope_dim": "RoPE key dim",
+    "q_lora_rank": "query latent width",
+    "active_params": "active parameters",
+    "routed_experts": "routed experts",
+    "shared_experts": "shared experts",
+    "active_experts": "active experts",
+    "conv_kernel": "conv kernel",
+    "alpha_n": "α_N",
+    "n_c": "N_c",
+    "n_exponent_compute": "compute exponent",
+    "tokens_175b": "tokens for 175B",
+    "gopher_params": "Gopher parameters",
+}
+
+#: A model field's verification key in the model's ``verified`` mapping (default: architecture).
+_VERIFIED_KEY = {"params": "params", "context": "context", "window": "window", "vocab": "vocab"}
+NOT_RECORDED = "not recorded"
+
+
+def _label(field: str, prefix: str = "") -> str:
+    base = LABELS.get(field, field.replace("_", " "))
+    return f"{prefix}{base}" if prefix else base
+
+
+def _level(entry: dict[str, Any], field: str) -> str:
+    v = entry.get("verified")
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dict):
+        key = _VERIFIED_KEY.get(field, "architecture")
+        return str(v.get(key) or v.get("architecture") or next(iter(v.values())))
+    return NOT_RECORDED
+
+
+def _wrap_entry(entry: Any, path: str, owner: str, refs: tuple[str, ...], top: dict[str, Any], prefix: str) -> Any:
+    if isinstance(entry, dict):
+        out = {}
+        for k, v in entry.items():
+            sub_prefix = {"ssm": "SSM ", "moe": "", "mla": ""}.get(k, prefix) if isinstance(v, dict) else prefix
+            out[k] = _wrap_entry(v, f"{path}.{k}", owner, refs, top, sub_prefix)
+        return out
+    if isinstance(entry, bool) or not isinstance(entry, (int, float)):
+        return entry
+    field = path.rsplit(".", 1)[-1]
+    leaf = Leaf(entry, path, owner, _label(field, prefix), refs, _level(top, field))
+    return traced(entry, leaf)
+
+
+def wrap_catalog(data: dict[str, Any]) -> dict[str, Any]:
+    """The catalog sections the pages read, their numbers traced (models, hardware, formats, scaling, facts)."""
+    out: dict[str, Any] = {}
+    for section in ("models", "hardware", "formats"):
+        out[section] = {
+            key: _wrap_entry(e, f"{section}.{key}", e.get("name", key), tuple(e.get("sources", ())), e, "")
+            for key, e in data[section].items()
+        }
+    out["scaling"] = {
+        key: _wrap_entry(e, f"scaling.{key}", _SCALING_OWNERS.get(key, key), tuple(e.get("sources", ())), e, "")
+        for key, e in data["scaling"].items()
+    }
+    out["facts"] = {}
+    for key, f in data["facts"].items():
+        leaf = Leaf(f["value"], f"facts.{key}", f["text"], f["unit"] or "", tuple(f["sources"]), _level(f, "value"))
+        out["facts"][key] = {**f, "value": traced(f["value"], leaf)}
+    return out
+
+
+_SCALING_OWNERS = {"kaplan": "Kaplan et al. scaling law", "chinchilla": "Chinchilla (Hoffmann et al.)"}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cards on the page
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class Cards:
+    """The cards of one page: each distinct formula (or reference, or glossary term) is written once."""
+
+    def __init__(self, references: dict[str, Any], glossary_href: str = "#glossary") -> None:
+        self.references = references
+        self.glossary_href = glossary_href
+        self._ids: dict[str, str] = {}
+        self._html: list[Markup] = []
+
+    def _card(self, key: str, prefix: str, body: Callable[[str], Markup]) -> str:
+        if key not in self._ids:
+            card_id = f"{prefix}-{len(self._ids) + 1}"
+            self._ids[key] = card_id
+            self._html.append(body(card_id))
+        return self._ids[key]
+
+    # -- numbers ----------------------------------------------------------------------------------------------
+    def mark(self, text: str, value: Any) -> Markup:
+        """``text`` (a formatted number) as a card trigger when ``value`` carries provenance, else escaped text."""
+        node = node_of(value)
+        if not isinstance(node, (Leaf, Op)):
+            return Markup(escape(text))
+        plain = self.describe(node, _raw(value))
+        card_id = self._card(f"num:{plain}", "rs-p", lambda cid: self._number_card(cid, node, _raw(value)))
+        return Markup(
+            '<span class="rs-num" tabindex="0" data-rs-card="{id}" aria-describedby="{id}" title="{plain}">{text}</span>'
+        ).format(id=card_id, plain=plain, text=text)
+
+    def describe(self, node: Node, value: Any) -> str:
+        """The card as one line of plain text (the no-JavaScript title)."""
+        ins = leaves(node)
+        if isinstance(node, Leaf):
+            head = f"{node.owner}: {num(node.value)} {node.label}".rstrip()
+        else:
+            head = f"{formula(node)} = {num(value)}"
+        srcs = []
+        for leaf in ins:
+            titles = "; ".join(self.references[r]["title"] for r in leaf.refs if r in self.references)
+            who = leaf.owner if isinstance(node, Leaf) else f"{num(leaf.value)} {leaf.label}: {leaf.owner}"
+            srcs.append(f"{who} (source: {titles}; verified: {leaf.level})" if not isinstance(node, Leaf) else
+                        f"source: {titles}; verified: {leaf.level}")
+        return head + ". " + ". ".join(srcs)
+
+    def _sources(self, refs: tuple[str, ...]) -> Markup:
+        links = []
+        for r in refs:
+            ref = self.references.get(r)
+            if ref is None:
+                continue
+            links.append(
+                Markup('<a href="{url}">{authors} ({year}), {title}</a>').format(
+                    url=ref["url"], authors=ref["authors"], year=ref["year"], title=ref["title"]
+                )
+            )
+        return Markup("; ").join(links)
+
+    def _number_card(self, card_id: str, node: Node, value: Any) -> Markup:
+        if isinstance(node, Leaf):
+            head = Markup('<span class="rs-card-title">{owner}</span>'
+                          '<span class="rs-card-formula">{v} {label} (catalog value)</span>').format(
+                owner=node.owner, v=num(node.value), label=node.label)
+        else:
+            head = Markup('<span class="rs-card-title">How this number is computed</span>'
+                          '<span class="rs-card-formula">{f} = {v}</span>').format(f=formula(node), v=num(value))
+        rows = []
+        for leaf in leaves(node):
+            what = (Markup("") if isinstance(node, Leaf)
+                    else Markup("<b>{v} {label}</b>: {owner}. ").format(v=num(leaf.value), label=leaf.label,
+                                                                      owner=leaf.owner))
+            rows.append(
+                Markup('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.</span>').format(
+                    what=what, src=self._sources(leaf.refs) or "none recorded", level=leaf.level
+                )
+            )
+        return Markup('<span class="rs-card" id="{id}" role="tooltip">{head}{rows}</span>').format(
+            id=card_id, head=head, rows=Markup("").join(rows)
+        )
+
+    # -- citations --------------------------------------------------------------------------------------------
+    def reference(self, ref_id: str) -> str:
+        """The card id of reference ``ref_id`` (authors, year, title, venue, link)."""
+        ref = self.references[ref_id]
+
+        def body(cid: str) -> Markup:
+            return Markup(
+                '<span class="rs-card rs-card-ref" id="{id}" role="tooltip">'
+                '<span class="rs-card-title">{authors} ({year})</span>'
+                '<span class="rs-card-formula">{title}</span>'
+                '<span class="rs-card-input">{venue}. <a href="{url}">{host}</a></span></span>'
+            ).format(id=cid, authors=ref["authors"], year=ref["year"], title=ref["title"], venue=venue(ref),
+                     url=ref["url"], host=ref["url"].split("/")[2])
+
+        return self._card(f"ref:{ref_id}", "rs-r", body)
+
+    # -- glossary ---------------------------------------------------------------------------------------------
+    def term(self, term_id: str, entry: dict[str, Any]) -> str:
+        def body(cid: str) -> Markup:
+            return Markup(
+                '<span class="rs-card rs-card-term" id="{id}" role="tooltip">'
+                '<span class="rs-card-title">{term}</span>'
+                '<span class="rs-card-input">{definition} <a href="{href}-{tid}">Glossary</a></span></span>'
+            ).format(id=cid, term=entry["term"], definition=entry["definition"], href=self.glossary_href,
+                     tid=term_id)
+
+        return self._card(f"term:{term_id}", "rs-g", body)
+
+    def html(self) -> Markup:
+        """Every card of the page, in one hidden block (appended at the end of the page)."""
+        if not self._html:
+            return Markup("")
+        return Markup('<div class="rs-cards" data-search-exclude>{}</div>').format(Markup("").join(self._html))
+
+
+def venue(ref: dict[str, Any]) -> str:
+    """Where a reference appeared: its ``venue`` field, else the kind of site its URL points to."""
+    if ref.get("venue"):
+        return str(ref["venue"])
+    host = ref["url"].split("/")[2]
+    known = {
+        "arxiv.org": "arXiv preprint",
+        "github.com": "GitHub repository",
+        "huggingface.co": "Hugging Face",
+        "cdn.openai.com": "OpenAI",
+        "openai.com": "OpenAI",
+    }
+    return known.get(host, host.removeprefix("www."))
+
+
+def activate(cards: Cards | None) -> contextvars.Token[Cards | None]:
+    """Make bare ``{{ number }}`` expressions render as card triggers of ``cards`` (None: plain text)."""
+    return _current.set(cards)
+
+
+def deactivate(token: contextvars.Token[Cards | None]) -> None:
+    _current.reset(token)
