@@ -57,7 +57,7 @@ def mamba_numbers(data: dict[str, Any]) -> dict[str, Any]:
     pattern = m["layer_pattern"]
     counts = {k: pattern.count(k) for k in KINDS}
     per_token = derive.kv_bytes_per_token(m, PRECISION)
-    state = derive.ssm_state_values(m) * derive.bytes_per_value(PRECISION)
+    state = derive.ssm_state_bytes(m, PRECISION)  # the state in its own cache precision (float32 per config)
     return {
         "name": m["name"], "pattern": pattern, "layers": m["layers"], "counts": counts,
         "attention_layers": derive.attention_layer_count(m), "ssm_layers": m["ssm"]["layers"],

@@ -44,6 +44,7 @@ def _front_matter_end(text: str) -> int:
 
 def mark_terms(text: str, ctx: PageContext) -> str:
     """``text`` with each glossary term marked at its first use in every section."""
+    text = str(text)  # plain text: a Markup here would escape what is joined to it
     glossary = ctx.catalog.data.get("glossary") or {}
     if not glossary:
         return text
@@ -70,8 +71,9 @@ def mark_terms(text: str, ctx: PageContext) -> str:
     return head + "\n".join(out_lines)
 
 
-def _mark_line(line: str, patterns: dict[str, re.Pattern[str]], glossary: dict[str, Any], seen: set[str],
-               ctx: PageContext) -> str:
+def _mark_line(
+    line: str, patterns: dict[str, re.Pattern[str]], glossary: dict[str, Any], seen: set[str], ctx: PageContext
+) -> str:
     parts = _TAG.split(line)
     depth = 0
     for i, part in enumerate(parts):
@@ -86,8 +88,9 @@ def _mark_line(line: str, patterns: dict[str, re.Pattern[str]], glossary: dict[s
     return "".join(parts)
 
 
-def _mark_text(text: str, patterns: dict[str, re.Pattern[str]], glossary: dict[str, Any], seen: set[str],
-               ctx: PageContext) -> str:
+def _mark_text(
+    text: str, patterns: dict[str, re.Pattern[str]], glossary: dict[str, Any], seen: set[str], ctx: PageContext
+) -> str:
     masked = _MASK.sub(lambda m: "\0" * len(m.group(0)), text)
     hits: list[tuple[int, int, str]] = []
     for tid, pat in patterns.items():

@@ -95,9 +95,9 @@ class PageContext:
             ref = self.catalog.references[ref_id]
             card = self.cards.reference(ref_id)
             links.append(
-                Markup('<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>').format(
-                    id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card
-                )
+                Markup(
+                    '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
+                ).format(id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card)
             )
         return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
 
@@ -339,7 +339,7 @@ def finish_page(text: str, ctx: PageContext) -> str:
 
     text = glossary.mark_terms(text, ctx)
     cards = ctx.cards.html()
-    return text + _block(cards) if cards else text
+    return text + str(_block(cards)) if cards else text
 
 
 def _template_line(exc: BaseException, rel: str) -> str:

@@ -116,7 +116,7 @@ class _Traced:
     def __html__(self) -> str:
         """A bare ``{{ value }}`` in a page becomes a number with its card (plain text elsewhere, e.g. alt text)."""
         cards = _current.get()
-        text = num(_raw(self))  # type: ignore[arg-type]
+        text = num(_raw(self))
         return str(cards.mark(text, self)) if cards is not None else str(escape(text))
 
 
@@ -347,8 +347,11 @@ class Cards:
         for leaf in ins:
             titles = "; ".join(self.references[r]["title"] for r in leaf.refs if r in self.references)
             who = leaf.owner if isinstance(node, Leaf) else f"{num(leaf.value)} {leaf.label}: {leaf.owner}"
-            srcs.append(f"{who} (source: {titles}; verified: {leaf.level})" if not isinstance(node, Leaf) else
-                        f"source: {titles}; verified: {leaf.level}")
+            srcs.append(
+                f"{who} (source: {titles}; verified: {leaf.level})"
+                if not isinstance(node, Leaf)
+                else f"source: {titles}; verified: {leaf.level}"
+            )
         return head + ". " + ". ".join(srcs)
 
     def _sources(self, refs: tuple[str, ...]) -> Markup:
@@ -366,17 +369,24 @@ class Cards:
 
     def _number_card(self, card_id: str, node: Node, value: Any) -> Markup:
         if isinstance(node, Leaf):
-            head = Markup('<span class="rs-card-title">{owner}</span>'
-                          '<span class="rs-card-formula">{v} {label} (catalog value)</span>').format(
-                owner=node.owner, v=num(node.value), label=node.label)
+            head = Markup(
+                '<span class="rs-card-title">{owner}</span>'
+                '<span class="rs-card-formula">{v} {label} (catalog value)</span>'
+            ).format(owner=node.owner, v=num(node.value), label=node.label)
         else:
-            head = Markup('<span class="rs-card-title">How this number is computed</span>'
-                          '<span class="rs-card-formula">{f} = {v}</span>').format(f=formula(node), v=num(value))
+            head = Markup(
+                '<span class="rs-card-title">How this number is computed</span>'
+                '<span class="rs-card-formula">{f} = {v}</span>'
+            ).format(f=formula(node), v=num(value))
         rows = []
         for leaf in leaves(node):
-            what = (Markup("") if isinstance(node, Leaf)
-                    else Markup("<b>{v} {label}</b>: {owner}. ").format(v=num(leaf.value), label=leaf.label,
-                                                                      owner=leaf.owner))
+            what = (
+                Markup("")
+                if isinstance(node, Leaf)
+                else Markup("<b>{v} {label}</b>: {owner}. ").format(
+                    v=num(leaf.value), label=leaf.label, owner=leaf.owner
+                )
+            )
             rows.append(
                 Markup('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.</span>').format(
                     what=what, src=self._sources(leaf.refs) or "none recorded", level=leaf.level
@@ -397,8 +407,15 @@ class Cards:
                 '<span class="rs-card-title">{authors} ({year})</span>'
                 '<span class="rs-card-formula">{title}</span>'
                 '<span class="rs-card-input">{venue}. <a href="{url}">{host}</a></span></span>'
-            ).format(id=cid, authors=ref["authors"], year=ref["year"], title=ref["title"], venue=venue(ref),
-                     url=ref["url"], host=ref["url"].split("/")[2])
+            ).format(
+                id=cid,
+                authors=ref["authors"],
+                year=ref["year"],
+                title=ref["title"],
+                venue=venue(ref),
+                url=ref["url"],
+                host=ref["url"].split("/")[2],
+            )
 
         return self._card(f"ref:{ref_id}", "rs-r", body)
 
@@ -409,8 +426,7 @@ class Cards:
                 '<span class="rs-card rs-card-term" id="{id}" role="tooltip">'
                 '<span class="rs-card-title">{term}</span>'
                 '<span class="rs-card-input">{definition} <a href="{href}-{tid}">Glossary</a></span></span>'
-            ).format(id=cid, term=entry["term"], definition=entry["definition"], href=self.glossary_href,
-                     tid=term_id)
+            ).format(id=cid, term=entry["term"], definition=entry["definition"], href=self.glossary_href, tid=term_id)
 
         return self._card(f"term:{term_id}", "rs-g", body)
 

@@ -103,8 +103,9 @@ def load_changelog(root: Path) -> list[dict[str, str]]:
         for key in ("what", "why"):
             if not isinstance(item.get(key), str) or not item[key].strip():
                 raise BuildError(f"{where}: {key}: expected a non-empty sentence, found {item.get(key)!r}")
-        out.append({"date": _parse_date(item.get("date"), where), "what": item["what"].strip(),
-                    "why": item["why"].strip()})
+        out.append(
+            {"date": _parse_date(item.get("date"), where), "what": item["what"].strip(), "why": item["why"].strip()}
+        )
     return sorted(out, key=lambda e: e["date"], reverse=True)
 
 
@@ -118,8 +119,14 @@ def load_releases(root: Path) -> list[Release]:
             if not d.is_dir() or not meta.exists():
                 continue
             info = json.loads(meta.read_text("utf-8"))
-            out.append(Release(str(info["version"]), _parse_date(info["date"], str(meta)), str(info.get("notes", "")),
-                               d / "catalog.json"))
+            out.append(
+                Release(
+                    str(info["version"]),
+                    _parse_date(info["date"], str(meta)),
+                    str(info.get("notes", "")),
+                    d / "catalog.json",
+                )
+            )
     return sorted(out, key=lambda r: tuple(int(p) for p in r.version.split(".")))
 
 
@@ -204,14 +211,16 @@ def _value(x: Any) -> str:
 def updates_section(history: History, changes: list[Change]) -> Markup:
     """The "Updates and corrections" body: version and dates, the changelog, and the numbers changed."""
     parts = [
-        Markup('<p class="rs-version">Version {v}. Published {p}; last updated {u}. '
-               '<a href="{feed}">Releases feed (Atom)</a>.</p>').format(
-            v=history.version, p=_human_date(history.published), u=_human_date(history.updated), feed="feed.xml")
+        Markup(
+            '<p class="rs-version">Version {v}. Published {p}; last updated {u}. '
+            '<a href="{feed}">Releases feed (Atom)</a>.</p>'
+        ).format(v=history.version, p=_human_date(history.published), u=_human_date(history.updated), feed="feed.xml")
     ]
     if history.entries:
         items = [
             Markup('<li><time datetime="{d}">{h}</time>: {what} <em>Why:</em> {why}</li>').format(
-                d=e["date"], h=_human_date(e["date"]), what=e["what"], why=e["why"])
+                d=e["date"], h=_human_date(e["date"]), what=e["what"], why=e["why"]
+            )
             for e in history.entries
         ]
         parts.append(Markup('<ul class="rs-changelog">{}</ul>').format(Markup("").join(items)))
@@ -219,14 +228,18 @@ def updates_section(history: History, changes: list[Change]) -> Markup:
         last = history.releases[-1]
         if changes:
             rows = [
-                Markup('<li data-rs-path="{p}">{label}: <span class="rs-old">{old}</span> → '
-                       '<span class="rs-new">{new}</span></li>').format(
-                    p=c.path, label=c.label, old=_value(c.old), new=_value(c.new))
+                Markup(
+                    '<li data-rs-path="{p}">{label}: <span class="rs-old">{old}</span> → '
+                    '<span class="rs-new">{new}</span></li>'
+                ).format(p=c.path, label=c.label, old=_value(c.old), new=_value(c.new))
                 for c in changes
             ]
-            parts.append(Markup('<p>Numbers changed since version {v} ({d}), old → new:</p>'
-                                '<ul class="rs-number-changes">{rows}</ul>').format(
-                v=last.version, d=_human_date(last.date), rows=Markup("").join(rows)))
+            parts.append(
+                Markup(
+                    "<p>Numbers changed since version {v} ({d}), old → new:</p>"
+                    '<ul class="rs-number-changes">{rows}</ul>'
+                ).format(v=last.version, d=_human_date(last.date), rows=Markup("").join(rows))
+            )
         else:
             parts.append(Markup("<p>No number has changed since version {v}.</p>").format(v=last.version))
     return Markup('<div class="rs-updates">{}</div>').format(Markup("").join(parts))
@@ -265,8 +278,9 @@ class Citation:
 
     def text(self) -> str:
         authors = ", ".join(self.authors)
-        return (f"{authors} ({self.year}). {self.title} (version {self.version}). {self.url}"
-                + (f" (updated {self.updated})." if self.updated else "."))
+        return f"{authors} ({self.year}). {self.title} (version {self.version}). {self.url}" + (
+            f" (updated {self.updated})." if self.updated else "."
+        )
 
     def bibtex(self) -> str:
         key = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") + f"-{self.year}"
@@ -288,9 +302,16 @@ class Citation:
         tags = [{"attr": "name", "key": "citation_title", "content": self.title}]
         tags += [{"attr": "name", "key": "citation_author", "content": a} for a in self.authors]
         if self.published:
-            tags.append({"attr": "name", "key": "citation_publication_date", "content": self.published.replace("-", "/")})
-            tags.append({"attr": "name", "key": "citation_online_date", "content": (self.updated or self.published)
-                         .replace("-", "/")})
+            tags.append(
+                {"attr": "name", "key": "citation_publication_date", "content": self.published.replace("-", "/")}
+            )
+            tags.append(
+                {
+                    "attr": "name",
+                    "key": "citation_online_date",
+                    "content": (self.updated or self.published).replace("-", "/"),
+                }
+            )
         tags += [
             {"attr": "name", "key": "citation_public_url", "content": self.url},
             {"attr": "name", "key": "citation_language", "content": "en"},
@@ -457,9 +478,10 @@ def make_release(root: Path, version: str, notes: str = "", today: str | None = 
     catalog = load_catalog(root / "catalog.yaml")
     date = today or dt.date.today().isoformat()
     atomic_write(folder / "catalog.json", catalog_export(catalog))
-    atomic_write(folder / "release.json",
-                 json.dumps({"version": version, "date": date, "notes": notes or f"Version {version}."}, indent=1)
-                 + "\n")
+    atomic_write(
+        folder / "release.json",
+        json.dumps({"version": version, "date": date, "notes": notes or f"Version {version}."}, indent=1) + "\n",
+    )
     history = load_history(root)
     c = citation(catalog.data["meta"], history, site_url(root))
     atomic_write(root / "CITATION.cff", c.cff())

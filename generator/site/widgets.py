@@ -237,7 +237,7 @@ def attention_mamba_data(catalog: Catalog) -> dict[str, Any]:
 def attention_mamba_fallback(catalog: Catalog) -> str:
     data = attention_mamba_data(catalog)
     att, hyb = catalog.models[data["attention"]["id"]], catalog.models[data["ssm"]["id"]]
-    state = derive.ssm_state_values(hyb) * derive.bytes_per_value("bf16")
+    state = derive.ssm_state_bytes(hyb, "bf16")
     rows = []
     for n in FALLBACK_LENGTHS_MAMBA:
         rows.append(
@@ -249,7 +249,7 @@ def attention_mamba_fallback(catalog: Catalog) -> str:
             ]
         )
     table = _table(
-        f"Memory one sequence keeps, BF16: the KV cache of {_e(att['name'])} against the Mamba-2 state of "
+        f"Memory one sequence keeps (KV cache in BF16, Mamba-2 state in the model\u2019s float32): the KV cache of {_e(att['name'])} against the Mamba-2 state of "
         f"{_e(hyb['name'])}",
         [
             "Tokens",

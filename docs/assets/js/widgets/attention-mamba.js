@@ -80,7 +80,7 @@ export function buildAttentionMamba(D, data) {
   const ids = { length: nextId("am-length") };
   // What does not change with the controls: the two models, the state's size and the scale the bars are drawn to.
   const m = { st, stops, att: data.attention, hyb: data.ssm, prec: data.precision };
-  m.stateBytes = D.ssm_state_values(m.hyb) * D.bytes_per_value(m.prec);
+  m.stateBytes = D.ssm_state_bytes(m.hyb, m.prec); // in the model's own state precision (float32 for Nemotron)
   m.fullScale = D.kv_bytes_per_sequence(m.att, stops[stops.length - 1], m.prec);
 
   const length = stopSlider(ids.length, stops, st.length, tokens);

@@ -22,10 +22,11 @@ function cardFor(trigger) {
 function place(trigger, card) {
   trigger.after(card);
   card.classList.add(OPEN);
+  // position: fixed (site.css), so no ancestor's overflow clips it; it follows the trigger on scroll (bindCards).
+  // An ancestor with a transform makes itself the containing block, so measure where (0, 0) lands and offset.
   card.style.left = "0px";
   card.style.top = "0px";
-  const parent = card.offsetParent || document.body;
-  const pr = parent.getBoundingClientRect();
+  const origin = card.getBoundingClientRect();
   const tr = trigger.getClientRects()[0] || trigger.getBoundingClientRect();
   const cw = card.offsetWidth;
   const ch = card.offsetHeight;
@@ -33,8 +34,8 @@ function place(trigger, card) {
   const left = Math.max(margin, Math.min(tr.left, document.documentElement.clientWidth - cw - margin));
   const below = tr.bottom + 6;
   const top = below + ch > window.innerHeight && tr.top - ch - 6 > 0 ? tr.top - ch - 6 : below;
-  card.style.left = Math.round(left - pr.left + parent.scrollLeft - parent.clientLeft) + "px";
-  card.style.top = Math.round(top - pr.top + parent.scrollTop - parent.clientTop) + "px";
+  card.style.left = Math.round(left - origin.left) + "px";
+  card.style.top = Math.round(top - origin.top) + "px";
 }
 
 function open(trigger) {
@@ -162,5 +163,7 @@ export function bindCards() {
   document.addEventListener("pointerdown", onPointerDown, true);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKeyDown);
-  window.addEventListener("resize", () => current && place(current.trigger, current.card));
+  const follow = () => current && place(current.trigger, current.card);
+  window.addEventListener("resize", follow);
+  window.addEventListener("scroll", follow, { passive: true });
 }

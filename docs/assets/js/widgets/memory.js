@@ -242,7 +242,7 @@ function renderStats(r, calc) {
 /** The longest context one device holds, and whether it passes the model's own limit. */
 function longestContext(D, st, shape, weights, mem) {
   if (!shape) return { text: "\u2014", beyond: false };
-  const fixedBytes = weights + D.ssm_state_values(shape) * D.bytes_per_value(st.kvp) * st.batch;
+  const fixedBytes = weights + D.ssm_state_bytes(shape, st.kvp) * st.batch;
   const mc = D.max_context(shape, mem, st.wp, st.kvp, st.batch, st.params);
   let text;
   if (!D.fits(fixedBytes, mem)) text = "weights don\u2019t fit";

@@ -1,0 +1,287 @@
+"""Hover cards, glossary, updates and citation on a tiny built site: a number's card shows its formula and sources,
+a citation's card its reference; both open on keyboard focus and on a tap, close with Escape; the updates list shows
+a catalog value changed since the last release; the head's citation tags, JSON-LD, BibTeX and the feed parse."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import SITE_PREFIX
+from tinyproject import CHART, make_tiny_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGE = """---
+title: Cards
+---
+# Cards
+
+## Memory
+
+The KV cache of {{ m['llama-3.1-70b'].name }} takes {{ num(d.kv_bytes_per_token(m['llama-3.1-70b'], 'bf16')) }} bytes
+per token in BF16.{{ cite('llama3-2024') }} Its weights take {{ gb(d.weight_bytes(m['llama-3.1-70b'].params, 'int4')) }}
+at INT4.
+
+## Glossary
+
+{{ glossary() }}
+
+## Updates and corrections
+
+{{ updates() }}
+
+## Cite this article
+
+{{ cite_this() }}
+
+## References
+
+{{ references() }}
+"""
+
+
+def build_cards_site(dest: Path, site_url: str) -> Path:
+    """A tiny project released as 1.0, then one catalog value changed (Llama 3.1 70B's parameter count)."""
+    import os
+
+    from generator.site.build import BuildPaths, build
+    from generator.site.versions import make_release
+
+    root = make_tiny_project(dest, figures=(CHART,))
+    (root / "docs" / "index.md").write_text(PAGE, "utf-8")
+    (root / "CHANGELOG.yaml").write_text(
+        "- date: 2026-12-01\n  what: Llama 3.1 70B's parameter count corrected.\n  why: A test of the updates list.\n",
+        "utf-8")
+    make_release(root, "1.0", "First version.", today="2026-11-27")
+    cat = root / "catalog.yaml"
+    text = cat.read_text("utf-8")
+    assert "    params: 70.55e9\n" in text
+    cat.write_text(text.replace("    params: 70.55e9\n", "    params: 70.6e9\n", 1), "utf-8")
+    saved = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = site_url
+    try:
+        build(BuildPaths(root=root), quality="draft")
+    finally:
+        if saved is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = saved
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def cards_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    from generator.site.serve import make_server
+
+    dest = tmp_path_factory.mktemp("cards-site")
+    server = make_server(dest / "site", prefix=SITE_PREFIX)
+    host, port = server.server_address[:2]
+    url = f"http://{host}:{port}{SITE_PREFIX}"
+    site = build_cards_site(dest, url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url, site
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _open(browser, url: str, width: int = 1280, touch: bool = False, scheme: str = "light"):
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch,
+                              color_scheme=scheme)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function("() => !document.querySelector('[data-rs-card][title]')")  # cards.js has run
+    return ctx, page, errors
+
+
+def _card_of(page, selector: str):
+    card_id = page.get_attribute(selector, "aria-describedby")
+    return page.locator(f"#{card_id}")
+
+
+NUMBER = ".rs-num:has-text('327,680')"
+CITE = "sup.rs-cite a"
+
+
+def test_number_card_on_focus_shows_formula_and_sources_and_escape_closes(browser, cards_site):
+    url, _ = cards_site
+    ctx, page, errors = _open(browser, url)
+    card = _card_of(page, NUMBER)
+    assert not card.is_visible()
+    page.focus(NUMBER)
+    assert card.is_visible()
+    text = card.inner_text()
+    assert "80 layers × 2 × 8 KV heads × 128 head dim × 2 = 327,680" in text.replace("\u00a0", " ")
+    assert "Verified: yes" in text and "The Llama 3 Herd of Models" in text
+    assert card.locator("a[href='https://arxiv.org/abs/2407.21783']").count() == 3  # layers, KV heads, head dim
+    # The description a screen reader gets is the card.
+    assert page.evaluate(f"() => document.querySelector(\"{NUMBER.split(':')[0]}\").getAttribute('aria-describedby')")
+    page.keyboard.press("Escape")
+    assert not card.is_visible()
+    assert page.evaluate("() => document.activeElement.classList.contains('rs-num')")
+    ctx.close()
+    assert not errors
+
+
+def test_card_stays_open_when_the_pointer_moves_into_it(browser, cards_site):
+    url, _ = cards_site
+    ctx, page, errors = _open(browser, url)
+    page.hover(NUMBER)
+    card = _card_of(page, NUMBER)
+    assert card.is_visible()
+    box = card.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + 10, steps=4)
+    page.wait_for_timeout(500)
+    assert card.is_visible()
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(500)
+    assert not card.is_visible()
+    ctx.close()
+    assert not errors
+
+
+def test_citation_card_on_focus_and_escape(browser, cards_site):
+    url, _ = cards_site
+    ctx, page, errors = _open(browser, url)
+    card = _card_of(page, CITE)
+    page.focus(CITE)
+    assert card.is_visible()
+    text = card.inner_text()
+    assert "Llama Team, AI @ Meta (2024)" in text and "The Llama 3 Herd of Models" in text and "arXiv" in text
+    page.keyboard.press("Escape")
+    assert not card.is_visible()
+    ctx.close()
+    assert not errors
+
+
+@pytest.mark.parametrize("selector", [NUMBER, CITE, ".rs-term"])
+def test_tap_opens_the_card(browser, cards_site, selector):
+    url, _ = cards_site
+    ctx, page, errors = _open(browser, url, width=390, touch=True)
+    card = _card_of(page, selector)
+    page.locator(selector).first.tap()
+    assert card.is_visible()
+    assert page.url.split("#")[0] == url  # a tapped citation shows its card instead of jumping away
+    page.keyboard.press("Escape")
+    assert not card.is_visible()
+    ctx.close()
+    assert not errors
+
+
+def test_updates_list_shows_the_changed_catalog_value(cards_site):
+    _, site = cards_site
+    html = (site / "index.html").read_text("utf-8")
+    row = re.search(r'<li data-rs-path="catalog.models.llama-3.1-70b.params">(.*?)</li>', html)
+    assert row, "the changed parameter count is not in the updates list"
+    plain = re.sub(r"<[^>]+>", "", row.group(1))
+    assert plain == "Llama 3.1 70B: parameters: 70,550,000,000 → 70,600,000,000"
+    assert "Version 1.0. Published 27 November 2026; last updated 1 December 2026." in html
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: list[dict[str, str | None]] = []
+        self.jsonld: list[str] = []
+        self._in_ld = False
+        self.links: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta":
+            self.meta.append(a)
+        if tag == "link":
+            self.links.append(a)
+        self._in_ld = tag == "script" and a.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self._in_ld:
+            self.jsonld.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_ld = False
+
+
+def test_head_citation_metadata_and_jsonld_parse(cards_site):
+    url, site = cards_site
+    head = _Head()
+    head.feed((site / "index.html").read_text("utf-8"))
+    names = {}
+    for m in head.meta:
+        key = m.get("name") or m.get("property")
+        names.setdefault(key, []).append(m.get("content"))
+    assert names["citation_title"] == ["The Race to Scale"]
+    assert names["citation_author"] == ["The Race to Scale contributors"]
+    assert names["citation_publication_date"] == ["2026/11/27"]
+    assert names["citation_public_url"] == [url]
+    assert names["og:type"] == ["article"] and names["og:title"] == ["The Race to Scale"]
+    assert "og:image" not in names  # the social image is rendered by issue 17's work
+    doc = json.loads("".join(head.jsonld))
+    assert doc["@type"] == "Article" and doc["headline"] == "The Race to Scale"
+    assert doc["datePublished"] == "2026-11-27" and doc["dateModified"] == "2026-12-01"
+    assert doc["version"] == "1.0" and doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert doc["author"] == [{"@type": "Organization", "name": "The Race to Scale contributors"}]
+    assert any(link.get("type") == "application/atom+xml" for link in head.links)
+
+
+def test_bibtex_block_parses(cards_site):
+    _, site = cards_site
+    html = (site / "index.html").read_text("utf-8")
+    bib = re.search(r'<pre class="rs-cite-bib"[^>]*><code>(.*?)</code></pre>', html, re.S).group(1)
+    import html as h
+
+    bib = h.unescape(bib)
+    m = re.fullmatch(r"@online\{([a-z0-9-]+),\n((?:  \w+ = \{.*\},?\n)+)\}", bib.strip() + "\n" if False else bib.strip())
+    m = re.fullmatch(r"@online\{([a-z0-9-]+),\n(.*)\n\}", bib.strip(), re.S)
+    assert m, bib
+    fields = dict(re.findall(r"^  (\w+) = \{(.*)\},?$", m.group(2), re.M))
+    assert set(fields) >= {"title", "author", "year", "url", "version"}
+    assert fields["version"] == "1.0" and fields["year"] == "2026"
+    assert bib.count("{") == bib.count("}")
+
+
+def test_atom_feed_parses(cards_site):
+    url, site = cards_site
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.parse(site / "feed.xml").getroot()
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    for tag in ("title", "id", "updated", "author/a:name"):
+        assert root.find(f"a:{tag}", ns) is not None, tag
+    entries = root.findall("a:entry", ns)
+    assert [e.find("a:title", ns).text for e in entries] == ["Version 1.0"]
+    for e in entries:
+        assert e.find("a:id", ns).text and e.find("a:updated", ns).text.endswith("Z")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_screenshots_of_cards(browser, cards_site, scheme, width):
+    """Screenshots for review (light and dark, phone and desktop), kept in /work/notes/shots-16 when it exists."""
+    url, _ = cards_site
+    ctx, page, errors = _open(browser, url, width=width, touch=width < 600, scheme=scheme)
+    if scheme == "dark":
+        page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.focus(NUMBER)
+    card = _card_of(page, NUMBER)
+    assert card.is_visible()
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the card stays on screen
+    out = Path("/work/notes/shots-16")
+    if out.is_dir():
+        page.screenshot(path=str(out / f"number-card-{scheme}-{width}.png"))
+        page.keyboard.press("Escape")
+        page.focus(CITE)
+        page.screenshot(path=str(out / f"cite-card-{scheme}-{width}.png"))
+    ctx.close()
+    assert not errors
