@@ -79,7 +79,9 @@ def test_nemotron_state_is_constant(catalog):
     short = d.kv_bytes_per_sequence(nano, 1000)
     long = d.kv_bytes_per_sequence(nano, 2000)
     assert long - short == 1000 * 6144  # only the six attention layers grow
-    assert d.kv_bytes_per_sequence(nano, 1_048_576) - state * 2 == 6 * 2**30
+    assert nano["ssm"]["cache_dtype"] == "fp32"  # mamba_ssm_cache_dtype in the model's config.json
+    assert d.ssm_state_bytes(nano) == state * 4 == d.ssm_state_bytes(nano, "fp8")  # its own precision, not the KV's
+    assert d.kv_bytes_per_sequence(nano, 1_048_576) - state * 4 == 6 * 2**30
 
 
 @pytest.mark.parametrize("model_id,expected", [

@@ -100,11 +100,11 @@ def test_memory_island_is_exactly_what_the_widget_needs(catalog):
 def test_attention_mamba_fallback_numbers(catalog):
     html = render_widget("attention-mamba", catalog)
     table = soup(html).select_one(".rs-fallback table")
-    # Llama 3.1 8B: 131,072 bytes per token. Nemotron 3 Nano: 12,482,560 state numbers, plus 6 attention layers
-    # of 2 KV heads x 128 x 2 = 6,144 bytes per token.
-    assert row_cells(table, "131,072") == ["17.2 GB", "25.0 MB", "830.3 MB"]
-    assert row_cells(table, "1,048,576") == ["137.4 GB", "25.0 MB", "6.5 GB"]
-    assert row_cells(table, "1,024") == ["134.2 MB", "25.0 MB", "31.3 MB"]
+    # Llama 3.1 8B: 131,072 bytes per token. Nemotron 3 Nano: 12,482,560 state numbers in FP32 (its config's
+    # mamba_ssm_cache_dtype), plus 6 attention layers of 2 KV heads x 128 x 2 = 6,144 bytes per token.
+    assert row_cells(table, "131,072") == ["17.2 GB", "49.9 MB", "855.2 MB"]
+    assert row_cells(table, "1,048,576") == ["137.4 GB", "49.9 MB", "6.5 GB"]
+    assert row_cells(table, "1,024") == ["134.2 MB", "49.9 MB", "56.2 MB"]
     data = island(html)
     assert data["attention"]["id"] == "llama-3.1-8b" and data["ssm"]["id"] == "nemotron-3-nano"
     assert derive.ssm_state_values(data["ssm"]) == 12_482_560

@@ -155,12 +155,10 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3,
               handlelength=1.0, handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
     short = [f"{r['label']} {r['own_context']:,}" for r in table if "own_context" in r]
-    windowed = [f"{r['label']} ({r['window_context']:,})" for r in table if "window_context" in r]
-    also = (f" {', '.join(windowed)} is also beyond its context, but its rolling buffer holds the window only, so "
-            "its bar is the same at any length." if windowed else "")
+    short += [f"{r['label']} {r['window_context']:,}" for r in table if "window_context" in r]
     cs.footnote(fig, f"* Beyond the model's own context ({', '.join(short)} tokens): the hatched bar is what its "
                      f"cache would be at {CONTEXT:,} tokens; the filled part and the small figure are at its own "
-                     f"maximum.{also}")
+                     "maximum (a rolling buffer holds its window only).")
     cs.source_line(fig, "catalog architectures (layers, KV heads, head size, MLA latent, SSM state) from each "
                         "model's paper or config; Mistral's rolling buffer holds its window only.")
     return fig

@@ -109,7 +109,8 @@ def model_data(model_id: str, model: Mapping[str, Any]) -> dict[str, Any]:
     if model.get("mla"):
         out["mla"] = {"kv_lora_rank": model["mla"]["kv_lora_rank"], "rope_dim": model["mla"]["rope_dim"]}
     if model.get("ssm"):
-        out["ssm"] = {k: model["ssm"][k] for k in ("layers", "heads", "head_dim", "state", "groups", "conv_kernel")}
+        keys = ("layers", "heads", "head_dim", "state", "groups", "conv_kernel", "cache_dtype")
+        out["ssm"] = {k: model["ssm"][k] for k in keys if k in model["ssm"]}
     if model.get("moe"):
         out["moe"] = {"active_params": model["moe"]["active_params"]}
     return out
