@@ -28,6 +28,8 @@ def catalog_export(catalog: Catalog) -> str:
             entry["param_estimate"] = derive.param_estimate(model)
         except derive.NotApplicable:
             pass
+        if model.get("ssm"):  # in the state's own cache precision (ssm.cache_dtype), else BF16
+            entry["ssm_state_bytes"] = derive.ssm_state_bytes(model, "bf16")
         if model.get("window"):
             entry["receptive_field"] = derive.receptive_field(model["window"], model["layers"])
         derived[model_id] = entry

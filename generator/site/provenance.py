@@ -338,20 +338,15 @@ class Cards:
 
     def describe(self, node: Node, value: Any) -> str:
         """The card as one line of plain text (the no-JavaScript title)."""
-        ins = leaves(node)
         if isinstance(node, Leaf):
             head = f"{node.owner}: {num(node.value)} {node.label}".rstrip()
         else:
             head = f"{formula(node)} = {num(value)}"
         srcs = []
-        for leaf in ins:
-            titles = "; ".join(self.references[r]["title"] for r in leaf.refs if r in self.references)
-            who = leaf.owner if isinstance(node, Leaf) else f"{num(leaf.value)} {leaf.label}: {leaf.owner}"
-            srcs.append(
-                f"{who} (source: {titles}; verified: {leaf.level})"
-                if not isinstance(node, Leaf)
-                else f"source: {titles}; verified: {leaf.level}"
-            )
+        for (owner, refs, level), group in _groups(leaves(node)):
+            titles = "; ".join(self.references[r]["title"] for r in refs if r in self.references)
+            what = "" if isinstance(node, Leaf) else ", ".join(f"{num(x.value)} {x.label}" for x in group) + ": "
+            srcs.append(f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles}; verified: {level})")
         return head + ". " + ". ".join(srcs)
 
     def _sources(self, refs: tuple[str, ...]) -> Markup:
@@ -379,17 +374,17 @@ class Cards:
                 '<span class="rs-card-formula">{f} = {v}</span>'
             ).format(f=formula(node), v=num(value))
         rows = []
-        for leaf in leaves(node):
+        for (owner, refs, level), group in _groups(leaves(node)):
             what = (
                 Markup("")
                 if isinstance(node, Leaf)
-                else Markup("<b>{v} {label}</b>: {owner}. ").format(
-                    v=num(leaf.value), label=leaf.label, owner=leaf.owner
+                else Markup("<b>{vals}</b>: {owner}. ").format(
+                    vals=", ".join(f"{num(x.value)} {x.label}" for x in group), owner=owner
                 )
             )
             rows.append(
                 Markup('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.</span>').format(
-                    what=what, src=self._sources(leaf.refs) or "none recorded", level=leaf.level
+                    what=what, src=self._sources(refs) or "none recorded", level=level
                 )
             )
         return Markup('<span class="rs-card" id="{id}" role="tooltip">{head}{rows}</span>').format(
@@ -435,6 +430,14 @@ class Cards:
         if not self._html:
             return Markup("")
         return Markup('<div class="rs-cards" data-search-exclude>{}</div>').format(Markup("").join(self._html))
+
+
+def _groups(items: list[Leaf]) -> list[tuple[tuple[str, tuple[str, ...], str], list[Leaf]]]:
+    """Inputs that share an owner, sources and verification level, together (one source line per group)."""
+    out: dict[tuple[str, tuple[str, ...], str], list[Leaf]] = {}
+    for leaf in items:
+        out.setdefault((leaf.owner, leaf.refs, leaf.level), []).append(leaf)
+    return list(out.items())
 
 
 def venue(ref: dict[str, Any]) -> str:

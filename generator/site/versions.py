@@ -147,12 +147,20 @@ def _numbers(node: Any, path: tuple[str, ...], out: dict[tuple[str, ...], Any]) 
         out[path] = node
 
 
+#: Field names whose formula label is a bare unit read better with the quantity named.
+_UPDATE_LABELS = {
+    "memory_gb": "memory (GB)",
+    "bandwidth_tbps": "bandwidth (TB/s)",
+    "sram_bandwidth_tbps": "SRAM bandwidth (TB/s)",
+}
+
+
 def _label(catalog: dict[str, Any], path: tuple[str, ...]) -> str:
     section = path[0] if path else ""
     if section in ("models", "hardware", "formats") and len(path) >= 3:
         entry = catalog.get(section, {}).get(path[1], {})
         owner = entry.get("name", path[1]) if isinstance(entry, dict) else path[1]
-        fields = " ".join(LABELS.get(p, p.replace("_", " ")) for p in path[2:])
+        fields = " ".join(_UPDATE_LABELS.get(p) or LABELS.get(p, p.replace("_", " ")) for p in path[2:])
         return f"{owner}: {fields}"
     if section == "facts" and len(path) >= 2:
         fact = catalog.get("facts", {}).get(path[1], {})
@@ -169,8 +177,8 @@ def number_changes(old_export: dict[str, Any], new_export: dict[str, Any]) -> li
         _numbers(new_export.get(key, {}), (key,), new)
     changes = []
     for path in sorted(set(old) | set(new)):
-        if path[:2] == ("catalog", "figures"):
-            continue
+        if path[:2] in (("catalog", "figures"), ("catalog", "references"), ("catalog", "meta")):
+            continue  # not numbers the article shows (reference years, figure registry)
         a, b = old.get(path), new.get(path)
         if a == b:
             continue
