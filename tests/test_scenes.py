@@ -325,4 +325,4 @@ def test_mamba_numbers():
     assert n["counts"] == {"M": m["ssm"]["layers"], "E": 23, "*": m["attention_layers"]}
     assert sum(n["counts"].values()) == m["layers"]
     assert n["kv_per_token"] == derive.kv_bytes_per_token(m, "bf16") == 6 * 1024
-    assert n["state_bytes"] == derive.ssm_state_values(m) * 2
+    assert n["state_bytes"] == derive.ssm_state_values(m) * 4  # FP32: the config's mamba_ssm_cache_dtype

@@ -188,7 +188,7 @@ def hardware_rows(page) -> dict[str, tuple[str, str]]:
 
 def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=None) -> str:
     weights = derive.weight_bytes(params or model["params"], wp)
-    fixed = weights + derive.ssm_state_values(model) * derive.bytes_per_value(kvp) * batch
+    fixed = weights + derive.ssm_state_bytes(model, kvp) * batch
     if not derive.fits(fixed, memory_gb):
         return "weights don\u2019t fit"
     mc = derive.max_context(model, memory_gb, wp, kvp, batch, params)
@@ -301,14 +301,14 @@ def test_attention_mamba_toggle_and_slider(open_page, catalog):
     assert page.get_attribute(f'{AM} button[data-mode="attention"]', "aria-pressed") == "true"
     assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "false"
     assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == "17.2 GB"
-    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "25.0 MB, at any length"
-    assert derive.ssm_state_values(hyb) * 2 == 24_965_120  # 25.0 MB in BF16, at every length
+    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "49.9 MB, at any length"
+    assert derive.ssm_state_values(hyb) * 4 == 49_930_240  # 49.9 MB in FP32 (its config's cache dtype), any length
 
     length = slider(AM, "Sequence length")
     press(page, length, "End")
     end = derive.kv_bytes_per_sequence(att, 1048576, "bf16")
     assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == gb(end).replace(NBSP, " ")
-    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "25.0 MB, at any length"
+    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "49.9 MB, at any length"
     width = page.eval_on_selector(f"{AM} .rs-bar--attention .rs-bar__fill", "e => e.style.width")
     assert width == "100%"
 
@@ -489,7 +489,7 @@ def test_fallback_without_javascript(open_page, catalog):
     row = page.inner_text(f'{MEM} .rs-fallback tr:has(th:text-is("Llama 3.1 70B"))').replace(NBSP, " ")
     assert "141.1 GB" in row and "35.3 GB" in row
     assert "1,099,511,627,776" in page.inner_text(f"{CX} .rs-fallback")
-    assert "25.0 MB" in page.inner_text(f"{AM} .rs-fallback").replace(NBSP, " ")
+    assert "49.9 MB" in page.inner_text(f"{AM} .rs-fallback").replace(NBSP, " ")
 
 
 def test_plain_page_without_material(browser, tmp_path, catalog, root):
