@@ -286,3 +286,32 @@ def test_screenshots_of_cards(browser, cards_site, scheme, width):
         page.screenshot(path=str(out / f"cite-card-{scheme}-{width}.png"))
     ctx.close()
     assert not errors
+
+
+def test_without_javascript_the_title_carries_the_provenance(browser, cards_site):
+    url, _ = cards_site
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(url)
+    title = page.get_attribute(NUMBER, "title").replace("\u00a0", " ")
+    assert title.startswith("80 layers × 2 × 8 KV heads × 128 head dim × 2 = 327,680.")
+    assert "The Llama 3 Herd of Models" in title and "verified: yes" in title
+    assert not page.locator(".rs-cards").is_visible()
+    assert page.locator("button[data-rs-copy]").first.is_hidden()  # copy buttons need JavaScript
+    assert page.locator("pre.rs-cite-bib").is_visible()  # the citation itself does not
+    ctx.close()
+
+
+def test_copy_bibtex_button_copies_the_block(browser, cards_site):
+    url, _ = cards_site
+    origin = "/".join(url.split("/")[:3])
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    page = ctx.new_page()
+    page.goto(url)
+    page.click("button[data-rs-copy='rs-cite-bib']")
+    page.wait_for_function("() => document.querySelector('.rs-copy-status').textContent.length > 0")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == page.inner_text("pre.rs-cite-bib") and copied.startswith("@online{")
+    assert page.inner_text(".rs-copy-status") == "Copied."
+    ctx.close()
