@@ -216,6 +216,19 @@ def _value(x: Any) -> str:
     return "(none)" if x is None else num(x)
 
 
+def _change_row(c: Change) -> Markup:
+    """One changed number: old → new; a number new in this version, or gone from it, says so."""
+    if c.old is None:
+        body = Markup('new: <span class="rs-new">{}</span>').format(_value(c.new))
+    elif c.new is None:
+        body = Markup('<span class="rs-old">{}</span> (removed)').format(_value(c.old))
+    else:
+        body = Markup('<span class="rs-old">{}</span> → <span class="rs-new">{}</span>').format(
+            _value(c.old), _value(c.new)
+        )
+    return Markup('<li data-rs-path="{p}">{label}: {body}</li>').format(p=c.path, label=c.label, body=body)
+
+
 def updates_section(history: History, changes: list[Change]) -> Markup:
     """The "Updates and corrections" body: version and dates, the changelog, and the numbers changed."""
     parts = [
@@ -235,13 +248,7 @@ def updates_section(history: History, changes: list[Change]) -> Markup:
     if history.releases:
         last = history.releases[-1]
         if changes:
-            rows = [
-                Markup(
-                    '<li data-rs-path="{p}">{label}: <span class="rs-old">{old}</span> → '
-                    '<span class="rs-new">{new}</span></li>'
-                ).format(p=c.path, label=c.label, old=_value(c.old), new=_value(c.new))
-                for c in changes
-            ]
+            rows = [_change_row(c) for c in changes]
             parts.append(
                 Markup(
                     "<p>Numbers changed since version {v} ({d}), old → new:</p>"
