@@ -17,10 +17,18 @@ The video background is one dark neutral (BACKGROUND) so the same file sits well
 page it reads as a framed dark card, on the near-black page as a slightly lighter panel. Every colour below is
 chosen for contrast against BACKGROUND only (the page colour never shows through the video).
 
-Captions: ``self.caption(text)`` shows the line in the caption band (the videos are silent, so the narration is
-on screen, which is also what a speaker reusing the clip in a talk needs) and records it as a WebVTT cue from now
-until the next caption or the end of the scene; ``generator/render/video.py`` writes the cues to WebVTT and SRT and joins
-them into the text description in ``<id>.json``. Keep captions to two lines (about 190 characters).
+Captions: ``self.caption(text, title=...)`` records the line as a WebVTT cue from now until the next caption or
+the end of the scene, and each cue is one *step* of the scene (a chapter, with the short ``title``). The vertical
+video (made to play alone on phones) burns the line into the caption band; the landscape render (the site's video
+and the kit's landscape file) does not draw it (the page's control bar would hide it): its captions travel as
+WebVTT/SRT and as the page's step text. Both take the same time, so every orientation keeps the same timeline.
+``generator/render/video.py`` writes the cues to WebVTT, SRT and a chapters track and joins them into the text
+description in ``<id>.json``. Keep captions to two lines (about 190 characters).
+
+Pacing: a cue must stay up for at least ``CUE_MIN_SECONDS`` and at most ``CUE_MAX_CPS`` characters per second
+(``cue_seconds``). ``caption()`` waits, before it replaces a cue, until that cue has been readable for long enough
+(the hold falls at the end of the step, where the page's player pauses); the last cue is the scene's to hold (end
+with a wait). The render refuses a scene with a cue too fast to read (generator/render/captions.py).
 
 Layout is checked while rendering: after every play/wait, text that leaves the frame's safe area, strays out of
 its band or overlaps other text is recorded in ``self.layout_issues`` (the tests require it to be empty). Text
@@ -104,6 +112,10 @@ T_FAST = 0.4     # fades of labels and captions
 T_MOVE = 1.0     # a shape moving or growing
 T_READ = 1.6     # a pause to read a new label
 T_HOLD = 2.5     # the final hold, so the poster frame and the last caption can be read
+
+#: Held on top of the bare reading time (``cue_seconds``: the rule lives in generator/render/captions.py) when
+#: caption() pads a cue: frame rounding, and a breath at the end of the step before the next one.
+CUE_PAD = 0.3
 
 # ---------------------------------------------------------------------------------------------------------------
 # Layout bands (Manim units; the frame is config.frame_width x config.frame_height, 14.22 x 8)
@@ -219,6 +231,7 @@ def register_fonts() -> None:
 # The formatters live in generator/format.py (one home for every number format); the scenes use these four.
 from generator.format import bytes_label, params_label, power_of_ten  # noqa: E402,F401
 from generator.format import decimals as num  # noqa: E402,F401
+from generator.render.captions import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_seconds  # noqa: E402,F401
 
 # ---------------------------------------------------------------------------------------------------------------
 # Text and shape helpers
@@ -332,6 +345,16 @@ def legend(entries: Iterable[tuple[str, str]], size: int = SMALL_SIZE, swatch: f
     return VGroup(*items).arrange(RIGHT, buff=0.45)
 
 
+def short_title(s: str, most: int = 32) -> str:
+    """A chapter title from a caption when the scene gives none: its first clause (up to ``most`` characters)."""
+    s = " ".join(s.replace("\u00a0", " ").split())
+    head = re.split(r"(?<=[.:;!?])\s|,\s|\s\(", s, maxsplit=1)[0].rstrip(".:;,")
+    if len(head) <= most:
+        return head
+    cut = head[: most - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "\u2026"
+
+
 def camel_to_snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -368,6 +391,9 @@ class RaceScene(Scene):
         self.fig_id = self.fig_id or camel_to_snake(type(self).__name__)
         self.data: dict[str, Any] = _load_data(self.fig_id)
         self.cues: list[tuple[float, float, str]] = []
+        #: The short title of each cue in ``self.cues`` (same order): the chapter names of the scene's steps.
+        self.cue_titles: list[str] = []
+        self._title_open = ""
         self.layout_issues: list[str] = []
         self._cue_open: tuple[float, str] | None = None
         self._caption_mob: Mobject | None = None
@@ -376,6 +402,8 @@ class RaceScene(Scene):
         #: where scenes stack what sits side by side in landscape.
         self.layout: Layout = current_layout()
         self.portrait: bool = self.layout.portrait
+        #: Captions are drawn into the frame only in the vertical video (see the module docstring).
+        self.burn_captions: bool = self.portrait
 
     # -- time ---------------------------------------------------------------------------------------------------
     @property
@@ -427,11 +455,20 @@ class RaceScene(Scene):
             t._race_role = "caption"
         return g
 
-    def caption(self, s: str, run_time: float = T_FAST) -> None:
-        """Show ``s`` in the caption band and record it as a WebVTT cue from now until the next caption (or the
-        end of the scene). Takes ``run_time`` seconds (the old caption fades out, then the new one in)."""
+    def caption(self, s: str, run_time: float = T_FAST, title: str | None = None) -> None:
+        """Start a new step: ``s`` is its caption, recorded as a WebVTT cue from now until the next caption (or the
+        end of the scene), and ``title`` its short chapter name (a few words; derived from ``s`` when omitted).
+
+        First the current cue is held until it is readable (``hold_caption``). Takes ``run_time`` seconds (in the
+        vertical video the old caption fades out, then the new one in; the landscape render only waits, so both
+        orientations share one timeline)."""
+        self.hold_caption()
         self._close_cue()
         self._cue_open = (self.now, s.replace("\u00a0", " "))
+        self._title_open = (title or short_title(s)).replace("\u00a0", " ")
+        if not self.burn_captions:
+            self.wait(run_time)
+            return
         new = self.caption_mobject(s)
         if self._caption_mob is None:
             self.play(FadeIn(new), run_time=run_time)
@@ -441,12 +478,23 @@ class RaceScene(Scene):
             self.play(FadeIn(new), run_time=run_time * 0.55)
         self._caption_mob = new
 
+    def hold_caption(self, extra: float = 0.0) -> None:
+        """Wait until the current cue has been up for its reading time (``cue_seconds`` + ``CUE_PAD``), then
+        ``extra`` seconds more. caption() calls it before the next cue; a scene calls it to end a step on a hold."""
+        if self._cue_open is None:
+            return
+        start, s = self._cue_open
+        left = start + cue_seconds(s) + CUE_PAD - self.now
+        if left + extra > 0.01:
+            self.wait(max(0.0, left) + extra)
+
     def _close_cue(self) -> None:
         if self._cue_open is not None:
             start, s = self._cue_open
             end = self.now
             if end > start:
                 self.cues.append((round(start, 3), round(end, 3), s))
+                self.cue_titles.append(self._title_open)
             self._cue_open = None
 
     def tear_down(self) -> None:
@@ -504,7 +552,7 @@ class RaceScene(Scene):
 __all__ = [
     "BACKGROUND", "PANEL", "GRID", "INK", "MUTED", "BLUE", "ORANGE", "GREEN", "PINK", "PURPLE", "YELLOW", "SERIES",
     "TITLE_SIZE", "HEAD_SIZE", "BODY_SIZE", "LABEL_SIZE", "SMALL_SIZE", "CAPTION_SIZE",
-    "T_FAST", "T_MOVE", "T_READ", "T_HOLD",
+    "T_FAST", "T_MOVE", "T_READ", "T_HOLD", "CUE_MIN_SECONDS", "CUE_MAX_CPS", "CUE_PAD", "cue_seconds", "short_title",
     "MARGIN", "LEFT_X", "RIGHT_X", "TOP_Y", "BOTTOM_Y", "TITLE_BOTTOM", "CAPTION_TOP", "CONTENT_W", "CONTENT_H",
     "CONTENT_CENTER", "Layout", "LANDSCAPE", "current_layout", "RaceScene", "register_fonts", "num", "params_label", "bytes_label", "power_of_ten", "text",
     "wrap", "nb", "paragraph", "box", "labelled_box", "fit_inside", "fit_content", "value_label", "legend", "Rectangle",

@@ -195,7 +195,8 @@ def test_manifest_lists_every_file_with_its_hash(kit):
     out, _, report, manifest = kit
     assert [s["id"] for s in manifest["scenes"]] == [SCENE]
     roles = {f["role"] for f in _files(manifest)}
-    assert roles == {"mp4", "mp4-vertical", "prores", "webp", "poster", "poster-vertical", "vtt", "srt"}
+    assert roles == {"mp4", "mp4-vertical", "prores", "webp", "poster", "poster-vertical", "vtt", "srt", "chapters",
+                     "chapters-txt", "step"}
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
     assert on_disk == {f["path"] for f in _files(manifest)}
     for f in _files(manifest):
@@ -218,8 +219,9 @@ def test_mp4s_are_h264_high_bt709_faststart(kit):
     import av
     out, _, _, manifest = kit
     mp4s = [f for f in _files(manifest) if f["path"].endswith(".mp4")]
-    assert len(mp4s) == 2
-    for f in mp4s:
+    assert sorted({f["role"] for f in mp4s}) == ["mp4", "mp4-vertical", "step"]
+    assert len(mp4s) == 2 + sum(f["role"] == "step" for f in mp4s)
+    for f in mp4s:  # the step MP4s too: cut from the landscape one with the same settings
         path = out / f["path"]
         with av.open(str(path)) as c:
             s = c.streams.video[0]
@@ -233,7 +235,7 @@ def test_mp4s_are_h264_high_bt709_faststart(kit):
         assert abs(frames / f["fps"] - f["duration"]) < 1.5 / f["fps"]
         boxes = top_level_boxes(path)
         assert boxes.index("moov") < boxes.index("mdat"), f"{path.name}: {boxes}"
-    land, vert = sorted(mp4s, key=lambda f: f["role"])
+    land, vert = sorted((f for f in mp4s if f["role"] != "step"), key=lambda f: f["role"])
     assert (vert["width"], vert["height"]) == (land["height"], land["width"])
 
 
@@ -358,3 +360,24 @@ def test_verify_passes_a_good_kit_and_names_what_is_wrong(kit, tmp_path):
     assert any(p.startswith(files["srt"]["path"] + ": missing") for p in problems), problems
     assert any(p.startswith(files["mp4-vertical"]["path"] + ": size") for p in problems), problems
     assert len(problems) == 3, problems
+
+
+@pytest.mark.slow
+def test_steps_chapters_and_one_mp4_per_step(kit):
+    """The kit carries each scene's steps: a WebVTT chapters track, a "0:00 Title" list, and one MP4 per step cut
+    from the landscape MP4 (frame-accurate: the steps' frames add up to the whole video's, in chapter order)."""
+    out, _, _, manifest = kit
+    files = _files(manifest)
+    land = next(f for f in files if f["role"] == "mp4")
+    chapters = parse_cues((out / next(f for f in files if f["role"] == "chapters")["path"]).read_text("utf-8"),
+                          _VTT)
+    captions = parse_cues((out / next(f for f in files if f["role"] == "vtt")["path"]).read_text("utf-8"), _VTT)
+    assert len(chapters) == len(captions) >= 2 and chapters[0][0] == 0.0
+    listing = (out / next(f for f in files if f["role"] == "chapters-txt")["path"]).read_text("utf-8").splitlines()
+    assert [ln.split(" ", 1)[1] for ln in listing] == [c[2] for c in chapters] and listing[0].startswith("0:00 ")
+    steps = sorted((f for f in files if f["role"] == "step"), key=lambda f: f["details"]["step"])
+    assert [f["details"]["step"] for f in steps] == list(range(1, len(chapters) + 1))
+    assert sum(f["details"]["frames"] for f in steps) == land["details"]["frames"]
+    for f, (start, end, title) in zip(steps, chapters, strict=True):
+        assert f["details"]["chapter_title"] == title and abs(f["duration"] - (end - start)) < 0.2, f
+        assert f["path"].endswith(".mp4") and f["codec"] == "h264"

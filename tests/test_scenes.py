@@ -20,6 +20,7 @@ import pytest
 
 from generator import derive
 from generator.catalog import load_catalog
+from generator.render.captions import check_pacing
 from generator.render.probe import top_level_boxes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ REFS = Path(__file__).resolve().parent / "refs"
 CATALOG = load_catalog(ROOT / "catalog.yaml")
 SCENE_IDS = sorted(fid for fid, f in CATALOG.figures.items() if f["kind"] == "scene")
 DRAFT = (854, 480, 15)
-MIN_SECONDS, MAX_SECONDS = 15.0, 36.0
+MIN_SECONDS, MAX_SECONDS = 15.0, 50.0  # paced captions: each step stays up until its text is readable
 REF_SIZE = (64, 36)
 REF_MAX_MEAN_DIFF = 6.0      # of 255: tolerates font hinting / cairo version noise, not a moved element
 
@@ -150,6 +151,11 @@ def test_captions_cover_the_video(rendered, fig_id):
         assert s2 - e1 < 0.1, "no gap between captions"
     for s, e, body in cues:
         assert e - s >= 1.0, f"caption shown for under a second: {body!r}"
+    check_pacing(f"figures/scenes/{fig_id}.py", cues)  # readable: <= 20 characters a second, >= 1.5 s
+    chapters = parse_vtt((out / f"{fig_id}.chapters.vtt").read_text("utf-8"))
+    assert len(chapters) == len(cues) and chapters[0][0] == 0.0 and abs(chapters[-1][1] - meta["duration"]) < 0.1
+    assert [c[0] for c in chapters[1:]] == [c[0] for c in cues[1:]], "a step (chapter) starts with its cue"
+    assert all(0 < len(title) <= 40 for _, _, title in chapters), chapters
     side = json.loads((out / f"{fig_id}.json").read_text("utf-8"))
     assert side["duration"] == meta["duration"]
     assert (side["width"], side["height"], side["fps"]) == DRAFT
@@ -172,6 +178,20 @@ def test_poster(rendered, fig_id):
     with Image.open(out / f"{fig_id}.poster.png") as im:
         assert im.format == "PNG" and im.size == DRAFT[:2]
         assert np.asarray(im.convert("L")).std() > 10, "the poster is not a blank frame"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig_id", SCENE_IDS)
+def test_landscape_frames_carry_no_burned_in_captions(rendered, fig_id):
+    """The site's video leaves the caption band empty (captions travel as WebVTT and as the page's step text; the
+    control bar sits there): in frames across the video, the band is the plain background."""
+    from generator.render.probe import extract_frame
+
+    out, meta = rendered(fig_id)
+    band = int(round(DRAFT[1] * (4 - 2.95 + 0.05) / 8))  # the caption band of figures/style.py, bottom of frame
+    for at in (0.3, 0.6, 0.9):
+        frame = np.asarray(extract_frame(out / f"{fig_id}.mp4", meta["duration"] * at).convert("L"))
+        assert frame[-band:].std() < 2.0, f"{fig_id}: something drawn in the caption band at {at:.0%}"
 
 
 @pytest.mark.slow

@@ -95,7 +95,7 @@ class AttentionVsMamba(RaceScene):
         rt.next_to(right.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.2)
         self.play(FadeIn(left), FadeIn(right), FadeIn(lt), FadeIn(rt), run_time=T_MOVE * 0.8)
         self.caption("Attention keeps a key and a value for every token it has read. Mamba folds each token into a "
-                     "state of fixed size.")
+                     "state of fixed size.", title="A cache that grows, a state that doesn't")
 
         # toy: tokens arrive
         x0 = left.get_left()[0] + 0.65
@@ -131,7 +131,8 @@ class AttentionVsMamba(RaceScene):
         # real numbers
         name = n["name"]
         self.caption(f"{nb(name)}, {n['precision']}: each token adds {num(n['kv_per_token'])} bytes to the cache of "
-                     f"its {n['attention_layers']} attention layers; its Mamba-2 state never grows.")
+                     f"its {n['attention_layers']} attention layers; its Mamba-2 state never grows.",
+                     title="Bytes per token")
         inner_w = left.width - 1.0
         grown = Rectangle(width=inner_w, height=1.05, stroke_width=0).set_fill(PINK, opacity=0.55)
         grown.move_to(np.array([x0 + inner_w / 2, cache_y, 0]))
@@ -150,7 +151,7 @@ class AttentionVsMamba(RaceScene):
         # hybrid stack
         self.play(*[FadeOut(m) for m in (left, right, lt, rt, cells, grown, lg, rg)], run_time=T_FAST * 1.5)
         self._stack(n)
-        self.wait(T_HOLD)
+        self.hold_caption(T_HOLD)
 
     def _stack(self, n: dict[str, Any]) -> None:
         pattern = n["pattern"]
@@ -174,7 +175,7 @@ class AttentionVsMamba(RaceScene):
         head.move_to(np.array([0, head_y, 0])).align_to(np.array([lay.left_x, 0, 0]), LEFT)
         arrow = text("input → output", SMALL_SIZE, MUTED).next_to(blocks, DOWN, buff=0.15).align_to(blocks, LEFT)
         self.caption(f"The hybrid: {nb(n['name'])} mixes Mamba-2 layers, mixture-of-experts feed-forward layers and "
-                     "a few attention layers.")
+                     "a few attention layers.", title="The hybrid stack")
         self.play(FadeIn(head), run_time=T_FAST)
         self.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in blocks], lag_ratio=0.08), FadeIn(arrow),
                   run_time=T_MOVE * 2.5)
@@ -188,7 +189,7 @@ class AttentionVsMamba(RaceScene):
         attn = VGroup(*[b for b, ch in zip(blocks, pattern) if ch == "*"])
         self.caption(f"Only {c['*']} of {n['layers']} layers keep a KV cache, each with just "
                      f"{nb(str(n['kv_heads']) + ' KV heads')}; "
-                     f"the {c['M']} Mamba-2 layers carry a fixed state.")
+                     f"the {c['M']} Mamba-2 layers carry a fixed state.", title="Where the cache lives")
         self.play(Indicate(attn, color=YELLOW, scale_factor=1.15), run_time=T_MOVE * 1.2)
         self.wait(T_READ)
 

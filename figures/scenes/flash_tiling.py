@@ -124,7 +124,8 @@ class FlashTiling(RaceScene):
                 col.add(r)
             mats[name] = col
             labels.add(text(name, LABEL_SIZE, color, bold=True).next_to(col, UP, buff=0.1))
-        self.caption("Attention needs Q, K and V, which live in HBM, the GPU's large but slow main memory.")
+        self.caption("Attention needs Q, K and V, which live in HBM, the GPU's large but slow main memory.",
+                     title="Q, K and V in HBM")
         self.play(LaggedStart(*[FadeIn(m) for m in mats.values()], lag_ratio=0.2), FadeIn(labels), run_time=T_MOVE)
         self.wait(T_READ * 0.5)
 
@@ -137,12 +138,13 @@ class FlashTiling(RaceScene):
                        for i in range(BLOCKS) for j in range(BLOCKS)])
         big_t = text("n × n scores", SMALL_SIZE, PINK, bold=True).next_to(big, UP, buff=0.1)
         self.caption("Standard attention writes the whole n × n score matrix to HBM, then reads it back for the "
-                     "softmax.")
+                     "softmax.", title="Standard attention")
         self.play(LaggedStart(*[FadeIn(b, scale=0.6) for b in big], lag_ratio=0.08), FadeIn(big_t),
                   run_time=T_MOVE * 1.5)
         self.play(Indicate(big, color=YELLOW, scale_factor=1.04), run_time=T_MOVE)
         self.wait(T_READ * 0.5)
-        self.caption("Flash Attention never stores that matrix: it works in tiles small enough for on-chip SRAM.")
+        self.caption("Flash Attention never stores that matrix: it works in tiles small enough for on-chip SRAM.",
+                     title="Flash Attention: tiles")
         cross = VGroup(*[Line(big.get_corner(a), big.get_corner(b), stroke_color=PINK, stroke_width=5)
                          for a, b in ((UP + LEFT, DOWN + RIGHT), (DOWN + LEFT, UP + RIGHT))])
         self.play(FadeIn(cross), run_time=T_FAST)
@@ -156,7 +158,8 @@ class FlashTiling(RaceScene):
         acc_labels.move_to(slot(2.05 + 0.12 + 0.3 + acc_labels.width / 2, 0.7))
         m_box = box(0.3, 0.3, color=YELLOW, fill=YELLOW, fill_opacity=0.2).next_to(acc_labels[0], LEFT, buff=0.12)
         l_box = box(0.3, 0.3, color=YELLOW, fill=YELLOW, fill_opacity=0.2).next_to(acc_labels[1], LEFT, buff=0.12)
-        self.caption("One block of Q moves into SRAM. Blocks of K and V stream past it, one tile at a time.")
+        self.caption("One block of Q moves into SRAM. Blocks of K and V stream past it, one tile at a time.",
+                     title="A block of Q in SRAM")
         for qi in range(BLOCKS):
             fast = qi > 0
             rt = 0.22 if fast else 1.0
@@ -177,7 +180,7 @@ class FlashTiling(RaceScene):
                           run_time=T_MOVE * rt * (0.8 if kj == 0 else 0.55))
                 if qi == 0 and kj == 0:
                     self.caption("Each tile's scores are computed in SRAM. A running max and a running sum rescale "
-                                 "the output as tiles arrive: the online softmax.")
+                                 "the output as tiles arrive: the online softmax.", title="The online softmax")
                     tile_t = text("tile of scores", SMALL_SIZE, PINK).next_to(tile, UP, buff=0.06)
                     self.play(FadeIn(tile, scale=0.5), FadeIn(tile_t), run_time=T_MOVE * 0.6)
                 else:
@@ -188,7 +191,8 @@ class FlashTiling(RaceScene):
                           *([FadeOut(tile_t)] if qi == 0 and kj == BLOCKS - 1 else []),
                           run_time=T_MOVE * rt * 0.6)
             if qi == 0:
-                self.caption("When every tile has passed, the output block is written to HBM, once.")
+                self.caption("When every tile has passed, the output block is written to HBM, once.",
+                             title="One write of the output")
             target = mats["O"][qi]
             self.play(o_acc.animate.move_to(target.get_center()).set_fill(PURPLE, opacity=0.85), FadeOut(q),
                       run_time=T_MOVE * rt)
@@ -196,7 +200,7 @@ class FlashTiling(RaceScene):
             self.remove(o_acc)
             if qi == 0:
                 self.wait(T_READ * 0.5)
-                self.caption("Then the next block of Q, and so on.")
+                self.caption("Then the next block of Q, and so on.", title="The next block")
         summary = VGroup(
             text("standard: n × n scores in HBM", SMALL_SIZE, PINK, bold=True),
             text("memory grows with n²", SMALL_SIZE, MUTED),
@@ -211,9 +215,9 @@ class FlashTiling(RaceScene):
         summary.move_to(np.array([sum_x + summary.width / 2, base[1] + side / 2, 0]))
         assert summary.get_right()[0] < hbm_box[0] + hbm_box[2] - 0.1, "summary leaves the HBM box"
         self.caption("Same exact result, but the n × n matrix never touches HBM: memory grows with n, not n² "
-                     "(the arithmetic still grows with n²).")
+                     "(the arithmetic still grows with n²).", title="Memory grows with n")
         self.play(FadeIn(summary), FadeOut(q_t), FadeOut(o_t), run_time=T_MOVE)
-        self.wait(T_HOLD + T_READ)
+        self.hold_caption(T_HOLD)
 
 
 __all__ = ["FlashTiling", "flash_numbers"]

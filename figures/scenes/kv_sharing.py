@@ -119,11 +119,11 @@ class KvSharing(RaceScene):
             header.move_to(np.array([0, BARS_TOP + 0.42, 0])).align_to(np.array([LEFT_X, 0, 0]), LEFT)
 
         self.caption("While generating, a model caches a key and a value for every token in every layer: the KV "
-                     "cache.")
+                     "cache.", title="The KV cache")
         self.play(FadeIn(queries), FadeIn(q_label), run_time=T_MOVE * 0.8)
         self.play(FadeIn(kv), FadeIn(kv_label), FadeIn(links), FadeIn(header), run_time=T_MOVE)
         self.caption(f"MHA: every query head has its own keys and values. {nb(n['llama'])} built this way would "
-                     f"cache {num(n['mha'])} bytes per token.")
+                     f"cache {num(n['mha'])} bytes per token.", title="MHA")
         self._bar(0, f"{n['llama']} as MHA", n["mha"], n, PINK)
         self.wait(T_READ)
 
@@ -131,13 +131,13 @@ class KvSharing(RaceScene):
         kv_label = self._regroup(queries, kv, links, kv_label, n["kv_heads"], heads,
                                  f"{num(n['kv_heads'])} key/value heads, one per group of {num(n['group'])}",
                                  f"GQA, what {nb(n['llama'])} really uses: {num(n['kv_heads'])} KV heads, each "
-                                 f"shared by {num(n['group'])} query heads. {times(n['gqa_x'], 0)} smaller.")
+                                 f"shared by {num(n['group'])} query heads. {times(n['gqa_x'], 0)} smaller.", "GQA")
         self._bar(1, f"{n['llama']}, GQA (real)", n["gqa"], n, BLUE, times(n["gqa_x"], 0) + " smaller")
         self.wait(T_READ)
 
         kv_label = self._regroup(queries, kv, links, kv_label, 1, heads, f"1 key/value head for all {num(heads)}",
                                  f"MQA: one K and one V for all {num(heads)} query heads. {times(n['mqa_x'], 0)} "
-                                 "smaller, at some cost in quality.")
+                                 "smaller, at some cost in quality.", "MQA")
         self._bar(2, f"{n['llama']} as MQA", n["mqa"], n, ORANGE, times(n["mqa_x"], 0) + " smaller")
         self.wait(T_READ)
 
@@ -150,7 +150,8 @@ class KvSharing(RaceScene):
         links4 = VGroup(*[Line(q.get_bottom(), latent[0].get_top(), stroke_color=PURPLE, stroke_width=1,
                                stroke_opacity=0.45) for q in queries4])
         self.caption(f"MLA ({n['deepseek']}): cache one compressed latent of {num(n['latent'])} numbers plus a "
-                     f"{num(n['rope'])}-number RoPE key; each head rebuilds its keys and values from it.")
+                     f"{num(n['rope'])}-number RoPE key; each head rebuilds its keys and values from it.",
+                     title="MLA: one latent")
         self._bar(3, f"{n['deepseek']} as MHA", n["ds_mha"], n, PINK, animate=False, play=False)
         self.play(FadeOut(q_label), FadeOut(kv_label), run_time=T_FAST * 0.5)
         self.play(Transform(queries, queries4), FadeIn(q4_label), Transform(kv, latent),
@@ -158,17 +159,17 @@ class KvSharing(RaceScene):
         self._pending = []
         self.wait(T_READ * 0.6)
         self.caption(f"{num(n['mla_values'])} numbers per token per layer instead of {num(n['ds_mha_values'])}: "
-                     f"{num(n['mla'])} bytes per token, {times(n['mla_x'], 0)} smaller than MHA.")
+                     f"{num(n['mla'])} bytes per token, {times(n['mla_x'], 0)} smaller than MHA.", title="MLA: bytes per token")
         self._bar(4, f"{n['deepseek']}, MLA (real)", n["mla"], n, PURPLE, times(n["mla_x"], 0) + " smaller")
-        self.wait(T_HOLD + T_READ)
+        self.hold_caption(T_HOLD)
 
     # -- pieces ----------------------------------------------------------------------------------------------------
     def _regroup(self, queries: VGroup, kv: VGroup, links: VGroup, kv_label, count: int, heads: int, label: str,
-                 caption: str):
+                 caption: str, title: str):
         """Morph the key/value heads (and their links to the queries) into ``count`` heads; returns the new label."""
         new_kv, new_label = self._kv(count, heads, label)
         new_links = self._links(queries, new_kv, heads)
-        self.caption(caption)
+        self.caption(caption, title=title)
         self.play(FadeOut(kv_label), run_time=T_FAST * 0.5)
         self.play(Transform(kv, new_kv), FadeIn(new_label), Transform(links, new_links), run_time=T_MOVE * 1.2)
         return new_label

@@ -100,7 +100,8 @@ class TheWall(RaceScene):
         nums = wall_numbers(self.data)
         rows = nums["rows"]
         self.title("The wall: a score for every pair of tokens")
-        self.caption("Attention gives every token a score against every token. Here one word counts as one token.")
+        self.caption("Attention gives every token a score against every token. Here one word counts as one token.",
+                     title="Every token scores every token")
 
         # -- 6 tokens, drawn literally -------------------------------------------------------------------------
         n = rows[0]["n"]
@@ -128,7 +129,7 @@ class TheWall(RaceScene):
 
         # causal half
         self.caption(f"A decoder only looks back: each token scores itself and earlier tokens, "
-                     f"{num(rows[0]['causal'])} of the {num(rows[0]['full'])}.")
+                     f"{num(rows[0]['causal'])} of the {num(rows[0]['full'])}.", title="A decoder looks back")
         future = [cells[r * n + c] for r in range(n) for c in range(n) if c > r]
         self.play(*[f.animate.set_fill(GRID, opacity=0.5) for f in future], FadeIn(entry[2]), run_time=T_MOVE)
         panel.add(entry)
@@ -144,10 +145,12 @@ class TheWall(RaceScene):
             entry = self._entry(row).next_to(panel, DOWN, buff=self.entry_gap, aligned_edge=LEFT)
             if k == 1:
                 self.caption(f"{num(row['n'])} tokens: {num(row['full'])} scores. Drawn to scale, the "
-                             f"{num(rows[k - 1]['n'])}-token matrix is the speck in the corner.")
+                             f"{num(rows[k - 1]['n'])}-token matrix is the speck in the corner.",
+                             title=f"{num(row['n'])} tokens")
             else:
                 self.caption(f"{num(row['n'])} tokens: {num(row['full'])} scores ({power_of_ten(row['full'])}). "
-                             f"Now the {num(rows[k - 1]['n'])}-token matrix is the speck.")
+                             f"Now the {num(rows[k - 1]['n'])}-token matrix is the speck.",
+                             title=f"{num(row['n'])} tokens")
             self.play(previous.animate.scale(shrink, about_point=anchor), FadeIn(big), run_time=T_MOVE * 1.5)
             speck = Circle(radius=0.16, stroke_color=YELLOW, stroke_width=2)
             speck.move_to(anchor + np.array([0.02, -0.02, 0]))
@@ -160,13 +163,14 @@ class TheWall(RaceScene):
             self.remove(previous)
             previous = VGroup(big)
             prev_side = self.big
-        self.caption("Double the tokens, four times the scores. And that is one head, in one layer.")
+        self.caption("Double the tokens, four times the scores. And that is one head, in one layer.",
+                     title="Quadratic growth")
         self.wait(T_READ)
 
         # -- GPT-3: heads x layers ------------------------------------------------------------------------------
         self.play(FadeOut(previous), FadeOut(panel), run_time=T_FAST * 1.5)
         self._gpt3(nums)
-        self.wait(T_HOLD)
+        self.hold_caption(T_HOLD)
 
     # -- pieces ----------------------------------------------------------------------------------------------------
     def _matrix(self, side: float) -> VGroup:
@@ -208,7 +212,8 @@ class TheWall(RaceScene):
             info.add(t)
             return t
 
-        self.caption(f"{nums['model']} repeats the matrix for every head in every layer.")
+        self.caption(f"{nums['model']} repeats the matrix for every head in every layer.",
+                     title="Every head, every layer")
         t1 = line(f"{nums['model']}", INK, HEAD_SIZE, bold=True)
         t2 = line("1 matrix: one head, one layer", MUTED)
         self.play(FadeIn(one, scale=3), FadeIn(t1), FadeIn(t2), run_time=T_MOVE)
@@ -232,14 +237,14 @@ class TheWall(RaceScene):
         axis_l.next_to(full, RIGHT, buff=0.08).align_to(full, DOWN)
         self.play(FadeIn(t5), FadeIn(axis_h), FadeIn(axis_l), run_time=T_FAST)
         self.caption(f"{num(heads)} heads × {num(layers)} layers = {num(nums['matrices'])} score matrices for every "
-                     "sequence the model reads.")
+                     "sequence the model reads.", title=f"{num(nums['matrices'])} matrices")
         self.wait(T_READ)
         t6 = line(f"each up to {num(nums['context'])} × {num(nums['context'])} = {num(nums['per_matrix'])} scores",
                   MUTED, SMALL_SIZE)
         t7 = line(f"= {num(nums['per_sequence'])} scores per sequence", INK, LABEL_SIZE, bold=True)
         tail = " (fewer: half its layers use banded attention)" if nums["banded"] else ""
         self.caption(f"At its full {num(nums['context'])}-token context that is up to {num(nums['per_sequence'])} "
-                     f"scores{tail}.")
+                     f"scores{tail}.", title="At full context")
         self.play(FadeIn(t6), FadeIn(t7), run_time=T_FAST * 2)
         self.wait(T_READ)
 

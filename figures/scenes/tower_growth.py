@@ -122,17 +122,21 @@ class TowerGrowth(RaceScene):
         grounds_mob = [Line(np.array([x0, y, 0]), np.array([x1, y, 0]), stroke_color=GRID, stroke_width=2)
                        for x0, x1, y in ground_lines]
         self.play(*[Create(g) for g in grounds_mob], run_time=T_FAST)
-        self.caption("One building per model: each floor is one layer, each foundation brick one attention head.")
+        self.caption("One building per model: each floor is one layer, each foundation brick one attention head.",
+                     title="One building per model")
 
         for i, spec in enumerate(specs):
             x, self.ground_y = place[i]
             color = COLORS[TOWER_IDS.index(spec["id"]) % len(COLORS)]
             if spec["id"] == "gpt-3-175b":
                 self.caption("Heights are to scale in layers. Widths grow with the hidden size, d_model "
-                             "(on a square-root scale).")
+                             "(on a square-root scale).", title="Heights and widths")
             if not spec["disclosed"]:
                 self._undisclosed(spec, x, slot, max_layers * floor_h)
                 continue
+            if "active_label" in spec:  # a step of its own: the caption, then this building
+                self.caption(f"{spec['name']} is a mixture of experts: {spec['params_label']} parameters, of which "
+                             f"{spec['active_label']} work on each token.", title=f"{spec['name']}: experts")
             width = MAX_WIDTH * math.sqrt(spec["d_model"] / max_d)
             foundation = self._foundation(spec["heads"], width, x, color)
             building = self._building(spec["layers"], floor_h, width, x, color)
@@ -141,16 +145,14 @@ class TowerGrowth(RaceScene):
                       run_time=T_MOVE * 0.8)
             self.play(GrowFromEdge(building, DOWN), run_time=T_MOVE * (0.6 + 0.6 * spec["layers"] / max_layers))
             self.play(FadeIn(label, shift=0.1 * UP), run_time=T_FAST)
-            if "active_label" in spec:
-                self.caption(f"{spec['name']} is a mixture of experts: {spec['params_label']} parameters, of which "
-                             f"{spec['active_label']} work on each token.")
             self.wait(T_READ * 0.4)
 
         first = disclosed[0]
         tallest = max(disclosed, key=lambda s: s["layers"])
         self.caption(f"From {first['name']}'s {num(first['layers'])} layers and {num(first['heads'])} heads to "
-                     f"{tallest['name']}'s {num(tallest['layers'])} layers and {num(tallest['heads'])} heads.")
-        self.wait(T_HOLD + T_READ)
+                     f"{tallest['name']}'s {num(tallest['layers'])} layers and {num(tallest['heads'])} heads.",
+                     title="From GPT-1 to today")
+        self.hold_caption(T_HOLD)
 
     # -- pieces --------------------------------------------------------------------------------------------------
     def _foundation(self, heads: int, width: float, x: float, color: str) -> VGroup:
@@ -195,7 +197,7 @@ class TowerGrowth(RaceScene):
         mark = text("?", 60, MUTED, bold=True).move_to(outline.get_center())
         label = self._label(label_lines(spec), outline.get_top()[1] + LABEL_GAP, x, slot)
         self.caption(f"{spec['name']}: OpenAI has not disclosed its size, layers or heads, so it stands only as "
-                     "an outline.")
+                     "an outline.", title=f"{spec['name']}: undisclosed")
         self.play(Create(outline), FadeIn(mark), run_time=T_MOVE)
         self.play(FadeIn(label, shift=0.1 * UP), run_time=T_FAST)
         self.wait(T_READ)

@@ -101,7 +101,7 @@ class WindowPropagation(RaceScene):
         self.play(LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.15), FadeIn(row_labels), FadeIn(axis),
                   run_time=T_MOVE)
         self.caption("Sliding-window attention: each token looks back only a fixed number of positions in the "
-                     "layer below.")
+                     "layer below.", title="Sliding-window attention")
         self.wait(T_READ)
 
         src = rows[0][0]
@@ -120,7 +120,8 @@ class WindowPropagation(RaceScene):
                                                                                 buff=size / 2 + 0.2)
             if k == 1:
                 self.caption(f"Here the window is {w}: each token sees itself and the {w} before it. After one layer "
-                             f"the yellow token's information has reached {num(reach)} positions further.")
+                             f"the yellow token's information has reached {num(reach)} positions further.",
+                             title=f"A window of {w}")
                 brace = Brace(VGroup(rows[0][frontier - w], rows[0][frontier]), DOWN, buff=0.05, color=ORANGE)
                 brace_t = text(f"window: {w} back", SMALL_SIZE, ORANGE).next_to(brace, DOWN, buff=0.05)
                 self.play(FadeOut(axis), run_time=T_FAST * 0.5)
@@ -130,19 +131,19 @@ class WindowPropagation(RaceScene):
                 self.play(FadeOut(brace), FadeOut(brace_t), FadeOut(links), FadeIn(axis), run_time=T_FAST)
             else:
                 if k == 2:
-                    self.caption("Each layer carries it one window further.")
+                    self.caption("Each layer carries it one window further.", title="Layer by layer")
                 self.play(Create(links), run_time=T_MOVE * 0.5)
                 self.play(*anims, FadeIn(label), FadeOut(links), run_time=T_MOVE * 0.6)
             reach_labels.add(label)
         self.caption(f"{TOY_LAYERS} layers × a window of {w} = {num(nums['toy_reach'][-1])} positions: the top "
-                     "layer can draw on tokens far outside any one window.")
+                     "layer can draw on tokens far outside any one window.", title="The reach adds up")
         self.wait(T_READ * 1.5)
 
         # -- Mistral 7B, to scale -----------------------------------------------------------------------------------
         toy = VGroup(*rows, row_labels, axis, reach_labels)
         self.play(FadeOut(toy), run_time=T_FAST * 1.5)
         self._mistral(nums)
-        self.wait(T_HOLD)
+        self.hold_caption(T_HOLD)
 
     def _mistral(self, n: dict[str, Any]) -> None:
         lay = self.layout
@@ -158,7 +159,8 @@ class WindowPropagation(RaceScene):
             top_y, bar_y0, bar_step = 1.75, 0.0, 0.85
         VGroup(head, eq).arrange(DOWN, buff=0.25, aligned_edge=LEFT).move_to(np.array([0, top_y, 0])) \
             .align_to(np.array([lay.left_x + 0.2, 0, 0]), LEFT)
-        self.caption(f"{n['model']}: a window of {num(n['window'])} tokens in each of {num(n['layers'])} layers.")
+        self.caption(f"{n['model']}: a window of {num(n['window'])} tokens in each of {num(n['layers'])} layers.",
+                     title=n["model"])
         self.play(FadeIn(head), FadeIn(eq, shift=0.1 * UP), run_time=T_MOVE)
 
         full = lay.content_w - 0.4
@@ -181,7 +183,7 @@ class WindowPropagation(RaceScene):
             self.play(GrowFromEdge(bar, LEFT), FadeIn(t), run_time=T_MOVE * 0.8)
         self.play(FadeIn(scale_note), run_time=T_FAST)
         self.caption("A theoretical reach, an upper bound, not what the model effectively uses: it was trained on "
-                     f"{num(n['context'])}-token sequences.")
+                     f"{num(n['context'])}-token sequences.", title="A theoretical reach")
         self.wait(T_READ * 1.5)
 
 

@@ -8,6 +8,9 @@ For each scene (``<out>/<id>/``; names carry the resolution and rate of the qual
                                 12 fps, under a size cap ([tool.rts.budgets.media] webp_bytes)
   <id>-poster.png, <id>-vertical-poster.png   the final composition (one second before the end)
   <id>.en.vtt, <id>.en.srt      the captions (the scene's cues)
+  <id>.chapters.vtt             the steps (one chapter per caption cue, with a short title), WebVTT chapters
+  <id>.chapters.txt             the same as a "0:00 Title" list, as video platforms read chapters in a description
+  <id>-step-01-1080p60.mp4 ...  one MP4 per step, for slide software (cut from the landscape file: steps.py)
   <id>-2160p60.mp4              only with --quality 4k: 3840 x 2160
   <id>-alpha-prores4444-1080p30.mov   only with --prores: ProRes 4444, transparent background, 30 fps
 and ``<out>/manifest.json`` (generator/media/manifest.py).
@@ -21,6 +24,7 @@ needs the alpha channel, which the site's render does not keep, so it is a rende
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -30,11 +34,12 @@ from typing import Any
 from generator.catalog import load_catalog
 from generator.media.manifest import build_manifest, write_tree
 from generator.media.page import media_budgets
+from generator.media.steps import cut_steps
 from generator.render.cache import FigureCache
 from generator.render.plan import scene_job
 from generator.render.pool import render_stale
 from generator.render.registry import registry
-from generator.render.specs import kit_specs
+from generator.render.specs import file_names, kit_specs
 from generator.util.project import ROOT
 
 log = logging.getLogger("media")
@@ -51,6 +56,21 @@ class MediaReport:
     seconds: dict[str, float] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def kit_steps(figs: dict, job_list: list, cache: FigureCache) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """{scene id: (folder, {file name: details})}: one MP4 per step, cut from each scene's landscape render
+    (generator/media/steps.py), kept beside the cache in ``<cache>/steps/<render entry>/``."""
+    out: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for job in job_list:
+        if job.fig_id not in figs or job.spec is None or job.spec.variant != "landscape":
+            continue
+        folder = cache.out_dir(job.entry)
+        meta = json.loads((folder / f"{job.fig_id}.landscape.json").read_text("utf-8"))
+        mp4 = folder / file_names(job.fig_id, job.spec)["mp4"]
+        steps_dir = cache.root / "steps" / job.entry
+        out[job.fig_id] = (steps_dir, cut_steps(job.fig_id, mp4, meta, steps_dir))
+    return out
 
 
 def build_media(
@@ -87,8 +107,11 @@ def build_media(
     report.rendered, report.cached, report.seconds = result.rendered, result.cached, result.seconds
     cache.prune(set(all_figs))
 
-    manifest = build_manifest(root, catalog, figs, job_list, cache, quality, budgets)
-    report.written = write_tree(out, manifest, {j.entry: cache.out_dir(j.entry) for j in job_list}, full=not only)
+    steps = kit_steps(figs, job_list, cache)
+    manifest = build_manifest(root, catalog, figs, job_list, cache, quality, budgets, steps)
+    folders = {j.entry: cache.out_dir(j.entry) for j in job_list}
+    folders.update({f"{fid}.steps": folder for fid, (folder, _) in steps.items()})
+    report.written = write_tree(out, manifest, folders, full=not only)
     report.manifest = manifest
     report.seconds["total"] = round(time.perf_counter() - t_start, 1)
     size = sum(f["bytes"] for s in manifest["scenes"] for f in s["files"])

@@ -12,7 +12,7 @@ from generator.render.cache import FigureCache
 from generator.render.pool import Job
 from generator.render.registry import Figure
 from generator.site.pages import alt_text
-from generator.util.fs import atomic_write, place
+from generator.util.fs import atomic_write, place, sha256_file
 from generator.util.project import git_state, tool_version
 
 log = logging.getLogger("media")
@@ -28,6 +28,9 @@ ROLES: dict[str, tuple[str, str, bool]] = {
     "poster-vertical": ("Vertical poster, PNG", "image", True),
     "vtt": ("Captions, WebVTT", "captions", True),
     "srt": ("Captions, SRT", "captions", True),
+    "chapters": ("Chapters (steps), WebVTT", "captions", True),
+    "chapters-txt": ("Chapters (steps), 0:00 Title list", "text", True),
+    "step": ("MP4, H.264, one step", "video", True),
 }
 ROLE_ORDER = list(ROLES)
 
@@ -40,6 +43,7 @@ def build_manifest(
     cache: FigureCache,
     quality: str,
     budgets: dict[str, int],
+    steps: dict[str, tuple[Path, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """media/manifest.json: every file of the kit with what it is, its size and hash, licence and provenance."""
     commit, dirty = git_state(root)
@@ -131,6 +135,8 @@ def build_manifest(
                         "note": _note(role, info, land["spec"]["fps"]),
                     }
                 )
+        if steps and fid in steps:
+            files += _step_files(fid, fig.title, steps[fid], metas["landscape"], desc, alt, files)
         files.sort(key=lambda f: ROLE_ORDER.index(f["role"]))
         scenes.append(
             {
@@ -159,6 +165,51 @@ def build_manifest(
         "budgets": budgets,
         "scenes": scenes,
     }
+
+
+def _step_files(
+    fid: str,
+    title: str,
+    steps: tuple[Path, dict[str, Any]],
+    landscape: tuple[str, dict[str, Any]],
+    desc: str,
+    alt: str,
+    files: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Manifest entries of a scene's step MP4s (generator/media/steps.py), shaped like its landscape MP4's entry."""
+    folder, infos = steps
+    base = next(f for f in files if f["role"] == "mp4")
+    spec = landscape[1]["spec"]
+    out = []
+    for name, info in infos.items():
+        path = folder / name
+        out.append(
+            {
+                **base,
+                "id": f"{fid}.step-{info['step']:02d}",
+                "path": f"{fid}/{name}",
+                "role": "step",
+                "format": ROLES["step"][0],
+                "title": f"{title}, step {info['step']}: {info['title']} (MP4, {spec['width']}\u00d7{spec['height']}"
+                f", {spec['fps']:g} fps)",
+                "description": info["text"],
+                "alt": alt,
+                "duration": info["duration"],
+                "details": {
+                    "frames": info["frames"],
+                    "step": info["step"],
+                    "start": info["start"],
+                    "end": info["end"],
+                    "chapter_title": info["title"],
+                },
+                "bytes": path.stat().st_size,
+                "sha256": sha256_file(path),
+                "site": ROLES["step"][2],
+                "note": f"Step {info['step']}: from {info['start']:g} s to {info['end']:g} s of the landscape MP4, "
+                "cut frame-accurately (encoded again, starting on a keyframe).",
+            }
+        )
+    return out
 
 
 def _note(role: str, info: dict[str, Any], fps: int) -> str | None:

@@ -141,6 +141,29 @@ def _captions(path: Path, f: dict[str, Any]) -> list[str]:
     return bad
 
 
+_CHAPTER_LINE = re.compile(r"^(\d+):(\d{2})(?::(\d{2}))? \S.*$")
+
+
+def _chapter_list(path: Path, f: dict[str, Any]) -> list[str]:
+    """A "0:00 Title" chapter list: one line per chapter, the first at 0:00, times rising."""
+    lines = path.read_text("utf-8").splitlines()
+    bad = [f"line {i}: not 'M:SS Title': {ln!r}" for i, ln in enumerate(lines, 1) if not _CHAPTER_LINE.match(ln)]
+    if bad:
+        return bad
+    times = []
+    for ln in lines:
+        m = _CHAPTER_LINE.match(ln)
+        assert m is not None  # checked above
+        a, b, c = m.groups()
+        times.append(int(a) * 3600 + int(b) * 60 + int(c) if c else int(a) * 60 + int(b))
+    want = (f.get("details") or {}).get("cues")
+    if want is not None and len(lines) != want:
+        bad.append(f"{len(lines)} chapters, manifest says {want}")
+    if not times or times[0] != 0 or times != sorted(times):
+        bad.append(f"chapter times {times}: expected rising from 0:00")
+    return bad
+
+
 def verify_file(out: Path, f: dict[str, Any]) -> list[str]:
     """What is wrong with one manifest entry's file (empty when nothing is)."""
     path = out / f["path"]
@@ -158,6 +181,8 @@ def verify_file(out: Path, f: dict[str, Any]) -> list[str]:
             return _image(path, f)
         if f["kind"] == "captions":
             return _captions(path, f)
+        if f["kind"] == "text" and f["role"] == "chapters-txt":
+            return _chapter_list(path, f)
     except Exception as e:  # noqa: BLE001 - a file that cannot be opened at all is a finding, not a crash
         return [f"cannot be read: {type(e).__name__}: {e}"]
     return [f"unknown kind {f['kind']!r}"]

@@ -153,6 +153,8 @@ def file_names(fig_id: str, spec: RenderSpec) -> dict[str, str]:
         if spec.captions:
             names["vtt"] = f"{fig_id}.en.vtt"
             names["srt"] = f"{fig_id}.en.srt"
+            names["chapters"] = f"{fig_id}.chapters.vtt"
+            names["chapters-txt"] = f"{fig_id}.chapters.txt"
     elif spec.variant == "vertical":
         names["mp4-vertical"] = f"{fig_id}-vertical-{w}x{h}-{fps}fps.mp4"
         if spec.poster:

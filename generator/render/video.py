@@ -27,7 +27,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from generator.render.captions import description, srt, webvtt
+from generator.render.captions import (
+    chapter_spans,
+    chapters_text,
+    chapters_webvtt,
+    check_pacing,
+    description,
+    srt,
+    webvtt,
+)
 from generator.render.probe import extract_frame, probe
 from generator.render.scenes import load_scene_class, manim_session
 from generator.render.specs import (
@@ -558,12 +566,20 @@ def render_media(
                 f"{info['width']}x{info['height']}@{info['fps']}"
             )
     duration = round(sink.index / spec.fps, 3)
-    cues = [(s, min(e, duration), t) for s, e, t in scene.cues if s < duration]
+    titled = [(s, min(e, duration), t, title) for (s, e, t), title in zip(scene.cues, scene.cue_titles, strict=True)]
+    titled = [c for c in titled if c[0] < duration]
+    cues = [(s, e, t) for s, e, t, _ in titled]
+    titles = [title for *_, title in titled]
     if not cues:
         raise MediaRenderError(f"{fig_id}: the scene recorded no captions (call self.caption())")
+    # The reading-pace rule, before any file of this render is written or cached (a render cut short by
+    # max_seconds is checked up to the cue the cut ended).
+    check_pacing(f"figures/scenes/{fig_id}.py", cues[:-1] if cut else cues)
     if spec.captions:
         (out_dir / names["vtt"]).write_text(webvtt(cues), "utf-8")
         (out_dir / names["srt"]).write_text(srt(cues), "utf-8")
+        (out_dir / names["chapters"]).write_text(chapters_webvtt(cues, titles, duration), "utf-8")
+        (out_dir / names["chapters-txt"]).write_text(chapters_text(cues, titles, duration), "utf-8")
     files: dict[str, dict[str, Any]] = {}
     mp4_common = {
         "codec": "h264",
@@ -620,10 +636,10 @@ def render_media(
                 "duration": None,
                 "at": round(max(0.0, duration - POSTER_FROM_END), 3),
             }
-    for role in ("vtt", "srt"):
+    for role in ("vtt", "srt", "chapters", "chapters-txt"):
         if role in names:
             files[role] = {
-                "codec": {"vtt": "webvtt", "srt": "subrip"}[role],
+                "codec": {"vtt": "webvtt", "srt": "subrip", "chapters": "webvtt", "chapters-txt": "text"}[role],
                 "alpha": False,
                 "width": None,
                 "height": None,
@@ -640,7 +656,8 @@ def render_media(
         "frames": sink.index,
         "cut_short": cut,
         "portrait": bool(scene.portrait),
-        "cues": [{"start": float(s), "end": float(e), "text": t} for s, e, t in cues],
+        "cues": [{"start": float(s), "end": float(e), "text": t, "title": title} for s, e, t, title in titled],
+        "chapters": [{"start": s, "end": e} for s, e in chapter_spans(cues, duration)],
         "description": description(cues),
         "layout_issues": list(scene.layout_issues),
         "files": {names[role]: {"role": role, **v} for role, v in files.items()},

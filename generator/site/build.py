@@ -30,6 +30,7 @@ from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
 from generator.site.export import catalog_export
 from generator.site.pages import FigureAssets, alt_text, render_pages
+from generator.site.talk import talk_page
 from generator.site.versions import site_extras
 from generator.site.widgets import render_widget
 from generator.util.fs import atomic_write, place, recover_dir, replace_dir, sha256_file
@@ -96,7 +97,12 @@ def render_figures(
 
 #: A scene render's files -> the names the site publishes them under (figures/<id>.mp4 ...).
 #: The site's names for the roles of a scene's landscape render (the kit keeps the render's own names).
-SITE_SCENE_NAMES = {"mp4": "{id}.mp4", "vtt": "{id}.vtt", "poster-web": "{id}.poster.webp"}
+SITE_SCENE_NAMES = {
+    "mp4": "{id}.mp4",
+    "vtt": "{id}.vtt",
+    "chapters": "{id}.chapters.vtt",
+    "poster-web": "{id}.poster.webp",
+}
 
 
 def scene_site_files(fig_id: str, folder: Path, spec: RenderSpec) -> tuple[dict[str, Path], dict]:
@@ -110,6 +116,7 @@ def scene_site_files(fig_id: str, folder: Path, spec: RenderSpec) -> tuple[dict[
         "height": spec.height,
         "fps": spec.fps,
         "cues": meta["cues"],
+        "chapters": meta["chapters"],
         "description": meta["description"],
     }
     return files, page_meta
@@ -233,6 +240,15 @@ def build(
     files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
     files.update(media_files)  # the media kit's web-sized files, under media/
+    scenes = [
+        {"id": fid, "title": a.fig.title, "alt": alt_text(a.fig, catalog), "meta": a.meta}
+        for fid, a in assets.items()
+        if a.fig.kind == "scene"
+    ]
+    if scenes:  # talk mode: every scene full screen, step by step (generator/site/talk.py)
+        files["talk/index.html"] = talk_page(
+            catalog.data.get("meta", {}).get("title", "The Race to Scale"), scenes
+        ).encode()
     _sync_tree(paths.staging, files)
     report.seconds["pages"] = time.perf_counter() - t2
 

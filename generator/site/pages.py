@@ -23,6 +23,7 @@ from generator.errors import BuildError
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
 from generator.site import provenance
+from generator.site.player import scene_player
 
 
 class AttrDict(dict):
@@ -150,30 +151,13 @@ class PageContext:
     def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
         fig_id = assets.fig.id
         meta = assets.meta
-        w, h = meta.get("width", 1920), meta.get("height", 1080)
         src = f"{self.base}figures/{fig_id}"
-        desc = meta.get("description") or alt
-        paras = Markup("").join(Markup("<p>{}</p>").format(p) for p in str(desc).split("\n\n") if p.strip())
         # The first scene on a page gets its poster at once; later ones carry it as data-poster, which video.js
         # turns into the poster when the video comes within a screen of the viewport: a page load does not fetch
         # every poster on the page (without JavaScript those later videos show their first frame on play).
         self.scenes_placed += 1
         poster_attr = "poster" if self.scenes_placed == 1 else "data-poster"
-        out = Markup(
-            '<figure class="rs-figure rs-scene" id="fig-{id}">'
-            '<video class="rs-video" controls muted playsinline preload="none" width="{w}" height="{h}" '
-            '{poster_attr}="{src}.poster.webp" aria-label="{alt}" aria-describedby="fig-{id}-desc">'
-            '<source src="{src}.mp4" type="video/mp4">'
-            '<track kind="captions" src="{src}.vtt" srclang="en" label="English">'
-            "</video>"
-            '<figcaption>{title} <a class="rs-download" href="{src}.mp4" download>Download MP4</a></figcaption>'
-            '<details class="rs-transcript"><summary>What the animation shows</summary>'
-            '<div id="fig-{id}-desc">{paras}</div></details>'
-            "</figure>"
-        )
-        return _block(
-            out.format(id=fig_id, w=w, h=h, src=src, alt=alt, title=title, paras=paras, poster_attr=Markup(poster_attr))
-        )
+        return _block(scene_player(fig_id, meta, src, title, alt, poster_attr))
 
     def widget(self, name: str) -> Markup:
         if self.widget_renderer is None:

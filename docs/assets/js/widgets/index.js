@@ -17,6 +17,7 @@ import { bindCards, initCards } from "./cards.js";
 import { buildContext } from "./context.js";
 import { num, paramsText, size, words } from "./format.js";
 import { buildMemory } from "./memory.js";
+import { initPlayers, onHashChange } from "./player.js";
 
 export const BUILDERS = { "memory": buildMemory, "attention-mamba": buildAttentionMamba, "context": buildContext };
 const SELECTOR = ".rs-widget[data-rs-widget]";
@@ -73,15 +74,19 @@ function initNear() {
 
 function boot() {
   bindCards(); // hover cards (cards.js): one set of document listeners for every page
+  // The scene players (player.js) are built at once: a step link must find its player ready.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(() => {
       initCards();
       initNear();
+      initPlayers();
     });
   } else {
     initCards();
     initNear();
+    initPlayers();
   }
+  window.addEventListener("hashchange", onHashChange);
 }
 
 window.RaceWidgets = { init: initAll, format: { num, size, paramsText, words } };

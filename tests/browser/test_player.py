@@ -1,0 +1,242 @@
+"""The scene player (docs/assets/js/widgets/player.js, steps.js; markup generator/site/templates/scene_player.html),
+the talk page (site/talk/) and a live theme switch, in Chromium against the draft site.
+
+Stepping: Next / → moves currentTime to the next chapter's start, plays that step and pauses at its end; a step
+link opens the article at its scene and step; every chapters track has as many cues as the captions track; without
+JavaScript the native controls, captions and the step list remain; with reduced motion a scene starts paused at
+step 1. The talk page steps through every scene, served and opened as a file. After the system theme turns dark
+while the page is open, every link has the dark theme's colour and axe finds nothing.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SLACK = 0.3  # seconds: where a stopped step may rest around its end (a frame or two of polling at 15 fps)
+
+_STEPS = """(id) => [...document.querySelectorAll('#fig-' + id + ' ol.rs-steps > li')].map(li => ({
+  start: +li.dataset.start, end: +li.dataset.end, title: li.dataset.title,
+  text: li.querySelector('.rs-step-text').textContent}))"""
+_STATE = """(id) => { const f = document.getElementById('fig-' + id), v = f.querySelector('video');
+  const cur = f.querySelector('.rs-step-list [aria-current="step"]');
+  return {t: v.currentTime, paused: v.paused, current: cur ? +cur.dataset.step : null,
+          live: f.querySelector('[aria-live]').textContent, now: f.querySelector('.rs-step-now').textContent,
+          top: f.getBoundingClientRect().top}; }"""
+
+
+def _open(browser, url, **ctx_args):
+    ctx = browser.new_context(viewport=ctx_args.pop("viewport", {"width": 1280, "height": 900}), **ctx_args)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    return ctx, page, errors
+
+
+def _scene_ids(page) -> list[str]:
+    return page.eval_on_selector_all(".rs-player[data-rs-player]", "ps => ps.map(p => p.dataset.rsPlayer)")
+
+
+def _wait_step_end(page, fig: str, end: float) -> dict:
+    page.wait_for_function(f"document.querySelector('#fig-{fig} video').paused && "
+                           f"document.querySelector('#fig-{fig} video').currentTime > {end - 1.0}",
+                           timeout=60_000)
+    return page.evaluate(_STATE, fig)
+
+
+def test_each_chapters_track_has_as_many_cues_as_the_captions_track(browser, site_url):
+    ctx, page, errors = _open(browser, site_url)
+    tracks = page.evaluate("""async () => {
+      const out = [];
+      for (const v of document.querySelectorAll('video.rs-video')) {
+        const byKind = {};
+        for (const t of v.textTracks) { t.mode = 'hidden'; byKind[t.kind] = t; }
+        const els = [...v.querySelectorAll('track')];  // readyState 2: the whole file is parsed
+        for (let i = 0; i < 200 && els.some(t => t.readyState !== 2); i++)
+          await new Promise(r => setTimeout(r, 50));
+        const f = v.closest('figure');
+        out.push({id: f.id, captions: byKind.captions.cues.length, chapters: [...byKind.chapters.cues].map(c =>
+                  [c.startTime, c.endTime, c.text]),
+                  steps: [...f.querySelectorAll('ol.rs-steps > li')].map(li => [+li.dataset.start, +li.dataset.end,
+                  li.dataset.title])});
+      }
+      return out;
+    }""")
+    assert len(tracks) == 6, tracks
+    for t in tracks:
+        assert t["captions"] >= 2 and len(t["chapters"]) == t["captions"] == len(t["steps"]), t
+        for (cs, ce, title), (ss, se, stitle) in zip(t["chapters"], t["steps"], strict=True):
+            assert abs(cs - ss) < 0.002 and abs(ce - se) < 0.002 and title == stitle and 0 < len(title) <= 40, t
+        assert t["chapters"][0][0] == 0.0
+    assert not errors
+    ctx.close()
+
+
+def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, site_url):
+    ctx, page, errors = _open(browser, site_url)
+    fig = _scene_ids(page)[0]
+    steps = page.evaluate(_STEPS, fig)
+    page.locator(f"#fig-{fig}").scroll_into_view_if_needed()
+    # Next: currentTime jumps to the next chapter's start, the step plays, and the video pauses at its end.
+    page.click(f"#fig-{fig} .rs-step-next")
+    s = page.evaluate(_STATE, fig)
+    assert abs(s["t"] - steps[1]["start"]) < 0.1 and s["current"] == 1, (s, steps[1])
+    assert steps[1]["text"] in s["live"] and steps[1]["text"] in s["now"], s  # announced: the reader stepped
+    s = _wait_step_end(page, fig, steps[1]["end"])
+    assert s["paused"] and abs(s["t"] - steps[1]["end"]) <= SLACK and s["current"] == 1, (s, steps[1])
+    page.wait_for_timeout(500)
+    assert page.evaluate(_STATE, fig)["t"] == s["t"], "a stopped step holds its last frame"
+    # → with focus inside the player: the step after, to its end; ← the one before.
+    page.focus(f"#fig-{fig} .rs-step-play")
+    page.keyboard.press("ArrowRight")
+    s = page.evaluate(_STATE, fig)
+    assert abs(s["t"] - steps[2]["start"]) < 0.1 and s["current"] == 2, (s, steps[2])
+    s = _wait_step_end(page, fig, steps[2]["end"])
+    assert abs(s["t"] - steps[2]["end"]) <= SLACK and s["current"] == 2, (s, steps[2])
+    page.keyboard.press("ArrowLeft")
+    s = page.evaluate(_STATE, fig)
+    assert abs(s["t"] - steps[1]["start"]) < 0.1 and s["current"] == 1, s
+    _wait_step_end(page, fig, steps[1]["end"])
+    # Space (focus on the video): Play runs on past the step's end, and free play announces nothing.
+    page.evaluate(f"document.querySelector('#fig-{fig} [aria-live]').textContent = ''")
+    page.focus(f"#fig-{fig} video")
+    page.keyboard.press(" ")
+    page.wait_for_function(f"document.querySelector('#fig-{fig} video').currentTime > {steps[2]['start'] + 0.5}",
+                           timeout=30_000)
+    s = page.evaluate(_STATE, fig)
+    assert not s["paused"] and s["current"] == 2 and s["live"] == "", s
+    assert page.inner_text(f"#fig-{fig} .rs-step-play") == "Pause"
+    page.keyboard.press(" ")
+    assert page.evaluate(_STATE, fig)["paused"]
+    assert not errors
+    ctx.close()
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_a_step_link_opens_the_article_at_that_scene_and_step(browser, site_url, motion):
+    ctx, page, _ = _open(browser, site_url, reduced_motion=motion)
+    fig = _scene_ids(page)[-1]
+    steps = page.evaluate(_STEPS, fig)
+    ctx.close()
+    ctx, page, errors = _open(browser, f"{site_url}#fig-{fig}-step-3", reduced_motion=motion)
+    page.wait_for_timeout(300)
+    s = page.evaluate(_STATE, fig)
+    assert s["current"] == 2 and steps[2]["text"] in s["now"], s
+    assert 0 <= s["top"] < 120, f"the scene is at the top of the window: {s}"
+    assert page.get_attribute(f"#fig-{fig} .rs-step-permalink", "href") == f"#fig-{fig}-step-3"
+    if motion == "reduce":
+        assert s["paused"] and abs(s["t"] - steps[2]["start"]) < 0.05, s
+    else:  # the step plays, then holds
+        s = _wait_step_end(page, fig, steps[2]["end"])
+        assert abs(s["t"] - steps[2]["end"]) <= SLACK and s["current"] == 2, s
+    assert not errors
+    ctx.close()
+
+
+def test_reduced_motion_starts_paused_at_step_one(browser, site_url):
+    ctx, page, errors = _open(browser, site_url, reduced_motion="reduce")
+    for fig in _scene_ids(page):
+        page.locator(f"#fig-{fig}").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        s = page.evaluate(_STATE, fig)
+        assert s["paused"] and s["t"] == 0 and s["current"] == 0 and s["live"] == "", (fig, s)
+    assert not errors
+    ctx.close()
+
+
+def test_without_javascript_native_controls_captions_and_the_steps(browser, site_url):
+    ctx, page, _ = _open(browser, site_url, java_script_enabled=False)
+    videos = page.eval_on_selector_all("video.rs-video", """vs => vs.map(v => ({controls: v.controls,
+        captions: !!v.querySelector('track[kind=captions][default]'), chapters: !!v.querySelector('track[kind=chapters]'),
+        steps: v.closest('figure').querySelectorAll('ol.rs-steps > li a[href^="#fig-"]').length}))""")
+    assert len(videos) == 6 and all(v["controls"] and v["captions"] and v["chapters"] and v["steps"] >= 2
+                                    for v in videos), videos
+    assert page.locator(".rs-player-ui").count() == 0
+    ctx.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Talk mode
+# ---------------------------------------------------------------------------------------------------------------
+
+_TALK = """() => { const s = [...document.querySelectorAll('.rs-talk-scene')].find(x => !x.hidden);
+  const v = s.querySelector('video');
+  return {scene: s.id, t: v.currentTime, paused: v.paused, where: document.getElementById('rs-talk-where').textContent,
+          text: document.getElementById('rs-talk-text').textContent, hash: location.hash,
+          steps: [...s.querySelectorAll('li')].map(li => [+li.dataset.start, +li.dataset.end])}; }"""
+
+
+@pytest.mark.parametrize("how", ["served", "file"])
+def test_talk_page_steps_through_the_scenes(browser, site_url, draft_build, how):
+    url = site_url + "talk/" if how == "served" else (draft_build.site / "talk" / "index.html").as_uri()
+    ctx, page, errors = _open(browser, url, viewport={"width": 1280, "height": 720})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    first = page.evaluate(_TALK)
+    assert first["paused"] and "ready" in first["where"], first
+    page.keyboard.press("ArrowRight")  # step 1: plays, then holds its last frame
+    page.wait_for_function("(() => { const v = [...document.querySelectorAll('.rs-talk-scene')].find(x => !x.hidden)"
+                           ".querySelector('video'); return v.paused && v.currentTime > 0.5; })()", timeout=60_000)
+    s = page.evaluate(_TALK)
+    assert abs(s["t"] - s["steps"][0][1]) <= SLACK and s["hash"] == f"#{first['scene']}/1", s
+    assert "step 1/" in s["where"] and s["text"], s
+    page.keyboard.press("t")
+    assert page.evaluate("document.body.classList.contains('rs-talk-notext')")
+    page.keyboard.press("t")
+    # To the scene's last step (each → plays one step); one more → opens the next scene.
+    for _ in range(len(s["steps"]) - 1):
+        page.keyboard.press("ArrowRight")
+    last = page.evaluate(_TALK)
+    assert f"step {len(s['steps'])}/" in last["where"], last
+    page.keyboard.press("ArrowRight")
+    nxt = page.evaluate(_TALK)
+    assert nxt["scene"] != first["scene"] and "Scene 2/" in nxt["where"], nxt
+    page.keyboard.press("ArrowLeft")  # back: the previous scene's last step, on its last frame
+    back = page.evaluate(_TALK)
+    assert back["scene"] == first["scene"] and back["paused"], back
+    assert abs(back["t"] - back["steps"][-1][1]) <= SLACK, back
+    if how == "served":
+        host = urlparse(site_url).netloc
+        assert all(urlparse(u).netloc == host for u in requests if urlparse(u).scheme.startswith("http")), requests
+    assert not errors, errors
+    ctx.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A live theme switch
+# ---------------------------------------------------------------------------------------------------------------
+
+_LINKS = """() => { const bad = [];
+  const lum = c => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(x => { x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const bg = getComputedStyle(document.body).backgroundColor;
+  for (const a of document.querySelectorAll('.md-content a')) {
+    const c = getComputedStyle(a).color; const [l1, l2] = [lum(c), lum(bg)].sort((x, y) => y - x);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    if (ratio < 4.5) bad.push([a.textContent.slice(0, 30), c, bg, Math.round(ratio * 100) / 100]);
+  }
+  return {scheme: document.body.getAttribute('data-md-color-scheme'), bad}; }"""
+
+
+def test_live_theme_switch_restyles_every_link(browser, site_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx, page, errors = _open(browser, site_url, color_scheme="light")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(_LINKS) == {"scheme": "default", "bad": []}
+    page.emulate_media(color_scheme="dark")  # the system turns dark while the page is open
+    page.wait_for_timeout(400)
+    assert page.evaluate(_LINKS) == {"scheme": "slate", "bad": []}
+    page.wait_for_timeout(400)
+    assert page.evaluate(_LINKS) == {"scheme": "slate", "bad": []}
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
+    page.wait_for_timeout(200)
+    violations = Axe().run(page).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    assert not errors
+    ctx.close()
