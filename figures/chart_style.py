@@ -26,6 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
+import matplotlib.text as mtext
+import matplotlib.transforms as mtransforms
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
@@ -388,3 +392,161 @@ def release_year(released: str) -> float:
     year, month = parts[0], parts[1]
     day = parts[2] if len(parts) > 2 else 1
     return year + (month - 1) / 12 + (day - 1) / 365
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Labels that place themselves, and the check that no text collides
+# --------------------------------------------------------------------------------------------------------------
+
+#: Directions tried around a point, in order of preference: (unit dx, unit dy, ha, va).
+_DIRECTIONS = (
+    (1, 0, "left", "center"), (-1, 0, "right", "center"), (0.8, 0.8, "left", "bottom"),
+    (0.8, -0.8, "left", "top"), (-0.8, 0.8, "right", "bottom"), (-0.8, -0.8, "right", "top"),
+    (0, 1, "center", "bottom"), (0, -1, "center", "top"),
+    (1, -0.5, "left", "top"), (-1, -0.5, "right", "top"), (1, 0.5, "left", "bottom"), (-1, 0.5, "right", "bottom"),
+)
+#: Distances tried, in points; beyond the first, a thin lead-out line joins label and point.
+_RADII = (7, 14, 26, 40, 58, 80)
+
+
+def _renderer(fig: Figure):
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: measure with Agg (savefig picks its own canvas)
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()  # runs constrained layout, so every extent below is final
+    return fig.canvas.get_renderer()
+
+
+def _overlap(a, b, pad: float = 0.0) -> bool:
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > -pad) and (min(a.y1, b.y1) - max(a.y0, b.y0) > -pad)
+
+
+def _crosses(p0, p1, box) -> bool:
+    """Whether the segment p0-p1 (pixels) passes through ``box`` (sampled: lead-out lines are short)."""
+    for t in np.linspace(0.05, 0.95, 12):
+        x, y = p0[0] + (p1[0] - p0[0]) * t, p0[1] + (p1[1] - p0[1]) * t
+        if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
+            return True
+    return False
+
+
+def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: float | None = None,
+                 legend_title: str = "", avoid: list[tuple[float, float]] | tuple = ()) -> list[str]:
+    """Label each point ``(text, (x, y))`` (data coordinates) where its text collides with nothing.
+
+    Text extents are measured with the figure's renderer. Each label tries right, left, the diagonals, above and
+    below at growing distances (a lead-out line joins it to its point once it moves away), inside the axes and
+    clear of every other text, every labelled point and the lead-out lines drawn so far. A label with no free
+    place is dropped to a legend: its point gets a number and the footnote lists "1 name · 2 name". Returns the
+    texts that went to that legend. ``avoid``: more points (data coordinates) no label may cover."""
+    fig = ax.figure
+    size = fontsize or layout_of(fig).note
+    renderer = _renderer(fig)
+    scale = fig.dpi / 72
+    frame = ax.get_window_extent(renderer).padded(-2)
+    others = [mtext.Text.get_window_extent(t, renderer) for t in _drawn_texts(fig)]
+    points = [ax.transData.transform(xy) for _, xy in items]
+    dot = 5.0 * scale
+    dots = [mtransforms.Bbox.from_extents(px - dot, py - dot, px + dot, py + dot)
+            for px, py in points + [ax.transData.transform(xy) for xy in avoid]]
+    leaders: list[tuple[Any, Any]] = []
+    placed: list[Any] = []
+    dropped: list[int] = []
+
+    def try_place(i: int, text: str, radii=_RADII) -> bool:
+        px, py = points[i]
+        probe = ax.text(0, 0, text, fontsize=size, linespacing=1.05, transform=None)
+        # The label as given, then broken before its last word ("Nemotron 3\nNano") where one line has no room.
+        variants = [text] + ([text[::-1].replace(" ", "\n", 1)[::-1]] if " " in text and "\n" not in text else [])
+        try:
+            for r, text in ((r, v) for r in radii for v in variants):
+                probe.set_text(text)
+                for ux, uy, ha, va in _DIRECTIONS:
+                    probe.set_position((px + ux * r * scale, py + uy * r * scale))
+                    probe.set_ha(ha)
+                    probe.set_va(va)
+                    box = probe.get_window_extent(renderer)
+                    if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+                            and box.y1 <= frame.y1):
+                        continue
+                    if any(_overlap(box, b, 2 * scale) for b in others + placed):
+                        continue
+                    if any(_overlap(box, d) for j, d in enumerate(dots) if j != i):
+                        continue
+                    if any(_crosses(a, b, box) for a, b in leaders):
+                        continue
+                    end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
+                    lead = r > radii[0]
+                    if lead and any(_crosses((px, py), end, b) for b in placed + others + [
+                            d for j, d in enumerate(dots) if j != i]):
+                        continue
+                    # The line leaves the label from its side (or corner) that faces the point.
+                    relpos = (0.5 - np.sign(ux) / 2, 0.5 - np.sign(uy) / 2)
+                    arrow = dict(arrowstyle="-", color=MUTED, linewidth=0.8, shrinkA=1, shrinkB=5,
+                                 relpos=relpos) if lead else None
+                    ann = ax.annotate(text, items[i][1], xytext=(ux * r, uy * r), textcoords="offset points",
+                                      ha=ha, va=va, fontsize=size, color=INK, zorder=4, linespacing=1.05,
+                                      arrowprops=arrow, annotation_clip=False)
+                    ann.set_in_layout(False)
+                    if lead:
+                        leaders.append(((px, py), end))
+                    placed.append(box)
+                    return True
+            return False
+        finally:
+            probe.remove()
+
+    # The most crowded points choose first (the points near them are what takes their room); then left to right.
+    crowd = [sum(1 for q in points if 0 < np.hypot(q[0] - p[0], q[1] - p[1]) < 60 * scale) for p in points]
+    for i in sorted(range(len(items)), key=lambda k: (-crowd[k], points[k][0])):
+        if not try_place(i, items[i][0]):
+            dropped.append(i)
+    dropped.sort(key=lambda k: points[k][0])
+    for n, i in enumerate(dropped, start=1):
+        if not try_place(i, str(n)):  # no room even for a number: put it beside its point, the check decides
+            ax.annotate(str(n), items[i][1], xytext=(_RADII[0], 0), textcoords="offset points", ha="left",
+                        va="center", fontsize=size, color=INK, zorder=4).set_in_layout(False)
+    if dropped:
+        key = " · ".join(f"{n} {items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(dropped, start=1))
+        footnote(fig, f"{legend_title}{key}")
+    return [items[i][0] for i in dropped]
+
+
+def _drawn_texts(fig: Figure) -> list[Any]:
+    """The texts a save draws: visible and non-empty, and of the tick labels only those of ticks in view (an axis
+    keeps labels for ticks beyond its limits, which it never draws)."""
+    ticks = set()
+    drawn = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks.update((tick.label1, tick.label2))
+            if ax.axison and axis.get_visible():
+                for tick in axis._update_ticks():  # the ticks within the view limits
+                    drawn.update((tick.label1, tick.label2))
+    return [t for t in fig.findobj(mtext.Text) if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0
+            and (t not in ticks or t in drawn)]
+
+
+def text_collisions(fig: Figure, tolerance: float = 1.0) -> list[str]:
+    """Every pair of visible texts that overlap, and every text that leaves the figure, in plain words
+    ("'Llama 3.1 70B' overlaps 'Qwen2.5 72B'"). ``tolerance`` is in pixels."""
+    renderer = _renderer(fig)
+    texts = _drawn_texts(fig)
+    # Text's own extent: an Annotation's would include its lead-out line, which may pass beside other labels.
+    boxes = [(t, mtext.Text.get_window_extent(t, renderer)) for t in texts]
+    boxes = [(t, b) for t, b in boxes if b.width > 0 and b.height > 0]
+    out: list[str] = []
+    page = fig.bbox
+    for t, b in boxes:
+        if b.x0 < page.x0 - tolerance or b.x1 > page.x1 + tolerance or b.y0 < page.y0 - tolerance \
+                or b.y1 > page.y1 + tolerance:
+            out.append(f"{_name(t)!r} leaves the figure")
+    for i, (t, b) in enumerate(boxes):
+        for u, c in boxes[i + 1:]:
+            if min(b.x1, c.x1) - max(b.x0, c.x0) > tolerance and min(b.y1, c.y1) - max(b.y0, c.y0) > tolerance:
+                out.append(f"{_name(t)!r} overlaps {_name(u)!r}")
+    return out
+
+
+def _name(t) -> str:
+    return " ".join(t.get_text().split())

@@ -35,6 +35,10 @@ class BuildError(Exception):
     """A build step failed; the message names the input at fault."""
 
 
+class LayoutError(BuildError):
+    """A chart or scene whose text overlaps other text or leaves the frame; names the figure and the labels."""
+
+
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """A 'did you mean X?' hint for the closest known key, or '' if nothing is close."""
     close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)

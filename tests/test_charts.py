@@ -311,13 +311,14 @@ def test_weight_memory_labels_equal_derive(layout, rendered, catalog):
     from figures.charts import weight_memory as wm
 
     texts = svg_texts(rendered["weight_memory", layout])
-    for model_id in wm.MODELS:
+    entry = catalog.figures["weight_memory"]
+    for model_id in entry["models"]:
         params = catalog.models[model_id]["params"]
         for p in wm.PRECISIONS:
             gb = derive.weight_bytes(params, p) / 1e9
             assert (f"{gb:,.0f}" if gb >= 10 else f"{gb:.1f}") in texts, (model_id, p)
     hw_text = flat(rendered["weight_memory", layout])
-    for hw_id in wm.HARDWARE:
+    for hw_id in entry["hardware"]:
         assert f"{catalog.hardware[hw_id]['memory_gb']:g} GB" in hw_text, hw_id
     assert "2,684" in texts and "35" in texts  # DeepSeek-V3 FP32; Llama 3.1 70B INT4 (claims.md 8 and 11)
 
@@ -340,13 +341,14 @@ def test_bit_layouts_show_catalog_values(layout, rendered, catalog):
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_params_over_time_marks_gpt4_undisclosed(layout, rendered, catalog):
-    from figures.charts.params_over_time import SHORT
+    from generator.catalog.selection import label
 
     text = flat(rendered["params_over_time", layout])
     assert "GPT-4: size undisclosed" in text
+    entry = catalog.figures["params_over_time"]
     for model_id, m in catalog.models.items():
-        if m.get("disclosed", True):
-            assert " ".join(SHORT.get(model_id, m["name"]).split()) in text, model_id
+        if m.get("disclosed", True):  # by name on the chart, or by name in the numbered legend under it
+            assert " ".join(label(model_id, catalog.models, entry).split()) in text, model_id
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

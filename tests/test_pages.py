@@ -107,3 +107,31 @@ def test_catalog_export_has_derived_values(catalog):
     assert doc["derived"]["llama-3.1-8b"]["kv_bytes_per_token_bf16"] == 131072
     assert doc["derived"]["mistral-7b"]["receptive_field"] == 131072
     assert doc["derived"]["gpt-4"] == {"disclosed": False}
+
+
+def test_page_errors_point_at_the_mistake_in_plain_words(tmp_path, catalog):
+    """A typo in a {% set %} is reported at that line, not where the name is used later; no internal class names;
+    "did you mean" for models, fields, references, figures and facts."""
+    page = "intro\n{%- set l70 = m['llama-3.1-70bb'] %}\n\ntext\n\n{{ num(l70.layers) }}\n"
+    with pytest.raises(BuildError) as info:
+        _render(tmp_path, catalog, page)
+    msg = str(info.value)
+    assert "index.md:2:" in msg and "'llama-3.1-70b'" in msg and "did you mean" in msg, msg
+    assert "AttrDict" not in msg and "generator." not in msg and "Error" not in msg.split(":", 2)[-1], msg
+    cases = {
+        "{{ m['gpt-3-175b'].layerz }}": "did you mean 'layers'?",
+        "{{ m.gpt3 }}": "no model 'gpt3'",
+        "{{ cite('kaplan-2021') }}": "did you mean 'kaplan-2020'?",
+        "{{ fact('flash-sram-mbb') }}": "did you mean 'flash-sram-mb'?",
+        "{{ nmu(3) }}": "did you mean 'num'?",
+        "{{ hw.h20.memory_gb }}": "no device 'h20'",
+    }
+    for text, expected in cases.items():
+        with pytest.raises(BuildError) as info:
+            _render(tmp_path, catalog, "ok\n" + text + "\n")
+        msg = str(info.value)
+        assert "index.md:2:" in msg and expected in msg and "AttrDict" not in msg, (text, msg)
+
+    ctx = PageContext(catalog, {"the_wall": None}, PurePosixPath("index.md"), None)  # type: ignore[dict-item]
+    with pytest.raises(BuildError, match="did you mean 'the_wall'"):
+        ctx.figure("the_wal")

@@ -18,12 +18,12 @@ import numpy as np
 
 from figures import chart_style as cs
 from generator import derive
+from generator.catalog.selection import shown, shown_hardware
 
 N_MIN, N_MAX = 2**10, 2**20           # 1K .. 1M tokens
 SCORE_PRECISION = "bf16"              # the stored score matrix
 FLASH_STATS_PER_ROW = 2               # running max and running sum of the online softmax (Dao et al. 2022, Alg. 1)
 FLASH_STATS_PRECISION = "fp32"
-DEVICE = "a100-80gb"                  # the GPU of the Flash Attention paper
 
 
 def _grid() -> list[int]:
@@ -69,10 +69,11 @@ def first_context_exceeding(limit_bytes: float) -> int:
 
 def draw(data: dict[str, Any], layout: str = "wide"):
     lay = cs.get_layout(layout)
-    mistral = data["models"]["mistral-7b"]
+    # The entry's first sliding-window model and first device (catalog.yaml: models:, hardware:).
+    mistral = next(m for _, m, _ in shown(data) if m.get("window"))
     w = mistral["window"]
     refs = data.get("references", {})
-    device = data.get("hardware", {}).get(DEVICE)
+    device = next((h for _, h in shown_hardware(data)), None)
     ns = _grid()
     if lay.narrow:  # stacked: "left" is the upper panel, "right" the lower one
         fig, (left, right) = cs.figure(height=7.6, nrows=2, layout=layout)

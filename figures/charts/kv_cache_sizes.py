@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 
 from figures import chart_style as cs
 from generator import derive
+from generator.catalog.selection import shown
 
 CONTEXT = 131_072     # tokens: the context the long-context models in the catalog share (128K)
 PRECISION = "bf16"
@@ -31,7 +32,6 @@ KINDS = {
     "mla": ("MLA", cs.PURPLE),
     "hybrid": ("Hybrid (SSM)", cs.GOLD),
 }
-SHORT = {"mistral-7b": "Mistral 7B", "glm-4-9b": "GLM-4-9B", "nemotron-3-nano": "Nemotron 3 Nano"}
 BAR_HEIGHT = 0.62          # of the 1.0 row pitch
 NARROW_BAR_HEIGHT = 0.36   # narrow: the bar sits in the lower part of the row, under its label line
 NARROW_DROP = 0.16         # narrow: how far the bar's centre sits below the row's centre
@@ -55,11 +55,12 @@ def detail(m: dict[str, Any], short: bool = False) -> str:
     return text
 
 
-def rows(models: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
-    """One dict per model, oldest first: label, detail, kind, bytes at CONTEXT, and own-context bytes if shorter."""
+def rows(data: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
+    """One dict per model shown, oldest first: label, detail, kind, bytes at CONTEXT, and own-context bytes if
+    shorter."""
     out = []
-    for model_id, m in sorted(models.items(), key=lambda kv: (kv[1]["released"], kv[1].get("params", 0), kv[0])):
-        row: dict[str, Any] = {"id": model_id, "label": SHORT.get(model_id, m["name"])}
+    for model_id, m, label in sorted(shown(data), key=lambda r: (r[1]["released"], r[1].get("params", 0), r[0])):
+        row: dict[str, Any] = {"id": model_id, "label": label}
         if m.get("disclosed", True) is False:
             row.update(kind=None, detail="", value=None)
         else:
@@ -75,7 +76,7 @@ def rows(models: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
 
 def draw(data: dict[str, Any], layout: str = "wide"):
     lay = cs.get_layout(layout)
-    table = rows(data["models"], short=lay.narrow)
+    table = rows(data, short=lay.narrow)
     if lay.narrow:
         fig, ax = cs.figure(height=0.42 * len(table) + 3.3, layout=layout)
     else:

@@ -5,8 +5,9 @@ measured loss. Kaplan counts non-embedding parameters; the markers use total par
 (embeddings are a small share of these models). Only dense transformers are marked: the law was fitted to them,
 and a mixture-of-experts or hybrid model has no single N it would apply to.
 
-Narrow layout: every other decade labelled on the x axis, wider clusters of names (one stacked label for the three
-largest models), the note on the markers below the axes instead of inside them.
+Which models: the entry's ``select: dense`` (catalog.yaml). Models closer in size than CLUSTER share one stacked
+label; labels place themselves (``chart_style.place_labels``). Narrow layout: every other decade labelled on the x
+axis, wider clusters of names, the note on the markers below the axes instead of inside them.
 """
 
 from __future__ import annotations
@@ -18,22 +19,20 @@ import numpy as np
 
 from figures import chart_style as cs
 from generator import derive
+from generator.catalog.selection import shown
 
 N_RANGE = (1e6, 1e12)  # parameters spanned by the curve
-SHORT = {"mistral-7b": "Mistral 7B", "glm-4-9b": "GLM-4-9B", "gpt-3-175b": "GPT-3 175B"}
 #: Models closer than this factor in size share one label (a stack of names); per layout.
 CLUSTER = 1.5
 CLUSTER_NARROW = 3.0
-#: Labels go below-left of the line (clear of it, since the line falls to the right); stacks of names and these
-#: go above-right.
-ABOVE = {"gpt-3-175b"}
 
 
-def dense_models(models: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Disclosed dense transformers (no mixture of experts, no SSM hybrid), smallest first."""
-    out = [(k, m) for k, m in models.items()
+def dense_models(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
+    """The models the entry shows (catalog.yaml ``select: dense``: disclosed dense transformers), smallest first,
+    with their labels; a model without a size or with experts or an SSM is left out whatever the entry says."""
+    out = [(k, m, label) for k, m, label in shown(data)
            if m.get("disclosed", True) and "params" in m and not m.get("moe") and m.get("attention") != "hybrid"]
-    return sorted(out, key=lambda kv: (kv[1]["params"], kv[0]))
+    return sorted(out, key=lambda r: (r[1]["params"], r[0]))
 
 
 def draw(data: dict[str, Any], layout: str = "wide"):
@@ -52,34 +51,17 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     ax.set_xscale("log")
     ax.set_yscale("log")
 
-    groups: list[list[tuple[str, dict[str, Any]]]] = []
+    groups: list[list[tuple[str, dict[str, Any], str]]] = []
     cluster = CLUSTER_NARROW if lay.narrow else CLUSTER
-    for model_id, m in dense_models(data["models"]):
+    for model_id, m, label in dense_models(data):
         x = m["params"]
         y = derive.kaplan_loss(x, alpha, n_c)
         ax.plot([x], [y], marker="o", markersize=8 if lay.narrow else 9, color=cs.ORANGE, markeredgecolor=cs.PAPER,
                 markeredgewidth=1.5, linestyle="none", zorder=3)
         if groups and x / groups[-1][-1][1]["params"] < cluster:  # chained: each within `cluster` of the last
-            groups[-1].append((model_id, m))
+            groups[-1].append((model_id, m, label))
         else:
-            groups.append([(model_id, m)])
-    for group in groups:
-        x = group[len(group) // 2][1]["params"]
-        y = derive.kaplan_loss(x, alpha, n_c)
-        text = "\n".join(SHORT.get(k, m["name"]) for k, m in reversed(group))
-        above = len(group) > 1 or any(k in ABOVE for k, _ in group)
-        at = np.log10(x / N_RANGE[0]) / np.log10(N_RANGE[1] / N_RANGE[0])  # 0..1 across the axis
-        if lay.narrow and len(group) > 1 and at > 0.75:
-            # A stack near the right edge has no room to the right: it goes below-left, smallest name on top, in
-            # the order of the dots along the falling line.
-            above = False
-            text = "\n".join(SHORT.get(k, m["name"]) for k, m in group)
-        lines = len(group)
-        dy = (8 + 7 * lines) * (1 if above else -1)
-        ax.annotate(text, (x, y), xytext=(8 if above else -8, dy), textcoords="offset points",
-                    ha="left" if above else "right", va="center", fontsize=lay.note, color=cs.INK,
-                    zorder=4, linespacing=1.15)
-
+            groups.append([(model_id, m, label)])
     ax.set_xlim(*N_RANGE)
     low, high = derive.kaplan_loss(N_RANGE[1], alpha, n_c), derive.kaplan_loss(N_RANGE[0], alpha, n_c)
     ax.set_ylim(low * (0.86 if lay.narrow else 0.93), high * 1.06)  # narrow: room for the stack below the line
@@ -105,4 +87,12 @@ def draw(data: dict[str, Any], layout: str = "wide"):
                 fontsize=cs.NOTE_SIZE, color=cs.MUTED, linespacing=1.3)
     source = ", ".join(cs.cite(refs, r) for r in k.get("sources", []))
     cs.source_line(fig, f"{source}, Scaling Laws for Neural Language Models (fit to dense transformers).")
+    # One label per group (a stack of names, largest on top, at the group's middle dot), placed last: it measures
+    # the finished layout and keeps clear of the curve (points along it are obstacles).
+    items = []
+    for group in groups:
+        x = group[len(group) // 2][1]["params"]
+        items.append(("\n".join(label for _, _, label in reversed(group)), (x, derive.kaplan_loss(x, alpha, n_c))))
+    curve = [(float(x), derive.kaplan_loss(float(x), alpha, n_c)) for x in np.logspace(6, 12, 25)]
+    cs.place_labels(ax, items, avoid=curve)
     return fig

@@ -21,10 +21,9 @@ from matplotlib.transforms import IdentityTransform
 
 from figures import chart_style as cs
 from generator import derive
+from generator.catalog.selection import shown, shown_hardware
 
-MODELS = ["llama-3.1-8b", "llama-3.1-70b", "gpt-3-175b", "llama-3.1-405b", "deepseek-v3"]
 PRECISIONS = ["fp32", "bf16", "fp8", "int8", "int4"]
-HARDWARE = ["rtx-5090-laptop", "rtx-5090", "a100-80gb", "h100", "h200", "b200", "dgx-h100"]
 #: marker and colour per bytes-per-value (one per precision group), widest first
 STYLE = {4.0: ("s", cs.RED), 2.0: ("D", cs.ORANGE), 1.0: ("o", cs.BLUE), 0.5: ("^", cs.GREEN)}
 _STRIP = ("NVIDIA ", "GeForce ", " GPU", " SXM")
@@ -86,12 +85,9 @@ def precision_groups(formats: dict[str, Any]) -> list[tuple[float, str]]:
 
 
 def hardware_lines(hardware: dict[str, Any]) -> list[tuple[float, str]]:
-    """[(memory GB, 'A100 80GB / H100'), ...] for the HARDWARE ids present, grouped by memory size."""
+    """[(memory GB, 'A100 80GB / H100'), ...] for the devices given (in their order), grouped by memory size."""
     by_size: dict[float, list[str]] = {}
-    for hw_id in HARDWARE:
-        hw = hardware.get(hw_id)
-        if not hw:
-            continue
+    for hw in hardware.values():
         name = hw["name"]
         for s in _STRIP:
             name = name.replace(s, "")
@@ -140,7 +136,7 @@ def _columns(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[fl
                         bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"))
             top = max(top, gb)
 
-    lines = hardware_lines(data.get("hardware", {}))
+    lines = hardware_lines(dict(shown_hardware(data)))
     bottom = min(derive.weight_bytes(m["params"], PRECISIONS[-1]) for _, m in models) / 1e9
     y_lo = min([bottom] + [gb for gb, _ in lines]) / 1.8
     y_hi = top * 1.8
@@ -233,13 +229,13 @@ def _rows(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float
 
 def draw(data: dict[str, Any], layout: str = "wide"):
     lay = cs.get_layout(layout)
-    models = [(k, data["models"][k]) for k in MODELS]  # a KeyError names a model missing from the catalog
+    models = [(k, m) for k, m, _ in shown(data)]  # the entry's `models:` list (catalog.yaml), in its order
     groups = precision_groups(data.get("formats", {}))
     fig, ax = cs.figure(height=7.9 if lay.narrow else 6.0, layout=layout)
     cs.subtitle(fig, "Weights only (no KV cache, activations or quantization scales), in "
                      "GB\u00a0=\u00a010⁹\u00a0bytes, log scale. Dashed lines: device memory.")
     if lay.narrow:
-        _rows(ax, models, groups, hardware_lines(data.get("hardware", {})), lay)
+        _rows(ax, models, groups, hardware_lines(dict(shown_hardware(data))), lay)
     else:
         _columns(ax, models, groups, data)
 

@@ -41,8 +41,8 @@ from figures.style import (
     text,
 )
 from generator import derive
+from generator.catalog.selection import shown
 
-MODEL = "nemotron-3-nano"
 PRECISION = "bf16"
 TOY_TOKENS = 10
 KINDS = {"M": ("Mamba-2", GREEN), "E": ("MoE feed-forward", BLUE), "*": ("attention", PINK)}
@@ -53,7 +53,7 @@ GAP = 0.4
 
 def mamba_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Every number on screen, from the catalog entry and generator.derive."""
-    m = data["models"][MODEL]
+    m = next(m for _, m, _ in shown(data) if m.get("ssm"))  # the entry's `models:` (catalog.yaml)
     pattern = m["layer_pattern"]
     counts = {k: pattern.count(k) for k in KINDS}
     per_token = derive.kv_bytes_per_token(m, PRECISION)

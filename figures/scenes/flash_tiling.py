@@ -46,8 +46,8 @@ from figures.style import (
     num,
     text,
 )
+from generator.catalog.selection import shown_hardware
 
-HW = "a100-80gb"
 FACT = "flash-sram-mb"
 BLOCKS = 4          # blocks per matrix in the drawing
 BLOCK_H = 0.78
@@ -60,7 +60,7 @@ SRAM_BOX = (2.35, -1.3, 4.4, 2.75)
 
 def flash_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Every number on screen: HBM size and bandwidth, SRAM per SM, SM count, their product, the rounded fact."""
-    hw = data["hardware"][HW]
+    _, hw = shown_hardware(data)[0]  # the entry's `hardware:` (catalog.yaml)
     fact = data["facts"][FACT]
     return {
         "name": hw["name"], "hbm_gb": hw["memory_gb"], "hbm_type": hw.get("memory_type", "HBM"),

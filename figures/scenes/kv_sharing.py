@@ -36,10 +36,9 @@ from figures.style import (
     text,
 )
 from generator import derive
+from generator.catalog.selection import shown
 from generator.format import times
 
-GQA_MODEL = "llama-3.1-70b"
-MLA_MODEL = "deepseek-v3"
 PRECISION = "bf16"
 
 Q_Y = 2.3
@@ -53,8 +52,9 @@ BAR_STEP = 0.46
 
 def kv_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Per-token KV cache (bytes, BF16, all layers, one sequence) for each step, and what the screen says."""
-    m = data["models"][GQA_MODEL]
-    ds = data["models"][MLA_MODEL]
+    # The entry's `models:` (catalog.yaml): its first grouped-query model and its first latent-attention model.
+    m = next(m for _, m, _ in shown(data) if m.get("attention") == "gqa")
+    ds = next(m for _, m, _ in shown(data) if m.get("attention") == "mla")
     as_mha = {**m, "attention": "mha", "kv_heads": m["heads"]}
     as_mqa = {**m, "attention": "mqa", "kv_heads": 1}
     ds_mha = {**ds, "attention": "mha", "kv_heads": ds["heads"]}

@@ -47,10 +47,10 @@ from figures.style import (
     text,
 )
 from generator import derive
+from generator.catalog.selection import shown
 
 WORDS = ("The", "cat", "sat", "on", "the", "mat")
 SIZES = (len(WORDS), 1_000, 1_000_000)
-MODEL = "gpt-3-175b"
 
 ANCHOR = np.array([-5.3, 2.45, 0])   # top-left corner shared by every matrix
 BIG = 5.0                            # side of the matrix in view
@@ -60,7 +60,7 @@ PANEL_X = 0.55                       # left edge of the numbers panel
 
 def wall_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Every number the scene shows, from generator.derive and the catalog."""
-    m = data["models"][MODEL]
+    _, m, _ = shown(data)[0]  # the entry's `models:` (catalog.yaml)
     rows = []
     for n in SIZES:
         rows.append({"n": n, "full": derive.attention_scores(n, "full"),

@@ -47,9 +47,8 @@ from figures.style import (
     params_label,
     text,
 )
+from generator.catalog.selection import shown
 
-#: The buildings, in release order. Ids missing from the data are skipped.
-TOWER_IDS = ("gpt-1", "gpt-2-xl", "gpt-3-175b", "gpt-4", "llama-3.1-405b", "deepseek-v3")
 COLORS = (BLUE, GREEN, ORANGE, MUTED, PURPLE, PINK)
 
 GROUND_Y = -1.7
@@ -64,14 +63,11 @@ LABEL_GAP = 0.12
 def tower_specs(data: dict[str, Any]) -> list[dict[str, Any]]:
     """What each building shows, straight from the catalog: name, and for disclosed models params, layers, heads,
     d_model (and active params for mixture-of-experts models)."""
-    models = data["models"]
     specs = []
-    for mid in TOWER_IDS:
-        m = models.get(mid)
-        if m is None:
-            continue
+    notes = (data.get("show") or {}).get("notes", {})
+    for mid, m, _ in shown(data):  # the buildings: the entry's `models:` list in catalog.yaml, in its order
         spec: dict[str, Any] = {"id": mid, "name": m["name"], "released": m["released"],
-                                "disclosed": m.get("disclosed", True)}
+                                "disclosed": m.get("disclosed", True), "note": notes.get(mid)}
         if spec["disclosed"]:
             spec.update(layers=m["layers"], heads=m["heads"], d_model=m["d_model"], params=m["params"],
                         params_label=params_label(m["params"]))
@@ -127,10 +123,9 @@ class TowerGrowth(RaceScene):
 
         for i, spec in enumerate(specs):
             x, self.ground_y = place[i]
-            color = COLORS[TOWER_IDS.index(spec["id"]) % len(COLORS)]
-            if spec["id"] == "gpt-3-175b":
-                self.caption("Heights are to scale in layers. Widths grow with the hidden size, d_model "
-                             "(on a square-root scale).", title="Heights and widths")
+            color = COLORS[i % len(COLORS)]
+            if spec["note"]:  # the entry's `notes:` (catalog.yaml): a caption when this building appears
+                self.caption(spec["note"], title="Heights and widths")
             if not spec["disclosed"]:
                 self._undisclosed(spec, x, slot, max_layers * floor_h)
                 continue

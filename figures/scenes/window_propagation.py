@@ -48,8 +48,8 @@ from figures.style import (
     text,
 )
 from generator import derive
+from generator.catalog.selection import shown
 
-MODEL = "mistral-7b"
 TOY_WINDOW = 3
 TOY_LAYERS = 6
 TOY_TOKENS = TOY_WINDOW * TOY_LAYERS + 2
@@ -62,7 +62,7 @@ BOTTOM_ROW_Y = -2.05
 
 def window_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Every number on screen: the toy reach per layer and Mistral 7B's window, layers, span and context."""
-    m = data["models"][MODEL]
+    m = next(m for _, m, _ in shown(data) if m.get("window"))  # the entry's `models:` (catalog.yaml)
     return {
         "toy_reach": [derive.receptive_field(TOY_WINDOW, k) for k in range(1, TOY_LAYERS + 1)],
         "model": m["name"], "window": m["window"], "layers": m["layers"],

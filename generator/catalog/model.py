@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -48,22 +49,80 @@ class Catalog:
         return self.data["figures"]
 
     def slice(self, paths: list[str]) -> dict[str, Any]:
-        """A sub-catalog holding only ``paths`` (each kept at its own place in the tree)."""
+        """A sub-catalog holding only ``paths`` (each kept at its own place in the tree).
+
+        A path may name one field of every entry of a section with ``*``: ``models.*.kv_heads`` gives
+        ``{"models": {id: {"kv_heads": ...}}}`` for every model that has the field (entries without it are left
+        out: an undisclosed model has no ``kv_heads``)."""
         out: dict[str, Any] = {}
         for p in sorted(paths):
+            if ".*." in p:
+                _slice_field(self.data, p, out)
+                continue
             parts = split_path(self.data, p)
             node = out
             src: Any = self.data
             for part in parts[:-1]:
                 src = src[part]
                 node = node.setdefault(part, {})
-            node[parts[-1]] = src[parts[-1]]
+            _merge(node, parts[-1], src[parts[-1]])
         return out
 
     def digest(self, paths: list[str] | None = None) -> str:
         """SHA-256 of the whole catalog or of a slice, over canonical JSON (key order and formatting ignored)."""
         data = self.data if paths is None else self.slice(paths)
         return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+
+
+def _merge(dest: dict[str, Any], key: str, value: Any) -> None:
+    """Put ``value`` at ``dest[key]``, merging mappings (two reads of one entry's fields share its node)."""
+    if isinstance(value, dict) and isinstance(dest.get(key), dict):
+        for k, v in value.items():
+            _merge(dest[key], k, v)
+    else:
+        dest[key] = copy.deepcopy(value)  # never a node of the catalog itself: later merges must not touch it
+
+
+def _slice_field(data: dict[str, Any], path: str, out: dict[str, Any]) -> None:
+    """Add ``<section>.*.<field...>`` to ``out``: that field of every entry of the section that has it."""
+    section, _, rest = path.partition(".*.")
+    keys = split_path(data, section)
+    src: Any = data
+    node = out
+    for k in keys:
+        src = src[k]
+        node = node.setdefault(k, {})
+    for item_id, item in src.items():
+        field_keys = rest.split(".")
+        value: Any = item
+        for k in field_keys:
+            if not isinstance(value, dict) or k not in value:
+                break
+            value = value[k]
+        else:
+            wrapped: Any = value
+            for k in reversed(field_keys):
+                wrapped = {k: wrapped}
+            _merge(node, item_id, wrapped)
+
+
+def field_read_error(data: dict[str, Any], path: str) -> tuple[str, list[str]] | None:
+    """Why ``<section>.*.<field>`` names nothing (and the names it could have meant), or None when it is fine."""
+    section, _, rest = path.partition(".*.")
+    try:
+        keys = split_path(data, section)
+    except KeyError:
+        return f"{path!r}: no section {section!r}", list(data)
+    src: Any = data
+    for k in keys:
+        src = src[k]
+    if not isinstance(src, dict) or not all(isinstance(v, dict) for v in src.values()):
+        return f"{path!r}: {section!r} is not a section of entries", []
+    first = rest.split(".")[0]
+    known = sorted({f for item in src.values() for f in item})
+    if first not in known:
+        return f"{path!r}: no entry of {section!r} has a field {first!r}", known
+    return None
 
 
 def canonical_json(data: Any) -> str:
@@ -331,8 +390,37 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
                     str(f["bits"]),
                 )
 
+    models, hardware = data.get("models", {}), data.get("hardware", {})
+    for section in ("figures", "widgets"):
+        for fig_id, fig in data.get(section, {}).items():
+            for key, known, what in (("models", models, "model"), ("hardware", hardware, "device")):
+                for i, item in enumerate(fig.get(key, [])):
+                    if item not in known:
+                        err((section, fig_id, key, i), f"the id of a {what} in {key!r}", repr(item),
+                            did_you_mean(item, known))
+            for key in ("labels", "notes"):
+                for item in fig.get(key, {}):
+                    if item not in models:
+                        err((section, fig_id, key, item), "the id of a model in 'models'", repr(item),
+                            did_you_mean(item, models))
+            for role, item in fig.get("defaults", {}).items():
+                if item not in models:
+                    err((section, fig_id, "defaults", role), "the id of a model in 'models'", repr(item),
+                        did_you_mean(item, models))
+
     for fig_id, fig in data.get("figures", {}).items():
         for i, read in enumerate(fig.get("reads", [])):
+            if ".*." in read:
+                problem = field_read_error(data, read)
+                if problem:
+                    found, options = problem
+                    err(
+                        ("figures", fig_id, "reads", i),
+                        "a field path such as models.*.kv_heads",
+                        found,
+                        did_you_mean(read.rpartition(".")[2], options),
+                    )
+                continue
             try:
                 split_path(data, read)
             except KeyError:

@@ -26,6 +26,7 @@ _model = {
     "required": ["name", "org", "released", "generation", "context", "techniques", "verified", "sources"],
     "properties": {
         "name": _text,
+        "short_label": {"type": "string", "minLength": 1, "maxLength": 40},
         "org": _text,
         "released": {"type": "string", "pattern": r"^(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"},
         "released_note": _text,
@@ -186,6 +187,21 @@ _term = {
     },
 }
 
+_ids = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "pattern": ID_PATTERN}}
+_by_id = {"type": "object", "propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _text}
+#: What a figure or widget shows (generator/catalog/selection.py): a list of models or a rule, devices, labels.
+_selection = {
+    "models": _ids,
+    "select": {"enum": ["all", "disclosed", "dense", "per_generation"]},
+    "hardware": _ids,
+    "labels": {
+        "type": "object",
+        "propertyNames": {"pattern": ID_PATTERN},
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 40},
+    },
+    "notes": _by_id,
+}
+
 _figure = {
     "type": "object",
     "additionalProperties": False,
@@ -196,7 +212,15 @@ _figure = {
         "alt": _text,
         "caption": _text,
         "reads": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+        **_selection,
     },
+}
+
+#: widgets.<name>: which models a widget lists (``models`` / ``select``) and starts on (``defaults``: role -> id).
+_widget = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {**_selection, "defaults": _by_id},
 }
 
 _scaling = {
@@ -275,5 +299,6 @@ CATALOG_SCHEMA: dict[str, Any] = {
             "propertyNames": {"pattern": FIGURE_ID_PATTERN},
             "additionalProperties": _figure,
         },
+        "widgets": {"type": "object", "propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _widget},
     },
 }

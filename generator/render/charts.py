@@ -15,6 +15,9 @@ charts, including its own other layout:
 * ``role="img"`` and, when given, a plain ``<title>`` first child (the accessible name) and ``<desc>``;
 * ``width="100%"`` and no height: the viewBox gives the aspect ratio, so the chart scales with its column.
 
+A chart whose texts overlap one another or leave the figure (``chart_style.text_collisions``, measured after
+drawing) is refused with a LayoutError naming the figure, the layout and the labels.
+
 Both renderers are deterministic (same inputs, same bytes), write atomically and leave an unchanged file alone.
 """
 
@@ -31,6 +34,7 @@ import matplotlib.figure
 import matplotlib.pyplot as plt
 
 from figures import chart_style
+from generator.errors import LayoutError
 from generator.render.modules import FigureModuleError, accepts_keyword, check_id, load_attr
 from generator.render.svg import LAYOUTS, chart_filename, postprocess_svg
 from generator.util.fs import atomic_write
@@ -105,6 +109,11 @@ def render_chart_layout(
         chart_style.apply(fig_id, layout)
         fig = draw_chart(fig_id, data, title if visible_title else None, layout=layout)
         try:
+            collisions = chart_style.text_collisions(fig)
+            if collisions:
+                raise LayoutError(
+                    f"figures/charts/{fig_id}.py ({layout} layout): text collides, refused: " + "; ".join(collisions)
+                )
             fig.savefig(buf, format="svg", metadata=_SVG_METADATA, transparent=True)
         finally:
             plt.close(fig)

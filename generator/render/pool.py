@@ -183,7 +183,9 @@ def render_stale(jobs: list[Job], cache: FigureCache, root: Path, workers: int |
     Raises BuildError listing every failure (after the others have finished and been committed)."""
     workers = workers or os.cpu_count() or 2
     report = PoolReport()
-    stale = [j for j in jobs if not cache.is_fresh(j.entry, j.key)]
+    # An entry whose current render is stale may have the wanted one among its earlier versions (a value changed
+    # and changed back): recalled by renames, no render.
+    stale = [j for j in jobs if not (cache.is_fresh(j.entry, j.key) or cache.recall(j.entry, j.key))]
     stale_entries = {j.entry for j in stale}
     for j in jobs:
         if j.entry not in stale_entries:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog import Catalog
+from generator.catalog.selection import has_selection, resolve
 from generator.errors import CatalogError
 from generator.util.project import ROOT
 
@@ -28,7 +29,20 @@ class Figure:
     source: Path
 
     def data(self, catalog: Catalog) -> dict[str, Any]:
-        return catalog.slice(list(self.reads))
+        """The catalog slice the figure reads, plus ``show`` when its entry says which models it shows
+        (generator/catalog/selection.py); the models and devices read are then only those shown."""
+        out = catalog.slice(list(self.reads))
+        entry = catalog.figures.get(self.id, {})
+        if has_selection(entry):
+            show = resolve(entry, catalog.data)
+            out["show"] = show
+            if "models" in out:
+                out["models"] = {k: v for k, v in out["models"].items() if k in show["models"]}
+            else:  # a figure that reads no model shows none (adding a model must not re-render it)
+                show.update(models=[], labels={}, notes={})
+            if "hardware" in out and show["hardware"]:
+                out["hardware"] = {k: v for k, v in out["hardware"].items() if k in show["hardware"]}
+        return out
 
 
 def registry(catalog: Catalog, figures_dir: Path = FIGURES_DIR) -> dict[str, Figure]:

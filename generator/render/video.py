@@ -27,6 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from generator.errors import LayoutError
 from generator.render.captions import (
     chapter_spans,
     chapters_text,
@@ -667,8 +668,11 @@ def render_media(
         json.dumps(meta, indent=1, ensure_ascii=False) + "\n", "utf-8"
     )
     meta["render_seconds"] = round(time.perf_counter() - t0, 2)
-    for issue in meta["layout_issues"]:
-        log.warning("%s %s layout: %s", fig_id, spec.variant, issue)
+    if meta["layout_issues"]:
+        # Text over text or out of its band: the render is refused (the cache keeps the previous one).
+        raise LayoutError(
+            f"figures/scenes/{fig_id}.py ({spec.variant}): text collides, refused: " + "; ".join(meta["layout_issues"])
+        )
     log.info(
         "%s %s: rendered in %.1f s (%.1f s of video, %d layout issues)",
         fig_id,

@@ -19,15 +19,23 @@ from markupsafe import Markup
 
 from generator import derive
 from generator.catalog import Catalog
-from generator.errors import BuildError
+from generator.errors import BuildError, did_you_mean
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
 from generator.site import provenance
 from generator.site.player import scene_player
 
 
+class PageMistake(BuildError):
+    """A mistake in a page's template, in plain words (the build adds the page and line)."""
+
+
 class AttrDict(dict):
-    """Dict whose keys read as attributes in templates (m['gpt-1'].layers); a missing key is an error."""
+    """Dict whose keys read as attributes in templates (m['gpt-1'].layers). A missing key fails at once, where it
+    is written (a ``{% set %}`` line, not the line that later uses it), in plain words with a suggestion."""
+
+    _what: str = "this catalog entry"  # how a message names the mapping: "the models (m)", "GPT-3 175B"
+    _item: str = "field"  # what its keys are: "model", "device", "field"
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -35,13 +43,55 @@ class AttrDict(dict):
         except KeyError:
             raise AttributeError(name) from None
 
+    def missing(self, key: Any) -> PageMistake:
+        hint = did_you_mean(str(key), [str(k) for k in self])
+        return PageMistake(f"{self._what} has no {self._item} {str(key)!r}" + (f" ({hint})" if hint else ""))
 
-def _wrap(value: Any) -> Any:
+
+#: Page names of the catalog's sections: (name in templates, what its keys are).
+_SECTIONS = {
+    "models": ("m", "model"),
+    "hardware": ("hw", "device"),
+    "formats": ("fmt", "number format"),
+    "facts": ("facts", "fact"),
+    "references": ("refs", "reference"),
+    "scaling": ("scaling", "law"),
+    "meta": ("meta", "field"),
+}
+
+
+def _wrap(value: Any, what: str = "this catalog entry", item: str = "field") -> Any:
     if isinstance(value, dict):
-        return AttrDict({k: _wrap(v) for k, v in value.items()})
+        out = AttrDict()
+        for k, v in value.items():
+            name = v.get("name") if isinstance(v, dict) and isinstance(v.get("name"), str) else f"{what}[{k!r}]"
+            out[k] = _wrap(v, name, "field")
+        out._what, out._item = what, item
+        return out
     if isinstance(value, list):
-        return [_wrap(v) for v in value]
+        return [_wrap(v, what, item) for v in value]
     return value
+
+
+def _section(data: dict[str, Any], section: str) -> AttrDict:
+    name, item = _SECTIONS[section]
+    return _wrap(data[section], f"{name} (the catalog's {section})", item)
+
+
+class _Environment(jinja2.Environment):
+    """Jinja2 with catalog lookups that fail where they are written: ``m['gpt-5']`` or ``m.gpt3.layer`` in a
+    ``{% set %}`` is reported at that line with "did you mean", not later as an undefined value."""
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, AttrDict) and isinstance(argument, str) and argument not in obj:
+            if not hasattr(dict, argument):
+                raise obj.missing(argument)
+        return super().getitem(obj, argument)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, AttrDict) and attribute not in obj and not hasattr(dict, attribute):
+            raise obj.missing(attribute)
+        return super().getattr(obj, attribute)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -89,7 +139,8 @@ class PageContext:
         links = []
         for ref_id in ref_ids:
             if ref_id not in self.catalog.references:
-                raise BuildError(f"cite(): unknown reference id {ref_id!r}")
+                hint = did_you_mean(ref_id, self.catalog.references)
+                raise PageMistake(f"cite(): no reference {ref_id!r} in the catalog" + (f" ({hint})" if hint else ""))
             if ref_id not in self.cited:
                 self.cited.append(ref_id)
             n = self.cited.index(ref_id) + 1
@@ -117,7 +168,11 @@ class PageContext:
     # -- figures ---------------------------------------------------------------------------------------------
     def figure(self, fig_id: str) -> Markup:
         if fig_id not in self.figures:
-            raise BuildError(f"figure(): unknown figure id {fig_id!r}; known: {', '.join(sorted(self.figures))}")
+            hint = did_you_mean(fig_id, self.figures)
+            raise PageMistake(
+                f"figure(): no figure {fig_id!r} in the catalog's figures"
+                + (f" ({hint})" if hint else f"; known: {', '.join(sorted(self.figures))}")
+            )
         if fig_id in self.used_figures:
             raise BuildError(f"figure(): {fig_id!r} is placed twice on this page")
         self.used_figures.append(fig_id)
@@ -218,7 +273,7 @@ def alt_text(fig: Figure, catalog: Catalog) -> str:
 
 
 def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True
     )
     return env
@@ -242,7 +297,8 @@ def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
     def fact(fact_id: str, digits: int | None = None) -> Any:
         f = traced["facts"].get(fact_id)
         if f is None:
-            raise BuildError(f"fact(): unknown fact id {fact_id!r}")
+            hint = did_you_mean(fact_id, data["facts"])
+            raise PageMistake(f"fact(): no fact {fact_id!r} in the catalog" + (f" ({hint})" if hint else ""))
         unit = f["unit"]
         value = num(f["value"], digits)
         if unit:
@@ -250,13 +306,13 @@ def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
         return ctx.cards.mark(value, f["value"]) if marks else value
 
     out.update(
-        m=_wrap(traced["models"]),
-        hw=_wrap(traced["hardware"]),
-        fmt=_wrap(traced["formats"]),
-        facts=_wrap(traced["facts"]),
-        scaling=_wrap(traced["scaling"]),
-        refs=_wrap(data["references"]),
-        meta=_wrap(data["meta"]),
+        m=_section(traced, "models"),
+        hw=_section(traced, "hardware"),
+        fmt=_section(traced, "formats"),
+        facts=_section(traced, "facts"),
+        scaling=_section(traced, "scaling"),
+        refs=_section(data, "references"),
+        meta=_section(data, "meta"),
         d=derive,
         fact=fact,
         cite=ctx.cite,
@@ -288,13 +344,16 @@ def render_pages(
         if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
             continue
         ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
+        names = {**base_context(ctx), **(extra_context or {})}
         token = provenance.activate(ctx.cards)
         try:
             template = env.get_template(rel)
-            text = template.render(**{**base_context(ctx), **(extra_context or {})})
+            text = template.render(**names)
             text = finish_page(text, ctx)
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
+        except (PageMistake, jinja2.UndefinedError) as exc:
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
         except (
             jinja2.UndefinedError,
             BuildError,
@@ -304,7 +363,7 @@ def render_pages(
             ValueError,
             derive.NotApplicable,
         ) as exc:
-            raise BuildError(f"{src}:{_template_line(exc, rel)}: {type(exc).__name__}: {exc}") from None
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
         finally:
             provenance.deactivate(token)
         out[rel] = text
@@ -324,6 +383,28 @@ def finish_page(text: str, ctx: PageContext) -> str:
     text = glossary.mark_terms(text, ctx)
     cards = ctx.cards.html()
     return text + str(_block(cards)) if cards else text
+
+
+def _plain(exc: BaseException, names: dict[str, Any]) -> str:
+    """An exception from a page in plain words: no internal class names, and "did you mean" for unknown names."""
+    text = str(exc)
+    undefined = re.fullmatch(r"'([^']+)' is undefined", text)
+    if undefined:
+        hint = did_you_mean(undefined.group(1), names)
+        return f"{undefined.group(1)!r} is not a name pages know" + (f" ({hint})" if hint else "")
+    text = re.sub(r"'?(?:[\w.]+\.)?AttrDict(?: object)?'?", "a catalog entry", text)
+    text = re.sub(r"<[\w.]+ object at 0x[0-9a-f]+>", "a value", text)
+    if isinstance(exc, (PageMistake, jinja2.UndefinedError)):
+        return text
+    kind = {
+        "TypeError": "wrong kind of value",
+        "ValueError": "bad value",
+        "KeyError": "no such key",
+        "AttributeError": "no such field",
+        "NotApplicable": "does not apply",
+        "BuildError": "error",
+    }.get(type(exc).__name__, "error")
+    return f"{kind}: {text}"
 
 
 def _template_line(exc: BaseException, rel: str) -> str:

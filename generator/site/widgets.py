@@ -27,6 +27,7 @@ from typing import Any
 
 from generator import derive
 from generator.catalog import Catalog
+from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
 from generator.format import gb, nbytes, num, params_text
 
@@ -53,13 +54,8 @@ _MODEL_FIELDS = (
     "context",
 )
 
-#: Preferred examples; the first entry of the right shape is used when a preferred id is missing.
-DEFAULT_MEMORY_MODEL = "llama-3.1-70b"
-DEFAULT_ATTENTION_MODEL = "llama-3.1-8b"
-DEFAULT_SSM_MODEL = "nemotron-3-nano"
-DEFAULT_CONTEXT_MODEL = "mistral-7b"  # the explorer starts where the window matters
-DEFAULT_FALLBACK_SCORES_MODEL = "gpt-3-175b"  # the static table shows GPT-3's famous 96 x 96 matrices
-DEFAULT_WINDOW_MODEL = "mistral-7b"
+#: The model each widget starts on, by role, is data: catalog.yaml ``widgets.<name>.defaults.<role>``; without one
+#: (or when it does not fit the role) the first model of the right shape is used.
 DEFAULT_WINDOW = 4096
 
 MEMORY_CONTEXT = 8192
@@ -116,6 +112,20 @@ def model_data(model_id: str, model: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _preferred(catalog: Catalog, widget: str, role: str) -> str:
+    """catalog.yaml ``widgets.<widget>.defaults.<role>``, or '' when the catalog names none."""
+    return str(catalog.data.get("widgets", {}).get(widget, {}).get("defaults", {}).get(role, ""))
+
+
+def _shown(catalog: Catalog, widget: str) -> dict[str, Any]:
+    """The models a widget lists: ``widgets.<widget>.models`` or ``select`` (generator/catalog/selection.py), in
+    that order; every model without either."""
+    entry = catalog.data.get("widgets", {}).get(widget, {})
+    if not has_selection(entry):
+        return dict(catalog.models)
+    return {k: catalog.models[k] for k in resolve(entry, catalog.data)["models"]}
+
+
 def _pick(models: Mapping[str, Any], preferred: str, ok: Callable[[Mapping[str, Any]], bool]) -> str:
     if preferred in models and ok(models[preferred]):
         return preferred
@@ -168,7 +178,7 @@ def _container(name: str, title: str, data: Mapping[str, Any], fallback: str) ->
 
 
 def memory_data(catalog: Catalog) -> dict[str, Any]:
-    models = catalog.models
+    models = _shown(catalog, "memory")
     return {
         "models": [model_data(mid, m) for mid, m in models.items()],
         "hardware": [
@@ -177,7 +187,7 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
         ],
         "precisions": [{"id": pid, "label": label} for pid, label in PRECISIONS],
         "defaults": {
-            "model": _pick(models, DEFAULT_MEMORY_MODEL, _disclosed),
+            "model": _pick(models, _preferred(catalog, "memory", "model"), _disclosed),
             "weights": "bf16",
             "kv": "bf16",
             "context": MEMORY_CONTEXT,
@@ -189,7 +199,7 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
 def memory_fallback(catalog: Catalog) -> str:
     precision_cols = [("fp32", "FP32"), ("bf16", "BF16 / FP16"), ("fp8", "FP8 / INT8"), ("int4", "INT4")]
     rows = []
-    for model in catalog.models.values():
+    for model in _shown(catalog, "memory").values():
         if not _disclosed(model):
             continue
         weights = [_e(gb(derive.weight_bytes(model["params"], p))) for p, _ in precision_cols]
@@ -224,9 +234,9 @@ def _has_ssm(model: Mapping[str, Any]) -> bool:
 
 
 def attention_mamba_data(catalog: Catalog) -> dict[str, Any]:
-    models = catalog.models
-    att = _pick(models, DEFAULT_ATTENTION_MODEL, _is_plain_attention)
-    ssm = _pick(models, DEFAULT_SSM_MODEL, _has_ssm)
+    models = _shown(catalog, "attention-mamba")
+    att = _pick(models, _preferred(catalog, "attention-mamba", "attention"), _is_plain_attention)
+    ssm = _pick(models, _preferred(catalog, "attention-mamba", "ssm"), _has_ssm)
     return {
         "attention": model_data(att, models[att]),
         "ssm": model_data(ssm, models[ssm]),
@@ -275,15 +285,16 @@ def attention_mamba_fallback(catalog: Catalog) -> str:
 
 
 def context_data(catalog: Catalog) -> dict[str, Any]:
-    models = catalog.models
-    window_model = next((mid for mid, m in models.items() if mid == DEFAULT_WINDOW_MODEL and m.get("window")), None)
+    models = _shown(catalog, "context")
+    preferred = _preferred(catalog, "context", "window_model")
+    window_model = next((mid for mid, m in models.items() if mid == preferred and m.get("window")), None)
     if window_model is None:
         window_model = next((mid for mid, m in models.items() if _disclosed(m) and m.get("window")), None)
     window = models[window_model]["window"] if window_model else DEFAULT_WINDOW
     return {
         "models": [model_data(mid, m) for mid, m in models.items() if _disclosed(m)],
         "defaults": {
-            "model": _pick(models, DEFAULT_CONTEXT_MODEL, _disclosed),
+            "model": _pick(models, _preferred(catalog, "context", "model"), _disclosed),
             "length": EXPLORER_LENGTH,
             "window": window,
             "window_model": window_model,
@@ -293,7 +304,7 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
 
 def context_fallback(catalog: Catalog) -> str:
     data = context_data(catalog)
-    model = catalog.models[_pick(catalog.models, DEFAULT_FALLBACK_SCORES_MODEL, _disclosed)]
+    model = catalog.models[_pick(catalog.models, _preferred(catalog, "context", "table_model"), _disclosed)]
     w = data["defaults"]["window"]
     wm = data["defaults"]["window_model"]
     matrices = derive.attention_matrices(model)
