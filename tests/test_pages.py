@@ -135,3 +135,17 @@ def test_page_errors_point_at_the_mistake_in_plain_words(tmp_path, catalog):
     ctx = PageContext(catalog, {"the_wall": None}, PurePosixPath("index.md"), None)  # type: ignore[dict-item]
     with pytest.raises(BuildError, match="did you mean 'the_wall'"):
         ctx.figure("the_wal")
+
+
+def test_comparison_macros_follow_the_numbers(tmp_path, catalog):
+    """The words of a comparison come from the numbers, so a catalog change that flips it flips the sentence."""
+    page = ("Weights {{ gb(d.weight_bytes(m['gpt-3-175b'].params, 'int4')) }}: "
+            "{{ than(d.weight_bytes(m['gpt-3-175b'].params, 'int4'), hw['h200'].memory_gb * d.GB) }} one H200; "
+            "they {{ fits(d.weight_bytes(m['gpt-3-175b'].params, 'int4'), hw['h200'].memory_gb * d.GB, 'fit', "
+            "'do not fit') }}; {{ times_the(hw['b200'].memory_gb, hw['h100'].memory_gb) }} memory.\n")
+    out = _render(tmp_path, catalog, page)
+    assert "less than one H200" in out and "they fit;" in out and "2.2× the memory" in out, out
+    data = json.loads(json.dumps(catalog.data))
+    data["hardware"]["h200"]["memory_gb"] = 80
+    flipped = _render(tmp_path, type(catalog)(catalog.path, data, catalog.marks), page)
+    assert "more than one H200" in flipped and "they do not fit;" in flipped, flipped

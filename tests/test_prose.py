@@ -52,6 +52,9 @@ ALLOWED: list[re.Pattern[str]] = [re.compile(p) for p in (
     r"\bBLOOM-176B\b",
     r"\bLLM\.int8\(\)",
     r"\bT5\b",
+    # Parts of a series: "Part 2" in a heading or link text, part-2.md in a link.
+    r"\bPart \d{1,2}\b",
+    r"\bpart-\d{1,2}(?:\.md|/)?",
     # Number formats.
     r"\b(?:FP|BF|INT)(?:4|8|16|32)\b",
     r"\bE[45]M[23]\b",
@@ -197,3 +200,83 @@ def test_front_matter_survives_jinja_whitespace_control():
             continue
         end = text.index("\n---\n", 3) + len("\n---\n")
         assert not re.match(r"\s*\{[#%{]-", text[end:]), f"{page}: whitespace control after the front matter"
+
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Comparisons: a sentence that compares numbers takes its words from them (generator/site/compare.py)
+# ------------------------------------------------------------------------------------------------------------------
+
+#: Comparison words typed by hand.
+COMPARISON = re.compile(
+    r"\b(?:more|less|fewer|larger|smaller|bigger|greater|higher|lower)\s+than\b"
+    r"|\b(?:does|do)\s+not\s+fit\b|\bfits?\s+(?:on|in|into)\b|\boverflows\b|\bexceeds?\b",
+    re.I,
+)
+_EXPRESSION = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
+#: Expressions that are no number to compare: citations, figures, widgets, the comparison macros themselves, and
+#: a fact (fact() or facts[...]: a sourced quote, "more than {{ fact(...) }}" are the source's own words).
+_NOT_A_NUMBER = re.compile(r"^\s*(?:cite|figure|widget|references|than|fits|times_the|times_than|fact)\(")
+#: How near a typed comparison counts as "next to" a number: the words between (no sentence end) and, after the
+#: comparison, at most an article ("more than the {{ ... }}").
+NEAR = 30
+_BEFORE_NUMBER = re.compile(r"\s*(?:(?:the|an?|all|its|one)\s+)?", re.I)
+
+
+def typed_comparisons(text: str, path: str = "<text>") -> list[Offender]:
+    """Comparison words typed next to a number from a macro: they stay when a catalog change makes them false."""
+    numbers = [mo.span() for mo in _EXPRESSION.finditer(text)
+               if not _NOT_A_NUMBER.match(mo.group(1)) and "facts[" not in mo.group(1)]
+    prose = strip_non_prose(text)
+    offenders = []
+    for mo in COMPARISON.finditer(prose):
+        for start, end in numbers:
+            if end <= mo.start():  # the number first: "{{ gb(x) }} of weights fit on"
+                gap = text[end:mo.start()]
+                near = len(gap) <= NEAR and not re.search(r"[.;:!?]\s", gap)
+            elif start >= mo.end():  # the comparison first: "more than the {{ ... }}"
+                near = bool(_BEFORE_NUMBER.fullmatch(text[mo.end():start]))
+            else:
+                near = False
+            if near:
+                line = text.count("\n", 0, mo.start()) + 1
+                offenders.append(Offender(path, line, mo.group(0), text.splitlines()[line - 1]))
+                break
+    return offenders
+
+
+@pytest.mark.parametrize("text", [
+    "At INT4 it needs {{ gb(x) }}, more than the {{ num(hw.h200.memory_gb) }} GB of one H200.",
+    "Its weights fit on one {{ hw['h200'].name }} ({{ num(hw['h200'].memory_gb) }} GB).",
+    "{{ gb(a) }} overflows an entire node.",
+    "It needs {{ num(n) }} of them, more than an entire {{ node_gpus }}-GPU server.",
+    "That is {{ times(4) }} smaller than FP32.",
+])
+def test_comparison_lint_flags_typed_comparisons(text: str) -> None:
+    assert typed_comparisons(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "At INT4 it needs {{ gb(x) }}, {{ than(x, y) }} the {{ num(hw.h200.memory_gb) }} GB of one H200.",
+    "Its weights {{ fits(a, b, 'fit on', 'do not fit on') }} one H200.",
+    "Attention is more than a lookup table.{{ cite('dao-2022') }}",
+    "It needs {{ gb(x) }}. Later models are larger than that, and much more than anyone planned for.",
+])
+def test_comparison_lint_accepts_computed_or_unrelated_words(text: str) -> None:
+    assert typed_comparisons(text) == [], text
+
+
+def test_no_comparison_typed_next_to_a_macro_number(catalog) -> None:
+    offenders = [o for p in pages() for o in typed_comparisons(p.read_text(encoding="utf-8"), _rel(p))]
+    for fig_id, fig in catalog.figures.items():  # alt texts are prose too
+        offenders += typed_comparisons(fig["alt"], f"catalog.yaml figures.{fig_id}.alt")
+    assert not offenders, (
+        "a comparison typed by hand next to a number from the catalog; write it with {{ than(a, b) }}, "
+        "{{ fits(need, have) }}, {{ times_the(a, b) }} or {{ times_than(a, b) }} so it follows the numbers:\n"
+        + "\n".join(map(str, offenders))
+    )
+
+
+def test_part_headings_and_links_are_prose() -> None:
+    assert numeric_literals("## Part 2: the memory wall\n\nSee [Part 2](part-2.md) and [Part 3](part-3.md#kv).") == []
+    assert [o.number for o in numeric_literals("Part 2 has 96 layers.")] == ["96"]

@@ -41,7 +41,7 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     seen = set()
     labels: list[tuple[str, tuple[float, float]]] = []
     active_dots: list[tuple[float, float]] = []
-    for model_id, m, label in models:
+    for _, m, label in models:
         x = cs.release_year(m["released"])
         if m.get("disclosed", True) is False or "params" not in m:
             continue

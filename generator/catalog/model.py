@@ -396,17 +396,29 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
             for key, known, what in (("models", models, "model"), ("hardware", hardware, "device")):
                 for i, item in enumerate(fig.get(key, [])):
                     if item not in known:
-                        err((section, fig_id, key, i), f"the id of a {what} in {key!r}", repr(item),
-                            did_you_mean(item, known))
+                        err(
+                            (section, fig_id, key, i),
+                            f"the id of a {what} in {key!r}",
+                            repr(item),
+                            did_you_mean(item, known),
+                        )
             for key in ("labels", "notes"):
                 for item in fig.get(key, {}):
                     if item not in models:
-                        err((section, fig_id, key, item), "the id of a model in 'models'", repr(item),
-                            did_you_mean(item, models))
+                        err(
+                            (section, fig_id, key, item),
+                            "the id of a model in 'models'",
+                            repr(item),
+                            did_you_mean(item, models),
+                        )
             for role, item in fig.get("defaults", {}).items():
                 if item not in models:
-                    err((section, fig_id, "defaults", role), "the id of a model in 'models'", repr(item),
-                        did_you_mean(item, models))
+                    err(
+                        (section, fig_id, "defaults", role),
+                        "the id of a model in 'models'",
+                        repr(item),
+                        did_you_mean(item, models),
+                    )
 
     for fig_id, fig in data.get("figures", {}).items():
         for i, read in enumerate(fig.get("reads", [])):

@@ -41,9 +41,7 @@ def select_models(models: dict[str, Any], rule: str) -> list[str]:
     if rule == "disclosed":
         return [k for k in _by_release(models) if _disclosed(models[k])]
     if rule == "dense":
-        dense = [
-            k for k, m in models.items() if _disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"
-        ]
+        dense = [k for k, m in models.items() if _disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"]
         return sorted(dense, key=lambda k: (models[k]["params"], k))
     if rule == "per_generation":
         best: dict[str, str] = {}

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from generator import derive
 from generator.catalog import Catalog
+from generator.site.compare import COMPARISONS
 from generator.errors import BuildError, did_you_mean
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
@@ -64,8 +65,8 @@ def _wrap(value: Any, what: str = "this catalog entry", item: str = "field") -> 
     if isinstance(value, dict):
         out = AttrDict()
         for k, v in value.items():
-            name = v.get("name") if isinstance(v, dict) and isinstance(v.get("name"), str) else f"{what}[{k!r}]"
-            out[k] = _wrap(v, name, "field")
+            name = v.get("name") if isinstance(v, dict) else None
+            out[k] = _wrap(v, name if isinstance(name, str) else f"{what}[{k!r}]", "field")
         out._what, out._item = what, item
         return out
     if isinstance(value, list):
@@ -273,9 +274,7 @@ def alt_text(fig: Figure, catalog: Catalog) -> str:
 
 
 def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
-    env = _Environment(
-        loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True
-    )
+    env = _Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
     return env
 
 
@@ -293,6 +292,7 @@ def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
         return call
 
     out: dict[str, Any] = {name: marked(fn) for name, fn in FORMATTERS.items()}
+    out.update(COMPARISONS)  # words, not numbers: no hover card
 
     def fact(fact_id: str, digits: int | None = None) -> Any:
         f = traced["facts"].get(fact_id)
@@ -355,7 +355,6 @@ def render_pages(
         except (PageMistake, jinja2.UndefinedError) as exc:
             raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
         except (
-            jinja2.UndefinedError,
             BuildError,
             AttributeError,
             KeyError,
