@@ -19,11 +19,11 @@ from markupsafe import Markup
 
 from generator import derive
 from generator.catalog import Catalog
-from generator.site.compare import COMPARISONS
 from generator.errors import BuildError, did_you_mean
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
 from generator.site import provenance
+from generator.site.compare import COMPARISONS
 from generator.site.player import scene_player
 
 
