@@ -70,7 +70,28 @@ def test_one_catalog_value_rerenders_only_its_reader(tiny):
     finally:
         catalog.write_text(text, "utf-8")
     rep = build(paths, quality="draft")
-    assert rep.rendered == [CHART]
+    assert rep.rendered == [], "changed back: the earlier render is recalled from the cache, nothing renders"
+    assert sorted(rep.cached) == sorted([CHART, SCENE])
+
+
+@pytest.mark.slow
+def test_change_and_revert_renders_nothing_the_second_time(tiny):
+    """A scene is the costly case: GPT-3's layer count (read by the_wall) changed, built, changed back, built."""
+    root, paths, _ = tiny
+    catalog = root / "catalog.yaml"
+    text = catalog.read_text("utf-8")
+    old = "    layers: 96\n"
+    assert text.count(old) == 1
+    before = tree_digest(paths.site)
+    catalog.write_text(text.replace(old, "    layers: 97\n"), "utf-8")
+    try:
+        rep = build(paths, quality="draft")
+        assert SCENE in rep.rendered
+    finally:
+        catalog.write_text(text, "utf-8")
+    rep = build(paths, quality="draft")
+    assert rep.rendered == [], rep.rendered
+    assert tree_digest(paths.site) == before, "and the site is what it was"
 
 
 @pytest.mark.slow

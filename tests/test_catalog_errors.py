@@ -85,10 +85,31 @@ def test_unknown_reference_id(tmp_path):
 
 
 def test_unknown_figure_read(tmp_path):
-    text = mutate("reads: [models.mistral-7b]\n", "reads: [models.mistral-8b]\n")
+    text = mutate("reads: [hardware, facts.flash-sram-mb]\n", "reads: [hardware, facts.flash-sram-mbb]\n")
     err = reject(tmp_path, text)
-    assert err.field.startswith("figures.") and err.field.endswith("reads[0]")
-    assert "mistral-7b" in err.hint
+    assert err.field == "figures.flash_tiling.reads[1]"
+    assert "facts.flash-sram-mb" in err.hint
+
+
+def test_unknown_field_read(tmp_path):
+    text = mutate("models.*.released, models.*.params,", "models.*.released, models.*.param,")
+    err = reject(tmp_path, text)
+    assert err.field == "figures.params_over_time.reads[3]" and "'param'" in err.found
+    assert "did you mean 'params'?" in err.hint
+    assert err.line == line_of(text, "models.*.param,")
+
+
+def test_unknown_model_in_a_figure_list(tmp_path):
+    text = mutate("    models: [mistral-7b]\n    hardware: [a100-80gb]\n",
+                  "    models: [mistral-7bb]\n    hardware: [a100-80gb]\n")
+    err = reject(tmp_path, text)
+    assert err.field == "figures.attention_cost.models[0]" and "did you mean 'mistral-7b'?" in err.hint
+    text = mutate("defaults: {model: llama-3.1-70b}", "defaults: {model: llama-3.1-70}")
+    err = reject(tmp_path, text)
+    assert err.field == "widgets.memory.defaults.model" and "llama-3.1-70b" in err.hint
+    text = mutate("    select: dense\n", "    select: denser\n")
+    err = reject(tmp_path, text)
+    assert err.field == "figures.scaling_law.select" and "dense" in err.hint
 
 
 def test_missing_required_field(tmp_path):
