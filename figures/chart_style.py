@@ -407,6 +407,8 @@ _DIRECTIONS = (
 )
 #: Distances tried, in points; beyond the first, a thin lead-out line joins label and point.
 _RADII = (7, 14, 26, 40, 58, 80)
+#: Further distances for the numbers of labels sent to the legend (a number is small: it finds room further out).
+_FAR = (105, 130, 160, 200)
 
 
 def _renderer(fig: Figure):
@@ -435,9 +437,32 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
 
     Text extents are measured with the figure's renderer. Each label tries right, left, the diagonals, above and
     below at growing distances (a lead-out line joins it to its point once it moves away), inside the axes and
-    clear of every other text, every labelled point and the lead-out lines drawn so far. A label with no free
-    place is dropped to a legend: its point gets a number and the footnote lists "1 name · 2 name". Returns the
-    texts that went to that legend. ``avoid``: more points (data coordinates) no label may cover."""
+    clear of every other text, every labelled point and the lead-out lines drawn so far; the most crowded points
+    choose first. A label with no free place is dropped to a legend: its point gets a number and a footnote lists
+    "1 name · 2 name". The legend changes the layout, so placement then starts again with it in place, until no
+    more labels drop. Returns the texts that went to the legend. ``avoid``: more points (data coordinates) that
+    no label may cover. Call it last, once everything else is drawn."""
+    fig = ax.figure
+    footer = list(fig._rs_footer)  # type: ignore[attr-defined]
+    dropped: set[int] = set()
+    for _ in range(len(items) + 1):
+        order = sorted(dropped, key=lambda k: ax.transData.transform(items[k][1])[0])
+        key = " · ".join(f"{n} {items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(order, start=1))
+        legend = _lines(f"{legend_title}{key}", layout_of(fig).note, "note", fig) if order else []
+        fig._rs_footer = _with_role(footer, "note") + legend + _with_role(footer, "source")  # type: ignore
+        _layout(fig)
+        artists, more = _place_once(ax, items, fontsize, avoid, order)
+        if not more:
+            break
+        for a in artists:
+            a.remove()
+        dropped |= more
+    return [items[i][0] for i in sorted(dropped)]
+
+
+def _place_once(ax, items, fontsize, avoid, numbered: list[int]) -> tuple[list[Any], set[int]]:
+    """One placement pass (see place_labels): names for the points not in ``numbered``, then numbers for those.
+    Returns the annotations made and the points whose names found no place."""
     fig = ax.figure
     size = fontsize or layout_of(fig).note
     renderer = _renderer(fig)
@@ -450,9 +475,11 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
             for px, py in points + [ax.transData.transform(xy) for xy in avoid]]
     leaders: list[tuple[Any, Any]] = []
     placed: list[Any] = []
-    dropped: list[int] = []
+    artists: list[Any] = []
+    missed: set[int] = set()
 
-    def try_place(i: int, text: str, radii=_RADII) -> bool:
+    def try_place(i: int, text: str, radii=_RADII, through_points: bool = False) -> bool:
+        """``through_points``: the lead-out line may pass over other points (a number leaving a dense cluster)."""
         px, py = points[i]
         probe = ax.text(0, 0, text, fontsize=size, linespacing=1.05, transform=None)
         # The label as given, then broken before its last word ("Nemotron 3\nNano") where one line has no room.
@@ -476,8 +503,10 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
                         continue
                     end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
                     lead = r > radii[0]
+                    # (points touching this one are not in the way: a line out of a cluster starts among them)
                     if lead and any(_crosses((px, py), end, b) for b in placed + others + [
-                            d for j, d in enumerate(dots) if j != i]):
+                            d for j, d in enumerate(dots)
+                            if j != i and not _overlap(d, dots[i]) and not through_points]):
                         continue
                     # The line leaves the label from its side (or corner) that faces the point.
                     relpos = (0.5 - np.sign(ux) / 2, 0.5 - np.sign(uy) / 2)
@@ -487,6 +516,7 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
                                       ha=ha, va=va, fontsize=size, color=INK, zorder=4, linespacing=1.05,
                                       arrowprops=arrow, annotation_clip=False)
                     ann.set_in_layout(False)
+                    artists.append(ann)
                     if lead:
                         leaders.append(((px, py), end))
                     placed.append(box)
@@ -498,17 +528,17 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
     # The most crowded points choose first (the points near them are what takes their room); then left to right.
     crowd = [sum(1 for q in points if 0 < np.hypot(q[0] - p[0], q[1] - p[1]) < 60 * scale) for p in points]
     for i in sorted(range(len(items)), key=lambda k: (-crowd[k], points[k][0])):
-        if not try_place(i, items[i][0]):
-            dropped.append(i)
-    dropped.sort(key=lambda k: points[k][0])
-    for n, i in enumerate(dropped, start=1):
-        if not try_place(i, str(n)):  # no room even for a number: put it beside its point, the check decides
-            ax.annotate(str(n), items[i][1], xytext=(_RADII[0], 0), textcoords="offset points", ha="left",
-                        va="center", fontsize=size, color=INK, zorder=4).set_in_layout(False)
-    if dropped:
-        key = " · ".join(f"{n} {items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(dropped, start=1))
-        footnote(fig, f"{legend_title}{key}")
-    return [items[i][0] for i in dropped]
+        if i not in numbered and not try_place(i, items[i][0]):
+            missed.add(i)
+    if missed:
+        return artists, missed
+    for n, i in enumerate(numbered, start=1):
+        if not try_place(i, str(n), _RADII + _FAR, through_points=True):  # no room even for a number: beside its point; the check decides
+            ann = ax.annotate(str(n), items[i][1], xytext=(_RADII[0], 0), textcoords="offset points", ha="left",
+                              va="center", fontsize=size, color=INK, zorder=4)
+            ann.set_in_layout(False)
+            artists.append(ann)
+    return artists, set()
 
 
 def _drawn_texts(fig: Figure) -> list[Any]:

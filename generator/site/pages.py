@@ -25,6 +25,7 @@ from generator.render.registry import Figure
 from generator.site import provenance
 from generator.site.compare import COMPARISONS
 from generator.site.player import scene_player
+from generator.site.series import Series, figure_pages
 
 
 class PageMistake(BuildError):
@@ -338,13 +339,21 @@ def render_pages(
     ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
     loader = jinja2.FileSystemLoader(str(docs_dir))
     env = make_env(loader)
+    series = Series.read(docs_dir)  # parts: front matter `part: N` (generator/site/series.py)
+    placed_in = figure_pages(docs_dir)
     out: dict[str, str] = {}
     for src in sorted(docs_dir.rglob("*.md")):
         rel = src.relative_to(docs_dir).as_posix()
         if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
             continue
         ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
-        names = {**base_context(ctx), **(extra_context or {})}
+        names = {
+            **base_context(ctx),
+            "contents": lambda ctx=ctx: series.contents(ctx.base),
+            "parts": series.parts,
+            "placed_in": placed_in,
+            **(extra_context or {}),
+        }
         token = provenance.activate(ctx.cards)
         try:
             template = env.get_template(rel)
@@ -365,7 +374,7 @@ def render_pages(
             raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
         finally:
             provenance.deactivate(token)
-        out[rel] = text
+        out[rel] = text + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
     return out
 
 

@@ -1,0 +1,93 @@
+"""Labels place themselves (figures.chart_style.place_labels) and the build refuses a chart whose text collides
+(generator.render.charts checks every chart after drawing, naming the figure, the layout and the labels)."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib as mpl
+import pytest
+
+from figures import chart_style as cs
+from generator.catalog import Catalog
+from generator.errors import LayoutError
+from generator.render import charts
+from generator.render.charts import draw_chart, render_chart_layout
+from generator.render.registry import registry
+
+
+def crowded_draw(data, layout="wide"):
+    """A chart that places its labels by hand, two of them on one spot (what a new model used to do)."""
+    fig, ax = cs.figure(height=3.0, layout=layout)
+    ax.plot([2024.5, 2024.55], [70e9, 72e9], "o")
+    ax.set_yscale("log")
+    ax.set_xlim(2018, 2026)
+    ax.set_ylim(1e8, 1e12)
+    ax.annotate("Llama 3.1 70B", (2024.5, 70e9), xytext=(8, 0), textcoords="offset points", va="center")
+    ax.annotate("Qwen2.5-72B", (2024.55, 72e9), xytext=(8, 0), textcoords="offset points", va="center")
+    return fig
+
+
+@pytest.mark.parametrize("layout", ["wide", "narrow"])
+def test_a_crowded_chart_is_refused_with_its_labels(tmp_path, monkeypatch, layout):
+    monkeypatch.setattr(charts, "load_attr", lambda kind, fig_id, func: crowded_draw)
+    with pytest.raises(LayoutError) as info:
+        render_chart_layout("crowded_chart", {}, tmp_path, layout=layout)
+    msg = str(info.value)
+    assert "figures/charts/crowded_chart.py" in msg and f"({layout} layout)" in msg
+    assert "'Llama 3.1 70B' overlaps 'Qwen2.5-72B'" in msg, msg
+    assert not list(tmp_path.iterdir()), "nothing written"
+
+
+def test_text_leaving_the_figure_is_refused(tmp_path, monkeypatch):
+    def draw(data, layout="wide"):
+        fig, ax = cs.figure(height=3.0, layout=layout)
+        ax.text(1.3, 0.5, "Far out to the right", transform=ax.transAxes)
+        return fig
+
+    monkeypatch.setattr(charts, "load_attr", lambda kind, fig_id, func: draw)
+    with pytest.raises(LayoutError, match="'Far out to the right' leaves the figure"):
+        render_chart_layout("edge_chart", {}, tmp_path)
+
+
+def _crowded_catalog(catalog: Catalog, extra: int) -> Catalog:
+    """The real catalog plus ``extra`` made-up dense models released within weeks of Llama 3.1, all near 70B."""
+    data = json.loads(json.dumps(catalog.data))
+    base = data["models"]["llama-3.1-70b"]
+    for i in range(extra):
+        m = dict(base, name=f"Crowd Model {i + 1}", released=f"2024-0{6 + i % 3}-{10 + i:02d}",
+                 params=60e9 + i * 4e9, sources=base["sources"])
+        data["models"][f"crowd-{i + 1}"] = m
+    return Catalog(catalog.path, data, catalog.marks)
+
+
+@pytest.mark.parametrize("layout", ["wide", "narrow"])
+def test_params_over_time_places_a_crowd_without_collisions(catalog, root, layout):
+    """Eight extra models around Llama 3.1 70B: every label finds a free place or goes to the numbered legend,
+    and no text collides (the build's own check)."""
+    crowded = _crowded_catalog(catalog, 8)
+    fig_entry = registry(crowded, root / "figures")["params_over_time"]
+    with mpl.rc_context():
+        cs.apply("params_over_time", layout)
+        fig = draw_chart("params_over_time", fig_entry.data(crowded), layout=layout)
+        assert cs.text_collisions(fig) == []
+        on_chart = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
+        legend = " ".join(line for line, _, role in fig._rs_footer if role == "note")
+    for i in range(8):  # each name on the chart or in the numbered legend under it
+        name = f"Crowd Model {i + 1}"
+        assert name in on_chart or f" {name}" in f" {legend} ".replace(" · ", " "), name
+    assert legend.startswith("1 "), "a crowd this dense sends some labels to the numbered legend"
+
+
+def test_place_labels_leads_out_and_falls_back_to_a_legend():
+    with mpl.rc_context():
+        cs.apply("t", "wide")
+        fig, ax = cs.figure(height=3.0)
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        items = [(f"Label number {i}", (5 + 0.05 * i, 5 + 0.05 * i)) for i in range(12)]
+        dropped = cs.place_labels(ax, items)
+        assert dropped and len(dropped) < len(items), dropped
+        assert cs.text_collisions(fig) == []
+        arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+        assert arrows, "labels moved away from their points get a lead-out line"
