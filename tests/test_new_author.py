@@ -73,14 +73,14 @@ part: 2
 {{ fits(d.kv_bytes_per_sequence(q, q.context), hw['h100'].memory_gb * d.GB, 'fits in', 'does not fit in') }} one
 {{ hw['h100'].name }}. Back to [Part 1](index.md).
 
-{{ figure('%s') }}
+{{ figure('PART2_CHART') }}
 
-{{ figure('%s') }}
+{{ figure('PART2_SCENE') }}
 
 ## References
 
 {{ references() }}
-""" % (PART2_CHART, PART2_SCENE)
+""".replace("PART2_CHART", PART2_CHART).replace("PART2_SCENE", PART2_SCENE)
 
 CONTENTS = """---
 title: All parts

@@ -21,7 +21,8 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 # Parts of a page that are not prose. Fenced code must start and end on its own line (``` or ~~~, same fence).
 NON_PROSE = re.compile(
-    r"^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$"  # fenced code block
+    r"\A---\n.*?\n---\n"  # YAML front matter (title, description, part: N)
+    r"|^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$"  # fenced code block
     r"|<!--.*?-->"  # HTML comment
     r"|\{#.*?#\}"  # Jinja comment
     r"|\{%.*?%\}"  # Jinja statement
