@@ -45,12 +45,19 @@ def rendered(catalog, tmp_path_factory) -> dict[tuple[str, str], Path]:
     out = tmp_path_factory.mktemp("charts")
     paths = {}
     for fid in CHARTS:
-        wide = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), out,
+        wide = charts.render_chart(fid, fig_data(catalog, fid), out,
                                    title=catalog.figures[fid]["title"])
         assert wide == out / f"{fid}.svg"
         for layout in LAYOUTS:
             paths[fid, layout] = out / svg.chart_filename(fid, layout)
     return paths
+
+
+def fig_data(catalog, fig_id: str) -> dict:
+    """What the render of ``fig_id`` gets: its catalog slice and what its entry shows (``show``)."""
+    from generator.render.registry import registry
+
+    return registry(catalog)[fig_id].data(catalog)
 
 
 def svg_texts(path: Path) -> list[str]:
@@ -150,7 +157,7 @@ def test_both_layouts_can_be_inlined_on_one_page(fid, rendered):
 
 @pytest.mark.parametrize("fid", CHARTS)
 def test_render_is_byte_identical(fid, rendered, catalog, tmp_path):
-    again = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path,
+    again = charts.render_chart(fid, fig_data(catalog, fid), tmp_path,
                                 title=catalog.figures[fid]["title"])
     assert again == tmp_path / f"{fid}.svg"
     for layout in LAYOUTS:
@@ -160,7 +167,7 @@ def test_render_is_byte_identical(fid, rendered, catalog, tmp_path):
 
 def test_unchanged_file_is_not_rewritten(catalog, tmp_path):
     fid = "bit_layouts"
-    data = catalog.slice(catalog.figures[fid]["reads"])
+    data = fig_data(catalog, fid)
     path = charts.render_chart(fid, data, tmp_path, title="x")
     narrow = tmp_path / f"{fid}.narrow.svg"
     before = path.stat().st_mtime_ns, narrow.stat().st_mtime_ns
@@ -177,7 +184,7 @@ def test_draw_keeps_its_old_signature(catalog):
     with mpl.rc_context():
         for fid in CHARTS:
             draw = importlib.import_module(f"figures.charts.{fid}").draw
-            data = catalog.slice(catalog.figures[fid]["reads"])
+            data = fig_data(catalog, fid)
             cs.apply(fid)
             w, _ = draw(data).get_size_inches()
             assert w == cs.WIDE.width == cs.FIG_WIDTH, fid
@@ -187,7 +194,7 @@ def test_draw_keeps_its_old_signature(catalog):
     with pytest.raises(ValueError):
         cs.get_layout("medium")
     with pytest.raises(ValueError), mpl.rc_context():
-        charts.draw_chart("scaling_law", catalog.slice(catalog.figures["scaling_law"]["reads"]), layout="medium")
+        charts.draw_chart("scaling_law", fig_data(catalog, "scaling_law"), layout="medium")
 
 
 _FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)px")
@@ -248,7 +255,7 @@ def test_text_inside_the_figure_and_not_overlapping(fid, layout, with_title, cat
     title = catalog.figures[fid]["title"] if with_title else None
     with mpl.rc_context():
         cs.apply(fid, layout)
-        fig = charts.draw_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), title, layout=layout)
+        fig = charts.draw_chart(fid, fig_data(catalog, fid), title, layout=layout)
         fig.set_dpi(72)  # as the SVG backend lays it out: 1 unit = 1 pt
         fig.draw_without_rendering()
         renderer = fig._get_renderer()
@@ -449,7 +456,7 @@ def test_palette_is_readable_in_both_themes():
 @pytest.fixture(scope="session")
 def table(catalog, tmp_path_factory) -> tuple[Path, ET.Element]:
     fid = "technique_table"
-    path = tables.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]),
+    path = tables.render_table(fid, fig_data(catalog, fid),
                                tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"])
     return path, ET.fromstring(path.read_text(encoding="utf-8"))  # well-formed, so it parses as XML
 
@@ -495,7 +502,7 @@ def test_table_has_no_inline_styles_and_prefixed_classes(table):
 
 def test_table_render_is_deterministic(table, catalog, tmp_path):
     fid = "technique_table"
-    again = tables.render_table(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path,
+    again = tables.render_table(fid, fig_data(catalog, fid), tmp_path,
                                 title=catalog.figures[fid]["title"])
     assert again.read_bytes() == table[0].read_bytes()
 
@@ -503,7 +510,7 @@ def test_table_render_is_deterministic(table, catalog, tmp_path):
 def test_visible_title_for_standalone_use(catalog, tmp_path):
     fid = "scaling_law"
     title = catalog.figures[fid]["title"]
-    path = charts.render_chart(fid, catalog.slice(catalog.figures[fid]["reads"]), tmp_path, title=title,
+    path = charts.render_chart(fid, fig_data(catalog, fid), tmp_path, title=title,
                                visible_title=True)
     assert title in svg_texts(path)
 

@@ -22,6 +22,7 @@ from generator.catalog import load_catalog
 from generator.render.probe import SRT_TIMING as _SRT
 from generator.render.probe import VTT_TIMING as _VTT
 from generator.render.probe import parse_cues, top_level_boxes, webp_loop_count
+from generator.render.registry import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT / "catalog.yaml")
@@ -319,7 +320,7 @@ def test_a_fresh_render_is_byte_identical(kit, tmp_path):
     from generator.render.video import render_media
     out, _, _, manifest = kit
     spec = next(s for s in kit_specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "vertical")
-    render_media(SCENE, CATALOG.slice(list(CATALOG.figures[SCENE]["reads"])), spec, tmp_path / "o", tmp_path / "w")
+    render_media(SCENE, registry(CATALOG)[SCENE].data(CATALOG), spec, tmp_path / "o", tmp_path / "w")
     for f in _files(manifest):
         if f["variant"] == "vertical":
             assert sha256(tmp_path / "o" / Path(f["path"]).name) == f["sha256"], f["path"]
@@ -330,7 +331,7 @@ def test_a_fresh_render_is_byte_identical(kit, tmp_path):
 def test_vertical_layout_is_clean(fig_id, tmp_path):
     """Every scene laid out for the 9:16 frame: no text outside the frame or its band, none overlapping."""
     from generator.render.video import check_layout
-    result = check_layout(fig_id, CATALOG.slice(list(CATALOG.figures[fig_id]["reads"])), 1080, 1920, tmp_path)
+    result = check_layout(fig_id, registry(CATALOG)[fig_id].data(CATALOG), 1080, 1920, tmp_path)
     assert result["portrait"]
     assert result["layout_issues"] == [], "\n".join(result["layout_issues"])
     assert len(result["cues"]) >= 2

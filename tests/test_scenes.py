@@ -34,7 +34,10 @@ REF_MAX_MEAN_DIFF = 6.0      # of 255: tolerates font hinting / cairo version no
 
 
 def scene_data(fig_id: str) -> dict[str, Any]:
-    return CATALOG.slice(list(CATALOG.figures[fig_id]["reads"]))
+    """What the render of ``fig_id`` gets: its catalog slice and what its entry shows (``show``)."""
+    from generator.render.registry import registry
+
+    return registry(CATALOG)[fig_id].data(CATALOG)
 
 
 def render_for_site(fig_id: str, out: Path, work: Path) -> dict[str, Any]:
