@@ -212,3 +212,26 @@ def test_fallback_models_when_the_preferred_ones_are_missing(catalog):
             m.pop("ssm", None)
     with pytest.raises(BuildError, match="no model usable"):
         render_widget("attention-mamba", with_data(catalog, no_ssm))
+
+
+def _with_widgets(catalog, widgets: dict) -> Catalog:
+    data = copy.deepcopy(catalog.data)
+    data["widgets"] = widgets
+    return Catalog(catalog.path, data, catalog.marks)
+
+
+def test_widget_defaults_and_lists_are_catalog_data(catalog):
+    """Which model a widget starts on, and which models it lists, come from catalog.yaml `widgets:`."""
+    assert catalog.data["widgets"]["attention-mamba"]["defaults"]["attention"] == "llama-3.1-8b"
+    assert island(render_widget("attention-mamba", catalog))["attention"]["id"] == "llama-3.1-8b"
+    other = _with_widgets(catalog, {"attention-mamba": {"defaults": {"attention": "llama-3.1-70b"}},
+                                    "memory": {"models": ["mistral-7b", "gpt-1"], "defaults": {"model": "gpt-1"}},
+                                    "context": {"select": "dense", "defaults": {"model": "gpt-2-xl"}}})
+    assert island(render_widget("attention-mamba", other))["attention"]["id"] == "llama-3.1-70b"
+    memory = island(render_widget("memory", other))
+    assert [m["id"] for m in memory["models"]] == ["mistral-7b", "gpt-1"] and memory["defaults"]["model"] == "gpt-1"
+    context = island(render_widget("context", other))
+    assert "deepseek-v3" not in [m["id"] for m in context["models"]] and context["defaults"]["model"] == "gpt-2-xl"
+    # Without a catalog default the first model that fits the role is used.
+    bare = _with_widgets(catalog, {})
+    assert island(render_widget("attention-mamba", bare))["ssm"]["id"] in catalog.models
