@@ -149,3 +149,40 @@ def test_comparison_macros_follow_the_numbers(tmp_path, catalog):
     data["hardware"]["h200"]["memory_gb"] = 80
     flipped = _render(tmp_path, type(catalog)(catalog.path, data, catalog.marks), page)
     assert "more than one H200" in flipped and "they do not fit;" in flipped, flipped
+
+
+def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
+    """The Media page lists every scene of the kit (every registered scene) with a link to the page showing it."""
+    import shutil
+
+    from generator.media.page import site_files
+
+    ROOT = Path(__file__).resolve().parent.parent
+
+    out = tmp_path / "media"
+    out.mkdir()
+    scenes = [{"id": fid, "title": f["title"], "description": "d", "alt": "a",
+               "files": [{"path": f"{fid}/{fid}.mov", "role": "prores", "format": "ProRes", "bytes": 10**8,
+                          "sha256": "0" * 64, "site": False, "width": 1920, "height": 1080, "fps": 30,
+                          "duration": 20.0}]}
+              for fid, f in catalog.figures.items() if f["kind"] == "scene"]
+    (out / "manifest.json").write_text(json.dumps({"scenes": scenes, "quality": "draft", "source": {
+        "commit": "0" * 40, "dirty": False, "catalog_sha256": "0" * 64}}), "utf-8")
+    _, media = site_files(ROOT, out)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copyfile(ROOT / "docs" / "media.md", docs / "media.md")
+    (docs / "index.md").write_text("---\ntitle: One\ndescription: d\npart: 1\n---\n{{ figure('the_wall') }}\n")
+    (docs / "two.md").write_text("---\ntitle: Two\ndescription: d\npart: 2\n---\n{{ figure('kv_sharing') }}\n")
+    from generator.site import pages as pages_mod
+
+    # The Media page alone, with the names render_pages gives it (the parts' figures are not rendered here).
+    ctx = pages_mod.PageContext(catalog, {}, PurePosixPath("media.md"), None)
+    env = pages_mod.make_env(pages_mod.jinja2.FileSystemLoader(str(docs)))
+    text = env.get_template("media.md").render(**{
+        **pages_mod.base_context(ctx), "media": media, "parts": pages_mod.Series.read(docs).parts,
+        "placed_in": pages_mod.figure_pages(docs)})
+    assert "of all 2 parts" in text
+    for s in scenes:
+        assert f"## {s['title']}" in text, s["id"]
+    assert "Shown in [One](index.md#fig-the_wall)." in text and "Shown in [Two](two.md#fig-kv_sharing)." in text
