@@ -56,7 +56,10 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
     head, _, _ = text.partition("\nfigures:\n")
     data = yaml.safe_load(text)
     tiny = {fid: data["figures"][fid] for fid in figures}
-    (dest / "catalog.yaml").write_text(head + "\n" + yaml.safe_dump({"figures": tiny}, sort_keys=False), "utf-8")
+    rest = {"figures": tiny}
+    if "widgets" in data:  # the widgets' starting models (catalog data, like the figures' lists)
+        rest["widgets"] = data["widgets"]
+    (dest / "catalog.yaml").write_text(head + "\n" + yaml.safe_dump(rest, sort_keys=False), "utf-8")
     return dest
 
 
