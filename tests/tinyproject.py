@@ -56,9 +56,10 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
     head, _, _ = text.partition("\nfigures:\n")
     data = yaml.safe_load(text)
     tiny = {fid: data["figures"][fid] for fid in figures}
-    rest = {"figures": tiny}
-    if "widgets" in data:  # the widgets' starting models (catalog data, like the figures' lists)
-        rest["widgets"] = data["widgets"]
+    # The widgets' starting models (catalog data, like the figures' lists), before figures: tests append figure
+    # entries at the end of the file.
+    rest = {"widgets": data["widgets"]} if "widgets" in data else {}
+    rest["figures"] = tiny
     (dest / "catalog.yaml").write_text(head + "\n" + yaml.safe_dump(rest, sort_keys=False), "utf-8")
     return dest
 
