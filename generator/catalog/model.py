@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,8 +175,22 @@ def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> C
             file, line, col, dotted(path), f"text matching {schema['pattern']}", _describe(err.instance)
         )
     if v == "propertyNames":
+        pattern = schema["propertyNames"]["pattern"]
+        bad = (
+            next((k for k in err.instance if not re.match(pattern, str(k))), None)
+            if isinstance(err.instance, dict)
+            else None
+        )
+        if bad is not None:  # point at the offending key, not at the section
+            line, col = _mark(marks, path + (bad,))
+            path = path + (bad,)
         return CatalogError(
-            file, line, col, dotted(path), "ids of lowercase letters, digits, '.', '-' or '_'", _describe(err.instance)
+            file,
+            line,
+            col,
+            dotted(path),
+            f"an id of lowercase letters, digits{' and _' if '.' not in pattern else ', ., - or _'} ({pattern})",
+            _describe(bad if bad is not None else err.instance),
         )
     if v == "not":
         return CatalogError(

@@ -81,8 +81,11 @@ def build_lock(cache: Path, wait: bool = True, timeout: float | None = None) -> 
         previous = read_holder(path)
         pid = previous.get("pid")
         if isinstance(pid, int) and pid != os.getpid() and not _alive(pid):
-            log.info("took over the build lock left by pid %d (%s), which is no longer running",
-                     pid, previous.get("command", "?"))
+            log.info(
+                "took over the build lock left by pid %d (%s), which is no longer running",
+                pid,
+                previous.get("command", "?"),
+            )
         me = {"pid": os.getpid(), "command": " ".join(sys.argv) or sys.executable, "since": time.time()}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(me).encode("utf-8"), 0)
