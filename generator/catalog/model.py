@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,27 +169,24 @@ def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> C
         return CatalogError(
             file, line, col, dotted(path), f"a number <= {schema[v]:g} (a sensible size)", _describe(err.instance)
         )
+    if "propertyNames" in err.absolute_schema_path and isinstance(err.instance, str):
+        # A bad id: jsonschema reports it at the section; point at the offending key itself.
+        line, col = _mark(marks, path + (err.instance,))
+        return CatalogError(
+            file,
+            line,
+            col,
+            dotted(path + (err.instance,)),
+            f"an id matching {schema.get('pattern', 'the id pattern')}",
+            _describe(err.instance),
+        )
     if v == "pattern":
         return CatalogError(
             file, line, col, dotted(path), f"text matching {schema['pattern']}", _describe(err.instance)
         )
     if v == "propertyNames":
-        pattern = schema["propertyNames"]["pattern"]
-        bad = (
-            next((k for k in err.instance if not re.match(pattern, str(k))), None)
-            if isinstance(err.instance, dict)
-            else None
-        )
-        if bad is not None:  # point at the offending key, not at the section
-            line, col = _mark(marks, path + (bad,))
-            path = path + (bad,)
         return CatalogError(
-            file,
-            line,
-            col,
-            dotted(path),
-            f"an id of lowercase letters, digits{' and _' if '.' not in pattern else ', ., - or _'} ({pattern})",
-            _describe(bad if bad is not None else err.instance),
+            file, line, col, dotted(path), "ids of lowercase letters, digits, '.', '-' or '_'", _describe(err.instance)
         )
     if v == "not":
         return CatalogError(

@@ -214,24 +214,29 @@ def build(
     One build per cache at a time (generator/util/lock.py): a second one waits for the first (``wait=False``: fails
     naming it). An operating-system error (a full disk, a read-only folder) is one BuildError line."""
     paths = paths or BuildPaths()
-    assert paths.cache is not None
+    assert paths.cache is not None and paths.catalog is not None
     checked_site_url(os.environ.get("SITE_URL"))
+    t0 = time.perf_counter()
+    catalog = load_catalog(paths.catalog)  # a bad catalog stops before any write, the lock file's included
+    stamp = paths.catalog.stat().st_mtime_ns
     with build_lock(paths.cache, wait=wait):
+        if paths.catalog.stat().st_mtime_ns != stamp:  # changed while this build waited for another
+            catalog = load_catalog(paths.catalog)
         try:
-            return _build(paths, quality, jobs, force_mkdocs)
+            return _build(paths, catalog, quality, jobs, force_mkdocs, t0)
         except OSError as exc:
             raise BuildError(os_error_text(exc) + "; the previous site/ and cache are kept") from None
 
 
-def _build(paths: BuildPaths, quality: str, jobs: int | None, force_mkdocs: bool) -> BuildReport:
+def _build(
+    paths: BuildPaths, catalog: Catalog, quality: str, jobs: int | None, force_mkdocs: bool, t0: float
+) -> BuildReport:
     # All set by BuildPaths.__post_init__:
     assert paths.catalog is not None and paths.site is not None and paths.cache is not None
     assert paths.build is not None
     report = BuildReport()
-    t0 = time.perf_counter()
     recover_dir(paths.site)
     clean_leftovers(paths.site, paths.build)
-    catalog = load_catalog(paths.catalog)
     figs = registry(catalog, paths.root / "figures")
     report.seconds["load"] = time.perf_counter() - t0
 

@@ -99,7 +99,9 @@ class PageContext:
             links.append(
                 Markup(
                     '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
-                ).format(id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card)
+                ).format(
+                    id=ref_id, title=md_escape(f"{ref['authors']} ({ref['year']}): {ref['title']}"), n=n, card=card
+                )
             )
         return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
 

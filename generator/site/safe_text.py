@@ -58,7 +58,16 @@ def page_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
 _CATALOG_ENV = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 #: What a catalog template may fail with; anything else is a bug in the generator and keeps its traceback.
-TEMPLATE_ERRORS = (jinja2.TemplateError, BuildError, AttributeError, KeyError, TypeError, ValueError, RecursionError)
+TEMPLATE_ERRORS = (
+    jinja2.TemplateError,
+    BuildError,
+    AttributeError,
+    KeyError,
+    TypeError,
+    ValueError,
+    OverflowError,
+    RecursionError,
+)
 
 
 def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str, Any]) -> str:
