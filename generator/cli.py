@@ -106,20 +106,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_media(args: argparse.Namespace) -> int:
     from generator.media.kit import MediaKitError, build_media
+    from generator.util.lock import build_lock
 
     only = [s.strip() for s in args.only.split(",") if s.strip()] or None
     paths = _paths(args)
+    assert paths.cache is not None
     try:
-        build_media(
-            paths.root,
-            args.out,
-            args.quality,
-            args.jobs,
-            only,
-            paths.catalog,
-            paths.cache,
-            prores=args.prores,
-        )
+        with build_lock(paths.cache):  # the kit renders into the site's cache: one of them at a time
+            build_media(
+                paths.root,
+                args.out,
+                args.quality,
+                args.jobs,
+                only,
+                paths.catalog,
+                paths.cache,
+                prores=args.prores,
+            )
     except MediaKitError as exc:
         raise BuildError(str(exc)) from None
     if args.verify:

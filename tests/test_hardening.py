@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -271,12 +272,34 @@ def test_stale_lock_of_a_killed_build_is_taken_over(project, caplog):
     assert read_holder(lock) == {}  # released
 
 
-def test_serve_rebuilds_through_the_locked_build_command():
-    """`make serve` rebuilds by running `python -m generator build`, so it takes the same lock."""
-    import inspect
-
-    src = inspect.getsource(cli.cmd_serve)
-    assert '"generator",\n        "build",' in src and "subprocess.run(build_cmd)" in src
+def test_serve_rebuilds_take_the_same_lock(project):
+    """`make serve` rebuilds through `python -m generator build`: while another build holds the lock, it waits."""
+    with build_lock(project / ".cache"):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--root", str(project), "--port", "0"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            lines = [proc.stdout.readline(), proc.stdout.readline()]  # "rebuilding", then the wait
+            assert f"waiting for pid {os.getpid()} (" in lines[1], lines
+            time.sleep(1)
+            assert proc.poll() is None
+        except BaseException:
+            proc.kill()
+            raise
+    try:
+        for line in proc.stdout:  # the lock released: the rebuild runs, then the server starts
+            m = re.search(r"at (http://\S+) ", line)
+            if m:
+                with urllib.request.urlopen(m.group(1), timeout=30) as r:
+                    assert r.status == 200 and b"</html>" in r.read()
+                break
+        else:
+            pytest.fail("serve never started")
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -497,7 +520,7 @@ def test_full_disk_while_mkdocs_runs(project, monkeypatch, capsys):
     monkeypatch.setattr(build_mod.subprocess, "run", run)
     rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
     msg = one_error_line(lines)
-    assert rc == 1 and "No space left on device" in msg and "mkdocs" in msg
+    assert rc == 1 and "No space left on device" in msg and "mkdocs" in msg and "free some disk space" in msg
     assert state(project) == before
     assert not list(project.glob(".site.new-*"))
 

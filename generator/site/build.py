@@ -198,7 +198,9 @@ def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None)
     if proc.returncode != 0:
         output = (proc.stderr or proc.stdout).strip()
         if "Traceback (most recent call last)" in output:  # a crash, not a strict-mode warning: its last line
-            raise BuildError(f"mkdocs build failed: {output.splitlines()[-1]}; the previous site/ is kept")
+            last = output.splitlines()[-1]
+            hint = "; free some disk space and build again" if "No space left on device" in last else ""
+            raise BuildError(f"mkdocs build failed: {last}{hint}; the previous site/ is kept")
         raise BuildError("mkdocs build --strict failed:\n" + output[-3000:])
 
 
