@@ -101,6 +101,8 @@ def _placeholder_assets(figs: dict[str, Figure], folder: Path) -> dict[str, Figu
 
 #: A printed value between backticks: Markdown would show its escapes literally (pages use <code>{{ }}</code>).
 _CODE_SPAN_VALUE = re.compile(r"`[^`\n]*\{\{[^`\n]*`")
+#: A printed value as a Markdown link destination without the url filter: its escapes would break the link.
+_LINK_VALUE = re.compile(r"\]\(\s*\{\{(?![^}]*\|\s*url\s*\}\})")
 
 
 def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Path) -> int:
@@ -112,6 +114,10 @@ def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Pat
             if _CODE_SPAN_VALUE.search(line):
                 raise BuildError(
                     f"{page}:{n}: a {{{{ value }}}} inside a `code span` would show escaped; write <code>{{{{ ... }}}}</code>"
+                )
+            if _LINK_VALUE.search(line):
+                raise BuildError(
+                    f"{page}:{n}: a link destination from {{{{ value }}}} needs the url filter: ({{{{ x | url }}}})"
                 )
     _, media_page = site_files(root)
     with tempfile.TemporaryDirectory(prefix="rts-check-") as tmp:

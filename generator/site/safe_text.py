@@ -11,7 +11,8 @@ Two rules for everything that comes from the catalog:
   (left alone) and escape their own parts with ``md_escape``.
 
 A value printed inside a Markdown code span would show its references literally: pages print values in
-``<code>{{ ... }}</code>``, never between backticks.
+``<code>{{ ... }}</code>``, never between backticks. A value used as a Markdown link or image destination,
+``[text]({{ x | url }})``, goes through the ``url`` filter instead: percent-encoded, and only relative or http(s).
 """
 
 from __future__ import annotations
@@ -44,15 +45,39 @@ def finalize(value: Any) -> Any:
     return md_escape(value)
 
 
+#: What a URL may keep as it is in a Markdown link destination (RFC 3986 unreserved, '/', and '%' of an escape).
+_URL_SAFE = "/-._~%"
+
+
+def url(value: Any) -> Markup:
+    """A link destination for Markdown: a relative path or an http(s) URL, percent-encoded (no parentheses, spaces,
+    quotes or Markdown characters survive); anything else (``javascript:``...) is a BuildError."""
+    from urllib.parse import quote, urlsplit
+
+    text = str(value)
+    parts = urlsplit(text)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        raise BuildError(f"url: {text!r} is not a relative path or an http(s) URL")
+    prefix = f"{parts.scheme}://{quote(parts.netloc, safe=':@[].-')}" if parts.scheme else ""
+    out = prefix + quote(parts.path, safe=_URL_SAFE)
+    if parts.query:
+        out += "?" + quote(parts.query, safe=_URL_SAFE + "=&")
+    if parts.fragment:
+        out += "#" + quote(parts.fragment, safe=_URL_SAFE)
+    return Markup(out)
+
+
 def page_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
     """The pages' environment: sandboxed (no Python internals), StrictUndefined, values escaped for Markdown."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
         finalize=finalize,
     )
+    env.filters["url"] = url
+    return env
 
 
 _CATALOG_ENV = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
