@@ -115,7 +115,7 @@ class PageContext:
                     id=ref_id,
                     authors=md_escape(ref["authors"]),
                     year=ref["year"],
-                    url=ref["url"],
+                    url=md_escape(ref["url"]),
                     title=md_escape(ref["title"]),
                     note=note,
                 )

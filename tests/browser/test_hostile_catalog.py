@@ -19,6 +19,7 @@ H100 = "H100 ![x](x){: onerror=alert(document.domain) } [docs](javascript:alert(
 GPT1 = "GPT-1 <img src=x onerror=alert(2)> *em* `code` [a](javascript:alert(3)){: onclick=alert(4) }"
 TITLE = "Paper [t](javascript:alert(5)) ![i](y){: onerror=alert(6) }"
 ORG = "{: onmouseover=alert(7) }"
+URL = "https://example.org/[a](javascript:alert(9))"
 
 PAGE = """---
 title: Hostile
@@ -41,6 +42,8 @@ The H100 is called {{ hw['h100'].name }}, and GPT-1 is {{ m['gpt-1'].name }}{{ c
 {{ widget('memory') }}
 
 {{ references() }}
+
+Inline, the references are still text: {{ references() }}
 """ % CHART
 
 
@@ -54,6 +57,10 @@ def _hostile_project(dest: Path) -> Path:
         ("    name: GPT-1\n", f"    name: {GPT1!r}\n"),
         ("    org: OpenAI\n", f"    org: {ORG!r}\n"),
         ("    title: Improving Language Understanding by Generative Pre-Training (GPT-1)\n", f"    title: {TITLE!r}\n"),
+        (
+            "    url: https://cdn.openai.com/research-covers/language-unsupervised/language_understanding_paper.pdf\n",
+            f"    url: {URL!r}\n",
+        ),
     ):
         assert old in text, old
         text = text.replace(old, new, 1)
