@@ -254,11 +254,14 @@ def test_waiting_build_says_who_holds_the_lock_and_then_runs(project):
     with build_lock(project / ".cache"):
         proc = subprocess.Popen(_build_cmd(project), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True)
-        time.sleep(3)
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # its first words: it waits (however slowly the machine starts it)
+        assert f"waiting for pid {os.getpid()} (" in first, first
+        time.sleep(1)
         assert proc.poll() is None  # still waiting
     out = proc.communicate(timeout=300)[0]
     assert proc.returncode == 0, out
-    assert f"waiting for pid {os.getpid()} (" in out
+    assert "built " in out
 
 
 def test_stale_lock_of_a_killed_build_is_taken_over(project, caplog):
