@@ -119,9 +119,14 @@ def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Pat
                 raise BuildError(
                     f"{page}:{n}: a link destination from {{{{ value }}}} needs the url filter: ({{{{ x | url }}}})"
                 )
+    from generator.site.export import catalog_export
+    from generator.site.versions import site_extras
+
     _, media_page = site_files(root)
+    extras = site_extras(root, catalog.data, catalog_export(catalog))  # the names the build adds (updates, version...)
+    context = {"media": media_page, **extras.context}
     with tempfile.TemporaryDirectory(prefix="rts-check-") as tmp:
-        pages = render_pages(docs, catalog, _placeholder_assets(figs, Path(tmp)), render_widget, {"media": media_page})
+        pages = render_pages(docs, catalog, _placeholder_assets(figs, Path(tmp)), render_widget, context)
     return len(pages)
 
 
