@@ -19,7 +19,7 @@ setup: $(READY)
 
 ## Build the site into site/ (publish quality; re-renders only what changed).
 site: $(READY)
-	$(PY) -m generator build --catalog $(CATALOG) --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m generator build --catalog "$(CATALOG)" --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS))
 
 ## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
 ## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical
@@ -37,9 +37,9 @@ release: $(READY)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y [NOTES='what this version is']"; exit 2; }
 	$(PY) -m generator release $(VERSION) $(if $(NOTES),--notes "$(NOTES)")
 
-## Validate the catalog and the figure registry.
+## Validate the catalog, the figure registry, the arithmetic over every model, alt texts and pages (no renders).
 check: $(READY)
-	$(PY) -m generator check --catalog $(CATALOG)
+	$(PY) -m generator check --catalog "$(CATALOG)"
 
 ## Run every test (lint, format and type checks, draft quality renders, browser tests in Debian's Chromium).
 test: $(READY)
@@ -50,7 +50,7 @@ test: $(READY)
 
 ## Live preview: rebuilds what changed (draft quality) and serves with HTTP Range support.
 serve: $(READY)
-	$(PY) -m generator serve --catalog $(CATALOG) --port $(PORT) --prefix $(PREFIX)
+	$(PY) -m generator serve --catalog "$(CATALOG)" --port "$(PORT)" --prefix "$(PREFIX)"
 
 ## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build; with --scenes (the
 ## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min);
@@ -72,7 +72,7 @@ lint: $(READY)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf site build .cache media
+	rm -rf site build .cache media .site.new-*
 
 ## Re-pin requirements.lock from requirements.in in a throwaway venv.
 lock:

@@ -33,26 +33,27 @@ def _paths(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.site.build import build
 
-    build(_paths(args), quality=args.quality, jobs=args.jobs)
+    build(_paths(args), quality=args.quality, jobs=args.jobs, wait=not args.no_wait)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.catalog import load_catalog
-    from generator.render.registry import registry
+    from generator.site.check import check_project
 
-    cat = load_catalog(args.catalog or Path(args.root) / "catalog.yaml")
-    figs = registry(cat, Path(args.root) / "figures")
+    report = check_project(Path(args.root), Path(args.catalog) if args.catalog else None)
+    cat = report.catalog
     print(
         f"{cat.path}: OK ({len(cat.models)} models, {len(cat.hardware)} devices, {len(cat.formats)} formats, "
-        f"{len(cat.references)} references, {len(figs)} figures)"
+        f"{len(cat.references)} references, {report.figures} figures; {report.derived} derived values and "
+        f"{report.pages} pages rendered without figures)"
     )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.site.serve import make_server, watch_and_rebuild
+    from generator.site.serve import checked_prefix, make_server, watch_and_rebuild
 
+    checked_prefix(args.prefix)
     paths = _paths(args)
     build_cmd = [
         sys.executable,
@@ -105,20 +106,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_media(args: argparse.Namespace) -> int:
     from generator.media.kit import MediaKitError, build_media
+    from generator.util.lock import build_lock
 
     only = [s.strip() for s in args.only.split(",") if s.strip()] or None
     paths = _paths(args)
+    assert paths.cache is not None
     try:
-        build_media(
-            paths.root,
-            args.out,
-            args.quality,
-            args.jobs,
-            only,
-            paths.catalog,
-            paths.cache,
-            prores=args.prores,
-        )
+        with build_lock(paths.cache):  # the kit renders into the site's cache: one of them at a time
+            build_media(
+                paths.root,
+                args.out,
+                args.quality,
+                args.jobs,
+                only,
+                paths.catalog,
+                paths.cache,
+                prores=args.prores,
+            )
     except MediaKitError as exc:
         raise BuildError(str(exc)) from None
     if args.verify:
@@ -130,7 +134,9 @@ def cmd_media(args: argparse.Namespace) -> int:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     paths = _paths(args)
-    for p in (paths.site, paths.cache, paths.build, Path(args.root) / "media"):
+    assert paths.site is not None
+    leftovers = list(paths.site.parent.glob(f".{paths.site.name}.new-*"))  # MkDocs output of killed builds
+    for p in (paths.site, paths.cache, paths.build, Path(args.root) / "media", *leftovers):
         shutil.rmtree(p, ignore_errors=True)
         log.info("removed %s", p)
     return 0
@@ -176,9 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     common(b)
     b.add_argument("--quality", choices=["draft", "publish"], default="publish")
     b.add_argument("--jobs", type=int, default=None, help="parallel renders (default: CPU count)")
+    b.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail at once, naming the holder, when another build of this checkout runs (default: wait for it)",
+    )
     b.set_defaults(func=cmd_build)
 
-    c = sub.add_parser("check", help="validate the catalog and the figure registry")
+    c = sub.add_parser(
+        "check", help="validate the catalog, figure registry, arithmetic, alt texts and pages (no renders)"
+    )
     common(c)
     c.set_defaults(func=cmd_check)
 
@@ -232,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        from generator.errors import os_error_text
+
+        print(f"error: {os_error_text(exc)}", file=sys.stderr)
         return 1
 
 

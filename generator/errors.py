@@ -54,3 +54,31 @@ def dotted(path: Iterable[object]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+#: What to do about the operating-system errors a build meets (by errno name).
+_OS_HINTS = {
+    "ENOSPC": "free some disk space and build again",
+    "EDQUOT": "free some space within your quota and build again",
+    "EACCES": "make it writable by this user (or pass another folder)",
+    "EPERM": "make it writable by this user (or pass another folder)",
+    "EROFS": "the file system is read-only: pass a writable folder",
+    "EISDIR": "pass a file, not a folder",
+    "ENOTDIR": "a path component is a file, not a folder",
+    "EMFILE": "too many open files: raise the limit (ulimit -n)",
+}
+
+
+def os_error_text(exc: OSError, doing: str = "") -> str:
+    """One line for an operating-system error: the file, what went wrong and what to do."""
+    import errno as _errno
+
+    name = _errno.errorcode.get(exc.errno or 0, "")
+    where = exc.filename if exc.filename is not None else (doing or "a file")
+    text = f"{where}: {exc.strerror or exc}"
+    if doing and exc.filename is not None:
+        text += f" ({doing})"
+    hint = _OS_HINTS.get(name)
+    if hint:
+        text += f"; {hint}"
+    return text

@@ -165,7 +165,7 @@ def test_media_page_renders(tmp_path, catalog, with_kit):
     assert text.startswith("---\n") and "\n---\n# Media kit\n" in text, "front matter intact"
     assert "make media" in text
     if with_kit:
-        assert "[a-mp4.bin](media/a/a-mp4.bin)" in text and "`a-prores.bin` \u2020" in text
+        assert "[a-mp4.bin](media/a/a-mp4.bin)" in text and "<code>a-prores.bin</code> \u2020" in text
         assert "too big for a static site host" in text
     else:
         assert "not built yet" in text

@@ -90,7 +90,7 @@ def test_catalog_strings_are_escaped(tmp_path, catalog):
     data["references"]["dao-2022"]["title"] = '"><img src=x onerror=alert(1)>'
     hostile = type(catalog)(catalog.path, data, catalog.marks)
     out = _render(tmp_path, hostile, "{{ m['gpt-1'].name }} {{ cite('dao-2022') }} {{ references() }}")
-    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<script>" not in out and "&#60;script&#62;" in out  # HTML and Markdown escaped (safe_text.md_escape)
     assert "<img" not in out
 
 

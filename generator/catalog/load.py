@@ -15,6 +15,7 @@ composes the node graph with the safe loader and converts it itself, so it can:
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from generator.errors import CatalogError, dotted
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+#: Deepest nesting of mappings and lists (the catalog needs 5; PyYAML's recursive composer fails near 300).
+MAX_DEPTH = 32
 
 Marks = dict[tuple[Any, ...], tuple[int, int]]
 
@@ -82,15 +85,55 @@ def _decode(raw: bytes, file: str) -> str:
         ) from None
 
 
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _too_deep(file: str, text: str) -> CatalogError:
+    """Where nesting first goes deeper than MAX_DEPTH, found by walking the parser's events (no recursion)."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _err(file, event.start_mark, "", f"at most {MAX_DEPTH} levels of nesting", "deeper")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return CatalogError(file, None, None, "", f"at most {MAX_DEPTH} levels of nesting", "deeper")
+
+
 def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
     """Read one YAML document strictly. Returns (data, marks) or raises CatalogError."""
     path = Path(path)
     file = str(path)
     if text is None:
         try:
-            size = path.stat().st_size
+            st = path.stat()
         except FileNotFoundError:
             raise CatalogError(file, None, None, "", "an existing catalog file", "no such file") from None
+        except OSError as exc:
+            raise CatalogError(file, None, None, "", "a readable catalog file", exc.strerror or str(exc)) from None
+        size = st.st_size
+        if not stat.S_ISREG(st.st_mode):  # checked before opening: a FIFO would block, /dev/zero never ends
+            raise CatalogError(
+                file, None, None, "", "a regular YAML file", _file_kind(st.st_mode), "pass the catalog file's path"
+            )
         if size > MAX_BYTES:
             raise CatalogError(
                 file,
@@ -101,13 +144,22 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
                 f"{size} bytes",
                 "split the data or raise generator.catalog.load.MAX_BYTES",
             )
-        text = _decode(path.read_bytes(), file)
+        try:
+            with open(path, "rb") as f:
+                raw = f.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
+        except OSError as exc:
+            raise CatalogError(file, None, None, "", "a readable catalog file", exc.strerror or str(exc)) from None
+        if len(raw) > MAX_BYTES:
+            raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", "more")
+        text = _decode(raw, file)
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", "more")
 
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except RecursionError:
+        raise _too_deep(file, text) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _err(file, mark, "", "well-formed YAML", exc.problem or "a syntax error", exc.context or "") from None
@@ -121,18 +173,25 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
     marks: Marks = {}
     budget = [MAX_NODES]
     constructor = yaml.SafeLoader("")
+    visited: set[int] = set()  # mappings and lists seen: one seen twice came through an alias
+    aliased = [False]
 
     def convert(n: yaml.Node, path: tuple[Any, ...]) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
+            if aliased[0]:
+                found, hint = "more (an alias bomb?)", "remove the repeated aliases"
+            else:
+                found, hint = "more", "split the data into fewer entries"
             raise _err(
-                file,
-                n.start_mark,
-                dotted(path),
-                f"at most {MAX_NODES} values after expanding aliases",
-                "more (an alias bomb?)",
-                "remove the repeated aliases",
+                file, n.start_mark, dotted(path), f"at most {MAX_NODES} values after expanding aliases", found, hint
             )
+        if len(path) > MAX_DEPTH:
+            raise _err(file, n.start_mark, dotted(path[:3]) + "...", f"at most {MAX_DEPTH} levels of nesting", "deeper")
+        if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(n) in visited:
+                aliased[0] = True
+            visited.add(id(n))
         marks.setdefault(path, (n.start_mark.line + 1, n.start_mark.column + 1))
         if isinstance(n, yaml.MappingNode):
             if n.tag != _MAP_TAG:

@@ -228,6 +228,17 @@ def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> C
         return CatalogError(
             file, line, col, dotted(path), f"a number <= {schema[v]:g} (a sensible size)", _describe(err.instance)
         )
+    if "propertyNames" in err.absolute_schema_path and isinstance(err.instance, str):
+        # A bad id: jsonschema reports it at the section; point at the offending key itself.
+        line, col = _mark(marks, path + (err.instance,))
+        return CatalogError(
+            file,
+            line,
+            col,
+            dotted(path + (err.instance,)),
+            f"an id matching {schema.get('pattern', 'the id pattern')}",
+            _describe(err.instance),
+        )
     if v == "pattern":
         return CatalogError(
             file, line, col, dotted(path), f"text matching {schema['pattern']}", _describe(err.instance)

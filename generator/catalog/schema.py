@@ -100,6 +100,15 @@ _model = {
             "then": {"required": ["kv_heads"]},
         },
         {
+            # derive.param_estimate recounts a dense transformer's parameters from its FFN width.
+            "if": {
+                "properties": {"attention": {"enum": ["mha", "gqa", "mqa"]}},
+                "required": ["attention"],
+                "not": {"required": ["moe"]},
+            },
+            "then": {"required": ["ffn"]},
+        },
+        {
             "if": {"properties": {"attention": {"const": "mla"}}, "required": ["attention"]},
             "then": {"required": ["mla"]},
         },

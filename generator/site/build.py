@@ -13,14 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from figures import chart_style
 from generator.catalog import Catalog, load_catalog
-from generator.errors import BuildError
+from generator.errors import BuildError, os_error_text
 from generator.media.page import site_files
 from generator.render.cache import FigureCache
 from generator.render.plan import figure_job, scene_job, webp_cap
@@ -30,10 +29,12 @@ from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
 from generator.site.export import catalog_export
 from generator.site.pages import FigureAssets, alt_text, render_pages
+from generator.site.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
 from generator.site.talk import talk_page
 from generator.site.versions import site_extras
 from generator.site.widgets import render_widget
-from generator.util.fs import atomic_write, place, recover_dir, replace_dir, sha256_file
+from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
+from generator.util.lock import build_lock
 from generator.util.project import ROOT, tool_versions
 
 log = logging.getLogger("build")
@@ -191,23 +192,53 @@ def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None)
         str(out),
     ]
     env = dict(os.environ, RTS_STAGING=str(staging))
+    if env.get("SITE_URL"):
+        env["SITE_URL"] = str(checked_site_url(env["SITE_URL"]))
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
-        raise BuildError("mkdocs build --strict failed:\n" + (proc.stderr or proc.stdout).strip()[-3000:])
+        output = (proc.stderr or proc.stdout).strip()
+        if "Traceback (most recent call last)" in output:  # a crash, not a strict-mode warning: its last line
+            last = output.splitlines()[-1]
+            hint = "; free some disk space and build again" if "No space left on device" in last else ""
+            raise BuildError(f"mkdocs build failed: {last}{hint}; the previous site/ is kept")
+        raise BuildError("mkdocs build --strict failed:\n" + output[-3000:])
 
 
 def build(
-    paths: BuildPaths | None = None, quality: str = "publish", jobs: int | None = None, force_mkdocs: bool = False
+    paths: BuildPaths | None = None,
+    quality: str = "publish",
+    jobs: int | None = None,
+    force_mkdocs: bool = False,
+    wait: bool = True,
 ) -> BuildReport:
-    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state."""
+    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state.
+
+    One build per cache at a time (generator/util/lock.py): a second one waits for the first (``wait=False``: fails
+    naming it). An operating-system error (a full disk, a read-only folder) is one BuildError line."""
     paths = paths or BuildPaths()
+    assert paths.cache is not None and paths.catalog is not None
+    checked_site_url(os.environ.get("SITE_URL"))
+    t0 = time.perf_counter()
+    catalog = load_catalog(paths.catalog)  # a bad catalog stops before any write, the lock file's included
+    stamp = paths.catalog.stat().st_mtime_ns
+    with build_lock(paths.cache, wait=wait):
+        if paths.catalog.stat().st_mtime_ns != stamp:  # changed while this build waited for another
+            catalog = load_catalog(paths.catalog)
+        try:
+            return _build(paths, catalog, quality, jobs, force_mkdocs, t0)
+        except OSError as exc:
+            raise BuildError(os_error_text(exc) + "; the previous site/ and cache are kept") from None
+
+
+def _build(
+    paths: BuildPaths, catalog: Catalog, quality: str, jobs: int | None, force_mkdocs: bool, t0: float
+) -> BuildReport:
     # All set by BuildPaths.__post_init__:
     assert paths.catalog is not None and paths.site is not None and paths.cache is not None
     assert paths.build is not None
     report = BuildReport()
-    t0 = time.perf_counter()
     recover_dir(paths.site)
-    catalog = load_catalog(paths.catalog)
+    clean_leftovers(paths.site, paths.build)
     figs = registry(catalog, paths.root / "figures")
     report.seconds["load"] = time.perf_counter() - t0
 
@@ -220,6 +251,8 @@ def build(
 
     t2 = time.perf_counter()
     assets = _collect_assets(figs, cache, entries, spec)
+    for folder in ("docs", "media"):
+        check_links(paths.root / folder, paths.root)
     media_files, media_page = site_files(paths.root)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
@@ -280,11 +313,11 @@ def build(
     if unchanged:
         log.info("site/ is up to date (MkDocs skipped)")
     else:
-        paths.build.mkdir(parents=True, exist_ok=True)
-        new_site = Path(tempfile.mkdtemp(dir=paths.build, prefix="site-"))
+        new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
         try:
             run_mkdocs(paths.root, paths.staging, new_site, config)
             _normalise_site(new_site)
+            publish_modes(new_site)
             replace_dir(new_site, paths.site)
         finally:
             shutil.rmtree(new_site, ignore_errors=True)

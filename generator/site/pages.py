@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator import derive
@@ -25,6 +26,7 @@ from generator.render.registry import Figure
 from generator.site import provenance
 from generator.site.compare import COMPARISONS
 from generator.site.player import scene_player
+from generator.site.safe_text import catalog_template, md_escape, page_env
 from generator.site.series import Series, figure_pages
 
 
@@ -80,7 +82,7 @@ def _section(data: dict[str, Any], section: str) -> AttrDict:
     return _wrap(data[section], f"{name} (the catalog's {section})", item)
 
 
-class _Environment(jinja2.Environment):
+class _Environment(SandboxedEnvironment):
     """Jinja2 with catalog lookups that fail where they are written: ``m['gpt-5']`` or ``m.gpt3.layer`` in a
     ``{% set %}`` is reported at that line with "did you mean", not later as an undefined value."""
 
@@ -151,7 +153,9 @@ class PageContext:
             links.append(
                 Markup(
                     '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
-                ).format(id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card)
+                ).format(
+                    id=ref_id, title=md_escape(f"{ref['authors']} ({ref['year']}): {ref['title']}"), n=n, card=card
+                )
             )
         return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
 
@@ -159,10 +163,15 @@ class PageContext:
         items = []
         for ref_id in self.cited:
             ref = self.catalog.references[ref_id]
-            note = Markup(" {}").format(ref["note"]) if ref.get("note") else Markup("")
+            note = Markup(" {}").format(md_escape(ref["note"])) if ref.get("note") else Markup("")
             items.append(
                 Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
-                    id=ref_id, authors=ref["authors"], year=ref["year"], url=ref["url"], title=ref["title"], note=note
+                    id=ref_id,
+                    authors=md_escape(ref["authors"]),
+                    year=ref["year"],
+                    url=md_escape(ref["url"]),
+                    title=md_escape(ref["title"]),
+                    note=note,
                 )
             )
         return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
@@ -181,7 +190,7 @@ class PageContext:
         assets = self.figures[fig_id]
         fig = assets.fig
         title = fig.title
-        alt = render_inline(fig.alt, self)
+        alt = render_inline(fig_id, self)
         if fig.kind == "chart":
             # Both layouts inline; site.css shows the wide one on wide screens and the narrow one on phones
             # (display: none also keeps the hidden one out of the accessibility tree).
@@ -259,24 +268,22 @@ def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_t
     return _SVG_OPEN.sub(open_tag, svg, count=1).strip()
 
 
-def render_inline(template: str, ctx: PageContext) -> str:
-    """Render a short catalog template (alt text) with the page's number macros."""
-    env = make_env(None)
+def render_inline(fig_id: str, ctx: PageContext) -> str:
+    """Render a figure's alt text (a catalog template) in the sandbox, with the page's number macros, as plain text."""
     token = provenance.activate(None)  # alt text is an attribute: plain numbers, no cards
     try:
-        return env.from_string(template).render(**base_context(ctx, marks=False))
+        return catalog_template(ctx.catalog, ("figures", fig_id, "alt"), base_context(ctx, marks=False))
     finally:
         provenance.deactivate(token)
 
 
 def alt_text(fig: Figure, catalog: Catalog) -> str:
-    """A figure's alt text with its macros rendered (the same text the page shows)."""
-    return render_inline(fig.alt, PageContext(catalog, {}, PurePosixPath("index.md"), None))
+    """A figure's alt text with its macros rendered in the sandbox (the same text the page shows); plain text."""
+    return render_inline(fig.id, PageContext(catalog, {}, PurePosixPath("index.md"), None))
 
 
 def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
-    env = _Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
-    return env
+    return page_env(loader, _Environment)
 
 
 def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
@@ -363,6 +370,13 @@ def render_pages(
             raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
         except (PageMistake, jinja2.UndefinedError) as exc:
             raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise BuildError(
+                f"{src}:{_template_line(exc, rel)}: include of {exc.name!r}: no such page in {docs_dir} "
+                "(includes name files inside docs/, relative to it)"
+            ) from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: unsafe template code: {exc}") from None
         except (
             BuildError,
             AttributeError,

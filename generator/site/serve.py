@@ -13,12 +13,29 @@ import os
 import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 log = logging.getLogger("serve")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+#: Longest byte offset a Range may carry (10^18 bytes is beyond any file; int() refuses over 4,300 digits anyway).
+_MAX_DIGITS = 18
+#: A URL prefix: "/" or "/name/.../" of URL-path-safe characters.
+_PREFIX = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
+
+
+def checked_prefix(prefix: str) -> str:
+    """The serving prefix, which must start and end with "/" and hold only URL-path-safe characters."""
+    if not _PREFIX.match(prefix) or "/../" in prefix or "/./" in prefix:
+        from generator.errors import BuildError
+
+        raise BuildError(
+            f"PREFIX={prefix!r}: expected a URL path that starts and ends with '/' and holds only letters, digits "
+            "and . _ ~ - (such as /race-to-scale/)"
+        )
+    return prefix
 
 
 class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
@@ -53,6 +70,9 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def send_head(self):
+        if "\x00" in urllib.parse.unquote(self.path):
+            self.send_error(400, "NUL byte in the path")
+            return None
         if self.path.rstrip("/") + "/" == self.prefix and not self.path.endswith("/"):
             self.send_response(301)
             self.send_header("Location", self.prefix)
@@ -72,6 +92,9 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
         size = os.path.getsize(path)
         if not m or (m.group(1) == "" and m.group(2) == ""):
             return super().send_head()
+        if max(len(m.group(1)), len(m.group(2))) > _MAX_DIGITS:
+            self.send_error(400, "Range offset too large")
+            return None
         if m.group(1) == "":
             length = min(int(m.group(2)), size)
             start, end = size - length, size - 1
@@ -143,7 +166,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str = "/") -> _Server:
-    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    prefix = checked_prefix(prefix)
     handler = partial(type("Handler", (RangeRequestHandler,), {"prefix": prefix}), directory=str(root))
     server = _Server((host, port), handler)
     server.prefix = prefix

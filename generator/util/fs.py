@@ -6,6 +6,7 @@ all when the bytes are already there (so timestamps and hard links survive no-op
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -81,15 +82,60 @@ def place(src: Path, dest: Path, link: bool = True) -> bool:
 
 def replace_dir(new: Path, target: Path) -> None:
     """Swap folder ``new`` in at ``target`` with renames, so ``target`` is always a complete folder or absent
-    only for the instant between two renames (``recover_dir`` repairs that)."""
+    only for the instant between two renames (``recover_dir`` repairs that).
+
+    A ``new`` on another file system than ``target`` (a rename would fail with EXDEV) is first copied next to
+    ``target``, while the previous ``target`` is still in place; if the swap fails, the previous ``target`` is put
+    back."""
+    new, target = Path(new), Path(target)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
-    if target.exists():
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if os.stat(new).st_dev != os.stat(target.parent).st_dev:
+        new = _copy_beside(new, target)
+    had = target.exists()
+    if had:
         os.replace(target, old)
-    os.replace(new, target)
+    try:
+        try:
+            os.replace(new, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:  # e.g. two bind mounts of one file system
+                raise
+            os.replace(_copy_beside(new, target), target)
+    except BaseException:
+        if had and not target.exists():
+            os.replace(old, target)
+        raise
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _copy_beside(new: Path, target: Path) -> Path:
+    """Copy folder ``new`` into ``target``'s folder under a temporary name, then remove ``new``."""
+    beside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+    try:
+        shutil.copytree(new, beside, dirs_exist_ok=True)
+        os.chmod(beside, os.stat(new).st_mode & 0o7777)
+    except BaseException:
+        shutil.rmtree(beside, ignore_errors=True)
+        raise
+    shutil.rmtree(new, ignore_errors=True)
+    return beside
+
+
+def publish_modes(tree: Path, dir_mode: int = 0o755, file_mode: int = 0o644) -> None:
+    """Give a folder about to be published the modes a web server running as another user expects (mkdtemp makes
+    its folder 0700, which such a server answers with 403)."""
+    os.chmod(tree, dir_mode)
+    for base, dirs, files in os.walk(tree):
+        for d in dirs:
+            os.chmod(os.path.join(base, d), dir_mode, follow_symlinks=False)
+        for f in files:
+            p = os.path.join(base, f)
+            if not os.path.islink(p):
+                os.chmod(p, file_mode)
 
 
 def recover_dir(target: Path) -> None:

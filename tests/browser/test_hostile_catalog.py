@@ -1,0 +1,126 @@
+"""Stored script injection (issue 13, item 2): catalog strings carrying Markdown, attr_list and HTML reach the page
+as text. A tiny site is built from a hostile catalog (and a hostile SITE_URL); Chromium opens it, and the test fails
+if any dialog opens or any element carries an on* attribute or a javascript: link."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from tinyproject import CHART, make_tiny_project
+
+from generator.site.build import BuildPaths, build
+from generator.site.serve import serve_directory
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+H100 = "H100 ![x](x){: onerror=alert(document.domain) } [docs](javascript:alert(1))"
+GPT1 = "GPT-1 <img src=x onerror=alert(2)> *em* `code` [a](javascript:alert(3)){: onclick=alert(4) }"
+TITLE = "Paper [t](javascript:alert(5)) ![i](y){: onerror=alert(6) }"
+ORG = "{: onmouseover=alert(7) }"
+URL = "https://example.org/[a](javascript:alert(9))"
+
+PAGE = """---
+title: Hostile
+---
+# {{ hw['h100'].name }}
+
+The H100 is called {{ hw['h100'].name }}, and GPT-1 is {{ m['gpt-1'].name }}{{ cite('radford-2018') }}.
+
+{{ m['gpt-1'].org }}
+
+| Device | Model |
+|---|---|
+| {{ hw['h100'].name }} | {{ m['gpt-1'].name }} |
+
+- {{ hw['h100'].name }}
+- {{ m['gpt-1'].org }}
+
+{{ figure('%s') }}
+
+{{ widget('memory') }}
+
+{{ references() }}
+
+Inline, the references are still text: {{ references() }}
+""" % CHART
+
+
+def _hostile_project(dest: Path) -> Path:
+    root = make_tiny_project(dest, figures=(CHART,))
+    (root / "docs" / "index.md").write_text(PAGE, "utf-8")
+    cat = root / "catalog.yaml"
+    text = cat.read_text("utf-8")
+    for old, new in (
+        ("    name: NVIDIA H100 SXM\n", f"    name: {H100!r}\n"),
+        ("    name: GPT-1\n", f"    name: {GPT1!r}\n"),
+        ("    org: OpenAI\n", f"    org: {ORG!r}\n"),
+        ("    title: Improving Language Understanding by Generative Pre-Training (GPT-1)\n", f"    title: {TITLE!r}\n"),
+        (
+            "    url: https://cdn.openai.com/research-covers/language-unsupervised/language_understanding_paper.pdf\n",
+            f"    url: {URL!r}\n",
+        ),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    cat.write_text(text, "utf-8")
+    return root
+
+
+def test_hostile_catalog_shows_text_and_runs_nothing(tmp_path, browser):
+    root = _hostile_project(tmp_path / "p")
+    paths = BuildPaths(root=root)
+    saved = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = "https://example.org/x\"><svg/onload=alert(8)>/"
+    try:
+        build(paths, quality="draft")
+    finally:
+        if saved is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = saved
+    html = (paths.site / "index.html").read_text("utf-8")
+    assert "<svg/onload" not in html and 'href="https://example.org/x%22%3E%3Csvg/onload=alert(8)%3E/"' in html
+    with serve_directory(paths.site, prefix="/x/") as url:
+        for width, scheme in ((1280, "light"), (390, "dark")):
+            ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            page = ctx.new_page()
+            dialogs: list[str] = []
+
+            def on_dialog(dialog, dialogs=dialogs) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
+            page.goto(url, wait_until="networkidle")
+            # Bring every lazy widget in, hover and click what might carry a handler.
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_timeout(800)
+            page.evaluate("window.scrollTo(0, 0)")
+            for sel in ("article p", "article li", "article td", "article h1"):
+                for el in [e for e in page.query_selector_all(sel) if e.is_visible()][:6]:
+                    el.hover(timeout=5000)
+            page.wait_for_timeout(300)
+            assert dialogs == [], f"a dialog opened: {dialogs}"
+            found = page.evaluate(
+                """() => {
+                  const bad = [];
+                  for (const el of document.querySelectorAll('*')) {
+                    for (const a of el.attributes) {
+                      if (a.name.startsWith('on')) bad.push(el.tagName + ' ' + a.name + '=' + a.value);
+                      if (/^\\s*javascript:/i.test(a.value)) bad.push(el.tagName + ' ' + a.name + '=' + a.value);
+                    }
+                  }
+                  return bad;
+                }"""
+            )
+            assert found == []
+            assert page.query_selector_all("article img") == []
+            text = page.inner_text("article")
+            for s in (H100, ORG):
+                assert s in text  # shown as the text it is
+            assert "GPT-1 <img src=x onerror=alert(2)> *em* `code`" in text
+            if os.environ.get("RTS_SHOTS"):  # a folder to keep screenshots of what a reader sees
+                page.screenshot(path=f"{os.environ['RTS_SHOTS']}/hostile-{width}-{scheme}.png", full_page=True)
+            ctx.close()
