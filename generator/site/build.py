@@ -24,7 +24,7 @@ from generator.errors import BuildError
 from generator.media.page import site_files
 from generator.render.cache import FigureCache
 from generator.render.plan import figure_job, scene_job, webp_cap
-from generator.render.pool import render_stale
+from generator.render.pool import Job, render_stale
 from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
@@ -71,6 +71,14 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def site_jobs(figs: dict[str, Figure], catalog: Catalog, root: Path, spec: RenderSpec) -> list[Job]:
+    """The renders the site needs: every figure, a scene as ``spec`` (the media kit's landscape render)."""
+    return [
+        scene_job(f, catalog, root, spec) if f.kind == "scene" else figure_job(f, catalog, root, alt_text(f, catalog))
+        for f in figs.values()
+    ]
+
+
 def render_figures(
     figs: dict[str, Figure],
     catalog: Catalog,
@@ -79,15 +87,13 @@ def render_figures(
     workers: int | None,
     root: Path,
     report: BuildReport,
+    no_render: bool = False,
 ) -> dict[str, str]:
-    """Render every stale figure through the pool (a scene as ``spec``: the media kit's landscape render).
-    Returns {figure id: its cache entry}."""
-    jobs = [
-        scene_job(f, catalog, root, spec) if f.kind == "scene" else figure_job(f, catalog, root, alt_text(f, catalog))
-        for f in figs.values()
-    ]
+    """Render every stale figure through the pool (a scene as ``spec``: the media kit's landscape render); with
+    ``no_render``, fail listing those that are not in the cache instead. Returns {figure id: its cache entry}."""
+    jobs = site_jobs(figs, catalog, root, spec)
     entries = {j.fig_id: j.entry for j in jobs}
-    result = render_stale(jobs, cache, root, workers)
+    result = render_stale(jobs, cache, root, workers, no_render=no_render)
     by_entry = {j.entry: j.fig_id for j in jobs}
     report.rendered += [by_entry[e] for e in result.rendered]
     report.cached += [by_entry[e] for e in result.cached]
@@ -197,9 +203,14 @@ def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None)
 
 
 def build(
-    paths: BuildPaths | None = None, quality: str = "publish", jobs: int | None = None, force_mkdocs: bool = False
+    paths: BuildPaths | None = None,
+    quality: str = "publish",
+    jobs: int | None = None,
+    force_mkdocs: bool = False,
+    no_render: bool = False,
 ) -> BuildReport:
-    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state."""
+    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state.
+    With ``no_render`` the figures come from the cache only (a render farm's, unpacked: generator/farm.py)."""
     paths = paths or BuildPaths()
     # All set by BuildPaths.__post_init__:
     assert paths.catalog is not None and paths.site is not None and paths.cache is not None
@@ -214,7 +225,7 @@ def build(
     cache = FigureCache(paths.cache)
     t1 = time.perf_counter()
     spec = site_spec(quality, webp_cap(paths.root))
-    entries = render_figures(figs, catalog, cache, spec, jobs, paths.root, report)
+    entries = render_figures(figs, catalog, cache, spec, jobs, paths.root, report, no_render)
     cache.prune(set(figs))
     report.seconds["figures"] = time.perf_counter() - t1
 
