@@ -56,11 +56,12 @@ def planned_jobs(paths: BuildPaths, quality: str, media: bool = False, prores: b
 
 
 def plan_rows(jobs: list[Job], cache: FigureCache) -> list[dict[str, str]]:
-    """The jobs whose entries are not fresh in ``cache``, as the matrix's ``include:`` rows."""
+    """The jobs whose entries are neither fresh in ``cache`` nor recalled from its earlier versions, as the
+    matrix's ``include:`` rows."""
     rows = []
     for j in jobs:
         why = cache.status(j.entry, j.key)
-        if why != "fresh":
+        if why != "fresh" and not cache.recall(j.entry, j.key):  # an earlier version kept: no render needed
             label = j.spec.label if j.spec is not None else ""
             rows.append(
                 {"entry": j.entry, "figure": j.fig_id, "kind": j.kind, "render": label, "key": j.key, "why": why}
