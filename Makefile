@@ -17,9 +17,15 @@ $(READY): requirements.lock scripts/setup.sh pyproject.toml
 
 setup: $(READY)
 
-## Build the site into site/ (publish quality; re-renders only what changed).
+## Build the site into site/ (publish quality; re-renders only what changed). SITE_ARGS=--no-render assembles it
+## from the cache alone (after `python -m generator unpack`: the render farm), failing with the list of what is missing.
+SITE_ARGS ?=
 site: $(READY)
+<<<<<<< HEAD
 	$(PY) -m generator build --catalog "$(CATALOG)" --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS))
+=======
+	$(PY) -m generator build --catalog $(CATALOG) --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS)) $(SITE_ARGS)
+>>>>>>> issue-18
 
 ## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
 ## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical

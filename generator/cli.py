@@ -4,6 +4,9 @@
   serve         live preview, rebuilding on change           clean    remove site/, build/, .cache/ and media/
   media         the media kit in media/ (--verify to check)  verify   decode the media kit against its manifest
   bench         build timings                                audit    Lighthouse on the built site
+  plan          renders missing from the cache, as JSON      render   render exactly these cache entries
+  pack          cache entries as one file each (<key>.tar)   unpack   check archives, install their entries
+                (the render farm: generator/farm.py; `build --no-render` / `media --no-render` then use the cache only)
 
 Exit 0 on success, 1 on a build error, 2 on a bad catalog (the message names file:line:column, the field, what was
 expected and what was found), 3 when `audit` misses a target."""
@@ -33,7 +36,7 @@ def _paths(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.site.build import build
 
-    build(_paths(args), quality=args.quality, jobs=args.jobs, wait=not args.no_wait)
+    build(_paths(args), quality=args.quality, jobs=args.jobs, wait=not args.no_wait, no_render=args.no_render)
     return 0
 
 
@@ -122,6 +125,7 @@ def cmd_media(args: argparse.Namespace) -> int:
                 paths.catalog,
                 paths.cache,
                 prores=args.prores,
+                no_render=args.no_render,
             )
     except MediaKitError as exc:
         raise BuildError(str(exc)) from None
@@ -141,6 +145,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         log.info("removed %s", p)
     return 0
 
+
+NO_RENDER_HELP = "render nothing: assemble from the cache alone, failing with the list of what is missing or stale"
 
 #: Verbs whose own module parses the rest of the command line: verb -> (module, help).
 DELEGATED = {
@@ -187,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fail at once, naming the holder, when another build of this checkout runs (default: wait for it)",
     )
+    b.add_argument("--no-render", action="store_true", help=NO_RENDER_HELP)
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser(
@@ -221,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also ProRes 4444 with alpha (a render of its own, ~0.8 GB per scene; never on the site)",
     )
     md.add_argument("--verify", action="store_true", help="then decode every file against the manifest")
+    md.add_argument("--no-render", action="store_true", help=NO_RENDER_HELP)
     md.set_defaults(func=cmd_media)
+
+    from generator.farm import add_verbs
+
+    add_verbs(sub, common, QUALITY_NAMES)
 
     for verb, text in DELEGATED.items():
         sub.add_parser(verb, help=text[1], add_help=False)

@@ -36,7 +36,7 @@ from generator.media.manifest import build_manifest, write_tree
 from generator.media.page import media_budgets
 from generator.media.steps import cut_steps
 from generator.render.cache import FigureCache
-from generator.render.plan import scene_job
+from generator.render.plan import kit_jobs
 from generator.render.pool import render_stale
 from generator.render.registry import registry
 from generator.render.specs import file_names, kit_specs
@@ -82,8 +82,10 @@ def build_media(
     catalog_path: Path | None = None,
     cache_dir: Path | None = None,
     prores: bool = False,
+    no_render: bool = False,
 ) -> MediaReport:
-    """Render what changed, then make ``out`` (default <root>/media) hold the kit and its manifest.json.
+    """Render what changed, then make ``out`` (default <root>/media) hold the kit and its manifest.json. With
+    ``no_render`` nothing renders: BuildError listing what the cache lacks, before anything is written.
 
     The cache (default <root>/.cache) is the site build's: a scene's landscape render made by ``make site`` at the
     same quality is found there and not rendered again."""
@@ -102,8 +104,8 @@ def build_media(
         figs = {fid: figs[fid] for fid in only}
     budgets = media_budgets(root)
     specs = kit_specs(quality, budgets["webp_bytes"], prores=prores)
-    job_list = [scene_job(figs[fid], catalog, root, spec) for fid in sorted(figs) for spec in specs]
-    result = render_stale(job_list, cache, root, jobs)
+    job_list = kit_jobs(figs, catalog, root, specs)
+    result = render_stale(job_list, cache, root, jobs, no_render=no_render)
     report.rendered, report.cached, report.seconds = result.rendered, result.cached, result.seconds
     cache.prune(set(all_figs))
 

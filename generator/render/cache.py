@@ -112,21 +112,37 @@ class FigureCache:
         return True
 
     def is_fresh(self, fig_id: str, key: str) -> bool:
-        entry = self.manifest["figures"].get(fig_id)
-        if not entry or entry.get("key") != key:
-            return False
-        folder = self.out_dir(fig_id)
-        outputs = entry.get("outputs") or {}
-        if not outputs:
-            return False
-        for name, digest in outputs.items():
-            p = folder / name
+        return self.status(fig_id, key) == "fresh"
+
+    def status(self, entry: str, key: str) -> str:
+        """``fresh`` (rendered for ``key``, every output intact), ``missing`` (never rendered, or forgotten),
+        ``stale`` (rendered for another key: an input changed) or ``damaged`` (an output is gone or changed)."""
+        record = self.manifest["figures"].get(entry)
+        if not record or not record.get("outputs"):
+            return "missing"
+        if record.get("key") != key:
+            return "stale"
+        folder = self.out_dir(entry)
+        for name, digest in record["outputs"].items():
             try:
-                if sha256_file(p) != digest:
-                    return False
+                if sha256_file(folder / name) != digest:
+                    return "damaged"
             except FileNotFoundError:
-                return False
-        return True
+                return "damaged"
+        return "fresh"
+
+    def outputs(self, entry: str, key: str) -> dict[str, tuple[Path, str]]:
+        """{output name: (file, sha256)} of ``entry`` rendered for ``key`` (an earlier version is recalled first);
+        KeyError unless that render is fresh (what a render farm packs: generator/render/pack.py)."""
+        status = self.status(entry, key)
+        if status != "fresh" and self.recall(entry, key):
+            status = "fresh"
+        if status != "fresh":
+            raise KeyError(f"{entry}: {status} in the cache {self.root}")
+        folder = self.out_dir(entry)
+        return {
+            name: (folder / name, digest) for name, digest in sorted(self.manifest["figures"][entry]["outputs"].items())
+        }
 
     def new_work_dir(self, fig_id: str) -> Path:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -135,13 +151,33 @@ class FigureCache:
     def commit(self, fig_id: str, key: str, rendered: Path) -> dict[str, str]:
         """Move a successful render into place, then record its key and output hashes."""
         outputs = {p.name: sha256_file(p) for p in sorted(rendered.iterdir()) if p.is_file()}
-        self.figures_dir.mkdir(parents=True, exist_ok=True)
-        if self.manifest["figures"].get(fig_id, {}).get("key") != key:
-            self._shelve_current(fig_id)
-        replace_dir(rendered, self.out_dir(fig_id))
-        self.manifest["figures"][fig_id] = {"key": key, "outputs": outputs}
-        self.save()
+        self._swap_in(fig_id, key, rendered, outputs)
         return outputs
+
+    def install(self, entry: str, key: str, folder: Path, outputs: dict[str, str]) -> None:
+        """Move ``folder``, a render made elsewhere (unpacked from a render farm's archive), into place as ``entry``
+        for ``key``, if it holds exactly ``outputs`` ({name: sha256}); ValueError naming the first difference
+        otherwise, and the cache is left as it was."""
+        found = {p.name: p for p in sorted(folder.iterdir())}
+        extra = sorted(set(found) - set(outputs))
+        missing = sorted(set(outputs) - set(found))
+        if extra or missing or not outputs:
+            raise ValueError(
+                f"{entry}: files differ from the record (missing {missing or 'none'}, extra {extra or 'none'})"
+            )
+        for name, digest in sorted(outputs.items()):
+            if not found[name].is_file() or sha256_file(found[name]) != digest:
+                raise ValueError(f"{entry}: {name}: SHA-256 differs from the record")
+        self._swap_in(entry, key, folder, dict(outputs))
+
+    def _swap_in(self, entry: str, key: str, folder: Path, outputs: dict[str, str]) -> None:
+        """``folder`` becomes the entry's current render (the previous one shelved as a version), then the key."""
+        self.figures_dir.mkdir(parents=True, exist_ok=True)
+        if self.manifest["figures"].get(entry, {}).get("key") != key:
+            self._shelve_current(entry)
+        replace_dir(folder, self.out_dir(entry))
+        self.manifest["figures"][entry] = {"key": key, "outputs": outputs}
+        self.save()
 
     def save(self) -> None:
         versions = self.manifest.get("versions", {})

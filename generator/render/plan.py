@@ -55,3 +55,8 @@ def scene_job(fig: Figure, catalog: Catalog, root: Path, spec: RenderSpec) -> Jo
         title=fig.title,
         spec=spec,
     )
+
+
+def kit_jobs(scenes: dict[str, Figure], catalog: Catalog, root: Path, specs: list[RenderSpec]) -> list[Job]:
+    """The media kit's renders: every scene at every spec of ``specs`` (generator/render/specs.py::kit_specs)."""
+    return [scene_job(scenes[fid], catalog, root, spec) for fid in sorted(scenes) for spec in specs]

@@ -177,15 +177,34 @@ def _run(
     return job, secs, ok, tail, out
 
 
-def render_stale(jobs: list[Job], cache: FigureCache, root: Path, workers: int | None = None) -> PoolReport:
+def heaviest_first(jobs: list[Job]) -> list[Job]:
+    """Scenes by pixels per second, then charts and tables: the order the pool (and a render farm's matrix, which
+    starts its jobs in order) should start them in, so the longest render is not the last to begin."""
+    return sorted(jobs, key=lambda j: (j.weight, j.kind != "scene", j.entry))
+
+
+def render_stale(
+    jobs: list[Job], cache: FigureCache, root: Path, workers: int | None = None, no_render: bool = False
+) -> PoolReport:
     """Render every job whose cache entry is not fresh, ``workers`` at a time (default: one per CPU; each x264
     encoder uses two threads, fixed for reproducible bytes); commit each success to ``cache``.
-    Raises BuildError listing every failure (after the others have finished and been committed)."""
+    Raises BuildError listing every failure (after the others have finished and been committed).
+    With ``no_render`` nothing renders: BuildError listing every entry that is neither fresh nor recalled
+    from the cache's earlier versions, before the build writes anything."""
     workers = workers or os.cpu_count() or 2
     report = PoolReport()
     # An entry whose current render is stale may have the wanted one among its earlier versions (a value changed
     # and changed back): recalled by renames, no render.
     stale = [j for j in jobs if not (cache.is_fresh(j.entry, j.key) or cache.recall(j.entry, j.key))]
+    if no_render and stale:
+        lines = [
+            f"{j.entry} ({j.source}): {cache.status(j.entry, j.key)}" for j in sorted(stale, key=lambda j: j.entry)
+        ]
+        raise BuildError(
+            f"--no-render: {len(stale)} of {len(jobs)} renders are missing or stale in {cache.root} (render them "
+            "with `python -m generator render ENTRY...`, or unpack them, or build without --no-render):\n  "
+            + "\n  ".join(lines)
+        )
     stale_entries = {j.entry for j in stale}
     for j in jobs:
         if j.entry not in stale_entries:
@@ -193,7 +212,7 @@ def render_stale(jobs: list[Job], cache: FigureCache, root: Path, workers: int |
             log.info("[%2d/%d] %-40s cached", len(report.cached), len(jobs), j.entry)
     if not stale:
         return report
-    stale.sort(key=lambda j: (j.weight, j.kind != "scene", j.entry))
+    stale = heaviest_first(stale)
     env = dict(os.environ, PYTHONHASHSEED="0")
     env.setdefault("MPLBACKEND", "Agg")
     display = _Display(len(jobs), len(report.cached), live=sys.stderr.isatty() and not os.environ.get("CI"))

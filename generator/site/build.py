@@ -23,7 +23,7 @@ from generator.errors import BuildError, os_error_text
 from generator.media.page import site_files
 from generator.render.cache import FigureCache
 from generator.render.plan import figure_job, scene_job, webp_cap
-from generator.render.pool import render_stale
+from generator.render.pool import Job, render_stale
 from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
@@ -72,6 +72,14 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def site_jobs(figs: dict[str, Figure], catalog: Catalog, root: Path, spec: RenderSpec) -> list[Job]:
+    """The renders the site needs: every figure, a scene as ``spec`` (the media kit's landscape render)."""
+    return [
+        scene_job(f, catalog, root, spec) if f.kind == "scene" else figure_job(f, catalog, root, alt_text(f, catalog))
+        for f in figs.values()
+    ]
+
+
 def render_figures(
     figs: dict[str, Figure],
     catalog: Catalog,
@@ -80,15 +88,13 @@ def render_figures(
     workers: int | None,
     root: Path,
     report: BuildReport,
+    no_render: bool = False,
 ) -> dict[str, str]:
-    """Render every stale figure through the pool (a scene as ``spec``: the media kit's landscape render).
-    Returns {figure id: its cache entry}."""
-    jobs = [
-        scene_job(f, catalog, root, spec) if f.kind == "scene" else figure_job(f, catalog, root, alt_text(f, catalog))
-        for f in figs.values()
-    ]
+    """Render every stale figure through the pool (a scene as ``spec``: the media kit's landscape render); with
+    ``no_render``, fail listing those that are not in the cache instead. Returns {figure id: its cache entry}."""
+    jobs = site_jobs(figs, catalog, root, spec)
     entries = {j.fig_id: j.entry for j in jobs}
-    result = render_stale(jobs, cache, root, workers)
+    result = render_stale(jobs, cache, root, workers, no_render=no_render)
     by_entry = {j.entry: j.fig_id for j in jobs}
     report.rendered += [by_entry[e] for e in result.rendered]
     report.cached += [by_entry[e] for e in result.cached]
@@ -210,11 +216,13 @@ def build(
     jobs: int | None = None,
     force_mkdocs: bool = False,
     wait: bool = True,
+    no_render: bool = False,
 ) -> BuildReport:
     """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state.
 
     One build per cache at a time (generator/util/lock.py): a second one waits for the first (``wait=False``: fails
-    naming it). An operating-system error (a full disk, a read-only folder) is one BuildError line."""
+    naming it). An operating-system error (a full disk, a read-only folder) is one BuildError line. With
+    ``no_render`` the figures come from the cache only (a render farm's, unpacked: generator/farm.py)."""
     paths = paths or BuildPaths()
     assert paths.cache is not None and paths.catalog is not None
     checked_site_url(os.environ.get("SITE_URL"))
@@ -225,13 +233,19 @@ def build(
         if paths.catalog.stat().st_mtime_ns != stamp:  # changed while this build waited for another
             catalog = load_catalog(paths.catalog)
         try:
-            return _build(paths, catalog, quality, jobs, force_mkdocs, t0)
+            return _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render)
         except OSError as exc:
             raise BuildError(os_error_text(exc) + "; the previous site/ and cache are kept") from None
 
 
 def _build(
-    paths: BuildPaths, catalog: Catalog, quality: str, jobs: int | None, force_mkdocs: bool, t0: float
+    paths: BuildPaths,
+    catalog: Catalog,
+    quality: str,
+    jobs: int | None,
+    force_mkdocs: bool,
+    t0: float,
+    no_render: bool = False,
 ) -> BuildReport:
     # All set by BuildPaths.__post_init__:
     assert paths.catalog is not None and paths.site is not None and paths.cache is not None
@@ -245,7 +259,7 @@ def _build(
     cache = FigureCache(paths.cache)
     t1 = time.perf_counter()
     spec = site_spec(quality, webp_cap(paths.root))
-    entries = render_figures(figs, catalog, cache, spec, jobs, paths.root, report)
+    entries = render_figures(figs, catalog, cache, spec, jobs, paths.root, report, no_render)
     cache.prune(set(figs))
     report.seconds["figures"] = time.perf_counter() - t1
 
