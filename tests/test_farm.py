@@ -172,7 +172,8 @@ def test_farm_builds_the_same_site_as_one_machine(tmp_path):
     assert refused.returncode == 1
     assert f"{CHART} (figures/charts/{CHART}.py): missing" in refused.stderr
     assert f"{scene_entry} (figures/scenes/{SCENE}.py): missing" in refused.stderr
-    assert not (clean / "site").exists() and not (clean / ".cache").exists()
+    assert not (clean / "site").exists()  # nothing written but the build lock (generator/util/lock.py)
+    assert [p.name for p in (clean / ".cache").iterdir()] == ["build.lock"]
 
     ok("unpack", *sorted(artifacts.iterdir()), "--root", clean)
     assert json.loads(ok("plan", "--quality", "draft", "--root", clean).stdout) == []
