@@ -9,7 +9,7 @@ PREFIX  ?= /
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 
-.PHONY: site test serve bench clean setup lock check audit media lint release
+.PHONY: site test serve bench clean setup lock check audit media lint release pdf
 
 $(READY): requirements.lock scripts/setup.sh pyproject.toml
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
@@ -64,6 +64,13 @@ audit: $(READY)
 	@test -f site/index.html || $(MAKE) site
 	npm ci --no-audit --no-fund --silent
 	$(PY) -m generator audit
+
+## The article as a PDF (build/the-race-to-scale.pdf), printed by the tests' Chromium through the print stylesheet:
+## scenes as storyboards, widgets as tables, reference URLs shown; title and author set. Builds the site if needed.
+PDF ?= build/the-race-to-scale.pdf
+pdf: $(READY)
+	@test -f site/index.html || $(MAKE) site
+	$(PY) -m generator pdf --out $(PDF)
 
 ## Lint, format check and type check only (part of make test). `ruff format generator` fixes the formatting.
 lint: $(READY)

@@ -4,6 +4,7 @@
   serve         live preview, rebuilding on change           clean    remove site/, build/, .cache/ and media/
   media         the media kit in media/ (--verify to check)  verify   decode the media kit against its manifest
   bench         build timings                                audit    Lighthouse on the built site
+  pdf           the article as a PDF (Chromium, print sheet)
 
 Exit 0 on success, 1 on a build error, 2 on a bad catalog (the message names file:line:column, the field, what was
 expected and what was found), 3 when `audit` misses a target."""
@@ -141,6 +142,7 @@ DELEGATED = {
     "verify": ("generator.media.verify", "decode every file of media/ and check it against media/manifest.json"),
     "bench": ("generator.tools.bench", "build timings in throwaway folders (see make bench)"),
     "audit": ("generator.tools.audit", "Lighthouse on the built site, median of 3 runs (see make audit)"),
+    "pdf": ("generator.tools.pdf", "the article as a PDF, printed by Chromium (see make pdf)"),
 }
 
 

@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt
 
 from figures import chart_style
 from generator.render.modules import FigureModuleError, accepts_keyword, check_id, load_attr
+from generator.render.raster import THEMES, svg_to_png
 from generator.render.svg import LAYOUTS, chart_filename, postprocess_svg
 from generator.util.fs import atomic_write
 
@@ -86,7 +87,19 @@ def render_chart(
         render_chart_layout(fig_id, data, out_dir, layout, title=title, desc=desc, visible_title=visible_title)
         for layout in LAYOUTS
     ]
+    render_chart_pngs(fig_id, paths[0].read_text("utf-8"), out_dir)
     return paths[0]
+
+
+def render_chart_pngs(fig_id: str, svg: str, out_dir: Path) -> list[Path]:
+    """The wide chart as PNG at 2x in each theme: ``<out_dir>/<fig_id>.light.png`` and ``<fig_id>.dark.png``
+    (rasterised from the published SVG, see generator/render/raster.py)."""
+    out = []
+    for theme in THEMES:
+        path = Path(out_dir) / f"{fig_id}.{theme}.png"
+        atomic_write(path, svg_to_png(svg, theme, scale=2.0))
+        out.append(path)
+    return out
 
 
 def render_chart_layout(

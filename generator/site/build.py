@@ -29,6 +29,7 @@ from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
 from generator.site.export import catalog_export
+from generator.site.figure_pages import figure_files
 from generator.site.pages import FigureAssets, alt_text, render_pages
 from generator.site.versions import site_extras
 from generator.site.widgets import render_widget
@@ -233,6 +234,7 @@ def build(
     files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
     files.update(media_files)  # the media kit's web-sized files, under media/
+    files.update(figure_files(paths.root, catalog, assets, media_page, paths.build / "stills"))  # figures/<id>/
     _sync_tree(paths.staging, files)
     report.seconds["pages"] = time.perf_counter() - t2
 

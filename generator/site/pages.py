@@ -23,6 +23,7 @@ from generator.errors import BuildError
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
 from generator.site import provenance
+from generator.site.storyboard import storyboard_html
 
 
 class AttrDict(dict):
@@ -76,6 +77,8 @@ class PageContext:
         self.widget_renderer = widget_renderer
         # Hover cards (generator/site/provenance.py): numbers' formulas and sources, references, glossary terms.
         self.cards = provenance.Cards(catalog.references)
+        #: Each figure links to its own page (figures/<id>/, generator/site/figure_pages.py); off on those pages.
+        self.figure_links = True
         # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
         depth = 0 if page.stem == "index" else 1
         depth += len(page.parent.parts)
@@ -144,8 +147,19 @@ class PageContext:
             cls = "rs-table"
         else:
             return self._video(assets, title, alt)
-        out = Markup('<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}</figcaption></figure>')
-        return _block(out.format(cls=cls, id=fig_id, body=body, title=title))
+        out = Markup(
+            '<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}{link}</figcaption></figure>'
+        )
+        return _block(out.format(cls=cls, id=fig_id, body=body, title=title, link=self._page_link(fig)))
+
+    def _page_link(self, fig: Figure) -> Markup:
+        """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
+        if not self.figure_links:
+            return Markup("")
+        return Markup(
+            ' <a class="rs-figpage" href="{base}figures/{id}/">Data, downloads and embed'
+            '<span class="rs-sr-only"> for “{title}”</span></a>'
+        ).format(base=self.base, id=fig.id, title=fig.title)
 
     def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
         fig_id = assets.fig.id
@@ -166,13 +180,25 @@ class PageContext:
             '<source src="{src}.mp4" type="video/mp4">'
             '<track kind="captions" src="{src}.vtt" srclang="en" label="English">'
             "</video>"
-            '<figcaption>{title} <a class="rs-download" href="{src}.mp4" download>Download MP4</a></figcaption>'
+            '<figcaption>{title} <a class="rs-download" href="{src}.mp4" download>Download MP4</a>{link}</figcaption>'
             '<details class="rs-transcript"><summary>What the animation shows</summary>'
             '<div id="fig-{id}-desc">{paras}</div></details>'
+            "{storyboard}"
             "</figure>"
         )
         return _block(
-            out.format(id=fig_id, w=w, h=h, src=src, alt=alt, title=title, paras=paras, poster_attr=Markup(poster_attr))
+            out.format(
+                id=fig_id,
+                w=w,
+                h=h,
+                src=src,
+                alt=alt,
+                title=title,
+                paras=paras,
+                poster_attr=Markup(poster_attr),
+                link=self._page_link(assets.fig),
+                storyboard=storyboard_html(fig_id, meta, self.base),
+            )
         )
 
     def widget(self, name: str) -> Markup:

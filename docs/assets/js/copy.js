@@ -1,0 +1,67 @@
+/* Copy buttons: [data-rs-copy="#id"] copies the text of that element (a textarea's value), [data-rs-copy-link]
+ * copies the page's address as it is now (widgets keep their settings in it). The buttons ship hidden and are shown
+ * here, since they need JavaScript; a status element (.rs-share__status or [role=status] beside the button) says
+ * what happened. Used by the figure pages and imported by the widgets (copyText, copyButton). */
+
+/** Copy text to the clipboard; resolves true on success. Falls back to a hidden textarea and execCommand. */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch (e) { /* fall through to the older way */ }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch (e) {
+    ok = false;
+  }
+  document.body.removeChild(area);
+  return ok;
+}
+
+/** Say the outcome in the button's status element. */
+function report(button, ok, what) {
+  const status = button.parentNode && button.parentNode.querySelector("[role=status]");
+  if (status) status.textContent = ok ? what + " copied." : "Could not copy: select it and copy by hand.";
+}
+
+function textOf(selector) {
+  const el = selector ? document.querySelector(selector) : null;
+  if (!el) return null;
+  return "value" in el ? el.value : el.textContent;
+}
+
+function bind(button) {
+  if (button.dataset.rsBound) return;
+  button.dataset.rsBound = "1";
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    if (button.hasAttribute("data-rs-copy-link")) {
+      report(button, await copyText(window.location.href), "Link");
+      return;
+    }
+    const text = textOf(button.getAttribute("data-rs-copy"));
+    if (text !== null) report(button, await copyText(text), "Code");
+  });
+}
+
+function bindAll() {
+  document.querySelectorAll("[data-rs-copy], [data-rs-copy-link]").forEach(bind);
+}
+
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(bindAll);
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", bindAll);
+} else {
+  bindAll();
+}
