@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,7 @@ def print_pdf(site: Path, out: Path, page_path: str = "", root: Path = ROOT, pre
             )
         finally:
             browser.close()
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer size note is not ours to fix
     reader = PdfReader(io.BytesIO(raw))
     writer = PdfWriter(clone_from=reader)
     writer.add_metadata(

@@ -609,7 +609,7 @@ def test_garbage_query_gives_the_defaults(open_page):
     page = open_page(path=GARBAGE)  # the fixture fails the test on any console error or page error
     assert _results(page) == plain
     # A valid setting next to the garbage is still read.
-    page = open_page(path="?mem.model=__proto__&am.mode=mamba&am.length=1e3")
+    page = open_page(path="?mem.model=__proto__&am.mode=mamba&am.length=2e3")
     assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
-    assert page.get_attribute(slider(AM, "Sequence length"), "aria-valuetext") == "1,024 tokens"
+    assert page.get_attribute(slider(AM, "Sequence length"), "aria-valuetext") == "2,048 tokens"  # the nearest stop
     assert _results(page)["memory"] == plain["memory"]

@@ -8,7 +8,7 @@
  * the history state Material keeps are left as they were). "Copy link to this result" copies the address with the
  * widget's settings and its anchor. */
 
-import { copyText } from "../copy.js";
+import { copyText } from "./copy.js";
 import { h } from "./shared.js";
 
 const MAX_LENGTH = 64;

@@ -1,7 +1,7 @@
 /* Copy buttons: [data-rs-copy="#id"] copies the text of that element (a textarea's value), [data-rs-copy-link]
- * copies the page's address as it is now (widgets keep their settings in it). The buttons ship hidden and are shown
- * here, since they need JavaScript; a status element (.rs-share__status or [role=status] beside the button) says
- * what happened. Used by the figure pages and imported by the widgets (copyText, copyButton). */
+ * copies the page's address as it is now. The buttons ship hidden (they need JavaScript) and are shown here; the
+ * status element beside a button ([role=status]) says what happened. The figure pages' buttons are bound by
+ * index.js on every page load; the widgets' "Copy link to this result" (urlstate.js) uses copyText. */
 
 /** Copy text to the clipboard; resolves true on success. Falls back to a hidden textarea and execCommand. */
 export async function copyText(text) {
@@ -54,14 +54,7 @@ function bind(button) {
   });
 }
 
-function bindAll() {
+/** Show and bind every copy button on the page (each once). */
+export function bindCopyButtons() {
   document.querySelectorAll("[data-rs-copy], [data-rs-copy-link]").forEach(bind);
-}
-
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(bindAll);
-} else if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", bindAll);
-} else {
-  bindAll();
 }
