@@ -15,6 +15,9 @@ charts, including its own other layout:
 * ``role="img"`` and, when given, a plain ``<title>`` first child (the accessible name) and ``<desc>``;
 * ``width="100%"`` and no height: the viewBox gives the aspect ratio, so the chart scales with its column.
 
+``render_chart`` also writes ``<id>.light.png`` and ``<id>.dark.png``: the wide SVG at 2x in each theme
+(generator/render/raster.py), for the figure's page to offer and its social card.
+
 Both renderers are deterministic (same inputs, same bytes), write atomically and leave an unchanged file alone.
 """
 

@@ -12,6 +12,7 @@ For each figure id of the registry the build adds to the staging tree:
 * ``figures/<id>/<id>.csv`` and ``.json``: the catalog slice the figure reads (its ``reads:``) and the values
   derived from it (generator/site/export.py), the JSON as nested objects, the CSV as one row per number or string
   (section, id, field, value);
+* (a table's data is its CSV and JSON; its markup is the page and the embed view)
 * charts: ``<id>.light.png`` and ``<id>.dark.png`` (2x, from the render) beside the SVG the site already publishes at
   ``figures/<id>.svg``; scenes: the site's MP4, poster and captions and the media kit's files that the site carries
   (generator/media/page.py); scenes also get their storyboard stills (generator/site/storyboard.py);
@@ -210,10 +211,7 @@ def _downloads(
             out.append(
                 Download(f"{fig_id}.{theme}.png", f"Chart (PNG, 2×, {theme})", f"{fig_id}.{theme}.png", size(rel))
             )
-    elif kind == "table":
-        rel = f"figures/{fig_id}/{fig_id}.html"
-        out.append(Download(f"{fig_id}.html", "Table (HTML)", f"{fig_id}.html", size(rel)))
-    else:
+    elif kind == "scene":
         for name, label in (
             (f"{fig_id}.mp4", "Video (MP4, as on this site)"),
             (f"{fig_id}.poster.webp", "Poster (WebP)"),
@@ -272,9 +270,7 @@ def figure_files(
         if fig.kind == "chart":
             for theme in ("light", "dark"):
                 files[f"{folder}/{fig_id}.{theme}.png"] = a.files[f"{fig_id}.{theme}.png"]
-        elif fig.kind == "table":
-            files[f"{folder}/{fig_id}.html"] = a.files[f"{fig_id}.html"]
-        else:
+        elif fig.kind == "scene":
             files.update(stills(fig_id, a.files[f"{fig_id}.mp4"], a.meta, stills_dir))
         files[f"{folder}/card.png"] = _card(fig_id, a, files, kicker)
         page_url = f"{url}{folder}/"
