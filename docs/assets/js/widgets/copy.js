@@ -1,7 +1,8 @@
-/* Copy buttons: [data-rs-copy="#id"] copies the text of that element (a textarea's value), [data-rs-copy-link]
+/* Copy buttons: [data-rs-copy-from="#id"] copies the text of that element (a textarea's value), [data-rs-copy-link]
  * copies the page's address as it is now. The buttons ship hidden (they need JavaScript) and are shown here; the
  * status element beside a button ([role=status]) says what happened. The figure pages' buttons are bound by
- * index.js on every page load; the widgets' "Copy link to this result" (urlstate.js) uses copyText. */
+ * index.js on every page load; the widgets' "Copy link to this result" (urlstate.js) uses copyText. ("Cite this
+ * article" has its own buttons, [data-rs-copy], bound by cards.js.) */
 
 /** Copy text to the clipboard; resolves true on success. Falls back to a hidden textarea and execCommand. */
 export async function copyText(text) {
@@ -41,20 +42,20 @@ function textOf(selector) {
 }
 
 function bind(button) {
-  if (button.dataset.rsBound) return;
-  button.dataset.rsBound = "1";
+  if (button.hasAttribute("data-rs-copy-bound")) return;
+  button.setAttribute("data-rs-copy-bound", "");
   button.hidden = false;
   button.addEventListener("click", async () => {
     if (button.hasAttribute("data-rs-copy-link")) {
       report(button, await copyText(window.location.href), "Link");
       return;
     }
-    const text = textOf(button.getAttribute("data-rs-copy"));
+    const text = textOf(button.getAttribute("data-rs-copy-from"));
     if (text !== null) report(button, await copyText(text), "Code");
   });
 }
 
 /** Show and bind every copy button on the page (each once). */
 export function bindCopyButtons() {
-  document.querySelectorAll("[data-rs-copy], [data-rs-copy-link]").forEach(bind);
+  document.querySelectorAll("button[data-rs-copy-from], button[data-rs-copy-link]").forEach(bind);
 }
