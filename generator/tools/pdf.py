@@ -17,6 +17,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.catalog import load_catalog
 from generator.site.figure_pages import site_url
@@ -61,45 +62,68 @@ class PdfReport:
     bytes: int
 
 
-def print_pdf(site: Path, out: Path, page_path: str = "", root: Path = ROOT, prefix: str = "/") -> PdfReport:
-    """Print ``site``'s page ``page_path`` (the article by default) to ``out``; returns pages and size."""
+def print_pdf(
+    site: Path, out: Path, page_path: str = "", root: Path = ROOT, prefix: str = "/", browser: Any = None
+) -> PdfReport:
+    """Print ``site``'s page ``page_path`` (the article by default) to ``out``; returns pages and size.
+
+    ``browser``: a Playwright Chromium already running (the tests'); by default one is launched and closed."""
     from playwright.sync_api import sync_playwright
+
+    with serve_directory(site, prefix=prefix) as url:
+        if browser is not None:
+            raw = _print(browser, url, page_path, root)
+        else:
+            with sync_playwright() as pw:
+                launched = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+                try:
+                    raw = _print(launched, url, page_path, root)
+                finally:
+                    launched.close()
+    return _write(raw, out, root)
+
+
+def _print(browser: Any, url: str, page_path: str, root: Path) -> bytes:
+    """The page printed to PDF bytes by ``browser`` (print media, lazy images loaded, links made public)."""
+    meta = load_catalog(root / "catalog.yaml").data["meta"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url + page_path, wait_until="networkidle")
+        page.emulate_media(media="print")
+        missing = page.evaluate(_PREPARE, [url, site_url(root)])
+        if missing:
+            raise RuntimeError(f"images that did not load: {missing[:5]}")
+        raw: bytes = page.pdf(
+            format="A4",
+            print_background=True,
+            prefer_css_page_size=True,
+            outline=True,
+            tagged=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=(
+                '<div style="font: 8px system-ui, sans-serif; width: 100%; text-align: center; color: #555;">'
+                f'{meta["title"]} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+            ),
+        )
+    finally:
+        context.close()
+    return raw
+
+
+def _write(raw: bytes, out: Path, root: Path) -> PdfReport:
+    """Set the document's metadata (title, authors, subject, creator) and write it atomically."""
     from pypdf import PdfReader, PdfWriter
 
-    catalog = load_catalog(root / "catalog.yaml")
-    meta = catalog.data["meta"]
-    public = site_url(root)
-    with serve_directory(site, prefix=prefix) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url + page_path, wait_until="networkidle")
-            page.emulate_media(media="print")
-            missing = page.evaluate(_PREPARE, [url, public])
-            if missing:
-                raise RuntimeError(f"images that did not load: {missing[:5]}")
-            raw = page.pdf(
-                format="A4",
-                print_background=True,
-                prefer_css_page_size=True,
-                outline=True,
-                tagged=True,
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=(
-                    '<div style="font: 8px system-ui, sans-serif; width: 100%; text-align: center; color: #555;">'
-                    f'{meta["title"]} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>'
-                ),
-            )
-        finally:
-            browser.close()
+    meta = load_catalog(root / "catalog.yaml").data["meta"]
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer size note is not ours to fix
     reader = PdfReader(io.BytesIO(raw))
     writer = PdfWriter(clone_from=reader)
     writer.add_metadata(
         {
             "/Title": str(meta["title"]),
-            "/Author": str(meta.get("author") or DEFAULT_AUTHOR),
+            "/Author": ", ".join(str(a) for a in meta.get("authors") or [DEFAULT_AUTHOR]),
             "/Subject": str(meta["description"]),
             "/Creator": f"{meta['title']} (make pdf: Chromium via Playwright)",
         }

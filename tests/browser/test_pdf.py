@@ -18,11 +18,11 @@ def _plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def article_pdf(draft_build, tmp_path_factory, root):
+def article_pdf(draft_build, tmp_path_factory, root, browser):
     from generator.tools.pdf import print_pdf
 
     out = tmp_path_factory.mktemp("pdf") / "article.pdf"
-    report = print_pdf(draft_build.site, out, root=root)
+    report = print_pdf(draft_build.site, out, root=root, browser=browser)
     return report
 
 
@@ -34,7 +34,7 @@ def test_pdf_pages_metadata_and_text(article_pdf, draft_build, catalog):
     assert 12 <= article_pdf.pages <= 60, article_pdf.pages
     info = reader.metadata
     assert info.title == catalog.data["meta"]["title"]
-    assert info.author
+    assert info.author == ", ".join(catalog.data["meta"]["authors"])
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     text = unicodedata.normalize("NFKC", text)  # Chromium sets "fi" and "fl" as ligatures
     assert catalog.data["meta"]["title"] in text
