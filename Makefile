@@ -9,7 +9,7 @@ PREFIX  ?= /
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 
-.PHONY: site test serve bench clean setup lock check audit media lint release
+.PHONY: site test serve bench clean setup lock check audit media lint release pdf
 
 $(READY): requirements.lock scripts/setup.sh pyproject.toml
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
@@ -21,11 +21,7 @@ setup: $(READY)
 ## from the cache alone (after `python -m generator unpack`: the render farm), failing with the list of what is missing.
 SITE_ARGS ?=
 site: $(READY)
-<<<<<<< HEAD
-	$(PY) -m generator build --catalog "$(CATALOG)" --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS))
-=======
-	$(PY) -m generator build --catalog $(CATALOG) --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS)) $(SITE_ARGS)
->>>>>>> issue-18
+	$(PY) -m generator build --catalog "$(CATALOG)" --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS)) $(SITE_ARGS)
 
 ## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
 ## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical
@@ -70,6 +66,13 @@ audit: $(READY)
 	@test -f site/index.html || $(MAKE) site
 	npm ci --no-audit --no-fund --silent
 	$(PY) -m generator audit
+
+## The article as a PDF (build/the-race-to-scale.pdf), printed by the tests' Chromium through the print stylesheet:
+## scenes as storyboards, widgets as tables, reference URLs shown; title and author set. Builds the site if needed.
+PDF ?= build/the-race-to-scale.pdf
+pdf: $(READY)
+	@test -f site/index.html || $(MAKE) site
+	$(PY) -m generator pdf --out $(PDF)
 
 ## Lint, format check and type check only (part of make test). `ruff format generator` fixes the formatting.
 lint: $(READY)

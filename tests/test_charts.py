@@ -173,8 +173,8 @@ def test_unchanged_file_is_not_rewritten(catalog, tmp_path):
     before = path.stat().st_mtime_ns, narrow.stat().st_mtime_ns
     path2 = charts.render_chart(fid, data, tmp_path, title="x")
     assert path2 == path and (path.stat().st_mtime_ns, narrow.stat().st_mtime_ns) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{fid}.narrow.svg", f"{fid}.svg"], \
-        "no temp files left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{fid}.dark.png", f"{fid}.light.png", f"{fid}.narrow.svg", f"{fid}.svg"], "no temp files left behind"
 
 
 def test_draw_keeps_its_old_signature(catalog):
@@ -544,7 +544,8 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
             assert d.tag == f"{SVG}desc" and d.get("id") == f"fig-{fid}-{tag}d" and d.text
             assert svg_el.get("aria-labelledby") == f"fig-{fid}-{tag}t fig-{fid}-{tag}d"
             assert len(svg_el.findall(f"{SVG}title")) == 1 and len(svg_el.findall(f"{SVG}desc")) == 1
-        assert figure.find("figcaption").text == catalog.figures[fid]["title"]
+        assert figure.find("figcaption").text.strip() == catalog.figures[fid]["title"]
+        assert figure.find("figcaption/a").get("href") == f"figures/{fid}/"  # the figure's own page
         all_ids += [el.get("id") for el in figure.iter() if el.get("id")]
     assert len(all_ids) == len(set(all_ids)), "an id used twice on the page"
     css = (root / "docs" / "assets" / "css" / "site.css").read_text("utf-8")

@@ -18,6 +18,9 @@ charts, including its own other layout:
 A chart whose texts overlap one another or leave the figure (``chart_style.text_collisions``, measured after
 drawing) is refused with a LayoutError naming the figure, the layout and the labels.
 
+``render_chart`` also writes ``<id>.light.png`` and ``<id>.dark.png``: the wide SVG at 2x in each theme
+(generator/render/raster.py), for the figure's page to offer and its social card.
+
 Both renderers are deterministic (same inputs, same bytes), write atomically and leave an unchanged file alone.
 """
 
@@ -36,6 +39,7 @@ import matplotlib.pyplot as plt
 from figures import chart_style
 from generator.errors import LayoutError
 from generator.render.modules import FigureModuleError, accepts_keyword, check_id, load_attr
+from generator.render.raster import THEMES, svg_to_png
 from generator.render.svg import LAYOUTS, chart_filename, postprocess_svg
 from generator.util.fs import atomic_write
 
@@ -90,7 +94,19 @@ def render_chart(
         render_chart_layout(fig_id, data, out_dir, layout, title=title, desc=desc, visible_title=visible_title)
         for layout in LAYOUTS
     ]
+    render_chart_pngs(fig_id, paths[0].read_text("utf-8"), out_dir)
     return paths[0]
+
+
+def render_chart_pngs(fig_id: str, svg: str, out_dir: Path) -> list[Path]:
+    """The wide chart as PNG at 2x in each theme: ``<out_dir>/<fig_id>.light.png`` and ``<fig_id>.dark.png``
+    (rasterised from the published SVG, see generator/render/raster.py)."""
+    out = []
+    for theme in THEMES:
+        path = Path(out_dir) / f"{fig_id}.{theme}.png"
+        atomic_write(path, svg_to_png(svg, theme, scale=2.0))
+        out.append(path)
+    return out
 
 
 def render_chart_layout(

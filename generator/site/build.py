@@ -28,6 +28,7 @@ from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.budgets import check_budgets, load_budgets
 from generator.site.export import catalog_export
+from generator.site.figure_pages import figure_files
 from generator.site.pages import FigureAssets, alt_text, render_pages
 from generator.site.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
 from generator.site.talk import talk_page
@@ -296,6 +297,7 @@ def _build(
         files["talk/index.html"] = talk_page(
             catalog.data.get("meta", {}).get("title", "The Race to Scale"), scenes
         ).encode()
+    files.update(figure_files(paths.root, catalog, assets, media_page, paths.build / "stills"))  # figures/<id>/
     _sync_tree(paths.staging, files)
     report.seconds["pages"] = time.perf_counter() - t2
 

@@ -28,6 +28,7 @@ from generator.site.compare import COMPARISONS
 from generator.site.player import scene_player
 from generator.site.safe_text import catalog_template, md_escape, page_env
 from generator.site.series import Series, figure_pages
+from generator.site.storyboard import storyboard_html
 
 
 class PageMistake(BuildError):
@@ -131,6 +132,8 @@ class PageContext:
         self.widget_renderer = widget_renderer
         # Hover cards (generator/site/provenance.py): numbers' formulas and sources, references, glossary terms.
         self.cards = provenance.Cards(catalog.references)
+        #: Each figure links to its own page (figures/<id>/, generator/site/figure_pages.py); off on those pages.
+        self.figure_links = True
         # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
         depth = 0 if page.stem == "index" else 1
         depth += len(page.parent.parts)
@@ -211,8 +214,19 @@ class PageContext:
             cls = "rs-table"
         else:
             return self._video(assets, title, alt)
-        out = Markup('<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}</figcaption></figure>')
-        return _block(out.format(cls=cls, id=fig_id, body=body, title=title))
+        out = Markup(
+            '<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}{link}</figcaption></figure>'
+        )
+        return _block(out.format(cls=cls, id=fig_id, body=body, title=title, link=self._page_link(fig)))
+
+    def _page_link(self, fig: Figure) -> Markup:
+        """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
+        if not self.figure_links:
+            return Markup("")
+        return Markup(
+            ' <a class="rs-figpage" href="{base}figures/{id}/">Data, downloads and embed'
+            '<span class="rs-sr-only"> for “{title}”</span></a>'
+        ).format(base=self.base, id=fig.id, title=fig.title)
 
     def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
         fig_id = assets.fig.id
@@ -223,7 +237,18 @@ class PageContext:
         # every poster on the page (without JavaScript those later videos show their first frame on play).
         self.scenes_placed += 1
         poster_attr = "poster" if self.scenes_placed == 1 else "data-poster"
-        return _block(scene_player(fig_id, meta, src, title, alt, poster_attr))
+        return _block(
+            scene_player(
+                fig_id,
+                meta,
+                src,
+                title,
+                alt,
+                poster_attr,
+                link=self._page_link(assets.fig),
+                storyboard=storyboard_html(fig_id, meta, self.base),
+            )
+        )
 
     def widget(self, name: str) -> Markup:
         if self.widget_renderer is None:

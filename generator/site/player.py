@@ -43,9 +43,17 @@ def scene_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def scene_player(
-    fig_id: str, meta: dict[str, Any], src: str, title: str, alt: str, poster_attr: str = "poster"
+    fig_id: str,
+    meta: dict[str, Any],
+    src: str,
+    title: str,
+    alt: str,
+    poster_attr: str = "poster",
+    link: Markup | None = None,
+    storyboard: Markup | None = None,
 ) -> Markup:
-    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp), caption, step list."""
+    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp), caption, step list; ``link``
+    (the figure page's link, Markup) ends the caption and ``storyboard`` (the print stills, Markup) ends the figure."""
     return Markup(
         _ENV.get_template("scene_player.html").render(
             id=fig_id,
@@ -56,5 +64,7 @@ def scene_player(
             height=meta.get("height", 1080),
             poster_attr=Markup(poster_attr),
             steps=scene_steps(meta),
+            link=link or Markup(""),
+            storyboard=storyboard or Markup(""),
         )
     )

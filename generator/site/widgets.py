@@ -163,7 +163,7 @@ def _table(caption: str, head: Iterable[str], rows: Iterable[Iterable[str]], row
 
 def _container(name: str, title: str, data: Mapping[str, Any], fallback: str) -> str:
     return (
-        f'<div class="rs-widget rs-widget--{_e(name)}" data-rs-widget="{_e(name)}" role="group" '
+        f'<div class="rs-widget rs-widget--{_e(name)}" id="widget-{_e(name)}" data-rs-widget="{_e(name)}" role="group" '
         f'aria-label="{_e(title)}">\n'
         f'<p class="rs-widget__title">{_e(title)}</p>\n'
         f'<template class="rs-data" data-search-exclude>{json_island(data)}</template>\n'

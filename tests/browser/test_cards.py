@@ -227,7 +227,8 @@ def test_head_citation_metadata_and_jsonld_parse(cards_site):
     assert names["citation_publication_date"] == ["2026/11/27"]
     assert names["citation_public_url"] == [url]
     assert names["og:type"] == ["article"] and names["og:title"] == ["The Race to Scale"]
-    assert "og:image" not in names  # the social image is rendered by issue 17's work
+    assert names["og:image"] == [url + "assets/social/article.png"]  # the article's social card (figure_pages.py)
+    assert names["twitter:card"] == ["summary_large_image"]
     doc = json.loads("".join(head.jsonld))
     assert doc["@type"] == "Article" and doc["headline"] == "The Race to Scale"
     assert doc["datePublished"] == "2026-11-27" and doc["dateModified"] == "2026-12-01"

@@ -529,3 +529,87 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
         server.shutdown()
         server.server_close()
     assert not errors, errors
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Settings in the address: a copied link restores the result; a garbage query string gives the defaults
+# --------------------------------------------------------------------------------------------------------------
+
+def _results(page) -> dict[str, str]:
+    """What each widget shows for its current settings (the controls' values and the result text)."""
+    out = {}
+    for name, w in (("memory", MEM), ("attention-mamba", AM), ("context", CX)):
+        controls = page.eval_on_selector_all(f"{w} .rs-ui select, {w} .rs-ui input", "els => els.map(e => e.value)")
+        pressed = page.eval_on_selector_all(f"{w} [aria-pressed=true]", "els => els.map(e => e.dataset.mode)")
+        out[name] = "|".join(controls + pressed) + "\n" + text(page, f"{w} .rs-ui")
+    return out
+
+
+def _copy_link(page, widget: str) -> str:
+    page.click(f"{widget} .rs-copylink__btn")
+    page.wait_for_function(f"document.querySelector('{widget} .rs-copylink [role=status]').textContent.length > 0")
+    assert text(page, f"{widget} .rs-copylink [role=status]") == "Link copied."
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def test_copied_link_restores_the_result(browser, widget_url):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900},
+                              permissions=["clipboard-read", "clipboard-write"])
+    page = ctx.new_page()
+    errors = _watch(page)
+    page.goto(widget_url)
+    for name in WIDGETS:
+        wait_ready(page, name)
+    defaults = _results(page)
+    assert "?" not in page.url, "building a widget does not touch the address"
+
+    # Memory: a custom size with Mistral's shape, INT4 weights, FP8 cache, 4 sequences, a longer context.
+    press(page, slider(MEM, "Parameters"), "End", *["ArrowLeft"] * 9)
+    page.select_option(sel(MEM, "KV-cache shape from"), "mistral-7b")
+    page.select_option(sel(MEM, "Weights in"), "int4")
+    page.select_option(sel(MEM, "KV cache in"), "fp8")
+    page.select_option(sel(MEM, "Batch"), "4")
+    press(page, slider(MEM, "Context length"), "End", "ArrowLeft")
+    # Attention | Mamba: Mamba at a short length. Context: an exact length, GPT-3, a small window.
+    page.click(f'{AM} button[data-mode="mamba"]')
+    press(page, slider(AM, "Sequence length"), "Home", "ArrowRight", "ArrowRight")
+    page.select_option(sel(CX, "Model"), "gpt-3-175b")
+    page.fill(f"{CX} input[type=number]", "5000")
+    press(page, slider(CX, "Sliding window w"), "Home", *["ArrowRight"] * 5)
+    changed = _results(page)
+    assert all(changed[k] != defaults[k] for k in changed), "every widget was changed"
+    assert "mem.model=custom" in page.url and "am.mode=mamba" in page.url and "cx.n=5000" in page.url
+
+    link = _copy_link(page, MEM)
+    assert link.endswith("#widget-memory") and "mem.wp=int4" in link
+    assert _copy_link(page, CX).endswith("#widget-context")
+
+    fresh = ctx.new_page()
+    errors += _watch(fresh)
+    fresh.goto(link)
+    for name in WIDGETS:
+        wait_ready(fresh, name)
+    assert _results(fresh) == changed
+    fresh.reload()
+    for name in WIDGETS:
+        wait_ready(fresh, name)
+    assert _results(fresh) == changed
+    ctx.close()
+    assert not errors, errors
+
+
+GARBAGE = ("?mem.model=__proto__&mem.params=1e999&mem.wp=%3Cscript%3Ealert(1)%3C/script%3E&mem.kvp=constructor"
+           "&mem.context=-5&mem.batch=3&mem.shape=toString&am.mode=hasOwnProperty&am.length=NaN"
+           "&cx.n=0x10&cx.model=..%2F..%2Fetc&cx.w=99999999999999999999999&cx.=1&mem=%E0%A4%A&%%%=1"
+           "&" + "x" * 3000 + "=1")
+
+
+def test_garbage_query_gives_the_defaults(open_page):
+    plain = _results(open_page())
+    page = open_page(path=GARBAGE)  # the fixture fails the test on any console error or page error
+    assert _results(page) == plain
+    # A valid setting next to the garbage is still read.
+    page = open_page(path="?mem.model=__proto__&am.mode=mamba&am.length=2e3")
+    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
+    assert page.get_attribute(slider(AM, "Sequence length"), "aria-valuetext") == "2,048 tokens"  # the nearest stop
+    assert _results(page)["memory"] == plain["memory"]

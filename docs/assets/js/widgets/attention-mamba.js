@@ -1,9 +1,19 @@
 /* Attention | Mamba: the KV cache of an attention model grows with every token; a Mamba-2 state stays fixed. */
 
 import { num, ratioText, size, tokens } from "./format.js";
-import { binaryStops, field, h, liveRegion, nextId, setText, stopSlider } from "./shared.js";
+import { binaryStops, field, h, liveRegion, nearest, nextId, setText, stopSlider } from "./shared.js";
+import { copyLinkButton, oneOf, readParams, wholeIn, writeParams } from "./urlstate.js";
 
 const MODES = [["attention", "Attention"], ["mamba", "Mamba"]];
+const NS = "am";
+
+/** am.mode and am.length from the address, if valid (the length snapped to the slider's stops). */
+function restoreAttentionMamba(st, stops) {
+  const q = readParams(NS);
+  st.mode = oneOf(q.mode, MODES.map((m) => m[0])) || st.mode;
+  const length = wholeIn(q.length, stops[0], stops[stops.length - 1]);
+  if (length !== undefined) st.length = stops[nearest(stops, length)];
+}
 
 /** The Attention / Mamba toggle: one pressed button at a time. */
 function modeToggle(st, update) {
@@ -77,6 +87,8 @@ function renderAttentionMamba(D, m, v) {
 export function buildAttentionMamba(D, data) {
   const stops = binaryStops(1024, 1048576);
   const st = { mode: data.defaults.mode === "mamba" ? "mamba" : "attention", length: data.defaults.length };
+  restoreAttentionMamba(st, stops);
+  const current = () => ({ mode: st.mode, length: st.length });
   const ids = { length: nextId("am-length") };
   // What does not change with the controls: the two models, the state's size and the scale the bars are drawn to.
   const m = { st, stops, att: data.attention, hyb: data.ssm, prec: data.precision };
@@ -98,13 +110,17 @@ export function buildAttentionMamba(D, data) {
     v.toggle.group, h("div", { class: "rs-controls rs-controls--one" }, [v.lengthField.wrap]), v.chart, v.scale,
     liveRegion([v.text]),
     h("p", { class: "rs-note", text: "One sequence, " + m.prec.toUpperCase() + " (2 bytes per number). " +
-      "GB = 10\u2079 bytes, MB = 10\u2076 bytes. Bars are drawn to one linear scale." })
+      "GB = 10\u2079 bytes, MB = 10\u2076 bytes. Bars are drawn to one linear scale." }),
+    copyLinkButton(NS, "widget-attention-mamba", current)
   ]);
 
+  let built = false;
   function update() {
     renderAttentionMamba(D, m, v);
+    if (built) writeParams(NS, current());
   }
   length.input.addEventListener("input", () => { st.length = length.fromInput(); update(); });
   update();
+  built = true;
   return ui;
 }

@@ -1,9 +1,24 @@
 /* The context explorer: how many attention scores a sequence of n tokens costs, full, causal and windowed. */
 
 import { TIMES, num, ratioText, tokens, words } from "./format.js";
-import { binaryStops, byIdOf, field, h, liveRegion, nextId, select, setText, stopSlider, svg } from "./shared.js";
+import {
+  binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, select, setText, stopSlider, svg
+} from "./shared.js";
+import { copyLinkButton, oneOf, readParams, wholeIn, writeParams } from "./urlstate.js";
 
 const MAX_N = 1048576;
+const NS = "cx";
+const WINDOW_STOPS = binaryStops(1, 131072);
+
+/** cx.n (any whole length, as the exact box takes), cx.model and cx.w (snapped to the slider) from the address. */
+function restoreContext(st, data) {
+  const q = readParams(NS);
+  const n = wholeIn(q.n, 1, MAX_N);
+  if (n !== undefined) st.n = n;
+  st.model = oneOf(q.model, data.models.map((m) => m.id)) || st.model;
+  const w = wholeIn(q.w, WINDOW_STOPS[0], WINDOW_STOPS[WINDOW_STOPS.length - 1]);
+  if (w !== undefined) st.w = WINDOW_STOPS[nearest(WINDOW_STOPS, w)];
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Controls
@@ -21,7 +36,7 @@ function contextControls(data, st, windowModel) {
   c.nField = field("Context length n", c.nSlider.input, [exactWrap]);
   c.modelSel = select(ids.model, data.models.map((m) => ({ value: m.id, label: m.name })), st.model);
   c.modelField = field("Model", c.modelSel);
-  c.wSlider = stopSlider(ids.w, binaryStops(1, 131072), st.w, (w) =>
+  c.wSlider = stopSlider(ids.w, WINDOW_STOPS, st.w, (w) =>
     tokens(w) + (windowModel && w === windowModel.window ? " (" + windowModel.name + ")" : ""));
   c.wField = field("Sliding window w", c.wSlider.input);
   return c;
@@ -193,6 +208,8 @@ export function buildContext(D, data) {
   const d = data.defaults;
   const windowModel = d.window_model ? byId[d.window_model] : null;
   const st = { model: byId[d.model] ? d.model : data.models[0].id, n: d.length, w: d.window };
+  restoreContext(st, data);
+  const current = () => ({ n: st.n, model: st.model, w: st.w });
   const v = {
     c: contextControls(data, st, windowModel),
     lead: h("p", { class: "rs-explain" }),
@@ -206,10 +223,16 @@ export function buildContext(D, data) {
     h("div", { class: "rs-split" }, [h("div", { class: "rs-scroll" }, [v.t.table]), v.pic.el]),
     v.reach,
     h("p", { class: "rs-note", text: "Counts are scores computed per forward pass of one sequence. Flash " +
-      "Attention computes the same scores without storing the matrix; a batch multiplies them." })
+      "Attention computes the same scores without storing the matrix; a batch multiplies them." }),
+    copyLinkButton(NS, "widget-context", current)
   ]);
-  const update = () => renderContext(D, st, byId[st.model], v);
+  let built = false;
+  const update = () => {
+    renderContext(D, st, byId[st.model], v);
+    if (built) writeParams(NS, current());
+  };
   bindContext(v.c, st, update);
   update();
+  built = true;
   return ui;
 }

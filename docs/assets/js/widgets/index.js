@@ -9,12 +9,14 @@
  * this one, a mirror of generator/derive.py). Numbers are formatted like generator/format.py formats them in the
  * prose (format.js). Browsers without modules, or without JavaScript, keep the fallback table.
  *
- * Runs on every page load and after Material's instant navigation (document$), and never binds a widget twice.
+ * Runs on every page load and after Material's instant navigation (document$), and never binds a widget twice. It
+ * also binds the page's copy buttons (copy.js: the figure pages' embed code and link).
  */
 
 import { buildAttentionMamba } from "./attention-mamba.js";
 import { bindCards, initCards } from "./cards.js";
 import { buildContext } from "./context.js";
+import { bindCopyButtons } from "./copy.js";
 import { num, paramsText, size, words } from "./format.js";
 import { buildMemory } from "./memory.js";
 import { initPlayers, onHashChange } from "./player.js";
@@ -80,11 +82,13 @@ function boot() {
       initCards();
       initNear();
       initPlayers();
+      bindCopyButtons();
     });
   } else {
     initCards();
     initNear();
     initPlayers();
+    bindCopyButtons();
   }
   window.addEventListener("hashchange", onHashChange);
 }

@@ -2,10 +2,13 @@
 
 import { NBSP, TIMES, num, paramsText, size, tokens } from "./format.js";
 import {
-  binaryStops, byIdOf, field, h, liveRegion, nextId, paramStops, select, setText, stopSlider
+  binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, paramStops, select, setText, stopSlider
 } from "./shared.js";
+import { copyLinkButton, oneOf, readParams, wholeIn, writeParams } from "./urlstate.js";
 
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const NS = "mem";
+const CONTEXT_STOPS = binaryStops(1024, 1048576);
 
 const NOTES = "GB = 10\u2079 bytes. Weights and KV cache only: no activations, runtime overhead or quantisation " +
   "scales. Mixture-of-experts models keep every expert in memory. \u201cNeeds N\u201d assumes the bytes split " +
@@ -53,6 +56,39 @@ function initialState(data, byId, disclosed) {
   };
 }
 
+/** Settings from the address (mem.model, mem.params, mem.shape, mem.wp, mem.kvp, mem.context, mem.batch), each
+ * checked against what the controls offer; anything else keeps the default. */
+function restoreMemory(st, data, byId, disclosed) {
+  const q = readParams(NS);
+  const ids = disclosed.map((m) => m.id);
+  const prec = data.precisions.map((p) => p.id);
+  const model = oneOf(q.model, ids.concat(["custom"]));
+  if (model === "custom") {
+    st.custom = true;
+    const stops = paramStops();
+    const params = wholeIn(q.params, stops[0], stops[stops.length - 1]);
+    if (params !== undefined) st.params = stops[nearest(stops, params)];
+    const shape = oneOf(q.shape, [""].concat(ids));
+    if (shape !== undefined) st.shape = shape || null;
+  } else if (model) {
+    st.model = model;
+    st.shape = model;
+    st.params = byId[model].params;
+  }
+  st.wp = oneOf(q.wp, prec) || st.wp;
+  st.kvp = oneOf(q.kvp, prec) || st.kvp;
+  const context = wholeIn(q.context, CONTEXT_STOPS[0], CONTEXT_STOPS[CONTEXT_STOPS.length - 1]);
+  if (context !== undefined) st.context = CONTEXT_STOPS[nearest(CONTEXT_STOPS, context)];
+  const batch = oneOf(q.batch, BATCHES.map(String));
+  if (batch) st.batch = Number(batch);
+}
+
+/** What the address keeps of the settings (a model's size and shape follow from the model). */
+function memoryParams(st) {
+  const out = st.custom ? { model: "custom", params: st.params, shape: st.shape || "" } : { model: st.model };
+  return Object.assign(out, { wp: st.wp, kvp: st.kvp, context: st.context, batch: st.batch });
+}
+
 function modelOptions(models) {
   const options = models.map((m) => (isDisclosed(m)
     ? { value: m.id, label: m.name }
@@ -81,10 +117,11 @@ function memoryControls(data, st, disclosed) {
     params: stopSlider(ids.params, paramStops(), st.params, (v) => paramsText(v) + " parameters"),
     wpSel: select(ids.wp, precOptions, st.wp),
     kvpSel: select(ids.kvp, precOptions, st.kvp),
-    context: stopSlider(ids.context, binaryStops(1024, 1048576), st.context, tokens),
+    context: stopSlider(ids.context, CONTEXT_STOPS, st.context, tokens),
     batchSel: select(ids.batch, batchOptions(), String(st.batch)),
-    shapeSel: select(ids.shape, shapeOptions(disclosed), st.shape)
+    shapeSel: select(ids.shape, shapeOptions(disclosed), st.shape || "")
   };
+  if (st.custom) c.modelSel.value = "custom";
   c.modelField = field("Model", c.modelSel);
   c.paramsField = field("Parameters", c.params.input);
   c.wpField = field("Weights in", c.wpSel);
@@ -296,15 +333,21 @@ export function buildMemory(D, data) {
   const byId = byIdOf(data.models);
   const disclosed = data.models.filter(isDisclosed);
   const st = initialState(data, byId, disclosed);
+  restoreMemory(st, data, byId, disclosed);
   const c = memoryControls(data, st, disclosed);
   const r = memoryResult();
   const hw = hardwareTable(data.hardware);
   const ui = h("div", { class: "rs-ui" }, c.el.concat([
     r.arch, r.warn, r.summary, r.stack, h("div", { class: "rs-scroll" }, [hw.table]),
-    h("p", { class: "rs-note" }, [NOTES])
+    h("p", { class: "rs-note" }, [NOTES]), copyLinkButton(NS, "widget-memory", () => memoryParams(st))
   ]));
-  const update = () => renderMemory(D, data, st, { c, r, hw }, computeMemory(D, byId, st));
+  let built = false;
+  const update = () => {
+    renderMemory(D, data, st, { c, r, hw }, computeMemory(D, byId, st));
+    if (built) writeParams(NS, memoryParams(st));
+  };
   bindMemory(c, st, byId, update);
   update();
+  built = true;
   return ui;
 }

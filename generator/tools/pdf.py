@@ -1,0 +1,151 @@
+"""`make pdf`: the article as a PDF, printed by the Chromium the browser tests use (Playwright's page.pdf).
+
+The built site is served locally (the Range-capable server), the article opened, its print stylesheet applied
+(docs/assets/css/print.css: scenes as storyboards, widgets as their fallback tables, reference URLs shown), every
+lazy image loaded, links to other pages of the site pointed at the public address (site_url) so they still work
+from a file, and the page printed on A4 with an outline, tags and page numbers. pypdf then writes the document's
+title, author, subject and creator. Same-page links (citations to the references) stay internal links.
+
+Usage: python -m generator pdf [--site site] [--out build/the-race-to-scale.pdf] [--page ""]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.catalog import load_catalog
+from generator.site.figure_pages import site_url
+from generator.site.serve import serve_directory
+from generator.tools.audit import chromium
+from generator.util.fs import atomic_write
+from generator.util.project import ROOT
+
+DEFAULT_OUT = ROOT / "build" / "the-race-to-scale.pdf"
+DEFAULT_AUTHOR = "The Race to Scale contributors"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+#: Before printing: load every lazy image and wait for all of them; send links to other pages to the public site.
+_PREPARE = """async ([served, publicBase]) => {
+  for (const a of document.querySelectorAll("a[href]")) {
+    const href = a.getAttribute("href");
+    if (!href || href.startsWith("#")) continue;
+    const abs = new URL(href, document.baseURI).href;
+    if (abs.startsWith(served)) a.setAttribute("href", publicBase + abs.slice(served.length));
+  }
+  const imgs = Array.from(document.images);
+  for (const img of imgs) img.loading = "eager";
+  await Promise.all(imgs.map((img) => img.complete && img.naturalWidth ? null :
+    new Promise((res) => { img.addEventListener("load", res, { once: true });
+                           img.addEventListener("error", res, { once: true }); })));
+  await document.fonts.ready;
+  return imgs.filter((img) => !img.naturalWidth).map((img) => img.src);
+}"""
+
+
+@dataclass
+class PdfReport:
+    path: Path
+    pages: int
+    bytes: int
+
+
+def print_pdf(
+    site: Path, out: Path, page_path: str = "", root: Path = ROOT, prefix: str = "/", browser: Any = None
+) -> PdfReport:
+    """Print ``site``'s page ``page_path`` (the article by default) to ``out``; returns pages and size.
+
+    ``browser``: a Playwright Chromium already running (the tests'); by default one is launched and closed."""
+    from playwright.sync_api import sync_playwright
+
+    with serve_directory(site, prefix=prefix) as url:
+        if browser is not None:
+            raw = _print(browser, url, page_path, root)
+        else:
+            with sync_playwright() as pw:
+                launched = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+                try:
+                    raw = _print(launched, url, page_path, root)
+                finally:
+                    launched.close()
+    return _write(raw, out, root)
+
+
+def _print(browser: Any, url: str, page_path: str, root: Path) -> bytes:
+    """The page printed to PDF bytes by ``browser`` (print media, lazy images loaded, links made public)."""
+    meta = load_catalog(root / "catalog.yaml").data["meta"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url + page_path, wait_until="networkidle")
+        page.emulate_media(media="print")
+        missing = page.evaluate(_PREPARE, [url, site_url(root)])
+        if missing:
+            raise RuntimeError(f"images that did not load: {missing[:5]}")
+        raw: bytes = page.pdf(
+            format="A4",
+            print_background=True,
+            prefer_css_page_size=True,
+            outline=True,
+            tagged=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=(
+                '<div style="font: 8px system-ui, sans-serif; width: 100%; text-align: center; color: #555;">'
+                f'{meta["title"]} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+            ),
+        )
+    finally:
+        context.close()
+    return raw
+
+
+def _write(raw: bytes, out: Path, root: Path) -> PdfReport:
+    """Set the document's metadata (title, authors, subject, creator) and write it atomically."""
+    from pypdf import PdfReader, PdfWriter
+
+    meta = load_catalog(root / "catalog.yaml").data["meta"]
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer size note is not ours to fix
+    reader = PdfReader(io.BytesIO(raw))
+    writer = PdfWriter(clone_from=reader)
+    writer.add_metadata(
+        {
+            "/Title": str(meta["title"]),
+            "/Author": ", ".join(str(a) for a in meta.get("authors") or [DEFAULT_AUTHOR]),
+            "/Subject": str(meta["description"]),
+            "/Creator": f"{meta['title']} (make pdf: Chromium via Playwright)",
+        }
+    )
+    buf = io.BytesIO()
+    writer.write(buf)
+    atomic_write(out, buf.getvalue())
+    return PdfReport(out, len(reader.pages), len(buf.getvalue()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator pdf", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--site", default=str(ROOT / "site"))
+    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--page", default="", help="page path under the site root ('' = the article)")
+    args = parser.parse_args(argv)
+    site = Path(args.site)
+    if not (site / "index.html").exists():
+        print(f"error: no built site at {site}; run `make site` first", file=sys.stderr)
+        return 1
+    report = print_pdf(site, Path(args.out), args.page)
+    print(f"wrote {report.path}: {report.pages} pages, {report.bytes / 1e6:.1f} MB")
+    return 0
