@@ -6,6 +6,7 @@ Runs on the draft site (tests/conftest.py draft_build), built once per session."
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -82,10 +83,11 @@ def test_every_figure_page_has_its_parts(draft_build, figs):
         assert f'id="fig-{fid}"' in page, f"{fid}: the figure is not on its page"
         assert "rs-figpage" not in page.split('id="fig-')[1].split("</figure>")[0], "a figure page links to itself"
         assert "CC BY 4.0" in page and "creativecommons.org/licenses/by/4.0/" in page
-        assert 'id="rs-embed-code"' in page and "&lt;iframe" in page and f"figures/{fid}/embed/" in page
+        text = html.unescape(page)  # printed values are escaped as character references (generator/site/safe_text.py)
+        assert 'id="rs-embed-code"' in page and "<iframe" in text and f"figures/{fid}/embed/" in text
         assert "data-rs-copy-link" in page
         for href in re.findall(r'<li><a href="([^"]+)" download', page):
-            assert (folder / href).resolve().is_file(), f"{fid}: download {href} is missing"
+            assert (folder / html.unescape(href)).resolve().is_file(), f"{fid}: download {href} is missing"
         # Open Graph and Twitter: the figure's own card, 1200x630.
         m = re.search(r'<meta property="og:image" content="([^"]+)"', page)
         assert m and m.group(1).endswith(f"figures/{fid}/card.png")
