@@ -51,6 +51,9 @@ def test_pdf_pages_metadata_and_text(article_pdf, draft_build, catalog):
         if timing:
             cues.append(" ".join(lines[timing[0] + 1 :]))
     assert cues
+    # The step player's controls are for the screen: the storyboard replaces them on paper.
+    for control in ("Previous step", "Next step", "Link to this step"):
+        assert control not in text, f"the scene player's {control!r} is printed"
     for cue in cues:
         words = " ".join(cue.split())[:40]
         assert words.replace(" ", "") in text.replace(" ", ""), words
