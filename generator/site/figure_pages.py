@@ -26,11 +26,13 @@ is ``assets/social/article.png``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -41,10 +43,12 @@ from markupsafe import Markup
 from figures import chart_style
 from generator.catalog import Catalog
 from generator.errors import BuildError
+from generator.render import raster
 from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
 from generator.site.export import model_derived
 from generator.site.pages import FigureAssets, PageContext, base_context, make_env, render_inline
 from generator.site.storyboard import stills
+from generator.util.fs import atomic_write
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 ARTICLE_CARD = "assets/social/article.png"
@@ -232,15 +236,33 @@ def _downloads(
     return out
 
 
-def _card(fig_id: str, assets: FigureAssets, files: dict[str, bytes | Path], kicker: str) -> bytes:
+def _kept_card(cards_dir: Path, sources: list[Path | str], title: str, kicker: str, make: Callable[[], bytes]) -> bytes:
+    """A social card, kept in ``cards_dir`` (build/cards/) under a hash of what it is made from (its pictures or
+    table, title, kicker and raster.py itself): a rebuild with nothing changed encodes no PNG."""
+    h = hashlib.sha256(Path(raster.__file__).read_bytes())
+    for src in sources:
+        h.update(src.read_bytes() if isinstance(src, Path) else src.encode("utf-8"))
+        h.update(b"\0")
+    h.update(json.dumps([title, kicker]).encode("utf-8"))
+    kept = cards_dir / f"{h.hexdigest()[:40]}.png"
+    try:
+        return kept.read_bytes()
+    except FileNotFoundError:
+        data = make()
+        cards_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(kept, data)
+        return data
+
+
+def _card(fig_id: str, assets: FigureAssets, kicker: str, cards_dir: Path) -> bytes:
     fig = assets.fig
-    if fig.kind == "chart":
-        pic: Path | bytes = assets.files[f"{fig_id}.light.png"]
-    elif fig.kind == "table":
-        pic = table_png(assets.files[f"{fig_id}.html"].read_text("utf-8"))
-    else:
-        pic = assets.files[f"{fig_id}.poster.webp"]
-    return card_png([pic], fig.title, kicker=kicker)
+    if fig.kind == "table":
+        table = assets.files[f"{fig_id}.html"].read_text("utf-8")
+        return _kept_card(
+            cards_dir, [table], fig.title, kicker, lambda: card_png([table_png(table)], fig.title, kicker=kicker)
+        )
+    pic = assets.files[f"{fig_id}.light.png" if fig.kind == "chart" else f"{fig_id}.poster.webp"]
+    return _kept_card(cards_dir, [pic], fig.title, kicker, lambda: card_png([pic], fig.title, kicker=kicker))
 
 
 def _templates() -> jinja2.Environment:
@@ -272,7 +294,7 @@ def figure_files(
                 files[f"{folder}/{fig_id}.{theme}.png"] = a.files[f"{fig_id}.{theme}.png"]
         elif fig.kind == "scene":
             files.update(stills(fig_id, a.files[f"{fig_id}.mp4"], a.meta, stills_dir))
-        files[f"{folder}/card.png"] = _card(fig_id, a, files, kicker)
+        files[f"{folder}/card.png"] = _card(fig_id, a, kicker, stills_dir.parent / "cards")
         page_url = f"{url}{folder}/"
         width, height = _aspect(a)
         for rel, template, depth_page in (
@@ -306,12 +328,15 @@ def figure_files(
                 raise BuildError(f"{TEMPLATE_DIR / template}: {type(exc).__name__}: {exc}") from None
             files[rel] = text.encode("utf-8")
     files["assets/css/embed-palette.css"] = embed_palette_css().encode("utf-8")
-    pics: list[Path | bytes] = []
+    pics: list[Path] = []
     for fid in ARTICLE_CARD_FIGURES:
         if fid in assets:
             a = assets[fid]
             pics.append(a.files[f"{fid}.light.png"] if a.fig.kind == "chart" else a.files[f"{fid}.poster.webp"])
-    files[ARTICLE_CARD] = card_png(pics, str(catalog.data["meta"]["description"]), kicker=kicker)
+    about = str(catalog.data["meta"]["description"])
+    files[ARTICLE_CARD] = _kept_card(
+        stills_dir.parent / "cards", list(pics), about, kicker, lambda: card_png(list(pics), about, kicker=kicker)
+    )
     return files
 
 

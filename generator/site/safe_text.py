@@ -17,6 +17,7 @@ A value printed inside a Markdown code span would show its references literally:
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jinja2
@@ -98,6 +99,12 @@ TEMPLATE_ERRORS = (
 )
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(text: str) -> jinja2.Template:
+    """A catalog template compiled once per text (a build renders each alt text several times)."""
+    return _CATALOG_ENV.from_string(text)
+
+
 def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str, Any]) -> str:
     """Render the catalog string at ``path`` (e.g. ("figures", "attention_cost", "alt")) as a sandboxed template,
     as plain text (the caller escapes it where it lands). Errors are CatalogErrors at that field's line."""
@@ -106,7 +113,7 @@ def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str,
         node = node[key]
     text = str(node)
     try:
-        return _CATALOG_ENV.from_string(text).render(**context)
+        return _compiled(text).render(**context)
     except TEMPLATE_ERRORS as exc:
         line, col = catalog.marks.get(tuple(path), (None, None))
         if isinstance(exc, jinja2.TemplateSyntaxError):
