@@ -68,18 +68,11 @@ def _hostile_project(dest: Path) -> Path:
     return root
 
 
-def test_hostile_catalog_shows_text_and_runs_nothing(tmp_path, browser):
+def test_hostile_catalog_shows_text_and_runs_nothing(tmp_path, browser, monkeypatch):
     root = _hostile_project(tmp_path / "p")
     paths = BuildPaths(root=root)
-    saved = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = "https://example.org/x\"><svg/onload=alert(8)>/"
-    try:
-        build(paths, quality="draft")
-    finally:
-        if saved is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = saved
+    monkeypatch.setenv("SITE_URL", "https://example.org/x\"><svg/onload=alert(8)>/")
+    build(paths, quality="draft")
     html = (paths.site / "index.html").read_text("utf-8")
     assert "<svg/onload" not in html and 'href="https://example.org/x%22%3E%3Csvg/onload=alert(8)%3E/"' in html
     with serve_directory(paths.site, prefix="/x/") as url:
