@@ -90,3 +90,27 @@ def browser():
         b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# Playwright's click checks that the element is stable and is the hit target, then scrolls it into view and presses.
+# A scroll near the end of a page makes Material resize its sticky sidebars a frame or two later, which can change
+# the document's height and move the element between the press and the release (seen under load: the release lands
+# on the element's parent and no click reaches the button). A reader cannot click that fast; a test can.
+_SETTLED = """async (el) => {
+  let last = "", same = 0;
+  for (let i = 0; i < 240 && same < 3; i++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    const r = el.getBoundingClientRect();
+    const key = [r.top, r.left, r.width, r.height, document.documentElement.scrollHeight, window.scrollY].join();
+    same = key === last ? same + 1 : 0;
+    last = key;
+  }
+}"""
+
+
+def click_settled(page, selector: str) -> None:
+    """Scroll the element into view, wait until it and the page have kept still for three frames, then click it."""
+    loc = page.locator(selector).first
+    loc.scroll_into_view_if_needed()
+    loc.evaluate(_SETTLED)
+    loc.click()

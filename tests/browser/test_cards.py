@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX
+from conftest import SITE_PREFIX, click_settled
 from tinyproject import CHART, make_tiny_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -310,7 +310,7 @@ def test_copy_bibtex_button_copies_the_block(browser, cards_site):
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     page = ctx.new_page()
     page.goto(url)
-    page.click("button[data-rs-copy='rs-cite-bib']")
+    click_settled(page, "button[data-rs-copy='rs-cite-bib']")
     page.wait_for_function("() => document.querySelector('.rs-copy-status').textContent.length > 0")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.inner_text("pre.rs-cite-bib") and copied.startswith("@online{")

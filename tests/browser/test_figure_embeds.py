@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from conftest import click_settled
 
 from generator.render.raster import theme_colours
 from generator.render.registry import registry
@@ -85,10 +86,10 @@ def test_copy_buttons_copy_the_embed_code_and_the_link(browser, site_url):
     page.goto(url, wait_until="networkidle")
     code = page.input_value("#rs-embed-code")
     assert code.startswith("<iframe src=") and "figures/the_wall/embed/" in code
-    page.click("text=Copy embed code")
+    click_settled(page, "text=Copy embed code")
     page.wait_for_function("document.querySelector('.rs-share__status').textContent.length > 0")
     assert page.evaluate("navigator.clipboard.readText()") == code
-    page.click("text=Copy link to this page")
+    click_settled(page, "text=Copy link to this page")
     page.wait_for_function("document.querySelector('.rs-share__status').textContent.startsWith('Link')")
     assert page.evaluate("navigator.clipboard.readText()") == url
     assert not errors

@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from conftest import click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -83,7 +84,7 @@ def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, site_url):
     steps = page.evaluate(_STEPS, fig)
     page.locator(f"#fig-{fig}").scroll_into_view_if_needed()
     # Next: currentTime jumps to the next chapter's start, the step plays, and the video pauses at its end.
-    page.click(f"#fig-{fig} .rs-step-next")
+    click_settled(page, f"#fig-{fig} .rs-step-next")
     s = page.evaluate(_STATE, fig)
     assert abs(s["t"] - steps[1]["start"]) < 0.1 and s["current"] == 1, (s, steps[1])
     assert steps[1]["text"] in s["live"] and steps[1]["text"] in s["now"], s  # announced: the reader stepped

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,7 +63,7 @@ def test_toggle_switches_saves_and_survives_reload(browser, site_url):
     page = ctx.new_page()
     page.goto(site_url, wait_until="load")
     light = _state(page)
-    page.click("[data-rts-palette] label:not([hidden])")
+    click_settled(page, "[data-rts-palette] label:not([hidden])")
     dark = page.evaluate(_STATE)
     assert dark["scheme"] == "slate" and dark["shown"] == ["Switch to light theme"] and dark["checked"] == 1, dark
     assert dark["saved"]["index"] == 1 and dark["saved"]["color"]["scheme"] == "slate", dark

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX
+from conftest import SITE_PREFIX, click_settled
 from tinyproject import CHART, make_tiny_project
 
 from generator import derive
@@ -323,7 +323,7 @@ def test_attention_mamba_toggle_and_slider(open_page, catalog):
     press(page, length, "Home")
     assert page.get_attribute(length, "aria-valuetext") == "1,024 tokens"
     assert "at 1,024 tokens" in text(page, f"{AM} .rs-summary")
-    page.click(f'{AM} button[data-mode="attention"]')
+    click_settled(page, f'{AM} button[data-mode="attention"]')
     assert "keeps growing" in text(page, f"{AM} .rs-summary")
 
 
@@ -388,10 +388,10 @@ def test_instant_navigation_rebinds_once(open_page):
     page = open_page()
     page.wait_for_load_state("networkidle")  # Material reads sitemap.xml before it takes over links
     page.evaluate("window.__sameDocument = true")
-    page.click('article a:text-is("Another page")')
+    click_settled(page, 'article a:text-is("Another page")')
     page.wait_for_selector('h1:text-is("Another page")')
     assert page.evaluate("window.__sameDocument") is True, "Material's instant navigation did not handle the link"
-    page.click('article a:text-is("Back to the widgets")')
+    click_settled(page, 'article a:text-is("Back to the widgets")')
     for name in WIDGETS:
         wait_ready(page, name)
     assert page.evaluate("window.__sameDocument") is True
@@ -447,7 +447,7 @@ def test_no_horizontal_overflow_at_390px(open_page, scheme):
     press(page, slider(MEM, "Parameters"), "End")
     press(page, slider(MEM, "Context length"), "End")
     page.select_option(sel(MEM, "Batch"), "256")
-    page.click(f'{AM} button[data-mode="mamba"]')
+    click_settled(page, f'{AM} button[data-mode="mamba"]')
     overflow = page.evaluate("""() => {
         const doc = document.documentElement;
         const bad = [];
@@ -546,7 +546,7 @@ def _results(page) -> dict[str, str]:
 
 
 def _copy_link(page, widget: str) -> str:
-    page.click(f"{widget} .rs-copylink__btn")
+    click_settled(page, f"{widget} .rs-copylink__btn")
     page.wait_for_function(f"document.querySelector('{widget} .rs-copylink [role=status]').textContent.length > 0")
     assert text(page, f"{widget} .rs-copylink [role=status]") == "Link copied."
     return page.evaluate("navigator.clipboard.readText()")
@@ -571,7 +571,7 @@ def test_copied_link_restores_the_result(browser, widget_url):
     page.select_option(sel(MEM, "Batch"), "4")
     press(page, slider(MEM, "Context length"), "End", "ArrowLeft")
     # Attention | Mamba: Mamba at a short length. Context: an exact length, GPT-3, a small window.
-    page.click(f'{AM} button[data-mode="mamba"]')
+    click_settled(page, f'{AM} button[data-mode="mamba"]')
     press(page, slider(AM, "Sequence length"), "Home", "ArrowRight", "ArrowRight")
     page.select_option(sel(CX, "Model"), "gpt-3-175b")
     page.fill(f"{CX} input[type=number]", "5000")
