@@ -401,15 +401,15 @@ def citation(meta: dict[str, Any], history: History, url: str) -> Citation:
 
 
 def cite_block(c: Citation) -> Markup:
-    """The "Cite this article" block: plain text and BibTeX, each in a <pre> with a copy button (cards.js)."""
+    """The "Cite this article" block: plain text and BibTeX, each in a <pre> with a copy button (copy.js)."""
     return Markup(
         '<div class="rs-cite-this">'
         '<p class="rs-cite-label" id="rs-cite-text-label">Plain text</p>'
         '<pre class="rs-cite-text" aria-labelledby="rs-cite-text-label"><code>{text}</code></pre>'
-        '<button type="button" class="md-button rs-copy" data-rs-copy="rs-cite-text" hidden>Copy citation</button>'
+        '<button type="button" class="md-button rs-copy" data-rs-copy-from=".rs-cite-text" data-rs-copy-what="Citation" hidden>Copy citation</button>'
         '<p class="rs-cite-label" id="rs-cite-bib-label">BibTeX</p>'
         '<pre class="rs-cite-bib" aria-labelledby="rs-cite-bib-label"><code>{bib}</code></pre>'
-        '<button type="button" class="md-button rs-copy" data-rs-copy="rs-cite-bib" hidden>Copy BibTeX</button>'
+        '<button type="button" class="md-button rs-copy" data-rs-copy-from=".rs-cite-bib" data-rs-copy-what="BibTeX" hidden>Copy BibTeX</button>'
         '<span class="rs-copy-status" role="status"></span>'
         "</div>"
     ).format(text=c.text(), bib=c.bibtex().rstrip())

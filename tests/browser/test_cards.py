@@ -298,7 +298,7 @@ def test_without_javascript_the_title_carries_the_provenance(browser, cards_site
     assert title.startswith("80 layers × 2 × 8 KV heads × 128 head dim × 2 = 327,680.")
     assert "The Llama 3 Herd of Models" in title and "verified: yes" in title
     assert not page.locator(".rs-cards").is_visible()
-    assert page.locator("button[data-rs-copy]").first.is_hidden()  # copy buttons need JavaScript
+    assert page.locator("button.rs-copy").first.is_hidden()  # copy buttons need JavaScript
     assert page.locator("pre.rs-cite-bib").is_visible()  # the citation itself does not
     ctx.close()
 
@@ -310,9 +310,9 @@ def test_copy_bibtex_button_copies_the_block(browser, cards_site):
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     page = ctx.new_page()
     page.goto(url)
-    click_settled(page, "button[data-rs-copy='rs-cite-bib']")
+    click_settled(page, "button[data-rs-copy-from='.rs-cite-bib']")
     page.wait_for_function("() => document.querySelector('.rs-copy-status').textContent.length > 0")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.inner_text("pre.rs-cite-bib") and copied.startswith("@online{")
-    assert page.inner_text(".rs-copy-status") == "Copied."
+    assert page.inner_text(".rs-copy-status") == "BibTeX copied."
     ctx.close()

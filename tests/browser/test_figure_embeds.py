@@ -87,7 +87,7 @@ def test_copy_buttons_copy_the_embed_code_and_the_link(browser, site_url):
     code = page.input_value("#rs-embed-code")
     assert code.startswith("<iframe src=") and "figures/the_wall/embed/" in code
     click_settled(page, "text=Copy embed code")
-    page.wait_for_function("document.querySelector('.rs-share__status').textContent.length > 0")
+    page.wait_for_function("document.querySelector('.rs-share__status').textContent === 'Embed code copied.'")
     assert page.evaluate("navigator.clipboard.readText()") == code
     click_settled(page, "text=Copy link to this page")
     page.wait_for_function("document.querySelector('.rs-share__status').textContent.startsWith('Link')")

@@ -1,5 +1,4 @@
-/* Hover cards: a number's formula and sources, a citation's reference, a glossary term's definition; and the copy
- * buttons of "Cite this article".
+/* Hover cards: a number's formula and sources, a citation's reference, a glossary term's definition.
  *
  * generator/site/provenance.py writes each trigger (<span class="rs-num|rs-term" tabindex="0"> or a citation link)
  * with data-rs-card and aria-describedby naming its card, and every card once, in <div class="rs-cards"> at the end
@@ -115,40 +114,12 @@ function onKeyDown(e) {
   if (focusInCard) trigger.focus();
 }
 
-/* "Cite this article": copy buttons (hidden without JavaScript; the text stays selectable in its <pre>). */
-function initCopy(root) {
-  root.querySelectorAll("button[data-rs-copy]").forEach((btn) => {
-    if (btn.getAttribute("data-rs-bound")) return;
-    btn.setAttribute("data-rs-bound", "");
-    btn.hidden = false;
-    btn.addEventListener("click", async () => {
-      const pre = root.querySelector("." + btn.getAttribute("data-rs-copy"));
-      const status = root.querySelector(".rs-copy-status");
-      const text = pre ? pre.textContent : "";
-      let ok = false;
-      try {
-        await navigator.clipboard.writeText(text);
-        ok = true;
-      } catch (err) {
-        const range = document.createRange();
-        range.selectNodeContents(pre);
-        const sel = window.getSelection();
-        sel.removeAllRanges();
-        sel.addRange(range);
-        ok = document.execCommand && document.execCommand("copy");
-      }
-      if (status) status.textContent = ok ? "Copied." : "Selected: press Ctrl+C or Cmd+C to copy.";
-    });
-  });
-}
-
 export function initCards(root = document) {
   // The title attribute is the no-JavaScript fallback; with the card it would show a second tooltip.
   root.querySelectorAll("[data-rs-card][title]").forEach((t) => {
     t.setAttribute("data-rs-title", t.getAttribute("title"));
     t.removeAttribute("title");
   });
-  initCopy(root);
 }
 
 let bound = false;

@@ -1,8 +1,10 @@
-/* Copy buttons: [data-rs-copy-from="#id"] copies the text of that element (a textarea's value), [data-rs-copy-link]
- * copies the page's address as it is now. The buttons ship hidden (they need JavaScript) and are shown here; the
- * status element beside a button ([role=status]) says what happened. The figure pages' buttons are bound by
- * index.js on every page load; the widgets' "Copy link to this result" (urlstate.js) uses copyText. ("Cite this
- * article" has its own buttons, [data-rs-copy], bound by cards.js.) */
+/* Copy buttons, the site's one clipboard helper: [data-rs-copy-from="SELECTOR"] copies the text of that element (a
+ * textarea's value, a <pre>'s text) and names it by data-rs-copy-what in its message; [data-rs-copy-link] copies the
+ * page's address as it is now. The buttons ship hidden (they need JavaScript) and are shown here; the status element
+ * beside a button ([role=status] in the same parent) says what happened, and when the browser refuses the clipboard
+ * the text is selected so the reader can copy it by hand. Used by the figure pages (embed code, link) and "Cite this
+ * article" (plain text, BibTeX), bound by index.js on every page load; the widgets' "Copy link to this result"
+ * (urlstate.js) uses copyText. */
 
 /** Copy text to the clipboard; resolves true on success. Falls back to a hidden textarea and execCommand. */
 export async function copyText(text) {
@@ -30,15 +32,31 @@ export async function copyText(text) {
 }
 
 /** Say the outcome in the button's status element. */
-function report(button, ok, what) {
+function report(button, ok, what, selected = false) {
   const status = button.parentNode && button.parentNode.querySelector("[role=status]");
-  if (status) status.textContent = ok ? what + " copied." : "Could not copy: select it and copy by hand.";
+  if (!status) return;
+  if (ok) status.textContent = what + " copied.";
+  else if (selected) status.textContent = "Selected: press Ctrl+C (or Cmd+C) to copy.";
+  else status.textContent = "Could not copy: select it and copy by hand.";
 }
 
-function textOf(selector) {
-  const el = selector ? document.querySelector(selector) : null;
-  if (!el) return null;
-  return "value" in el ? el.value : el.textContent;
+/** Select an element's text on the page (a form field's value, or its contents); true when something is selected. */
+function selectText(el) {
+  try {
+    if ("select" in el && typeof el.select === "function") {
+      el.focus();
+      el.select();
+      return true;
+    }
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    return true;
+  } catch (e) {
+    return false;
+  }
 }
 
 function bind(button) {
@@ -50,8 +68,12 @@ function bind(button) {
       report(button, await copyText(window.location.href), "Link");
       return;
     }
-    const text = textOf(button.getAttribute("data-rs-copy-from"));
-    if (text !== null) report(button, await copyText(text), "Code");
+    const selector = button.getAttribute("data-rs-copy-from");
+    const el = selector ? document.querySelector(selector) : null;
+    if (!el) return;
+    const what = button.getAttribute("data-rs-copy-what") || "Text";
+    const ok = await copyText("value" in el ? el.value : el.textContent);
+    report(button, ok, what, !ok && selectText(el));
   });
 }
 
