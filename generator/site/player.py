@@ -27,19 +27,30 @@ _ENV = jinja2.Environment(
 
 
 def scene_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:
-    """The steps of a scene from its render's page metadata: start and end (the chapter), title, caption text."""
+    """The steps of a scene from its render's page metadata: start and end (the chapter), title, caption text.
+
+    Most captions begin with their step's title ("GQA, what Llama 3.1 70B really uses: ..."); for those, ``head`` is
+    that opening of the text (set in bold) and ``rest`` the remainder, so the title is not said twice. Otherwise
+    ``head`` is empty and the title is shown before the text."""
     cues = meta.get("cues") or []
     chapters = meta.get("chapters") or [{"start": c["start"], "end": c["end"]} for c in cues]
-    return [
-        {
-            "start": ch["start"],
-            "end": ch["end"],
-            "clock": clock(ch["start"]),
-            "title": cue.get("title") or cue["text"],
-            "text": cue["text"],
-        }
-        for cue, ch in zip(cues, chapters, strict=True)
-    ]
+    steps = []
+    for cue, ch in zip(cues, chapters, strict=True):
+        text = cue["text"]
+        title = cue.get("title") or text
+        leads = text.casefold().startswith(title.casefold())
+        steps.append(
+            {
+                "start": ch["start"],
+                "end": ch["end"],
+                "clock": clock(ch["start"]),
+                "title": title,
+                "text": text,
+                "head": text[: len(title)] if leads else "",
+                "rest": text[len(title) :] if leads else text,
+            }
+        )
+    return steps
 
 
 def scene_player(

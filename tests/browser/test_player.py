@@ -88,6 +88,9 @@ def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, site_url):
     s = page.evaluate(_STATE, fig)
     assert abs(s["t"] - steps[1]["start"]) < 0.1 and s["current"] == 1, (s, steps[1])
     assert steps[1]["text"] in s["live"] and steps[1]["text"] in s["now"], s  # announced: the reader stepped
+    for said in (s["now"], s["live"]):  # the title is said once, whether or not the caption begins with it
+        assert said.count(steps[1]["title"]) == steps[1]["text"].count(steps[1]["title"]) + (
+            not steps[1]["text"].startswith(steps[1]["title"])), (said, steps[1])
     s = _wait_step_end(page, fig, steps[1]["end"])
     assert s["paused"] and abs(s["t"] - steps[1]["end"]) <= SLACK and s["current"] == 1, (s, steps[1])
     page.wait_for_timeout(500)

@@ -13,7 +13,8 @@
   var scenes = sections.map(function (section) {
     var steps = Array.prototype.slice.call(section.querySelectorAll("ol.rs-talk-steps > li")).map(function (li) {
       return { start: parseFloat(li.getAttribute("data-start")), end: parseFloat(li.getAttribute("data-end")),
-               title: li.getAttribute("data-title"), text: li.querySelector("span").textContent };
+               title: li.getAttribute("data-title"), text: li.querySelector(".rs-step-text").textContent,
+               said: li.querySelector(".rs-step-said").textContent };
     });
     return { section: section, video: section.querySelector("video"), steps: steps, ctl: null };
   });
@@ -25,7 +26,7 @@
       (i < 0 ? "ready" : "step " + (i + 1) + "/" + sc.steps.length + ": " + step.title);
     textBox.textContent = i < 0 ? sc.section.getAttribute("aria-label") : step.text;
     if (i >= 0) {
-      live.textContent = step.title + ". " + step.text;
+      live.textContent = step.said; // the title, then the text; once when the text begins with it (talk.py)
       history.replaceState(null, "", "#" + sc.section.id + "/" + (i + 1));
     }
   }

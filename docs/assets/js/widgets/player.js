@@ -21,6 +21,7 @@ function readSteps(figure) {
     end: parseFloat(li.getAttribute("data-end")),
     title: li.getAttribute("data-title"),
     text: li.querySelector(".rs-step-text").textContent,
+    said: li.querySelector(".rs-step-said"), // the title and the text, the title said once (player.py)
   }));
 }
 
@@ -31,15 +32,14 @@ function buildControls(title, steps) {
   const count = h("span", { class: "rs-step-count", "aria-hidden": "true" });
   const list = h("ol", { class: "rs-step-list", "aria-label": "Steps" },
     steps.map((s, i) => h("li", null, [h("button", { type: "button", "data-step": i, text: (i + 1) + ". " + s.title })])));
-  const title_ = h("strong", { class: "rs-step-title" });
   const body = h("span", { class: "rs-step-body" });
   const link = h("a", { class: "rs-step-permalink", text: "Link to this step" });
-  const text = h("p", { class: "rs-step-now" }, [title_, " ", body, " ", link]);
+  const text = h("p", { class: "rs-step-now" }, [body, " ", link]);
   const live = h("div", { class: "rs-visually-hidden", "aria-live": "polite", "aria-atomic": "true" });
   const bar = h("div", { class: "rs-step-bar" }, [prev, play, next, count]);
   const ui = h("div", { class: "rs-player-ui", role: "group", "aria-label": "Steps of the animation: " + title },
     [bar, list, text, live]);
-  return { ui, prev, play, next, count, list, title: title_, body, link, live };
+  return { ui, prev, play, next, count, list, body, link, live };
 }
 
 function show(c, steps, i, how) {
@@ -49,12 +49,12 @@ function show(c, steps, i, how) {
     else b.removeAttribute("aria-current");
   });
   c.count.textContent = "Step " + (i + 1) + " of " + steps.length;
-  c.title.textContent = s.title + ".";
-  c.body.textContent = s.text;
+  c.body.replaceChildren(...Array.from(s.said.childNodes, (n) => n.cloneNode(true)));
+  c.body.querySelectorAll("[class]").forEach((n) => n.removeAttribute("class")); // the transcript's hooks stay unique
   c.link.setAttribute("href", "#" + s.id);
   c.prev.disabled = i === 0;
   c.next.disabled = i === steps.length - 1;
-  if (how === "step") c.live.textContent = "Step " + (i + 1) + " of " + steps.length + ": " + s.title + ". " + s.text;
+  if (how === "step") c.live.textContent = "Step " + (i + 1) + " of " + steps.length + ": " + s.said.textContent;
 }
 
 function bindKeys(player, ctl, video) {
