@@ -431,6 +431,15 @@ def _crosses(p0, p1, box) -> bool:
     return False
 
 
+def _segments_cross(p0, p1, q0, q1) -> bool:
+    """Whether the segments p0-p1 and q0-q1 (pixels) cross (touching ends do not count)."""
+
+    def side(a, b, c) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    return (side(p0, p1, q0) * side(p0, p1, q1) < 0) and (side(q0, q1, p0) * side(q0, q1, p1) < 0)
+
+
 def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: float | None = None,
                  legend_title: str = "", avoid: list[tuple[float, float]] | tuple = ()) -> list[str]:
     """Label each point ``(text, (x, y))`` (data coordinates) where its text collides with nothing.
@@ -438,31 +447,53 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
     Text extents are measured with the figure's renderer. Each label tries right, left, the diagonals, above and
     below at growing distances (a lead-out line joins it to its point once it moves away), inside the axes and
     clear of every other text, every labelled point and the lead-out lines drawn so far; the most crowded points
-    choose first. A label with no free place is dropped to a legend: its point gets a number and a footnote lists
-    "1 name · 2 name". The legend changes the layout, so placement then starts again with it in place, until no
-    more labels drop. Returns the texts that went to the legend. ``avoid``: more points (data coordinates) that
-    no label may cover. Call it last, once everything else is drawn."""
+    choose first. Placement is greedy, so a label that finds no room gets another pass in which it chooses first
+    (as many passes as there are such labels, at most _RETRIES); only a label that fails even then is dropped to
+    a legend: its point gets a number and a footnote lists "1 name · 2 name". The legend changes the layout, so
+    placement then starts again with it in place, until no more labels drop. Returns the texts that went to the
+    legend. ``avoid``: more points (data coordinates) that no label may cover. Call it last, once everything else
+    is drawn."""
     fig = ax.figure
     footer = list(fig._rs_footer)  # type: ignore[attr-defined]
     dropped: set[int] = set()
-    for _ in range(len(items) + 1):
+    first: list[int] = []  # labels that found no room in an earlier pass: they choose first, in this order
+    for _ in range(2 * len(items) + 2):
         order = sorted(dropped, key=lambda k: ax.transData.transform(items[k][1])[0])
         key = " · ".join(f"{n} {items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(order, start=1))
         legend = _lines(f"{legend_title}{key}", layout_of(fig).note, "note", fig) if order else []
         fig._rs_footer = _with_role(footer, "note") + legend + _with_role(footer, "source")  # type: ignore
         _layout(fig)
-        artists, more = _place_once(ax, items, fontsize, avoid, order)
-        if not more:
-            break
-        for a in artists:
-            a.remove()
+        best: tuple[list[int], set[int]] | None = None
+        for _attempt in range(_RETRIES + 1):
+            artists, more = _place_once(ax, items, fontsize, avoid, order, first)
+            if not more:
+                return [items[i][0] for i in sorted(dropped)]
+            for a in artists:
+                a.remove()
+            if best is None or len(more) < len(best[1]):
+                best = (list(first), more)
+            new = sorted(more - set(first))
+            if not new:
+                break
+            first += new
+        assert best is not None
+        first, more = [i for i in best[0] if i not in best[1]], best[1]
         dropped |= more
     return [items[i][0] for i in sorted(dropped)]
 
 
-def _place_once(ax, items, fontsize, avoid, numbered: list[int]) -> tuple[list[Any], set[int]]:
-    """One placement pass (see place_labels): names for the points not in ``numbered``, then numbers for those.
-    Returns the annotations made and the points whose names found no place."""
+#: The gap, in points, a label keeps from every point but its own (beyond the point's marker).
+_CLEAR = 6
+
+#: How many more passes a label that found no room gets, choosing first, before it goes to the legend.
+_RETRIES = 3
+
+
+def _place_once(ax, items, fontsize, avoid, numbered: list[int],
+                first: list[int] | None = None) -> tuple[list[Any], set[int]]:
+    """One placement pass (see place_labels): names for the points not in ``numbered`` (those in ``first`` first,
+    then the most crowded), then numbers for those. Returns the annotations made and the points whose names found
+    no place."""
     fig = ax.figure
     size = fontsize or layout_of(fig).note
     renderer = _renderer(fig)
@@ -478,8 +509,9 @@ def _place_once(ax, items, fontsize, avoid, numbered: list[int]) -> tuple[list[A
     artists: list[Any] = []
     missed: set[int] = set()
 
-    def try_place(i: int, text: str, radii=_RADII, through_points: bool = False) -> bool:
-        """``through_points``: the lead-out line may pass over other points (a number leaving a dense cluster)."""
+    def try_place(i: int, text: str, radii=_RADII, through_points: bool = False, relaxed: bool = False) -> bool:
+        """``through_points``: the lead-out line may pass over other points (a number leaving a dense cluster).
+        ``relaxed``: no gap kept from other points and lead-out lines may cross (a number's last resort)."""
         px, py = points[i]
         probe = ax.text(0, 0, text, fontsize=size, linespacing=1.05, transform=None)
         # The label as given, then broken before its last word ("Nemotron 3\nNano") where one line has no room.
@@ -497,13 +529,16 @@ def _place_once(ax, items, fontsize, avoid, numbered: list[int]) -> tuple[list[A
                         continue
                     if any(_overlap(box, b, 2 * scale) for b in others + placed):
                         continue
-                    if any(_overlap(box, d) for j, d in enumerate(dots) if j != i):
+                    # Clear of other points by more than a touch, so a label never reads as another point's.
+                    if any(_overlap(box, d, 0 if relaxed else _CLEAR * scale) for j, d in enumerate(dots) if j != i):
                         continue
                     if any(_crosses(a, b, box) for a, b in leaders):
                         continue
                     end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
                     lead = r > radii[0]
                     # (points touching this one are not in the way: a line out of a cluster starts among them)
+                    if lead and not relaxed and any(_segments_cross((px, py), end, a, b) for a, b in leaders):
+                        continue  # lead-out lines never cross each other
                     if lead and any(_crosses((px, py), end, b) for b in placed + others + [
                             d for j, d in enumerate(dots)
                             if j != i and not _overlap(d, dots[i]) and not through_points]):
@@ -527,13 +562,16 @@ def _place_once(ax, items, fontsize, avoid, numbered: list[int]) -> tuple[list[A
 
     # The most crowded points choose first (the points near them are what takes their room); then left to right.
     crowd = [sum(1 for q in points if 0 < np.hypot(q[0] - p[0], q[1] - p[1]) < 60 * scale) for p in points]
-    for i in sorted(range(len(items)), key=lambda k: (-crowd[k], points[k][0])):
+    rank = {k: n for n, k in enumerate(first or [])}
+    for i in sorted(range(len(items)), key=lambda k: (rank.get(k, len(rank)), -crowd[k], points[k][0])):
         if i not in numbered and not try_place(i, items[i][0]):
             missed.add(i)
     if missed:
         return artists, missed
     for n, i in enumerate(numbered, start=1):
-        if not try_place(i, str(n), _RADII + _FAR, through_points=True):  # no room even for a number: beside its point; the check decides
+        if not (try_place(i, str(n), _RADII + _FAR, through_points=True)
+                or try_place(i, str(n), _RADII + _FAR, through_points=True, relaxed=True)):
+            # no room even for a number: beside its point; the build's collision check decides
             ann = ax.annotate(str(n), items[i][1], xytext=(_RADII[0], 0), textcoords="offset points", ha="left",
                               va="center", fontsize=size, color=INK, zorder=4)
             ann.set_in_layout(False)

@@ -57,23 +57,24 @@ def _site_server():
 
 @pytest.fixture(scope="session")
 def draft_build(_site_server):
-    import os
-
-    from generator.site.build import BuildPaths, build
+    from generator.site.build import BuildPaths
 
     _, url = _site_server
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",
                        build=ROOT / "build" / "test")
-    old = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = url
-    try:
-        build(paths, quality="draft")
-    finally:
-        if old is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = old
+    build_served_at(paths, url)
     return paths
+
+
+def build_served_at(paths, url: str | None, quality: str = "draft") -> None:
+    """Build the site of ``paths`` for the address it will be served from (mkdocs.yml reads $SITE_URL; None keeps
+    the default); the environment is as it was afterwards."""
+    from generator.site.build import build
+
+    with pytest.MonkeyPatch.context() as mp:
+        if url:
+            mp.setenv("SITE_URL", url)
+        build(paths, quality=quality)
 
 
 @pytest.fixture(scope="session")

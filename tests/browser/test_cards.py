@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, click_settled
+from conftest import SITE_PREFIX, build_served_at, click_settled
 from tinyproject import CHART, make_tiny_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,9 +49,7 @@ at INT4.
 
 def build_cards_site(dest: Path, site_url: str) -> Path:
     """A tiny project released as 1.0, then one catalog value changed (Llama 3.1 70B's parameter count)."""
-    import os
-
-    from generator.site.build import BuildPaths, build
+    from generator.site.build import BuildPaths
     from generator.site.versions import make_release
 
     root = make_tiny_project(dest, figures=(CHART,))
@@ -64,15 +62,7 @@ def build_cards_site(dest: Path, site_url: str) -> Path:
     text = cat.read_text("utf-8")
     assert "    params: 70.55e9\n" in text
     cat.write_text(text.replace("    params: 70.55e9\n", "    params: 70.6e9\n", 1), "utf-8")
-    saved = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = site_url
-    try:
-        build(BuildPaths(root=root), quality="draft")
-    finally:
-        if saved is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = saved
+    build_served_at(BuildPaths(root=root), site_url)
     return root / "site"
 
 

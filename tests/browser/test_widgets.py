@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, click_settled
+from conftest import SITE_PREFIX, build_served_at, click_settled
 from tinyproject import CHART, make_tiny_project
 
 from generator import derive
@@ -59,9 +59,7 @@ def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
     ``site_url`` must be the address the site is served from: Material's instant navigation only takes over links
     that its sitemap.xml lists, and it matches them with the port and path of site_url (mkdocs.yml reads $SITE_URL).
     """
-    import os
-
-    from generator.site.build import BuildPaths, build
+    from generator.site.build import BuildPaths
 
     root = make_tiny_project(dest, figures=(CHART,))
     # The site itself ships without instant navigation (mkdocs.yml says why); the widgets must still survive it,
@@ -74,16 +72,7 @@ def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
     (root / "docs" / "index.md").write_text(WIDGET_PAGE, "utf-8")
     (root / "docs" / "other.md").write_text(OTHER_PAGE, "utf-8")
     paths = BuildPaths(root=root)
-    saved = os.environ.get("SITE_URL")
-    if site_url:
-        os.environ["SITE_URL"] = site_url
-    try:
-        build(paths, quality="draft")
-    finally:
-        if saved is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = saved
+    build_served_at(paths, site_url)
     return paths.site
 
 
