@@ -183,14 +183,26 @@ def _aspect(assets: FigureAssets) -> tuple[float, float]:
     return 720.0, 50.0 + 29.0 * rows
 
 
+#: The embed snippet's script: sets each embed frame to the height its view asks for (assets/js/embed.js posts
+#: {rtsEmbedHeight: pixels}); only the frame that sent the message, and only a sane height. Inline, so the host page
+#: loads nothing from us but the frame; a host that strips scripts keeps the frame's aspect ratio.
+EMBED_RESIZER = (
+    '<script>addEventListener("message",function(e){var h=e.data&&e.data.rtsEmbedHeight;'
+    'if(!(h>=50&&h<=8000))return;document.querySelectorAll("iframe[data-rts-embed]").forEach(function(f){'
+    'if(f.contentWindow===e.source){f.style.aspectRatio="auto";f.style.height=Math.ceil(h)+"px"}})})</script>'
+)
+
+
 def embed_snippet(url: str, title: str, width: float, height: float) -> str:
     """The <iframe> to paste: full width of its column, height from the figure's aspect ratio (plus a line for the
-    credit), no border, lazily loaded."""
+    credit), no border, lazily loaded; then the one-line script that fits the frame to the view's height
+    (EMBED_RESIZER), which matters on phones, where the view shows the taller narrow chart."""
     h = height + 0.09 * width  # room for the caption and the credit line under the figure
     name = html.escape(title, quote=False).replace('"', "&quot;")
     return (
-        f'<iframe src="{url}" title="{name}" loading="lazy" '
+        f'<iframe src="{url}" title="{name}" loading="lazy" data-rts-embed '
         f'style="width: 100%; aspect-ratio: {width:.0f} / {h:.0f}; border: 0;" allowfullscreen></iframe>'
+        f"\n{EMBED_RESIZER}"
     )
 
 

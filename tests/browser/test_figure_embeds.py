@@ -94,3 +94,46 @@ def test_copy_buttons_copy_the_embed_code_and_the_link(browser, site_url):
     assert page.evaluate("navigator.clipboard.readText()") == url
     assert not errors
     ctx.close()
+
+
+@pytest.mark.parametrize("width", [390, 1000])
+def test_the_snippet_fits_the_frame_to_the_figure(browser, site_url, width):
+    """The embed code pasted into another page: its script sets the frame to the height the view asks for, so on a
+    phone the narrow chart shows whole at the frame's full width (not shrunk into the wide chart's proportions),
+    and on a desktop the frame stays close to the aspect ratio the snippet starts with."""
+    import html
+
+    figure_page = browser.new_page()
+    figure_page.goto(f"{site_url}figures/params_over_time/", wait_until="load")
+    code = html.unescape(figure_page.input_value("#rs-embed-code"))
+    figure_page.close()
+    assert code.count("<iframe") == 1 and "<script>" in code and "data-rts-embed" in code
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(f"<!doctype html><body style='margin:16px'><p>A post that embeds a figure.</p>{code}"
+                     "<p>After.</p></body>")
+    frame_el = page.locator("iframe[data-rts-embed]")
+    m = re.search(r"aspect-ratio: (\d+) / (\d+)", code)
+    start = frame_el.bounding_box()["width"] * int(m.group(2)) / int(m.group(1))  # the frame before its script
+    page.wait_for_function("document.querySelector('iframe[data-rts-embed]').style.height !== ''", timeout=15_000)
+    page.wait_for_timeout(300)
+    box = frame_el.bounding_box()
+    frame = frame_el.element_handle().content_frame()
+    fit = frame.evaluate("""() => {
+        const svg = [...document.querySelectorAll('figure svg')].find((s) => s.getBoundingClientRect().width > 0);
+        const r = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal;
+        return {narrow: svg.classList.contains('rs-chart-narrow'), w: r.width, h: r.height, full: r.width * vb.height / vb.width,
+                inner: window.innerWidth, over: document.documentElement.scrollHeight - window.innerHeight};
+    }""")
+    assert fit["narrow"] == (width < 600), fit
+    assert fit["w"] >= fit["inner"] - 24, fit  # the chart spans the frame (less the view's padding)
+    assert abs(fit["h"] - fit["full"]) <= 2, fit  # at its own proportions, not shrunk to fit a shorter frame
+    assert fit["over"] <= 1, fit  # and the frame shows it all, credit line included: nothing to scroll
+    if width < 600:
+        assert box["height"] > start * 1.3, (start, box)  # the phone frame grew to the tall narrow chart
+    else:
+        assert abs(box["height"] - start) < 0.15 * start, (start, box)
+    assert not errors
+    ctx.close()
