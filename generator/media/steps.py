@@ -38,6 +38,7 @@ def cut_steps(fig_id: str, mp4: Path, meta: dict[str, Any], out: Path) -> dict[s
     fps, width, height = spec["fps"], spec["width"], spec["height"]
     chapters = [(c["start"], c["end"]) for c in meta["chapters"]]
     stamp = {"version": STEPS_VERSION, "source_sha256": sha256_file(mp4), "chapters": chapters, "x264": spec["x264"]}
+    stamp = json.loads(json.dumps(stamp))  # as steps.json holds it (tuples become lists), so the two compare equal
     stamp_path = out / "steps.json"
     try:
         old = json.loads(stamp_path.read_text("utf-8"))
