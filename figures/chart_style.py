@@ -536,9 +536,9 @@ def _place_once(ax, items, fontsize, avoid, numbered: list[int],
                         continue
                     end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
                     lead = r > radii[0]
-                    # (points touching this one are not in the way: a line out of a cluster starts among them)
                     if lead and not relaxed and any(_segments_cross((px, py), end, a, b) for a, b in leaders):
                         continue  # lead-out lines never cross each other
+                    # (points touching this one are not in the way: a line out of a cluster starts among them)
                     if lead and any(_crosses((px, py), end, b) for b in placed + others + [
                             d for j, d in enumerate(dots)
                             if j != i and not _overlap(d, dots[i]) and not through_points]):

@@ -6,6 +6,10 @@ exactly the figures that read it; a registry without a figure's file, or a file 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 
@@ -21,6 +25,19 @@ def tiny(tmp_path_factory):
     paths = BuildPaths(root=root)
     first = build(paths, quality="draft")
     return root, paths, first
+
+
+@contextmanager
+def catalog_edited(root: Path, old: str, new: str) -> Iterator[None]:
+    """The tiny project's catalog with its one ``old`` line replaced by ``new``, put back afterwards."""
+    catalog = root / "catalog.yaml"
+    text = catalog.read_text("utf-8")
+    assert text.count(old) == 1, old
+    catalog.write_text(text.replace(old, new), "utf-8")
+    try:
+        yield
+    finally:
+        catalog.write_text(text, "utf-8")
 
 
 @pytest.mark.slow
@@ -58,17 +75,10 @@ def test_rebuild_renders_nothing_and_is_byte_identical(tiny):
 @pytest.mark.slow
 def test_one_catalog_value_rerenders_only_its_reader(tiny):
     root, paths, _ = tiny
-    catalog = root / "catalog.yaml"
-    text = catalog.read_text("utf-8")
-    old = "    params: 117.0e6\n"
-    assert old in text
-    catalog.write_text(text.replace(old, "    params: 118.0e6\n", 1), "utf-8")
-    try:
+    with catalog_edited(root, "    params: 117.0e6\n", "    params: 118.0e6\n"):
         rep = build(paths, quality="draft")
         assert rep.rendered == [CHART]
         assert rep.cached == [SCENE]
-    finally:
-        catalog.write_text(text, "utf-8")
     rep = build(paths, quality="draft")
     assert rep.rendered == [], "changed back: the earlier render is recalled from the cache, nothing renders"
     assert sorted(rep.cached) == sorted([CHART, SCENE])
@@ -78,17 +88,10 @@ def test_one_catalog_value_rerenders_only_its_reader(tiny):
 def test_change_and_revert_renders_nothing_the_second_time(tiny):
     """A scene is the costly case: GPT-3's layer count (read by the_wall) changed, built, changed back, built."""
     root, paths, _ = tiny
-    catalog = root / "catalog.yaml"
-    text = catalog.read_text("utf-8")
-    old = "    layers: 96\n"
-    assert text.count(old) == 1
     before = tree_digest(paths.site)
-    catalog.write_text(text.replace(old, "    layers: 97\n"), "utf-8")
-    try:
+    with catalog_edited(root, "    layers: 96\n", "    layers: 97\n"):
         rep = build(paths, quality="draft")
         assert SCENE in rep.rendered
-    finally:
-        catalog.write_text(text, "utf-8")
     rep = build(paths, quality="draft")
     assert rep.rendered == [], rep.rendered
     assert tree_digest(paths.site) == before, "and the site is what it was"
