@@ -1,12 +1,11 @@
 """Render docs/*.md (Jinja2 templates) into the staging tree, with macros for numbers, figures and citations.
 
 Jinja2 runs with StrictUndefined (an unknown name fails the build with the page and line) and autoescaping on:
-catalog strings are escaped wherever they land; macros that emit HTML return Markup built from escaped parts.
+catalog strings are escaped wherever they land; macros that emit HTML return Html built from escaped parts.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Callable
@@ -16,17 +15,17 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 
 from generator import derive
 from generator.catalog import Catalog
 from generator.errors import BuildError, did_you_mean
+from generator.escape import Html, Text, html, url
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
 from generator.site import provenance
 from generator.site.compare import COMPARISONS
 from generator.site.player import scene_player
-from generator.site.safe_text import catalog_template, md_escape, page_env
+from generator.site.safe_text import catalog_template, page_env
 from generator.site.series import Series, figure_pages
 from generator.site.storyboard import storyboard_html
 
@@ -75,7 +74,7 @@ def _wrap(value: Any, what: str = "this catalog entry", item: str = "field") -> 
         return out
     if isinstance(value, list):
         return [_wrap(v, what, item) for v in value]
-    return value
+    return Text(value) if isinstance(value, str) else value  # catalog text: escaped wherever it is printed
 
 
 def _section(data: dict[str, Any], section: str) -> AttrDict:
@@ -140,7 +139,7 @@ class PageContext:
         self.base = "../" * depth
 
     # -- citations -------------------------------------------------------------------------------------------
-    def cite(self, *ref_ids: str) -> Markup:
+    def cite(self, *ref_ids: str) -> Html:
         if not ref_ids:
             raise BuildError("cite() needs at least one reference id")
         links = []
@@ -154,33 +153,31 @@ class PageContext:
             ref = self.catalog.references[ref_id]
             card = self.cards.reference(ref_id)
             links.append(
-                Markup(
+                Html(
                     '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
-                ).format(
-                    id=ref_id, title=md_escape(f"{ref['authors']} ({ref['year']}): {ref['title']}"), n=n, card=card
-                )
+                ).format(id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card)
             )
-        return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
+        return Html('<sup class="rs-cite">[') + Html(", ").join(links) + Html("]</sup>")
 
-    def references(self) -> Markup:
+    def references(self) -> Html:
         items = []
         for ref_id in self.cited:
             ref = self.catalog.references[ref_id]
-            note = Markup(" {}").format(md_escape(ref["note"])) if ref.get("note") else Markup("")
+            note = Html(" {}").format(ref["note"]) if ref.get("note") else Html("")
             items.append(
-                Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
+                Html('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
                     id=ref_id,
-                    authors=md_escape(ref["authors"]),
+                    authors=ref["authors"],
                     year=ref["year"],
-                    url=md_escape(ref["url"]),
-                    title=md_escape(ref["title"]),
+                    url=url(ref["url"]),
+                    title=ref["title"],
                     note=note,
                 )
             )
-        return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
+        return Html('<ol class="rs-refs">') + Html("").join(items) + Html("</ol>")
 
     # -- figures ---------------------------------------------------------------------------------------------
-    def figure(self, fig_id: str) -> Markup:
+    def figure(self, fig_id: str) -> Html:
         if fig_id not in self.figures:
             hint = did_you_mean(fig_id, self.figures)
             raise PageMistake(
@@ -200,9 +197,9 @@ class PageContext:
             svg = assets.files[f"{fig_id}.svg"].read_text("utf-8")
             narrow = assets.files.get(f"{fig_id}.narrow.svg")
             if narrow is None:
-                body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt))
+                body = Html(_inline_svg(svg, f"fig-{fig_id}", title, alt))
             else:
-                body = Markup(
+                body = Html(
                     _inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
                     + _inline_svg(
                         narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt, cls="rs-chart-narrow", id_tag="n"
@@ -210,25 +207,25 @@ class PageContext:
                 )
             cls = "rs-chart"
         elif fig.kind == "table":
-            body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
+            body = Html(assets.files[f"{fig_id}.html"].read_text("utf-8"))
             cls = "rs-table"
         else:
             return self._video(assets, title, alt)
-        out = Markup(
+        out = Html(
             '<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}{link}</figcaption></figure>'
         )
         return _block(out.format(cls=cls, id=fig_id, body=body, title=title, link=self._page_link(fig)))
 
-    def _page_link(self, fig: Figure) -> Markup:
+    def _page_link(self, fig: Figure) -> Html:
         """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
         if not self.figure_links:
-            return Markup("")
-        return Markup(
+            return Html("")
+        return Html(
             ' <a class="rs-figpage" href="{base}figures/{id}/">Data, downloads and embed'
             '<span class="rs-sr-only"> for “{title}”</span></a>'
         ).format(base=self.base, id=fig.id, title=fig.title)
 
-    def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
+    def _video(self, assets: FigureAssets, title: str, alt: str) -> Html:
         fig_id = assets.fig.id
         meta = assets.meta
         src = f"{self.base}figures/{fig_id}"
@@ -250,16 +247,16 @@ class PageContext:
             )
         )
 
-    def widget(self, name: str) -> Markup:
+    def widget(self, name: str) -> Html:
         if self.widget_renderer is None:
             raise BuildError("widget(): no widget renderer available")
-        return _block(Markup(self.widget_renderer(name, self.catalog)))
+        return _block(Html(self.widget_renderer(name, self.catalog)))
 
 
-def _block(markup: Markup) -> Markup:
+def _block(markup: Html) -> Html:
     """Raw HTML that Markdown passes through untouched: one block, no blank lines, no leading indentation."""
     lines = [ln.strip() for ln in str(markup).splitlines()]
-    return Markup("\n" + "\n".join(ln for ln in lines if ln) + "\n")
+    return Html("\n" + "\n".join(ln for ln in lines if ln) + "\n")
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
@@ -275,7 +272,7 @@ def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_t
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
     svg = re.sub(r"<desc>.*?</desc>", "", svg, count=1, flags=re.S)  # the file's own desc: replaced below
-    t, d = html.escape(title), html.escape(alt)
+    t, d = html(title), html(alt)
     tid, did = f"{dom_id}-{id_tag}t", f"{dom_id}-{id_tag}d"
 
     def open_tag(m: re.Match[str]) -> str:
@@ -417,7 +414,7 @@ def render_pages(
     return out
 
 
-def _glossary_list(data: dict[str, Any]) -> Markup:
+def _glossary_list(data: dict[str, Any]) -> Html:
     from generator.site.glossary import glossary_list
 
     return glossary_list(data)

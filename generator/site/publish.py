@@ -44,6 +44,29 @@ def checked_site_url(value: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
+#: mkdocs.yml's ``site_url``: ``!ENV [SITE_URL, "default"]`` or a plain value, quoted or not.
+_CONFIG_URL = re.compile(r"""^site_url:\s*(?:!ENV\s*\[\s*SITE_URL\s*,\s*)?(["']?)([^"'\s\]]+)\1""", re.M)
+
+
+def site_url(root: Path) -> str:
+    """The site's public address as every output writes it (canonical links, embed snippets, citations, feed.xml,
+    the PDF's links): $SITE_URL, else mkdocs.yml's default, checked and percent-encoded by ``checked_site_url``
+    and ending with '/'. Each output then escapes it for its own context (generator/escape.py)."""
+    value = os.environ.get("SITE_URL", "")
+    where = "SITE_URL"
+    if not value:
+        config = root / "mkdocs.yml"
+        m = _CONFIG_URL.search(config.read_text("utf-8")) if config.is_file() else None
+        if m is None:
+            raise BuildError(f"{config}: no site_url; set one (or SITE_URL) to the address the site is published at")
+        value, where = m.group(2), f"{config}: site_url"
+    try:
+        url = str(checked_site_url(value))
+    except BuildError as exc:
+        raise BuildError(str(exc).replace(f"SITE_URL={value!r}", f"{where}={value!r}", 1)) from None
+    return url if url.endswith("/") else url + "/"
+
+
 def check_links(folder: Path, root: Path) -> None:
     """Refuse symbolic links under ``folder`` that resolve outside ``root`` (or nowhere): the build would publish
     what they point at (docs/passwd.txt -> /etc/passwd)."""
