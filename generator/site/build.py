@@ -30,7 +30,7 @@ from generator.site.budgets import check_budgets, load_budgets
 from generator.site.export import catalog_export
 from generator.site.figure_pages import figure_files
 from generator.site.pages import FigureAssets, alt_text, render_pages
-from generator.site.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
+from generator.site.publish import check_sources, checked_site_url, clean_leftovers, new_site_dir
 from generator.site.talk import talk_page
 from generator.site.versions import site_extras
 from generator.site.widgets import render_widget
@@ -254,6 +254,7 @@ def _build(
     report = BuildReport()
     recover_dir(paths.site)
     clean_leftovers(paths.site, paths.build)
+    check_sources(paths.root)  # before anything is read from them: no link out of the repository
     figs = registry(catalog, paths.root / "figures")
     report.seconds["load"] = time.perf_counter() - t0
 
@@ -266,8 +267,6 @@ def _build(
 
     t2 = time.perf_counter()
     assets = _collect_assets(figs, cache, entries, spec)
-    for folder in ("docs", "media"):
-        check_links(paths.root / folder, paths.root)
     media_files, media_page = site_files(paths.root)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)

@@ -20,7 +20,7 @@ from generator.catalog import Catalog, load_catalog
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
 from generator.site.pages import FigureAssets, alt_text, render_pages
-from generator.site.publish import check_links
+from generator.site.publish import check_sources
 
 
 @dataclass
@@ -138,7 +138,6 @@ def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
     derived = check_derive(catalog)
     for fig in figs.values():
         alt_text(fig, catalog)
-    for folder in ("docs", "media"):
-        check_links(root / folder, root)
+    check_sources(root)
     pages = check_pages(root / "docs", catalog, figs, root)
     return CheckReport(catalog, len(figs), pages, derived)

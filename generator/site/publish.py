@@ -72,23 +72,44 @@ def check_links(folder: Path, root: Path) -> None:
     what they point at (docs/passwd.txt -> /etc/passwd)."""
     if not folder.exists():
         return
-    root = root.resolve()
+    if folder.is_symlink():
+        check_link(folder, root)
     for base, dirs, files in os.walk(folder, followlinks=False):
         for name in dirs + files:
             p = Path(base, name)
-            if not p.is_symlink():
-                continue
-            try:
-                real = p.resolve(strict=True)
-            except (OSError, RuntimeError):
-                raise BuildError(
-                    f"{p}: a symbolic link to {os.readlink(p)!r}, which does not exist; remove it"
-                ) from None
-            if not real.is_relative_to(root):
-                raise BuildError(
-                    f"{p}: a symbolic link to {real}, outside the repository {root}; the build does not publish files "
-                    "from outside it: copy the file in or remove the link"
-                )
+            if p.is_symlink():
+                check_link(p, root)
+
+
+def check_link(p: Path, root: Path) -> None:
+    """Refuse the symbolic link ``p`` when it resolves outside ``root`` or nowhere."""
+    root = root.resolve()
+    try:
+        real = p.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise BuildError(f"{p}: a symbolic link to {os.readlink(p)!r}, which does not exist; remove it") from None
+    if not real.is_relative_to(root):
+        raise BuildError(
+            f"{p}: a symbolic link to {real}, outside the repository {root}; the build does not publish files "
+            "from outside it: copy the file in or remove the link"
+        )
+
+
+#: Everything of the repository the build reads and may publish: the pages and their files, the media kit, the
+#: theme overrides (MkDocs copies their non-template files into the site), the figures' code and fonts, the releases.
+READ_FOLDERS = ("docs", "media", "overrides", "figures", "releases")
+READ_FILES = ("mkdocs.yml", "CHANGELOG.yaml")
+
+
+def check_sources(root: Path) -> None:
+    """``check_links`` over every folder and file the build reads (READ_FOLDERS, READ_FILES): a link in any of them
+    that leads out of the repository stops the build and `make check`."""
+    for folder in READ_FOLDERS:
+        check_links(root / folder, root)
+    for name in READ_FILES:
+        path = root / name
+        if path.is_symlink():
+            check_link(path, root)
 
 
 def new_site_dir(site: Path) -> Path:
