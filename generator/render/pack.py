@@ -45,8 +45,8 @@ FORMAT = 1
 META = "entry.json"
 FILES = "files/"
 SUFFIX = ".tar"
-_KEY = re.compile(r"^[0-9a-f]{64}$")
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # an output file or entry name: no folders, no dot files
+_KEY = re.compile(r"^[0-9a-f]{64}\Z")
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")  # an output file or entry name: no folders, no dot files
 #: Bounds of what unpacking writes: one file (a ProRes render of a long scene is ~1 GB), and all archives of one call.
 MAX_FILE_BYTES = 4 << 30
 MAX_TOTAL_BYTES = 16 << 30

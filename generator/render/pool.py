@@ -28,6 +28,7 @@ from typing import Any
 from generator.catalog import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
+from generator.render.worker import PARENT_ENV
 from generator.render.specs import RenderSpec
 
 log = logging.getLogger("render")
@@ -213,7 +214,8 @@ def render_stale(
     if not stale:
         return report
     stale = heaviest_first(stale)
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    # Each worker dies with this process (generator/render/worker.py, die_with_parent): a killed build leaves none.
+    env = dict(os.environ, PYTHONHASHSEED="0", **{PARENT_ENV: str(os.getpid())})
     env.setdefault("MPLBACKEND", "Agg")
     display = _Display(len(jobs), len(report.cached), live=sys.stderr.isatty() and not os.environ.get("CI"))
     failures: list[str] = []

@@ -15,7 +15,7 @@ from generator.errors import BuildError
 
 log = logging.getLogger("build")
 
-_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$|^\[[0-9A-Fa-f:.]+\]$")
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+\Z|^\[[0-9A-Fa-f:.]+\]\Z")
 #: Characters a URL path may carry as they are (RFC 3986 unreserved, sub-delims minus quotes, ':', '@', '/', '%').
 _PATH_SAFE = "/:@!$&()*+,;=-._~%"
 

@@ -30,8 +30,8 @@ from generator.site.publish import site_url
 
 CHANGELOG = "CHANGELOG.yaml"
 RELEASES = "releases"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?\Z")
 
 
 @dataclass
