@@ -28,8 +28,8 @@ from typing import Any
 from generator.catalog import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
-from generator.render.worker import PARENT_ENV
 from generator.render.specs import RenderSpec
+from generator.render.worker import PARENT_ENV
 
 log = logging.getLogger("render")
 
