@@ -102,8 +102,8 @@ class Text(str):
 
     __slots__ = ()
 
-    def __html__(self) -> str:
-        return str(html(str(self)))
+    def __html__(self) -> Html:
+        return html(str(self))
 
 
 def text_tree(node: Any) -> Any:
