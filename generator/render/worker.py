@@ -7,7 +7,9 @@ package (Python puts the current folder first on the import path for ``-m``).
 
 Job: {"kind": chart|table|scene, "id", "data": path of the catalog slice as JSON, "out": folder to fill,
 "work": scratch folder, "title", "alt", "spec": RenderSpec fields (scenes)}.
-Standard output carries progress for the pool, one line each: ``@frames N`` while a scene draws. Logs go to stderr.
+Standard output carries progress for the pool, one line each: ``@frames N`` while a scene draws, and a refusal the
+reader can act on (a BuildError such as a LayoutError: text that collides) as one line ``@error MESSAGE``, which the
+build reports as it is, without a traceback. Logs go to stderr.
 
 A worker dies with the build that started it (``die_with_parent``): the pool passes its pid in ``RTS_RENDER_PARENT``
 and the worker asks Linux for SIGKILL when that process ends (prctl PR_SET_PDEATHSIG), so a killed build leaves no
@@ -80,7 +82,13 @@ def main(argv: list[str]) -> int:
         return 2
     if os.environ.get(PARENT_ENV, "").isdigit():
         die_with_parent(int(os.environ[PARENT_ENV]))
-    run(json.loads(Path(argv[0]).read_text("utf-8")))
+    from generator.errors import BuildError
+
+    try:
+        run(json.loads(Path(argv[0]).read_text("utf-8")))
+    except BuildError as exc:
+        print("@error " + " ".join(str(exc).split()), flush=True)
+        return 1
     return 0
 
 
