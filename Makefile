@@ -79,7 +79,7 @@ bench: $(READY)
 ## Lighthouse 12.2.3 (pinned in package-lock.json) on the built article page, mobile emulation.
 audit: $(READY)
 	@test -f site/index.html || $(MAKE) site
-	npm ci --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent --ignore-scripts
 	$(PY) -m generator audit
 
 ## The article as a PDF (build/the-race-to-scale.pdf), printed by the tests' Chromium through the print stylesheet:
