@@ -29,20 +29,20 @@ log = logging.getLogger("cli")
 
 
 def _paths(args: argparse.Namespace):
-    from generator.site.build import BuildPaths
+    from generator.site.assembly.build import BuildPaths
 
     return BuildPaths(root=Path(args.root), catalog=args.catalog, site=args.site, cache=args.cache)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site.build import build
+    from generator.site.assembly.build import build
 
     build(_paths(args), quality=args.quality, jobs=args.jobs, wait=not args.no_wait, no_render=args.no_render)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.site.check import check_project
+    from generator.site.assembly.check import check_project
 
     report = check_project(Path(args.root), Path(args.catalog) if args.catalog else None)
     cat = report.catalog
@@ -55,7 +55,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.site.serve import checked_prefix, make_server, watch_and_rebuild
+    from generator.site.assembly.serve import checked_prefix, make_server, watch_and_rebuild
 
     checked_prefix(args.prefix)
     paths = _paths(args)
@@ -159,7 +159,7 @@ DELEGATED = {
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from generator.site.versions import make_release
+    from generator.site.extras.versions import make_release
 
     folder = make_release(Path(args.root), args.version, args.notes)
     print(f"release {args.version}: {folder} and CITATION.cff written; commit them")

@@ -28,7 +28,7 @@ from generator.render.plan import kit_jobs, webp_cap
 from generator.render.pool import Job, heaviest_first, render_stale
 from generator.render.registry import registry
 from generator.render.specs import SITE_QUALITIES, kit_specs, site_spec
-from generator.site.build import BuildPaths, site_jobs
+from generator.site.assembly.build import BuildPaths, site_jobs
 from generator.util.lock import build_lock
 
 log = logging.getLogger("farm")

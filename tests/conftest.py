@@ -44,7 +44,7 @@ def _site_server():
     instant navigation only takes over links that match site_url)."""
     import threading
 
-    from generator.site.serve import make_server
+    from generator.site.assembly.serve import make_server
 
     server = make_server(ROOT / "build" / "test-site", prefix=SITE_PREFIX)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -57,7 +57,7 @@ def _site_server():
 
 @pytest.fixture(scope="session")
 def draft_build(_site_server):
-    from generator.site.build import BuildPaths
+    from generator.site.assembly.build import BuildPaths
 
     _, url = _site_server
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",
@@ -69,7 +69,7 @@ def draft_build(_site_server):
 def build_served_at(paths, url: str | None, quality: str = "draft") -> None:
     """Build the site of ``paths`` for the address it will be served from (mkdocs.yml reads $SITE_URL; None keeps
     the default); the environment is as it was afterwards."""
-    from generator.site.build import build
+    from generator.site.assembly.build import build
 
     with pytest.MonkeyPatch.context() as mp:
         if url:

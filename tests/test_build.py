@@ -16,7 +16,7 @@ from tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 from generator.catalog import load_catalog
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import registry
-from generator.site.build import BuildPaths, build
+from generator.site.assembly.build import BuildPaths, build
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,7 @@ def test_svg_parses_with_title_and_role(fid, layout, rendered, catalog):
     assert len(root.get("viewBox").split()) == 4
     first = root[0]
     assert first.tag == f"{SVG}title" and first.text == catalog.figures[fid]["title"]
-    assert re.search(r"<title>[^<]*</title>", text), "plain <title>, as generator.site.pages swaps it"
+    assert re.search(r"<title>[^<]*</title>", text), "plain <title>, as generator.site.article.pages swaps it"
     visible = " ".join(svg_texts(path))
     assert catalog.figures[fid]["title"] not in visible, "the figcaption shows the title, not the chart"
     assert root.find(f".//{SVG}style") is None, "a <style> element would style the whole page once inlined"
@@ -523,7 +523,7 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
     from pathlib import PurePosixPath
 
     from generator.render.registry import registry
-    from generator.site.pages import FigureAssets, PageContext
+    from generator.site.article.pages import FigureAssets, PageContext
 
     figs = registry(catalog)
     assets = {fid: FigureAssets(figs[fid], {rendered[fid, layout].name: rendered[fid, layout] for layout in LAYOUTS})

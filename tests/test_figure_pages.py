@@ -16,8 +16,8 @@ from PIL import Image
 
 from generator.render.raster import svg_size, theme_colours
 from generator.render.registry import registry
-from generator.site.export import model_derived
-from generator.site.figure_pages import figure_csv, sources
+from generator.site.extras.export import model_derived
+from generator.site.extras.figure_pages import figure_csv, sources
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ def test_every_figure_page_has_its_parts(draft_build, figs):
         assert f'id="fig-{fid}"' in page, f"{fid}: the figure is not on its page"
         assert "rs-figpage" not in page.split('id="fig-')[1].split("</figure>")[0], "a figure page links to itself"
         assert "CC BY 4.0" in page and "creativecommons.org/licenses/by/4.0/" in page
-        text = html.unescape(page)  # printed values are escaped as character references (generator/site/safe_text.py)
+        text = html.unescape(page)  # printed values are escaped as character references (generator/site/article/safe_text.py)
         assert 'id="rs-embed-code"' in page and "<iframe" in text and f"figures/{fid}/embed/" in text
         assert "data-rs-copy-link" in page
         for href in re.findall(r'<li><a href="([^"]+)" download', page):

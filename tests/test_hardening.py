@@ -27,10 +27,10 @@ from generator import cli
 from generator.catalog import load as yaml_load
 from generator.catalog import load_catalog
 from generator.errors import BuildError, CatalogError
-from generator.site.build import BuildPaths, build
-from generator.site.check import MODEL_FUNCTIONS, check_project
-from generator.site.publish import check_links, checked_site_url
-from generator.site.serve import checked_prefix, serve_directory
+from generator.site.assembly.build import BuildPaths, build
+from generator.site.assembly.check import MODEL_FUNCTIONS, check_project
+from generator.site.assembly.publish import check_links, checked_site_url
+from generator.site.assembly.serve import checked_prefix, serve_directory
 from generator.util import fs
 from generator.util.lock import build_lock, read_holder
 
@@ -142,7 +142,7 @@ def test_bad_macros_in_alt_text_are_catalog_errors(tmp_path, alt, found):
 
 
 def test_catalog_strings_are_escaped_for_markdown():
-    from generator.site.safe_text import md_escape
+    from generator.site.article.safe_text import md_escape
 
     out = str(md_escape("H100 ![x](x){: onerror=alert(1) } [docs](javascript:alert(1)) *a* _b_ `c` <i>"))
     assert not set("![](){}*_`<>") & set(out.replace("&#", "").replace(";", ""))
@@ -495,7 +495,7 @@ def _change_page(root: Path) -> None:
 
 
 def test_full_disk_while_staging(project, monkeypatch, capsys):
-    import generator.site.build as build_mod
+    import generator.site.assembly.build as build_mod
 
     _change_page(project)
     before = state(project)
@@ -509,7 +509,7 @@ def test_full_disk_while_staging(project, monkeypatch, capsys):
 
 
 def test_full_disk_while_mkdocs_runs(project, monkeypatch, capsys):
-    import generator.site.build as build_mod
+    import generator.site.assembly.build as build_mod
 
     _change_page(project)
     before = state(project)

@@ -12,7 +12,7 @@ from tinyproject import CHART, make_tiny_project
 
 from generator.catalog import load_catalog
 from generator.errors import CatalogError
-from generator.site.build import BuildPaths, build
+from generator.site.assembly.build import BuildPaths, build
 
 SCRIPT = "<script>window.__pwned=1</script>"
 BREAKOUT = "</script><img src=x onerror=\"window.__pwned=1\">"
@@ -43,7 +43,7 @@ def test_markup_in_strings_is_published_escaped(tmp_path, browser):
     exported = json.loads((paths.site / "data" / "catalog.json").read_text("utf-8"))
     assert exported["catalog"]["models"]["gpt-1"]["name"] == SCRIPT  # data stays data
     # In a real browser nothing runs and the text shows as text.
-    from generator.site.serve import serve_directory
+    from generator.site.assembly.serve import serve_directory
 
     with serve_directory(paths.site, prefix="/x/") as url:
         pg = browser.new_page()

@@ -135,7 +135,7 @@ def test_no_manifest_no_files(tmp_path):
 
 
 def test_kit_files_have_their_own_budget(tmp_path):
-    from generator.site.budgets import check_budgets, load_budgets
+    from generator.site.assembly.budgets import check_budgets, load_budgets
     site = tmp_path / "site"
     (site / "media" / "x").mkdir(parents=True)
     (site / "figures").mkdir()
@@ -153,7 +153,7 @@ def test_kit_files_have_their_own_budget(tmp_path):
 @pytest.mark.parametrize("with_kit", [False, True])
 def test_media_page_renders(tmp_path, catalog, with_kit):
     from generator.media.page import site_files
-    from generator.site.pages import render_pages
+    from generator.site.article.pages import render_pages
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "media.md").write_text((ROOT / "docs" / "media.md").read_text("utf-8"), "utf-8")

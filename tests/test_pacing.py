@@ -26,7 +26,7 @@ from generator.render.captions import (
     pacing_numbers,
 )
 from generator.render.probe import VTT_TIMING, parse_cues
-from generator.site.build import BuildPaths, build
+from generator.site.assembly.build import BuildPaths, build
 
 FAST = "This caption has far too many characters to read in the little time the scene leaves it up."
 

@@ -10,8 +10,8 @@ import pytest
 
 from generator import format as fmt
 from generator.errors import BuildError
-from generator.site.export import catalog_export
-from generator.site.pages import PageContext, render_pages
+from generator.site.article.pages import PageContext, render_pages
+from generator.site.extras.export import catalog_export
 
 
 def test_number_formats():
@@ -52,7 +52,7 @@ def test_macros_read_the_catalog(tmp_path, catalog):
                                      "{{ fact('flash-attention-speedup') }}; {{ fact('flash-sram-mb') }}")
     text = re.sub(r"<[^>]+>", "", out.split('\n<div class="rs-cards"')[0])  # the numbers, without their cards
     assert text == "9,216 matrices; 9.2\u00a0GB; 7.6×; 20\u00a0MB"
-    # Each number carries its provenance: the formula with the catalog inputs filled in (generator/site/provenance.py).
+    # Each number carries its provenance: the formula with the catalog inputs filled in (generator/site/article/provenance.py).
     assert "61 layers × (512 latent width + 64 RoPE key dim) × 2 × 131,072 = 9,210,691,584" in out
 
 
@@ -174,7 +174,7 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
     shutil.copyfile(ROOT / "docs" / "media.md", docs / "media.md")
     (docs / "index.md").write_text("---\ntitle: One\ndescription: d\npart: 1\n---\n{{ figure('the_wall') }}\n")
     (docs / "two.md").write_text("---\ntitle: Two\ndescription: d\npart: 2\n---\n{{ figure('kv_sharing') }}\n")
-    from generator.site import pages as pages_mod
+    from generator.site.article import pages as pages_mod
 
     # The Media page alone, with the names render_pages gives it (the parts' figures are not rendered here).
     ctx = pages_mod.PageContext(catalog, {}, PurePosixPath("media.md"), None)

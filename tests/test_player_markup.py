@@ -1,4 +1,4 @@
-"""The scene player's step list (generator/site/player.py, templates/scene_player.html and talk.html): a step whose
+"""The scene player's step list (generator/site/article/player.py, templates/scene_player.html and talk.html): a step whose
 caption begins with its title says the title once, in bold, as the start of the text; any other step shows its
 title, then its text. The transcript is the text a screen reader and the step player read (player.js, talk.js)."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from generator.site.player import scene_player, scene_steps
-from generator.site.talk import talk_page
+from generator.site.article.player import scene_player, scene_steps
+from generator.site.extras.talk import talk_page
 
 META = {
     "width": 1920,

@@ -205,7 +205,7 @@ def test_front_matter_survives_jinja_whitespace_control():
 
 
 # ------------------------------------------------------------------------------------------------------------------
-# Comparisons: a sentence that compares numbers takes its words from them (generator/site/compare.py)
+# Comparisons: a sentence that compares numbers takes its words from them (generator/compare.py)
 # ------------------------------------------------------------------------------------------------------------------
 
 #: Comparison words typed by hand.

@@ -47,7 +47,7 @@ def render_for_site(fig_id: str, out: Path, work: Path) -> dict[str, Any]:
 
     from generator.render.specs import site_spec
     from generator.render.video import render_media
-    from generator.site.build import scene_site_files
+    from generator.site.assembly.build import scene_site_files
 
     raw = out / "render"
     spec = site_spec("draft")

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from generator.errors import BuildError
-from generator.site import versions
-from generator.site.pages import alt_text, render_pages
-from generator.site.provenance import formula, node_of, wrap_catalog
+from generator.site.article.pages import alt_text, render_pages
+from generator.site.article.provenance import formula, node_of, wrap_catalog
+from generator.site.extras import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +99,7 @@ def test_release_keeps_the_data_and_lists_changes(tmp_path):
     text = (root / "catalog.yaml").read_text("utf-8")
     (root / "catalog.yaml").write_text(text.replace("    window: 4096\n", "    window: 2048\n", 1), "utf-8")
     from generator.catalog import load_catalog
-    from generator.site.export import catalog_export
+    from generator.site.extras.export import catalog_export
 
     history = versions.load_history(root)
     changes = versions.changes_since_release(history, catalog_export(load_catalog(root / "catalog.yaml")))

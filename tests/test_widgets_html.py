@@ -1,4 +1,4 @@
-"""generator/site/widgets.py: the widget containers, their data islands and their no-JavaScript fallback tables."""
+"""generator/site/article/widgets.py: the widget containers, their data islands and their no-JavaScript fallback tables."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from generator import derive
 from generator.catalog import Catalog
 from generator.errors import BuildError
-from generator.site.widgets import WIDGETS, json_island, render_widget
+from generator.site.article.widgets import WIDGETS, json_island, render_widget
 
 NBSP = "\u00a0"
 HOSTILE = "</script></template><img src=x onerror=\"window.__pwned=1\">&amp; \u2028"

@@ -11,7 +11,7 @@ from generator.catalog import Catalog
 from generator.render.cache import FigureCache
 from generator.render.pool import Job
 from generator.render.registry import Figure
-from generator.site.pages import alt_text
+from generator.site.article.pages import alt_text
 from generator.util.fs import atomic_write, place, sha256_file
 from generator.util.project import git_state, tool_version
 

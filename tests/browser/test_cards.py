@@ -49,8 +49,8 @@ at INT4.
 
 def build_cards_site(dest: Path, site_url: str) -> Path:
     """A tiny project released as 1.0, then one catalog value changed (Llama 3.1 70B's parameter count)."""
-    from generator.site.build import BuildPaths
-    from generator.site.versions import make_release
+    from generator.site.assembly.build import BuildPaths
+    from generator.site.extras.versions import make_release
 
     root = make_tiny_project(dest, figures=(CHART,))
     (root / "docs" / "index.md").write_text(PAGE, "utf-8")
@@ -68,7 +68,7 @@ def build_cards_site(dest: Path, site_url: str) -> Path:
 
 @pytest.fixture(scope="module")
 def cards_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    from generator.site.serve import make_server
+    from generator.site.assembly.serve import make_server
 
     dest = tmp_path_factory.mktemp("cards-site")
     server = make_server(dest / "site", prefix=SITE_PREFIX)

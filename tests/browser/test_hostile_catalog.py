@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from tinyproject import CHART, make_tiny_project
 
-from generator.site.build import BuildPaths, build
-from generator.site.serve import serve_directory
+from generator.site.assembly.build import BuildPaths, build
+from generator.site.assembly.serve import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

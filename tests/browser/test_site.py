@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from conftest import SITE_PREFIX
 
-from generator.site.budgets import check_budgets, load_budgets
+from generator.site.assembly.budgets import check_budgets, load_budgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -59,7 +59,7 @@ def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
     ``site_url`` must be the address the site is served from: Material's instant navigation only takes over links
     that its sitemap.xml lists, and it matches them with the port and path of site_url (mkdocs.yml reads $SITE_URL).
     """
-    from generator.site.build import BuildPaths
+    from generator.site.assembly.build import BuildPaths
 
     root = make_tiny_project(dest, figures=(CHART,))
     # The site itself ships without instant navigation (mkdocs.yml says why); the widgets must still survive it,
@@ -81,7 +81,7 @@ def widget_url(tmp_path_factory) -> Iterator[str]:
     """The tiny site, built once for the address it is served from: a subpath, the pipeline's Range server."""
     import threading
 
-    from generator.site.serve import make_server
+    from generator.site.assembly.serve import make_server
 
     dest = tmp_path_factory.mktemp("widget-site")
     server = make_server(dest / "site", prefix=SITE_PREFIX)  # bound now, so the port is known for the build
@@ -486,8 +486,8 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
     import shutil
     import threading
 
-    from generator.site.serve import make_server
-    from generator.site.widgets import render_widget
+    from generator.site.article.widgets import render_widget
+    from generator.site.assembly.serve import make_server
 
     shutil.copyfile(root / "docs" / "assets" / "js" / "derive.js", tmp_path / "derive.js")
     shutil.copytree(root / "docs" / "assets" / "js" / "widgets", tmp_path / "widgets")

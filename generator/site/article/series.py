@@ -13,7 +13,7 @@ The build then ends every part with a ``<nav class="rs-series">`` (previous and 
 when there is one: a page that calls ``{{ contents() }}``), plain links that work without JavaScript and wrap on a
 phone. ``{{ contents() }}`` lists every part with its number, title and description. With a single part nothing is
 added, so a one-page article looks as before. Citations, references() and figure numbering are per page already
-(generator/site/pages.py keeps them in the page's own context).
+(generator/site/article/pages.py keeps them in the page's own context).
 """
 
 from __future__ import annotations

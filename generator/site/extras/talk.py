@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.site.player import _ENV, scene_steps
+from generator.site.article.player import _ENV, scene_steps
 
 
 def talk_page(site_title: str, scenes: list[dict[str, Any]]) -> str:

@@ -20,15 +20,15 @@ from markupsafe import Markup
 
 from generator import derive
 from generator.catalog import Catalog
+from generator.compare import COMPARISONS
 from generator.errors import BuildError, did_you_mean
 from generator.format import FORMATTERS, NBSP, num
 from generator.render.registry import Figure
-from generator.site import provenance
-from generator.site.compare import COMPARISONS
-from generator.site.player import scene_player
-from generator.site.safe_text import catalog_template, md_escape, page_env
-from generator.site.series import Series, figure_pages
-from generator.site.storyboard import storyboard_html
+from generator.site.article import provenance
+from generator.site.article.player import scene_player
+from generator.site.article.safe_text import catalog_template, md_escape, page_env
+from generator.site.article.series import Series, figure_pages
+from generator.site.article.storyboard import storyboard_html
 
 
 class PageMistake(BuildError):
@@ -130,9 +130,9 @@ class PageContext:
         self.used_figures: list[str] = []
         self.scenes_placed = 0
         self.widget_renderer = widget_renderer
-        # Hover cards (generator/site/provenance.py): numbers' formulas and sources, references, glossary terms.
+        # Hover cards (generator/site/article/provenance.py): numbers' formulas and sources, references, glossary terms.
         self.cards = provenance.Cards(catalog.references)
-        #: Each figure links to its own page (figures/<id>/, generator/site/figure_pages.py); off on those pages.
+        #: Each figure links to its own page (figures/<id>/, generator/site/extras/figure_pages.py); off on those pages.
         self.figure_links = True
         # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
         depth = 0 if page.stem == "index" else 1
@@ -312,7 +312,7 @@ def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
 
 
 def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
-    """The names a page sees. Catalog numbers are traced (generator/site/provenance.py); with ``marks`` each
+    """The names a page sees. Catalog numbers are traced (generator/site/article/provenance.py); with ``marks`` each
     formatted number that carries provenance becomes a hover-card trigger."""
     data = ctx.catalog.data
     traced = provenance.wrap_catalog(data)
@@ -371,7 +371,7 @@ def render_pages(
     ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
     loader = jinja2.FileSystemLoader(str(docs_dir))
     env = make_env(loader)
-    series = Series.read(docs_dir)  # parts: front matter `part: N` (generator/site/series.py)
+    series = Series.read(docs_dir)  # parts: front matter `part: N` (generator/site/article/series.py)
     placed_in = figure_pages(docs_dir)
     out: dict[str, str] = {}
     for src in sorted(docs_dir.rglob("*.md")):
@@ -418,14 +418,14 @@ def render_pages(
 
 
 def _glossary_list(data: dict[str, Any]) -> Markup:
-    from generator.site.glossary import glossary_list
+    from generator.site.article.glossary import glossary_list
 
     return glossary_list(data)
 
 
 def finish_page(text: str, ctx: PageContext) -> str:
     """After the template: glossary terms marked on first use per section, then the page's cards appended."""
-    from generator.site import glossary
+    from generator.site.article import glossary
 
     text = glossary.mark_terms(text, ctx)
     cards = ctx.cards.html()

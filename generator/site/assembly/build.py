@@ -26,14 +26,14 @@ from generator.render.plan import figure_job, scene_job, webp_cap
 from generator.render.pool import Job, render_stale
 from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_spec
-from generator.site.budgets import check_budgets, load_budgets
-from generator.site.export import catalog_export
-from generator.site.figure_pages import figure_files
-from generator.site.pages import FigureAssets, alt_text, render_pages
-from generator.site.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
-from generator.site.talk import talk_page
-from generator.site.versions import site_extras
-from generator.site.widgets import render_widget
+from generator.site.article.pages import FigureAssets, alt_text, render_pages
+from generator.site.article.widgets import render_widget
+from generator.site.assembly.budgets import check_budgets, load_budgets
+from generator.site.assembly.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
+from generator.site.extras.export import catalog_export
+from generator.site.extras.figure_pages import figure_files
+from generator.site.extras.talk import talk_page
+from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
 from generator.util.project import ROOT, tool_versions
@@ -293,7 +293,7 @@ def _build(
         for fid, a in assets.items()
         if a.fig.kind == "scene"
     ]
-    if scenes:  # talk mode: every scene full screen, step by step (generator/site/talk.py)
+    if scenes:  # talk mode: every scene full screen, step by step (generator/site/extras/talk.py)
         files["talk/index.html"] = talk_page(
             catalog.data.get("meta", {}).get("title", "The Race to Scale"), scenes
         ).encode()

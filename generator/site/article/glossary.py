@@ -3,7 +3,7 @@ a page and listed at the end (``{{ glossary() }}``).
 
 ``mark_terms`` runs on a page's rendered Markdown: in every ``##`` section, the first occurrence of each term's
 ``match`` phrases in running text (not in headings, raw HTML blocks, tags, links or code) becomes a focusable
-``<span class="rs-term">`` described by the term's card (generator/site/provenance.py draws it; cards.js shows it).
+``<span class="rs-term">`` described by the term's card (generator/site/article/provenance.py draws it; cards.js shows it).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
-    from generator.site.pages import PageContext
+    from generator.site.article.pages import PageContext
 
 #: Sections whose own text is not marked (the glossary itself, the reference list, the citation block...).
 SKIP_SECTIONS = ("Glossary", "References", "Cite this article", "Updates and corrections")

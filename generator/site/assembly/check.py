@@ -19,8 +19,8 @@ from generator import derive
 from generator.catalog import Catalog, load_catalog
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
-from generator.site.pages import FigureAssets, alt_text, render_pages
-from generator.site.publish import check_links
+from generator.site.article.pages import FigureAssets, alt_text, render_pages
+from generator.site.assembly.publish import check_links
 
 
 @dataclass
@@ -107,7 +107,7 @@ _LINK_VALUE = re.compile(r"\]\(\s*\{\{(?![^}]*\|\s*url\s*\}\})")
 
 def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Path) -> int:
     from generator.media.page import site_files
-    from generator.site.widgets import render_widget
+    from generator.site.article.widgets import render_widget
 
     for page in sorted(docs.rglob("*.md")):
         for n, line in enumerate(page.read_text("utf-8").splitlines(), 1):
@@ -119,8 +119,8 @@ def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Pat
                 raise BuildError(
                     f"{page}:{n}: a link destination from {{{{ value }}}} needs the url filter: ({{{{ x | url }}}})"
                 )
-    from generator.site.export import catalog_export
-    from generator.site.versions import site_extras
+    from generator.site.extras.export import catalog_export
+    from generator.site.extras.versions import site_extras
 
     _, media_page = site_files(root)
     extras = site_extras(root, catalog.data, catalog_export(catalog))  # the names the build adds (updates, version...)

@@ -61,5 +61,5 @@ def times_than(a: float, b: float, digits: int = 1, more: str = "larger", less: 
     return f"{times(a / b, digits)} {more} than" if a > b else f"{times(b / a, digits)} {less} than"
 
 
-#: The page macros (generator/site/pages.py adds them to every page and alt text).
+#: The page macros (generator/site/article/pages.py adds them to every page and alt text).
 COMPARISONS = {"than": than, "fits": fits, "times_the": times_the, "times_than": times_than}

@@ -10,15 +10,15 @@ For each figure id of the registry the build adds to the staging tree:
   figure markup, following the reader's light or dark theme (``?theme=light|dark`` overrides), loading only files
   of this site;
 * ``figures/<id>/<id>.csv`` and ``.json``: the catalog slice the figure reads (its ``reads:``) and the values
-  derived from it (generator/site/export.py), the JSON as nested objects, the CSV as one row per number or string
+  derived from it (generator/site/extras/export.py), the JSON as nested objects, the CSV as one row per number or string
   (section, id, field, value);
 * (a table's data is its CSV and JSON; its markup is the page and the embed view)
 * charts: ``<id>.light.png`` and ``<id>.dark.png`` (2x, from the render) beside the SVG the site already publishes at
   ``figures/<id>.svg``; scenes: the site's MP4, poster and captions and the media kit's files that the site carries
-  (generator/media/page.py); scenes also get their storyboard stills (generator/site/storyboard.py);
+  (generator/media/page.py); scenes also get their storyboard stills (generator/site/article/storyboard.py);
 * ``figures/<id>/card.png``: the 1200x630 social card, drawn from the figure itself (generator/render/raster.py).
 
-The templates are ``generator/site/templates/figure_page.md`` and ``figure_embed.html`` (Jinja2, the pages' own
+The templates are ``generator/site/extras/templates/figure_page.md`` and ``figure_embed.html`` (Jinja2, the pages' own
 environment and number macros). The article's own social card, from four of its figures,
 is ``assets/social/article.png``.
 """
@@ -45,9 +45,9 @@ from generator.catalog import Catalog
 from generator.errors import BuildError
 from generator.render import raster
 from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
-from generator.site.export import model_derived
-from generator.site.pages import FigureAssets, PageContext, base_context, make_env, render_inline
-from generator.site.storyboard import stills
+from generator.site.article.pages import FigureAssets, PageContext, base_context, make_env, render_inline
+from generator.site.article.storyboard import stills
+from generator.site.extras.export import model_derived
 from generator.util.fs import atomic_write
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
@@ -369,7 +369,7 @@ def embed_palette_css() -> str:
     light = "".join(f"{k}:{v['light']};" for k, v in chart_style.THEME_VARS.items())
     dark = "".join(f"{k}:{v['dark']};" for k, v in chart_style.THEME_VARS.items())
     return (
-        "/* Generated from figures/chart_style.py by the build (generator/site/figure_pages.py): do not edit. */\n"
+        "/* Generated from figures/chart_style.py by the build (generator/site/extras/figure_pages.py): do not edit. */\n"
         f":root{{{light}color-scheme:light;}}\n"
         f"@media (prefers-color-scheme: dark){{:root:not([data-theme=light]){{{dark}color-scheme:dark;}}}}\n"
         f":root[data-theme=dark]{{{dark}color-scheme:dark;}}\n"
