@@ -57,7 +57,7 @@ def _site_server():
 
 @pytest.fixture(scope="session")
 def draft_build(_site_server):
-    from generator.site.assembly.build import BuildPaths
+    from generator.util.project import BuildPaths
 
     _, url = _site_server
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",

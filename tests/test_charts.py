@@ -523,7 +523,7 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
     from pathlib import PurePosixPath
 
     from generator.render.registry import registry
-    from generator.site.article.pages import FigureAssets, PageContext
+    from generator.site.article.context import FigureAssets, PageContext
 
     figs = registry(catalog)
     assets = {fid: FigureAssets(figs[fid], {rendered[fid, layout].name: rendered[fid, layout] for layout in LAYOUTS})

@@ -27,12 +27,13 @@ from generator import cli
 from generator.catalog import load as yaml_load
 from generator.catalog import load_catalog
 from generator.errors import BuildError, CatalogError
-from generator.site.assembly.build import BuildPaths, build
+from generator.site.assembly.build import build
 from generator.site.assembly.check import MODEL_FUNCTIONS, check_project
 from generator.site.assembly.publish import check_links, checked_site_url
 from generator.site.assembly.serve import checked_prefix, serve_directory
 from generator.util import fs
 from generator.util.lock import build_lock, read_holder
+from generator.util.project import BuildPaths
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = (ROOT / "catalog.yaml").read_text("utf-8")

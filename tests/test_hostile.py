@@ -12,7 +12,8 @@ from tinyproject import CHART, make_tiny_project
 
 from generator.catalog import load_catalog
 from generator.errors import CatalogError
-from generator.site.assembly.build import BuildPaths, build
+from generator.site.assembly.build import build
+from generator.util.project import BuildPaths
 
 SCRIPT = "<script>window.__pwned=1</script>"
 BREAKOUT = "</script><img src=x onerror=\"window.__pwned=1\">"

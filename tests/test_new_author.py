@@ -17,7 +17,8 @@ from tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 
 from generator.catalog import load_catalog
 from generator.render.registry import registry
-from generator.site.assembly.build import BuildPaths, build
+from generator.site.assembly.build import build
+from generator.util.project import BuildPaths
 
 PART2_CHART = "kv_cache_sizes"
 PART2_SCENE = "kv_sharing"

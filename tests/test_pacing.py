@@ -26,7 +26,8 @@ from generator.render.captions import (
     pacing_numbers,
 )
 from generator.render.probe import VTT_TIMING, parse_cues
-from generator.site.assembly.build import BuildPaths, build
+from generator.site.assembly.build import build
+from generator.util.project import BuildPaths
 
 FAST = "This caption has far too many characters to read in the little time the scene leaves it up."
 

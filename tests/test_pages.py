@@ -10,7 +10,8 @@ import pytest
 
 from generator import format as fmt
 from generator.errors import BuildError
-from generator.site.article.pages import PageContext, render_pages
+from generator.site.article.context import PageContext
+from generator.site.article.pages import render_pages
 from generator.site.extras.export import catalog_export
 
 
@@ -174,14 +175,17 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
     shutil.copyfile(ROOT / "docs" / "media.md", docs / "media.md")
     (docs / "index.md").write_text("---\ntitle: One\ndescription: d\npart: 1\n---\n{{ figure('the_wall') }}\n")
     (docs / "two.md").write_text("---\ntitle: Two\ndescription: d\npart: 2\n---\n{{ figure('kv_sharing') }}\n")
+    import jinja2
+
     from generator.site.article import pages as pages_mod
+    from generator.site.article.series import Series, figure_pages
 
     # The Media page alone, with the names render_pages gives it (the parts' figures are not rendered here).
-    ctx = pages_mod.PageContext(catalog, {}, PurePosixPath("media.md"), None)
-    env = pages_mod.make_env(pages_mod.jinja2.FileSystemLoader(str(docs)))
+    ctx = PageContext(catalog, {}, PurePosixPath("media.md"), None)
+    env = pages_mod.make_env(jinja2.FileSystemLoader(str(docs)))
     text = env.get_template("media.md").render(**{
-        **pages_mod.base_context(ctx), "media": media, "parts": pages_mod.Series.read(docs).parts,
-        "placed_in": pages_mod.figure_pages(docs)})
+        **pages_mod.base_context(ctx), "media": media, "parts": Series.read(docs).parts,
+        "placed_in": figure_pages(docs)})
     assert "of all 2 parts" in text
     for s in scenes:
         assert f"## {s['title']}" in text, s["id"]

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.catalog.text import alt_text
 from generator.errors import BuildError
-from generator.site.article.pages import alt_text, render_pages
+from generator.site.article.pages import render_pages
 from generator.site.article.provenance import formula, node_of, wrap_catalog
 from generator.site.extras import versions
 
@@ -51,10 +52,7 @@ def test_one_card_per_formula_and_bare_values_get_cards(tmp_path, catalog):
 
 
 def test_alt_text_has_no_cards(catalog):
-    from generator.render.registry import registry
-
-    figs = registry(catalog, ROOT / "figures")
-    text = alt_text(figs["kv_cache_sizes"], catalog)
+    text = alt_text(catalog, "kv_cache_sizes")
     assert "<span" not in text and "GB" in text
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from tinyproject import CHART, make_tiny_project
 
-from generator.site.assembly.build import BuildPaths, build
+from generator.site.assembly.build import build
 from generator.site.assembly.serve import serve_directory
+from generator.util.project import BuildPaths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

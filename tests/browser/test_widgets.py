@@ -59,7 +59,7 @@ def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
     ``site_url`` must be the address the site is served from: Material's instant navigation only takes over links
     that its sitemap.xml lists, and it matches them with the port and path of site_url (mkdocs.yml reads $SITE_URL).
     """
-    from generator.site.assembly.build import BuildPaths
+    from generator.util.project import BuildPaths
 
     root = make_tiny_project(dest, figures=(CHART,))
     # The site itself ships without instant navigation (mkdocs.yml says why); the widgets must still survive it,

@@ -9,12 +9,11 @@ a page and listed at the end (``{{ glossary() }}``).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup, escape
 
-if TYPE_CHECKING:
-    from generator.site.article.pages import PageContext
+from generator.site.article.context import PageContext
 
 #: Sections whose own text is not marked (the glossary itself, the reference list, the citation block...).
 SKIP_SECTIONS = ("Glossary", "References", "Cite this article", "Updates and corrections")

@@ -17,13 +17,19 @@ from markupsafe import Markup
 
 from generator.render.captions import clock
 
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+def templates_env(folder: Path) -> jinja2.Environment:
+    """The environment of the generator's own HTML templates in ``folder``: autoescaped, StrictUndefined."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_ENV = templates_env(Path(__file__).resolve().parent / "templates")
 
 
 def scene_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:

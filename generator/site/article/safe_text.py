@@ -2,9 +2,9 @@
 
 Two rules for everything that comes from the catalog:
 
-- A catalog string that is a template (a figure's ``alt``) is rendered by Jinja2's ImmutableSandboxedEnvironment:
-  it can call the page macros and read catalog values, but not reach Python internals
-  (``{{ d.__builtins__... }}`` is a SecurityError), and any error is reported at the catalog field's line.
+- A catalog string that is a template (a figure's ``alt``) is rendered by Jinja2's ImmutableSandboxedEnvironment
+  (generator/catalog/text.py): it can call the number macros and read catalog values, but not reach Python
+  internals (``{{ d.__builtins__... }}`` is a SecurityError), and any error is reported at the catalog field's line.
 - Every value a page prints with ``{{ ... }}`` is escaped for HTML *and* for Markdown (the page is read as
   Markdown after Jinja2): the characters Markdown or attr_list act on become numeric character references, which
   Markdown passes through as text and the browser shows as the character. Macros that build HTML return Markup
@@ -17,15 +17,13 @@ A value printed inside a Markdown code span would show its references literally:
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from generator.catalog import Catalog
-from generator.errors import BuildError, CatalogError
+from generator.errors import BuildError
 
 #: Characters Markdown (inline and block), attr_list ({: ...}) or HTML act on, as numeric character references.
 _ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_[]{}()!#|<>&\"'"}
@@ -82,52 +80,3 @@ def page_env(
     )
     env.filters["url"] = url
     return env
-
-
-_CATALOG_ENV = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-
-#: What a catalog template may fail with; anything else is a bug in the generator and keeps its traceback.
-TEMPLATE_ERRORS = (
-    jinja2.TemplateError,
-    BuildError,
-    AttributeError,
-    KeyError,
-    TypeError,
-    ValueError,
-    OverflowError,
-    RecursionError,
-)
-
-
-@functools.lru_cache(maxsize=512)
-def _compiled(text: str) -> jinja2.Template:
-    """A catalog template compiled once per text (a build renders each alt text several times)."""
-    return _CATALOG_ENV.from_string(text)
-
-
-def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str, Any]) -> str:
-    """Render the catalog string at ``path`` (e.g. ("figures", "attention_cost", "alt")) as a sandboxed template,
-    as plain text (the caller escapes it where it lands). Errors are CatalogErrors at that field's line."""
-    node: Any = catalog.data
-    for key in path:
-        node = node[key]
-    text = str(node)
-    try:
-        return _compiled(text).render(**context)
-    except TEMPLATE_ERRORS as exc:
-        line, col = catalog.marks.get(tuple(path), (None, None))
-        if isinstance(exc, jinja2.TemplateSyntaxError):
-            found = f"a template syntax error: {exc.message}"
-        elif isinstance(exc, jinja2.exceptions.SecurityError):
-            found = f"unsafe template code ({exc})"
-        else:
-            found = f"{type(exc).__name__}: {exc}"
-        raise CatalogError(
-            str(catalog.path),
-            line,
-            col,
-            ".".join(path),
-            "text using only the page macros ({{ num(...) }}, {{ m['id'].field }}...)",
-            found,
-            "catalog text is data: it cannot reach Python",
-        ) from None

@@ -19,14 +19,16 @@ from pathlib import Path
 
 from figures import chart_style
 from generator.catalog import Catalog, load_catalog
+from generator.catalog.text import alt_text
 from generator.errors import BuildError, os_error_text
 from generator.media.page import site_files
 from generator.render.cache import FigureCache
-from generator.render.plan import figure_job, scene_job, webp_cap
-from generator.render.pool import Job, render_stale
+from generator.render.plan import site_jobs, webp_cap
+from generator.render.pool import render_stale
 from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_spec
-from generator.site.article.pages import FigureAssets, alt_text, render_pages
+from generator.site.article.context import FigureAssets
+from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly.budgets import check_budgets, load_budgets
 from generator.site.assembly.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
@@ -36,32 +38,9 @@ from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
-from generator.util.project import ROOT, tool_versions
+from generator.util.project import BuildPaths, tool_versions
 
 log = logging.getLogger("build")
-
-
-@dataclass
-class BuildPaths:
-    """Where a build reads and writes. Defaults are the repository's own folders."""
-
-    root: Path = ROOT
-    catalog: Path | None = None
-    site: Path | None = None
-    cache: Path | None = None
-    build: Path | None = None
-
-    def __post_init__(self) -> None:
-        self.root = Path(self.root).resolve()
-        self.catalog = Path(self.catalog or self.root / "catalog.yaml").resolve()
-        self.site = Path(self.site or self.root / "site").resolve()
-        self.cache = Path(self.cache or self.root / ".cache").resolve()
-        self.build = Path(self.build or self.root / "build").resolve()
-
-    @property
-    def staging(self) -> Path:
-        assert self.build is not None  # set by __post_init__
-        return self.build / "staging"
 
 
 @dataclass
@@ -71,14 +50,6 @@ class BuildReport:
     mkdocs_ran: bool = False
     over_budget: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def site_jobs(figs: dict[str, Figure], catalog: Catalog, root: Path, spec: RenderSpec) -> list[Job]:
-    """The renders the site needs: every figure, a scene as ``spec`` (the media kit's landscape render)."""
-    return [
-        scene_job(f, catalog, root, spec) if f.kind == "scene" else figure_job(f, catalog, root, alt_text(f, catalog))
-        for f in figs.values()
-    ]
 
 
 def render_figures(
@@ -289,7 +260,7 @@ def _build(
     files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
     files.update(media_files)  # the media kit's web-sized files, under media/
     scenes = [
-        {"id": fid, "title": a.fig.title, "alt": alt_text(a.fig, catalog), "meta": a.meta}
+        {"id": fid, "title": a.fig.title, "alt": alt_text(catalog, fid), "meta": a.meta}
         for fid, a in assets.items()
         if a.fig.kind == "scene"
     ]

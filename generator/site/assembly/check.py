@@ -17,9 +17,11 @@ from typing import Any
 
 from generator import derive
 from generator.catalog import Catalog, load_catalog
+from generator.catalog.text import alt_text
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
-from generator.site.article.pages import FigureAssets, alt_text, render_pages
+from generator.site.article.context import FigureAssets
+from generator.site.article.pages import render_pages
 from generator.site.assembly.publish import check_links
 
 
@@ -137,7 +139,7 @@ def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
     figs = registry(catalog, root / "figures")
     derived = check_derive(catalog)
     for fig in figs.values():
-        alt_text(fig, catalog)
+        alt_text(catalog, fig.id)
     for folder in ("docs", "media"):
         check_links(root / folder, root)
     pages = check_pages(root / "docs", catalog, figs, root)

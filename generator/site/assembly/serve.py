@@ -11,12 +11,17 @@ import http.server
 import logging
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+
+from generator.errors import BuildError
+from generator.util.project import BuildPaths
 
 log = logging.getLogger("serve")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -29,8 +34,6 @@ _PREFIX = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
 def checked_prefix(prefix: str) -> str:
     """The serving prefix, which must start and end with "/" and hold only URL-path-safe characters."""
     if not _PREFIX.match(prefix) or "/../" in prefix or "/./" in prefix:
-        from generator.errors import BuildError
-
         raise BuildError(
             f"PREFIX={prefix!r}: expected a URL path that starts and ends with '/' and holds only letters, digits "
             "and . _ ~ - (such as /race-to-scale/)"
@@ -215,3 +218,45 @@ def watch_and_rebuild(
                 rebuild()
             except Exception as exc:  # keep serving the last good site
                 log.error("rebuild failed, still serving the previous site:\n%s", exc)
+
+
+def watched_paths(paths: BuildPaths) -> list[Path]:
+    """What the live preview watches: everything a build reads (the catalog, the pages, the figures, the theme
+    overrides, the changelog and releases the Updates section lists, mkdocs.yml, pyproject.toml's budgets and
+    settings) and the generator itself."""
+    root = paths.root
+    assert paths.catalog is not None  # set by BuildPaths.__post_init__
+    names = ("docs", "figures", "generator", "overrides", "releases", "CHANGELOG.yaml", "mkdocs.yml", "pyproject.toml")
+    return [paths.catalog, *(root / name for name in names)]
+
+
+def live_preview(paths: BuildPaths, quality: str, host: str, port: int, prefix: str) -> None:
+    """``make serve``: build once, serve the site, and rebuild (in a process of its own, under the build lock) on
+    every change to what a build reads, until Ctrl-C. A failed build keeps serving the previous site."""
+    checked_prefix(prefix)
+    build_cmd = [sys.executable, "-m", "generator", "build", "--quality", quality, "--root", str(paths.root)]
+    build_cmd += ["--catalog", str(paths.catalog), "--site", str(paths.site), "--cache", str(paths.cache)]
+
+    def rebuild() -> None:
+        log.info("change detected: rebuilding")
+        proc = subprocess.run(build_cmd)
+        if proc.returncode != 0:
+            raise BuildError(f"build exited with {proc.returncode}")
+
+    try:
+        rebuild()
+    except BuildError as exc:
+        log.error("%s; serving the previous site if there is one", exc)
+    assert paths.site is not None
+    server = make_server(paths.site, host=host, port=port, prefix=prefix)
+    stop = threading.Event()
+    threading.Thread(target=watch_and_rebuild, args=(watched_paths(paths), rebuild, stop), daemon=True).start()
+    bound_host, bound_port = server.server_address[:2]
+    log.info("serving %s at http://%s:%d%s (Ctrl-C to stop)", paths.site, bound_host, bound_port, server.prefix)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()

@@ -42,10 +42,12 @@ from markupsafe import Markup
 
 from figures import chart_style
 from generator.catalog import Catalog
+from generator.catalog.text import alt_text
 from generator.errors import BuildError
 from generator.render import raster
 from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
-from generator.site.article.pages import FigureAssets, PageContext, base_context, make_env, render_inline
+from generator.site.article.context import FigureAssets, PageContext
+from generator.site.article.pages import base_context, make_env
 from generator.site.article.storyboard import stills
 from generator.site.extras.export import model_derived
 from generator.util.fs import atomic_write
@@ -316,7 +318,7 @@ def figure_files(
             ctx = PageContext(catalog, {fig_id: a}, PurePosixPath(depth_page), None)
             ctx.figure_links = False
             names = base_context(ctx)
-            description = render_inline(fig_id, ctx)
+            description = alt_text(catalog, fig_id)
             names.update(
                 fig=fig,
                 fig_id=fig_id,

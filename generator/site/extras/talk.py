@@ -10,9 +10,12 @@ step text, F full screen, Home the first step of the scene.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from generator.site.article.player import _ENV, scene_steps
+from generator.site.article.player import scene_steps, templates_env
+
+_ENV = templates_env(Path(__file__).resolve().parent / "templates")
 
 
 def talk_page(site_title: str, scenes: list[dict[str, Any]]) -> str:
