@@ -13,8 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, build_served_at, click_settled
-from tinyproject import CHART, make_tiny_project
+
+from tests.support import SITE_PREFIX, build_served_at, click_settled
+from tests.tinyproject import CHART, make_tiny_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

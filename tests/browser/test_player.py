@@ -13,7 +13,8 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import click_settled
+
+from tests.support import click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

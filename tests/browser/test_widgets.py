@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, build_served_at, click_settled
-from tinyproject import CHART, make_tiny_project
 
 from generator import derive
 from generator.format import gb, num
+from tests.support import SITE_PREFIX, build_served_at, click_settled
+from tests.tinyproject import CHART, make_tiny_project
 
 pytestmark = pytest.mark.browser
 
@@ -190,6 +190,7 @@ def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=No
 # Memory calculator
 # --------------------------------------------------------------------------------------------------------------
 
+
 def test_memory_defaults_and_keyboard(open_page, catalog):
     page = open_page()
     assert not page.is_visible(f"{MEM} .rs-fallback"), "the fallback hides once the widget is ready"
@@ -284,6 +285,7 @@ def test_memory_window_and_hybrid_models(open_page, catalog):
 # Attention | Mamba
 # --------------------------------------------------------------------------------------------------------------
 
+
 def test_attention_mamba_toggle_and_slider(open_page, catalog):
     page = open_page()
     att, hyb = catalog.models["llama-3.1-8b"], catalog.models["nemotron-3-nano"]
@@ -319,6 +321,7 @@ def test_attention_mamba_toggle_and_slider(open_page, catalog):
 # --------------------------------------------------------------------------------------------------------------
 # Context explorer
 # --------------------------------------------------------------------------------------------------------------
+
 
 def _score_cells(page) -> dict[str, list[str]]:
     out = {}
@@ -372,6 +375,7 @@ def test_context_explorer(open_page, catalog):
 # --------------------------------------------------------------------------------------------------------------
 # Instant navigation, themes, narrow screens, no JavaScript
 # --------------------------------------------------------------------------------------------------------------
+
 
 def test_instant_navigation_rebinds_once(open_page):
     page = open_page()
@@ -523,6 +527,7 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
 # --------------------------------------------------------------------------------------------------------------
 # Settings in the address: a copied link restores the result; a garbage query string gives the defaults
 # --------------------------------------------------------------------------------------------------------------
+
 
 def _results(page) -> dict[str, str]:
     """What each widget shows for its current settings (the controls' values and the result text)."""

@@ -14,7 +14,7 @@
   when JavaScript is off or fails (CSS hides it inside ``.rs-ready``).
 
 The browser does the arithmetic with docs/assets/js/derive.js, a line-for-line mirror of generator/derive.py
-(tests/test_js_parity.py keeps the two equal), and formats numbers with generator/format.py, as the pages do.
+(tests/docs/test_js_parity.py keeps the two equal), and formats numbers with generator/format.py, as the pages do.
 Every catalog string placed in HTML goes through html.escape.
 """
 
