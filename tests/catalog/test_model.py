@@ -4,13 +4,12 @@ file:line:column, the field, what was expected and what was found."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from generator.catalog import load_catalog
 from generator.errors import CatalogError
-from tests.support import GOOD, line_of, mutate, reject
+from tests.support import GOOD, ROOT, line_of, mutate, reject
 
 
 def test_the_real_catalog_loads(catalog):
@@ -140,7 +139,7 @@ def test_format_bits_must_add_up(tmp_path):
     ("    layers: 96\n", "    layers: 99999999999999999999999\n", "sensible size"),
 ])
 def test_unicode_tricks_and_huge_numbers_are_rejected(tmp_path, old, new, needle):
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     text = (root / "catalog.yaml").read_text("utf-8")
     assert old in text
     p = tmp_path / "catalog.yaml"

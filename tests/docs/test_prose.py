@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+from tests.support import ROOT
+
+DOCS = ROOT / "docs"
 
 # Parts of a page that are not prose. Fenced code must start and end on its own line (``` or ~~~, same fence).
 NON_PROSE = re.compile(
@@ -196,7 +198,7 @@ def test_every_citation_is_a_reference(catalog) -> None:
 def test_front_matter_survives_jinja_whitespace_control():
     """A '{#-', '{%-' or '{{-' right after the front matter eats the newline after '---', which glues the heading to
     it and publishes the YAML as text (this happened once)."""
-    for page in sorted((Path(__file__).resolve().parent.parent / "docs").rglob("*.md")):
+    for page in sorted(DOCS.rglob("*.md")):
         text = page.read_text("utf-8")
         if not text.startswith("---\n"):
             continue

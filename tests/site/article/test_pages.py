@@ -11,6 +11,7 @@ import pytest
 from generator.errors import BuildError
 from generator.site.article.context import PageContext
 from generator.site.article.pages import render_pages
+from tests.support import ROOT
 
 
 def _render(tmp_path: Path, catalog, text: str, name: str = "index.md") -> str:
@@ -116,7 +117,6 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
 
     from generator.media.page import site_files
 
-    ROOT = Path(__file__).resolve().parent.parent
 
     out = tmp_path / "media"
     out.mkdir()
