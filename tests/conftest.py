@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import shutil
 import threading
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from generator.catalog import Catalog, load_catalog
-from generator.render import charts, svg
+from generator.render import charts, svg, tables
 from generator.site.assembly.build import build
 from generator.util.project import BuildPaths
 from tests.support import CHARTS, CHROMIUM_ARGS, LAYOUTS, ROOT, SITE_PREFIX, build_served_at, chromium_path, figure_data
@@ -109,3 +110,12 @@ def project(built, tmp_path) -> Path:
     dest = tmp_path / "p"
     shutil.copytree(built, dest, symlinks=True)
     return dest
+
+
+@pytest.fixture(scope="session")
+def table(catalog, tmp_path_factory) -> tuple[Path, ET.Element]:
+    """The technique table rendered once per session, and its parsed HTML."""
+    fid = "technique_table"
+    path = tables.render_table(fid, figure_data(catalog, fid),
+                               tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"])
+    return path, ET.fromstring(path.read_text(encoding="utf-8"))  # well-formed, so it parses as XML

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from pathlib import Path
-
 import pytest
 
-from generator.render import tables
-from tests.support import figure_data
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def table(catalog, tmp_path_factory) -> tuple[Path, ET.Element]:
-    fid = "technique_table"
-    path = tables.render_table(fid, figure_data(catalog, fid),
-                               tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"])
-    return path, ET.fromstring(path.read_text(encoding="utf-8"))  # well-formed, so it parses as XML
 
 
 def test_table_rows_and_marks(table, catalog):
