@@ -19,7 +19,7 @@ HTML built by the project              ``Html``: markupsafe's Markup whose ``for
 Catalog text in page templates         ``Text``: a str that any markupsafe or Jinja2 sink escapes with ``html()``
                                        (its ``__html__``), even when a template concatenates it with markup.
 URL (href, src, Markdown link)         ``url(value)``: relative or http(s) only, percent-encoded.
-SITE_URL                               ``site_url(root)`` in generator/site/publish.py: checked, percent-encoded;
+SITE_URL                               ``site_url(root)`` in generator/util/project.py: checked, percent-encoded;
                                        then the context's own escaper (``html``, ``xml``, ``bibtex_url``).
 MkDocs page metadata (front matter)    ``front_matter(values)``: the theme prints ``title`` and ``description`` as
                                        raw HTML (in ``<title>``, ``<meta content="...">``, the header), so they are

@@ -30,6 +30,7 @@ from generator.errors import BuildError, LayoutError
 from generator.render.keys import cache_key
 from generator.render.registry import Figure
 from generator.render.specs import site_spec
+from generator.render.worker import PARENT_ENV, die_with_parent
 from generator.util.fs import atomic_write
 
 #: The frames a scene's layout is checked in: landscape and the media kit's vertical video (draft sizes: the
@@ -129,7 +130,7 @@ def check_layouts(figs: dict[str, Figure], catalog: Catalog, root: Path, workers
     """Check every chart and scene of ``figs``; LayoutError (one line) at the first that fails. Returns how many
     figures were checked."""
     todo = [f for f in figs.values() if f.kind in ("chart", "scene")]
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    env = dict(os.environ, PYTHONHASHSEED="0", **{PARENT_ENV: str(os.getpid())})  # a check dies with its parent
     env.setdefault("MPLBACKEND", "Agg")
     with tempfile.TemporaryDirectory(prefix="rts-layout-") as tmp:
         with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 2)) as pool:
@@ -144,6 +145,8 @@ def main(argv: list[str]) -> int:
     """``python -m generator.render.layout_check JOB.json``: prints the figure's issues as one JSON list."""
     import logging
 
+    if os.environ.get(PARENT_ENV, "").isdigit():
+        die_with_parent(int(os.environ[PARENT_ENV]))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("manim").setLevel(logging.WARNING)
     issues = check_one(json.loads(Path(argv[0]).read_text("utf-8")))

@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.escape import Html, pdf_info, pdf_template
-from generator.site.publish import site_url
-from generator.site.serve import serve_directory
+from generator.site.assembly.serve import serve_directory
 from generator.tools.audit import chromium
 from generator.util.fs import atomic_write
-from generator.util.project import ROOT
+from generator.util.project import ROOT, site_url
 
 DEFAULT_OUT = ROOT / "build" / "the-race-to-scale.pdf"
 DEFAULT_AUTHOR = "The Race to Scale contributors"

@@ -31,14 +31,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tinyproject import CHART, SCENE, make_tiny_project
 
 from generator.catalog import load_catalog
 from generator.catalog.schema import CATALOG_SCHEMA
 from generator.errors import CatalogError
-from generator.site.build import BuildPaths, build
-from generator.site.serve import serve_directory
-from generator.site.versions import make_release
+from generator.site.assembly.build import build
+from generator.site.assembly.serve import serve_directory
+from generator.site.extras.versions import make_release
+from generator.util.project import BuildPaths
+from tests.tinyproject import CHART, SCENE, make_tiny_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -22,7 +22,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
+from tests.support import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

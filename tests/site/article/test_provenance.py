@@ -1,0 +1,102 @@
+"""Provenance (generator/site/article/provenance.py): formulas carry their catalog inputs, one card per formula,
+and a bare catalog value gets its card."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+
+from generator.catalog import load_catalog
+from generator.site.article.pages import render_pages
+from generator.site.article.provenance import formula, node_of, wrap_catalog
+from tests.support import ROOT
+
+
+def _render(tmp_path: Path, catalog, text: str) -> str:
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "index.md").write_text(text, "utf-8")
+    return render_pages(docs, catalog, {}, None)["index.md"]
+
+
+def test_formula_carries_the_catalog_inputs(catalog):
+    from generator import derive as d
+
+    m = wrap_catalog(catalog.data)["models"]
+    value = d.kv_bytes_per_token(m["llama-3.1-70b"], "bf16")
+    assert value == 327_680
+    assert formula(node_of(value)) == "80 layers × 2 × 8 KV heads × 128 head dim × 2"
+    seq = d.kv_bytes_per_sequence(m["mistral-7b"], 8192)  # min(context, window) keeps the window's own leaf
+    assert "4,096 window tokens" in formula(node_of(seq))
+    state = d.ssm_state_bytes(m["nemotron-3-nano"])
+    assert formula(node_of(state)).startswith("23 SSM layers × (64 SSM heads × 64 SSM head dim × 128 SSM state + ")
+    assert formula(node_of(state)).endswith(" × 4")  # FP32 state: 4 bytes per value
+
+
+def test_one_card_per_formula_and_bare_values_get_cards(tmp_path, catalog):
+    out = _render(tmp_path, catalog, "{{ num(m['gpt-3-175b'].layers) }} and {{ num(m['gpt-3-175b'].layers) }}; "
+                                     "{{ m['gpt-3-175b'].heads }} heads; {{ num(96) }} plain")
+    body, _, cards = out.partition('<div class="rs-cards"')
+    assert body.count('class="rs-num"') == 3  # two layers (one card), one bare heads
+    assert cards.count('role="tooltip"') == 2
+    assert "96 plain" in body and ">96</span> plain" not in body  # a typed literal has no provenance
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Hover cards (generator/site/provenance.py, glossary.py, pages.cite) carry catalog text as text (issue 22, item 1).
+#
+# The cards' no-JavaScript ``title`` attributes sit inside inline tags that Markdown reads after Jinja2: a reference
+# title, a fact's text, a glossary definition or a model name holding ``![x onfocus=alert(1) autofocus x](y)`` used
+# to become an ``<img>`` whose quotes closed the attribute, making ``onfocus`` an attribute of the span. Each is now
+# escaped for HTML and Markdown (generator/escape.py); the page, read by Python-Markdown with the site's extensions,
+# has no element or attribute from them.
+# ---------------------------------------------------------------------------------------------------------------
+
+PAYLOAD = "![x onfocus=alert(1) autofocus x](y) \"q' [l](javascript:alert(2)){: onclick=alert(3) }"
+EXTENSIONS = ["toc", "attr_list", "md_in_html", "tables", "admonition", "smarty"]  # mkdocs.yml's
+
+PAGE = """# Cards
+
+GPT-3 has {{ num(m['gpt-3-175b'].layers) }} layers{{ cite('brown-2020') }}; {{ fact('flash-attention-speedup') }}.
+Each token costs {{ gb(d.kv_bytes_per_token(m['gpt-3-175b'])) }}.
+"""
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, [a for a, _ in attrs]))
+
+
+def test_card_titles_hold_hostile_catalog_text_as_text(tmp_path):
+    text = (ROOT / "catalog.yaml").read_text("utf-8")
+    for old, new in (
+        ("    title: Language Models are Few-Shot Learners (GPT-3)\n", f"    title: {json.dumps(PAYLOAD)}\n"),
+        ("    text: speed-up of the attention computation alone on GPT-2, against the PyTorch implementation\n",
+         f"    text: {json.dumps(PAYLOAD)}\n"),
+        ("    name: GPT-3 175B\n", f"    name: {json.dumps(PAYLOAD)}\n"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    start = text.index("\n  token:\n    term: token\n    definition: >-\n")
+    end = text.index("    match: [token]", start)
+    text = text[:start] + f"\n  token:\n    term: token\n    definition: {json.dumps(PAYLOAD)}\n" + text[end:]
+    (tmp_path / "catalog.yaml").write_text(text, "utf-8")
+    catalog = load_catalog(tmp_path / "catalog.yaml")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(PAGE, "utf-8")
+    md = render_pages(docs, catalog, {}, None)["index.md"]
+    assert md.count('title="') >= 4  # a number card, the citation, the fact and the glossary term
+    parser = _Tags()
+    parser.feed(markdown.markdown(md, extensions=EXTENSIONS))
+    tags = {t for t, _ in parser.found}
+    attrs = {a for _, names in parser.found for a in names}
+    assert "img" not in tags and not {"onfocus", "onclick", "autofocus", "src"} & attrs, (tags, attrs)
+    assert all(t in {"h1", "p", "span", "sup", "a", "b", "div"} for t in tags), tags
