@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.catalog import Catalog, load_catalog
+from generator.catalog.text import alt_text
 from generator.render import charts, svg, tables
 from generator.site.assembly.build import build
 from generator.util.project import BuildPaths
@@ -79,12 +80,12 @@ def browser():
 
 @pytest.fixture(scope="session")
 def rendered(catalog, tmp_path_factory) -> dict[tuple[str, str], Path]:
-    """(figure id, layout) -> the rendered SVG."""
+    """(figure id, layout) -> the rendered SVG: every chart rendered once per session, in this process."""
     out = tmp_path_factory.mktemp("charts")
     paths = {}
     for fid in CHARTS:
-        wide = charts.render_chart(fid, figure_data(catalog, fid), out,
-                                   title=catalog.figures[fid]["title"])
+        wide = charts.render_chart(fid, figure_data(catalog, fid), out, title=catalog.figures[fid]["title"],
+                                   desc=alt_text(catalog, fid))  # as the build's render worker calls it
         assert wide == out / f"{fid}.svg"
         for layout in LAYOUTS:
             paths[fid, layout] = out / svg.chart_filename(fid, layout)
