@@ -3,7 +3,6 @@ from a subpath) and the browser, every chart rendered once per session, and a ti
 
 from __future__ import annotations
 
-import shutil
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -16,7 +15,7 @@ from generator.render import charts, svg, tables
 from generator.site.assembly.build import build
 from generator.util.project import BuildPaths
 from tests.support import CHARTS, CHROMIUM_ARGS, LAYOUTS, ROOT, SITE_PREFIX, build_served_at, chromium_path, figure_data
-from tests.tinyproject import CHART, make_tiny_project
+from tests.tinyproject import CHART, copy_project, make_tiny_project
 
 
 @pytest.fixture(scope="session")
@@ -108,9 +107,16 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture
 def project(built, tmp_path) -> Path:
     """A private copy of the built project (site and cache included)."""
-    dest = tmp_path / "p"
-    shutil.copytree(built, dest, symlinks=True)
-    return dest
+    return copy_project(built, tmp_path / "p")
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory):
+    """The tiny project (one chart, one scene, one page: tests/tinyproject.py) built once per session at draft
+    quality: (root, paths, the build's report). Tests copy it (``copy_project``) before they change anything."""
+    root = make_tiny_project(tmp_path_factory.mktemp("tiny") / "p")
+    paths = BuildPaths(root=root)
+    return root, paths, build(paths, quality="draft")
 
 
 @pytest.fixture(scope="session")
