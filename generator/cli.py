@@ -110,7 +110,7 @@ DELEGATED = {
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from generator.site.extras.versions import make_release
+    from generator.site.extras.release import make_release
 
     folder = make_release(Path(args.root), args.version, args.notes)
     print(f"release {args.version}: {folder} and CITATION.cff written; commit them")
