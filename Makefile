@@ -43,12 +43,14 @@ release: $(READY)
 check: $(READY)
 	$(PY) -m generator check --catalog "$(CATALOG)"
 
-## Run every test (lint, format and type checks, draft quality renders, browser tests in Debian's Chromium).
+## Run every test (lint, format and type checks, draft quality renders, browser tests in Debian's Chromium), in
+## TEST_JOBS processes (pytest-xdist; tests that share a build run in one process: tests/conftest.py SHARED_BUILDS).
+TEST_JOBS ?= 2
 test: $(READY)
 	$(VENV)/bin/ruff check generator tests figures
 	$(VENV)/bin/ruff format --check generator
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadgroup)
 
 ## Live preview: rebuilds what changed (draft quality) and serves with HTTP Range support.
 serve: $(READY)

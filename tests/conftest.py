@@ -17,6 +17,35 @@ from generator.util.project import BuildPaths
 from tests.support import CHARTS, CHROMIUM_ARGS, LAYOUTS, ROOT, SITE_PREFIX, build_served_at, chromium_path, figure_data
 from tests.tinyproject import CHART, copy_project, make_tiny_project
 
+#: Builds several test files share, by the fixture that makes them: ``make test`` runs the tests in two processes
+#: (pytest-xdist, --dist loadgroup), and a group runs whole in one of them, so each build is made once per run. The
+#: draft site's group also takes the charts rendered in process, which one of its tests compares with the site's.
+SHARED_BUILDS = {"draft_build": "draft", "rendered": "draft", "tiny_build": "tiny", "built": "built", "kit": "kit",
+                 "table": "table"}
+
+
+def pytest_itemcollected(item):
+    """Each test joins the group of the first shared build it uses (the draft site first), else its file's group,
+    so a file's own session or module fixtures are made once as well."""
+    groups = [SHARED_BUILDS[f] for f in getattr(item, "fixturenames", ()) if f in SHARED_BUILDS]
+    group = "draft" if "draft" in groups else groups[0] if groups else item.nodeid.split("::")[0]
+    item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-xdist's loadgroup schedules by an ``@group`` suffix on each node id, which xdist 3.8 writes into
+    ``item._nodeid``, an attribute pytest 9 no longer reads (its node ids live in ``item._id``): without this the
+    groups are ignored and each process makes every shared build. Remove once xdist sets the suffix itself."""
+    if not getattr(config.option, "loadgroup", False):  # set in the worker processes of --dist loadgroup
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(m.args[0]) for m in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
 
 @pytest.fixture(scope="session")
 def root() -> Path:
