@@ -6,6 +6,7 @@ QUALITY ?= publish
 JOBS    ?=
 PORT    ?= 8000
 PREFIX  ?= /
+BUILDER ?= mkdocs
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 
@@ -19,9 +20,10 @@ setup: $(READY)
 
 ## Build the site into site/ (publish quality; re-renders only what changed). SITE_ARGS=--no-render assembles it
 ## from the cache alone (after `python -m generator unpack`: the render farm), failing with the list of what is missing.
+## BUILDER=zensical builds the same staging tree with Zensical instead of MkDocs (Material), from the same cache.
 SITE_ARGS ?=
 site: $(READY)
-	$(PY) -m generator build --catalog "$(CATALOG)" --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS)) $(SITE_ARGS)
+	$(PY) -m generator build --catalog "$(CATALOG)" --quality $(QUALITY) --builder $(BUILDER) $(if $(JOBS),--jobs $(JOBS)) $(SITE_ARGS)
 
 ## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
 ## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical
@@ -52,7 +54,7 @@ test: $(READY)
 
 ## Live preview: rebuilds what changed (draft quality) and serves with HTTP Range support.
 serve: $(READY)
-	$(PY) -m generator serve --catalog "$(CATALOG)" --port "$(PORT)" --prefix "$(PREFIX)"
+	$(PY) -m generator serve --catalog "$(CATALOG)" --port "$(PORT)" --prefix "$(PREFIX)" --builder $(BUILDER)
 
 ## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build; with --scenes (the
 ## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min);

@@ -37,7 +37,14 @@ def _paths(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.site.build import build
 
-    build(_paths(args), quality=args.quality, jobs=args.jobs, wait=not args.no_wait, no_render=args.no_render)
+    build(
+        _paths(args),
+        quality=args.quality,
+        jobs=args.jobs,
+        wait=not args.no_wait,
+        no_render=args.no_render,
+        site_builder=args.builder,
+    )
     return 0
 
 
@@ -74,6 +81,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(paths.site),
         "--cache",
         str(paths.cache),
+        "--builder",
+        args.builder,
     ]
 
     def rebuild() -> None:
@@ -166,6 +175,17 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def builder_option(p: argparse.ArgumentParser) -> None:
+    from generator.site.builders import BUILDERS, DEFAULT_BUILDER
+
+    p.add_argument(
+        "--builder",
+        choices=sorted(BUILDERS),
+        default=DEFAULT_BUILDER,
+        help=f"what turns the staging tree into the site (default: {DEFAULT_BUILDER}; see ARCHITECTURE.md, Builders)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
@@ -196,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         help="fail at once, naming the holder, when another build of this checkout runs (default: wait for it)",
     )
     b.add_argument("--no-render", action="store_true", help=NO_RENDER_HELP)
+    builder_option(b)
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser(
@@ -210,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--prefix", default="/", help="serve under a subpath, like GitHub Pages project sites")
+    builder_option(s)
     s.set_defaults(func=cmd_serve)
 
     md = sub.add_parser("media", help="the media kit: every scene as reusable files in media/")

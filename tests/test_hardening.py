@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from tinyproject import CHART, make_tiny_project, tree_digest
 
 from generator import cli
@@ -239,7 +240,7 @@ def test_two_builds_started_together_are_serialised(project):
     assert "A change." in html and html.rstrip().endswith("</html>")
     assert not list(project.glob(".site.new-*")) and not (project / "site.old").exists()
     again = subprocess.run(_build_cmd(project), cwd=ROOT, capture_output=True, text=True)
-    assert again.returncode == 0 and "MkDocs skipped" in again.stderr + again.stdout
+    assert again.returncode == 0 and "mkdocs skipped" in again.stderr + again.stdout
 
 
 def test_second_build_with_no_wait_names_the_holder(project):
@@ -508,26 +509,31 @@ def test_full_disk_while_staging(project, monkeypatch, capsys):
     assert state(project) == before
 
 
-def test_full_disk_while_mkdocs_runs(project, monkeypatch, capsys):
-    import generator.site.build as build_mod
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_full_disk_while_the_builder_runs(project, monkeypatch, capsys, builder):
+    import generator.site.builders as builders_mod
 
     _change_page(project)
     before = state(project)
     real = subprocess.run
 
     def run(cmd, *args, **kwargs):
-        if "mkdocs" in cmd:
-            out = Path(cmd[cmd.index("-d") + 1])
+        if builder in cmd:
+            if "-d" in cmd:  # MkDocs
+                out = Path(cmd[cmd.index("-d") + 1])
+            else:  # Zensical has no -d: its output folder is site_dir in the config it is given
+                config = yaml.safe_load(Path(cmd[cmd.index("-f") + 1]).read_text("utf-8"))
+                out = project / "build" / config["site_dir"]
             (out / "index.html").write_text("half a page")
             cmd = [sys.executable, "-c", "raise OSError(28, 'No space left on device')"]
         return real(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(build_mod.subprocess, "run", run)
-    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    monkeypatch.setattr(builders_mod.subprocess, "run", run)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft", "--builder", builder)
     msg = one_error_line(lines)
-    assert rc == 1 and "No space left on device" in msg and "mkdocs" in msg and "free some disk space" in msg
+    assert rc == 1 and "No space left on device" in msg and builder in msg and "free some disk space" in msg
     assert state(project) == before
-    assert not list(project.glob(".site.new-*"))
+    assert not list(project.glob(".site.new-*")) and not list((project / "build").glob("site-*"))
 
 
 def test_read_only_cache(project, monkeypatch, capsys):

@@ -28,7 +28,8 @@ from typing import Any
 from generator.catalog import load_catalog
 from generator.media.kit import build_media
 from generator.render.registry import registry
-from generator.site.build import BuildPaths, build, run_mkdocs
+from generator.site.build import BuildPaths, build
+from generator.site.builders import run_mkdocs
 from generator.util.project import ROOT
 
 log = logging.getLogger("bench")
