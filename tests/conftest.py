@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,19 +39,24 @@ def chromium_path() -> str:
     return os.environ.get("RTS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
-def _site_server():
-    """A Range-capable server bound before the build, so the site can be built for its real URL (Material's
-    instant navigation only takes over links that match site_url)."""
+def _serve(folder: Path):
+    """A Range-capable server for ``folder`` at SITE_PREFIX, bound before the build, so the site can be built for its
+    real URL (Material's instant navigation only takes over links that match site_url)."""
     import threading
 
     from generator.site.serve import make_server
 
-    server = make_server(ROOT / "build" / "test-site", prefix=SITE_PREFIX)
+    server = make_server(folder, prefix=SITE_PREFIX)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
-    yield server, f"http://{host}:{port}{SITE_PREFIX}"
+    return server, f"http://{host}:{port}{SITE_PREFIX}"
+
+
+@pytest.fixture(scope="session")
+def _site_server():
+    server, url = _serve(ROOT / "build" / "test-site")
+    yield server, url
     server.shutdown()
     server.server_close()
 
@@ -66,21 +72,66 @@ def draft_build(_site_server):
     return paths
 
 
-def build_served_at(paths, url: str | None, quality: str = "draft") -> None:
+def build_served_at(paths, url: str | None, quality: str = "draft", **kwargs) -> None:
     """Build the site of ``paths`` for the address it will be served from (mkdocs.yml reads $SITE_URL; None keeps
-    the default); the environment is as it was afterwards."""
+    the default); the environment is as it was afterwards. ``kwargs`` go to build() (site_builder, no_render)."""
     from generator.site.build import build
 
     with pytest.MonkeyPatch.context() as mp:
         if url:
             mp.setenv("SITE_URL", url)
-        build(paths, quality=quality)
+        build(paths, quality=quality, **kwargs)
 
 
 @pytest.fixture(scope="session")
 def site_url(draft_build, _site_server):
     """The draft site, served from a subpath (like a GitHub Pages project site)."""
     return _site_server[1]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The same draft site built by each site builder (generator/site/builders.py). Zensical builds the MkDocs build's
+# staging tree from its figure cache with no_render: it fails rather than render anything twice.
+# ---------------------------------------------------------------------------------------------------------------
+
+#: One page of each kind, visited on every builder's site (the MkDocs site's browser tests also visit all pages).
+PAGE_KINDS = {
+    "article": "",
+    "media page": "media/",
+    "talk mode": "talk/",
+    "chart page": "figures/params_over_time/",
+    "scene page": "figures/the_wall/",
+    "table page": "figures/technique_table/",
+    "embed view": "figures/the_wall/embed/",
+}
+
+
+@dataclass
+class BuiltSite:
+    builder: str
+    paths: object  # generator.site.build.BuildPaths
+    url: str
+
+
+@pytest.fixture(scope="session")
+def zensical_build(draft_build):
+    from generator.site.build import BuildPaths
+
+    server, url = _serve(ROOT / "build" / "test-site-zensical")
+    paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site-zensical", cache=draft_build.cache,
+                       build=draft_build.build)
+    build_served_at(paths, url, site_builder="zensical", no_render=True)
+    yield BuiltSite("zensical", paths, url)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session", params=["mkdocs", "zensical"])
+def built_site(request) -> BuiltSite:
+    """The draft site as each builder built it, served from SITE_PREFIX."""
+    if request.param == "zensical":
+        return request.getfixturevalue("zensical_build")
+    return BuiltSite("mkdocs", request.getfixturevalue("draft_build"), request.getfixturevalue("site_url"))
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tinyproject import CHART, make_tiny_project, tree_digest
+from tinyproject import CHART, ONE_CHART_PAGE, copy_project, make_one_chart_project, tree_digest
 
 from generator.errors import BuildError
 from generator.site.build import BuildPaths, build
@@ -27,40 +29,35 @@ from generator.site.builders import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = "# Tiny\n\nGPT-1 has {{ num(m['gpt-1'].layers) }} layers{{ cite('radford-2018') }}.\n\n{{ figure('%s') }}\n\n" % CHART
-PAGE += "{{ references() }}\n"
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
     """A tiny project (one chart) built once by MkDocs, at draft quality."""
-    root = make_tiny_project(tmp_path_factory.mktemp("builders") / "p", figures=(CHART,))
-    (root / "docs" / "index.md").write_text(PAGE, "utf-8")
-    report = build(BuildPaths(root=root), quality="draft")
-    assert report.rendered == [CHART]
+    root = make_one_chart_project(tmp_path_factory.mktemp("builders") / "p")
+    assert build(BuildPaths(root=root), quality="draft").rendered == [CHART]
     return root
 
 
 @pytest.fixture
 def project(tiny, tmp_path) -> Path:
-    """A private copy of the built project (site, build folder and cache included)."""
-    dest = tmp_path / "p"
-    shutil.copytree(tiny, dest, symlinks=True)
-    return dest
+    return copy_project(tiny, tmp_path / "p")
 
 
 def state(root: Path) -> tuple[dict, dict]:
-    return tree_digest(root / "site"), tree_digest(root / ".cache")
+    """The site and the figure cache (less the lock file, which names the last build's process)."""
+    cache = {k: v for k, v in tree_digest(root / ".cache").items() if k != "build.lock"}
+    return tree_digest(root / "site"), cache
 
 
 @contextmanager
 def page_with(root: Path, extra: str) -> Iterator[None]:
     page = root / "docs" / "index.md"
-    page.write_text(PAGE + "\n" + extra + "\n", "utf-8")
+    page.write_text(ONE_CHART_PAGE + "\n" + extra + "\n", "utf-8")
     try:
         yield
     finally:
-        page.write_text(PAGE, "utf-8")
+        page.write_text(ONE_CHART_PAGE, "utf-8")
 
 
 def _cli(root: Path, builder: str, verbose: bool = False) -> subprocess.CompletedProcess:
@@ -160,6 +157,26 @@ def test_a_zensical_failure_is_one_line_and_verbose_shows_its_traceback(project)
     ), line
     assert verbose.returncode == 1 and "Traceback (most recent call last)" in verbose.stderr
     assert state(project) == before
+
+
+@pytest.mark.slow
+def test_a_zensical_build_killed_while_it_runs_leaves_the_site_and_the_next_build_cleans_up(project):
+    with page_with(project, "A change."):
+        cmd = [sys.executable, "-m", "generator", "build", "--root", str(project), "--quality", "draft",
+               "--builder", "zensical"]
+        before = state(project)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        deadline = time.monotonic() + 300
+        while not list((project / "build").glob("site-zensical-*")) and proc.poll() is None:
+            assert time.monotonic() < deadline, "Zensical never started"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert state(project) == before  # killed before the swap: the previous site, the cache untouched
+        assert build(BuildPaths(root=project), quality="draft", site_builder="zensical").mkdocs_ran
+    assert "A change." in (project / "site" / "index.html").read_text("utf-8")
+    assert not list((project / "build").glob("site-zensical-*")) and not list(project.glob(".site.new-*"))
 
 
 def test_an_unknown_builder_stops_before_any_write(tmp_path):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tinyproject import CHART, make_tiny_project, tree_digest
+from tinyproject import CHART, copy_project, make_one_chart_project, make_tiny_project, tree_digest
 
 from generator import cli
 from generator.catalog import load as yaml_load
@@ -57,12 +57,7 @@ def with_alt(text: str, fig_id: str, alt: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """A tiny project (one chart) built once at draft quality."""
-    root = make_tiny_project(tmp_path_factory.mktemp("hard") / "p", figures=(CHART,))
-    (root / "docs" / "index.md").write_text(
-        "# Tiny\n\nGPT-1 has {{ num(m['gpt-1'].layers) }} layers{{ cite('radford-2018') }}.\n\n"
-        "{{ figure('%s') }}\n\n{{ references() }}\n" % CHART,
-        "utf-8",
-    )
+    root = make_one_chart_project(tmp_path_factory.mktemp("hard") / "p")
     build(BuildPaths(root=root), quality="draft")
     return root
 
@@ -70,9 +65,7 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture
 def project(built, tmp_path) -> Path:
     """A private copy of the built project (site and cache included)."""
-    dest = tmp_path / "p"
-    shutil.copytree(built, dest, symlinks=True)
-    return dest
+    return copy_project(built, tmp_path / "p")
 
 
 def state(root: Path) -> tuple[dict, dict]:

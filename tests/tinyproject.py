@@ -29,6 +29,26 @@ GPT-3 computes {{ num(d.attention_matrices(m['gpt-3-175b'])) }} score matrices p
 """ % (CHART, SCENE)
 
 
+#: The page of a project with one chart and no scene (quick to build).
+ONE_CHART_PAGE = (
+    "# Tiny\n\nGPT-1 has {{ num(m['gpt-1'].layers) }} layers{{ cite('radford-2018') }}.\n\n"
+    "{{ figure('%s') }}\n\n{{ references() }}\n" % CHART
+)
+
+
+def make_one_chart_project(dest: Path) -> Path:
+    """A tiny project with one chart (no scene) on its one page, ONE_CHART_PAGE."""
+    root = make_tiny_project(dest, figures=(CHART,))
+    (root / "docs" / "index.md").write_text(ONE_CHART_PAGE, "utf-8")
+    return root
+
+
+def copy_project(src: Path, dest: Path) -> Path:
+    """A private copy of a built project (site, build folder and caches included), for a test to break."""
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
 def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> Path:
     """A project folder holding the repo's real style, fonts and mkdocs.yml, two real figures and one page."""
     (dest / "figures" / "charts").mkdir(parents=True)

@@ -247,7 +247,7 @@ def _build(
     assets = _collect_assets(figs, cache, entries, spec)
     for folder in ("docs", "media"):
         check_links(paths.root / folder, paths.root)
-    media_files, media_page = site_files(paths.root)
+    media_files, media_page = site_files(paths.root, talk=any(f.kind == "scene" for f in figs.values()))
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
     pages = render_pages(
