@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from generator.catalog import load_catalog
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CHART = "params_over_time"
 SCENE = "the_wall"
 
@@ -27,26 +27,6 @@ GPT-3 computes {{ num(d.attention_matrices(m['gpt-3-175b'])) }} score matrices p
 
 {{ references() }}
 """ % (CHART, SCENE)
-
-
-#: The page of a project with one chart and no scene (quick to build).
-ONE_CHART_PAGE = (
-    "# Tiny\n\nGPT-1 has {{ num(m['gpt-1'].layers) }} layers{{ cite('radford-2018') }}.\n\n"
-    "{{ figure('%s') }}\n\n{{ references() }}\n" % CHART
-)
-
-
-def make_one_chart_project(dest: Path) -> Path:
-    """A tiny project with one chart (no scene) on its one page, ONE_CHART_PAGE."""
-    root = make_tiny_project(dest, figures=(CHART,))
-    (root / "docs" / "index.md").write_text(ONE_CHART_PAGE, "utf-8")
-    return root
-
-
-def copy_project(src: Path, dest: Path) -> Path:
-    """A private copy of a built project (site, build folder and caches included), for a test to break."""
-    shutil.copytree(src, dest, symlinks=True)
-    return dest
 
 
 def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> Path:
@@ -87,3 +67,8 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
 def tree_digest(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def state(root: Path) -> tuple[dict, dict]:
+    """What a failed build must leave as it was: the site's and the figure cache's files with their digests."""
+    return tree_digest(root / "site"), tree_digest(root / ".cache" / "figures")

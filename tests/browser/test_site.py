@@ -1,5 +1,5 @@
 """Site checks on the built (draft) site served from a subpath by the Range-capable server, as each site builder built
-it (MkDocs: every page; Zensical: one page of each kind, conftest.PAGE_KINDS): links, anchors and assets resolve; no
+it (MkDocs: every page; Zensical: one page of each kind, support.PAGE_KINDS): links, anchors and assets resolve; no
 request leaves the local server; no console error; every video loads its metadata and seeks; axe-core finds no
 violation in the light or the dark theme, nor with the search dialog open; budgets hold."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import PAGE_KINDS, BuiltSite, click_settled
 
-from generator.site.budgets import check_budgets, load_budgets
-from generator.site.site_links import link_problems
+from generator.site.assembly.budgets import check_budgets, load_budgets
+from generator.site.assembly.site_links import link_problems
+from tests.support import PAGE_KINDS, BuiltSite, click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
