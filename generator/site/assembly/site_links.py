@@ -74,8 +74,11 @@ def link_problems(site: Path, site_url: str | None = None, staging: Path | None 
             if url.startswith(_NOT_FOLLOWED) or url == "#":
                 continue
             parts = urlsplit(urljoin(here, url))
+            written = urlsplit(url)
             if parts.netloc != host:
                 continue
+            if (written.scheme or written.netloc) and not unquote(parts.path).startswith(unquote(prefix)):
+                continue  # an address written in full, elsewhere on this host (another project's site): a reference
             what = _what_is_wrong(site, pages, parts.path, parts.fragment, prefix, base)
             if what:
                 problems.append(f"{_source(rel, staging)}: a link to {url!r} {what}")
@@ -83,9 +86,10 @@ def link_problems(site: Path, site_url: str | None = None, staging: Path | None 
 
 
 def _what_is_wrong(site: Path, pages: dict[Path, PageLinks], path: str, fragment: str, prefix: str, base: str) -> str:
+    path, prefix = unquote(path), unquote(prefix)  # as a browser compares them: `"` and `%22` are one character
     if not path.startswith(prefix):
         return f"leaves the site ({base}): use a link relative to the page"
-    inside = unquote(path[len(prefix) :])
+    inside = path[len(prefix) :]
     if ".." in inside.split("/"):  # percent-encoded dots, which urljoin does not resolve
         return f"leaves the site ({base}): use a link relative to the page"
     target = _target(site, inside)

@@ -31,6 +31,7 @@ GOOD = (
     "<a href='figures/x/index.html#legacy'>named</a> <img src='assets/a.png'> <video poster='assets/a.png'></video>"
     "<a href='https://arxiv.org/abs/1'>paper</a> <a href='mailto:a@b.c'>mail</a> <img src='data:image/png;base64,'>"
     "<a href='https://example.test/race/figures/x/'>absolute, inside</a> <link rel='canonical' href='/elsewhere/'>"
+    "<a href='https://example.test/other-project/'>another site on this host</a>"
 )
 
 
@@ -74,6 +75,16 @@ def test_pages_are_named_as_in_the_staging_tree_and_problems_counted(tmp_path):
     assert [p.split(":")[0] for p in problems] == ["figures/x/index.md", "index.md", "index.md", "talk/index.html"]
     with pytest.raises(BuildError, match=r"^figures/x/index\.md: .* \(and 3 more broken links\); the previous"):
         check_site_links(site, URL, staging)
+
+
+def test_an_address_is_compared_as_a_browser_compares_it(tmp_path):
+    """The site's address checked and percent-encoded (SITE_URL), a page's absolute link written with it raw."""
+    site, staging = _site(tmp_path, "<a href='https://example.test/r&quot;&lt;x/figures/x/'>x</a>")
+    assert link_problems(site, "https://example.test/r%22%3Cx/", staging) == []
+    (site / "index.html").write_text("<a href='https://example.test/r&quot;&lt;y/'>another site on the host</a>")
+    assert link_problems(site, "https://example.test/r%22%3Cx/", staging) == []
+    (site / "index.html").write_text("<a href='/r&quot;&lt;y/figures/x/'>x</a>")  # a path: this site's, if any
+    assert link_problems(site, "https://example.test/r%22%3Cx/", staging)[0].endswith("use a link relative to the page")
 
 
 def test_without_an_address_the_site_is_its_own_root(tmp_path):
