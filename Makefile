@@ -6,6 +6,7 @@ QUALITY ?= publish
 JOBS    ?=
 PORT    ?= 8000
 PREFIX  ?= /
+BUILDER ?= mkdocs
 PY      := "$$RTS_ARG_VENV/bin/python"
 # The venv's folder is also a make target (its .ready stamp): a plain path, checked before make reads it as one.
 ifneq ($(shell printf '%s' '$(subst ','\'',$(value VENV))' | tr -d 'A-Za-z0-9._/+-'),)
@@ -18,7 +19,7 @@ READY   := $(value VENV)/.ready
 # VERSION='1.1; touch x' or NOTES='`id`' is an argument, never a command (tests/test_makefile.py). The lists of
 # arguments (SITE_ARGS, MEDIA_ARGS, BENCH_ARGS) are split into words with globbing off (set -f), never evaluated.
 USER_VARS := PYTHON VENV CATALOG QUALITY JOBS PORT PREFIX SITE_ARGS PRORES MEDIA_ARGS VERSION NOTES BENCH_ARGS PDF \
-             TEST_JOBS
+             TEST_JOBS BUILDER
 $(foreach v,$(USER_VARS),$(eval export RTS_ARG_$(v) = $$(value $(v))))
 unexport $(USER_VARS)
 
@@ -32,10 +33,11 @@ setup: $(READY)
 
 ## Build the site into site/ (publish quality; re-renders only what changed). SITE_ARGS=--no-render assembles it
 ## from the cache alone (after `python -m generator unpack`: the render farm), failing with the list of what is missing.
+## BUILDER=zensical builds the same staging tree with Zensical instead of MkDocs (Material), from the same cache.
 SITE_ARGS ?=
 site: $(READY)
 	set -f; $(PY) -m generator build --catalog "$$RTS_ARG_CATALOG" --quality "$$RTS_ARG_QUALITY" \
-	  $${RTS_ARG_JOBS:+--jobs "$$RTS_ARG_JOBS"} $$RTS_ARG_SITE_ARGS
+	  --builder "$$RTS_ARG_BUILDER" $${RTS_ARG_JOBS:+--jobs "$$RTS_ARG_JOBS"} $$RTS_ARG_SITE_ARGS
 
 ## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
 ## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical
@@ -70,7 +72,7 @@ test: $(READY)
 
 ## Live preview: rebuilds what changed (draft quality) and serves with HTTP Range support.
 serve: $(READY)
-	$(PY) -m generator serve --catalog "$$RTS_ARG_CATALOG" --port "$$RTS_ARG_PORT" --prefix "$$RTS_ARG_PREFIX"
+	$(PY) -m generator serve --catalog "$$RTS_ARG_CATALOG" --port "$$RTS_ARG_PORT" --prefix "$$RTS_ARG_PREFIX" --builder "$$RTS_ARG_BUILDER"
 
 ## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build; with --scenes (the
 ## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min);
