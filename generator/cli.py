@@ -7,7 +7,7 @@
   plan          renders missing from the cache, as JSON      render   render exactly these cache entries
   pack          cache entries as one file each (<key>.tar)   unpack   check archives, install their entries
                 (the render farm: generator/farm.py; `build --no-render` / `media --no-render` then use the cache only)
-  pdf           the article as a PDF (Chromium, print sheet)
+  pdf           the article as a PDF (Chromium, print sheet)  preview  one scene through manim, outside a build
 
 Exit 0 on success, 1 on a build error, 2 on a bad catalog (the message names file:line:column, the field, what was
 expected and what was found), 3 when `audit` misses a target."""
@@ -155,6 +155,7 @@ DELEGATED = {
     "bench": ("generator.tools.bench", "build timings in throwaway folders (see make bench)"),
     "audit": ("generator.tools.audit", "Lighthouse on the built site, median of 3 runs (see make audit)"),
     "pdf": ("generator.tools.pdf", "the article as a PDF, printed by Chromium (see make pdf)"),
+    "preview": ("generator.tools.preview", "one scene through manim's own command line, outside a build"),
 }
 
 

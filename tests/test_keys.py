@@ -99,3 +99,37 @@ def test_field_reads_slice_and_merge(catalog):
     assert out["models"]["gpt-1"]["layers"] == 12 and out["models"]["gpt-1"]["kv_heads"] == 12
     assert "gpt-4" not in out["models"], "an undisclosed model has neither field"
     assert "kv_heads" in catalog.models["gpt-1"] and "moe" not in catalog.models["gpt-1"], "the catalog is untouched"
+
+
+def test_a_derived_key_follows_imports_files_params_and_tools(tmp_path):
+    """derived_key (the side caches' key: cards, stills, steps) hashes the code that makes a product with the
+    project modules it imports, its input files by content, its parameters and its tools' versions."""
+    import pytest
+
+    from generator.render.keys import derived_key
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "pkg" / "maker.py").write_text("from pkg import palette\n", "utf-8")
+    (tmp_path / "pkg" / "palette.py").write_text("INK = '#000'\n", "utf-8")
+    (tmp_path / "pkg" / "other.py").write_text("X = 1\n", "utf-8")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"a")
+
+    def key(params=1, tools=("pillow",)):
+        return derived_key(["pkg.maker"], params, files=[source], tools=tools, root=tmp_path)
+
+    base = key()
+    assert key() == base
+    # (each edit changes the size: the digests are remembered per mtime and size within a process)
+    (tmp_path / "pkg" / "other.py").write_text("X = 22\n", "utf-8")
+    assert key() == base, "a module it does not import"
+    (tmp_path / "pkg" / "palette.py").write_text("INK = '#111111'\n", "utf-8")
+    assert key() != base, "a module it imports"
+    base = key()
+    source.write_bytes(b"bb")
+    assert key() != base, "an input file"
+    base = key()
+    assert key(params=2) != base and key(tools=("pillow", "av")) != base
+    with pytest.raises(ValueError, match="no module"):
+        derived_key(["pkg.missing"], root=tmp_path)

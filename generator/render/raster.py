@@ -24,6 +24,8 @@ SITE_NAME = "The Race to Scale"
 _VAR = re.compile(r"var\((--rs-[a-z]+),\s*(#[0-9a-fA-F]{3,8})\)")
 _VIEWBOX = re.compile(r'viewBox="([\d.\s-]+)"')
 FONT_DIR = ROOT / "figures" / "fonts"
+#: The card's fonts (regular, bold): part of a kept card's key (generator/site/figure_pages.py).
+CARD_FONTS = (FONT_DIR / "Inter-Regular.otf", FONT_DIR / "Inter-SemiBold.otf")
 
 
 def theme_colours(theme: str) -> dict[str, str]:
@@ -80,7 +82,7 @@ def _strip_png(png: bytes) -> bytes:
 def _font(bold: bool, size: int):
     from PIL import ImageFont
 
-    return ImageFont.truetype(str(FONT_DIR / ("Inter-SemiBold.otf" if bold else "Inter-Regular.otf")), size)
+    return ImageFont.truetype(str(CARD_FONTS[bold]), size)
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:

@@ -26,7 +26,6 @@ is ``assets/social/article.png``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import io
 import json
@@ -44,7 +43,8 @@ from figures import chart_style
 from generator.catalog import Catalog
 from generator.errors import BuildError
 from generator.render import raster
-from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
+from generator.render.keys import derived_key
+from generator.render.raster import CARD_FONTS, CARD_SIZE, card_png, svg_size, table_png
 from generator.site.export import model_derived
 from generator.site.pages import FigureAssets, PageContext, base_context, make_env, render_inline
 from generator.site.storyboard import stills
@@ -56,6 +56,8 @@ ARTICLE_CARD = "assets/social/article.png"
 ARTICLE_CARD_FIGURES = ("params_over_time", "the_wall")
 CSV_COLUMNS = ("section", "id", "field", "value")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+#: The tools a social card is drawn with (their versions are in its key).
+CARD_TOOLS = ("pillow",)
 
 
 def site_url(root: Path) -> str:
@@ -249,14 +251,13 @@ def _downloads(
 
 
 def _kept_card(cards_dir: Path, sources: list[Path | str], title: str, kicker: str, make: Callable[[], bytes]) -> bytes:
-    """A social card, kept in ``cards_dir`` (build/cards/) under a hash of what it is made from (its pictures or
-    table, title, kicker and raster.py itself): a rebuild with nothing changed encodes no PNG."""
-    h = hashlib.sha256(Path(raster.__file__).read_bytes())
-    for src in sources:
-        h.update(src.read_bytes() if isinstance(src, Path) else src.encode("utf-8"))
-        h.update(b"\0")
-    h.update(json.dumps([title, kicker]).encode("utf-8"))
-    kept = cards_dir / f"{h.hexdigest()[:40]}.png"
+    """A social card, kept in ``cards_dir`` (build/cards/) under a derived key (generator/render/keys.py): the code
+    that draws it with its imports (raster.py and the palette in figures/chart_style.py), its pictures (files) or
+    table (text), title, kicker, the fonts and Pillow's version. A rebuild with nothing changed encodes no PNG."""
+    pictures = [src for src in sources if isinstance(src, Path)]
+    texts = [src for src in sources if not isinstance(src, Path)]
+    key = derived_key([raster.__name__], [title, kicker, texts], files=[*pictures, *CARD_FONTS], tools=CARD_TOOLS)
+    kept = cards_dir / f"{key[:40]}.png"
     try:
         return kept.read_bytes()
     except FileNotFoundError:
