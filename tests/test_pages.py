@@ -34,7 +34,7 @@ def test_number_formats():
     assert fmt.times(56.9) == "56.9×"
     assert fmt.times(57.0) == "57×"
     assert fmt.times(96, None) == "96×"
-    assert fmt.nbytes(131072) == "131,072\u00a0bytes"
+    assert fmt.nbytes(131072) == "131\u00a0kB" and fmt.nbytes(999) == "999\u00a0bytes"
     with pytest.raises(BuildError):
         fmt.num("12")  # type: ignore[arg-type]
 

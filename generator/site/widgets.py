@@ -29,7 +29,7 @@ from generator import derive
 from generator.catalog import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
-from generator.format import gb, nbytes, num, params_text
+from generator.format import gb, nbytes, num, params
 
 #: Precisions offered by the memory calculator, in menu order, with their labels (keys of derive.BYTES_PER_VALUE).
 PRECISIONS: list[tuple[str, str]] = [
@@ -205,7 +205,7 @@ def memory_fallback(catalog: Catalog) -> str:
         weights = [_e(gb(derive.weight_bytes(model["params"], p))) for p, _ in precision_cols]
         kv = derive.kv_bytes_per_sequence(model, model["context"], "bf16")
         rows.append(
-            [_e(model["name"]), _e(params_text(model["params"]))]
+            [_e(model["name"]), _e(params(model["params"], most=2))]
             + weights
             + [f"{_e(nbytes(kv, 1))} at {_e(num(model['context']))} tokens"]
         )
