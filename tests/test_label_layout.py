@@ -1,4 +1,4 @@
-"""Labels place themselves (figures.chart_style.place_labels) and the build refuses a chart whose text collides
+"""Labels place themselves (figures/labels.py) and the build refuses a chart whose text collides
 (generator.render.charts checks every chart after drawing, naming the figure, the layout and the labels)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import matplotlib.text as mtext
 import pytest
 
 from figures import chart_style as cs
+from figures import labels
 from generator.catalog import Catalog
 from generator.errors import LayoutError
 from generator.render import charts
@@ -87,7 +88,7 @@ def test_place_labels_leads_out_and_falls_back_to_a_legend():
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 10)
         items = [(f"Label number {i}", (5 + 0.05 * i, 5 + 0.05 * i)) for i in range(12)]
-        dropped = cs.place_labels(ax, items)
+        dropped = labels.place_labels(ax, items)
         assert dropped and len(dropped) < len(items), dropped
         assert cs.text_collisions(fig) == []
         arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
@@ -95,15 +96,15 @@ def test_place_labels_leads_out_and_falls_back_to_a_legend():
 
 
 def test_segments_cross():
-    assert cs._segments_cross((0, 0), (10, 10), (0, 10), (10, 0))
-    assert not cs._segments_cross((0, 0), (10, 0), (0, 1), (10, 1))  # parallel
-    assert not cs._segments_cross((0, 0), (5, 5), (5, 5), (10, 0))  # touching ends
+    assert labels._segments_cross((0, 0), (10, 10), (0, 10), (10, 0))
+    assert not labels._segments_cross((0, 0), (10, 0), (0, 1), (10, 1))  # parallel
+    assert not labels._segments_cross((0, 0), (5, 5), (5, 5), (10, 0))  # touching ends
 
 
 def _names_and_leaders(fig):
     """Each placed name on the chart: its box and its point (pixels), and its lead-out line if it has one."""
     ax = fig.axes[0]
-    renderer = cs._renderer(fig)  # lays the figure out as a save does
+    renderer = cs.layout_renderer(fig)  # lays the figure out as a save does
     out = []
     for t in ax.texts:
         if not hasattr(t, "xy") or t.get_text().isdigit() or t.xycoords != "data":
@@ -127,7 +128,7 @@ def test_params_over_time_labels_read_as_their_own_points(catalog, root, layout)
         scale = fig.dpi / 72
         names = _names_and_leaders(fig)
         assert len(names) >= 8, [n for n, *_ in names]
-        gap = (cs._CLEAR - 1) * scale  # a pixel of rounding
+        gap = (labels._CLEAR - 1) * scale  # a pixel of rounding
         ax = fig.axes[0]
         dots = [tuple(ax.transData.transform(xy)) for line in ax.lines if line.get_marker() == "o"
                 for xy in line.get_xydata()]  # every model's point, MoE active-parameter points too
@@ -142,4 +143,4 @@ def test_params_over_time_labels_read_as_their_own_points(catalog, root, layout)
         leads = [(n, lead) for n, _, _, lead in names if lead]
         for k, (a, la) in enumerate(leads):
             for b, lb in leads[k + 1:]:
-                assert not cs._segments_cross(*la, *lb), f"the lines of {a!r} and {b!r} cross"
+                assert not labels._segments_cross(*la, *lb), f"the lines of {a!r} and {b!r} cross"

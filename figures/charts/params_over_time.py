@@ -5,7 +5,7 @@ parameters active for each token (hollow), joined by a line. A model whose size 
 hollow marker on the time axis and the word "undisclosed", never a value.
 
 Which models it shows and their labels come from its catalog entry (``select``/``models``, ``labels``) and the
-models' ``short_label``. Labels place themselves (``chart_style.place_labels``: measured, nudged, led out with a
+models' ``short_label``. Labels place themselves (``figures/labels.py``: measured, nudged, led out with a
 line, or numbered in a legend when there is no room). Narrow layout: every other year on the time axis, the axis
 name in the subtitle, the legend in two columns.
 """
@@ -18,6 +18,7 @@ import matplotlib.ticker as mticker
 from matplotlib.transforms import blended_transform_factory
 
 from figures import chart_style as cs
+from figures.labels import place_labels
 from generator.catalog.selection import shown
 
 
@@ -97,5 +98,5 @@ def draw(data: dict[str, Any], layout: str = "wide"):
               columnspacing=1.0 if lay.narrow else 1.2, borderaxespad=0.1)
     cs.source_line(fig, "model papers, official configs and model cards (see References); GPT-4: OpenAI 2023, "
                         "which gives no size.")
-    cs.place_labels(ax, labels, avoid=active_dots)  # last: it measures the finished layout
+    place_labels(ax, labels, avoid=active_dots)  # last: it measures the finished layout
     return fig

@@ -6,7 +6,7 @@ measured loss. Kaplan counts non-embedding parameters; the markers use total par
 and a mixture-of-experts or hybrid model has no single N it would apply to.
 
 Which models: the entry's ``select: dense`` (catalog.yaml). Models closer in size than CLUSTER share one stacked
-label; labels place themselves (``chart_style.place_labels``). Narrow layout: every other decade labelled on the x
+label; labels place themselves (``figures/labels.py``). Narrow layout: every other decade labelled on the x
 axis, wider clusters of names, the note on the markers below the axes instead of inside them.
 """
 
@@ -18,6 +18,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 
 from figures import chart_style as cs
+from figures.labels import place_labels
 from generator import derive
 from generator.catalog.selection import shown
 
@@ -94,5 +95,5 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         x = group[len(group) // 2][1]["params"]
         items.append(("\n".join(label for _, _, label in reversed(group)), (x, derive.kaplan_loss(x, alpha, n_c))))
     curve = [(float(x), derive.kaplan_loss(float(x), alpha, n_c)) for x in np.logspace(6, 12, 25)]
-    cs.place_labels(ax, items, avoid=curve)
+    place_labels(ax, items, avoid=curve)
     return fig
