@@ -1,9 +1,10 @@
 """The house style of every chart: fonts, sizes, palette tokens, figure layout, title and source lines.
 
-Colours are *tokens*. Each one is drawn in an unusual sentinel hex (its light colour with the blue channel nudged
-by one, so a plain PNG preview still looks right) that ``generator.render.svg`` rewrites into
-``var(--rs-<name>, <light fallback>)``: inlined in the page the chart follows the reader's light or dark theme
-(the page defines the variables, see THEME_VARS), while the standalone SVG file shows the light fallbacks.
+Colours are *tokens* (figures/palette.py holds them, with the scenes' palette). Each one is drawn in an unusual
+sentinel hex (its light colour with the blue channel nudged by one, so a plain PNG preview still looks right) that
+``generator.render.svg`` rewrites into ``var(--rs-<name>, <light fallback>)``: inlined in the page the chart
+follows the reader's light or dark theme (the page defines the variables: ``palette.page_css``), while the
+standalone SVG file shows the light fallbacks.
 Chart modules use only these tokens, never raw colours, so nothing escapes the theme.
 
 Layouts: every chart is drawn twice, in the same style and from the same data.
@@ -32,24 +33,11 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
+from figures.palette import CHART_TOKENS as _TOKENS
+
 # --------------------------------------------------------------------------------------------------------------
 # Palette
 # --------------------------------------------------------------------------------------------------------------
-
-#: (token name, light value, dark value). Light values keep >= 4.4:1 contrast on white, dark values >= 6.6:1 on
-#: Material's slate background (#1e2129), so series colours also work as text colours in both themes.
-_TOKENS: tuple[tuple[str, str, str], ...] = (
-    ("ink", "#1f2328", "#e6e8ee"),      # text, axes
-    ("muted", "#5f6672", "#a0a7b4"),    # grid, ticks, secondary text, device lines
-    ("paper", "#ffffff", "#1e2129"),    # the page background: text on coloured boxes, marker centres
-    ("blue", "#1f6fd1", "#6cb0f5"),
-    ("orange", "#b35200", "#f5a05a"),
-    ("green", "#1b8050", "#5cc98f"),
-    ("purple", "#7a4fd0", "#b69cf5"),
-    ("red", "#c23a5b", "#f58aa6"),
-    ("gold", "#8f6b00", "#e3c150"),
-)
-
 
 def _sentinel(light: str) -> str:
     """The light colour with its blue channel moved by one: unique, unusual, and visually the same."""
@@ -59,10 +47,6 @@ def _sentinel(light: str) -> str:
 
 #: sentinel hex -> (CSS custom property, light fallback hex)
 SENTINELS: dict[str, tuple[str, str]] = {_sentinel(light): (f"--rs-{name}", light) for name, light, _ in _TOKENS}
-#: CSS custom property -> {"light": hex, "dark": hex}, for the page stylesheet.
-THEME_VARS: dict[str, dict[str, str]] = {
-    f"--rs-{name}": {"light": light, "dark": dark} for name, light, dark in _TOKENS
-}
 
 _BY_NAME = {name: _sentinel(light) for name, light, _ in _TOKENS}
 INK = _BY_NAME["ink"]
@@ -78,20 +62,6 @@ GOLD = _BY_NAME["gold"]
 SERIES: tuple[str, ...] = (BLUE, ORANGE, GREEN, PURPLE, RED, GOLD)
 
 assert len(set(SENTINELS)) == len(_TOKENS), "sentinel colours must be unique"
-
-
-def page_css() -> str:
-    """The site's palette stylesheet (the build writes it as assets/css/palette.css): every token as a CSS variable
-    per theme, so inline charts follow the reader's light or dark theme. --rs-paper is the page background itself
-    (hollow markers and label backings must match it exactly)."""
-    rules = []
-    for selector, theme in ((':root, [data-md-color-scheme="default"]', "light"),
-                            ('[data-md-color-scheme="slate"]', "dark")):
-        body = "".join(f"  {var}: {'var(--md-default-bg-color)' if var == '--rs-paper' else values[theme]};\n"
-                       for var, values in THEME_VARS.items())
-        rules.append(f"{selector} {{\n{body}}}\n")
-    return ("/* Generated from figures/chart_style.py (the one palette) by the build: do not edit. */\n"
-            + "".join(rules))
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -81,19 +81,12 @@ FONT = "Inter"
 DATA_ENV = "RACE_FIGURE_DATA"
 
 # ---------------------------------------------------------------------------------------------------------------
-# Palette (contrast against BACKGROUND: INK 15:1, MUTED 7:1, every accent >= 4.5:1)
+# Palette: figures/palette.py SCENE_COLOURS (one home; the site's CSS gets the same colours from it)
 # ---------------------------------------------------------------------------------------------------------------
-BACKGROUND = "#14161b"
-PANEL = "#1f232b"       # filled regions that sit behind content
-GRID = "#3a404c"        # hairlines, empty cells, outlines of inactive things
-INK = "#eef0f4"         # primary text
-MUTED = "#a4acb9"       # secondary text, units, notes
-BLUE = "#5aa9ff"        # queries, the primary series
-ORANGE = "#ffaf5a"      # keys / HBM / costs
-GREEN = "#5fd38d"       # values / SRAM / savings
-PINK = "#ff7a9c"        # the expensive thing: n x n, the growing cache
-PURPLE = "#b79cff"      # latents, state, the fourth series
-YELLOW = "#f2d45c"      # the highlight: the token being followed, the current tile
+from figures.palette import SCENE_COLOURS as _C  # noqa: E402
+
+BACKGROUND, PANEL, GRID, INK, MUTED = _C["background"], _C["panel"], _C["grid"], _C["ink"], _C["muted"]
+BLUE, ORANGE, GREEN, PINK, PURPLE, YELLOW = _C["blue"], _C["orange"], _C["green"], _C["pink"], _C["purple"], _C["yellow"]
 SERIES = (BLUE, ORANGE, GREEN, PURPLE, PINK, YELLOW)
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from matplotlib.text import Text
 
 from figures import chart_style as cs
+from figures import palette
 from generator import derive
 from generator.catalog import load_catalog
 from generator.render import charts, svg, tables
@@ -115,8 +116,8 @@ def test_colours_are_theme_variables(fid, layout, rendered):
     used = set(re.findall(r"var\((--rs-[a-z]+), (#[0-9a-f]{6})\)", text))
     assert used, "no theme variables: the chart would not follow the dark theme"
     for var, fallback in used:
-        assert var in cs.THEME_VARS, var
-        assert fallback == cs.THEME_VARS[var]["light"], (var, fallback)
+        assert var in palette.THEME_VARS, var
+        assert fallback == palette.THEME_VARS[var]["light"], (var, fallback)
     lowered = text.lower()
     for sentinel in cs.SENTINELS:
         assert sentinel not in lowered, f"raw sentinel {sentinel} left in {fid}"
@@ -437,15 +438,15 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_palette_is_readable_in_both_themes():
-    light_bg, dark_bg = cs.THEME_VARS["--rs-paper"]["light"], cs.THEME_VARS["--rs-paper"]["dark"]
+    light_bg, dark_bg = palette.THEME_VARS["--rs-paper"]["light"], palette.THEME_VARS["--rs-paper"]["dark"]
     assert dark_bg == "#1e2129"  # Material's slate
-    for var, values in cs.THEME_VARS.items():
+    for var, values in palette.THEME_VARS.items():
         if var == "--rs-paper":
             continue
         # Text in series colours is used for labels: hold them to 4.5:1 (WCAG AA for text).
         assert _contrast(values["light"], light_bg) >= 4.5, (var, "light")
         assert _contrast(values["dark"], dark_bg) >= 4.5, (var, "dark")
-    assert set(v for v, _ in cs.SENTINELS.values()) == set(cs.THEME_VARS)
+    assert set(v for v, _ in cs.SENTINELS.values()) == set(palette.THEME_VARS)
     assert all(re.fullmatch(r"#[0-9a-f]{6}", s) for s in cs.SENTINELS)
 
 
@@ -557,8 +558,8 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
 
 def test_site_palette_is_generated_from_the_one_palette(root):
     """palette.css comes from THEME_VARS; site.css copies no token by hand."""
-    css = cs.page_css()
-    for var, values in cs.THEME_VARS.items():
+    css = palette.page_css()
+    for var, values in palette.THEME_VARS.items():
         if var != "--rs-paper":
             assert f"{var}: {values['light']};" in css and f"{var}: {values['dark']};" in css, var
     assert css.count("--rs-paper: var(--md-default-bg-color);") == 2

@@ -183,7 +183,7 @@ def _edited(monkeypatch, name: str) -> None:
 
 
 def test_a_kept_card_follows_the_palette_the_fonts_and_pillow(tmp_path, monkeypatch):
-    """A social card is kept under a derived key: rebuilt when the palette (figures/chart_style.py, imported by the
+    """A social card is kept under a derived key: rebuilt when the palette (figures/palette.py, imported by the
     card's drawing code) changes, or a font, or Pillow's version; reused when nothing did."""
     from generator.render import keys
     from generator.site.figure_pages import _kept_card
@@ -201,7 +201,7 @@ def test_a_kept_card_follows_the_palette_the_fonts_and_pillow(tmp_path, monkeypa
 
     assert kept() == b"card 1" and kept() == b"card 1" and len(made) == 1, "nothing changed: the kept card"
     with monkeypatch.context() as mp:
-        _edited(mp, "chart_style.py")
+        _edited(mp, "palette.py")
         assert kept() == b"card 2", "a palette change draws the card again"
     with monkeypatch.context() as mp:
         _edited(mp, "Inter-SemiBold.otf")

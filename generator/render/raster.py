@@ -1,7 +1,7 @@
 """Raster images of figures: a chart's SVG as PNG in the light or dark theme, and 1200x630 social cards.
 
 The PNGs are rasterised from the very SVG the site publishes (CairoSVG, pinned), with each
-``var(--rs-<token>, #fallback)`` resolved to the token's colour in the chosen theme (figures/chart_style.py holds
+``var(--rs-<token>, #fallback)`` resolved to the token's colour in the chosen theme (figures/palette.py holds
 the palette) and the theme's page colour behind it, so the light and dark PNGs are the chart a reader sees in that
 theme. Cards are drawn with Pillow in the shipped Inter font: the figure, its title and the site's name. Everything
 here is deterministic (same inputs, same bytes) and needs no network.
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from figures import chart_style
+from figures.palette import THEME_VARS
 from generator.util.project import ROOT
 
 THEMES = ("light", "dark")
@@ -32,7 +32,7 @@ def theme_colours(theme: str) -> dict[str, str]:
     """{--rs-token: hex} in ``theme`` ("light" or "dark")."""
     if theme not in THEMES:
         raise ValueError(f"theme must be one of {THEMES}, not {theme!r}")
-    return {var: values[theme] for var, values in chart_style.THEME_VARS.items()}
+    return {var: values[theme] for var, values in THEME_VARS.items()}
 
 
 def themed_svg(svg: str, theme: str) -> str:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figures import chart_style
+from figures import palette
 from generator.catalog import Catalog, load_catalog
 from generator.errors import BuildError, os_error_text
 from generator.media.page import site_files
@@ -286,7 +286,7 @@ def _build(
             if a.fig.kind == "scene" or (a.fig.kind == "chart" and name.endswith(".svg")):
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
     files["data/catalog.json"] = export.encode("utf-8")
-    files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
+    files["assets/css/palette.css"] = palette.page_css().encode("utf-8")
     files.update(media_files)  # the media kit's web-sized files, under media/
     scenes = [
         {"id": fid, "title": a.fig.title, "alt": alt_text(a.fig, catalog), "meta": a.meta}

@@ -39,7 +39,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from figures import chart_style
+from figures import palette
 from generator.catalog import Catalog
 from generator.errors import BuildError
 from generator.render import raster
@@ -252,7 +252,7 @@ def _downloads(
 
 def _kept_card(cards_dir: Path, sources: list[Path | str], title: str, kicker: str, make: Callable[[], bytes]) -> bytes:
     """A social card, kept in ``cards_dir`` (build/cards/) under a derived key (generator/render/keys.py): the code
-    that draws it with its imports (raster.py and the palette in figures/chart_style.py), its pictures (files) or
+    that draws it with its imports (raster.py and the palette, figures/palette.py), its pictures (files) or
     table (text), title, kicker, the fonts and Pillow's version. A rebuild with nothing changed encodes no PNG."""
     pictures = [src for src in sources if isinstance(src, Path)]
     texts = [src for src in sources if not isinstance(src, Path)]
@@ -340,7 +340,7 @@ def figure_files(
             except jinja2.TemplateError as exc:
                 raise BuildError(f"{TEMPLATE_DIR / template}: {type(exc).__name__}: {exc}") from None
             files[rel] = text.encode("utf-8")
-    files["assets/css/embed-palette.css"] = embed_palette_css().encode("utf-8")
+    files["assets/css/embed-palette.css"] = palette.embed_css().encode("utf-8")
     pics: list[Path] = []
     for fid in ARTICLE_CARD_FIGURES:
         if fid in assets:
@@ -362,16 +362,3 @@ def _front_matter(title: str, description: str, card: str) -> Markup:
         "rs_card_alt": f"{title}: a picture of the figure",
     }
     return Markup("---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in lines.items()) + "---\n")
-
-
-def embed_palette_css() -> str:
-    """The chart palette for the embed view (no Material there): light by default, dark when the reader's system
-    is dark, and either forced by ``data-theme`` on the root (``?theme=``, docs/assets/js/embed.js)."""
-    light = "".join(f"{k}:{v['light']};" for k, v in chart_style.THEME_VARS.items())
-    dark = "".join(f"{k}:{v['dark']};" for k, v in chart_style.THEME_VARS.items())
-    return (
-        "/* Generated from figures/chart_style.py by the build (generator/site/figure_pages.py): do not edit. */\n"
-        f":root{{{light}color-scheme:light;}}\n"
-        f"@media (prefers-color-scheme: dark){{:root:not([data-theme=light]){{{dark}color-scheme:dark;}}}}\n"
-        f":root[data-theme=dark]{{{dark}color-scheme:dark;}}\n"
-    )
