@@ -8,7 +8,8 @@ GB = 10^9 bytes, GiB = 2^30 bytes. A no-break space joins a number to its unit.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from generator import derive
 from generator.errors import BuildError
@@ -121,6 +122,44 @@ def times(x: float, digits: int | None = 1) -> str:
     None: as ``num``). (format.js ``times(x, {digits})`` is the same function.)"""
     s = f"{x:,.{digits}f}" if digits is not None else num(x)
     return f"{_strip(s)}×"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Precisions as the article names them (the bytes each takes: derive.BYTES_PER_VALUE)
+# ---------------------------------------------------------------------------------------------------------------
+
+#: The precisions a reader picks from, widest first: the memory calculator's menus, its fallback table's columns
+#: and the weight chart's markers. Every other key of derive.BYTES_PER_VALUE (fp16) takes the same bytes as one of
+#: these and is named with it ("BF16 / FP16").
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "fp8", "int8", "int4")
+
+
+def precision_name(precision: str, formats: Mapping[str, Any]) -> str:
+    """'FP8' for fp8: the first word of its catalog format's name (the format ``fp8`` or ``fp8-*``: 'FP8 E4M3'),
+    else the id in capitals."""
+    fmt = formats.get(precision) or next((f for k, f in formats.items() if k.startswith(precision + "-")), None)
+    return str(fmt["name"]).split(" ")[0] if fmt else precision.upper()
+
+
+def _named_with(precision: str) -> list[str]:
+    """The precisions outside PRECISIONS that take ``precision``'s bytes (named with it)."""
+    bpv = derive.BYTES_PER_VALUE
+    return [p for p in bpv if p not in PRECISIONS and bpv[p] == bpv[precision]]
+
+
+def precision_menu(formats: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """[(precision, label)] of PRECISIONS in order, for a menu: 'FP32', 'BF16 / FP16', 'FP8', 'INT8', 'INT4'."""
+    return [(p, " / ".join(precision_name(q, formats) for q in [p, *_named_with(p)])) for p in PRECISIONS]
+
+
+def precision_groups(formats: Mapping[str, Any], named_with: bool = True) -> list[tuple[float, str, str]]:
+    """[(bytes per value, first precision, label)] widest first: PRECISIONS grouped by the bytes they take, for a
+    table's columns or a chart's markers: (2.0, 'bf16', 'BF16 / FP16'), (1.0, 'fp8', 'FP8 / INT8')...
+    ``named_with=False`` names only PRECISIONS ('BF16'), where a label must stay short (a chart's legend)."""
+    groups: dict[float, list[str]] = {}
+    for p in PRECISIONS:
+        groups.setdefault(derive.bytes_per_value(p), []).extend([p, *(_named_with(p) if named_with else [])])
+    return [(b, ps[0], " / ".join(precision_name(q, formats) for q in ps)) for b, ps in groups.items()]
 
 
 FORMATTERS: dict[str, Callable[..., str]] = {

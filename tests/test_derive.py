@@ -159,3 +159,20 @@ def test_scaling_laws(catalog):
     assert d.tokens_per_param(c["tokens"], c["params"]) == 20.0
     gpt3 = catalog.models["gpt-3-175b"]
     assert d.tokens_per_param(gpt3["training_tokens"], gpt3["params"]) == pytest.approx(1.71, abs=0.01)
+
+
+def test_bytes_per_value_agree_with_the_catalog_formats(catalog):
+    """d.BYTES_PER_VALUE (and derive.js's copy, tests/test_js_parity.py) says what the catalog's formats say:
+    a precision's bytes are its formats' bits / 8 (fp8 covers fp8-e4m3 and fp8-e5m2), and every format and every
+    precision has its counterpart."""
+    formats = catalog.formats
+    covered = set()
+    for precision, nbytes in d.BYTES_PER_VALUE.items():
+        ids = [k for k in formats if k == precision or k.startswith(precision + "-")]
+        assert ids, f"no catalog format for precision {precision}"
+        for k in ids:
+            assert formats[k]["bits"] / 8 == nbytes, (k, formats[k]["bits"], nbytes)
+        covered.update(ids)
+    assert covered == set(formats), f"formats with no precision in derive: {sorted(set(formats) - covered)}"
+    widths = list(d.BYTES_PER_VALUE.values())
+    assert widths == sorted(widths, reverse=True), "widest first: menus and tables list them in this order"

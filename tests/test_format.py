@@ -126,3 +126,17 @@ def test_named_options():
     assert format.nbytes(512) == "512\u00a0bytes" and format.nbytes(512.0, 1) == "512\u00a0bytes"
     assert format.nbytes(131072) == "131\u00a0kB" and format.nbytes(2.4e6) == "2.4\u00a0MB"
     assert format.times(1024.0) == "1,024\u00d7" and format.times(2.0) == "2\u00d7" and format.times(57.34, 0) == "57\u00d7"
+
+
+def test_precision_menus_come_from_one_list(catalog):
+    """format.PRECISIONS (widest first) is every precision a reader picks; the others (fp16) are named with the one
+    that takes the same bytes, in the widget's menu, its fallback table's columns and the weight chart's legend."""
+    assert set(format.PRECISIONS) <= set(derive.BYTES_PER_VALUE)
+    menu = format.precision_menu(catalog.formats)
+    assert menu == [("fp32", "FP32"), ("bf16", "BF16 / FP16"), ("fp8", "FP8"), ("int8", "INT8"), ("int4", "INT4")]
+    groups = format.precision_groups(catalog.formats)
+    assert [g[0] for g in groups] == sorted({derive.BYTES_PER_VALUE[p] for p in derive.BYTES_PER_VALUE}, reverse=True)
+    assert [g[2] for g in groups] == ["FP32", "BF16 / FP16", "FP8 / INT8", "INT4"]
+    assert [g[2] for g in format.precision_groups(catalog.formats, named_with=False)][1] == "BF16", "the chart's"
+    named = {name for label in [m[1] for m in menu] + [g[2] for g in groups] for name in label.split(" / ")}
+    assert named == {format.precision_name(p, catalog.formats) for p in derive.BYTES_PER_VALUE}, "every one named"

@@ -259,3 +259,12 @@ def test_js_refuses_inexact_integers():
     assert js[0] == {"error": "RangeError"}
     assert js[1] == {"ok": 94_906_265**2}
     assert js[2] == {"error": "RangeError"}
+
+
+def test_derive_js_has_the_same_bytes_per_value(root):
+    """The precision table itself, key for key (the grid only asks the keys Python knows)."""
+    script = "const D = require(process.argv[1]); console.log(JSON.stringify(D.BYTES_PER_VALUE));"
+    proc = subprocess.run([node(), "-e", script, str(DERIVE_JS)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == derive.BYTES_PER_VALUE
+    assert list(json.loads(proc.stdout)) == list(derive.BYTES_PER_VALUE), "in the same order"

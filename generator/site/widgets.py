@@ -29,16 +29,7 @@ from generator import derive
 from generator.catalog import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
-from generator.format import gb, nbytes, num, params
-
-#: Precisions offered by the memory calculator, in menu order, with their labels (keys of derive.BYTES_PER_VALUE).
-PRECISIONS: list[tuple[str, str]] = [
-    ("fp32", "FP32"),
-    ("bf16", "BF16 / FP16"),
-    ("fp8", "FP8"),
-    ("int8", "INT8"),
-    ("int4", "INT4"),
-]
+from generator.format import gb, nbytes, num, params, precision_groups, precision_menu
 
 #: Model fields the derive functions read (kept in this order in the data island).
 _MODEL_FIELDS = (
@@ -185,7 +176,7 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
             {"id": hid, "name": h["name"], "memory_gb": h["memory_gb"], "kind": h["kind"]}
             for hid, h in catalog.hardware.items()
         ],
-        "precisions": [{"id": pid, "label": label} for pid, label in PRECISIONS],
+        "precisions": [{"id": pid, "label": label} for pid, label in precision_menu(catalog.formats)],
         "defaults": {
             "model": _pick(models, _preferred(catalog, "memory", "model"), _disclosed),
             "weights": "bf16",
@@ -197,7 +188,7 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
 
 
 def memory_fallback(catalog: Catalog) -> str:
-    precision_cols = [("fp32", "FP32"), ("bf16", "BF16 / FP16"), ("fp8", "FP8 / INT8"), ("int4", "INT4")]
+    precision_cols = [(p, label) for _, p, label in precision_groups(catalog.formats)]
     rows = []
     for model in _shown(catalog, "memory").values():
         if not _disclosed(model):
@@ -363,4 +354,4 @@ def render_widget(name: str, catalog: Catalog) -> str:
     return _container(name, title, data_fn(catalog), fallback_fn(catalog))
 
 
-__all__ = ["render_widget", "json_island", "model_data", "WIDGETS", "PRECISIONS"]
+__all__ = ["render_widget", "json_island", "model_data", "WIDGETS"]
