@@ -85,6 +85,9 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
 
     for p in PRECISIONS + ["fp64", "FP32", ""]:
         add("bytes_per_value", p)
+    for model in [*models.values(), {"name": "x"}, {"params": 1.0}, {"disclosed": False, "params": 1.0},
+                  {"disclosed": True, "params": None}, {"disclosed": None, "params": 2.0}]:
+        add("disclosed", model)
     param_counts = sorted({m["params"] for m in models.values() if "params" in m}
                           | {1.0, 1e8, 1.25e8, 3.3e9, 7.0e9, 13e9, 175e9, 2e12, 0.5, 0, -1.0})
     for params in param_counts:

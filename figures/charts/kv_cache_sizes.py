@@ -61,7 +61,7 @@ def rows(data: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
     out = []
     for model_id, m, label in sorted(shown(data), key=lambda r: (r[1]["released"], r[1].get("params", 0), r[0])):
         row: dict[str, Any] = {"id": model_id, "label": label}
-        if m.get("disclosed", True) is False:
+        if not derive.disclosed(m):
             row.update(kind=None, detail="", value=None)
         else:
             row.update(kind=kind(m), detail=detail(m, short), value=derive.kv_bytes_per_sequence(m, CONTEXT, PRECISION))

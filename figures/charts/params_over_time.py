@@ -20,6 +20,7 @@ from matplotlib.transforms import blended_transform_factory
 from figures import chart_style as cs
 from figures.labels import place_labels
 from generator.catalog.selection import shown
+from generator.derive import disclosed
 
 
 def draw(data: dict[str, Any], layout: str = "wide"):
@@ -55,7 +56,7 @@ def _points(ax, lay: cs.Layout, models) -> tuple[list[tuple[str, tuple[float, fl
     active_dots: list[tuple[float, float]] = []
     for _, m, label in models:
         x = cs.release_year(m["released"])
-        if m.get("disclosed", True) is False or "params" not in m:
+        if not disclosed(m):
             continue
         total = m["params"]
         moe = m.get("moe")
@@ -81,7 +82,7 @@ def _undisclosed(ax, lay: cs.Layout, models) -> None:
     size = 7.5 if lay.narrow else 9
     on_axis = blended_transform_factory(ax.transData, ax.transAxes)
     for _, m, label in models:
-        if m.get("disclosed", True) is False or "params" not in m:
+        if not disclosed(m):
             x = cs.release_year(m["released"])
             ax.plot([x], [0.0], transform=on_axis, marker="D", markersize=size + 1, markerfacecolor=cs.PAPER,
                     markeredgecolor=cs.MUTED, markeredgewidth=2, linestyle="none", clip_on=False, zorder=5)

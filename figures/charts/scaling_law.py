@@ -32,7 +32,7 @@ def dense_models(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
     """The models the entry shows (catalog.yaml ``select: dense``: disclosed dense transformers), smallest first,
     with their labels; a model without a size or with experts or an SSM is left out whatever the entry says."""
     out = [(k, m, label) for k, m, label in shown(data)
-           if m.get("disclosed", True) and "params" in m and not m.get("moe") and m.get("attention") != "hybrid"]
+           if derive.disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"]
     return sorted(out, key=lambda r: (r[1]["params"], r[0]))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from generator.derive import disclosed
+
 #: (technique id in the catalog, column header, expansion for <abbr title>), in column order.
 TECHNIQUES: list[tuple[str, str, str]] = [
     ("flash", "Flash", "Flash Attention, where the model's own paper reports using it"),
@@ -56,7 +58,7 @@ def render(data: dict[str, Any], title: str | None = None) -> str:
         out.append(f'<tr data-model="{escape(model_id)}">')
         out.append(f'<th scope="row" class="rs-model">{escape(m["name"])}</th>')
         out.append(f'<td class="rs-released">{escape(m["released"][:7])}</td>')
-        if m.get("disclosed", True) is False:
+        if not disclosed(m):
             out.append(f'<td class="rs-undisclosed" colspan="{len(TECHNIQUES)}">undisclosed</td>')
         else:
             used = set(m.get("techniques", []))

@@ -11,7 +11,7 @@ from generator.catalog import Catalog
 
 def model_derived(model: dict[str, Any]) -> dict[str, Any]:
     """The values derived from one model's catalog entry, as published (data/catalog.json, figure downloads)."""
-    if model.get("disclosed", True) is False:
+    if not derive.disclosed(model):
         return {"disclosed": False}
     entry: dict[str, Any] = {
         "attention_matrices": derive.attention_matrices(model),

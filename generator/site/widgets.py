@@ -83,13 +83,9 @@ def json_island(data: Any) -> str:
     )
 
 
-def _disclosed(model: Mapping[str, Any]) -> bool:
-    return model.get("disclosed", True) is not False
-
-
 def model_data(model_id: str, model: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of one model the widgets read (undisclosed models: id, name and the flag only)."""
-    if not _disclosed(model):
+    if not derive.disclosed(model):
         return {"id": model_id, "name": model["name"], "disclosed": False}
     out: dict[str, Any] = {"id": model_id}
     out.update({k: model[k] for k in _MODEL_FIELDS if k in model})
@@ -178,7 +174,7 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
         ],
         "precisions": [{"id": pid, "label": label} for pid, label in precision_menu(catalog.formats)],
         "defaults": {
-            "model": _pick(models, _preferred(catalog, "memory", "model"), _disclosed),
+            "model": _pick(models, _preferred(catalog, "memory", "model"), derive.disclosed),
             "weights": "bf16",
             "kv": "bf16",
             "context": MEMORY_CONTEXT,
@@ -191,7 +187,7 @@ def memory_fallback(catalog: Catalog) -> str:
     precision_cols = [(p, label) for _, p, label in precision_groups(catalog.formats)]
     rows = []
     for model in _shown(catalog, "memory").values():
-        if not _disclosed(model):
+        if not derive.disclosed(model):
             continue
         weights = [_e(gb(derive.weight_bytes(model["params"], p))) for p, _ in precision_cols]
         kv = derive.kv_bytes_per_sequence(model, model["context"], "bf16")
@@ -217,11 +213,11 @@ def memory_fallback(catalog: Catalog) -> str:
 
 
 def _is_plain_attention(model: Mapping[str, Any]) -> bool:
-    return _disclosed(model) and model.get("attention") in ("mha", "gqa", "mqa") and not model.get("window")
+    return derive.disclosed(model) and model.get("attention") in ("mha", "gqa", "mqa") and not model.get("window")
 
 
 def _has_ssm(model: Mapping[str, Any]) -> bool:
-    return _disclosed(model) and bool(model.get("ssm"))
+    return derive.disclosed(model) and bool(model.get("ssm"))
 
 
 def attention_mamba_data(catalog: Catalog) -> dict[str, Any]:
@@ -280,12 +276,12 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
     preferred = _preferred(catalog, "context", "window_model")
     window_model = next((mid for mid, m in models.items() if mid == preferred and m.get("window")), None)
     if window_model is None:
-        window_model = next((mid for mid, m in models.items() if _disclosed(m) and m.get("window")), None)
+        window_model = next((mid for mid, m in models.items() if derive.disclosed(m) and m.get("window")), None)
     window = models[window_model]["window"] if window_model else DEFAULT_WINDOW
     return {
-        "models": [model_data(mid, m) for mid, m in models.items() if _disclosed(m)],
+        "models": [model_data(mid, m) for mid, m in models.items() if derive.disclosed(m)],
         "defaults": {
-            "model": _pick(models, _preferred(catalog, "context", "model"), _disclosed),
+            "model": _pick(models, _preferred(catalog, "context", "model"), derive.disclosed),
             "length": EXPLORER_LENGTH,
             "window": window,
             "window_model": window_model,
@@ -295,7 +291,7 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
 
 def context_fallback(catalog: Catalog) -> str:
     data = context_data(catalog)
-    model = catalog.models[_pick(catalog.models, _preferred(catalog, "context", "table_model"), _disclosed)]
+    model = catalog.models[_pick(catalog.models, _preferred(catalog, "context", "table_model"), derive.disclosed)]
     w = data["defaults"]["window"]
     wm = data["defaults"]["window_model"]
     matrices = derive.attention_matrices(model)

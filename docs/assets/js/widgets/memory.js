@@ -19,10 +19,6 @@ const NOTES = "GB = 10\u2079 bytes. Weights and KV cache only: no activations, r
   "scales. Mixture-of-experts models keep every expert in memory. \u201cNeeds N\u201d assumes the bytes split " +
   "evenly over N devices. The longest context is the memory limit, not the length the model was trained for.";
 
-function isDisclosed(m) {
-  return m.disclosed !== false;
-}
-
 function precisionLabel(data, id) {
   const p = data.precisions.find((x) => x.id === id);
   return p ? p.label : id.toUpperCase();
@@ -94,8 +90,8 @@ function memoryParams(st) {
   return Object.assign(out, { wp: st.wp, kvp: st.kvp, context: st.context, batch: st.batch });
 }
 
-function modelOptions(models) {
-  const options = models.map((m) => (isDisclosed(m)
+function modelOptions(models, disclosed) {
+  const options = models.map((m) => (disclosed.includes(m)
     ? { value: m.id, label: m.name }
     : { value: m.id, label: m.name + " (architecture undisclosed)", disabled: true }));
   options.push({ value: "custom", label: "Custom size (use the slider)" });
@@ -118,7 +114,7 @@ function memoryControls(data, st, disclosed) {
   };
   const precOptions = data.precisions.map((p) => ({ value: p.id, label: p.label }));
   const c = {
-    modelSel: select(ids.model, modelOptions(data.models), st.model),
+    modelSel: select(ids.model, modelOptions(data.models, disclosed), st.model),
     params: stopSlider(ids.params, paramStops(), st.params, (v) => params(v, PARAMS) + " parameters"),
     wpSel: select(ids.wp, precOptions, st.wp),
     kvpSel: select(ids.kvp, precOptions, st.kvp),
@@ -336,7 +332,7 @@ function renderMemory(D, data, st, view, calc) {
 
 export function buildMemory(D, data) {
   const byId = byIdOf(data.models);
-  const disclosed = data.models.filter(isDisclosed);
+  const disclosed = data.models.filter(D.disclosed);  // derive.js: the one rule (derive.py disclosed)
   const st = initialState(data, byId, disclosed);
   restoreMemory(st, data, byId, disclosed);
   const c = memoryControls(data, st, disclosed);
