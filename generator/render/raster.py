@@ -3,8 +3,8 @@
 The PNGs are rasterised from the very SVG the site publishes (CairoSVG, pinned), with each
 ``var(--rs-<token>, #fallback)`` resolved to the token's colour in the chosen theme (figures/palette.py holds
 the palette) and the theme's page colour behind it, so the light and dark PNGs are the chart a reader sees in that
-theme. Cards are drawn with Pillow in the shipped Inter font: the figure, its title and the site's name. Everything
-here is deterministic (same inputs, same bytes) and needs no network.
+theme. Cards are drawn with Pillow in the shipped Inter font: the figure, its title and the site's name (the
+catalog's meta.title, passed in). Everything here is deterministic (same inputs, same bytes) and needs no network.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from generator.util.project import ROOT
 
 THEMES = ("light", "dark")
 CARD_SIZE = (1200, 630)
-SITE_NAME = "The Race to Scale"
 _VAR = re.compile(r"var\((--rs-[a-z]+),\s*(#[0-9a-fA-F]{3,8})\)")
 _VIEWBOX = re.compile(r'viewBox="([\d.\s-]+)"')
 FONT_DIR = ROOT / "figures" / "fonts"
@@ -100,9 +99,10 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def card_png(images: Iterable[Path | bytes], title: str, kicker: str = SITE_NAME, theme: str = "light") -> bytes:
-    """A 1200x630 social card: ``kicker`` and ``title`` at the top, the images (one, or a row of several) fitted
-    below, on the theme's page colour. ``images`` are PNG/WebP files or bytes."""
+def card_png(images: Iterable[Path | bytes], title: str, kicker: str, theme: str = "light") -> bytes:
+    """A 1200x630 social card: ``kicker`` (the site's name: the catalog's meta.title) and ``title`` at the top, the
+    images (one, or a row of several) fitted below, on the theme's page colour. ``images`` are PNG/WebP files or
+    bytes."""
     from PIL import Image, ImageDraw
 
     colours = theme_colours(theme)
