@@ -1,5 +1,5 @@
-"""docs/assets/js/widgets/format.js formats exactly as generator/format.py: the widgets and their no-JS fallback
-tables print a number the same way.
+"""Every number format (generator/format.py), and docs/assets/js/widgets/format.js formats exactly as it does: the
+widgets and their no-JS fallback tables print a number the same way.
 
 A grid of calls (num, nbytes, params, times over magnitudes from 0 to 10^20, with every named option, and the byte
 counts the widgets' fallback tables print) runs through both: Python here, Node in one subprocess that imports
@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from generator import derive, format
-from generator.site.widgets import FALLBACK_LENGTHS_MAMBA
+from generator.errors import BuildError
+from generator.site.article.widgets import FALLBACK_LENGTHS_MAMBA
 
 NODE_RUNNER = r"""
 import * as F from "./format.js";
@@ -140,3 +141,28 @@ def test_precision_menus_come_from_one_list(catalog):
     assert [g[2] for g in format.precision_groups(catalog.formats, named_with=False)][1] == "BF16", "the chart's"
     named = {name for label in [m[1] for m in menu] + [g[2] for g in groups] for name in label.split(" / ")}
     assert named == {format.precision_name(p, catalog.formats) for p in derive.BYTES_PER_VALUE}, "every one named"
+
+
+def test_number_formats():
+    assert format.num(131072) == "131,072"
+    assert format.num(131072.0) == "131,072"
+    assert format.num(7.6) == "7.6"
+    assert format.num(0.076) == "0.076"
+    assert format.num(2.0 / 3, 3) == "0.667"
+    assert format.num(float("inf")) == "unlimited"
+    assert format.gb(9_211_740_160) == "9.2\u00a0GB"
+    assert format.gib(9_211_740_160) == "8.6\u00a0GiB"
+    assert format.gb(87.5e9, None) == "87.5\u00a0GB"
+    assert format.params(175e9) == "175\u00a0billion"
+    assert format.params(117e6) == "117\u00a0million"
+    assert format.params(1.542e9) == "1.54\u00a0billion"
+    assert format.params(70.55e9, 0) == "71\u00a0billion"
+    assert format.params_short(671e9) == "671B"
+    assert format.params_short(1.5e12) == "1.5T"
+    assert format.pct(93.3) == "93.3%"
+    assert format.times(56.9) == "56.9×"
+    assert format.times(57.0) == "57×"
+    assert format.times(96, None) == "96×"
+    assert format.nbytes(131072) == "131\u00a0kB" and format.nbytes(999) == "999\u00a0bytes"
+    with pytest.raises(BuildError):
+        format.num("12")  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.catalog import Catalog
+from generator.catalog.text import alt_text
 from generator.render.keys import cache_key
 from generator.render.pool import Job
 from generator.render.registry import Figure
@@ -55,6 +56,16 @@ def scene_job(fig: Figure, catalog: Catalog, root: Path, spec: RenderSpec) -> Jo
         title=fig.title,
         spec=spec,
     )
+
+
+def site_jobs(figs: dict[str, Figure], catalog: Catalog, root: Path, spec: RenderSpec) -> list[Job]:
+    """The renders the site needs: every figure, a scene as ``spec`` (the media kit's landscape render)."""
+    return [
+        scene_job(f, catalog, root, spec)
+        if f.kind == "scene"
+        else figure_job(f, catalog, root, alt_text(catalog, f.id))
+        for f in figs.values()
+    ]
 
 
 def kit_jobs(scenes: dict[str, Figure], catalog: Catalog, root: Path, specs: list[RenderSpec]) -> list[Job]:
