@@ -21,7 +21,7 @@ import json
 import logging
 from pathlib import Path
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.errors import BuildError, did_you_mean
 from generator.render.cache import FigureCache
 from generator.render.plan import kit_jobs, site_jobs, webp_cap

@@ -25,7 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Catalog, canonical_json
+from generator.catalog.model import Catalog, canonical_json
 from generator.render.registry import Figure
 from generator.render.specs import RenderSpec
 from generator.util.fs import sha256_file

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.media.kit import build_media
 from generator.render.registry import registry
 from generator.site.assembly.build import build, run_mkdocs

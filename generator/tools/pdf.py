@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.site.assembly.serve import serve_directory
 from generator.site.extras.figure_pages import site_url
 from generator.tools.audit import chromium

@@ -11,7 +11,7 @@ import pytest
 
 from figures import chart_style as cs
 from figures import labels
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.render.charts import draw_chart
 from generator.render.registry import registry
 

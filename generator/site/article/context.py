@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import PageMistake, alt_text
 from generator.errors import BuildError, did_you_mean
 from generator.render.registry import Figure

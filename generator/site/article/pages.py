@@ -15,7 +15,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import AttrDict, PageMistake, catalog_names
 from generator.errors import BuildError, did_you_mean
 from generator.site.article import provenance

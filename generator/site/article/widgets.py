@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
 from generator.format import gb, nbytes, num, params, precision_groups, precision_menu

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from figures import palette
-from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError, os_error_text
 from generator.media.page import site_files

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import derive
-from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 
 
 def model_derived(model: dict[str, Any]) -> dict[str, Any]:

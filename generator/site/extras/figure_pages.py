@@ -40,7 +40,7 @@ import jinja2
 from markupsafe import Markup
 
 from figures import palette
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError
 from generator.render import raster

@@ -478,7 +478,7 @@ def atom_feed(c: Citation, history: History) -> str:
 def make_release(root: Path, version: str, notes: str = "", today: str | None = None) -> Path:
     """Keep this version's published data in the repository: releases/<version>/{catalog.json, release.json}, and
     rewrite CITATION.cff for it. Refuses an existing or malformed version."""
-    from generator.catalog import load_catalog
+    from generator.catalog.model import load_catalog
     from generator.site.extras.export import catalog_export
     from generator.util.fs import atomic_write
 

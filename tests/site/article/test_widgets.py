@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.errors import BuildError
 from generator.site.article.widgets import WIDGETS, json_island, render_widget
 

@@ -44,7 +44,7 @@ def test_release_keeps_the_data_and_lists_changes(tmp_path):
         versions.make_release(root, "one")
     text = (root / "catalog.yaml").read_text("utf-8")
     (root / "catalog.yaml").write_text(text.replace("    window: 4096\n", "    window: 2048\n", 1), "utf-8")
-    from generator.catalog import load_catalog
+    from generator.catalog.model import load_catalog
     from generator.site.extras.export import catalog_export
 
     history = versions.load_history(root)
