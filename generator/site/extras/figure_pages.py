@@ -297,51 +297,21 @@ def figure_files(
     url = site_url(root)
     kicker = str(catalog.data["meta"]["title"])
     for fig_id, a in assets.items():
-        fig = a.fig
         folder = f"figures/{fig_id}"
         doc = figure_data(fig_id, a, catalog)
         files[f"{folder}/{fig_id}.json"] = (
             json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
         ).encode("utf-8")
         files[f"{folder}/{fig_id}.csv"] = figure_csv(doc).encode("utf-8")
-        if fig.kind == "chart":
+        if a.fig.kind == "chart":
             for theme in ("light", "dark"):
                 files[f"{folder}/{fig_id}.{theme}.png"] = a.files[f"{fig_id}.{theme}.png"]
-        elif fig.kind == "scene":
+        elif a.fig.kind == "scene":
             files.update(stills(fig_id, a.files[f"{fig_id}.mp4"], a.meta, stills_dir))
         files[f"{folder}/card.png"] = _card(fig_id, a, kicker, stills_dir.parent / "cards")
-        page_url = f"{url}{folder}/"
-        width, height = _aspect(a)
-        for rel, template, depth_page in (
-            (f"{folder}/index.md", "figure_page.md", f"{folder}/index.md"),
-            (f"{folder}/embed/index.html", "figure_embed.html", f"{folder}/embed/index.md"),
-        ):
-            ctx = PageContext(catalog, {fig_id: a}, PurePosixPath(depth_page), None)
-            ctx.figure_links = False
-            names = base_context(ctx)
-            description = alt_text(catalog, fig_id)
-            names.update(
-                fig=fig,
-                fig_id=fig_id,
-                description=description,
-                figure_html=ctx.figure(fig_id),
-                sources=doc["sources"],
-                licence=LICENCE,
-                attribution=f"\u201c{fig.title}\u201d, {kicker}, {page_url} ({LICENCE['name']})",
-                page_url=page_url,
-                embed_url=f"{page_url}embed/",
-                embed_code=embed_snippet(f"{page_url}embed/", fig.title, width, height),
-                downloads=_downloads(fig_id, a, files, media) if template == "figure_page.md" else [],
-                card=f"{folder}/card.png",
-                card_size=CARD_SIZE,
-                front=_front_matter(fig.title, description, f"{folder}/card.png"),
-                site_title=kicker,
-            )
-            try:
-                text = env.get_template(template).render(**names)
-            except jinja2.TemplateError as exc:
-                raise BuildError(f"{TEMPLATE_DIR / template}: {type(exc).__name__}: {exc}") from None
-            files[rel] = text.encode("utf-8")
+        page = _FigurePage(catalog, fig_id, a, doc, f"{url}{folder}/", kicker)
+        files[f"{folder}/index.md"] = page.render(env, "figure_page.md", _downloads(fig_id, a, files, media))
+        files[f"{folder}/embed/index.html"] = page.render(env, "figure_embed.html", [])
     files["assets/css/embed-palette.css"] = palette.embed_css().encode("utf-8")
     pics: list[Path] = []
     for fid in ARTICLE_CARD_FIGURES:
@@ -353,6 +323,50 @@ def figure_files(
         stills_dir.parent / "cards", list(pics), about, kicker, lambda: card_png(list(pics), about, kicker=kicker)
     )
     return files
+
+
+@dataclass
+class _FigurePage:
+    """One figure's page and embed view: the names their templates are rendered with."""
+
+    catalog: Catalog
+    fig_id: str
+    assets: FigureAssets
+    doc: dict[str, Any]
+    page_url: str
+    kicker: str
+
+    def render(self, env: jinja2.Environment, template: str, downloads: list[Any]) -> bytes:
+        """``template`` (figure_page.md or figure_embed.html) as the file at its place under figures/<id>/."""
+        fig, fig_id, folder = self.assets.fig, self.fig_id, f"figures/{self.fig_id}"
+        depth_page = f"{folder}/index.md" if template == "figure_page.md" else f"{folder}/embed/index.md"
+        ctx = PageContext(self.catalog, {fig_id: self.assets}, PurePosixPath(depth_page), None)
+        ctx.figure_links = False
+        names = base_context(ctx)
+        description = alt_text(self.catalog, fig_id)
+        width, height = _aspect(self.assets)
+        embed_url = f"{self.page_url}embed/"
+        names.update(
+            fig=fig,
+            fig_id=fig_id,
+            description=description,
+            figure_html=ctx.figure(fig_id),
+            sources=self.doc["sources"],
+            licence=LICENCE,
+            attribution=f"\u201c{fig.title}\u201d, {self.kicker}, {self.page_url} ({LICENCE['name']})",
+            page_url=self.page_url,
+            embed_url=embed_url,
+            embed_code=embed_snippet(embed_url, fig.title, width, height),
+            downloads=downloads,
+            card=f"{folder}/card.png",
+            card_size=CARD_SIZE,
+            front=_front_matter(fig.title, description, f"{folder}/card.png"),
+            site_title=self.kicker,
+        )
+        try:
+            return env.get_template(template).render(**names).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise BuildError(f"{TEMPLATE_DIR / template}: {type(exc).__name__}: {exc}") from None
 
 
 def _front_matter(title: str, description: str, card: str) -> Markup:
