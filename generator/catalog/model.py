@@ -48,6 +48,11 @@ class Catalog:
     def figures(self) -> dict[str, Any]:
         return self.data["figures"]
 
+    def where(self, path: tuple[Any, ...]) -> str:
+        """Where a field is written, for a message: "catalog.yaml:14" (the file alone when no line is known)."""
+        line, _ = _mark(self.marks, path)
+        return f"{self.path}:{line}" if line else str(self.path)
+
     def slice(self, paths: list[str]) -> dict[str, Any]:
         """A sub-catalog holding only ``paths`` (each kept at its own place in the tree).
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog.model import load_catalog
+from generator.catalog.schema import meta_authors
 from generator.site.assembly.serve import serve_directory
 from generator.site.extras.figure_pages import site_url
 from generator.tools.audit import chromium
@@ -27,7 +28,6 @@ from generator.util.fs import atomic_write
 from generator.util.project import ROOT
 
 DEFAULT_OUT = ROOT / "build" / "the-race-to-scale.pdf"
-DEFAULT_AUTHOR = "The Race to Scale contributors"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -123,7 +123,7 @@ def _write(raw: bytes, out: Path, root: Path) -> PdfReport:
     writer.add_metadata(
         {
             "/Title": str(meta["title"]),
-            "/Author": ", ".join(str(a) for a in meta.get("authors") or [DEFAULT_AUTHOR]),
+            "/Author": ", ".join(meta_authors(meta)),
             "/Subject": str(meta["description"]),
             "/Creator": f"{meta['title']} (make pdf: Chromium via Playwright)",
         }

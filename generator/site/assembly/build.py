@@ -32,7 +32,13 @@ from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
-from generator.site.assembly.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
+from generator.site.assembly.publish import (
+    check_links,
+    check_site_name,
+    checked_site_url,
+    clean_leftovers,
+    new_site_dir,
+)
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
 from generator.site.extras.talk import talk_page
@@ -268,6 +274,7 @@ def _staging_files(paths: BuildPaths, catalog: Catalog, assets: dict[str, Figure
     mode and the figure pages."""
     for folder in ("docs", "media"):
         check_links(paths.root / folder, paths.root)
+    check_site_name(paths.root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
     media_files, media_page = site_files(paths.root)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)

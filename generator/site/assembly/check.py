@@ -22,7 +22,7 @@ from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
 from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
-from generator.site.assembly.publish import check_links
+from generator.site.assembly.publish import check_links, check_site_name
 
 
 @dataclass
@@ -142,5 +142,6 @@ def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
         alt_text(catalog, fig.id)
     for folder in ("docs", "media"):
         check_links(root / folder, root)
+    check_site_name(root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
     pages = check_pages(root / "docs", catalog, figs, root)
     return CheckReport(catalog, len(figs), pages, derived)

@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import yaml
+
 from generator.errors import BuildError
 
 log = logging.getLogger("build")
@@ -66,6 +68,21 @@ def check_links(folder: Path, root: Path) -> None:
                     f"{p}: a symbolic link to {real}, outside the repository {root}; the build does not publish files "
                     "from outside it: copy the file in or remove the link"
                 )
+
+
+def check_site_name(root: Path, title: str, where: str) -> None:
+    """Refuse a mkdocs.yml whose ``site_name`` is not the catalog's ``meta.title`` (found at ``where``): the title
+    is typed once, in the catalog; MkDocs reads its own file, so the build holds the two together."""
+    config = root / "mkdocs.yml"
+    lines = config.read_text("utf-8").splitlines()
+    n, line = next(((i, text) for i, text in enumerate(lines, 1) if text.startswith("site_name:")), (0, ""))
+    name = yaml.safe_load(line).get("site_name") if line else None
+    if name != title:
+        found = f"site_name {name!r}" if line else "no site_name"
+        raise BuildError(
+            f"{config}:{n or 1}: site_name: expected the catalog's meta.title {title!r} ({where}), found {found}; "
+            "the title is typed once: copy it from the catalog"
+        )
 
 
 def new_site_dir(site: Path) -> Path:

@@ -25,9 +25,9 @@ from xml.sax.saxutils import escape as xml_escape
 import yaml
 from markupsafe import Markup
 
+from generator.catalog.schema import field_name, meta_authors
 from generator.errors import BuildError
 from generator.format import num
-from generator.site.article.provenance import LABELS
 
 CHANGELOG = "CHANGELOG.yaml"
 RELEASES = "releases"
@@ -147,20 +147,12 @@ def _numbers(node: Any, path: tuple[str, ...], out: dict[tuple[str, ...], Any]) 
         out[path] = node
 
 
-#: Field names whose formula label is a bare unit read better with the quantity named.
-_UPDATE_LABELS = {
-    "memory_gb": "memory (GB)",
-    "bandwidth_tbps": "bandwidth (TB/s)",
-    "sram_bandwidth_tbps": "SRAM bandwidth (TB/s)",
-}
-
-
 def _label(catalog: dict[str, Any], path: tuple[str, ...]) -> str:
     section = path[0] if path else ""
     if section in ("models", "hardware", "formats") and len(path) >= 3:
         entry = catalog.get(section, {}).get(path[1], {})
         owner = entry.get("name", path[1]) if isinstance(entry, dict) else path[1]
-        fields = " ".join(_UPDATE_LABELS.get(p) or LABELS.get(p, p.replace("_", " ")) for p in path[2:])
+        fields = " ".join(field_name(p) for p in path[2:])
         return f"{owner}: {fields}"
     if section == "facts" and len(path) >= 2:
         fact = catalog.get("facts", {}).get(path[1], {})
@@ -391,7 +383,7 @@ def citation(meta: dict[str, Any], history: History, url: str) -> Citation:
     c = Citation(
         title=str(meta["title"]),
         description=str(meta["description"]),
-        authors=[str(a) for a in meta.get("authors") or ["The Race to Scale contributors"]],
+        authors=meta_authors(meta),
         version=history.version,
         published=history.published,
         updated=history.updated,
