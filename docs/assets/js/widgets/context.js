@@ -156,9 +156,14 @@ function computeScores(D, m, n, w) {
   return { n, w, matrices, full, causal, win, M: BigInt(matrices) };
 }
 
+/** A count of scores: in words from a million up ("1.1 trillion"), the number itself below that. */
+function scoreCount(big) {
+  return Number(big) >= 1e6 ? params(big) : num(big);
+}
+
 function cellText(td, big) {
   td.textContent = "";
-  td.appendChild(h("span", { class: "rs-approx", text: params(big) }));
+  td.appendChild(h("span", { class: "rs-approx", text: scoreCount(big) }));
   if (Number(big) >= 1e6) td.appendChild(h("span", { class: "rs-exactnum", text: num(big) }));
 }
 
@@ -181,7 +186,7 @@ function leadText(D, m, x) {
   return tokens(n) + ": " + num(x.full) + " scores per head per layer (n\u00b2), " + num(causal) +
     " with a causal mask. " + m.name + " has " + num(m.heads) + " heads " + TIMES + " " +
     num(D.attention_layer_count(m)) + " attention layers = " + num(x.matrices) + " score matrices, so " +
-    params(BigInt(causal) * x.M) + " causal scores per sequence." + saving;
+    scoreCount(BigInt(causal) * x.M) + " causal scores per sequence." + saving;
 }
 
 function reachText(D, m, w) {
