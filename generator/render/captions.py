@@ -9,6 +9,7 @@ the render refuse a scene that still breaks it (generator/render/video.py), befo
 from __future__ import annotations
 
 from figures.pacing import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_chars, cue_seconds
+from generator.escape import vtt
 
 
 class CaptionPaceError(ValueError):
@@ -81,8 +82,7 @@ def webvtt(cues: list[tuple[float, float, str]]) -> str:
     """A WebVTT file: numbered cues, text with ``-->`` and blank lines made harmless."""
     lines = ["WEBVTT", ""]
     for i, (start, end, s) in enumerate(cues, 1):
-        body = " ".join(s.split()).replace("-->", "\u2192").replace("&", "&amp;").replace("<", "&lt;")
-        lines += [str(i), f"{_ts(start)} --> {_ts(end)}", body, ""]
+        lines += [str(i), f"{_ts(start)} --> {_ts(end)}", vtt(s), ""]
     return "\n".join(lines)
 
 

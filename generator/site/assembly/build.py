@@ -32,20 +32,14 @@ from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
-from generator.site.assembly.publish import (
-    check_links,
-    check_site_name,
-    checked_site_url,
-    clean_leftovers,
-    new_site_dir,
-)
+from generator.site.assembly.publish import check_site_name, check_sources, clean_leftovers, new_site_dir
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
 from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
-from generator.util.project import BuildPaths, tool_versions
+from generator.util.project import BuildPaths, checked_site_url, tool_versions
 
 log = logging.getLogger("build")
 
@@ -235,6 +229,7 @@ def _build(
     report = BuildReport()
     recover_dir(paths.site)
     clean_leftovers(paths.site, paths.build)
+    check_sources(paths.root)  # before anything is read from them: no link out of the repository
     figs = registry(catalog, paths.root / "figures")
     report.seconds["load"] = time.perf_counter() - t0
 
@@ -272,8 +267,6 @@ def _staging_files(paths: BuildPaths, catalog: Catalog, assets: dict[str, Figure
     """Everything MkDocs builds from: {staging path: bytes or a file to copy}. The pages (with the versions'
     extras), docs/'s other files, the figures' files, the data export, the palette, the media kit's web files, talk
     mode and the figure pages."""
-    for folder in ("docs", "media"):
-        check_links(paths.root / folder, paths.root)
     check_site_name(paths.root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
     media_files, media_page = site_files(paths.root)
     export = catalog_export(catalog)

@@ -2,10 +2,11 @@
 modification times alone, before the pipeline is imported (`make site` with nothing changed does no other work).
 
 A successful build records, in ``<cache>/uptodate.json``, a fingerprint of its inputs taken when it started and one
-of its outputs taken when it finished. The inputs are every file the build may read: the catalog, docs/, figures/,
-overrides/, releases/, media/ and the files at the project's top (mkdocs.yml, pyproject.toml, CHANGELOG.yaml...),
-the pipeline's own code (generator/ and figures/ of this repository), the installed packages (their folder changes
-when one is added, removed or upgraded), the Python that runs it, the quality, ``--no-render`` and $SITE_URL. The
+of its outputs taken when it finished. The inputs are every file the build may read: the catalog, the folders it
+reads (publish.READ_FOLDERS: docs/, media/, overrides/, figures/, releases/) and the files at the project's top
+(mkdocs.yml, pyproject.toml, CHANGELOG.yaml...), the pipeline's own code (generator/ and figures/ of this
+repository), the installed packages (their folder changes when one is added, removed or upgraded), the Python that
+runs it, the quality, ``--no-render`` and $SITE_URL. The
 outputs are site/ and the figure cache (a damaged or removed cache file makes the next build look again). Each file
 counts by its path, size and mtime (nanoseconds); nothing is read or hashed.
 
@@ -27,13 +28,12 @@ import sysconfig
 import time
 from pathlib import Path
 
+from generator.site.assembly.publish import READ_FOLDERS
 from generator.util.project import ROOT, BuildPaths
 
 RECORD = "uptodate.json"
 #: Files of the cache that change without the site's inputs or outputs changing.
 CACHE_SKIP = {"build.lock", RECORD, "site-stamp.json"}
-#: Folders of the project a build reads, walked whole.
-INPUT_DIRS = ("docs", "figures", "overrides", "releases", "media")
 #: Nanoseconds within which two saves of a file may get the same mtime (FAT's 2 s is the coarsest in use).
 MTIME_SLACK_NS = 2_000_000_000
 _SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
@@ -77,7 +77,7 @@ def inputs(paths: BuildPaths, quality: str, no_render: bool) -> tuple[str, int]:
         f"paths={paths.root} {paths.catalog} {paths.site} {paths.cache} {paths.build}",
     ]
     newest = [0]
-    for name in INPUT_DIRS:
+    for name in READ_FOLDERS:  # the folders the build reads (publish.py), walked whole
         _walk(paths.root / name, lines, newest)
     for code in (ROOT / "generator", ROOT / "figures"):  # the pipeline's own code (a test project's figures too)
         if code != paths.root / "figures":
