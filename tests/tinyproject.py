@@ -72,3 +72,10 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def state(root: Path) -> tuple[dict, dict]:
     """What a failed build must leave as it was: the site's and the figure cache's files with their digests."""
     return tree_digest(root / "site"), tree_digest(root / ".cache" / "figures")
+
+
+def copy_project(src: Path, dest: Path) -> Path:
+    """A private copy of a (built) project: its site and figure cache too, so a build of the copy starts where the
+    original's left off."""
+    shutil.copytree(src, dest, symlinks=True)
+    return dest

@@ -20,47 +20,55 @@ from generator.render.registry import registry
 from tests.support import CATALOG, ROOT, SCENE_IDS, figure_data, parse_vtt
 
 REFS = Path(__file__).resolve().parent / "refs"
-
-
 DRAFT = (854, 480, 15)
-
 MIN_SECONDS, MAX_SECONDS = 15.0, 50.0  # paced captions: each step stays up until its text is readable
-
 REF_SIZE = (64, 36)
-
 REF_MAX_MEAN_DIFF = 6.0      # of 255: tolerates font hinting / cairo version noise, not a moved element
 
 
-def render_for_site(fig_id: str, out: Path, work: Path) -> dict[str, Any]:
-    """Render a scene as the draft site does (the kit's landscape render) and lay its files out under the names the
-    site publishes (<id>.mp4, .vtt, .poster.webp) plus the PNG poster and the page's metadata as <id>.json."""
-
-    from generator.render.specs import site_spec
-    from generator.render.video import render_media
+def lay_out(fig_id: str, raw: Path, out: Path, spec) -> dict[str, Any]:
+    """A scene's render in ``raw`` laid out under the names the site publishes (<id>.mp4, .vtt, .poster.webp), plus
+    the PNG poster and the page's metadata as <id>.json; returns the render's metadata with the page's."""
     from generator.site.assembly.build import scene_site_files
 
-    raw = out / "render"
-    spec = site_spec("draft")
-    meta = render_media(fig_id, figure_data(CATALOG, fig_id), spec, raw, work)
     files, page_meta = scene_site_files(fig_id, raw, spec)
     for name, src in files.items():
         shutil.copyfile(src, out / name)
     shutil.copyfile(raw / f"{fig_id}-poster.png", out / f"{fig_id}.poster.png")
     (out / f"{fig_id}.json").write_text(json.dumps(page_meta, indent=2), "utf-8")
+    meta = json.loads((raw / f"{fig_id}.{spec.variant}.json").read_text("utf-8"))
     return {**meta, **page_meta}
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """Render a scene at draft quality the first time a test asks for it; later calls reuse the files."""
-    cache: dict[str, tuple[Path, dict[str, Any]]] = {}
-    work = tmp_path_factory.mktemp("scene-work")
+def render_for_site(fig_id: str, out: Path, work: Path) -> dict[str, Any]:
+    """Render a scene as the draft site does (the kit's landscape render, with the project's WebP cap) into
+    ``out``/render and lay it out as the site does."""
+    from generator.render.plan import webp_cap
+    from generator.render.specs import site_spec
+    from generator.render.video import render_media
+
+    spec = site_spec("draft", webp_cap(ROOT))
+    render_media(fig_id, figure_data(CATALOG, fig_id), spec, out / "render", work)
+    return lay_out(fig_id, out / "render", out, spec)
+
+
+@pytest.fixture(scope="session")
+def rendered(draft_build, tmp_path_factory):
+    """Each scene as the session's draft site rendered it (its entry in the draft build's cache: no scene is drawn
+    twice in one run), laid out as the site publishes it, the first time a test asks for it."""
+    from generator.render.cache import FigureCache
+    from generator.render.plan import scene_entry, webp_cap
+    from generator.render.specs import site_spec
+
+    cache, spec = FigureCache(draft_build.cache), site_spec("draft", webp_cap(ROOT))
+    laid: dict[str, tuple[Path, dict[str, Any]]] = {}
 
     def get(fig_id: str) -> tuple[Path, dict[str, Any]]:
-        if fig_id not in cache:
+        if fig_id not in laid:
             out = tmp_path_factory.mktemp(f"scene-{fig_id}")
-            cache[fig_id] = (out, render_for_site(fig_id, out, work))
-        return cache[fig_id]
+            shutil.copytree(cache.out_dir(scene_entry(fig_id, spec)), out / "render")
+            laid[fig_id] = (out, lay_out(fig_id, out / "render", out, spec))
+        return laid[fig_id]
 
     return get
 
@@ -205,7 +213,7 @@ def test_tower_numbers():
     from figures.scenes.tower_growth import label_lines, tower_specs
     data = figure_data(CATALOG, "tower_growth")
     specs = tower_specs(data)
-    assert [s["id"] for s in specs][:3] == ["gpt-1", "gpt-2-xl", "gpt-3-175b"]
+    assert [s["id"] for s in specs] == data["show"]["models"], "one building per model of the entry, in its order"
     for s in specs:
         m = data["models"][s["id"]]
         if s["disclosed"]:
@@ -214,58 +222,75 @@ def test_tower_numbers():
         else:
             lines = label_lines(s)
             assert "undisclosed" in lines and not any(re.search(r"\d", x) for x in lines[1:]), lines
-    gpt4 = next(s for s in specs if s["id"] == "gpt-4")
-    assert not gpt4["disclosed"] and "layers" not in gpt4, "GPT-4's size is never invented"
+    for s in specs:
+        if data["models"][s["id"]].get("disclosed", True) is False:
+            assert not s["disclosed"] and "layers" not in s, f"{s['name']}: an undisclosed size is never invented"
+
+
+def _shown_models(fig_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A scene's data and the models its entry shows (its selection in catalog.yaml), in order."""
+    data = figure_data(CATALOG, fig_id)
+    return data, [data["models"][mid] for mid in data["show"]["models"]]
 
 
 def test_wall_numbers():
     from figures.scenes.the_wall import wall_numbers
-    n = wall_numbers(figure_data(CATALOG, "the_wall"))
+    data, models = _shown_models("the_wall")
+    n = wall_numbers(data)
     assert [(r["n"], r["full"], r["causal"]) for r in n["rows"]] == [
         (6, 36, 21), (1000, 1_000_000, 500_500), (1_000_000, 10**12, 500_000_500_000)]
-    m = CATALOG.models["gpt-3-175b"]
-    assert n["matrices"] == derive.attention_matrices(m) == 9216
-    assert n["per_sequence"] == 9216 * derive.attention_scores(2048)
+    m = models[0]
+    assert n["model"] == m["name"] and n["matrices"] == derive.attention_matrices(m)
+    assert n["per_sequence"] == n["matrices"] * derive.attention_scores(m["context"])
 
 
 def test_window_numbers():
     from figures.scenes.window_propagation import TOY_LAYERS, TOY_WINDOW, window_numbers
-    n = window_numbers(figure_data(CATALOG, "window_propagation"))
-    m = CATALOG.models["mistral-7b"]
-    assert n["span"] == derive.receptive_field(m["window"], m["layers"]) == 131_072
+    data, models = _shown_models("window_propagation")
+    n = window_numbers(data)
+    m = next(m for m in models if m.get("window"))
+    assert n["model"] == m["name"] and n["span"] == derive.receptive_field(m["window"], m["layers"])
     assert n["toy_reach"] == [TOY_WINDOW * k for k in range(1, TOY_LAYERS + 1)]
     assert n["context"] == m["context"]
 
 
 def test_flash_numbers():
     from figures.scenes.flash_tiling import flash_numbers
-    n = flash_numbers(figure_data(CATALOG, "flash_tiling"))
-    hw = CATALOG.hardware["a100-80gb"]
+    data = figure_data(CATALOG, "flash_tiling")
+    n = flash_numbers(data)
+    hw = data["hardware"][data["show"]["hardware"][0]]
     assert (n["hbm_gb"], n["hbm_tbps"], n["sram_tbps"]) == (hw["memory_gb"], hw["bandwidth_tbps"],
                                                             hw["sram_bandwidth_tbps"])
-    assert n["sram_kb_total"] == 192 * 108 and n["sram_fact"] == CATALOG.data["facts"]["flash-sram-mb"]["value"]
+    assert n["sram_kb_total"] == hw["sram_kb_per_sm"] * hw["sms"]
+    assert n["sram_fact"] == CATALOG.data["facts"]["flash-sram-mb"]["value"]
 
 
 def test_kv_numbers():
     from figures.scenes.kv_sharing import kv_numbers
-    n = kv_numbers(figure_data(CATALOG, "kv_sharing"))
-    llama = CATALOG.models["llama-3.1-70b"]
-    assert n["gqa"] == derive.kv_bytes_per_token(llama, "bf16") == 327_680
-    assert n["mha"] == n["gqa"] * llama["heads"] / llama["kv_heads"] == 2_621_440
-    assert n["mqa"] == n["gqa"] / llama["kv_heads"] == 40_960
-    assert (n["latent"], n["rope"], n["mla_values"]) == (512, 64, 576)
-    assert n["mla"] == derive.kv_bytes_per_token(CATALOG.models["deepseek-v3"], "bf16") == 70_272
-    assert n["ds_mha"] == 61 * 2 * 128 * 128 * 2 and round(n["mla_x"]) == 57
+    data, models = _shown_models("kv_sharing")
+    n = kv_numbers(data)
+    gqa = next(m for m in models if m.get("attention") == "gqa")
+    mla = next(m for m in models if m.get("attention") == "mla")
+    assert (n["llama"], n["deepseek"]) == (gqa["name"], mla["name"])
+    assert n["gqa"] == derive.kv_bytes_per_token(gqa, "bf16")
+    assert n["mha"] == n["gqa"] * gqa["heads"] / gqa["kv_heads"]
+    assert n["mqa"] == n["gqa"] / gqa["kv_heads"]
+    assert (n["latent"], n["rope"]) == (mla["mla"]["kv_lora_rank"], mla["mla"]["rope_dim"])
+    assert n["mla_values"] == n["latent"] + n["rope"]
+    assert n["mla"] == derive.kv_bytes_per_token(mla, "bf16") == mla["layers"] * n["mla_values"] * 2
+    assert n["ds_mha"] == mla["layers"] * derive.mha_values_per_token_per_layer(mla) * 2  # BF16: 2 bytes a value
+    assert n["mla_x"] == n["ds_mha"] / n["mla"] > 1
     assert n["precision"] == "BF16"
 
 
 def test_mamba_numbers():
     from figures.scenes.attention_vs_mamba import mamba_numbers
-    n = mamba_numbers(figure_data(CATALOG, "attention_vs_mamba"))
-    m = CATALOG.models["nemotron-3-nano"]
-    assert n["counts"] == {"M": m["ssm"]["layers"], "E": 23, "*": m["attention_layers"]}
+    data, models = _shown_models("attention_vs_mamba")
+    n = mamba_numbers(data)
+    m = next(m for m in models if m.get("ssm"))
+    assert n["counts"]["M"] == m["ssm"]["layers"] and n["counts"]["*"] == m["attention_layers"]
     assert sum(n["counts"].values()) == m["layers"]
-    assert n["kv_per_token"] == derive.kv_bytes_per_token(m, "bf16") == 6 * 1024
+    assert n["kv_per_token"] == derive.kv_bytes_per_token(m, "bf16")
     assert n["state_bytes"] == derive.ssm_state_values(m) * 4  # FP32: the config's mamba_ssm_cache_dtype
 
 

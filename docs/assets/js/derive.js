@@ -90,7 +90,7 @@
   }
 
   function _require_disclosed(model) {
-    if (!disclosed(model)) {
+    if (get(model, "disclosed") === false) {  // the flag itself (derive.py: a dict that is no model fails on a field)
       throw NotApplicable((get(model, "name") || "model") + ": architecture undisclosed");
     }
   }
