@@ -37,7 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.site.assembly.uptodate import site_up_to_date
 
     paths = _paths(args)
-    warnings = site_up_to_date(paths, args.quality, args.no_render)
+    warnings = site_up_to_date(paths, args.quality, args.no_render, args.builder)
     if warnings is not None:
         for line in warnings:
             log.warning("%s", line)
@@ -45,7 +45,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 0
     from generator.site.assembly.build import build
 
-    build(paths, quality=args.quality, jobs=args.jobs, wait=not args.no_wait, no_render=args.no_render)
+    build(
+        paths,
+        quality=args.quality,
+        jobs=args.jobs,
+        wait=not args.no_wait,
+        no_render=args.no_render,
+        site_builder=args.builder,
+    )
     return 0
 
 
@@ -65,7 +72,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.site.assembly.serve import live_preview
 
-    live_preview(_paths(args), quality=args.quality, host=args.host, port=args.port, prefix=args.prefix)
+    live_preview(
+        _paths(args), quality=args.quality, host=args.host, port=args.port, prefix=args.prefix, builder=args.builder
+    )
     return 0
 
 
@@ -128,6 +137,17 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def builder_option(p: argparse.ArgumentParser) -> None:
+    from generator.site.assembly.builders import BUILDERS, DEFAULT_BUILDER
+
+    p.add_argument(
+        "--builder",
+        choices=sorted(BUILDERS),
+        default=DEFAULT_BUILDER,
+        help=f"what turns the staging tree into the site (default: {DEFAULT_BUILDER}; see ARCHITECTURE.md, Builders)",
+    )
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", default=str(ROOT), help="project folder (docs/, figures/, mkdocs.yml)")
     p.add_argument("--catalog", default=None, help="catalog YAML (default: ROOT/catalog.yaml)")
@@ -158,6 +178,7 @@ def _site_verbs(sub: argparse._SubParsersAction) -> None:
         help="fail at once, naming the holder, when another build of this checkout runs (default: wait for it)",
     )
     b.add_argument("--no-render", action="store_true", help=NO_RENDER_HELP)
+    builder_option(b)
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser(
@@ -172,6 +193,7 @@ def _site_verbs(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--prefix", default="/", help="serve under a subpath, like GitHub Pages project sites")
+    builder_option(s)
     s.set_defaults(func=cmd_serve)
 
 

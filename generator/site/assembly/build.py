@@ -1,7 +1,9 @@
-"""The build: catalog -> figures (cached, parallel) -> pages (Jinja2) -> staging tree -> MkDocs -> site/.
+"""The build: catalog -> figures (cached, parallel) -> pages (Jinja2) -> staging tree -> a site builder (MkDocs, or
+Zensical: generator/site/assembly/builders.py) -> link check -> site/.
 
 Nothing in site/ or the cache changes until the step that owns it has succeeded: a bad catalog stops before any
-write; a failed figure keeps the previous outputs; MkDocs builds into a fresh folder that is swapped in by rename.
+write; a failed figure keeps the previous outputs; the builder builds into a fresh folder, whose links are checked
+before it is swapped in by rename.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,14 +32,16 @@ from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
+from generator.site.assembly.builders import DEFAULT_BUILDER, SiteJob, builder
 from generator.site.assembly.publish import check_site_name, check_sources, clean_leftovers, new_site_dir
+from generator.site.assembly.site_links import check_site_links
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
 from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
-from generator.util.project import BuildPaths, checked_site_url, tool_versions
+from generator.util.project import BuildPaths, checked_site_url, site_url, tool_versions
 
 log = logging.getLogger("build")
 
@@ -48,7 +50,7 @@ log = logging.getLogger("build")
 class BuildReport:
     rendered: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
-    mkdocs_ran: bool = False
+    mkdocs_ran: bool = False  # the site builder ran (MkDocs or Zensical)
     over_budget: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -156,33 +158,6 @@ def _site_snapshot(site: Path) -> str:
     return h.hexdigest()
 
 
-def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None) -> None:
-    """``mkdocs build --strict`` of ``staging`` into ``out`` (a new folder)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "--quiet",
-        "-f",
-        str(config or root / "mkdocs.yml"),
-        "-d",
-        str(out),
-    ]
-    env = dict(os.environ, RTS_STAGING=str(staging))
-    if env.get("SITE_URL"):
-        env["SITE_URL"] = str(checked_site_url(env["SITE_URL"]))
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        output = (proc.stderr or proc.stdout).strip()
-        if "Traceback (most recent call last)" in output:  # a crash, not a strict-mode warning: its last line
-            last = output.splitlines()[-1]
-            hint = "; free some disk space and build again" if "No space left on device" in last else ""
-            raise BuildError(f"mkdocs build failed: {last}{hint}; the previous site/ is kept")
-        raise BuildError("mkdocs build --strict failed:\n" + output[-3000:])
-
-
 def build(
     paths: BuildPaths | None = None,
     quality: str = "publish",
@@ -190,8 +165,10 @@ def build(
     force_mkdocs: bool = False,
     wait: bool = True,
     no_render: bool = False,
+    site_builder: str = DEFAULT_BUILDER,
 ) -> BuildReport:
-    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state.
+    """Build the site with ``site_builder`` (builders.py: "mkdocs" or "zensical"). Raises CatalogError or BuildError;
+    on error site/ and the cache keep their last good state.
 
     One build per cache at a time (generator/util/lock.py): a second one waits for the first (``wait=False``: fails
     naming it). An operating-system error (a full disk, a read-only folder) is one BuildError line. With
@@ -199,15 +176,16 @@ def build(
     paths = paths or BuildPaths()
     assert paths.cache is not None and paths.catalog is not None
     checked_site_url(os.environ.get("SITE_URL"))
+    builder(site_builder)  # an unknown name stops before any write
     t0 = time.perf_counter()
-    started = uptodate.start(paths, quality, no_render)  # the inputs as they are before anything is read
+    started = uptodate.start(paths, quality, no_render, site_builder)  # the inputs before anything is read
     catalog = load_catalog(paths.catalog)  # a bad catalog stops before any write, the lock file's included
     stamp = paths.catalog.stat().st_mtime_ns
     with build_lock(paths.cache, wait=wait):
         if paths.catalog.stat().st_mtime_ns != stamp:  # changed while this build waited for another
             catalog = load_catalog(paths.catalog)
         try:
-            report = _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render)
+            report = _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render, site_builder)
             uptodate.record(paths, started, [f"over budget: {line}" for line in report.over_budget])
             return report
         except OSError as exc:
@@ -222,6 +200,7 @@ def _build(
     force_mkdocs: bool,
     t0: float,
     no_render: bool = False,
+    site_builder: str = DEFAULT_BUILDER,
 ) -> BuildReport:
     # All set by BuildPaths.__post_init__:
     assert paths.catalog is not None and paths.site is not None and paths.cache is not None
@@ -241,12 +220,13 @@ def _build(
     report.seconds["figures"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    files = _staging_files(paths, catalog, _collect_assets(figs, cache, entries, spec))
+    talk = any(f.kind == "scene" for f in figs.values())
+    files = _staging_files(paths, catalog, _collect_assets(figs, cache, entries, spec), talk)
     _sync_tree(paths.staging, files)
     report.seconds["pages"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
-    report.mkdocs_ran = _publish(paths, files, force_mkdocs)
+    report.mkdocs_ran = _publish(paths, files, force_mkdocs, site_builder)
     report.seconds["mkdocs"] = time.perf_counter() - t3
     report.over_budget = check_budgets(paths.site, load_budgets(quality, paths.root))
     for line in report.over_budget:
@@ -258,17 +238,19 @@ def _build(
         report.seconds["total"],
         len(report.rendered),
         len(report.cached),
-        "" if report.mkdocs_ran else ", MkDocs skipped",
+        f", {site_builder}" if report.mkdocs_ran else f", {site_builder} skipped",
     )
     return report
 
 
-def _staging_files(paths: BuildPaths, catalog: Catalog, assets: dict[str, FigureAssets]) -> dict[str, bytes | Path]:
-    """Everything MkDocs builds from: {staging path: bytes or a file to copy}. The pages (with the versions'
-    extras), docs/'s other files, the figures' files, the data export, the palette, the media kit's web files, talk
-    mode and the figure pages."""
+def _staging_files(
+    paths: BuildPaths, catalog: Catalog, assets: dict[str, FigureAssets], talk: bool
+) -> dict[str, bytes | Path]:
+    """Everything the site builder builds from: {staging path: bytes or a file to copy}. The pages (with the
+    versions' extras), docs/'s other files, the figures' files, the data export, the palette, the media kit's web
+    files, talk mode (``talk``: there are scenes) and the figure pages."""
     check_site_name(paths.root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
-    media_files, media_page = site_files(paths.root)
+    media_files, media_page = site_files(paths.root, talk=talk)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
     pages = render_pages(
@@ -306,11 +288,12 @@ def _docs_files(docs: Path) -> dict[str, bytes | Path]:
     return out
 
 
-def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bool) -> bool:
-    """Run MkDocs on the staging tree into a new folder swapped in for site/, unless the staging tree, mkdocs.yml,
-    overrides/, SITE_URL and the tools are what built site/ last time and site/ was not touched since (its
-    snapshot in ``<cache>/site-stamp.json``). Returns whether MkDocs ran."""
-    assert paths.site is not None and paths.cache is not None
+def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bool, site_builder: str) -> bool:
+    """Run ``site_builder`` (MkDocs or Zensical) on the staging tree into a new folder, check its links and swap it
+    in for site/, unless the staging tree, mkdocs.yml, overrides/, SITE_URL, the builder and its tools are what
+    built site/ last time and site/ was not touched since (its snapshot in ``<cache>/site-stamp.json``). Returns
+    whether the builder ran."""
+    assert paths.site is not None and paths.cache is not None and paths.build is not None
     config = paths.root / "mkdocs.yml"
     stamp_path = paths.cache / "site-stamp.json"
     stamp = {
@@ -323,7 +306,8 @@ def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bo
         },
         "site": str(paths.site),
         "site_url": os.environ.get("SITE_URL", ""),
-        "tools": tool_versions(("mkdocs", "mkdocs-material")),
+        "builder": site_builder,
+        "tools": tool_versions(builder(site_builder).tools),
     }
     try:
         previous = json.loads(stamp_path.read_text("utf-8"))
@@ -331,12 +315,13 @@ def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bo
         previous = {}
     snapshot = previous.get("snapshot")
     if not force_mkdocs and previous.get("inputs") == stamp and snapshot and snapshot == _site_snapshot(paths.site):
-        log.info("site/ is up to date (MkDocs skipped)")
+        log.info("site/ is up to date (%s skipped)", site_builder)
         return False
     new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
     try:
-        run_mkdocs(paths.root, paths.staging, new_site, config)
+        builder(site_builder).run(SiteJob(paths.root, paths.staging, new_site, paths.build, paths.cache))
         _normalise_site(new_site)
+        check_site_links(new_site, site_url(paths.root), paths.staging)
         publish_modes(new_site)
         replace_dir(new_site, paths.site)
     finally:

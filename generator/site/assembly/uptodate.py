@@ -6,7 +6,7 @@ of its outputs taken when it finished. The inputs are every file the build may r
 reads (publish.READ_FOLDERS: docs/, media/, overrides/, figures/, releases/) and the files at the project's top
 (mkdocs.yml, pyproject.toml, CHANGELOG.yaml...), the pipeline's own code (generator/ and figures/ of this
 repository), the installed packages (their folder changes when one is added, removed or upgraded), the Python that
-runs it, the quality, ``--no-render`` and $SITE_URL. The
+runs it, the quality, ``--no-render``, the site builder and $SITE_URL. The
 outputs are site/ and the figure cache (a damaged or removed cache file makes the next build look again). Each file
 counts by its path, size and mtime (nanoseconds); nothing is read or hashed.
 
@@ -68,11 +68,11 @@ def _file(path: Path, lines: list[str], newest: list[int]) -> None:
     newest[0] = max(newest[0], st.st_mtime_ns)
 
 
-def inputs(paths: BuildPaths, quality: str, no_render: bool) -> tuple[str, int]:
-    """(fingerprint, newest mtime in ns) of everything a build of ``paths`` at ``quality`` reads."""
+def inputs(paths: BuildPaths, quality: str, no_render: bool, builder: str) -> tuple[str, int]:
+    """(fingerprint, newest mtime in ns) of everything a build of ``paths`` at ``quality`` with ``builder`` reads."""
     assert paths.catalog is not None
     lines = [
-        f"quality={quality} no_render={no_render} site_url={os.environ.get('SITE_URL', '')}",
+        f"quality={quality} no_render={no_render} builder={builder} site_url={os.environ.get('SITE_URL', '')}",
         f"python={sys.executable} {sys.version}",
         f"paths={paths.root} {paths.catalog} {paths.site} {paths.cache} {paths.build}",
     ]
@@ -101,9 +101,9 @@ def outputs(paths: BuildPaths) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def start(paths: BuildPaths, quality: str, no_render: bool) -> dict:
+def start(paths: BuildPaths, quality: str, no_render: bool, builder: str) -> dict:
     """What a build notes as it starts (before it reads anything): its inputs' fingerprint and when it was taken."""
-    fingerprint, newest = inputs(paths, quality, no_render)
+    fingerprint, newest = inputs(paths, quality, no_render, builder)
     return {"inputs": fingerprint, "newest_ns": newest, "taken_ns": time.time_ns()}
 
 
@@ -116,7 +116,7 @@ def record(paths: BuildPaths, started: dict, warnings: list[str]) -> None:
     atomic_write(paths.cache / RECORD, json.dumps(doc, indent=1, sort_keys=True) + "\n")
 
 
-def site_up_to_date(paths: BuildPaths, quality: str, no_render: bool) -> list[str] | None:
+def site_up_to_date(paths: BuildPaths, quality: str, no_render: bool, builder: str) -> list[str] | None:
     """The last build's warnings if site/ is what a build of these inputs would make, else None. Checked under the
     build lock, taken without waiting: while another build runs the answer is None (the caller builds, and waits)."""
     assert paths.cache is not None
@@ -131,7 +131,9 @@ def site_up_to_date(paths: BuildPaths, quality: str, no_render: bool) -> list[st
 
     try:
         with build_lock(paths.cache, wait=False):
-            if doc.get("inputs") != inputs(paths, quality, no_render)[0] or doc.get("outputs") != outputs(paths):
+            if doc.get("inputs") != inputs(paths, quality, no_render, builder)[0] or doc.get("outputs") != outputs(
+                paths
+            ):
                 return None
     except BuildError:
         return None

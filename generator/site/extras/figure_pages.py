@@ -45,6 +45,7 @@ from generator.render.keys import derived_key
 from generator.render.raster import CARD_FONTS, CARD_SIZE, card_png, svg_size, table_png
 from generator.site.article.context import FigureAssets, PageContext
 from generator.site.article.pages import base_context, make_env
+from generator.site.article.series import figure_pages, page_href
 from generator.site.article.storyboard import stills
 from generator.site.extras.export import model_derived
 from generator.util.fs import atomic_write
@@ -286,6 +287,7 @@ def figure_files(
     env = _templates()
     url = site_url(root)
     kicker = str(catalog.data["meta"]["title"])
+    placed = figure_pages(root / "docs")  # the page that places each figure: its page links back to it, if any
     for fig_id, a in assets.items():
         folder = f"figures/{fig_id}"
         doc = figure_data(fig_id, a, catalog)
@@ -299,7 +301,8 @@ def figure_files(
         elif a.fig.kind == "scene":
             files.update(stills(fig_id, a.files[f"{fig_id}.mp4"], a.meta, stills_dir))
         files[f"{folder}/card.png"] = _card(fig_id, a, kicker, stills_dir.parent / "cards")
-        page = _FigurePage(catalog, fig_id, a, doc, f"{url}{folder}/", kicker)
+        article_href = f"{page_href('../../', placed[fig_id]['page'])}#fig-{fig_id}" if fig_id in placed else ""
+        page = _FigurePage(catalog, fig_id, a, doc, f"{url}{folder}/", kicker, article_href)
         files[f"{folder}/index.md"] = page.render(env, "figure_page.md", _downloads(fig_id, a, files, media))
         files[f"{folder}/embed/index.html"] = page.render(env, "figure_embed.html", [])
     files["assets/css/embed-palette.css"] = palette.embed_css().encode("utf-8")
@@ -325,6 +328,7 @@ class _FigurePage:
     doc: dict[str, Any]
     page_url: str
     kicker: str
+    article_href: str  # the figure where the article places it ("" for a figure no page places)
 
     def render(self, env: jinja2.Environment, template: str, downloads: list[Any]) -> bytes:
         """``template`` (figure_page.md or figure_embed.html) as the file at its place under figures/<id>/."""
@@ -345,6 +349,7 @@ class _FigurePage:
             licence=LICENCE,
             attribution=f"\u201c{fig.title}\u201d, {self.kicker}, {self.page_url} ({LICENCE['name']})",
             page_url=self.page_url,
+            article_href=self.article_href,
             embed_url=embed_url,
             embed_code=str(embed_snippet(embed_url, fig.title, width, height)),  # shown as text
             downloads=downloads,

@@ -88,8 +88,9 @@ def test_a_record_taken_just_after_a_save_is_not_trusted(project):
     assert paths.cache is not None
     record = paths.cache / uptodate.RECORD
     doc = json.loads(record.read_text("utf-8"))
-    assert uptodate.site_up_to_date(paths, "draft", False) is not None
+    assert uptodate.site_up_to_date(paths, "draft", False, "mkdocs") is not None
+    assert uptodate.site_up_to_date(paths, "draft", False, "zensical") is None, "another builder, another site"
     doc["newest_ns"] = doc["taken_ns"] - uptodate.MTIME_SLACK_NS + 1  # saved in the last tick before it
     record.write_text(json.dumps(doc), "utf-8")
-    assert uptodate.site_up_to_date(paths, "draft", False) is None
-    assert uptodate.site_up_to_date(paths, "publish", False) is None
+    assert uptodate.site_up_to_date(paths, "draft", False, "mkdocs") is None
+    assert uptodate.site_up_to_date(paths, "publish", False, "mkdocs") is None
