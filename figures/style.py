@@ -28,15 +28,17 @@ description in ``<id>.json``. Keep captions to two lines (about 190 characters).
 Pacing: a cue must stay up for at least ``CUE_MIN_SECONDS`` and at most ``CUE_MAX_CPS`` characters per second
 (``cue_seconds``). ``caption()`` waits, before it replaces a cue, until that cue has been readable for long enough
 (the hold falls at the end of the step, where the page's player pauses); the last cue is the scene's to hold (end
-with a wait). The render refuses a scene with a cue too fast to read (generator/render/captions.py).
+with a wait). The rule is figures/pacing.py; the render refuses a scene with a cue too fast to read
+(generator/render/captions.py).
 
 Layout is checked while rendering: after every play/wait, text that leaves the frame's safe area, strays out of
 its band or overlaps other text is recorded in ``self.layout_issues`` (the tests require it to be empty). Text
 running over shapes is not detected: look at stills.
 
 The scene's data comes from the JSON file named by the environment variable RACE_FIGURE_DATA (the catalog slice
-the figure's ``reads:`` names, written by ``generator/render/scenes.py``). Without it, for quick ``manim`` previews, the
-slice is taken from ``catalog.yaml`` directly.
+the figure's ``reads:`` names, written by ``generator/render/scenes.py``). A quick look outside a build goes through
+``python -m generator preview <id>``, which writes that file and runs ``manim``: figures never load the catalog
+themselves, so the catalog's loader is in no scene's cache key.
 """
 
 from __future__ import annotations
@@ -79,19 +81,12 @@ FONT = "Inter"
 DATA_ENV = "RACE_FIGURE_DATA"
 
 # ---------------------------------------------------------------------------------------------------------------
-# Palette (contrast against BACKGROUND: INK 15:1, MUTED 7:1, every accent >= 4.5:1)
+# Palette: figures/palette.py SCENE_COLOURS (one home; the site's CSS gets the same colours from it)
 # ---------------------------------------------------------------------------------------------------------------
-BACKGROUND = "#14161b"
-PANEL = "#1f232b"       # filled regions that sit behind content
-GRID = "#3a404c"        # hairlines, empty cells, outlines of inactive things
-INK = "#eef0f4"         # primary text
-MUTED = "#a4acb9"       # secondary text, units, notes
-BLUE = "#5aa9ff"        # queries, the primary series
-ORANGE = "#ffaf5a"      # keys / HBM / costs
-GREEN = "#5fd38d"       # values / SRAM / savings
-PINK = "#ff7a9c"        # the expensive thing: n x n, the growing cache
-PURPLE = "#b79cff"      # latents, state, the fourth series
-YELLOW = "#f2d45c"      # the highlight: the token being followed, the current tile
+from figures.palette import SCENE_COLOURS as _C  # noqa: E402
+
+BACKGROUND, PANEL, GRID, INK, MUTED = _C["background"], _C["panel"], _C["grid"], _C["ink"], _C["muted"]
+BLUE, ORANGE, GREEN, PINK, PURPLE, YELLOW = _C["blue"], _C["orange"], _C["green"], _C["pink"], _C["purple"], _C["yellow"]
 SERIES = (BLUE, ORANGE, GREEN, PURPLE, PINK, YELLOW)
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -113,7 +108,7 @@ T_MOVE = 1.0     # a shape moving or growing
 T_READ = 1.6     # a pause to read a new label
 T_HOLD = 2.5     # the final hold, so the poster frame and the last caption can be read
 
-#: Held on top of the bare reading time (``cue_seconds``: the rule lives in generator/render/captions.py) when
+#: Held on top of the bare reading time (``cue_seconds``: the rule lives in figures/pacing.py) when
 #: caption() pads a cue: frame rounding, and a breath at the end of the step before the next one.
 CUE_PAD = 0.3
 
@@ -229,9 +224,9 @@ def register_fonts() -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 # The formatters live in generator/format.py (one home for every number format); the scenes use these four.
+from figures.pacing import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_seconds  # noqa: E402,F401
 from generator.format import bytes_label, params_label, power_of_ten  # noqa: E402,F401
 from generator.format import decimals as num  # noqa: E402,F401
-from generator.render.captions import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_seconds  # noqa: E402,F401
 
 # ---------------------------------------------------------------------------------------------------------------
 # Text and shape helpers
@@ -361,15 +356,9 @@ def camel_to_snake(name: str) -> str:
 
 def _load_data(fig_id: str) -> dict[str, Any]:
     path = os.environ.get(DATA_ENV)
-    if path:
-        return json.loads(Path(path).read_text("utf-8"))
-    # Preview fallback (plain `manim figures/scenes/<id>.py`): the slice the catalog registers for this figure.
-    from generator.catalog import load_catalog
-    from generator.util.project import ROOT
-
-    cat = load_catalog(ROOT / "catalog.yaml")
-    log.warning("%s not set: reading the %s slice from catalog.yaml", DATA_ENV, fig_id)
-    return cat.slice(list(cat.figures[fig_id]["reads"]))
+    if not path:
+        raise RuntimeError(f"{DATA_ENV} is not set: preview a scene with `python -m generator preview {fig_id}`")
+    return json.loads(Path(path).read_text("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

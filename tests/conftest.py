@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.render import charts, svg, tables
 from generator.site.assembly.build import build

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Catalog, load_catalog
 from generator.render import svg
 
 #: The repository (its catalog.yaml, docs/, figures/): the project the tests build and read.
@@ -49,7 +49,7 @@ def with_alt(text: str, fig_id: str, alt: str) -> str:
 
 def reject(tmp_path: Path, text: str | bytes):
     """The CatalogError that loading ``text`` as tmp_path/catalog.yaml raises (it names that file first)."""
-    from generator.catalog import load_catalog
+    from generator.catalog.model import load_catalog
     from generator.errors import CatalogError
 
     p = tmp_path / "catalog.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from tests.support import ROOT
 
 CHART = "params_over_time"

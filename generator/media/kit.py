@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.media.manifest import build_manifest, write_tree
 from generator.media.page import media_budgets
 from generator.media.steps import cut_steps

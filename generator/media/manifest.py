@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import alt_text
 from generator.render.cache import FigureCache
 from generator.render.pool import Job

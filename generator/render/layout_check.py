@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.errors import BuildError, LayoutError
 from generator.render.keys import cache_key
 from generator.render.registry import Figure

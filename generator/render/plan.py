@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import alt_text
 from generator.render.keys import cache_key
 from generator.render.pool import Job

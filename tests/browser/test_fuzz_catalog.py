@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.catalog.schema import CATALOG_SCHEMA
 from generator.errors import CatalogError
 from generator.site.assembly.build import build

@@ -257,13 +257,13 @@ def test_memory_free_parameter_count(open_page, catalog):
     press(page, params, "End")
     assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "custom"
     assert page.get_attribute(params, "aria-valuetext") == "2 trillion parameters"
-    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "4,000.0 GB"
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "4.0 TB"  # format.nbytes: past 1,000 GB, TB
     # The KV cache keeps the last model's shape, and says so; with no shape there is no KV cache.
     assert page.is_visible(sel(MEM, "KV-cache shape from"))
     assert "shape of Llama 3.1 70B" in text(page, f"{MEM} .rs-arch")
     page.select_option(sel(MEM, "KV-cache shape from"), "")
     assert "needs a model" in text(page, f"{MEM} .rs-stat--k .rs-stat__value")
-    assert text(page, f"{MEM} .rs-stat--t .rs-stat__value") == "4,000.0 GB (weights only)"
+    assert text(page, f"{MEM} .rs-stat--t .rs-stat__value") == "4.0 TB (weights only)"
     assert all(longest == "\u2014" for _, longest in hardware_rows(page).values())
     press(page, params, "Home")
     assert page.get_attribute(params, "aria-valuetext") == "100 million parameters"

@@ -278,7 +278,7 @@ for (const [name, fn] of Object.entries(index.BUILDERS)) {
   out.registry[name] = Object.keys(own).find((k) => own[k] === fn) || null;
 }
 out.api = { init: typeof window.RaceWidgets.init, format: Object.keys(window.RaceWidgets.format).sort(),
-            sample: window.RaceWidgets.format.size(141.1e9) };
+            sample: window.RaceWidgets.format.nbytes(141.1e9, { digits: 1 }) };
 console.log(JSON.stringify(out));
 """
 
@@ -300,7 +300,7 @@ def test_modules_load_and_register_every_builder(tmp_path):
     for widget in WIDGETS:
         assert out["modules"][f"{widget}.js"] == {builder_name(widget): "function"}, widget
     assert out["registry"] == {w: builder_name(w) for w in WIDGETS}
-    assert out["api"] == {"init": "function", "format": ["num", "paramsText", "size", "words"],
+    assert out["api"] == {"init": "function", "format": ["nbytes", "num", "params", "times"],
                           "sample": "141.1\u00a0GB"}
 
 

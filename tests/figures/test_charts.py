@@ -14,6 +14,7 @@ from matplotlib.text import Text
 
 from figures import chart_style as cs
 from generator import derive
+from generator.format import PRECISIONS
 from generator.render import charts
 from tests.support import CHARTS, LAYOUTS, SVG, figure_data, svg_texts
 
@@ -179,13 +180,12 @@ def test_kv_cache_labels_equal_derive(layout, rendered, catalog):
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_weight_memory_labels_equal_derive(layout, rendered, catalog):
-    from figures.charts import weight_memory as wm
 
     texts = svg_texts(rendered["weight_memory", layout])
     entry = catalog.figures["weight_memory"]
     for model_id in entry["models"]:
         params = catalog.models[model_id]["params"]
-        for p in wm.PRECISIONS:
+        for p in PRECISIONS:
             gb = derive.weight_bytes(params, p) / 1e9
             assert (f"{gb:,.0f}" if gb >= 10 else f"{gb:.1f}") in texts, (model_id, p)
     hw_text = flat(rendered["weight_memory", layout])

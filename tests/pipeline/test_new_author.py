@@ -15,7 +15,7 @@ import re
 import pytest
 import yaml
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.render.registry import registry
 from generator.site.assembly.build import build
 from generator.util.project import BuildPaths

@@ -3,7 +3,7 @@ import statements, so editing a helper re-renders exactly the figures that use i
 
 from __future__ import annotations
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.render.keys import cache_key, dependencies
 from generator.render.registry import registry
 from generator.render.specs import site_spec
@@ -59,7 +59,7 @@ def test_scene_keys_cover_the_render_worker_and_its_spec(catalog, root):
 def _with(catalog, edit):
     import json
 
-    from generator.catalog import Catalog
+    from generator.catalog.model import Catalog
 
     data = json.loads(json.dumps(catalog.data))
     edit(data)
@@ -109,3 +109,80 @@ def test_field_reads_slice_and_merge(catalog):
     assert out["models"][whole] == models[whole], "a whole entry merged with its field read"
     assert neither not in out["models"], "a model with neither field"
     assert "kv_heads" in models[whole] and "moe" not in models[whole], "the catalog is untouched"
+
+
+def test_a_derived_key_follows_imports_files_params_and_tools(tmp_path):
+    """derived_key (the side caches' key: cards, stills, steps) hashes the code that makes a product with the
+    project modules it imports, its input files by content, its parameters and its tools' versions."""
+    import pytest
+
+    from generator.render.keys import derived_key
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "pkg" / "maker.py").write_text("from pkg import palette\n", "utf-8")
+    (tmp_path / "pkg" / "palette.py").write_text("INK = '#000'\n", "utf-8")
+    (tmp_path / "pkg" / "other.py").write_text("X = 1\n", "utf-8")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"a")
+
+    def key(params=1, tools=("pillow",)):
+        return derived_key(["pkg.maker"], params, files=[source], tools=tools, root=tmp_path)
+
+    base = key()
+    assert key() == base
+    # (each edit changes the size: the digests are remembered per mtime and size within a process)
+    (tmp_path / "pkg" / "other.py").write_text("X = 22\n", "utf-8")
+    assert key() == base, "a module it does not import"
+    (tmp_path / "pkg" / "palette.py").write_text("INK = '#111111'\n", "utf-8")
+    assert key() != base, "a module it imports"
+    base = key()
+    source.write_bytes(b"bb")
+    assert key() != base, "an input file"
+    base = key()
+    assert key(params=2) != base and key(tools=("pillow", "av")) != base
+    with pytest.raises(ValueError, match="no module"):
+        derived_key(["pkg.missing"], root=tmp_path)
+
+
+#: What a chart's render reads, by part: the house style (with its palette and, for a chart that labels points, the
+#: label placement), the data helpers (derive, format, the selection of what it shows) and the chart renderer.
+CHART_STYLE = {"figures/__init__.py", "figures/chart_style.py", "figures/palette.py"}
+CHART_DATA = {"generator/__init__.py", "generator/derive.py", "generator/format.py", "generator/errors.py",
+              "generator/catalog/__init__.py", "generator/catalog/selection.py"}
+CHART_RENDERER = {"generator/render/__init__.py", "generator/render/worker.py", "generator/render/charts.py",
+                  "generator/render/modules.py", "generator/render/raster.py", "generator/render/svg.py",
+                  "generator/util/__init__.py", "generator/util/fs.py", "generator/util/project.py"}
+
+
+def test_a_charts_key_is_exactly_its_module_style_data_helpers_and_renderer(catalog, root):
+    """Pinned: a new import that widens every chart's key (the catalog's loader, the site...) fails here."""
+    figs = registry(catalog, root / "figures")
+    assert set(dependencies(figs["params_over_time"], root)) == (
+        {"figures/charts/params_over_time.py", "figures/labels.py"} | CHART_STYLE | CHART_DATA | CHART_RENDERER)
+    no_selection = CHART_DATA - {"generator/catalog/__init__.py", "generator/catalog/selection.py"}
+    assert set(dependencies(figs["bit_layouts"], root)) == (
+        {"figures/charts/bit_layouts.py"} | CHART_STYLE | no_selection | CHART_RENDERER), "shows no models"
+
+
+def test_an_edit_to_the_catalogs_loader_makes_no_render_stale(catalog, root, monkeypatch):
+    """The loader, schema and validator (generator/catalog/{load,schema,model}.py) are in no figure's key: a comment
+    added to any of them (seen here as a changed digest) re-renders nothing, scenes included."""
+    from generator.render import keys
+
+    figs = registry(catalog, root / "figures")
+    spec = site_spec("publish")
+
+    def all_keys() -> dict[str, str]:
+        return {fid: cache_key(f, catalog, root, alt="a", spec=spec if f.kind == "scene" else None)
+                for fid, f in figs.items()}
+
+    before = all_keys()
+    real = keys.file_digest
+    edited = {"load.py", "schema.py", "model.py"}
+    monkeypatch.setattr(keys, "file_digest", lambda p: real(p) + ("-edited" if p.name in edited
+                                                                      and p.parent.name == "catalog" else ""))
+    assert all_keys() == before
+    monkeypatch.setattr(keys, "file_digest", lambda p: real(p) + ("-edited" if p.name == "selection.py" else ""))
+    stale = {fid for fid, key in all_keys().items() if key != before[fid]}
+    assert stale and "bit_layouts" not in stale, "the check sees an edit where one is followed"

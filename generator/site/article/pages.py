@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator import compare, derive
 from generator import format as formats
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import AttrDict, PageMistake, catalog_names
 from generator.errors import BuildError, CatalogError, GeneratorBug, did_you_mean
 from generator.site.article import provenance

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.catalog.schema import field_label
 from generator.escape import Html, html, url
 from generator.format import num
 
@@ -216,49 +217,13 @@ def _paren(text: str, prec: int, need: int) -> str:
 # The catalog, traced
 # ---------------------------------------------------------------------------------------------------------------
 
-#: How a field reads in a formula ("80 layers"); fields not listed read as their name with spaces.
-LABELS = {
-    "params": "parameters",
-    "kv_heads": "KV heads",
-    "head_dim": "head dim",
-    "d_model": "d_model",
-    "ffn": "FFN width",
-    "vocab": "vocabulary entries",
-    "context": "tokens",
-    "window": "window tokens",
-    "training_tokens": "training tokens",
-    "attention_layers": "attention layers",
-    "memory_gb": "GB",
-    "bandwidth_tbps": "TB/s",
-    "sram_bandwidth_tbps": "TB/s SRAM",
-    "sram_kb_per_sm": "KB per SM",
-    "sms": "SMs",
-    "bits": "bits",
-    "exponent": "exponent bits",
-    "mantissa": "mantissa bits",
-    "max_finite": "largest finite value",
-    "kv_lora_rank": "latent width",
-    "rope_dim": "RoPE key dim",
-    "q_lora_rank": "query latent width",
-    "active_params": "active parameters",
-    "routed_experts": "routed experts",
-    "shared_experts": "shared experts",
-    "active_experts": "active experts",
-    "conv_kernel": "conv kernel",
-    "alpha_n": "α_N",
-    "n_c": "N_c",
-    "n_exponent_compute": "compute exponent",
-    "tokens_175b": "tokens for 175B",
-    "gopher_params": "Gopher parameters",
-}
-
 #: A model field's verification key in the model's ``verified`` mapping (default: architecture).
 _VERIFIED_KEY = {"params": "params", "context": "context", "window": "window", "vocab": "vocab"}
 NOT_RECORDED = "not recorded"
 
 
 def _label(field: str, prefix: str = "") -> str:
-    base = LABELS.get(field, field.replace("_", " "))
+    base = field_label(field)
     return f"{prefix}{base}" if prefix else base
 
 

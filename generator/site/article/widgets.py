@@ -24,20 +24,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
 from generator.escape import html, json_html
-from generator.format import gb, nbytes, num, params_text
-
-#: Precisions offered by the memory calculator, in menu order, with their labels (keys of derive.BYTES_PER_VALUE).
-PRECISIONS: list[tuple[str, str]] = [
-    ("fp32", "FP32"),
-    ("bf16", "BF16 / FP16"),
-    ("fp8", "FP8"),
-    ("int8", "INT8"),
-    ("int4", "INT4"),
-]
+from generator.format import gb, nbytes, num, params, precision_groups, precision_menu
 
 #: Model fields the derive functions read (kept in this order in the data island).
 _MODEL_FIELDS = (
@@ -84,13 +75,9 @@ def json_island(data: Any) -> str:
     return json_html(data, separators=(",", ":"))
 
 
-def _disclosed(model: Mapping[str, Any]) -> bool:
-    return model.get("disclosed", True) is not False
-
-
 def model_data(model_id: str, model: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of one model the widgets read (undisclosed models: id, name and the flag only)."""
-    if not _disclosed(model):
+    if not derive.disclosed(model):
         return {"id": model_id, "name": model["name"], "disclosed": False}
     out: dict[str, Any] = {"id": model_id}
     out.update({k: model[k] for k in _MODEL_FIELDS if k in model})
@@ -177,9 +164,9 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
             {"id": hid, "name": h["name"], "memory_gb": h["memory_gb"], "kind": h["kind"]}
             for hid, h in catalog.hardware.items()
         ],
-        "precisions": [{"id": pid, "label": label} for pid, label in PRECISIONS],
+        "precisions": [{"id": pid, "label": label} for pid, label in precision_menu(catalog.formats)],
         "defaults": {
-            "model": _pick(models, _preferred(catalog, "memory", "model"), _disclosed),
+            "model": _pick(models, _preferred(catalog, "memory", "model"), derive.disclosed),
             "weights": "bf16",
             "kv": "bf16",
             "context": MEMORY_CONTEXT,
@@ -189,15 +176,15 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
 
 
 def memory_fallback(catalog: Catalog) -> str:
-    precision_cols = [("fp32", "FP32"), ("bf16", "BF16 / FP16"), ("fp8", "FP8 / INT8"), ("int4", "INT4")]
+    precision_cols = [(p, label) for _, p, label in precision_groups(catalog.formats)]
     rows = []
     for model in _shown(catalog, "memory").values():
-        if not _disclosed(model):
+        if not derive.disclosed(model):
             continue
         weights = [_e(gb(derive.weight_bytes(model["params"], p))) for p, _ in precision_cols]
         kv = derive.kv_bytes_per_sequence(model, model["context"], "bf16")
         rows.append(
-            [_e(model["name"]), _e(params_text(model["params"]))]
+            [_e(model["name"]), _e(params(model["params"], most=2))]
             + weights
             + [f"{_e(nbytes(kv, 1))} at {_e(num(model['context']))} tokens"]
         )
@@ -218,11 +205,11 @@ def memory_fallback(catalog: Catalog) -> str:
 
 
 def _is_plain_attention(model: Mapping[str, Any]) -> bool:
-    return _disclosed(model) and model.get("attention") in ("mha", "gqa", "mqa") and not model.get("window")
+    return derive.disclosed(model) and model.get("attention") in ("mha", "gqa", "mqa") and not model.get("window")
 
 
 def _has_ssm(model: Mapping[str, Any]) -> bool:
-    return _disclosed(model) and bool(model.get("ssm"))
+    return derive.disclosed(model) and bool(model.get("ssm"))
 
 
 def attention_mamba_data(catalog: Catalog) -> dict[str, Any]:
@@ -281,12 +268,12 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
     preferred = _preferred(catalog, "context", "window_model")
     window_model = next((mid for mid, m in models.items() if mid == preferred and m.get("window")), None)
     if window_model is None:
-        window_model = next((mid for mid, m in models.items() if _disclosed(m) and m.get("window")), None)
+        window_model = next((mid for mid, m in models.items() if derive.disclosed(m) and m.get("window")), None)
     window = models[window_model]["window"] if window_model else DEFAULT_WINDOW
     return {
-        "models": [model_data(mid, m) for mid, m in models.items() if _disclosed(m)],
+        "models": [model_data(mid, m) for mid, m in models.items() if derive.disclosed(m)],
         "defaults": {
-            "model": _pick(models, _preferred(catalog, "context", "model"), _disclosed),
+            "model": _pick(models, _preferred(catalog, "context", "model"), derive.disclosed),
             "length": EXPLORER_LENGTH,
             "window": window,
             "window_model": window_model,
@@ -296,7 +283,7 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
 
 def context_fallback(catalog: Catalog) -> str:
     data = context_data(catalog)
-    model = catalog.models[_pick(catalog.models, _preferred(catalog, "context", "table_model"), _disclosed)]
+    model = catalog.models[_pick(catalog.models, _preferred(catalog, "context", "table_model"), derive.disclosed)]
     w = data["defaults"]["window"]
     wm = data["defaults"]["window_model"]
     matrices = derive.attention_matrices(model)
@@ -355,4 +342,4 @@ def render_widget(name: str, catalog: Catalog) -> str:
     return _container(name, title, data_fn(catalog), fallback_fn(catalog))
 
 
-__all__ = ["render_widget", "json_island", "model_data", "WIDGETS", "PRECISIONS"]
+__all__ = ["render_widget", "json_island", "model_data", "WIDGETS"]

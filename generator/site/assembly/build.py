@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figures import chart_style
-from generator.catalog import Catalog, load_catalog
+from figures import palette
+from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError, os_error_text
 from generator.media.page import site_files
@@ -30,9 +30,10 @@ from generator.render.specs import RenderSpec, file_names, site_spec
 from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
+from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
 from generator.site.assembly.builders import DEFAULT_BUILDER, SiteJob, builder
-from generator.site.assembly.publish import check_sources, clean_leftovers, new_site_dir
+from generator.site.assembly.publish import check_site_name, check_sources, clean_leftovers, new_site_dir
 from generator.site.assembly.site_links import check_site_links
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
@@ -177,13 +178,16 @@ def build(
     checked_site_url(os.environ.get("SITE_URL"))
     builder(site_builder)  # an unknown name stops before any write
     t0 = time.perf_counter()
+    started = uptodate.start(paths, quality, no_render, site_builder)  # the inputs before anything is read
     catalog = load_catalog(paths.catalog)  # a bad catalog stops before any write, the lock file's included
     stamp = paths.catalog.stat().st_mtime_ns
     with build_lock(paths.cache, wait=wait):
         if paths.catalog.stat().st_mtime_ns != stamp:  # changed while this build waited for another
             catalog = load_catalog(paths.catalog)
         try:
-            return _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render, site_builder)
+            report = _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render, site_builder)
+            uptodate.record(paths, started, [f"over budget: {line}" for line in report.over_budget])
+            return report
         except OSError as exc:
             raise BuildError(os_error_text(exc) + "; the previous site/ and cache are kept") from None
 
@@ -216,8 +220,37 @@ def _build(
     report.seconds["figures"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    assets = _collect_assets(figs, cache, entries, spec)
-    media_files, media_page = site_files(paths.root, talk=any(f.kind == "scene" for f in figs.values()))
+    talk = any(f.kind == "scene" for f in figs.values())
+    files = _staging_files(paths, catalog, _collect_assets(figs, cache, entries, spec), talk)
+    _sync_tree(paths.staging, files)
+    report.seconds["pages"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    report.mkdocs_ran = _publish(paths, files, force_mkdocs, site_builder)
+    report.seconds["mkdocs"] = time.perf_counter() - t3
+    report.over_budget = check_budgets(paths.site, load_budgets(quality, paths.root))
+    for line in report.over_budget:
+        log.warning("over budget: %s", line)
+    report.seconds["total"] = time.perf_counter() - t0
+    log.info(
+        "built %s in %.1fs (%d rendered, %d cached%s)",
+        paths.site,
+        report.seconds["total"],
+        len(report.rendered),
+        len(report.cached),
+        f", {site_builder}" if report.mkdocs_ran else f", {site_builder} skipped",
+    )
+    return report
+
+
+def _staging_files(
+    paths: BuildPaths, catalog: Catalog, assets: dict[str, FigureAssets], talk: bool
+) -> dict[str, bytes | Path]:
+    """Everything the site builder builds from: {staging path: bytes or a file to copy}. The pages (with the
+    versions' extras), docs/'s other files, the figures' files, the data export, the palette, the media kit's web
+    files, talk mode (``talk``: there are scenes) and the figure pages."""
+    check_site_name(paths.root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
+    media_files, media_page = site_files(paths.root, talk=talk)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
     pages = render_pages(
@@ -225,17 +258,13 @@ def _build(
     )
     files: dict[str, bytes | Path] = {rel: extras.finish(text).encode("utf-8") for rel, text in pages.items()}
     files.update(extras.files)
-    docs = paths.root / "docs"
-    for p in sorted(docs.rglob("*")):
-        rel = p.relative_to(docs).as_posix()
-        if p.is_file() and not rel.endswith(".md") and not any(part.startswith(("_", ".")) for part in rel.split("/")):
-            files[rel] = p
+    files.update(_docs_files(paths.root / "docs"))
     for a in assets.values():
         for name, p in a.files.items():
             if a.fig.kind == "scene" or (a.fig.kind == "chart" and name.endswith(".svg")):
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
     files["data/catalog.json"] = export.encode("utf-8")
-    files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
+    files["assets/css/palette.css"] = palette.page_css().encode("utf-8")
     files.update(media_files)  # the media kit's web-sized files, under media/
     scenes = [
         {"id": fid, "title": a.fig.title, "alt": alt_text(catalog, fid), "meta": a.meta}
@@ -243,14 +272,28 @@ def _build(
         if a.fig.kind == "scene"
     ]
     if scenes:  # talk mode: every scene full screen, step by step (generator/site/extras/talk.py)
-        files["talk/index.html"] = talk_page(
-            catalog.data.get("meta", {}).get("title", "The Race to Scale"), scenes
-        ).encode()
+        files["talk/index.html"] = talk_page(str(catalog.data["meta"]["title"]), scenes).encode()
+    assert paths.build is not None
     files.update(figure_files(paths.root, catalog, assets, media_page, paths.build / "stills"))  # figures/<id>/
-    _sync_tree(paths.staging, files)
-    report.seconds["pages"] = time.perf_counter() - t2
+    return files
 
-    t3 = time.perf_counter()
+
+def _docs_files(docs: Path) -> dict[str, bytes | Path]:
+    """docs/'s files other than pages, as they are (CSS, scripts, images); names starting with _ or . stay out."""
+    out: dict[str, bytes | Path] = {}
+    for p in sorted(docs.rglob("*")):
+        rel = p.relative_to(docs).as_posix()
+        if p.is_file() and not rel.endswith(".md") and not any(part.startswith(("_", ".")) for part in rel.split("/")):
+            out[rel] = p
+    return out
+
+
+def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bool, site_builder: str) -> bool:
+    """Run ``site_builder`` (MkDocs or Zensical) on the staging tree into a new folder, check its links and swap it
+    in for site/, unless the staging tree, mkdocs.yml, overrides/, SITE_URL, the builder and its tools are what
+    built site/ last time and site/ was not touched since (its snapshot in ``<cache>/site-stamp.json``). Returns
+    whether the builder ran."""
+    assert paths.site is not None and paths.cache is not None and paths.build is not None
     config = paths.root / "mkdocs.yml"
     stamp_path = paths.cache / "site-stamp.json"
     stamp = {
@@ -270,42 +313,23 @@ def _build(
         previous = json.loads(stamp_path.read_text("utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         previous = {}
-    unchanged = (
-        not force_mkdocs
-        and previous.get("inputs") == stamp
-        and previous.get("snapshot") == _site_snapshot(paths.site)
-        and previous.get("snapshot")
-    )
-    if unchanged:
+    snapshot = previous.get("snapshot")
+    if not force_mkdocs and previous.get("inputs") == stamp and snapshot and snapshot == _site_snapshot(paths.site):
         log.info("site/ is up to date (%s skipped)", site_builder)
-    else:
-        new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
-        try:
-            builder(site_builder).run(SiteJob(paths.root, paths.staging, new_site, paths.build, paths.cache))
-            _normalise_site(new_site)
-            check_site_links(new_site, site_url(paths.root), paths.staging)
-            publish_modes(new_site)
-            replace_dir(new_site, paths.site)
-        finally:
-            shutil.rmtree(new_site, ignore_errors=True)
-        report.mkdocs_ran = True
-        atomic_write(
-            stamp_path, json.dumps({"inputs": stamp, "snapshot": _site_snapshot(paths.site)}, indent=1, sort_keys=True)
-        )
-    report.seconds["mkdocs"] = time.perf_counter() - t3
-    report.over_budget = check_budgets(paths.site, load_budgets(quality, paths.root))
-    for line in report.over_budget:
-        log.warning("over budget: %s", line)
-    report.seconds["total"] = time.perf_counter() - t0
-    log.info(
-        "built %s in %.1fs (%d rendered, %d cached%s)",
-        paths.site,
-        report.seconds["total"],
-        len(report.rendered),
-        len(report.cached),
-        f", {site_builder}" if report.mkdocs_ran else f", {site_builder} skipped",
+        return False
+    new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
+    try:
+        builder(site_builder).run(SiteJob(paths.root, paths.staging, new_site, paths.build, paths.cache))
+        _normalise_site(new_site)
+        check_site_links(new_site, site_url(paths.root), paths.staging)
+        publish_modes(new_site)
+        replace_dir(new_site, paths.site)
+    finally:
+        shutil.rmtree(new_site, ignore_errors=True)
+    atomic_write(
+        stamp_path, json.dumps({"inputs": stamp, "snapshot": _site_snapshot(paths.site)}, indent=1, sort_keys=True)
     )
-    return report
+    return True
 
 
 def _normalise_site(site: Path) -> None:

@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
+from generator.catalog.schema import field_name
 from generator.errors import BuildError
 from generator.escape import Html
 from generator.format import num
-from generator.site.article.provenance import LABELS
 
 CHANGELOG = "CHANGELOG.yaml"
 RELEASES = "releases"
@@ -135,20 +135,12 @@ def _numbers(node: Any, path: tuple[str, ...], out: dict[tuple[str, ...], Any]) 
         out[path] = node
 
 
-#: Field names whose formula label is a bare unit read better with the quantity named.
-_UPDATE_LABELS = {
-    "memory_gb": "memory (GB)",
-    "bandwidth_tbps": "bandwidth (TB/s)",
-    "sram_bandwidth_tbps": "SRAM bandwidth (TB/s)",
-}
-
-
 def _label(catalog: dict[str, Any], path: tuple[str, ...]) -> str:
     section = path[0] if path else ""
     if section in ("models", "hardware", "formats") and len(path) >= 3:
         entry = catalog.get(section, {}).get(path[1], {})
         owner = entry.get("name", path[1]) if isinstance(entry, dict) else path[1]
-        fields = " ".join(_UPDATE_LABELS.get(p) or LABELS.get(p, p.replace("_", " ")) for p in path[2:])
+        fields = " ".join(field_name(p) for p in path[2:])
         return f"{owner}: {fields}"
     if section == "facts" and len(path) >= 2:
         fact = catalog.get("facts", {}).get(path[1], {})

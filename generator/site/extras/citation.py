@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from generator.catalog.schema import meta_authors
 from generator.escape import Html, bibtex, bibtex_url, json_html
 from generator.site.extras.changelog import History
 
@@ -125,7 +126,7 @@ def citation(meta: dict[str, Any], history: History, url: str) -> Citation:
     c = Citation(
         title=str(meta["title"]),
         description=str(meta["description"]),
-        authors=[str(a) for a in meta.get("authors") or ["The Race to Scale contributors"]],
+        authors=meta_authors(meta),
         version=history.version,
         published=history.published,
         updated=history.updated,

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.errors import BuildError
 from generator.site.extras.changelog import RELEASES, load_history
 from generator.site.extras.citation import citation

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import markdown
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.site.article.pages import render_pages
 from generator.site.article.provenance import formula, node_of, wrap_catalog
 from tests.support import ROOT

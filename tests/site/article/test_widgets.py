@@ -10,9 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
+from generator.derive import disclosed
 from generator.errors import BuildError
-from generator.format import gb, nbytes, num, params_text
+from generator.format import gb, nbytes, num, params
 from generator.site.article.widgets import WIDGETS, json_island, render_widget
 
 NBSP = "\u00a0"
@@ -40,10 +41,6 @@ def row_cells(table, header: str) -> list[str]:
 def defaults(catalog: Catalog, widget: str) -> dict:
     """The models a widget starts on: the catalog's ``widgets:`` section (an editorial choice, never typed here)."""
     return catalog.data["widgets"][widget]["defaults"]
-
-
-def disclosed(model: dict) -> bool:
-    return model.get("disclosed", True) is not False
 
 
 def with_data(catalog: Catalog, change) -> Catalog:
@@ -84,7 +81,7 @@ def test_memory_fallback_numbers(catalog):
             continue
         kv = derive.kv_bytes_per_sequence(m, m["context"], "bf16")
         weights = [gb(derive.weight_bytes(m["params"], p)) for p in ("fp32", "bf16", "fp8", "int4")]
-        expected = [params_text(m["params"]), *weights, f"{nbytes(kv, 1)} at {num(m['context'])} tokens"]
+        expected = [params(m["params"], most=2), *weights, f"{nbytes(kv, 1)} at {num(m['context'])} tokens"]
         assert row_cells(models, m["name"]) == [c.replace(NBSP, " ") for c in expected], mid
     hardware = fallback.select("table")[1]
     for h in catalog.hardware.values():

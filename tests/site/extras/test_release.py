@@ -21,7 +21,7 @@ def test_release_keeps_the_data_and_lists_changes(tmp_path):
         release.make_release(root, "1.0")
     with pytest.raises(BuildError, match="expected MAJOR.MINOR"):
         release.make_release(root, "one")
-    from generator.catalog import load_catalog
+    from generator.catalog.model import load_catalog
     from generator.site.extras.export import catalog_export
 
     text = (root / "catalog.yaml").read_text("utf-8")

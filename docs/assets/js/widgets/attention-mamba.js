@@ -1,6 +1,9 @@
 /* Attention | Mamba: the KV cache of an attention model grows with every token; a Mamba-2 state stays fixed. */
 
-import { num, ratioText, size, tokens } from "./format.js";
+import { nbytes, num, times, tokens } from "./format.js";
+
+/** Byte counts with one decimal of their unit, as the no-JS table prints them (generator/site/widgets.py). */
+const BYTES = { digits: 1 };
 import { binaryStops, field, h, liveRegion, nearest, nextId, setText, stopSlider } from "./shared.js";
 import { copyLinkButton, oneOf, readParams, wholeIn, writeParams } from "./urlstate.js";
 
@@ -50,27 +53,28 @@ function computeMemories(D, m, n) {
 
 function attentionText(D, m, x) {
   return "Attention keeps the keys and values of every token it has read. " + m.att.name + " adds " +
-    num(D.kv_bytes_per_token(m.att, m.prec)) + " bytes per token, so " + tokens(x.n) + " take " + size(x.cache) +
-    ": " + ratioText(x.cache, m.stateBytes) + " the Mamba-2 state, and it keeps growing with every token.";
+    num(D.kv_bytes_per_token(m.att, m.prec)) + " bytes per token, so " + tokens(x.n) + " take " +
+    nbytes(x.cache, BYTES) + ": " + times(x.cache / m.stateBytes) + " the Mamba-2 state, and it keeps growing " +
+    "with every token.";
 }
 
 function mambaText(D, m, x) {
   const hyb = m.hyb;
   return "A Mamba-2 layer folds everything it has read into a state of fixed size. " + hyb.name +
     "\u2019s " + num(hyb.ssm.layers) + " Mamba-2 layers hold " + num(D.ssm_state_values(hyb)) +
-    " numbers (" + size(m.stateBytes) + ") whether the sequence has " + tokens(m.stops[0]) + " or " +
+    " numbers (" + nbytes(m.stateBytes, BYTES) + ") whether the sequence has " + tokens(m.stops[0]) + " or " +
     tokens(m.stops[m.stops.length - 1]) + ". It can forget, so the model also keeps " +
     num(D.attention_layer_count(hyb)) + " attention layers for exact recall: their cache adds " +
-    size(x.hybridKv) + " at " + tokens(x.n) + ", " + size(x.hybridAll) + " in all.";
+    nbytes(x.hybridKv, BYTES) + " at " + tokens(x.n) + ", " + nbytes(x.hybridAll, BYTES) + " in all.";
 }
 
 function renderBars(m, v, x) {
   v.chart.setAttribute("data-mode", m.st.mode);
-  setText(v.bA.value, size(x.cache));
-  setText(v.bM.value, size(m.stateBytes) + ", at any length");
+  setText(v.bA.value, nbytes(x.cache, BYTES));
+  setText(v.bM.value, nbytes(m.stateBytes, BYTES) + ", at any length");
   v.bA.fill.style.width = (100 * x.cache / m.fullScale) + "%";
   v.bM.fill.style.width = (100 * m.stateBytes / m.fullScale) + "%";
-  setText(v.scale, "Full width: " + size(m.fullScale) + ", the KV cache of " + m.att.name + " at " +
+  setText(v.scale, "Full width: " + nbytes(m.fullScale, BYTES) + ", the KV cache of " + m.att.name + " at " +
     tokens(m.stops[m.stops.length - 1]) + ".");
 }
 
