@@ -1,9 +1,10 @@
 """The media kit (generator/media/, `make media`): every file decodes and is what the manifest says it is.
 
 The slow tests run the real pipeline once per session for one scene at the reduced ``test`` quality (640x360 and
-360x640 at 10 fps, ProRes at 5 fps, the first six seconds of the scene) into a temporary folder with its own cache,
-then probe every file with PyAV (the animated WebP with Pillow: FFmpeg has no animated-WebP decoder). The vertical
-layout of every scene is checked without drawing a pixel (Manim skips each animation to its end state).
+288x360 with its 288x512 vertical video at 10 fps, ProRes at 5 fps, the first six seconds of the scene) into a
+temporary folder with its own cache, then probe every file with PyAV (the animated WebP with Pillow: FFmpeg has no
+animated-WebP decoder). The portrait layout of every scene is checked without encoding (Manim skips each animation to
+its end state; only the frame at each step's end is drawn).
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ def sha256(path: Path) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 def test_quality_specs():
-    from generator.render.specs import QUALITY_NAMES, SITE_QUALITIES, file_names, kit_specs, site_spec
+    from generator.render.specs import QUALITY_NAMES, SITE_QUALITIES, file_names, kit_specs, site_spec, site_specs
     for q in QUALITY_NAMES:
         specs = kit_specs(q, 4_000_000, prores=True)
         variants = [s.variant for s in specs]
-        assert variants[:2] == ["landscape", "vertical"] and variants[-1] == "alpha"
+        assert variants[:2] == ["landscape", "portrait"] and variants[-1] == "alpha"
         assert specs[0] == site_spec(q, 4_000_000), "the site's video is the kit's landscape render"
+        assert specs[:2] == site_specs(q, 4_000_000), "the site's two renders are the kit's: drawn once each"
         assert specs[0].prores_fps is None and specs[-1].x264 is None, "ProRes is its own render, off by default"
         assert "alpha" not in [s.variant for s in kit_specs(q, 4_000_000)]
         for s in specs:
@@ -55,8 +57,12 @@ def test_quality_specs():
                 assert s.fps % s.prores_fps == 0
             names = file_names("x", s)
             assert len(set(names.values())) == len(names)
-        land, vert = specs[0], specs[1]
-        assert (vert.width, vert.height) == (land.height, land.width), "vertical is the landscape frame turned"
+        land, port = specs[0], specs[1]
+        assert port.width * 5 == port.height * 4 and port.fps == land.fps, "portrait: 4:5, the landscape's rate"
+        v = port.vertical
+        assert v is not None and v.width == port.width and abs(v.height / v.width - 16 / 9) < 0.01
+        assert v.top + port.height < v.height * 0.8, "the caption has room under the portrait frame"
+        assert "mp4-vertical" in file_names("x", port), "the 9:16 video comes from the portrait draw"
     assert set(SITE_QUALITIES) <= set(QUALITY_NAMES)
     publish = kit_specs("publish", 1, prores=True)
     assert (publish[0].width, publish[0].height, publish[0].fps) == (1920, 1080, 60)
@@ -75,7 +81,7 @@ def test_srt_and_vtt_carry_the_same_cues():
 
 def test_straight_alpha_undoes_the_composite():
     """Manim composites over the background even with a transparent one; the LUT recovers the straight colour."""
-    from generator.render.video import straight_alpha_lut
+    from generator.render.encode import straight_alpha_lut
     bg = (20, 22, 27)
     luts = straight_alpha_lut(bg)
     rng = np.random.default_rng(0)
@@ -196,8 +202,8 @@ def test_manifest_lists_every_file_with_its_hash(kit):
     out, _, report, manifest = kit
     assert [s["id"] for s in manifest["scenes"]] == [SCENE]
     roles = {f["role"] for f in _files(manifest)}
-    assert roles == {"mp4", "mp4-vertical", "prores", "webp", "poster", "poster-vertical", "vtt", "srt", "chapters",
-                     "chapters-txt", "step"}
+    assert roles == {"mp4", "mp4-portrait", "mp4-vertical", "prores", "webp", "poster", "poster-portrait",
+                     "poster-vertical", "vtt", "srt", "chapters", "chapters-txt", "step"}
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
     assert on_disk == {f["path"] for f in _files(manifest)}
     for f in _files(manifest):
@@ -220,8 +226,8 @@ def test_mp4s_are_h264_high_bt709_faststart(kit):
     import av
     out, _, _, manifest = kit
     mp4s = [f for f in _files(manifest) if f["path"].endswith(".mp4")]
-    assert sorted({f["role"] for f in mp4s}) == ["mp4", "mp4-vertical", "step"]
-    assert len(mp4s) == 2 + sum(f["role"] == "step" for f in mp4s)
+    assert sorted({f["role"] for f in mp4s}) == ["mp4", "mp4-portrait", "mp4-vertical", "step"]
+    assert len(mp4s) == 3 + sum(f["role"] == "step" for f in mp4s)
     for f in mp4s:  # the step MP4s too: cut from the landscape one with the same settings
         path = out / f["path"]
         with av.open(str(path)) as c:
@@ -236,8 +242,10 @@ def test_mp4s_are_h264_high_bt709_faststart(kit):
         assert abs(frames / f["fps"] - f["duration"]) < 1.5 / f["fps"]
         boxes = top_level_boxes(path)
         assert boxes.index("moov") < boxes.index("mdat"), f"{path.name}: {boxes}"
-    land, vert = sorted((f for f in mp4s if f["role"] != "step"), key=lambda f: f["role"])
-    assert (vert["width"], vert["height"]) == (land["height"], land["width"])
+    by_role = {f["role"]: f for f in mp4s if f["role"] != "step"}
+    port, vert = by_role["mp4-portrait"], by_role["mp4-vertical"]
+    assert port["width"] * 5 == port["height"] * 4 and vert["width"] == port["width"] < vert["height"]
+    assert port["duration"] == vert["duration"] == by_role["mp4"]["duration"], "one timeline"
 
 
 @pytest.mark.slow
@@ -295,7 +303,7 @@ def test_captions_parse_and_match(kit):
     a, b = parse_cues(vtt, _VTT), parse_cues(srt, _SRT)
     assert len(a) >= 1 and a == b
     assert a[-1][1] <= files["mp4"]["duration"] + 1e-6
-    for role in ("poster", "poster-vertical"):
+    for role in ("poster", "poster-portrait", "poster-vertical"):
         with Image.open(out / files[role]["path"]) as im:
             assert im.format == "PNG" and im.size == (files[role]["width"], files[role]["height"])
 
@@ -315,23 +323,26 @@ def test_second_run_encodes_nothing(kit):
 
 @pytest.mark.slow
 def test_a_fresh_render_is_byte_identical(kit, tmp_path):
-    """No cache: the vertical render again, in this process, gives the same bytes."""
+    """No cache: the portrait render again (and its vertical video), in this process, gives the same bytes."""
     from generator.render.specs import kit_specs
     from generator.render.video import render_media
     out, _, _, manifest = kit
-    spec = next(s for s in kit_specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "vertical")
+    spec = next(s for s in kit_specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "portrait")
     render_media(SCENE, registry(CATALOG)[SCENE].data(CATALOG), spec, tmp_path / "o", tmp_path / "w")
     for f in _files(manifest):
-        if f["variant"] == "vertical":
+        if f["variant"] == "portrait":
             assert sha256(tmp_path / "o" / Path(f["path"]).name) == f["sha256"], f["path"]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fig_id", SCENE_IDS)
-def test_vertical_layout_is_clean(fig_id, tmp_path):
-    """Every scene laid out for the 9:16 frame: no text outside the frame or its band, none overlapping."""
+def test_portrait_layout_is_clean(fig_id, tmp_path):
+    """Every scene laid out for the 4:5 portrait frame: no text outside the frame or its band, none overlapping,
+    none too small to read on a phone, no stroke too thin, no step ending on an empty frame."""
+    from generator.render.specs import site_specs
     from generator.render.video import check_layout
-    result = check_layout(fig_id, registry(CATALOG)[fig_id].data(CATALOG), 1080, 1920, tmp_path)
+    port = site_specs("draft")[1]
+    result = check_layout(fig_id, registry(CATALOG)[fig_id].data(CATALOG), port.width, port.height, tmp_path)
     assert result["portrait"]
     assert result["layout_issues"] == [], "\n".join(result["layout_issues"])
     assert len(result["cues"]) >= 2
@@ -392,7 +403,7 @@ def test_steps_are_cut_once_and_again_when_the_source_changes(tmp_path, monkeypa
 
     calls: list[int] = []
 
-    def fake_cut(fig_id, mp4, meta, chapters, fps, width, height, work):
+    def fake_cut(fig_id, mp4, meta, chapters, fps, height, work):
         calls.append(1)
         name = steps.step_name(fig_id, 1, height, fps)
         (work / name).write_bytes(b"step")
@@ -412,3 +423,59 @@ def test_steps_are_cut_once_and_again_when_the_source_changes(tmp_path, monkeypa
     meta["chapters"][1]["end"] = 6.5
     steps.cut_steps("s", mp4, meta, out)
     assert len(calls) == 3  # and again: the chapters changed
+
+
+def _keyed_video(path: Path, fps: int, frames: int, keys: set[int]) -> list[np.ndarray]:
+    """A small H.264 video from the project's encoder, keyframes forced at ``keys``; returns its frames (RGB)."""
+    from generator.render.encode import H264
+    from generator.render.specs import X264_PUBLISH
+    enc = H264(path, 64, 48, fps, X264_PUBLISH)
+    for i in range(frames):
+        img = np.zeros((48, 64, 4), np.uint8)
+        img[..., 3] = 255
+        img[:, : (i * 5) % 64, 0] = 200
+        img[10:30, 20:40, 1] = (i * 9) % 255
+        enc.add(img, 1, key=i in keys)
+    enc.close()
+    import av
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def test_steps_are_cut_by_stream_copy(tmp_path, monkeypatch):
+    """Each step clip is the landscape MP4's own packets from the keyframe at its chapter start to the next one:
+    no encoder is opened (encoding is made to fail here), the clips' frames are the source's frames exactly and
+    their packets the source's bytes. A source without a keyframe at a chapter start is refused with what to do."""
+    import av
+
+    from generator.media import steps
+    fps, keys = 10, {0, 13, 27}
+    src = tmp_path / "s.mp4"
+    frames = _keyed_video(src, fps, 40, keys)
+    meta = {"spec": {"fps": fps, "width": 64, "height": 48},
+            "chapters": [{"start": 0.0, "end": 1.3}, {"start": 1.3, "end": 2.7}, {"start": 2.7, "end": 4.0}],
+            "cues": [{"text": f"Step {n}.", "title": f"S{n}"} for n in (1, 2, 3)]}
+
+    def no_encoding(*_a, **_k):
+        raise AssertionError("the cut encoded")
+
+    monkeypatch.setattr(av.container.OutputContainer, "add_stream", no_encoding)
+    monkeypatch.setattr(av.VideoFrame, "reformat", no_encoding)
+    files = steps.cut_steps("s", src, meta, tmp_path / "steps")
+    monkeypatch.undo()
+    assert [f["frames"] for f in files.values()] == [13, 14, 13]
+    with av.open(str(src)) as c:
+        source_packets = [bytes(p) for p in c.demux(video=0) if p.size]
+    clip_packets, at = [], 0
+    for name, info in files.items():
+        with av.open(str(tmp_path / "steps" / name)) as c:
+            clip_packets += [bytes(p) for p in c.demux(video=0) if p.size]
+        with av.open(str(tmp_path / "steps" / name)) as c:
+            got = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+        assert len(got) == info["frames"] and all(np.array_equal(g, frames[at + k]) for k, g in enumerate(got)), name
+        at += len(got)
+    assert clip_packets == source_packets, "the clips hold the source's packets, byte for byte"
+    bad = tmp_path / "bad.mp4"
+    _keyed_video(bad, fps, 40, {0})
+    with pytest.raises(steps.StepCutError, match="no keyframe where step\\(s\\) 2, 3 start.*render s again"):
+        steps.cut_steps("s", bad, meta, tmp_path / "bad-steps")

@@ -34,7 +34,7 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
     (dest / "figures" / "charts").mkdir(parents=True)
     (dest / "figures" / "scenes").mkdir(parents=True)
     (dest / "figures" / "tables").mkdir(parents=True)
-    for name in ("__init__.py", "chart_style.py", "style.py"):
+    for name in ("__init__.py", "chart_style.py", "style.py", "legibility.py"):
         shutil.copyfile(ROOT / "figures" / name, dest / "figures" / name)
     shutil.copytree(ROOT / "figures" / "fonts", dest / "figures" / "fonts")
     kinds = {}

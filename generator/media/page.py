@@ -31,6 +31,7 @@ NAMES = {
     "mp4_pix_fmt": "yuv420p",
     "bt709": "BT.709",
     "vertical_ratio": "9:16",
+    "portrait_ratio": "4:5",
     "landscape_ratio": "16:9",
     "licence_url": "https://creativecommons.org/licenses/by/4.0/",
     "sha": "SHA-256",
@@ -40,11 +41,12 @@ NAMES = {
 def kit_plan(cap: int = DEFAULT_WEBP_CAP) -> dict[str, Any]:
     """What `make media` makes (publish, plus the 4k render), for the page to describe even before it has run."""
     specs = {s.variant: s for s in kit_specs("4k", cap, prores=True)}
-    land, vert, uhd = specs["landscape"], specs["vertical"], specs["uhd"]
-    assert land.webp is not None  # every landscape spec has a looping WebP
+    land, port, uhd = specs["landscape"], specs["portrait"], specs["uhd"]
+    assert land.webp is not None and port.vertical is not None  # the landscape WebP; the portrait's 9:16 video
     return {
         "landscape": {"width": land.width, "height": land.height, "fps": land.fps},
-        "vertical": {"width": vert.width, "height": vert.height, "fps": vert.fps},
+        "portrait": {"width": port.width, "height": port.height, "fps": port.fps},
+        "vertical": {"width": port.vertical.width, "height": port.vertical.height, "fps": port.fps},
         "uhd": {"width": uhd.width, "height": uhd.height, "fps": uhd.fps},
         "prores_fps": specs["alpha"].prores_fps,
         "webp": {"width": land.webp.width, "fps": land.webp.fps, "speed": land.webp.speed, "cap": cap},

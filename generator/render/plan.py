@@ -1,5 +1,6 @@
 """Which renders a build needs, as pool jobs with their cache keys: shared by the site build and the media kit, so
-both name and key the landscape render of a scene the same way and the second finds the first's in the cache."""
+both name and key a scene's landscape and portrait renders the same way and the second finds the first's in the
+cache."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from figures.legibility import PORTRAIT_MEDIA
 from generator.render.captions import clock
 
 _ENV = jinja2.Environment(
@@ -63,7 +64,8 @@ def scene_player(
     link: Markup | None = None,
     storyboard: Markup | None = None,
 ) -> Markup:
-    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp), caption, step list; ``link``
+    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp, and when ``meta`` has a
+    ``portrait`` render ``src``.portrait.mp4 and .portrait.poster.webp for narrow screens), caption, step list; ``link``
     (the figure page's link, Markup) ends the caption and ``storyboard`` (the print stills, Markup) ends the figure."""
     return Markup(
         _ENV.get_template("scene_player.html").render(
@@ -73,6 +75,8 @@ def scene_player(
             alt=alt,
             width=meta.get("width", 1920),
             height=meta.get("height", 1080),
+            portrait=meta.get("portrait"),
+            portrait_media=PORTRAIT_MEDIA,
             poster_attr=Markup(poster_attr),
             steps=scene_steps(meta),
             link=link or Markup(""),

@@ -78,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         t, rep = _timed(build, paths, quality=args.quality)
         results["clean_build_s"] = t
         results["figures"] = len(rep.rendered)
-        print(f"clean build ({args.quality}): {t:.2f}s, {len(rep.rendered)} figures rendered", flush=True)
+        results["renders"] = len(rep.renders)  # a scene is drawn once per orientation
+        print(
+            f"clean build ({args.quality}): {t:.2f}s, {len(rep.rendered)} figures, {len(rep.renders)} renders",
+            flush=True,
+        )
 
-        if args.media:  # the kit after a clean site: the landscape renders are the site's, found in the cache
+        if args.media:  # the kit after a clean site: its landscape and portrait renders are the site's, cached
             t, kit = _timed(
                 build_media, ROOT, tmp_path / "media", args.quality, catalog_path=catalog, cache_dir=paths.cache
             )
