@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from generator.errors import BuildError, CatalogError
@@ -29,20 +27,20 @@ log = logging.getLogger("cli")
 
 
 def _paths(args: argparse.Namespace):
-    from generator.site.build import BuildPaths
+    from generator.util.project import BuildPaths
 
     return BuildPaths(root=Path(args.root), catalog=args.catalog, site=args.site, cache=args.cache)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site.build import build
+    from generator.site.assembly.build import build
 
     build(_paths(args), quality=args.quality, jobs=args.jobs, wait=not args.no_wait, no_render=args.no_render)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.site.check import check_project
+    from generator.site.assembly.check import check_project
 
     report = check_project(Path(args.root), Path(args.catalog) if args.catalog else None)
     cat = report.catalog
@@ -55,56 +53,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.site.serve import checked_prefix, make_server, watch_and_rebuild
+    from generator.site.assembly.serve import live_preview
 
-    checked_prefix(args.prefix)
-    paths = _paths(args)
-    build_cmd = [
-        sys.executable,
-        "-m",
-        "generator",
-        "build",
-        "--quality",
-        args.quality,
-        "--root",
-        str(paths.root),
-        "--catalog",
-        str(paths.catalog),
-        "--site",
-        str(paths.site),
-        "--cache",
-        str(paths.cache),
-    ]
-
-    def rebuild() -> None:
-        log.info("change detected: rebuilding")
-        proc = subprocess.run(build_cmd)
-        if proc.returncode != 0:
-            raise BuildError(f"build exited with {proc.returncode}")
-
-    try:
-        rebuild()
-    except BuildError as exc:
-        log.error("%s; serving the previous site if there is one", exc)
-    server = make_server(paths.site, host=args.host, port=args.port, prefix=args.prefix)
-    stop = threading.Event()
-    watched = [
-        paths.catalog,
-        paths.root / "docs",
-        paths.root / "figures",
-        paths.root / "generator",
-        paths.root / "mkdocs.yml",
-    ]
-    threading.Thread(target=watch_and_rebuild, args=(watched, rebuild, stop), daemon=True).start()
-    host, port = server.server_address[:2]
-    log.info("serving %s at http://%s:%d%s (Ctrl-C to stop)", paths.site, host, port, server.prefix)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        server.server_close()
+    live_preview(_paths(args), quality=args.quality, host=args.host, port=args.port, prefix=args.prefix)
     return 0
 
 
@@ -159,7 +110,7 @@ DELEGATED = {
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from generator.site.versions import make_release
+    from generator.site.extras.versions import make_release
 
     folder = make_release(Path(args.root), args.version, args.notes)
     print(f"release {args.version}: {folder} and CITATION.cff written; commit them")

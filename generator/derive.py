@@ -2,7 +2,7 @@
 
 Pure functions of plain numbers or of one catalog model entry (a mapping as validated by ``generator.schema``).
 Nothing here reads files or keeps state, so the same inputs always give the same outputs, and
-``docs/assets/js/derive.js`` can mirror each function line for line (``tests/test_js_parity.py`` checks that the
+``docs/assets/js/derive.js`` can mirror each function line for line (``tests/docs/test_js_parity.py`` checks that the
 two agree on a grid of inputs).
 
 Units: bytes, tokens and parameters are plain counts; GB = 10**9 bytes and GiB = 2**30 bytes.

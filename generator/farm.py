@@ -24,12 +24,12 @@ from pathlib import Path
 from generator.catalog import load_catalog
 from generator.errors import BuildError, did_you_mean
 from generator.render.cache import FigureCache
-from generator.render.plan import kit_jobs, webp_cap
+from generator.render.plan import kit_jobs, site_jobs, webp_cap
 from generator.render.pool import Job, heaviest_first, render_stale
 from generator.render.registry import registry
 from generator.render.specs import SITE_QUALITIES, kit_specs, site_specs
-from generator.site.build import BuildPaths, site_jobs
 from generator.util.lock import build_lock
+from generator.util.project import BuildPaths
 
 log = logging.getLogger("farm")
 

@@ -1,14 +1,21 @@
-"""Shared test fixtures: the repository root and the real catalog."""
+"""Shared fixtures: the repository root and the real catalog, the draft site built once per session (served
+from a subpath) and the browser, every chart rendered once per session, and a tiny built project to copy and break."""
 
 from __future__ import annotations
 
+import shutil
+import threading
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from generator.catalog import Catalog, load_catalog
-
-ROOT = Path(__file__).resolve().parent.parent
+from generator.render import charts, svg, tables
+from generator.site.assembly.build import build
+from generator.util.project import BuildPaths
+from tests.support import CHARTS, CHROMIUM_ARGS, LAYOUTS, ROOT, SITE_PREFIX, build_served_at, chromium_path, figure_data
+from tests.tinyproject import CHART, make_tiny_project
 
 
 @pytest.fixture(scope="session")
@@ -26,25 +33,13 @@ def catalog() -> Catalog:
 # site-check tests. Its cache lives in .cache/test-draft so a second local run re-renders nothing.
 # ---------------------------------------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
-SITE_PREFIX = "/race-to-scale/"
-
-
-def chromium_path() -> str:
-    import os
-    import shutil
-
-    return os.environ.get("RTS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-
 
 @pytest.fixture(scope="session")
 def _site_server():
     """A Range-capable server bound before the build, so the site can be built for its real URL (Material's
     instant navigation only takes over links that match site_url)."""
-    import threading
 
-    from generator.site.serve import make_server
+    from generator.site.assembly.serve import make_server
 
     server = make_server(ROOT / "build" / "test-site", prefix=SITE_PREFIX)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -57,24 +52,13 @@ def _site_server():
 
 @pytest.fixture(scope="session")
 def draft_build(_site_server):
-    from generator.site.build import BuildPaths
+    from generator.util.project import BuildPaths
 
     _, url = _site_server
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",
                        build=ROOT / "build" / "test")
     build_served_at(paths, url)
     return paths
-
-
-def build_served_at(paths, url: str | None, quality: str = "draft") -> None:
-    """Build the site of ``paths`` for the address it will be served from (mkdocs.yml reads $SITE_URL; None keeps
-    the default); the environment is as it was afterwards."""
-    from generator.site.build import build
-
-    with pytest.MonkeyPatch.context() as mp:
-        if url:
-            mp.setenv("SITE_URL", url)
-        build(paths, quality=quality)
 
 
 @pytest.fixture(scope="session")
@@ -93,25 +77,45 @@ def browser():
         b.close()
 
 
-# Playwright's click checks that the element is stable and is the hit target, then scrolls it into view and presses.
-# A scroll near the end of a page makes Material resize its sticky sidebars a frame or two later, which can change
-# the document's height and move the element between the press and the release (seen under load: the release lands
-# on the element's parent and no click reaches the button). A reader cannot click that fast; a test can.
-_SETTLED = """async (el) => {
-  let last = "", same = 0;
-  for (let i = 0; i < 240 && same < 3; i++) {
-    await new Promise((r) => requestAnimationFrame(r));
-    const r = el.getBoundingClientRect();
-    const key = [r.top, r.left, r.width, r.height, document.documentElement.scrollHeight, window.scrollY].join();
-    same = key === last ? same + 1 : 0;
-    last = key;
-  }
-}"""
+@pytest.fixture(scope="session")
+def rendered(catalog, tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """(figure id, layout) -> the rendered SVG."""
+    out = tmp_path_factory.mktemp("charts")
+    paths = {}
+    for fid in CHARTS:
+        wide = charts.render_chart(fid, figure_data(catalog, fid), out,
+                                   title=catalog.figures[fid]["title"])
+        assert wide == out / f"{fid}.svg"
+        for layout in LAYOUTS:
+            paths[fid, layout] = out / svg.chart_filename(fid, layout)
+    return paths
 
 
-def click_settled(page, selector: str) -> None:
-    """Scroll the element into view, wait until it and the page have kept still for three frames, then click it."""
-    loc = page.locator(selector).first
-    loc.scroll_into_view_if_needed()
-    loc.evaluate(_SETTLED)
-    loc.click()
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A tiny project (one chart) built once at draft quality."""
+    root = make_tiny_project(tmp_path_factory.mktemp("hard") / "p", figures=(CHART,))
+    (root / "docs" / "index.md").write_text(
+        "# Tiny\n\nGPT-1 has {{ num(m['gpt-1'].layers) }} layers{{ cite('radford-2018') }}.\n\n"
+        "{{ figure('%s') }}\n\n{{ references() }}\n" % CHART,
+        "utf-8",
+    )
+    build(BuildPaths(root=root), quality="draft")
+    return root
+
+
+@pytest.fixture
+def project(built, tmp_path) -> Path:
+    """A private copy of the built project (site and cache included)."""
+    dest = tmp_path / "p"
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def table(catalog, tmp_path_factory) -> tuple[Path, ET.Element]:
+    """The technique table rendered once per session, and its parsed HTML."""
+    fid = "technique_table"
+    path = tables.render_table(fid, figure_data(catalog, fid),
+                               tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"])
+    return path, ET.fromstring(path.read_text(encoding="utf-8"))  # well-formed, so it parses as XML

@@ -13,13 +13,13 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
 from generator.render.pack import archive_name, pack_entry, unpack_archives
+from tests.support import ROOT
+from tests.tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY = "ab" * 32
 
 
@@ -36,6 +36,7 @@ def ok(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 # --- pack and unpack on a cache entry made by hand (fast) ------------------------------------------------------
+
 
 def _cache_with_entry(folder: Path, entry: str = "fig.landscape-8x8-1", key: str = KEY) -> FigureCache:
     cache = FigureCache(folder)
@@ -143,6 +144,7 @@ def test_unpack_refuses_a_bad_archive_and_installs_nothing(tmp_path, what):
 
 
 # --- the whole farm on the tiny project (draft renders) ---------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_farm_builds_the_same_site_as_one_machine(tmp_path):

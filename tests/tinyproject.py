@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from generator.catalog import load_catalog
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CHART = "params_over_time"
 SCENE = "the_wall"
 
@@ -67,3 +67,8 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
 def tree_digest(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def state(root: Path) -> tuple[dict, dict]:
+    """What a failed build must leave as it was: the site's and the figure cache's files with their digests."""
+    return tree_digest(root / "site"), tree_digest(root / ".cache" / "figures")

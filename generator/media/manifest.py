@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog import Catalog
+from generator.catalog.text import alt_text
 from generator.render.cache import FigureCache
 from generator.render.pool import Job
 from generator.render.registry import Figure
-from generator.site.pages import alt_text
 from generator.util.fs import atomic_write, place, sha256_file
 from generator.util.project import git_state, tool_version
 
@@ -58,7 +58,7 @@ def build_manifest(
             c["text"] for c in land["cues"]
         ]:
             log.warning("%s: the portrait render's captions differ from the landscape one's", fid)
-        desc, alt = land["description"], alt_text(fig, catalog)
+        desc, alt = land["description"], alt_text(catalog, fig.id)
         files = []
         for variant, (cid, m) in metas.items():
             outputs = cache.manifest["figures"][cid]["outputs"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.catalog import Catalog
+from generator.catalog.text import alt_text
 from generator.render.keys import cache_key
 from generator.render.pool import Job
 from generator.render.registry import Figure
@@ -56,6 +57,18 @@ def scene_job(fig: Figure, catalog: Catalog, root: Path, spec: RenderSpec) -> Jo
         title=fig.title,
         spec=spec,
     )
+
+
+def site_jobs(figs: dict[str, Figure], catalog: Catalog, root: Path, specs: list[RenderSpec]) -> list[Job]:
+    """The renders the site needs: every figure, a scene once per spec of ``specs`` (generator/render/specs.py
+    ``site_specs``: landscape and portrait, the media kit's renders too)."""
+    jobs = []
+    for f in figs.values():
+        if f.kind == "scene":
+            jobs += [scene_job(f, catalog, root, spec) for spec in specs]
+        else:
+            jobs.append(figure_job(f, catalog, root, alt_text(catalog, f.id)))
+    return jobs
 
 
 def kit_jobs(scenes: dict[str, Figure], catalog: Catalog, root: Path, specs: list[RenderSpec]) -> list[Job]:

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.site.serve import serve_directory
+from generator.site.assembly.serve import serve_directory
 from generator.util.project import ROOT
 
 TARGETS = {"performance": 0.95, "accessibility": 1.0}

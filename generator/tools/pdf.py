@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog import load_catalog
-from generator.site.figure_pages import site_url
-from generator.site.serve import serve_directory
+from generator.site.assembly.serve import serve_directory
+from generator.site.extras.figure_pages import site_url
 from generator.tools.audit import chromium
 from generator.util.fs import atomic_write
 from generator.util.project import ROOT

@@ -7,6 +7,7 @@ import importlib.metadata
 import os
 import subprocess
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,26 @@ def git_state(root: Path) -> tuple[str, bool | None]:
         return head.stdout.strip(), bool(status.stdout.strip()) if status.returncode == 0 else None
     except (OSError, subprocess.TimeoutExpired):
         return "unknown", None
+
+
+@dataclass
+class BuildPaths:
+    """Where a build reads and writes. Defaults are the repository's own folders."""
+
+    root: Path = ROOT
+    catalog: Path | None = None
+    site: Path | None = None
+    cache: Path | None = None
+    build: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+        self.catalog = Path(self.catalog or self.root / "catalog.yaml").resolve()
+        self.site = Path(self.site or self.root / "site").resolve()
+        self.cache = Path(self.cache or self.root / ".cache").resolve()
+        self.build = Path(self.build or self.root / "build").resolve()
+
+    @property
+    def staging(self) -> Path:
+        assert self.build is not None  # set by __post_init__
+        return self.build / "staging"

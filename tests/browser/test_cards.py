@@ -13,8 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, build_served_at, click_settled
-from tinyproject import CHART, make_tiny_project
+
+from tests.support import SITE_PREFIX, build_served_at, click_settled
+from tests.tinyproject import CHART, make_tiny_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,8 +50,8 @@ at INT4.
 
 def build_cards_site(dest: Path, site_url: str) -> Path:
     """A tiny project released as 1.0, then one catalog value changed (Llama 3.1 70B's parameter count)."""
-    from generator.site.build import BuildPaths
-    from generator.site.versions import make_release
+    from generator.site.extras.versions import make_release
+    from generator.util.project import BuildPaths
 
     root = make_tiny_project(dest, figures=(CHART,))
     (root / "docs" / "index.md").write_text(PAGE, "utf-8")
@@ -68,7 +69,7 @@ def build_cards_site(dest: Path, site_url: str) -> Path:
 
 @pytest.fixture(scope="module")
 def cards_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    from generator.site.serve import make_server
+    from generator.site.assembly.serve import make_server
 
     dest = tmp_path_factory.mktemp("cards-site")
     server = make_server(dest / "site", prefix=SITE_PREFIX)

@@ -7,10 +7,10 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from conftest import click_settled
 
 from generator.render.raster import theme_colours
 from generator.render.registry import registry
+from tests.support import click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -4,14 +4,16 @@ if any dialog opens or any element carries an on* attribute or a javascript: lin
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
-from tinyproject import CHART, make_tiny_project
 
-from generator.site.build import BuildPaths, build
-from generator.site.serve import serve_directory
+from generator.site.assembly.build import build
+from generator.site.assembly.serve import serve_directory
+from generator.util.project import BuildPaths
+from tests.tinyproject import CHART, make_tiny_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -117,3 +119,43 @@ def test_hostile_catalog_shows_text_and_runs_nothing(tmp_path, browser, monkeypa
             if os.environ.get("RTS_SHOTS"):  # a folder to keep screenshots of what a reader sees
                 page.screenshot(path=f"{os.environ['RTS_SHOTS']}/hostile-{width}-{scheme}.png", full_page=True)
             ctx.close()
+
+
+SCRIPT = "<script>window.__pwned=1</script>"
+
+BREAKOUT = "</script><img src=x onerror=\"window.__pwned=1\">"
+
+
+@pytest.mark.slow
+def test_markup_in_strings_is_published_escaped(tmp_path, browser):
+    root = make_tiny_project(tmp_path / "p", figures=(CHART,))
+    page = root / "docs" / "index.md"
+    page.write_text(
+        "# Hostile\n\nName: {{ m['gpt-1'].name }}. Org: {{ m['gpt-1'].org }}{{ cite('radford-2018') }}.\n\n"
+        "{{ figure('params_over_time') }}\n\n{{ widget('memory') }}\n\n{{ references() }}\n", "utf-8")
+    cat = root / "catalog.yaml"
+    text = cat.read_text("utf-8")
+    text = text.replace("    name: GPT-1\n", f"    name: '{SCRIPT}'\n", 1)
+    text = text.replace("    org: OpenAI\n", f"    org: '{BREAKOUT}'\n", 1)
+    text = text.replace("    title: Improving Language Understanding by Generative Pre-Training (GPT-1)\n",
+                        f"    title: '{BREAKOUT} & \"quotes\"'\n", 1)
+    cat.write_text(text, "utf-8")
+    paths = BuildPaths(root=root)
+    build(paths, quality="draft")
+    html = (paths.site / "index.html").read_text("utf-8")
+    assert SCRIPT not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    svg = (paths.site / "figures" / f"{CHART}.svg").read_text("utf-8")
+    assert "<script" not in svg.lower()
+    exported = json.loads((paths.site / "data" / "catalog.json").read_text("utf-8"))
+    assert exported["catalog"]["models"]["gpt-1"]["name"] == SCRIPT  # data stays data
+    # In a real browser nothing runs and the text shows as text.
+    from generator.site.assembly.serve import serve_directory
+
+    with serve_directory(paths.site, prefix="/x/") as url:
+        pg = browser.new_page()
+        pg.goto(url)
+        assert pg.evaluate("window.__pwned") is None
+        assert SCRIPT in pg.inner_text("article")
+        pg.close()

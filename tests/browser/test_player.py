@@ -1,4 +1,4 @@
-"""The scene player (docs/assets/js/widgets/player.js, steps.js; markup generator/site/templates/scene_player.html),
+"""The scene player (docs/assets/js/widgets/player.js, steps.js; markup generator/site/article/templates/scene_player.html),
 the talk page (site/talk/) and a live theme switch, in Chromium against the draft site.
 
 Stepping: Next / → moves currentTime to the next chapter's start, plays that step and pauses at its end; a step
@@ -13,7 +13,8 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import click_settled
+
+from tests.support import click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

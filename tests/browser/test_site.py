@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from conftest import SITE_PREFIX
 
-from generator.site.budgets import check_budgets, load_budgets
+from generator.site.assembly.budgets import check_budgets, load_budgets
+from tests.support import SITE_PREFIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

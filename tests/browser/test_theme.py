@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import click_settled
+
+from tests.support import click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, build_served_at, click_settled
-from tinyproject import CHART, make_tiny_project
 
 from generator import derive
 from generator.format import gb, num
+from tests.support import SITE_PREFIX, build_served_at, click_settled
+from tests.tinyproject import CHART, make_tiny_project
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def build_widget_site(dest: Path, site_url: str | None = None) -> Path:
     ``site_url`` must be the address the site is served from: Material's instant navigation only takes over links
     that its sitemap.xml lists, and it matches them with the port and path of site_url (mkdocs.yml reads $SITE_URL).
     """
-    from generator.site.build import BuildPaths
+    from generator.util.project import BuildPaths
 
     root = make_tiny_project(dest, figures=(CHART,))
     # The site itself ships without instant navigation (mkdocs.yml says why); the widgets must still survive it,
@@ -81,7 +81,7 @@ def widget_url(tmp_path_factory) -> Iterator[str]:
     """The tiny site, built once for the address it is served from: a subpath, the pipeline's Range server."""
     import threading
 
-    from generator.site.serve import make_server
+    from generator.site.assembly.serve import make_server
 
     dest = tmp_path_factory.mktemp("widget-site")
     server = make_server(dest / "site", prefix=SITE_PREFIX)  # bound now, so the port is known for the build
@@ -190,6 +190,7 @@ def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=No
 # Memory calculator
 # --------------------------------------------------------------------------------------------------------------
 
+
 def test_memory_defaults_and_keyboard(open_page, catalog):
     page = open_page()
     assert not page.is_visible(f"{MEM} .rs-fallback"), "the fallback hides once the widget is ready"
@@ -284,6 +285,7 @@ def test_memory_window_and_hybrid_models(open_page, catalog):
 # Attention | Mamba
 # --------------------------------------------------------------------------------------------------------------
 
+
 def test_attention_mamba_toggle_and_slider(open_page, catalog):
     page = open_page()
     att, hyb = catalog.models["llama-3.1-8b"], catalog.models["nemotron-3-nano"]
@@ -319,6 +321,7 @@ def test_attention_mamba_toggle_and_slider(open_page, catalog):
 # --------------------------------------------------------------------------------------------------------------
 # Context explorer
 # --------------------------------------------------------------------------------------------------------------
+
 
 def _score_cells(page) -> dict[str, list[str]]:
     out = {}
@@ -372,6 +375,7 @@ def test_context_explorer(open_page, catalog):
 # --------------------------------------------------------------------------------------------------------------
 # Instant navigation, themes, narrow screens, no JavaScript
 # --------------------------------------------------------------------------------------------------------------
+
 
 def test_instant_navigation_rebinds_once(open_page):
     page = open_page()
@@ -486,8 +490,8 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
     import shutil
     import threading
 
-    from generator.site.serve import make_server
-    from generator.site.widgets import render_widget
+    from generator.site.article.widgets import render_widget
+    from generator.site.assembly.serve import make_server
 
     shutil.copyfile(root / "docs" / "assets" / "js" / "derive.js", tmp_path / "derive.js")
     shutil.copytree(root / "docs" / "assets" / "js" / "widgets", tmp_path / "widgets")
@@ -523,6 +527,7 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
 # --------------------------------------------------------------------------------------------------------------
 # Settings in the address: a copied link restores the result; a garbage query string gives the defaults
 # --------------------------------------------------------------------------------------------------------------
+
 
 def _results(page) -> dict[str, str]:
     """What each widget shows for its current settings (the controls' values and the result text)."""

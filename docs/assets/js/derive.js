@@ -1,7 +1,7 @@
 /* Derived quantities for the in-browser widgets: a line-for-line mirror of generator/derive.py.
  *
  * Each function keeps the Python name, argument order, defaults and errors, so a widget computes exactly what the
- * build computed (tests/test_js_parity.py runs both on a grid of inputs and compares). Change the two together.
+ * build computed (tests/docs/test_js_parity.py runs both on a grid of inputs and compares). Change the two together.
  *
  * Units: bytes, tokens and parameters are plain counts; GB = 10**9 bytes and GiB = 2**30 bytes.
  * Works in the browser (window.RaceDerive) and in Node (module.exports); no build step, no dependencies.

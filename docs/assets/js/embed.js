@@ -1,4 +1,4 @@
-/* The embed view's theme and height (figures/<id>/embed/, generator/site/figure_pages.py).
+/* The embed view's theme and height (figures/<id>/embed/, generator/site/extras/figure_pages.py).
  *
  * Theme: the reader's system theme (CSS prefers-color-scheme) unless the iframe's address says ?theme=light or
  * ?theme=dark. Runs in <head>, before anything is drawn; any other value is ignored.

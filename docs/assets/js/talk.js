@@ -1,4 +1,4 @@
-/* Talk mode (site/talk/, written by generator/site/talk.py): every scene full screen, step by step.
+/* Talk mode (site/talk/, written by generator/site/extras/talk.py): every scene full screen, step by step.
  * → or Next plays the next step and holds its last frame (after a scene's last step, the next scene), ← or Back
  * shows the step before (its last frame), T shows or hides the step text, F full screen, Home the scene's start.
  * The place is kept in the URL (#<scene id>/<step>), so a reload stays on the slide. A classic script, as is

@@ -1,6 +1,6 @@
 /* Hover cards: a number's formula and sources, a citation's reference, a glossary term's definition.
  *
- * generator/site/provenance.py writes each trigger (<span class="rs-num|rs-term" tabindex="0"> or a citation link)
+ * generator/site/article/provenance.py writes each trigger (<span class="rs-num|rs-term" tabindex="0"> or a citation link)
  * with data-rs-card and aria-describedby naming its card, and every card once, in <div class="rs-cards"> at the end
  * of the page (hidden by CSS; a screen reader still reads a described-by card as the trigger's description).
  * A card opens on hover (mouse), keyboard focus or tap, stays open while the pointer or focus is in the trigger or

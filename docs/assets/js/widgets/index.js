@@ -1,7 +1,7 @@
 /* The Race to Scale: interactive widgets (memory calculator, Attention | Mamba, context explorer).
  *
  * Plain browser ES modules, no build step, no dependencies; mkdocs.yml loads this file with type: module. Each
- * widget is a <div class="rs-widget" data-rs-widget="NAME"> written by generator/site/widgets.py, holding the catalog
+ * widget is a <div class="rs-widget" data-rs-widget="NAME"> written by generator/site/article/widgets.py, holding the catalog
  * data it needs as JSON in <template class="rs-data"> (inert, and left alone by Material's instant navigation,
  * which re-runs inline scripts) and a static fallback table (.rs-fallback). The builders (memory.js,
  * attention-mamba.js, context.js) make the controls; this file marks the container .rs-ready (the CSS then hides the

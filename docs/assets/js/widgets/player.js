@@ -1,4 +1,4 @@
-/* The step player around a scene's native <video> (markup: generator/site/templates/scene_player.html).
+/* The step player around a scene's native <video> (markup: generator/site/article/templates/scene_player.html).
  *
  * Reads the steps from the page's step list (ol.rs-steps: one li per caption cue, with data-start, data-end,
  * data-title and a fragment link), and adds under the video: Previous step / Play / Next step / Full screen, the

@@ -1,0 +1,214 @@
+"""A page's context: what one page being rendered knows and numbers (its citations, the figures placed on it, the
+relative path back to the site root, its hover cards), and the macros that write into it: ``cite``, ``references``,
+``figure``, ``widget``. The article (generator/site/article/pages.py) makes one per page; figure pages
+(generator/site/extras/figure_pages.py) place their figure through one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.catalog import Catalog
+from generator.catalog.text import PageMistake, alt_text
+from generator.errors import BuildError, did_you_mean
+from generator.render.registry import Figure
+from generator.site.article import provenance
+from generator.site.article.player import scene_player
+from generator.site.article.safe_text import md_escape
+from generator.site.article.storyboard import storyboard_html
+
+
+@dataclass
+class FigureAssets:
+    """What the page macro needs of one rendered figure."""
+
+    fig: Figure
+    files: dict[str, Path]  # output name -> path in the cache
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class PageContext:
+    """Per-page state: citation numbering, figures used, and the relative path back to the site root."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        figures: dict[str, FigureAssets],
+        page: PurePosixPath,
+        widget_renderer: Callable[[str, Catalog], str] | None,
+    ) -> None:
+        self.catalog = catalog
+        self.figures = figures
+        self.page = page
+        self.cited: list[str] = []
+        self.used_figures: list[str] = []
+        self.scenes_placed = 0
+        self.widget_renderer = widget_renderer
+        # Hover cards (generator/site/article/provenance.py): numbers' formulas and sources, references, glossary terms.
+        self.cards = provenance.Cards(catalog.references)
+        #: Each figure links to its own page (figures/<id>/, generator/site/extras/figure_pages.py); off on those pages.
+        self.figure_links = True
+        # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
+        depth = 0 if page.stem == "index" else 1
+        depth += len(page.parent.parts)
+        self.base = "../" * depth
+
+    # -- citations -------------------------------------------------------------------------------------------
+    def cite(self, *ref_ids: str) -> Markup:
+        if not ref_ids:
+            raise BuildError("cite() needs at least one reference id")
+        links = []
+        for ref_id in ref_ids:
+            if ref_id not in self.catalog.references:
+                hint = did_you_mean(ref_id, self.catalog.references)
+                raise PageMistake(f"cite(): no reference {ref_id!r} in the catalog" + (f" ({hint})" if hint else ""))
+            if ref_id not in self.cited:
+                self.cited.append(ref_id)
+            n = self.cited.index(ref_id) + 1
+            ref = self.catalog.references[ref_id]
+            card = self.cards.reference(ref_id)
+            links.append(
+                Markup(
+                    '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
+                ).format(
+                    id=ref_id, title=md_escape(f"{ref['authors']} ({ref['year']}): {ref['title']}"), n=n, card=card
+                )
+            )
+        return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
+
+    def references(self) -> Markup:
+        items = []
+        for ref_id in self.cited:
+            ref = self.catalog.references[ref_id]
+            note = Markup(" {}").format(md_escape(ref["note"])) if ref.get("note") else Markup("")
+            items.append(
+                Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
+                    id=ref_id,
+                    authors=md_escape(ref["authors"]),
+                    year=ref["year"],
+                    url=md_escape(ref["url"]),
+                    title=md_escape(ref["title"]),
+                    note=note,
+                )
+            )
+        return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
+
+    # -- figures ---------------------------------------------------------------------------------------------
+    def figure(self, fig_id: str) -> Markup:
+        if fig_id not in self.figures:
+            hint = did_you_mean(fig_id, self.figures)
+            raise PageMistake(
+                f"figure(): no figure {fig_id!r} in the catalog's figures"
+                + (f" ({hint})" if hint else f"; known: {', '.join(sorted(self.figures))}")
+            )
+        if fig_id in self.used_figures:
+            raise BuildError(f"figure(): {fig_id!r} is placed twice on this page")
+        self.used_figures.append(fig_id)
+        assets = self.figures[fig_id]
+        fig = assets.fig
+        title = fig.title
+        alt = alt_text(self.catalog, fig_id)
+        if fig.kind == "chart":
+            # Both layouts inline; site.css shows the wide one on wide screens and the narrow one on phones
+            # (display: none also keeps the hidden one out of the accessibility tree).
+            svg = assets.files[f"{fig_id}.svg"].read_text("utf-8")
+            narrow = assets.files.get(f"{fig_id}.narrow.svg")
+            if narrow is None:
+                body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt))
+            else:
+                body = Markup(
+                    _inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
+                    + _inline_svg(
+                        narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt, cls="rs-chart-narrow", id_tag="n"
+                    )
+                )
+            cls = "rs-chart"
+        elif fig.kind == "table":
+            body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
+            cls = "rs-table"
+        else:
+            return self._video(assets, title, alt)
+        out = Markup(
+            '<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}{link}</figcaption></figure>'
+        )
+        return block(out.format(cls=cls, id=fig_id, body=body, title=title, link=self._page_link(fig)))
+
+    def _page_link(self, fig: Figure) -> Markup:
+        """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
+        if not self.figure_links:
+            return Markup("")
+        return Markup(
+            ' <a class="rs-figpage" href="{base}figures/{id}/">Data, downloads and embed'
+            '<span class="rs-sr-only"> for “{title}”</span></a>'
+        ).format(base=self.base, id=fig.id, title=fig.title)
+
+    def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
+        fig_id = assets.fig.id
+        meta = assets.meta
+        src = f"{self.base}figures/{fig_id}"
+        # The first scene on a page gets its poster at once; later ones carry it as data-poster, which video.js
+        # turns into the poster when the video comes within a screen of the viewport: a page load does not fetch
+        # every poster on the page (without JavaScript those later videos show their first frame on play).
+        self.scenes_placed += 1
+        poster_attr = "poster" if self.scenes_placed == 1 else "data-poster"
+        return block(
+            scene_player(
+                fig_id,
+                meta,
+                src,
+                title,
+                alt,
+                poster_attr,
+                link=self._page_link(assets.fig),
+                storyboard=storyboard_html(fig_id, meta, self.base),
+            )
+        )
+
+    def widget(self, name: str) -> Markup:
+        if self.widget_renderer is None:
+            raise BuildError("widget(): no widget renderer available")
+        return block(Markup(self.widget_renderer(name, self.catalog)))
+
+
+def block(markup: Markup) -> Markup:
+    """Raw HTML that Markdown passes through untouched: one block, no blank lines, no leading indentation."""
+    lines = [ln.strip() for ln in str(markup).splitlines()]
+    return Markup("\n" + "\n".join(ln for ln in lines if ln) + "\n")
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
+
+
+def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_tag: str = "") -> str:
+    """Make a standalone SVG inline-ready: no XML prolog, role=img, labelled by its title and described by alt.
+
+    ``cls`` is added to the root's class; ``id_tag`` tells apart the title and desc ids of a second SVG of the same
+    figure (``<dom_id>-<id_tag>t``, ``<dom_id>-<id_tag>d``)."""
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
+    svg = re.sub(r"<desc>.*?</desc>", "", svg, count=1, flags=re.S)  # the file's own desc: replaced below
+    t, d = html.escape(title), html.escape(alt)
+    tid, did = f"{dom_id}-{id_tag}t", f"{dom_id}-{id_tag}d"
+
+    def open_tag(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        tag = re.sub(r'\s(role|aria-labelledby|aria-describedby)="[^"]*"', "", tag)
+        if cls:
+            tag, found = re.subn(r'\sclass="([^"]*)"', lambda c: f' class="{c.group(1)} {cls}"', tag, count=1)
+            if not found:
+                tag = tag[:-1] + f' class="{cls}">'
+        return (
+            tag[:-1] + f' role="img" aria-labelledby="{tid} {did}">'
+            f'<title id="{tid}">{t}</title><desc id="{did}">{d}</desc>'
+        )
+
+    return _SVG_OPEN.sub(open_tag, svg, count=1).strip()

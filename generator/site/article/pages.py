@@ -1,0 +1,163 @@
+"""Render docs/*.md (Jinja2 templates) into the staging tree, with macros for numbers, figures and citations.
+
+Jinja2 runs with StrictUndefined (an unknown name fails the build with the page and line) and autoescaping on:
+catalog strings are escaped wherever they land; macros that emit HTML return Markup built from escaped parts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator import derive
+from generator.catalog import Catalog
+from generator.catalog.text import AttrDict, PageMistake, catalog_names
+from generator.errors import BuildError, did_you_mean
+from generator.site.article import provenance
+from generator.site.article.context import FigureAssets, PageContext, block
+from generator.site.article.glossary import glossary_list, mark_terms
+from generator.site.article.safe_text import page_env
+from generator.site.article.series import Series, figure_pages
+
+
+class _Environment(SandboxedEnvironment):
+    """Jinja2 with catalog lookups that fail where they are written: ``m['gpt-5']`` or ``m.gpt3.layer`` in a
+    ``{% set %}`` is reported at that line with "did you mean", not later as an undefined value."""
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, AttrDict) and isinstance(argument, str) and argument not in obj:
+            if not hasattr(dict, argument):
+                raise obj.missing(argument)
+        return super().getitem(obj, argument)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, AttrDict) and attribute not in obj and not hasattr(dict, attribute):
+            raise obj.missing(attribute)
+        return super().getattr(obj, attribute)
+
+
+def make_env(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
+    return page_env(loader, _Environment)
+
+
+def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
+    """The names a page sees: the catalog's names for numbers (generator/catalog/text.py), traced
+    (generator/site/article/provenance.py), and the page's own macros. With ``marks`` each formatted number that
+    carries provenance becomes a hover-card trigger."""
+    data = ctx.catalog.data
+    out = catalog_names(data, provenance.wrap_catalog(data), ctx.cards.mark if marks else None)
+    out.update(
+        cite=ctx.cite,
+        references=ctx.references,
+        glossary=lambda: glossary_list(data),
+        figure=ctx.figure,
+        widget=ctx.widget,
+        base=ctx.base,
+    )
+    return out
+
+
+def render_pages(
+    docs_dir: Path,
+    catalog: Catalog,
+    figures: dict[str, FigureAssets],
+    widget_renderer: Callable[[str, Catalog], str] | None,
+    extra_context: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line.
+
+    ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
+    loader = jinja2.FileSystemLoader(str(docs_dir))
+    env = make_env(loader)
+    series = Series.read(docs_dir)  # parts: front matter `part: N` (generator/site/article/series.py)
+    placed_in = figure_pages(docs_dir)
+    out: dict[str, str] = {}
+    for src in sorted(docs_dir.rglob("*.md")):
+        rel = src.relative_to(docs_dir).as_posix()
+        if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
+            continue
+        ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
+        names = {
+            **base_context(ctx),
+            "contents": lambda ctx=ctx: series.contents(ctx.base),
+            "parts": series.parts,
+            "placed_in": placed_in,
+            **(extra_context or {}),
+        }
+        token = provenance.activate(ctx.cards)
+        try:
+            template = env.get_template(rel)
+            text = template.render(**names)
+            text = finish_page(text, ctx)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
+        except (PageMistake, jinja2.UndefinedError) as exc:
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise BuildError(
+                f"{src}:{_template_line(exc, rel)}: include of {exc.name!r}: no such page in {docs_dir} "
+                "(includes name files inside docs/, relative to it)"
+            ) from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: unsafe template code: {exc}") from None
+        except (
+            BuildError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            derive.NotApplicable,
+        ) as exc:
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
+        finally:
+            provenance.deactivate(token)
+        out[rel] = text + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
+    return out
+
+
+def finish_page(text: str, ctx: PageContext) -> str:
+    """After the template: glossary terms marked on first use per section, then the page's cards appended."""
+    text = mark_terms(text, ctx)
+    cards = ctx.cards.html()
+    return text + str(block(cards)) if cards else text
+
+
+def _plain(exc: BaseException, names: dict[str, Any]) -> str:
+    """An exception from a page in plain words: no internal class names, and "did you mean" for unknown names."""
+    text = str(exc)
+    undefined = re.fullmatch(r"'([^']+)' is undefined", text)
+    if undefined:
+        hint = did_you_mean(undefined.group(1), names)
+        return f"{undefined.group(1)!r} is not a name pages know" + (f" ({hint})" if hint else "")
+    text = re.sub(r"'?(?:[\w.]+\.)?AttrDict(?: object)?'?", "a catalog entry", text)
+    text = re.sub(r"<[\w.]+ object at 0x[0-9a-f]+>", "a value", text)
+    if isinstance(exc, (PageMistake, jinja2.UndefinedError)):
+        return text
+    kind = {
+        "TypeError": "wrong kind of value",
+        "ValueError": "bad value",
+        "KeyError": "no such key",
+        "AttributeError": "no such field",
+        "NotApplicable": "does not apply",
+        "BuildError": "error",
+    }.get(type(exc).__name__, "error")
+    return f"{kind}: {text}"
+
+
+def _template_line(exc: BaseException, rel: str) -> str:
+    """The template line an exception was raised from (Jinja2 maps it into the traceback)."""
+    tb = exc.__traceback__
+    line = "?"
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(rel):
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
+
+
+__all__ = ["render_pages", "base_context", "make_env"]

@@ -1,0 +1,171 @@
+"""A series: several article pages ("parts"), each with its own title, description, citations, references list and
+figures, joined by previous/next links and a contents list.
+
+A page is a part when its front matter says ``part: N`` (1, 2, 3...; index.md is usually part 1):
+
+    ---
+    title: The memory wall
+    description: Why the KV cache, not the weights, decides how long a context a GPU can hold.
+    part: 2
+    ---
+
+The build then ends every part with a ``<nav class="rs-series">`` (previous and next part, and the contents page
+when there is one: a page that calls ``{{ contents() }}``), plain links that work without JavaScript and wrap on a
+phone. ``{{ contents() }}`` lists every part with its number, title and description. With a single part nothing is
+added, so a one-page article looks as before. Citations, references() and figure numbering are per page already
+(generator/site/article/pages.py keeps them in the page's own context).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from generator.errors import BuildError
+
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_FIGURE_CALL = re.compile(r"""\bfigure\(\s*(['"])([a-z][a-z0-9_]*)\1\s*\)""")
+_CONTENTS_CALL = re.compile(r"\{\{-?\s*contents\(\s*\)\s*-?\}\}")
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int
+    page: str  # path under docs/, e.g. "part-2.md"
+    title: str
+    description: str
+
+
+def front_matter(text: str) -> dict[str, Any]:
+    mo = _FRONT.match(text)
+    if not mo:
+        return {}
+    data = yaml.safe_load(mo.group(1))
+    return data if isinstance(data, dict) else {}
+
+
+def _pages(docs_dir: Path) -> list[tuple[str, str]]:
+    out = []
+    for src in sorted(docs_dir.rglob("*.md")):
+        rel = src.relative_to(docs_dir).as_posix()
+        if not any(p.startswith(("_", ".")) for p in PurePosixPath(rel).parts):
+            out.append((rel, src.read_text("utf-8")))
+    return out
+
+
+def read_parts(docs_dir: Path) -> list[Part]:
+    """Every page with ``part:`` in its front matter, in part order. A part without a title or description, a
+    number that is not a whole number from 1, or two pages with one number fail with the page named."""
+    parts: dict[int, Part] = {}
+    for rel, text in _pages(docs_dir):
+        meta = front_matter(text)
+        if "part" not in meta:
+            continue
+        number = meta["part"]
+        where = f"{docs_dir / rel}:1"
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise BuildError(f"{where}: part: expected a whole number from 1, found {number!r}")
+        for key in ("title", "description"):
+            if not isinstance(meta.get(key), str) or not meta[key].strip():
+                raise BuildError(f"{where}: a part needs a {key}: in its front matter")
+        if number in parts:
+            raise BuildError(f"{where}: part: {number} is also {parts[number].page}")
+        parts[number] = Part(number, rel, meta["title"], meta["description"])
+    ordered = [parts[n] for n in sorted(parts)]
+    for i, part in enumerate(ordered, start=1):
+        if part.number != i:
+            raise BuildError(f"{docs_dir / part.page}:1: part: {part.number} leaves a gap (expected part {i})")
+    return ordered
+
+
+def contents_page(docs_dir: Path) -> str | None:
+    """The page that calls ``{{ contents() }}``, if any."""
+    return next((rel for rel, text in _pages(docs_dir) if _CONTENTS_CALL.search(text)), None)
+
+
+def figure_pages(docs_dir: Path) -> dict[str, dict[str, str]]:
+    """{figure id: {"page": rel, "title": page title}} of the page that places each figure (for the Media page)."""
+    out: dict[str, dict[str, str]] = {}
+    for rel, text in _pages(docs_dir):
+        title = str(front_matter(text).get("title") or rel)
+        for mo in _FIGURE_CALL.finditer(text):
+            out.setdefault(mo.group(2), {"page": rel, "title": title})
+    return out
+
+
+def _href(base: str, page: str) -> str:
+    """A link from a page at ``base`` (its way back to the site root) to ``page`` under use_directory_urls."""
+    p = PurePosixPath(page)
+    target = "" if p.name == "index.md" else f"{p.with_suffix('').as_posix()}/"
+    if p.name == "index.md" and p.parent.as_posix() != ".":
+        target = f"{p.parent.as_posix()}/"
+    return base + target or "./"
+
+
+def label(part: Part) -> str:
+    return f"Part {part.number}: {part.title}"
+
+
+class Series:
+    """The parts of a site, as the pages' macros and the build see them."""
+
+    def __init__(self, parts: list[Part], contents: str | None = None) -> None:
+        self.parts = parts
+        self.contents_page = contents
+
+    @classmethod
+    def read(cls, docs_dir: Path) -> Series:
+        return cls(read_parts(docs_dir), contents_page(docs_dir))
+
+    def part_of(self, page: str) -> Part | None:
+        return next((p for p in self.parts if p.page == page), None)
+
+    def nav(self, page: str, base: str) -> Markup:
+        """Previous / contents / next links at the end of a part (nothing for a one-part site or another page)."""
+        part = self.part_of(page)
+        if part is None or len(self.parts) < 2:
+            return Markup("")
+        i = self.parts.index(part)
+        links = []
+        if i > 0:
+            prev = self.parts[i - 1]
+            links.append(
+                Markup('<a class="rs-series-prev" rel="prev" href="{h}"><span>Previous</span> {t}</a>').format(
+                    h=_href(base, prev.page), t=label(prev)
+                )
+            )
+        if self.contents_page:
+            links.append(
+                Markup('<a class="rs-series-contents" href="{h}">All parts</a>').format(
+                    h=_href(base, self.contents_page)
+                )
+            )
+        if i + 1 < len(self.parts):
+            nxt = self.parts[i + 1]
+            links.append(
+                Markup('<a class="rs-series-next" rel="next" href="{h}"><span>Next</span> {t}</a>').format(
+                    h=_href(base, nxt.page), t=label(nxt)
+                )
+            )
+        head = Markup('<nav class="rs-series" aria-label="Parts of the series"><p>{t}</p>').format(
+            t=f"Part {part.number} of {len(self.parts)}"
+        )
+        return Markup("\n\n") + head + Markup("").join(links) + Markup("</nav>\n")
+
+    def contents(self, base: str) -> Markup:
+        """The list of parts: number, linked title and description."""
+        items = [
+            Markup('<li value="{n}"><a href="{h}">{t}</a><br>{d}</li>').format(
+                n=p.number, h=_href(base, p.page), t=label(p), d=p.description
+            )
+            for p in self.parts
+        ]
+        return Markup("\n") + Markup('<ol class="rs-contents">') + Markup("").join(items) + Markup("</ol>\n")
+
+
+__all__ = ["Part", "Series", "read_parts", "figure_pages", "front_matter"]

@@ -1,0 +1,380 @@
+"""A page of its own for every registered figure, with its data, downloads and an embed view.
+
+For each figure id of the registry the build adds to the staging tree:
+
+* ``figures/<id>/index.md``: the figure alone (placed with the article's own ``figure()`` macro, so it is the very
+  markup the article shows), its title and description, its sources, its licence with the attribution line to
+  use, its downloads, a copyable ``<iframe>`` embed snippet and copy buttons; Open Graph / Twitter card tags come
+  from the page's front matter (overrides/partials/rts/social.html);
+* ``figures/<id>/embed/index.html``: the embed view, a plain HTML page with no site chrome (no Material), the same
+  figure markup, following the reader's light or dark theme (``?theme=light|dark`` overrides), loading only files
+  of this site;
+* ``figures/<id>/<id>.csv`` and ``.json``: the catalog slice the figure reads (its ``reads:``) and the values
+  derived from it (generator/site/extras/export.py), the JSON as nested objects, the CSV as one row per number or string
+  (section, id, field, value);
+* (a table's data is its CSV and JSON; its markup is the page and the embed view)
+* charts: ``<id>.light.png`` and ``<id>.dark.png`` (2x, from the render) beside the SVG the site already publishes at
+  ``figures/<id>.svg``; scenes: the site's MP4, poster and captions and the media kit's files that the site carries
+  (generator/media/page.py); scenes also get their storyboard stills (generator/site/article/storyboard.py);
+* ``figures/<id>/card.png``: the 1200x630 social card, drawn from the figure itself (generator/render/raster.py).
+
+The templates are ``generator/site/extras/templates/figure_page.md`` and ``figure_embed.html`` (Jinja2, the pages' own
+environment and number macros). The article's own social card, from four of its figures,
+is ``assets/social/article.png``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from figures import chart_style
+from generator.catalog import Catalog
+from generator.catalog.text import alt_text
+from generator.errors import BuildError
+from generator.render import raster
+from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
+from generator.site.article.context import FigureAssets, PageContext
+from generator.site.article.pages import base_context, make_env
+from generator.site.article.storyboard import stills
+from generator.site.extras.export import model_derived
+from generator.util.fs import atomic_write
+
+LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+ARTICLE_CARD = "assets/social/article.png"
+#: Figures whose pictures make the article's card, in order (charts and scene posters).
+ARTICLE_CARD_FIGURES = ("params_over_time", "the_wall")
+CSV_COLUMNS = ("section", "id", "field", "value")
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def site_url(root: Path) -> str:
+    """The site's public address, as MkDocs sees it: $SITE_URL, else the default in mkdocs.yml (ends with /)."""
+    url = os.environ.get("SITE_URL", "")
+    if not url:
+        config = (root / "mkdocs.yml").read_text("utf-8")
+        m = re.search(r'^site_url:\s*!ENV\s*\[\s*SITE_URL\s*,\s*"([^"]+)"\s*\]', config, re.M)
+        m = m or re.search(r"^site_url:\s*['\"]?([^'\"\s]+)", config, re.M)
+        url = m.group(1) if m else "/"
+    return url if url.endswith("/") else url + "/"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The data a figure reads
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def figure_data(fig_id: str, assets: FigureAssets, catalog: Catalog) -> dict[str, Any]:
+    """What the JSON download holds: the figure's identity, its catalog slice, the derived values, its sources."""
+    fig = assets.fig
+    data = fig.data(catalog)
+    derived = {mid: model_derived(catalog.models[mid]) for mid in sorted(data.get("models", {}))}
+    return {
+        "figure": {"id": fig_id, "kind": fig.kind, "title": fig.title, "reads": list(fig.reads)},
+        "licence": LICENCE,
+        "data": data,
+        "derived": {"models": derived} if derived else {},
+        "sources": sources(data, catalog),
+    }
+
+
+def sources(data: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
+    """The references behind a slice: every ``sources:`` list in it and every reference it holds, first seen first."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "sources" and isinstance(v, list):
+                    found.extend(str(x) for x in v)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(data)
+    found.extend(data.get("references", {}))
+    out = []
+    for ref_id in dict.fromkeys(found):
+        ref = catalog.references.get(ref_id)
+        if ref is None:
+            raise BuildError(f"figure data: unknown reference id {ref_id!r}")
+        out.append({"id": ref_id, **{k: ref[k] for k in ("authors", "year", "title", "url") if k in ref}})
+    return out
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
+
+
+def _rows(section: str, ident: str, prefix: str, node: Any) -> list[tuple[str, str, str, str]]:
+    if isinstance(node, dict):
+        out = []
+        for k, v in node.items():
+            out += _rows(section, ident, f"{prefix}.{k}" if prefix else str(k), v)
+        return out
+    if isinstance(node, list):
+        if all(not isinstance(v, (dict, list)) for v in node):
+            return [(section, ident, prefix, "; ".join(_cell(v) for v in node))]
+        out = []
+        for i, v in enumerate(node):
+            out += _rows(section, ident, f"{prefix}.{i}", v)
+        return out
+    return [(section, ident, prefix, _cell(node))]
+
+
+def figure_csv(doc: dict[str, Any]) -> str:
+    """The JSON download's data and derived values as CSV: section, id (a model, device, format...), field (a
+    dotted path inside it), value. Derived values are rows of section ``derived``."""
+    rows: list[tuple[str, str, str, str]] = []
+    for section, entries in doc["data"].items():
+        if isinstance(entries, dict) and all(isinstance(v, dict) for v in entries.values()):
+            for ident, entry in entries.items():
+                rows += _rows(section, ident, "", entry)
+        else:
+            rows += _rows(section, "", "", entries)
+    for ident, values in doc["derived"].get("models", {}).items():
+        rows += _rows("derived", ident, "", values)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Download:
+    href: str  # relative to the figure page
+    label: str
+    name: str
+    size: int
+
+
+def _aspect(assets: FigureAssets) -> tuple[float, float]:
+    """The figure's own width and height (chart viewBox, video size, or an estimate for a table's rows)."""
+    fig = assets.fig
+    if fig.kind == "chart":
+        return svg_size(assets.files[f"{fig.id}.svg"].read_text("utf-8"))
+    if fig.kind == "scene":
+        return float(assets.meta.get("width", 16)), float(assets.meta.get("height", 9))
+    rows = assets.files[f"{fig.id}.html"].read_text("utf-8").count("<tr")
+    return 720.0, 50.0 + 29.0 * rows
+
+
+#: The embed snippet's script: sets each embed frame to the height its view asks for (assets/js/embed.js posts
+#: {rtsEmbedHeight: pixels}); only the frame that sent the message, and only a sane height. Inline, so the host page
+#: loads nothing from us but the frame; a host that strips scripts keeps the frame's aspect ratio.
+EMBED_RESIZER = (
+    '<script>addEventListener("message",function(e){var h=e.data&&e.data.rtsEmbedHeight;'
+    'if(!(h>=50&&h<=8000))return;document.querySelectorAll("iframe[data-rts-embed]").forEach(function(f){'
+    'if(f.contentWindow===e.source){f.style.aspectRatio="auto";f.style.height=Math.ceil(h)+"px"}})})</script>'
+)
+
+
+def embed_snippet(url: str, title: str, width: float, height: float) -> str:
+    """The <iframe> to paste: full width of its column, height from the figure's aspect ratio (plus a line for the
+    credit), no border, lazily loaded; then the one-line script that fits the frame to the view's height
+    (EMBED_RESIZER), which matters on phones, where the view shows the taller narrow chart."""
+    h = height + 0.09 * width  # room for the caption and the credit line under the figure
+    name = html.escape(title, quote=False).replace('"', "&quot;")
+    return (
+        f'<iframe src="{url}" title="{name}" loading="lazy" data-rts-embed '
+        f'style="width: 100%; aspect-ratio: {width:.0f} / {h:.0f}; border: 0;" allowfullscreen></iframe>'
+        f"\n{EMBED_RESIZER}"
+    )
+
+
+def _downloads(
+    fig_id: str, assets: FigureAssets, files: dict[str, bytes | Path], media: dict[str, Any]
+) -> list[Download]:
+    def size(rel: str) -> int:
+        c = files[rel]
+        return c.stat().st_size if isinstance(c, Path) else len(c)
+
+    out = [
+        Download(f"{fig_id}.csv", "Data (CSV)", f"{fig_id}.csv", size(f"figures/{fig_id}/{fig_id}.csv")),
+        Download(f"{fig_id}.json", "Data (JSON)", f"{fig_id}.json", size(f"figures/{fig_id}/{fig_id}.json")),
+    ]
+    kind = assets.fig.kind
+    if kind == "chart":
+        out.append(
+            Download(f"../{fig_id}.svg", "Chart (SVG)", f"{fig_id}.svg", assets.files[f"{fig_id}.svg"].stat().st_size)
+        )
+        for theme in ("light", "dark"):
+            rel = f"figures/{fig_id}/{fig_id}.{theme}.png"
+            out.append(
+                Download(f"{fig_id}.{theme}.png", f"Chart (PNG, 2×, {theme})", f"{fig_id}.{theme}.png", size(rel))
+            )
+    elif kind == "scene":
+        for name, label in (
+            (f"{fig_id}.mp4", "Video (MP4, as on this site)"),
+            (f"{fig_id}.portrait.mp4", "Video for phones (MP4, portrait 4:5, as on this site)"),
+            (f"{fig_id}.poster.webp", "Poster (WebP)"),
+            (f"{fig_id}.vtt", "Captions (WebVTT)"),
+        ):
+            if name in assets.files:
+                out.append(Download(f"../{name}", label, name, assets.files[name].stat().st_size))
+        for scene in media.get("scenes", []):
+            if scene.get("id") != fig_id:
+                continue
+            for f in scene["files"]:
+                if f.get("href"):
+                    out.append(
+                        Download(
+                            f"../../{f['href']}", f"Media kit: {f['format']}", f["path"].split("/")[-1], f["bytes"]
+                        )
+                    )
+    out.append(Download("card.png", "Social card (PNG, 1200×630)", "card.png", size(f"figures/{fig_id}/card.png")))
+    return out
+
+
+def _kept_card(cards_dir: Path, sources: list[Path | str], title: str, kicker: str, make: Callable[[], bytes]) -> bytes:
+    """A social card, kept in ``cards_dir`` (build/cards/) under a hash of what it is made from (its pictures or
+    table, title, kicker and raster.py itself): a rebuild with nothing changed encodes no PNG."""
+    h = hashlib.sha256(Path(raster.__file__).read_bytes())
+    for src in sources:
+        h.update(src.read_bytes() if isinstance(src, Path) else src.encode("utf-8"))
+        h.update(b"\0")
+    h.update(json.dumps([title, kicker]).encode("utf-8"))
+    kept = cards_dir / f"{h.hexdigest()[:40]}.png"
+    try:
+        return kept.read_bytes()
+    except FileNotFoundError:
+        data = make()
+        cards_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(kept, data)
+        return data
+
+
+def _card(fig_id: str, assets: FigureAssets, kicker: str, cards_dir: Path) -> bytes:
+    fig = assets.fig
+    if fig.kind == "table":
+        table = assets.files[f"{fig_id}.html"].read_text("utf-8")
+        return _kept_card(
+            cards_dir, [table], fig.title, kicker, lambda: card_png([table_png(table)], fig.title, kicker=kicker)
+        )
+    pic = assets.files[f"{fig_id}.light.png" if fig.kind == "chart" else f"{fig_id}.poster.webp"]
+    return _kept_card(cards_dir, [pic], fig.title, kicker, lambda: card_png([pic], fig.title, kicker=kicker))
+
+
+def _templates() -> jinja2.Environment:
+    return make_env(jinja2.FileSystemLoader(str(TEMPLATE_DIR)))
+
+
+def figure_files(
+    root: Path,
+    catalog: Catalog,
+    assets: dict[str, FigureAssets],
+    media: dict[str, Any],
+    stills_dir: Path,
+) -> dict[str, bytes | Path]:
+    """Every file of every figure page, and the article's card: {staging path: bytes or a file to copy}."""
+    files: dict[str, bytes | Path] = {}
+    env = _templates()
+    url = site_url(root)
+    kicker = str(catalog.data["meta"]["title"])
+    for fig_id, a in assets.items():
+        fig = a.fig
+        folder = f"figures/{fig_id}"
+        doc = figure_data(fig_id, a, catalog)
+        files[f"{folder}/{fig_id}.json"] = (
+            json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+        ).encode("utf-8")
+        files[f"{folder}/{fig_id}.csv"] = figure_csv(doc).encode("utf-8")
+        if fig.kind == "chart":
+            for theme in ("light", "dark"):
+                files[f"{folder}/{fig_id}.{theme}.png"] = a.files[f"{fig_id}.{theme}.png"]
+        elif fig.kind == "scene":
+            files.update(stills(fig_id, a.files[f"{fig_id}.mp4"], a.meta, stills_dir))
+        files[f"{folder}/card.png"] = _card(fig_id, a, kicker, stills_dir.parent / "cards")
+        page_url = f"{url}{folder}/"
+        width, height = _aspect(a)
+        for rel, template, depth_page in (
+            (f"{folder}/index.md", "figure_page.md", f"{folder}/index.md"),
+            (f"{folder}/embed/index.html", "figure_embed.html", f"{folder}/embed/index.md"),
+        ):
+            ctx = PageContext(catalog, {fig_id: a}, PurePosixPath(depth_page), None)
+            ctx.figure_links = False
+            names = base_context(ctx)
+            description = alt_text(catalog, fig_id)
+            names.update(
+                fig=fig,
+                fig_id=fig_id,
+                description=description,
+                figure_html=ctx.figure(fig_id),
+                sources=doc["sources"],
+                licence=LICENCE,
+                attribution=f"\u201c{fig.title}\u201d, {kicker}, {page_url} ({LICENCE['name']})",
+                page_url=page_url,
+                embed_url=f"{page_url}embed/",
+                embed_code=embed_snippet(f"{page_url}embed/", fig.title, width, height),
+                downloads=_downloads(fig_id, a, files, media) if template == "figure_page.md" else [],
+                card=f"{folder}/card.png",
+                card_size=CARD_SIZE,
+                front=_front_matter(fig.title, description, f"{folder}/card.png"),
+                site_title=kicker,
+            )
+            try:
+                text = env.get_template(template).render(**names)
+            except jinja2.TemplateError as exc:
+                raise BuildError(f"{TEMPLATE_DIR / template}: {type(exc).__name__}: {exc}") from None
+            files[rel] = text.encode("utf-8")
+    files["assets/css/embed-palette.css"] = embed_palette_css().encode("utf-8")
+    pics: list[Path] = []
+    for fid in ARTICLE_CARD_FIGURES:
+        if fid in assets:
+            a = assets[fid]
+            pics.append(a.files[f"{fid}.light.png"] if a.fig.kind == "chart" else a.files[f"{fid}.poster.webp"])
+    about = str(catalog.data["meta"]["description"])
+    files[ARTICLE_CARD] = _kept_card(
+        stills_dir.parent / "cards", list(pics), about, kicker, lambda: card_png(list(pics), about, kicker=kicker)
+    )
+    return files
+
+
+def _front_matter(title: str, description: str, card: str) -> Markup:
+    """YAML front matter of a figure page (JSON strings are YAML): title, description, social card."""
+    lines = {
+        "title": title,
+        "description": " ".join(description.split()),
+        "rs_card": card,
+        "rs_card_alt": f"{title}: a picture of the figure",
+    }
+    return Markup("---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in lines.items()) + "---\n")
+
+
+def embed_palette_css() -> str:
+    """The chart palette for the embed view (no Material there): light by default, dark when the reader's system
+    is dark, and either forced by ``data-theme`` on the root (``?theme=``, docs/assets/js/embed.js)."""
+    light = "".join(f"{k}:{v['light']};" for k, v in chart_style.THEME_VARS.items())
+    dark = "".join(f"{k}:{v['dark']};" for k, v in chart_style.THEME_VARS.items())
+    return (
+        "/* Generated from figures/chart_style.py by the build (generator/site/extras/figure_pages.py): do not edit. */\n"
+        f":root{{{light}color-scheme:light;}}\n"
+        f"@media (prefers-color-scheme: dark){{:root:not([data-theme=light]){{{dark}color-scheme:dark;}}}}\n"
+        f":root[data-theme=dark]{{{dark}color-scheme:dark;}}\n"
+    )

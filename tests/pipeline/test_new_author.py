@@ -1,0 +1,150 @@
+"""A new author's try, as a test: add a model and a second part with a chart and a scene through catalog.yaml and
+Markdown only, and build it (draft). No file under figures/ or generator/ changes.
+
+The project starts as the tiny project with four registered figures (part 1 places two of them). The author then
+1. adds Qwen2.5-72B to `models:` (with its reference) and puts it first in the kv_sharing scene's `models:` list,
+   so the scene explains GQA with it; params_over_time shows every model, so it shows Qwen without being asked;
+2. writes docs/part-2.md (front matter `part: 2`) placing the kv_cache_sizes chart and the kv_sharing scene, with
+   its own citation, references list and a computed comparison, and docs/parts.md, the contents page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.catalog import load_catalog
+from generator.render.registry import registry
+from generator.site.assembly.build import build
+from generator.util.project import BuildPaths
+from tests.tinyproject import CHART, SCENE, make_tiny_project, tree_digest
+
+PART2_CHART = "kv_cache_sizes"
+PART2_SCENE = "kv_sharing"
+
+QWEN = """
+  qwen-2.5-72b:
+    name: Qwen2.5-72B
+    org: Alibaba Cloud
+    released: "2024-09-19"
+    generation: Qwen
+    params: 72.7e9
+    layers: 80
+    d_model: 8192
+    heads: 64
+    kv_heads: 8
+    head_dim: 128
+    ffn: 29568
+    ffn_gated: true
+    vocab: 152064
+    embeddings: untied
+    positions: rope
+    context: 131072
+    attention: gqa
+    techniques: [flash, gqa]
+    verified: {architecture: yes, params: yes}
+    sources: [qwen-2024]
+"""
+
+QWEN_REF = """  qwen-2024:
+    title: Qwen2.5 Technical Report
+    authors: Qwen Team
+    year: 2024
+    url: https://arxiv.org/abs/2412.15115
+"""
+
+PART1_FRONT = """---
+title: Tiny, part one
+description: The first part of the tiny series.
+part: 1
+---
+"""
+
+PART2 = """---
+title: The memory wall
+description: Why the KV cache decides how long a context one GPU can hold.
+part: 2
+---
+{%- set q = m['qwen-2.5-72b'] %}
+# Part 2: the memory wall
+
+{{ q.name }} keeps {{ q.kv_heads }} KV heads for its {{ q.heads }} query heads.{{ cite('qwen-2024') }} At
+{{ num(q.context) }} tokens its cache is {{ gb(d.kv_bytes_per_sequence(q, q.context)) }}, which
+{{ fits(d.kv_bytes_per_sequence(q, q.context), hw['h100'].memory_gb * d.GB, 'fits in', 'does not fit in') }} one
+{{ hw['h100'].name }}. Back to [Part 1](index.md).
+
+{{ figure('PART2_CHART') }}
+
+{{ figure('PART2_SCENE') }}
+
+## References
+
+{{ references() }}
+""".replace("PART2_CHART", PART2_CHART).replace("PART2_SCENE", PART2_SCENE)
+
+CONTENTS = """---
+title: All parts
+description: Every part of the tiny series.
+---
+# All parts
+
+{{ contents() }}
+"""
+
+
+@pytest.mark.slow
+def test_a_model_and_a_second_part_through_catalog_and_markdown_only(tmp_path):
+    root = make_tiny_project(tmp_path / "p", figures=(CHART, SCENE, PART2_CHART, PART2_SCENE))
+    figures_before = tree_digest(root / "figures")
+
+    # 1. The catalog: a model, its reference, and the scene's list of models.
+    cat_path = root / "catalog.yaml"
+    text = cat_path.read_text("utf-8")
+    text = text.replace("\nreferences:\n", "\nreferences:\n" + QWEN_REF, 1)
+    text = text.replace("\nmodels:\n", "\nmodels:\n" + QWEN.lstrip("\n") + "\n", 1)
+    text = text.replace("    models:\n    - llama-3.1-70b\n    - deepseek-v3\n",
+                        "    models:\n    - qwen-2.5-72b\n    - deepseek-v3\n", 1)
+    assert "    - qwen-2.5-72b\n" in text, "the scene's list (the tiny catalog has it one id a line)"
+    cat_path.write_text(text, "utf-8")
+
+    # 2. The pages: part 1 gets its number, part 2 and the contents page are new.
+    index = root / "docs" / "index.md"
+    index.write_text(PART1_FRONT + index.read_text("utf-8").split("---\n", 2)[2], "utf-8")
+    (root / "docs" / "part-2.md").write_text(PART2, "utf-8")
+    (root / "docs" / "parts.md").write_text(CONTENTS, "utf-8")
+
+    paths = BuildPaths(root=root)
+    report = build(paths, quality="draft")
+    assert sorted(report.rendered) == sorted([CHART, SCENE, PART2_CHART, PART2_SCENE])
+    assert tree_digest(root / "figures") == figures_before, "no figure code changed"
+
+    catalog = load_catalog(cat_path)
+    figs = registry(catalog, root / "figures")
+    assert figs[PART2_SCENE].data(catalog)["show"]["models"][0] == "qwen-2.5-72b"
+    assert "qwen-2.5-72b" in figs[CHART].data(catalog)["show"]["models"], "shown by the chart's rule (all)"
+
+    site = paths.site
+    part1 = (site / "index.html").read_text("utf-8")
+    part2 = (site / "part-2" / "index.html").read_text("utf-8")
+    contents = (site / "parts" / "index.html").read_text("utf-8")
+    # The new model on part 1's chart (a label, or an entry of the numbered legend under it).
+    assert "Qwen2.5-72B" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part1))
+    # Part 2: its chart and scene, its own citation numbered from 1, its own references, the computed sentence.
+    assert f'id="fig-{PART2_CHART}"' in part2 and f"figures/{PART2_SCENE}.mp4" in part2
+    assert 'href="#ref-qwen-2024"' in part2 and ">1</a>" in part2 and 'id="ref-qwen-2024"' in part2
+    assert 'id="ref-qwen-2024"' not in part1
+    assert "does not fit in one" in part2 or "fits in one" in part2
+    # Navigation between the parts, both ways, and the contents page.
+    assert 'rel="next" href="part-2/"' in part1 and "Part 2: The memory wall" in part1
+    assert 'rel="prev" href="../"' in part2 and "Part 1: Tiny, part one" in part2
+    assert 'href="../parts/"' in part2 and "Part 2 of 2" in part2
+    assert "Part 1: Tiny, part one" in contents and "Part 2: The memory wall" in contents
+    assert "Why the KV cache decides" in contents
+
+    # A field of a model only the all-models chart reads in full re-renders that chart alone: params_over_time
+    # reads named fields, the scenes read only the models they show.
+    assert text.count("    ffn: 13696\n") == 1  # GLM-4-9B
+    cat_path.write_text(text.replace("    ffn: 13696\n", "    ffn: 13697\n"), "utf-8")
+    again = build(paths, quality="draft")
+    assert again.rendered == [PART2_CHART], again.rendered

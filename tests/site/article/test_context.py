@@ -1,0 +1,56 @@
+"""A page's context (generator/site/article/context.py): the path back to the site root, and a chart placed with
+both layouts inline."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import PurePosixPath
+
+import pytest
+
+from generator.site.article.context import PageContext
+from tests.support import CHARTS, LAYOUTS, SVG
+
+
+@pytest.mark.slow
+def test_page_inlines_both_layouts(rendered, catalog, root):
+    from pathlib import PurePosixPath
+
+    from generator.render.registry import registry
+    from generator.site.article.context import FigureAssets, PageContext
+
+    figs = registry(catalog)
+    assets = {fid: FigureAssets(figs[fid], {rendered[fid, layout].name: rendered[fid, layout] for layout in LAYOUTS})
+              for fid in CHARTS}
+    ctx = PageContext(catalog, assets, PurePosixPath("index.md"), None)
+    all_ids: list[str] = []
+    for fid in CHARTS:
+        html = str(ctx.figure(fid))
+        figure = ET.fromstring(html.strip())  # the block is well-formed XML: one <figure>
+        svgs = figure.findall(f"{SVG}svg")
+        assert [s.get("class").split()[-1] for s in svgs] == ["rs-chart-wide", "rs-chart-narrow"], fid
+        for svg_el, tag in zip(svgs, ("", "n")):
+            assert "rs-chart-svg" in svg_el.get("class").split()
+            assert svg_el.get("role") == "img"
+            t, d = svg_el[0], svg_el[1]
+            assert t.tag == f"{SVG}title" and t.get("id") == f"fig-{fid}-{tag}t"
+            assert t.text == catalog.figures[fid]["title"]
+            assert d.tag == f"{SVG}desc" and d.get("id") == f"fig-{fid}-{tag}d" and d.text
+            assert svg_el.get("aria-labelledby") == f"fig-{fid}-{tag}t fig-{fid}-{tag}d"
+            assert len(svg_el.findall(f"{SVG}title")) == 1 and len(svg_el.findall(f"{SVG}desc")) == 1
+        assert figure.find("figcaption").text.strip() == catalog.figures[fid]["title"]
+        assert figure.find("figcaption/a").get("href") == f"figures/{fid}/"  # the figure's own page
+        all_ids += [el.get("id") for el in figure.iter() if el.get("id")]
+    assert len(all_ids) == len(set(all_ids)), "an id used twice on the page"
+    css = (root / "docs" / "assets" / "css" / "site.css").read_text("utf-8")
+    assert re.search(r"svg\.rs-chart-narrow\s*\{\s*display:\s*none", css)
+    media = re.search(r"@media \(max-width: 600px\) \{(.*?)\n\}", css, re.S)
+    assert media and "rs-chart-wide { display: none; }" in media.group(1) \
+        and "rs-chart-narrow { display: block; }" in media.group(1)
+
+
+def test_page_base_for_nested_pages(catalog):
+    assert PageContext(catalog, {}, PurePosixPath("index.md"), None).base == ""
+    assert PageContext(catalog, {}, PurePosixPath("media.md"), None).base == "../"
+    assert PageContext(catalog, {}, PurePosixPath("a/b.md"), None).base == "../../"

@@ -1,0 +1,89 @@
+"""The scene player's step list (generator/site/article/player.py, templates/scene_player.html and talk.html): a step whose
+caption begins with its title says the title once, in bold, as the start of the text; any other step shows its
+title, then its text. The transcript is the text a screen reader and the step player read (player.js, talk.js)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from generator.site.article.player import scene_player, scene_steps
+from generator.site.extras.talk import talk_page
+from tests.support import ROOT
+
+META = {
+    "width": 1920,
+    "height": 1080,
+    "cues": [
+        {"start": 0.0, "end": 4.0, "title": "GQA", "text": "GQA, what Llama 3.1 70B really uses: 8 KV heads."},
+        {"start": 4.0, "end": 9.0, "title": "Heights and widths", "text": "Heights are to scale in layers."},
+        {"start": 9.0, "end": 12.0, "title": "mla", "text": "MLA caches one latent."},
+    ],
+}
+
+
+class _Said(HTMLParser):
+    """The text of each .rs-step-said, and what is bold in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: list[str] = []
+        self.bold: list[str] = []
+        self._depth = 0
+        self._in_bold = False
+
+    def handle_starttag(self, tag, attrs):
+        if self._depth:
+            self._depth += 1
+        elif ("class", "rs-step-said") in attrs:
+            self._depth = 1
+            self.said.append("")
+            self.bold.append("")
+        self._in_bold = self._in_bold or (self._depth > 0 and tag == "strong")
+
+    def handle_endtag(self, tag):
+        if tag == "strong":
+            self._in_bold = False
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.said[-1] += data
+            if self._in_bold:
+                self.bold[-1] += data
+
+
+def _said(html: str) -> tuple[list[str], list[str]]:
+    p = _Said()
+    p.feed(html)
+    return p.said, p.bold
+
+
+def test_a_title_that_begins_the_text_is_said_once():
+    steps = scene_steps(META)
+    assert (steps[0]["head"], steps[0]["rest"]) == ("GQA", ", what Llama 3.1 70B really uses: 8 KV heads.")
+    assert steps[1]["head"] == "" and steps[1]["rest"] == steps[1]["text"]
+    assert steps[2]["head"] == "MLA"  # matched without regard to case; the text's own casing is kept
+    for html in (str(scene_player("s", META, "figures/s", "A scene", "Alt")),
+                 talk_page("Site", [{"id": "s", "title": "A scene", "alt": "Alt", "meta": META}])):
+        said, bold = _said(html)
+        assert said == ["GQA, what Llama 3.1 70B really uses: 8 KV heads.",
+                        "Heights and widths. Heights are to scale in layers.",
+                        "MLA caches one latent."], said
+        assert bold == ["GQA", "Heights and widths.", "MLA"], bold
+
+
+def test_css_and_markup_switch_where_the_rule_assumes():
+    """The page's portrait switch (site.css, embed.css, the player's <source media>) is the query the legibility
+    rule's widths come from, and the portrait frame's aspect ratio in the CSS is the render's."""
+    from figures.legibility import PORTRAIT_MEDIA
+    from generator.render.specs import site_specs
+    port = site_specs("publish")[1]
+    for css in ("site.css", "embed.css"):
+        text = (ROOT / "docs" / "assets" / "css" / css).read_text("utf-8")
+        assert f"@media {PORTRAIT_MEDIA}" in text, css
+        assert f"aspect-ratio: {port.width // 270} / {port.height // 270}" in text, css
+    html = str(scene_player("s", {"width": 1920, "height": 1080, "portrait": {"width": 1080, "height": 1350},
+                                  "cues": []}, "f/s", "T", "A"))
+    assert f'<source src="f/s.portrait.mp4" type="video/mp4" media="{PORTRAIT_MEDIA}">' in html
+    assert html.index("s.portrait.mp4") < html.index('src="f/s.mp4"'), "the portrait source first: it has a query"

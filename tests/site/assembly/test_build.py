@@ -1,0 +1,236 @@
+"""The build (generator/site/assembly/build.py) on a tiny real project (one chart, one scene, one page): built,
+rebuilt, changed, changed back; and every failure (a page, a full disk, a read-only cache, a site it cannot write)
+is one line that leaves the previous site and cache as they were."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from generator.errors import BuildError
+from generator.site.assembly.build import build
+from generator.util import fs
+from generator.util.project import BuildPaths
+from tests.support import one_error_line, run_cli
+from tests.tinyproject import CHART, SCENE, make_tiny_project, state, tree_digest
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    root = make_tiny_project(tmp_path_factory.mktemp("tiny"))
+    paths = BuildPaths(root=root)
+    first = build(paths, quality="draft")
+    return root, paths, first
+
+
+@contextmanager
+def catalog_edited(root: Path, old: str, new: str) -> Iterator[None]:
+    """The tiny project's catalog with its one ``old`` line replaced by ``new``, put back afterwards."""
+    catalog = root / "catalog.yaml"
+    text = catalog.read_text("utf-8")
+    assert text.count(old) == 1, old
+    catalog.write_text(text.replace(old, new), "utf-8")
+    try:
+        yield
+    finally:
+        catalog.write_text(text, "utf-8")
+
+
+@pytest.mark.slow
+def test_first_build_renders_both_and_publishes(tiny):
+    root, paths, first = tiny
+    assert sorted(first.rendered) == sorted([CHART, SCENE])
+    html = (paths.site / "index.html").read_text("utf-8")
+    assert "9,216 score matrices" in html
+    assert f'id="fig-{CHART}"' in html and "<svg" in html
+    assert "rs-chart-wide" in html and "rs-chart-narrow" in html  # both layouts inlined; CSS shows one
+    for name in (f"{CHART}.svg", f"{CHART}.narrow.svg"):  # both also published standalone
+        assert (paths.site / "figures" / name).exists(), name
+    assert '<video class="rs-video"' in html and f"figures/{SCENE}.mp4" in html
+    assert 'preload="none"' in html and "playsinline" in html and "muted" in html
+    assert f'poster="figures/{SCENE}.poster.webp"' in html and (paths.site / "figures" / f"{SCENE}.poster.webp").exists()
+    assert (paths.site / "figures" / f"{SCENE}.mp4").stat().st_size > 10_000
+    assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
+    assert (paths.site / "data" / "catalog.json").exists()
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    # The scene's portrait render, for phones: its own source (chosen by the page's width) and poster.
+    assert f'<source src="figures/{SCENE}.portrait.mp4" type="video/mp4" media="(max-width: 699.98px)">' in html
+    for name in (f"{SCENE}.portrait.mp4", f"{SCENE}.portrait.poster.webp"):
+        assert (paths.site / "figures" / name).stat().st_size > 1_000, name
+
+
+@pytest.mark.slow
+def test_a_clean_site_and_kit_draw_each_scene_twice(tiny, tmp_path):
+    """One draw per orientation: the clean site build drew the scene exactly twice (the pool's record of the
+    renders it ran: landscape and portrait), and the media kit made after it, at the same quality, draws nothing:
+    its landscape and portrait files are the site's renders, its 9:16 video was made by the portrait draw, and its
+    step clips are cut from the landscape MP4."""
+    from generator.media.kit import build_media
+    from generator.render.specs import site_specs
+    root, paths, first = tiny
+    scene_renders = sorted(e for e in first.renders if e.startswith(f"{SCENE}."))
+    assert scene_renders == sorted(f"{SCENE}.{s.label}" for s in site_specs("draft")), first.renders
+    kit = build_media(root, tmp_path / "media", "draft", jobs=2, cache_dir=paths.cache)
+    assert kit.rendered == [] and len(kit.cached) == 2, (kit.rendered, kit.cached)
+    roles = {f["role"] for s in kit.manifest["scenes"] for f in s["files"]}
+    assert {"mp4", "mp4-portrait", "mp4-vertical", "step"} <= roles
+
+
+@pytest.mark.slow
+def test_rebuild_renders_nothing_and_is_byte_identical(tiny):
+    root, paths, _ = tiny
+    before = tree_digest(paths.site)
+    again = build(paths, quality="draft")
+    assert again.rendered == []
+    assert sorted(again.cached) == sorted([CHART, SCENE])
+    assert tree_digest(paths.site) == before
+    forced = build(paths, quality="draft", force_mkdocs=True)  # MkDocs itself must be reproducible too
+    assert forced.mkdocs_ran and forced.rendered == []
+    assert tree_digest(paths.site) == before
+
+
+@pytest.mark.slow
+def test_one_catalog_value_rerenders_only_its_reader(tiny):
+    root, paths, _ = tiny
+    with catalog_edited(root, "    params: 117.0e6\n", "    params: 118.0e6\n"):
+        rep = build(paths, quality="draft")
+        assert rep.rendered == [CHART]
+        assert rep.cached == [SCENE]
+    rep = build(paths, quality="draft")
+    assert rep.rendered == [], "changed back: the earlier render is recalled from the cache, nothing renders"
+    assert sorted(rep.cached) == sorted([CHART, SCENE])
+
+
+@pytest.mark.slow
+def test_change_and_revert_renders_nothing_the_second_time(tiny):
+    """A scene is the costly case: GPT-3's layer count (read by the_wall) changed, built, changed back, built."""
+    root, paths, _ = tiny
+    before = tree_digest(paths.site)
+    with catalog_edited(root, "    layers: 96\n", "    layers: 97\n"):
+        rep = build(paths, quality="draft")
+        assert SCENE in rep.rendered
+    rep = build(paths, quality="draft")
+    assert rep.rendered == [], rep.rendered
+    assert tree_digest(paths.site) == before, "and the site is what it was"
+
+
+@pytest.mark.slow
+def test_a_deleted_output_is_rendered_again(tiny):
+    root, paths, _ = tiny
+    svg = paths.cache / "figures" / CHART / f"{CHART}.svg"
+    svg.write_text("corrupt")
+    rep = build(paths, quality="draft")
+    assert rep.rendered == [CHART]
+
+
+@pytest.mark.slow
+def test_failed_page_keeps_previous_site(tiny):
+    root, paths, _ = tiny
+    before = tree_digest(paths.site)
+    page = root / "docs" / "index.md"
+    good = page.read_text("utf-8")
+    page.write_text(good + "\n{{ m['gpt-3-175b'].no_such_field }}\n", "utf-8")
+    try:
+        with pytest.raises(BuildError) as info:
+            build(paths, quality="draft")
+        assert "index.md:" in str(info.value)
+        assert tree_digest(paths.site) == before
+    finally:
+        page.write_text(good, "utf-8")
+
+
+def _fail_when(predicate, err: int):
+    def fail(*args, **kwargs):
+        if predicate(*args, **kwargs):
+            raise OSError(err, os.strerror(err), str(args[0]))
+        return fail.real(*args, **kwargs)
+
+    return fail
+
+
+def _change_page(root: Path) -> None:
+    page = root / "docs" / "index.md"
+    page.write_text(page.read_text("utf-8") + "\nAn edit.\n", "utf-8")
+
+
+def test_full_disk_while_staging(project, monkeypatch, capsys):
+    import generator.site.assembly.build as build_mod
+
+    _change_page(project)
+    before = state(project)
+    fail = _fail_when(lambda path, *a, **k: "staging" in str(path), errno.ENOSPC)
+    fail.real = build_mod.atomic_write
+    monkeypatch.setattr(build_mod, "atomic_write", fail)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    msg = one_error_line(lines)
+    assert rc == 1 and "No space left on device" in msg and "free some disk space" in msg
+    assert state(project) == before
+
+
+def test_full_disk_while_mkdocs_runs(project, monkeypatch, capsys):
+    import generator.site.assembly.build as build_mod
+
+    _change_page(project)
+    before = state(project)
+    real = subprocess.run
+
+    def run(cmd, *args, **kwargs):
+        if "mkdocs" in cmd:
+            out = Path(cmd[cmd.index("-d") + 1])
+            (out / "index.html").write_text("half a page")
+            cmd = [sys.executable, "-c", "raise OSError(28, 'No space left on device')"]
+        return real(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(build_mod.subprocess, "run", run)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    msg = one_error_line(lines)
+    assert rc == 1 and "No space left on device" in msg and "mkdocs" in msg and "free some disk space" in msg
+    assert state(project) == before
+    assert not list(project.glob(".site.new-*"))
+
+
+def test_read_only_cache(project, monkeypatch, capsys):
+    import generator.util.lock as lock_mod
+
+    before = state(project)
+    fail = _fail_when(lambda path, *a, **k: str(path).endswith("build.lock"), errno.EROFS)
+    fail.real = os.open
+    monkeypatch.setattr(lock_mod.os, "open", fail)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    msg = one_error_line(lines)
+    assert rc == 1 and "Read-only file system" in msg and "build.lock" in msg
+    assert state(project) == before
+
+
+def test_cache_that_cannot_be_written(project, monkeypatch, capsys):
+    import generator.render.cache as cache_mod
+
+    before = state(project)
+    fail = _fail_when(lambda path, *a, **k: True, errno.EACCES)
+    fail.real = cache_mod.atomic_write
+    monkeypatch.setattr(cache_mod, "atomic_write", fail)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    msg = one_error_line(lines)
+    assert rc == 1 and "Permission denied" in msg and "manifest.json" in msg
+    assert state(project) == before
+
+
+def test_permission_error_in_site(project, monkeypatch, capsys):
+    _change_page(project)
+    before = state(project)
+    site = project / "site"
+    fail = _fail_when(lambda src, dst, *a, **k: Path(src) == site, errno.EACCES)
+    fail.real = os.replace
+    monkeypatch.setattr(fs.os, "replace", fail)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    msg = one_error_line(lines)
+    assert rc == 1 and "Permission denied" in msg and str(site) in msg
+    assert state(project) == before
+    assert not list(project.glob(".site.new-*"))

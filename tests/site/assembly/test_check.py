@@ -1,0 +1,61 @@
+"""`make check` (generator/site/assembly/check.py): derive over every model, every alt text and every page without
+renders; what derive needs, the schema requires."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import cli
+from generator.errors import CatalogError
+from generator.site.assembly.check import MODEL_FUNCTIONS, check_project
+from tests.support import GOOD, ROOT, line_of, one_error_line, run_cli
+
+
+def test_model_without_ffn_fails_check(tmp_path, capsys):
+    text = GOOD.replace("    ffn: 3072\n", "", 1)
+    assert text != GOOD
+    p = tmp_path / "catalog.yaml"
+    p.write_text(text, "utf-8")
+    rc, lines = run_cli(capsys, "check", "--catalog", str(p))
+    msg = one_error_line(lines)
+    assert rc == 2
+    assert msg.startswith(f"error: {p}:{line_of(text, '  gpt-1:')}:"), msg
+    assert "models.gpt-1.ffn" in msg
+
+
+def test_check_runs_derive_over_every_model(catalog, monkeypatch):
+    monkeypatch.setitem(MODEL_FUNCTIONS, "needs_more", lambda m: m["rotary_base"])
+    with pytest.raises(CatalogError) as info:
+        check_project(ROOT)
+    assert "models.gpt-1.rotary_base" in str(info.value) and "derive.needs_more" in str(info.value)
+    assert info.value.line == catalog.marks[("models", "gpt-1")][0]
+
+
+@pytest.mark.parametrize(
+    "page,found",
+    [
+        ("Text {{ cite('no-such-paper') }}.\n", "no-such-paper"),
+        ("{{ figure('no_such_figure') }}\n", "no_such_figure"),
+        ("{{ fact('no-such-fact') }}\n", "no-such-fact"),
+        ("{{ m['gpt-1'].no_field }}\n", "no_field"),
+        ("{% include 'missing.md' %}\n", "missing.md"),
+        ("{% include '../catalog.yaml' %}\n", "../catalog.yaml"),
+        ("Value `{{ num(1) }}` in a code span.\n", "code span"),
+        ("[paper]({{ refs['dao-2022'].url }})\n", "url filter"),
+        ("[paper]({{ 'javascript:alert(1)' | url }})\n", "not a relative path"),
+    ],
+)
+def test_check_renders_the_pages(project, page, found, capsys):
+    (project / "docs" / "index.md").write_text("# Page\n\n" + page, "utf-8")
+    rc, lines = run_cli(capsys, "check", "--root", str(project))
+    msg = one_error_line(lines)
+    assert rc == 1 and msg.startswith(f"error: {project / 'docs' / 'index.md'}:3"), msg
+    assert found in msg
+
+
+def test_check_passes_on_the_repository(capsys):
+    assert cli.main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"OK \(.*; \d+ derived values and \d+ pages rendered without figures\)", out), out

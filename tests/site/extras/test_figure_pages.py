@@ -1,0 +1,174 @@
+"""Every registered figure has its own page (figures/<id>/) with data downloads that hold its numbers, images,
+an embed view and a social card; the article links each figure to its page; the sitemap lists the pages.
+
+Runs on the draft site (tests/conftest.py draft_build), built once per session."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+
+import pytest
+from PIL import Image
+
+from generator.render.raster import svg_size, theme_colours
+from generator.render.registry import registry
+from generator.site.extras.export import model_derived
+from generator.site.extras.figure_pages import figure_csv, sources
+
+pytestmark = pytest.mark.slow
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, (*path, str(k)))
+    elif isinstance(node, list) and any(isinstance(v, (dict, list)) for v in node):
+        for i, v in enumerate(node):
+            yield from _leaves(v, (*path, str(i)))
+    else:
+        yield path, node
+
+
+@pytest.fixture(scope="module")
+def figs(catalog, root):
+    return registry(catalog, root / "figures")
+
+
+def _csv_rows(text: str) -> dict[tuple[str, str, str], str]:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and list(rows[0]) == ["section", "id", "field", "value"]
+    return {(r["section"], r["id"], r["field"]): r["value"] for r in rows}
+
+
+def test_every_figure_has_data_that_holds_its_numbers(draft_build, catalog, figs):
+    site = draft_build.site
+    for fid, fig in figs.items():
+        folder = site / "figures" / fid
+        doc = json.loads((folder / f"{fid}.json").read_text("utf-8"))
+        assert doc["figure"]["id"] == fid and doc["figure"]["title"] == fig.title
+        # The JSON holds exactly the slice the figure reads, and the derived values of its models.
+        assert doc["data"] == json.loads(json.dumps(fig.data(catalog)))
+        for mid, derived in doc["derived"].get("models", {}).items():
+            assert derived == json.loads(json.dumps(model_derived(catalog.models[mid])))
+        assert doc["licence"]["name"] == "CC BY 4.0"
+        # Every number of the slice is in the CSV, at its section, id and field, with its value.
+        rows = _csv_rows((folder / f"{fid}.csv").read_text("utf-8"))
+        numbers = 0
+        for section, entries in fig.data(catalog).items():
+            for ident, entry in entries.items():
+                for path, value in _leaves(entry):
+                    if isinstance(value, bool) or not isinstance(value, (int, float)):
+                        continue
+                    key = (section, ident, ".".join(path))
+                    assert key in rows, f"{fid}: {key} missing from the CSV"
+                    assert float(rows[key]) == pytest.approx(float(value), rel=1e-12), (fid, key)
+                    numbers += 1
+        for mid, derived in doc["derived"].get("models", {}).items():
+            for path, value in _leaves(derived):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    assert float(rows[("derived", mid, ".".join(path))]) == pytest.approx(float(value), rel=1e-12)
+        assert numbers > 0, f"{fid}: no numbers checked"
+
+
+def test_every_figure_page_has_its_parts(draft_build, figs):
+    site = draft_build.site
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    for fid, fig in figs.items():
+        folder = site / "figures" / fid
+        page = (folder / "index.html").read_text("utf-8")
+        assert f'id="fig-{fid}"' in page, f"{fid}: the figure is not on its page"
+        assert "rs-figpage" not in page.split('id="fig-')[1].split("</figure>")[0], "a figure page links to itself"
+        assert "CC BY 4.0" in page and "creativecommons.org/licenses/by/4.0/" in page
+        text = html.unescape(page)  # printed values are escaped as character references (generator/site/article/safe_text.py)
+        assert 'id="rs-embed-code"' in page and "<iframe" in text and f"figures/{fid}/embed/" in text
+        assert "data-rs-copy-link" in page
+        for href in re.findall(r'<li><a href="([^"]+)" download', page):
+            assert (folder / html.unescape(href)).resolve().is_file(), f"{fid}: download {href} is missing"
+        # Open Graph and Twitter: the figure's own card, 1200x630.
+        m = re.search(r'<meta property="og:image" content="([^"]+)"', page)
+        assert m and m.group(1).endswith(f"figures/{fid}/card.png")
+        assert '<meta name="twitter:card" content="summary_large_image">' in page
+        assert f'<meta property="og:title" content="{fig.title}' in page.replace("&#39;", "'").replace("&#34;", '"')
+        with Image.open(folder / "card.png") as im:
+            assert im.size == (1200, 630)
+        assert f"figures/{fid}/</loc>" in sitemap
+        embed = (folder / "embed" / "index.html").read_text("utf-8")
+        assert f'id="fig-{fid}"' in embed and "md-header" not in embed  # no site chrome
+        assert "rs-figpage" not in embed
+
+
+def test_chart_pngs_are_2x_in_both_themes(draft_build, figs):
+    site = draft_build.site
+    for fid, fig in figs.items():
+        if fig.kind != "chart":
+            continue
+        w, h = svg_size((site / "figures" / f"{fid}.svg").read_text("utf-8"))
+        corners = {}
+        for theme in ("light", "dark"):
+            with Image.open(site / "figures" / fid / f"{fid}.{theme}.png") as im:
+                assert im.size == (round(2 * w), round(2 * h)), (fid, theme, im.size)
+                corners[theme] = im.convert("RGB").getpixel((1, 1))
+        for theme, rgb in corners.items():
+            paper = theme_colours(theme)["--rs-paper"]
+            assert "#%02x%02x%02x" % rgb == paper, (fid, theme, rgb)
+
+
+def test_scene_pages_offer_their_files_and_storyboard(draft_build, figs):
+    site = draft_build.site
+    article = (site / "index.html").read_text("utf-8")
+    for fid, fig in figs.items():
+        if fig.kind != "scene":
+            continue
+        page = (site / "figures" / fid / "index.html").read_text("utf-8")
+        for name in (f"{fid}.mp4", f"{fid}.poster.webp", f"{fid}.vtt"):
+            assert f'href="../{name}"' in page
+        # The storyboard: one still per caption cue, on the article and on the figure page (the same markup).
+        cues = (site / "figures" / f"{fid}.vtt").read_text("utf-8").count(" --> ")
+        stills = sorted((site / "figures" / fid).glob("step-*.webp"))
+        assert len(stills) == cues > 0, fid
+        block = article.split(f'id="fig-{fid}"')[1].split("</figure>")[0]
+        assert block.count('class="rs-storyboard"') == 1
+        assert block.count(f"figures/{fid}/step-") == len(stills)
+        with Image.open(stills[0]) as im:
+            assert im.width == 640
+
+
+def test_article_links_figures_and_has_its_card(draft_build, figs):
+    site = draft_build.site
+    article = (site / "index.html").read_text("utf-8")
+    placed = re.findall(r'<figure class="rs-figure[^"]*" id="fig-([a-z_]+)"', article)
+    assert placed and set(placed) <= set(figs)
+    for fid in placed:
+        assert f'href="figures/{fid}/"' in article, f"no link from the article to figures/{fid}/"
+    m = re.search(r'<meta property="og:image" content="([^"]+)"', article)
+    assert m and m.group(1).endswith("assets/social/article.png")
+    with Image.open(site / "assets" / "social" / "article.png") as im:
+        assert im.size == (1200, 630)
+
+
+def test_csv_flattens_nested_values_and_lists():
+    doc = {
+        "data": {
+            "models": {"m": {"params": 7.0e9, "moe": {"experts": 8}, "techniques": ["gqa", "window"], "ok": True}},
+            "scaling": {"kaplan": {"alpha_n": 0.076}},
+        },
+        "derived": {"models": {"m": {"weight_bytes": {"bf16": 1.4e10}}}},
+    }
+    rows = _csv_rows(figure_csv(doc))
+    assert rows[("models", "m", "params")] == "7000000000"
+    assert rows[("models", "m", "moe.experts")] == "8"
+    assert rows[("models", "m", "techniques")] == "gqa; window"
+    assert rows[("models", "m", "ok")] == "true"
+    assert rows[("scaling", "kaplan", "alpha_n")] == "0.076"
+    assert rows[("derived", "m", "weight_bytes.bf16")] == "14000000000"
+
+
+def test_sources_come_from_the_slice(catalog, figs):
+    refs = sources(figs["scaling_law"].data(catalog), catalog)
+    ids = [r["id"] for r in refs]
+    assert "kaplan-2020" in ids and len(ids) == len(set(ids))
+    assert all(r["url"].startswith("http") for r in refs)
