@@ -30,6 +30,7 @@ from manim import (
 )
 
 from figures.style import (
+    BACKGROUND,
     BODY_SIZE,
     GRID,
     HAIRLINE,
@@ -185,8 +186,7 @@ class TheWall(RaceScene):
         """Half the tokens is a quarter of the scores: the top-left quarter of the matrix, outlined and said."""
         half = self.big / 2
         q = Square(half, stroke_color=YELLOW, stroke_width=3).move_to(self.anchor + np.array([half / 2, -half / 2, 0]))
-        lines = ["half the tokens:", "a quarter", "of the scores"] if self.portrait else [
-            "half the tokens:", "a quarter of the scores"]
+        lines = ["half the tokens:", "a quarter", "of the scores"]
         label = VGroup(*[text(s, LABEL_SIZE, YELLOW, bold=True) for s in lines]).arrange(DOWN, buff=0.08,
                                                                                          aligned_edge=LEFT)
         # In the empty (future) half, right of the quarter: clear of the shaded triangle.
@@ -230,6 +230,8 @@ class TheWall(RaceScene):
         return t
 
     def _gpt3(self, nums: dict[str, Any], leaving: VGroup) -> None:
+        """GPT-3's score matrices: one, then a row of one per head, then a row per layer (this step); then the
+        arithmetic beside them (the next)."""
         heads, layers = nums["heads"], nums["layers"]
         info = VGroup()
         self.caption(f"{nums['model']} repeats the matrix for every head in every layer.",
@@ -241,19 +243,14 @@ class TheWall(RaceScene):
         if self.mosaic_origin is None:  # portrait: the mosaic under the first two lines, the rest beside it
             self.mosaic_origin = np.array([self.layout.left_x, t2.get_bottom()[1] - 0.35 - side, 0])
         origin = self.mosaic_origin  # bottom-left of the mosaic
-        beside = origin[0] + side + 0.5 if self.portrait else None
         cell = side / heads
         one = Square(cell, stroke_width=0).set_fill(PINK, opacity=0.9)
         one.move_to(origin + np.array([cell / 2, cell / 2, 0]))
         self.play(FadeIn(one, scale=3), FadeIn(t1), FadeIn(t2), run_time=T_MOVE)
         row = Rectangle(width=side, height=cell, stroke_width=0).set_fill(PINK, opacity=0.9)
         row.move_to(origin + np.array([side / 2, cell / 2, 0]))
-        if beside is not None:
-            self.info_top = origin[1] + side
-        t3 = self._info_line(VGroup() if beside is not None else info, f"× {num(heads)} heads", MUTED, x=beside)
-        if beside is not None:
-            info.add(t3)
-        self.play(Transform(one, row), FadeIn(t3), run_time=T_MOVE)
+        axis_h = text("heads →", SMALL_SIZE, MUTED).next_to(row, DOWN, buff=0.08).align_to(row, LEFT)
+        self.play(Transform(one, row), FadeIn(axis_h), run_time=T_MOVE)
         full = Rectangle(width=side, height=side, stroke_width=0).set_fill(PINK, opacity=0.9)
         full.move_to(origin + np.array([side / 2, side / 2, 0]))
         seams = VGroup(
@@ -261,22 +258,35 @@ class TheWall(RaceScene):
               for i in range(1, heads)],
             *[Line(origin + np.array([0, j * cell, 0]), origin + np.array([side, j * cell, 0]))
               for j in range(1, layers)],
-        ).set_stroke(color="#14161b", width=HAIRLINE)
-        t4 = self._info_line(info, f"× {num(layers)} layers", MUTED, x=beside)
+        ).set_stroke(color=BACKGROUND, width=HAIRLINE)
+        axis_l = text("layers →", SMALL_SIZE, MUTED).rotate(np.pi / 2)
+        axis_l.next_to(full, RIGHT, buff=0.08).align_to(full, DOWN)
+        self.play(Transform(one, full), FadeIn(seams), FadeIn(axis_l), run_time=T_MOVE * 1.2)
+        self.wait(T_READ * 0.5)
+        self.caption(f"{num(heads)} heads × {num(layers)} layers = {num(nums['matrices'])} score matrices for every "
+                     "sequence the model reads.", title=f"{num(nums['matrices'])} matrices")
+        self._count(nums, info, origin, side)
+        self.wait(T_READ)
+        self._full_context(nums, info, axis_h)
+
+    def _count(self, nums: dict[str, Any], info: VGroup, origin: np.ndarray, side: float) -> None:
+        """× heads × layers = matrices: under the first lines in landscape, beside the mosaic in portrait."""
+        beside = origin[0] + side + 0.5 if self.portrait else None
+        if beside is not None:
+            self.info_top = origin[1] + side
+        t3 = self._info_line(VGroup() if beside is not None else info, f"× {num(nums['heads'])} heads", MUTED,
+                             x=beside)
+        if beside is not None:
+            info.add(t3)
+        t4 = self._info_line(info, f"× {num(nums['layers'])} layers", MUTED, x=beside)
         if beside is None:
             t5 = self._info_line(info, f"= {num(nums['matrices'])} matrices", PINK, HEAD_SIZE, bold=True)
         else:  # a narrow column beside the mosaic: the number over its noun
             t5 = VGroup(self._info_line(info, f"= {num(nums['matrices'])}", PINK, HEAD_SIZE, bold=True, x=beside),
                         self._info_line(info, "matrices", PINK, HEAD_SIZE, bold=True, x=beside, gap=0.1))
-        self.play(Transform(one, full), FadeIn(seams), FadeIn(t4), run_time=T_MOVE * 1.2)
-        axis_h = text("heads →", SMALL_SIZE, MUTED).next_to(full, DOWN, buff=0.08).align_to(full, LEFT)
-        axis_l = text("layers →", SMALL_SIZE, MUTED).rotate(np.pi / 2)
-        axis_l.next_to(full, RIGHT, buff=0.08).align_to(full, DOWN)
-        self.play(FadeIn(t5), FadeIn(axis_h), FadeIn(axis_l), run_time=T_FAST)
-        self.caption(f"{num(heads)} heads × {num(layers)} layers = {num(nums['matrices'])} score matrices for every "
-                     "sequence the model reads.", title=f"{num(nums['matrices'])} matrices")
-        self.wait(T_READ)
-        self._full_context(nums, info, axis_h)
+        self.play(FadeIn(t3), run_time=T_FAST)
+        self.play(FadeIn(t4), run_time=T_FAST)
+        self.play(FadeIn(t5, scale=1.1), run_time=T_FAST * 1.5)
 
     def _full_context(self, nums: dict[str, Any], info: VGroup, under: Text) -> None:
         ctx = num(nums["context"])

@@ -21,6 +21,7 @@ from manim import (
     LaggedStart,
     Line,
     Rectangle,
+    SurroundingRectangle,
     VGroup,
 )
 
@@ -40,6 +41,7 @@ from figures.style import (
     T_HOLD,
     T_MOVE,
     T_READ,
+    YELLOW,
     RaceScene,
     num,
     params_label,
@@ -106,6 +108,7 @@ class TowerGrowth(RaceScene):
         max_layers = max(s["layers"] for s in disclosed)
         max_d = max(s["d_model"] for s in disclosed)
         widest = min(MAX_WIDTH, slot - SLOT_GAP)
+        drawn: dict[str, VGroup] = {}  # each disclosed model's foundation, building and label
         for i, spec in enumerate(specs):
             x, self.ground_y = place[i]
             color = COLORS[i % len(COLORS)]
@@ -121,6 +124,7 @@ class TowerGrowth(RaceScene):
             foundation = self._foundation(spec["heads"], width, x, color)
             building = self._building(spec["layers"], floor_h, width, x, color)
             label = labels[i].move_to(np.array([x, building.get_top()[1] + LABEL_GAP + labels[i].height / 2, 0]))
+            drawn[spec["id"]] = VGroup(foundation, building, label)
             self.play(LaggedStart(*[FadeIn(b) for b in foundation], lag_ratio=0.6 / len(foundation)),
                       run_time=T_MOVE * 0.8)
             self.play(GrowFromEdge(building, DOWN), run_time=T_MOVE * (0.6 + 0.6 * spec["layers"] / max_layers))
@@ -132,6 +136,8 @@ class TowerGrowth(RaceScene):
         self.caption(f"From {first['name']}'s {num(first['layers'])} layers and {num(first['heads'])} heads to "
                      f"{tallest['name']}'s {num(tallest['layers'])} layers and {num(tallest['heads'])} heads.",
                      title="From GPT-1 to today")
+        ends = [SurroundingRectangle(drawn[s["id"]], color=YELLOW, buff=0.1, stroke_width=3) for s in (first, tallest)]
+        self.play(*[Create(r) for r in ends], run_time=T_MOVE)
         self.hold_caption(T_HOLD)
 
     def _streets(self, specs, labels) -> tuple[list[tuple[float, float]], float, float, list[float]]:
