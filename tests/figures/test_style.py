@@ -32,42 +32,6 @@ def test_the_type_scale_is_measured_and_reads_in_both_orientations():
     assert abs(font_size_now(t) - 10) < 0.01 and abs(font_size_now(t.rotate(1.5708)) - 10) < 0.01
 
 
-LEGIBILITY_SCENE = '''
-from manim import FadeIn, FadeOut
-from figures.style import BLUE, RaceScene, T_HOLD, box, text
-
-
-class LegibilityCheck(RaceScene):
-    def construct(self):
-        self.title("Legibility")
-        shape = box(3, 2, color=BLUE, fill=BLUE)
-        self.add(shape)
-        self.caption("A step with a label.", title="A label")
-        self.play(FadeIn(text({label!r}, {size})))
-        {exit}
-        self.caption("The second step.", title="Second")
-        self.play(FadeIn(box(2, 1, color=BLUE, fill=BLUE)))
-        self.hold_caption(T_HOLD)
-'''
-
-
-def _legibility_project(tmp_path, label: str, size: int, exit: str):
-    import yaml
-
-    from tests.tinyproject import CHART, make_tiny_project
-    root = make_tiny_project(tmp_path / "proj", figures=(CHART,))
-    cat = yaml.safe_load((root / "catalog.yaml").read_text("utf-8"))
-    entry = {"legibility_check": {"kind": "scene", "title": "Legibility", "alt": "Animation: a labelled box.",
-                                  "reads": list(cat["figures"][CHART]["reads"])}}
-    text = (root / "catalog.yaml").read_text("utf-8").rstrip("\n") + "\n"
-    text += "\n".join("  " + ln for ln in yaml.safe_dump(entry).splitlines()) + "\n"
-    (root / "catalog.yaml").write_text(text, "utf-8")
-    (root / "docs" / "index.md").write_text("---\ntitle: L\n---\n# L\n\n{{ figure('legibility_check') }}\n", "utf-8")
-    scene = LEGIBILITY_SCENE.format(label=label, size=size, exit=exit)
-    (root / "figures" / "scenes" / "legibility_check.py").write_text(scene, "utf-8")
-    return root
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("case", ["small label", "empty step end"])
 def test_the_build_refuses_small_text_and_a_step_ending_on_nothing(tmp_path, case):
@@ -77,10 +41,11 @@ def test_the_build_refuses_small_text_and_a_step_ending_on_nothing(tmp_path, cas
     from generator.errors import BuildError
     from generator.site.assembly.build import build
     from generator.util.project import BuildPaths
+    from tests.tinyproject import legibility_project
     if case == "small label":
-        root = _legibility_project(tmp_path, "tiny print", 12, "self.wait(1)")
+        root = legibility_project(tmp_path, "tiny print", 12, "self.wait(1)")
     else:
-        root = _legibility_project(tmp_path, "a label", 20, "self.play(FadeOut(*self.mobjects[1:]))")
+        root = legibility_project(tmp_path, "a label", 20, "self.play(FadeOut(*self.mobjects[1:]))")
     with pytest.raises(BuildError) as err:
         build(BuildPaths(root=root), quality="draft")
     msg = str(err.value)

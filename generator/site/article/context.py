@@ -6,22 +6,19 @@ relative path back to the site root, its hover cards), and the macros that write
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from markupsafe import Markup
-
 from generator.catalog import Catalog
 from generator.catalog.text import PageMistake, alt_text
 from generator.errors import BuildError, did_you_mean
+from generator.escape import Html, html, url
 from generator.render.registry import Figure
 from generator.site.article import provenance
 from generator.site.article.player import scene_player
-from generator.site.article.safe_text import md_escape
 from generator.site.article.storyboard import storyboard_html
 
 
@@ -61,7 +58,7 @@ class PageContext:
         self.base = "../" * depth
 
     # -- citations -------------------------------------------------------------------------------------------
-    def cite(self, *ref_ids: str) -> Markup:
+    def cite(self, *ref_ids: str) -> Html:
         if not ref_ids:
             raise BuildError("cite() needs at least one reference id")
         links = []
@@ -75,33 +72,31 @@ class PageContext:
             ref = self.catalog.references[ref_id]
             card = self.cards.reference(ref_id)
             links.append(
-                Markup(
+                Html(
                     '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
-                ).format(
-                    id=ref_id, title=md_escape(f"{ref['authors']} ({ref['year']}): {ref['title']}"), n=n, card=card
-                )
+                ).format(id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card)
             )
-        return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
+        return Html('<sup class="rs-cite">[') + Html(", ").join(links) + Html("]</sup>")
 
-    def references(self) -> Markup:
+    def references(self) -> Html:
         items = []
         for ref_id in self.cited:
             ref = self.catalog.references[ref_id]
-            note = Markup(" {}").format(md_escape(ref["note"])) if ref.get("note") else Markup("")
+            note = Html(" {}").format(ref["note"]) if ref.get("note") else Html("")
             items.append(
-                Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
+                Html('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
                     id=ref_id,
-                    authors=md_escape(ref["authors"]),
+                    authors=ref["authors"],
                     year=ref["year"],
-                    url=md_escape(ref["url"]),
-                    title=md_escape(ref["title"]),
+                    url=url(ref["url"]),
+                    title=ref["title"],
                     note=note,
                 )
             )
-        return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
+        return Html('<ol class="rs-refs">') + Html("").join(items) + Html("</ol>")
 
     # -- figures ---------------------------------------------------------------------------------------------
-    def figure(self, fig_id: str) -> Markup:
+    def figure(self, fig_id: str) -> Html:
         if fig_id not in self.figures:
             hint = did_you_mean(fig_id, self.figures)
             raise PageMistake(
@@ -121,9 +116,9 @@ class PageContext:
             svg = assets.files[f"{fig_id}.svg"].read_text("utf-8")
             narrow = assets.files.get(f"{fig_id}.narrow.svg")
             if narrow is None:
-                body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt))
+                body = Html(_inline_svg(svg, f"fig-{fig_id}", title, alt))
             else:
-                body = Markup(
+                body = Html(
                     _inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
                     + _inline_svg(
                         narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt, cls="rs-chart-narrow", id_tag="n"
@@ -131,25 +126,25 @@ class PageContext:
                 )
             cls = "rs-chart"
         elif fig.kind == "table":
-            body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
+            body = Html(assets.files[f"{fig_id}.html"].read_text("utf-8"))
             cls = "rs-table"
         else:
             return self._video(assets, title, alt)
-        out = Markup(
+        out = Html(
             '<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}{link}</figcaption></figure>'
         )
         return block(out.format(cls=cls, id=fig_id, body=body, title=title, link=self._page_link(fig)))
 
-    def _page_link(self, fig: Figure) -> Markup:
+    def _page_link(self, fig: Figure) -> Html:
         """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
         if not self.figure_links:
-            return Markup("")
-        return Markup(
+            return Html("")
+        return Html(
             ' <a class="rs-figpage" href="{base}figures/{id}/">Data, downloads and embed'
             '<span class="rs-sr-only"> for “{title}”</span></a>'
         ).format(base=self.base, id=fig.id, title=fig.title)
 
-    def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
+    def _video(self, assets: FigureAssets, title: str, alt: str) -> Html:
         fig_id = assets.fig.id
         meta = assets.meta
         src = f"{self.base}figures/{fig_id}"
@@ -171,16 +166,16 @@ class PageContext:
             )
         )
 
-    def widget(self, name: str) -> Markup:
+    def widget(self, name: str) -> Html:
         if self.widget_renderer is None:
             raise BuildError("widget(): no widget renderer available")
-        return block(Markup(self.widget_renderer(name, self.catalog)))
+        return block(Html(self.widget_renderer(name, self.catalog)))
 
 
-def block(markup: Markup) -> Markup:
+def block(markup: Html) -> Html:
     """Raw HTML that Markdown passes through untouched: one block, no blank lines, no leading indentation."""
     lines = [ln.strip() for ln in str(markup).splitlines()]
-    return Markup("\n" + "\n".join(ln for ln in lines if ln) + "\n")
+    return Html("\n" + "\n".join(ln for ln in lines if ln) + "\n")
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
@@ -196,7 +191,7 @@ def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_t
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
     svg = re.sub(r"<desc>.*?</desc>", "", svg, count=1, flags=re.S)  # the file's own desc: replaced below
-    t, d = html.escape(title), html.escape(alt)
+    t, d = html(title), html(alt)
     tid, did = f"{dom_id}-{id_tag}t", f"{dom_id}-{id_tag}d"
 
     def open_tag(m: re.Match[str]) -> str:

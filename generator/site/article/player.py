@@ -13,21 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from figures.legibility import PORTRAIT_MEDIA
+from generator.escape import Html, template_env
 from generator.render.captions import clock
 
 
 def templates_env(folder: Path) -> jinja2.Environment:
-    """The environment of the generator's own HTML templates in ``folder``: autoescaped, StrictUndefined."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The environment of the generator's own HTML templates in ``folder``: every value through escape.html
+    (generator/escape.py: template_env), StrictUndefined."""
+    return template_env(jinja2.FileSystemLoader(str(folder)), trim_blocks=True, lstrip_blocks=True)
 
 
 _ENV = templates_env(Path(__file__).resolve().parent / "templates")
@@ -67,13 +62,13 @@ def scene_player(
     title: str,
     alt: str,
     poster_attr: str = "poster",
-    link: Markup | None = None,
-    storyboard: Markup | None = None,
-) -> Markup:
+    link: Html | None = None,
+    storyboard: Html | None = None,
+) -> Html:
     """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp, and when ``meta`` has a
     ``portrait`` render ``src``.portrait.mp4 and .portrait.poster.webp for narrow screens), caption, step list; ``link``
-    (the figure page's link, Markup) ends the caption and ``storyboard`` (the print stills, Markup) ends the figure."""
-    return Markup(
+    (the figure page's link, Html) ends the caption and ``storyboard`` (the print stills, Html) ends the figure."""
+    return Html(
         _ENV.get_template("scene_player.html").render(
             id=fig_id,
             src=src,
@@ -83,9 +78,9 @@ def scene_player(
             height=meta.get("height", 1080),
             portrait=meta.get("portrait"),
             portrait_media=PORTRAIT_MEDIA,
-            poster_attr=Markup(poster_attr),
+            poster_attr=Html(poster_attr),
             steps=scene_steps(meta),
-            link=link or Markup(""),
-            storyboard=storyboard or Markup(""),
+            link=link or Html(""),
+            storyboard=storyboard or Html(""),
         )
     )

@@ -20,8 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
-
+from generator.escape import Html, html, url
 from generator.format import num
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -117,7 +116,7 @@ class _Traced:
         """A bare ``{{ value }}`` in a page becomes a number with its card (plain text elsewhere, e.g. alt text)."""
         cards = _current.get()
         text = num(_raw(self))
-        return str(cards.mark(text, self)) if cards is not None else str(escape(text))
+        return str(cards.mark(text, self)) if cards is not None else str(html(text))
 
 
 for _sym, _fn, _names in (
@@ -315,9 +314,9 @@ class Cards:
         self.references = references
         self.glossary_href = glossary_href
         self._ids: dict[str, str] = {}
-        self._html: list[Markup] = []
+        self._html: list[Html] = []
 
-    def _card(self, key: str, prefix: str, body: Callable[[str], Markup]) -> str:
+    def _card(self, key: str, prefix: str, body: Callable[[str], Html]) -> str:
         if key not in self._ids:
             card_id = f"{prefix}-{len(self._ids) + 1}"
             self._ids[key] = card_id
@@ -325,14 +324,14 @@ class Cards:
         return self._ids[key]
 
     # -- numbers ----------------------------------------------------------------------------------------------
-    def mark(self, text: str, value: Any) -> Markup:
+    def mark(self, text: str, value: Any) -> Html:
         """``text`` (a formatted number) as a card trigger when ``value`` carries provenance, else escaped text."""
         node = node_of(value)
         if not isinstance(node, (Leaf, Op)):
-            return Markup(escape(text))
+            return html(text)
         plain = self.describe(node, _raw(value))
         card_id = self._card(f"num:{plain}", "rs-p", lambda cid: self._number_card(cid, node, _raw(value)))
-        return Markup(
+        return Html(
             '<span class="rs-num" tabindex="0" data-rs-card="{id}" aria-describedby="{id}" title="{plain}">{text}</span>'
         ).format(id=card_id, plain=plain, text=text)
 
@@ -349,46 +348,46 @@ class Cards:
             srcs.append(f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles}; verified: {level})")
         return head + ". " + ". ".join(srcs)
 
-    def _sources(self, refs: tuple[str, ...]) -> Markup:
+    def _sources(self, refs: tuple[str, ...]) -> Html:
         links = []
         for r in refs:
             ref = self.references.get(r)
             if ref is None:
                 continue
             links.append(
-                Markup('<a href="{url}">{authors} ({year}), {title}</a>').format(
-                    url=ref["url"], authors=ref["authors"], year=ref["year"], title=ref["title"]
+                Html('<a href="{url}">{authors} ({year}), {title}</a>').format(
+                    url=url(ref["url"]), authors=ref["authors"], year=ref["year"], title=ref["title"]
                 )
             )
-        return Markup("; ").join(links)
+        return Html("; ").join(links)
 
-    def _number_card(self, card_id: str, node: Node, value: Any) -> Markup:
+    def _number_card(self, card_id: str, node: Node, value: Any) -> Html:
         if isinstance(node, Leaf):
-            head = Markup(
+            head = Html(
                 '<span class="rs-card-title">{owner}</span>'
                 '<span class="rs-card-formula">{v} {label} (catalog value)</span>'
             ).format(owner=node.owner, v=num(node.value), label=node.label)
         else:
-            head = Markup(
+            head = Html(
                 '<span class="rs-card-title">How this number is computed</span>'
                 '<span class="rs-card-formula">{f} = {v}</span>'
             ).format(f=formula(node), v=num(value))
         rows = []
         for (owner, refs, level), group in _groups(leaves(node)):
             what = (
-                Markup("")
+                Html("")
                 if isinstance(node, Leaf)
-                else Markup("<b>{vals}</b>: {owner}. ").format(
+                else Html("<b>{vals}</b>: {owner}. ").format(
                     vals=", ".join(f"{num(x.value)} {x.label}" for x in group), owner=owner
                 )
             )
             rows.append(
-                Markup('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.</span>').format(
+                Html('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.</span>').format(
                     what=what, src=self._sources(refs) or "none recorded", level=level
                 )
             )
-        return Markup('<span class="rs-card" id="{id}" role="tooltip">{head}{rows}</span>').format(
-            id=card_id, head=head, rows=Markup("").join(rows)
+        return Html('<span class="rs-card" id="{id}" role="tooltip">{head}{rows}</span>').format(
+            id=card_id, head=head, rows=Html("").join(rows)
         )
 
     # -- citations --------------------------------------------------------------------------------------------
@@ -396,8 +395,8 @@ class Cards:
         """The card id of reference ``ref_id`` (authors, year, title, venue, link)."""
         ref = self.references[ref_id]
 
-        def body(cid: str) -> Markup:
-            return Markup(
+        def body(cid: str) -> Html:
+            return Html(
                 '<span class="rs-card rs-card-ref" id="{id}" role="tooltip">'
                 '<span class="rs-card-title">{authors} ({year})</span>'
                 '<span class="rs-card-formula">{title}</span>'
@@ -408,7 +407,7 @@ class Cards:
                 year=ref["year"],
                 title=ref["title"],
                 venue=venue(ref),
-                url=ref["url"],
+                url=url(ref["url"]),
                 host=ref["url"].split("/")[2],
             )
 
@@ -416,8 +415,8 @@ class Cards:
 
     # -- glossary ---------------------------------------------------------------------------------------------
     def term(self, term_id: str, entry: dict[str, Any]) -> str:
-        def body(cid: str) -> Markup:
-            return Markup(
+        def body(cid: str) -> Html:
+            return Html(
                 '<span class="rs-card rs-card-term" id="{id}" role="tooltip">'
                 '<span class="rs-card-title">{term}</span>'
                 '<span class="rs-card-input">{definition} <a href="{href}-{tid}">Glossary</a></span></span>'
@@ -425,11 +424,11 @@ class Cards:
 
         return self._card(f"term:{term_id}", "rs-g", body)
 
-    def html(self) -> Markup:
+    def html(self) -> Html:
         """Every card of the page, in one hidden block (appended at the end of the page)."""
         if not self._html:
-            return Markup("")
-        return Markup('<div class="rs-cards" data-search-exclude>{}</div>').format(Markup("").join(self._html))
+            return Html("")
+        return Html('<div class="rs-cards" data-search-exclude>{}</div>').format(Html("").join(self._html))
 
 
 def _groups(items: list[Leaf]) -> list[tuple[tuple[str, tuple[str, ...], str], list[Leaf]]]:

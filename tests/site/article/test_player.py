@@ -73,6 +73,36 @@ def test_a_title_that_begins_the_text_is_said_once():
         assert bold == ["GQA", "Heights and widths.", "MLA"], bold
 
 
+def test_the_figcaption_is_the_figures_last_child():
+    """Issue 22, item 12: HTML allows a figure's figcaption only as its first or last child; the scene figure's is the
+    last, holding the title, the links and the transcript (the print storyboard comes before it)."""
+    void = {"source", "track", "img", "br", "meta", "link", "input"}
+
+    class Children(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.children: list[str] = []  # the figure's own children
+            self.in_caption: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if len(self.stack) == 1:
+                self.children.append(tag)
+            if "figcaption" in self.stack:
+                self.in_caption.append(tag)
+            if tag not in void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if self.stack and self.stack[-1] == tag:
+                self.stack.pop()
+
+    p = Children()
+    storyboard = scene_player("s", META, "figures/s", "A scene", "Alt").__class__('<ol class="rs-storyboard"></ol>')
+    p.feed(str(scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard)))
+    assert p.children == ["div", "ol", "figcaption"], p.children
+    assert "details" in p.in_caption and "ol" in p.in_caption
+
 def test_css_and_markup_switch_where_the_rule_assumes():
     """The page's portrait switch (site.css, embed.css, the player's <source media>) is the query the legibility
     rule's widths come from, and the portrait frame's aspect ratio in the CSS is the render's."""
