@@ -17,7 +17,8 @@ READY   := $(value VENV)/.ready
 # is expanded by make), and recipes use them as quoted shell variables ("$$RTS_ARG_X"): a value such as
 # VERSION='1.1; touch x' or NOTES='`id`' is an argument, never a command (tests/test_makefile.py). The lists of
 # arguments (SITE_ARGS, MEDIA_ARGS, BENCH_ARGS) are split into words with globbing off (set -f), never evaluated.
-USER_VARS := PYTHON VENV CATALOG QUALITY JOBS PORT PREFIX SITE_ARGS PRORES MEDIA_ARGS VERSION NOTES BENCH_ARGS PDF
+USER_VARS := PYTHON VENV CATALOG QUALITY JOBS PORT PREFIX SITE_ARGS PRORES MEDIA_ARGS VERSION NOTES BENCH_ARGS PDF \
+             TEST_JOBS
 $(foreach v,$(USER_VARS),$(eval export RTS_ARG_$(v) = $$(value $(v))))
 unexport $(USER_VARS)
 
@@ -58,12 +59,14 @@ release: $(READY)
 check: $(READY)
 	$(PY) -m generator check --catalog "$$RTS_ARG_CATALOG"
 
-## Run every test (lint, format and type checks, draft quality renders, browser tests in Debian's Chromium).
+## Run every test (lint, format and type checks, draft quality renders, browser tests in Debian's Chromium), in
+## TEST_JOBS processes (pytest-xdist; tests that share a build run in one process: tests/conftest.py SHARED_BUILDS).
+TEST_JOBS ?= 2
 test: $(READY)
 	"$$RTS_ARG_VENV/bin/ruff" check generator tests figures
 	"$$RTS_ARG_VENV/bin/ruff" format --check generator
 	"$$RTS_ARG_VENV/bin/mypy"
-	$(PY) -m pytest -q
+	if [ "$$RTS_ARG_TEST_JOBS" = 1 ]; then $(PY) -m pytest -q; else $(PY) -m pytest -q -n "$$RTS_ARG_TEST_JOBS" --dist loadgroup; fi
 
 ## Live preview: rebuilds what changed (draft quality) and serves with HTTP Range support.
 serve: $(READY)

@@ -20,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from generator.errors import BuildError, CatalogError
+from generator.errors import BuildError, CatalogError, GeneratorBug
 from generator.util.project import ROOT
 
 log = logging.getLogger("cli")
@@ -110,7 +110,7 @@ DELEGATED = {
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from generator.site.extras.versions import make_release
+    from generator.site.extras.release import make_release
 
     folder = make_release(Path(args.root), args.version, args.notes)
     print(f"release {args.version}: {folder} and CITATION.cff written; commit them")
@@ -209,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BuildError as exc:
+        if args.verbose or isinstance(exc, GeneratorBug):  # a bug of ours keeps its traceback; a mistake is one line
+            import traceback
+
+            traceback.print_exception(exc.__cause__ or exc, file=sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

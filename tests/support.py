@@ -117,6 +117,17 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def catalog_only_project(tmp_path: Path) -> Path:
+    """A project folder holding only the real catalog.yaml and mkdocs.yml (for what reads just those)."""
+    import shutil
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    shutil.copyfile(ROOT / "catalog.yaml", root / "catalog.yaml")
+    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The command line
 # ---------------------------------------------------------------------------------------------------------------

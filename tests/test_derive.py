@@ -1,4 +1,8 @@
-"""Derived quantities against the published numbers in ../shared/brief (facts.yaml and claims.md)."""
+"""The article's number goldens, in one labelled place: derived quantities of named catalog models against the
+published numbers in ../shared/brief (facts.yaml and claims.md), the models' papers and configs, and the text the
+pages print for them. Other tests take their models from each figure's or widget's selection and their expected
+numbers from generator.derive; only here is a number typed for a model id. A catalog edit that changes one of these
+numbers on purpose (a corrected config) changes it here."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import numpy as np
 import pytest
 
 from generator import derive as d
+from generator.format import gb, nbytes, params_text
 
 
 def test_gpt3_attention_matrices(catalog):
@@ -80,6 +85,7 @@ def test_nemotron_state_is_constant(catalog):
     long = d.kv_bytes_per_sequence(nano, 2000)
     assert long - short == 1000 * 6144  # only the six attention layers grow
     assert nano["ssm"]["cache_dtype"] == "fp32"  # mamba_ssm_cache_dtype in the model's config.json
+    assert nano["layer_pattern"].count("E") == 23  # mixture-of-experts layers in its hybrid pattern
     assert d.ssm_state_bytes(nano) == state * 4 == d.ssm_state_bytes(nano, "fp8")  # its own precision, not the KV's
     assert d.kv_bytes_per_sequence(nano, 1_048_576) - state * 4 == 6 * 2**30
 
@@ -159,3 +165,37 @@ def test_scaling_laws(catalog):
     assert d.tokens_per_param(c["tokens"], c["params"]) == 20.0
     gpt3 = catalog.models["gpt-3-175b"]
     assert d.tokens_per_param(gpt3["training_tokens"], gpt3["params"]) == pytest.approx(1.71, abs=0.01)
+
+
+#: What the pages print for named models (the widgets' fallback tables, the hover cards): model -> {what: text}.
+PRINTED = {
+    "llama-3.1-70b": {"params": "70.55 billion", "fp32": "282.2 GB", "bf16": "141.1 GB", "fp8": "70.5 GB",
+                      "int4": "35.3 GB", "kv at its context": "42.9 GB"},  # 327,680 bytes per token x 131,072
+    "gpt-3-175b": {"fp32": "700.0 GB", "bf16": "350.0 GB", "fp8": "175.0 GB", "int4": "87.5 GB"},
+    "deepseek-v3": {"kv at its context": "9.2 GB"},  # MLA: 576 numbers x 61 layers
+    "llama-3.1-8b": {"kv 1,024": "134.2 MB", "kv 131,072": "17.2 GB", "kv 1,048,576": "137.4 GB"},
+    # 12,482,560 state numbers in FP32 (its config's mamba_ssm_cache_dtype), plus 6 attention layers of 2 KV heads
+    # x 128 x 2 = 6,144 bytes per token.
+    "nemotron-3-nano": {"state": "49.9 MB", "kv 1,024": "56.2 MB", "kv 131,072": "855.2 MB",
+                        "kv 1,048,576": "6.5 GB"},
+}
+
+
+@pytest.mark.parametrize("model_id", sorted(PRINTED))
+def test_printed_goldens(catalog, model_id):
+    m = catalog.models[model_id]
+    got = {"params": params_text(m["params"]) if "params" in m else None,
+           "state": nbytes(d.ssm_state_bytes(m, "bf16"), 1) if m.get("ssm") else None}
+    for p in ("fp32", "bf16", "fp8", "int4"):
+        got[p] = gb(d.weight_bytes(m["params"], p))
+    got["kv at its context"] = nbytes(d.kv_bytes_per_sequence(m, m["context"], "bf16"), 1)
+    for n in (1_024, 131_072, 1_048_576):
+        got[f"kv {n:,}"] = nbytes(d.kv_bytes_per_sequence(m, n, "bf16"), 1)
+    want = PRINTED[model_id]
+    assert {k: got[k].replace("\u00a0", " ") for k in want} == want
+
+
+def test_hardware_goldens(catalog):
+    assert catalog.hardware["b200"]["memory_gb"] == 180
+    assert d.ssm_state_values(catalog.models["nemotron-3-nano"]) == 12_482_560
+    assert d.attention_matrices(catalog.models["gpt-3-175b"]) * d.attention_scores(6, "causal") == 193_536

@@ -147,10 +147,8 @@ def test_unpack_refuses_a_bad_archive_and_installs_nothing(tmp_path, what):
 
 
 @pytest.mark.slow
-def test_farm_builds_the_same_site_as_one_machine(tmp_path):
-    one = make_tiny_project(tmp_path / "one")
-    ok("build", "--quality", "draft", "--root", one)
-    one_site = tree_digest(one / "site")
+def test_farm_builds_the_same_site_as_one_machine(tmp_path, tiny_build):
+    one_site = tree_digest(tiny_build[1].site)  # the tiny project built on one machine (once per session)
 
     planner = make_tiny_project(tmp_path / "planner")
     rows = json.loads(ok("plan", "--quality", "draft", "--root", planner).stdout)

@@ -74,6 +74,13 @@ def state(root: Path) -> tuple[dict, dict]:
     return tree_digest(root / "site"), tree_digest(root / ".cache" / "figures")
 
 
+def copy_project(src: Path, dest: Path) -> Path:
+    """A private copy of a (built) project: its site and figure cache too, so a build of the copy starts where the
+    original's left off."""
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
 LEGIBILITY_SCENE = '''
 from manim import FadeIn, FadeOut
 from figures.style import BLUE, RaceScene, T_HOLD, box, text

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator import derive
-from generator.format import gb, num
+from generator.format import gb, nbytes, num
 from tests.support import SITE_PREFIX, build_served_at, click_settled
 from tests.tinyproject import CHART, make_tiny_project
 
@@ -175,6 +175,11 @@ def hardware_rows(page) -> dict[str, tuple[str, str]]:
     return out
 
 
+def start(catalog, widget: str, role: str) -> str:
+    """The model a widget starts on for ``role``: the catalog's ``widgets:`` defaults, an editorial choice."""
+    return catalog.data["widgets"][widget]["defaults"][role]
+
+
 def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=None) -> str:
     weights = derive.weight_bytes(params or model["params"], wp)
     fixed = weights + derive.ssm_state_bytes(model, kvp) * batch
@@ -194,11 +199,15 @@ def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=No
 def test_memory_defaults_and_keyboard(open_page, catalog):
     page = open_page()
     assert not page.is_visible(f"{MEM} .rs-fallback"), "the fallback hides once the widget is ready"
-    assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "llama-3.1-70b"
-    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "141.1 GB"  # 70.55e9 x 2 bytes
+    first = start(catalog, "memory", "model")
+    assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == first
+    m = catalog.models[first]
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == gb(derive.weight_bytes(m["params"], "bf16")).replace(
+        NBSP, " ")
     node = page.inner_text(f'{MEM} table.rs-hw tr:has(.rs-hw__name:text-is("8 x H100 node")) .rs-hw__longest')
-    assert node.replace(NBSP, " ").split("\n") == [
-        expected_longest(catalog.models["llama-3.1-70b"], 640), "past the model\u2019s 131,072-token limit"]
+    past = derive.max_context(m, 640, "bf16", "bf16") > m["context"]
+    assert node.replace(NBSP, " ").split("\n") == [expected_longest(m, 640)] + (
+        [f"past the model\u2019s {num(m['context'])}-token limit"] if past else [])
 
     # Llama 3.1 8B at 131,072 tokens, BF16: 17.2 GB of KV cache (claims.md: 128 KiB per token).
     page.select_option(sel(MEM, "Model"), "llama-3.1-8b")
@@ -288,18 +297,20 @@ def test_memory_window_and_hybrid_models(open_page, catalog):
 
 def test_attention_mamba_toggle_and_slider(open_page, catalog):
     page = open_page()
-    att, hyb = catalog.models["llama-3.1-8b"], catalog.models["nemotron-3-nano"]
+    att = catalog.models[start(catalog, "attention-mamba", "attention")]
+    hyb = catalog.models[start(catalog, "attention-mamba", "ssm")]
+    state = f"{nbytes(derive.ssm_state_bytes(hyb, 'bf16'), 1)}, at any length".replace(NBSP, " ")  # its own dtype
     assert page.get_attribute(f'{AM} button[data-mode="attention"]', "aria-pressed") == "true"
     assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "false"
-    assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == "17.2 GB"
-    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "49.9 MB, at any length"
-    assert derive.ssm_state_values(hyb) * 4 == 49_930_240  # 49.9 MB in FP32 (its config's cache dtype), any length
+    assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == nbytes(
+        derive.kv_bytes_per_sequence(att, 131072, "bf16"), 1).replace(NBSP, " ")  # at the widget's 131,072 tokens
+    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == state
 
     length = slider(AM, "Sequence length")
     press(page, length, "End")
     end = derive.kv_bytes_per_sequence(att, 1048576, "bf16")
     assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == gb(end).replace(NBSP, " ")
-    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == "49.9 MB, at any length"
+    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == state
     width = page.eval_on_selector(f"{AM} .rs-bar--attention .rs-bar__fill", "e => e.style.width")
     assert width == "100%"
 
@@ -310,7 +321,7 @@ def test_attention_mamba_toggle_and_slider(open_page, catalog):
     assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
     assert page.get_attribute(f'{AM} button[data-mode="attention"]', "aria-pressed") == "false"
     explain = text(page, f"{AM} .rs-summary")
-    assert "fixed size" in explain and "12,482,560" in explain
+    assert "fixed size" in explain and num(derive.ssm_state_values(hyb)) in explain
     press(page, length, "Home")
     assert page.get_attribute(length, "aria-valuetext") == "1,024 tokens"
     assert "at 1,024 tokens" in text(page, f"{AM} .rs-summary")
@@ -334,10 +345,11 @@ def _score_cells(page) -> dict[str, list[str]]:
 def test_context_explorer(open_page, catalog):
     page = open_page()
     g3 = catalog.models["gpt-3-175b"]
-    # It opens on Mistral 7B at its 8,192-token context, where its 4,096-token window matters.
-    assert page.eval_on_selector(sel(CX, "Model"), "e => e.value") == "mistral-7b"
+    # It opens on the catalog's choice (Mistral 7B) at 8,192 tokens, where a 4,096-token window matters.
+    assert page.eval_on_selector(sel(CX, "Model"), "e => e.value") == start(catalog, "context", "model")
     assert page.get_attribute(slider(CX, "Context length n"), "aria-valuetext") == "8,192 tokens"
-    assert "1,024 score matrices" in text(page, f"{CX} .rs-summary")
+    opening = catalog.models[start(catalog, "context", "model")]
+    assert f"{num(derive.attention_matrices(opening))} score matrices" in text(page, f"{CX} .rs-summary")
     page.select_option(sel(CX, "Model"), "gpt-3-175b")
     exact = f"{CX} input[type=number]"
     page.fill(exact, "6")

@@ -9,7 +9,7 @@ import pytest
 
 from generator.catalog import load_catalog
 from generator.errors import BuildError, CatalogError
-from generator.site.extras.versions import make_release
+from generator.site.extras.release import make_release
 from tests.support import ROOT
 
 

@@ -70,10 +70,6 @@ def _video(files, metas, fig_id: str, variant: str) -> Path:
 
 
 
-def _video(files, metas, fig_id: str, variant: str) -> Path:
-    return files[f"{fig_id}.mp4" if variant == "landscape" else f"{fig_id}.portrait.mp4"]
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------------------------
@@ -213,11 +209,13 @@ def test_renders_are_reproducible(rendered, tmp_path):
     Every byte comes from the project's own encoders with fixed settings and thread counts (generator/render/
     encode.py); Manim's segment writer, whose concatenation once gave a one-byte difference under load, is not used.
     """
+    from generator.render.plan import webp_cap
     from generator.render.specs import site_specs
     from generator.render.video import render_media
     fig_id = "attention_vs_mamba" if "attention_vs_mamba" in SCENE_IDS else SCENE_IDS[0]
     _, _, _, folders = rendered(fig_id)
-    render_media(fig_id, scene_data(fig_id), site_specs("draft")[0], tmp_path / "again", tmp_path / "work")
+    spec = site_specs("draft", webp_cap(ROOT))[0]  # the build's spec: the project's WebP cap is in its metadata
+    render_media(fig_id, scene_data(fig_id), spec, tmp_path / "again", tmp_path / "work")
     names = sorted(p.name for p in folders["landscape"].iterdir())
     assert names == sorted(p.name for p in (tmp_path / "again").iterdir())
     for name in names:
@@ -250,7 +248,7 @@ def test_tower_numbers():
     from figures.scenes.tower_growth import label_lines, tower_specs
     data = scene_data("tower_growth")
     specs = tower_specs(data)
-    assert [s["id"] for s in specs][:3] == ["gpt-1", "gpt-2-xl", "gpt-3-175b"]
+    assert [s["id"] for s in specs] == data["show"]["models"], "one building per model of the entry, in its order"
     for s in specs:
         m = data["models"][s["id"]]
         if s["disclosed"]:
@@ -259,58 +257,75 @@ def test_tower_numbers():
         else:
             lines = label_lines(s)
             assert "undisclosed" in lines and not any(re.search(r"\d", x) for x in lines[1:]), lines
-    gpt4 = next(s for s in specs if s["id"] == "gpt-4")
-    assert not gpt4["disclosed"] and "layers" not in gpt4, "GPT-4's size is never invented"
+    for s in specs:
+        if data["models"][s["id"]].get("disclosed", True) is False:
+            assert not s["disclosed"] and "layers" not in s, f"{s['name']}: an undisclosed size is never invented"
+
+
+def _shown_models(fig_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A scene's data and the models its entry shows (its selection in catalog.yaml), in order."""
+    data = figure_data(CATALOG, fig_id)
+    return data, [data["models"][mid] for mid in data["show"]["models"]]
 
 
 def test_wall_numbers():
     from figures.scenes.the_wall import wall_numbers
-    n = wall_numbers(scene_data("the_wall"))
+    data, models = _shown_models("the_wall")
+    n = wall_numbers(data)
     assert [(r["n"], r["full"], r["causal"]) for r in n["rows"]] == [
         (6, 36, 21), (1000, 1_000_000, 500_500), (1_000_000, 10**12, 500_000_500_000)]
-    m = CATALOG.models["gpt-3-175b"]
-    assert n["matrices"] == derive.attention_matrices(m) == 9216
-    assert n["per_sequence"] == 9216 * derive.attention_scores(2048)
+    m = models[0]
+    assert n["model"] == m["name"] and n["matrices"] == derive.attention_matrices(m)
+    assert n["per_sequence"] == n["matrices"] * derive.attention_scores(m["context"])
 
 
 def test_window_numbers():
     from figures.scenes.window_propagation import TOY_LAYERS, TOY_WINDOW, window_numbers
-    n = window_numbers(scene_data("window_propagation"))
-    m = CATALOG.models["mistral-7b"]
-    assert n["span"] == derive.receptive_field(m["window"], m["layers"]) == 131_072
+    data, models = _shown_models("window_propagation")
+    n = window_numbers(data)
+    m = next(m for m in models if m.get("window"))
+    assert n["model"] == m["name"] and n["span"] == derive.receptive_field(m["window"], m["layers"])
     assert n["toy_reach"] == [TOY_WINDOW * k for k in range(1, TOY_LAYERS + 1)]
     assert n["context"] == m["context"]
 
 
 def test_flash_numbers():
     from figures.scenes.flash_tiling import flash_numbers
-    n = flash_numbers(scene_data("flash_tiling"))
-    hw = CATALOG.hardware["a100-80gb"]
+    data = figure_data(CATALOG, "flash_tiling")
+    n = flash_numbers(data)
+    hw = data["hardware"][data["show"]["hardware"][0]]
     assert (n["hbm_gb"], n["hbm_tbps"], n["sram_tbps"]) == (hw["memory_gb"], hw["bandwidth_tbps"],
                                                             hw["sram_bandwidth_tbps"])
-    assert n["sram_kb_total"] == 192 * 108 and n["sram_fact"] == CATALOG.data["facts"]["flash-sram-mb"]["value"]
+    assert n["sram_kb_total"] == hw["sram_kb_per_sm"] * hw["sms"]
+    assert n["sram_fact"] == CATALOG.data["facts"]["flash-sram-mb"]["value"]
 
 
 def test_kv_numbers():
     from figures.scenes.kv_sharing import kv_numbers
-    n = kv_numbers(scene_data("kv_sharing"))
-    llama = CATALOG.models["llama-3.1-70b"]
-    assert n["gqa"] == derive.kv_bytes_per_token(llama, "bf16") == 327_680
-    assert n["mha"] == n["gqa"] * llama["heads"] / llama["kv_heads"] == 2_621_440
-    assert n["mqa"] == n["gqa"] / llama["kv_heads"] == 40_960
-    assert (n["latent"], n["rope"], n["mla_values"]) == (512, 64, 576)
-    assert n["mla"] == derive.kv_bytes_per_token(CATALOG.models["deepseek-v3"], "bf16") == 70_272
-    assert n["ds_mha"] == 61 * 2 * 128 * 128 * 2 and round(n["mla_x"]) == 57
+    data, models = _shown_models("kv_sharing")
+    n = kv_numbers(data)
+    gqa = next(m for m in models if m.get("attention") == "gqa")
+    mla = next(m for m in models if m.get("attention") == "mla")
+    assert (n["llama"], n["deepseek"]) == (gqa["name"], mla["name"])
+    assert n["gqa"] == derive.kv_bytes_per_token(gqa, "bf16")
+    assert n["mha"] == n["gqa"] * gqa["heads"] / gqa["kv_heads"]
+    assert n["mqa"] == n["gqa"] / gqa["kv_heads"]
+    assert (n["latent"], n["rope"]) == (mla["mla"]["kv_lora_rank"], mla["mla"]["rope_dim"])
+    assert n["mla_values"] == n["latent"] + n["rope"]
+    assert n["mla"] == derive.kv_bytes_per_token(mla, "bf16") == mla["layers"] * n["mla_values"] * 2
+    assert n["ds_mha"] == mla["layers"] * derive.mha_values_per_token_per_layer(mla) * 2  # BF16: 2 bytes a value
+    assert n["mla_x"] == n["ds_mha"] / n["mla"] > 1
     assert n["precision"] == "BF16"
 
 
 def test_mamba_numbers():
     from figures.scenes.attention_vs_mamba import mamba_numbers
-    n = mamba_numbers(scene_data("attention_vs_mamba"))
-    m = CATALOG.models["nemotron-3-nano"]
-    assert n["counts"] == {"M": m["ssm"]["layers"], "E": 23, "*": m["attention_layers"]}
+    data, models = _shown_models("attention_vs_mamba")
+    n = mamba_numbers(data)
+    m = next(m for m in models if m.get("ssm"))
+    assert n["counts"]["M"] == m["ssm"]["layers"] and n["counts"]["*"] == m["attention_layers"]
     assert sum(n["counts"].values()) == m["layers"]
-    assert n["kv_per_token"] == derive.kv_bytes_per_token(m, "bf16") == 6 * 1024
+    assert n["kv_per_token"] == derive.kv_bytes_per_token(m, "bf16")
     assert n["state_bytes"] == derive.ssm_state_values(m) * 4  # FP32: the config's mamba_ssm_cache_dtype
 
 

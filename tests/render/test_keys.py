@@ -79,22 +79,33 @@ def test_a_field_read_covers_exactly_that_field(catalog, root):
 
     base = keys(catalog)
     data = pot.data(catalog)
-    assert set(data["models"]["gpt-1"]) == {"name", "released", "params"}, "only the fields it names"
-    assert data["models"]["deepseek-v3"]["moe"]["active_params"] > 0 and "layers" not in data["models"]["gpt-1"]
+    in_tower, in_wall = tower.data(catalog)["show"]["models"], wall.data(catalog)["show"]["models"]
+    towered = next(k for k in in_tower if k not in in_wall and not catalog.models[k].get("moe"))  # GPT-1
+    elsewhere = next(k for k, m in catalog.models.items() if k not in in_tower + in_wall and "params" in m)
+    moe = next(k for k, m in catalog.models.items() if m.get("moe"))
+    assert set(data["models"][towered]) == {"name", "released", "params"}, "only the fields it names"
+    assert data["models"][moe]["moe"]["active_params"] > 0 and "layers" not in data["models"][towered]
 
-    layers = keys(_with(catalog, lambda d: d["models"]["gpt-1"].update(layers=13)))
+    layers = keys(_with(catalog, lambda d: d["models"][towered].update(layers=13)))
     assert layers[0] == base[0], "a field it does not read"
-    assert layers[1] != base[1], "the tower shows GPT-1 and reads all of it"
-    assert layers[2] == base[2], "the_wall shows only GPT-3"
+    assert layers[1] != base[1], "the tower shows the model and reads all of it"
+    assert layers[2] == base[2], "the_wall shows other models"
 
-    params = keys(_with(catalog, lambda d: d["models"]["glm-4-9b"].update(params=9.5e9)))
-    assert params[0] != base[0] and params[1] == base[1] and params[2] == base[2], "GLM is in no tower"
+    params = keys(_with(catalog, lambda d: d["models"][elsewhere].update(params=9.5e9)))
+    assert params[0] != base[0] and params[1] == base[1] and params[2] == base[2], "a model in no tower"
 
 
 def test_field_reads_slice_and_merge(catalog):
-    out = catalog.slice(["models.*.kv_heads", "models.*.moe.active_params", "models.gpt-1"])
-    assert out["models"]["llama-3.1-8b"] == {"kv_heads": 8}
-    assert out["models"]["deepseek-v3"] == {"moe": {"active_params": 37.0e9}}
-    assert out["models"]["gpt-1"]["layers"] == 12 and out["models"]["gpt-1"]["kv_heads"] == 12
-    assert "gpt-4" not in out["models"], "an undisclosed model has neither field"
-    assert "kv_heads" in catalog.models["gpt-1"] and "moe" not in catalog.models["gpt-1"], "the catalog is untouched"
+    models = catalog.models
+    whole = next(k for k, m in models.items() if "kv_heads" in m and not m.get("moe"))  # read whole and by field
+    dense = next(k for k, m in models.items() if "kv_heads" in m and not m.get("moe") and k != whole)
+    moe = next(k for k, m in models.items() if m.get("moe") and "kv_heads" not in m) if any(
+        m.get("moe") and "kv_heads" not in m for m in models.values()) else None
+    neither = next(k for k, m in models.items() if "kv_heads" not in m and not m.get("moe"))  # undisclosed
+    out = catalog.slice(["models.*.kv_heads", "models.*.moe.active_params", f"models.{whole}"])
+    assert out["models"][dense] == {"kv_heads": models[dense]["kv_heads"]}
+    if moe:
+        assert out["models"][moe] == {"moe": {"active_params": models[moe]["moe"]["active_params"]}}
+    assert out["models"][whole] == models[whole], "a whole entry merged with its field read"
+    assert neither not in out["models"], "a model with neither field"
+    assert "kv_heads" in models[whole] and "moe" not in models[whole], "the catalog is untouched"

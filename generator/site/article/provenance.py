@@ -78,11 +78,17 @@ def _plain(x: Any, value: float) -> bool:
     return not isinstance(x, (TInt, TFloat)) and isinstance(x, (int, float)) and x == value
 
 
+def operate(fn: Callable[..., Any], *numbers: Any) -> Any:
+    """``fn`` on the plain numbers a page's arithmetic gave: an error raised here (a division by zero, an overflow) is
+    the page's, not the generator's (generator/site/article/pages.py tells the two apart by where they are raised)."""
+    return fn(*numbers)
+
+
 def _binary(sym: str, fn: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
     def forward(a: Any, b: Any) -> Any:
         if not isinstance(b, (int, float)):
             return NotImplemented
-        res = fn(_raw(a), _raw(b))
+        res = operate(fn, _raw(a), _raw(b))
         if (sym == "×" and _plain(b, 1)) or (sym in "+-" and _plain(b, 0)) or (sym in ("÷", "^") and _plain(b, 1)):
             return traced(res, a.node)
         return traced(res, Op(sym, (a.node, node_of(b))))
@@ -90,7 +96,7 @@ def _binary(sym: str, fn: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any]
     def reverse(a: Any, b: Any) -> Any:
         if not isinstance(b, (int, float)):
             return NotImplemented
-        res = fn(_raw(b), _raw(a))
+        res = operate(fn, _raw(b), _raw(a))
         if (sym == "×" and _plain(b, 1)) or (sym == "+" and _plain(b, 0)):
             return traced(res, a.node)
         return traced(res, Op(sym, (node_of(b), a.node)))
@@ -100,7 +106,7 @@ def _binary(sym: str, fn: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any]
 
 def _unary(sym: str, fn: Callable[[Any], Any]) -> Callable[..., Any]:
     def method(a: Any, *rest: Any) -> Any:
-        res = fn(_raw(a), *rest) if rest else fn(_raw(a))
+        res = operate(fn, _raw(a), *rest)
         return traced(res, Op(sym, (a.node,)))
 
     return method

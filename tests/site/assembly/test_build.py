@@ -19,15 +19,15 @@ from generator.site.assembly.build import build
 from generator.util import fs
 from generator.util.project import BuildPaths
 from tests.support import one_error_line, run_cli
-from tests.tinyproject import CHART, SCENE, make_tiny_project, state, tree_digest
+from tests.tinyproject import CHART, SCENE, copy_project, state, tree_digest
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = make_tiny_project(tmp_path_factory.mktemp("tiny"))
-    paths = BuildPaths(root=root)
-    first = build(paths, quality="draft")
-    return root, paths, first
+def tiny(tiny_build, tmp_path_factory):
+    """This module's copy of the session's tiny build (its tests change and rebuild it), and that first build's
+    report."""
+    root = copy_project(tiny_build[0], tmp_path_factory.mktemp("tiny") / "p")
+    return root, BuildPaths(root=root), tiny_build[2]
 
 
 @contextmanager
