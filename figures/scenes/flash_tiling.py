@@ -222,8 +222,9 @@ class FlashTiling(RaceScene):
                 self.caption("When every tile has passed, the output block is written to HBM, once.",
                              title="One write of the output")
             target = mats["O"][qi]
+            # The first write takes the slot labels with it: the reader knows the slots by then.
             self.play(o_acc.animate.move_to(target.get_center()).set_fill(PURPLE, opacity=0.85), FadeOut(q),
-                      run_time=T_MOVE * rt)
+                      *([FadeOut(self.qo_labels)] if qi == 0 else []), run_time=T_MOVE * rt)
             self.add(target.set_fill(PURPLE, opacity=0.85))
             self.remove(o_acc)
             if qi == 0:
@@ -271,7 +272,7 @@ class FlashTiling(RaceScene):
         assert rows.get_right()[0] < hbm_right - 0.1, "summary leaves the HBM box"
         self.caption("Same exact result, but the n × n matrix never touches HBM: memory grows with n, not n² "
                      "(the arithmetic still grows with n²).", title="Memory grows with n")
-        self.play(FadeIn(rows), FadeOut(self.qo_labels), run_time=T_MOVE)
+        self.play(FadeIn(rows), run_time=T_MOVE)
 
 
 __all__ = ["FlashTiling", "flash_numbers"]
