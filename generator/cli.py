@@ -35,7 +35,14 @@ def _paths(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.site.assembly.build import build
 
-    build(_paths(args), quality=args.quality, jobs=args.jobs, wait=not args.no_wait, no_render=args.no_render)
+    build(
+        _paths(args),
+        quality=args.quality,
+        jobs=args.jobs,
+        wait=not args.no_wait,
+        no_render=args.no_render,
+        site_builder=args.builder,
+    )
     return 0
 
 
@@ -55,7 +62,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.site.assembly.serve import live_preview
 
-    live_preview(_paths(args), quality=args.quality, host=args.host, port=args.port, prefix=args.prefix)
+    live_preview(
+        _paths(args), quality=args.quality, host=args.host, port=args.port, prefix=args.prefix, builder=args.builder
+    )
     return 0
 
 
@@ -117,6 +126,17 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def builder_option(p: argparse.ArgumentParser) -> None:
+    from generator.site.assembly.builders import BUILDERS, DEFAULT_BUILDER
+
+    p.add_argument(
+        "--builder",
+        choices=sorted(BUILDERS),
+        default=DEFAULT_BUILDER,
+        help=f"what turns the staging tree into the site (default: {DEFAULT_BUILDER}; see ARCHITECTURE.md, Builders)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
@@ -147,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         help="fail at once, naming the holder, when another build of this checkout runs (default: wait for it)",
     )
     b.add_argument("--no-render", action="store_true", help=NO_RENDER_HELP)
+    builder_option(b)
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser(
@@ -161,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--prefix", default="/", help="serve under a subpath, like GitHub Pages project sites")
+    builder_option(s)
     s.set_defaults(func=cmd_serve)
 
     md = sub.add_parser("media", help="the media kit: every scene as reusable files in media/")

@@ -14,7 +14,17 @@ from generator.catalog.text import alt_text
 from generator.render import charts, svg, tables
 from generator.site.assembly.build import build
 from generator.util.project import BuildPaths
-from tests.support import CHARTS, CHROMIUM_ARGS, LAYOUTS, ROOT, SITE_PREFIX, build_served_at, chromium_path, figure_data
+from tests.support import (
+    CHARTS,
+    CHROMIUM_ARGS,
+    LAYOUTS,
+    ROOT,
+    SITE_PREFIX,
+    BuiltSite,
+    build_served_at,
+    chromium_path,
+    figure_data,
+)
 from tests.tinyproject import CHART, copy_project, make_tiny_project
 
 #: Builds several test files share, by the fixture that makes them: ``make test`` runs the tests in two processes
@@ -63,18 +73,22 @@ def catalog() -> Catalog:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def _site_server():
-    """A Range-capable server bound before the build, so the site can be built for its real URL (Material's
-    instant navigation only takes over links that match site_url)."""
-
+def _serve(folder: Path):
+    """A Range-capable server for ``folder`` at SITE_PREFIX, bound before the build, so the site can be built for its
+    real URL (Material's instant navigation only takes over links that match site_url)."""
     from generator.site.assembly.serve import make_server
 
-    server = make_server(ROOT / "build" / "test-site", prefix=SITE_PREFIX)
+    server = make_server(folder, prefix=SITE_PREFIX)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
-    yield server, f"http://{host}:{port}{SITE_PREFIX}"
+    return server, f"http://{host}:{port}{SITE_PREFIX}"
+
+
+@pytest.fixture(scope="session")
+def _site_server():
+    server, url = _serve(ROOT / "build" / "test-site")
+    yield server, url
     server.shutdown()
     server.server_close()
 
@@ -94,6 +108,30 @@ def draft_build(_site_server):
 def site_url(draft_build, _site_server):
     """The draft site, served from a subpath (like a GitHub Pages project site)."""
     return _site_server[1]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The same draft site built by each site builder (generator/site/assembly/builders.py). Zensical builds the MkDocs
+# build's staging tree from its figure cache with no_render: it fails rather than render anything twice.
+# ---------------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def zensical_build(draft_build):
+    server, url = _serve(ROOT / "build" / "test-site-zensical")
+    paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site-zensical", cache=draft_build.cache,
+                       build=draft_build.build)
+    build_served_at(paths, url, site_builder="zensical", no_render=True)
+    yield BuiltSite("zensical", paths, url)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session", params=["mkdocs", "zensical"])
+def built_site(request) -> BuiltSite:
+    """The draft site as each builder built it, served from SITE_PREFIX."""
+    if request.param == "zensical":
+        return request.getfixturevalue("zensical_build")
+    return BuiltSite("mkdocs", request.getfixturevalue("draft_build"), request.getfixturevalue("site_url"))
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -171,15 +172,34 @@ def chromium_path() -> str:
     return os.environ.get("RTS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def build_served_at(paths, url: str | None, quality: str = "draft") -> None:
+#: One page of each kind, visited on every builder's site (the MkDocs site's browser tests also visit all pages).
+PAGE_KINDS = {
+    "article": "",
+    "media page": "media/",
+    "talk mode": "talk/",
+    "chart page": "figures/params_over_time/",
+    "scene page": "figures/the_wall/",
+    "table page": "figures/technique_table/",
+    "embed view": "figures/the_wall/embed/",
+}
+
+
+@dataclass
+class BuiltSite:
+    builder: str
+    paths: Any  # generator.util.project.BuildPaths
+    url: str
+
+
+def build_served_at(paths, url: str | None, quality: str = "draft", **kwargs: Any) -> None:
     """Build the site of ``paths`` for the address it will be served from (mkdocs.yml reads $SITE_URL; None keeps
-    the default); the environment is as it was afterwards."""
+    the default); the environment is as it was afterwards. ``kwargs`` go to build() (site_builder, no_render)."""
     from generator.site.assembly.build import build
 
     with pytest.MonkeyPatch.context() as mp:
         if url:
             mp.setenv("SITE_URL", url)
-        build(paths, quality=quality)
+        build(paths, quality=quality, **kwargs)
 
 
 # Playwright's click checks that the element is stable and is the hit target, then scrolls it into view and presses.

@@ -64,8 +64,11 @@ def load_manifest(root: Path = ROOT, out: Path | None = None) -> dict[str, Any] 
     return data if isinstance(data, dict) and isinstance(data.get("scenes"), list) else None
 
 
-def site_files(root: Path = ROOT, out: Path | None = None) -> tuple[dict[str, Path], dict[str, Any]]:
-    """({relative site path: source file} for the staging tree, the Media page's context).
+def site_files(
+    root: Path = ROOT, out: Path | None = None, talk: bool = False
+) -> tuple[dict[str, Path], dict[str, Any]]:
+    """({relative site path: source file} for the staging tree, the Media page's context). ``talk``: the site has a
+    talk mode (talk/index.html: it has scenes), which the page then links to.
 
     The site copies the files people can use straight from a web page (MP4s, WebP, posters, captions) within the
     media budget ([tool.rts.budgets.media] site_file_bytes per file, site_bytes in all). ProRes stays out: a few
@@ -86,6 +89,7 @@ def site_files(root: Path = ROOT, out: Path | None = None) -> tuple[dict[str, Pa
         "command_prores": "make media PRORES=1",
         "plan": kit_plan(budgets["webp_bytes"]),
         "names": NAMES,
+        "talk": talk,
     }
     files: dict[str, Path] = {}
     if manifest is None:

@@ -28,7 +28,8 @@ from typing import Any
 from generator.catalog import load_catalog
 from generator.media.kit import build_media
 from generator.render.registry import registry
-from generator.site.assembly.build import build, run_mkdocs
+from generator.site.assembly.build import build
+from generator.site.assembly.builders import run_mkdocs
 from generator.util.project import ROOT, BuildPaths
 
 log = logging.getLogger("bench")

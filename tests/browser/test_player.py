@@ -5,7 +5,8 @@ Stepping: Next / → moves currentTime to the next chapter's start, plays that s
 link opens the article at its scene and step; every chapters track has as many cues as the captions track; without
 JavaScript the native controls, captions and the step list remain; with reduced motion a scene starts paused at
 step 1. The talk page steps through every scene, served and opened as a file. After the system theme turns dark
-while the page is open, every link has the dark theme's colour and axe finds nothing.
+while the page is open, every link has the dark theme's colour and axe finds nothing. Stepping, step links, talk mode
+and the theme switch run on each builder's site (conftest.built_site); the rest depends on our markup alone.
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ def test_each_chapters_track_has_as_many_cues_as_the_captions_track(browser, sit
     ctx.close()
 
 
-def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, site_url):
-    ctx, page, errors = _open(browser, site_url)
+def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, built_site):
+    ctx, page, errors = _open(browser, built_site.url)
     fig = _scene_ids(page)[0]
     steps = page.evaluate(_STEPS, fig)
     page.locator(f"#fig-{fig}").scroll_into_view_if_needed()
@@ -129,7 +130,8 @@ def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, site_url):
 
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
-def test_a_step_link_opens_the_article_at_that_scene_and_step(browser, site_url, motion):
+def test_a_step_link_opens_the_article_at_that_scene_and_step(browser, built_site, motion):
+    site_url = built_site.url
     ctx, page, _ = _open(browser, site_url, reduced_motion=motion)
     fig = _scene_ids(page)[-1]
     steps = page.evaluate(_STEPS, fig)
@@ -194,8 +196,9 @@ _TALK = """() => { const s = [...document.querySelectorAll('.rs-talk-scene')].fi
 
 
 @pytest.mark.parametrize("how", ["served", "file"])
-def test_talk_page_steps_through_the_scenes(browser, site_url, draft_build, how):
-    url = site_url + "talk/" if how == "served" else (draft_build.site / "talk" / "index.html").as_uri()
+def test_talk_page_steps_through_the_scenes(browser, built_site, how):
+    site_url = built_site.url
+    url = site_url + "talk/" if how == "served" else (built_site.paths.site / "talk" / "index.html").as_uri()
     ctx, page, errors = _open(browser, url, viewport={"width": 1280, "height": 720})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -245,10 +248,10 @@ _LINKS = """() => { const bad = [];
   return {scheme: document.body.getAttribute('data-md-color-scheme'), bad}; }"""
 
 
-def test_live_theme_switch_restyles_every_link(browser, site_url):
+def test_live_theme_switch_restyles_every_link(browser, built_site):
     from axe_playwright_python.sync_playwright import Axe
 
-    ctx, page, errors = _open(browser, site_url, color_scheme="light")
+    ctx, page, errors = _open(browser, built_site.url, color_scheme="light")
     page.wait_for_load_state("networkidle")
     assert page.evaluate(_LINKS) == {"scheme": "default", "bad": []}
     page.emulate_media(color_scheme="dark")  # the system turns dark while the page is open

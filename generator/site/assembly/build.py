@@ -1,7 +1,9 @@
-"""The build: catalog -> figures (cached, parallel) -> pages (Jinja2) -> staging tree -> MkDocs -> site/.
+"""The build: catalog -> figures (cached, parallel) -> pages (Jinja2) -> staging tree -> a site builder (MkDocs, or
+Zensical: generator/site/assembly/builders.py) -> link check -> site/.
 
 Nothing in site/ or the cache changes until the step that owns it has succeeded: a bad catalog stops before any
-write; a failed figure keeps the previous outputs; MkDocs builds into a fresh folder that is swapped in by rename.
+write; a failed figure keeps the previous outputs; the builder builds into a fresh folder, whose links are checked
+before it is swapped in by rename.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +31,16 @@ from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly.budgets import check_budgets, load_budgets
+from generator.site.assembly.builders import DEFAULT_BUILDER, SiteJob, builder
 from generator.site.assembly.publish import check_sources, clean_leftovers, new_site_dir
+from generator.site.assembly.site_links import check_site_links
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
 from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
-from generator.util.project import BuildPaths, checked_site_url, tool_versions
+from generator.util.project import BuildPaths, checked_site_url, site_url, tool_versions
 
 log = logging.getLogger("build")
 
@@ -48,7 +50,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)  # figures with a render drawn in this build
     cached: list[str] = field(default_factory=list)  # figures whose every render came from the cache
     renders: list[str] = field(default_factory=list)  # the cache entries drawn (a scene has one per orientation)
-    mkdocs_ran: bool = False
+    mkdocs_ran: bool = False  # the site builder ran (MkDocs or Zensical)
     over_budget: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -171,33 +173,6 @@ def _site_snapshot(site: Path) -> str:
     return h.hexdigest()
 
 
-def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None) -> None:
-    """``mkdocs build --strict`` of ``staging`` into ``out`` (a new folder)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "--quiet",
-        "-f",
-        str(config or root / "mkdocs.yml"),
-        "-d",
-        str(out),
-    ]
-    env = dict(os.environ, RTS_STAGING=str(staging))
-    if env.get("SITE_URL"):
-        env["SITE_URL"] = str(checked_site_url(env["SITE_URL"]))
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        output = (proc.stderr or proc.stdout).strip()
-        if "Traceback (most recent call last)" in output:  # a crash, not a strict-mode warning: its last line
-            last = output.splitlines()[-1]
-            hint = "; free some disk space and build again" if "No space left on device" in last else ""
-            raise BuildError(f"mkdocs build failed: {last}{hint}; the previous site/ is kept")
-        raise BuildError("mkdocs build --strict failed:\n" + output[-3000:])
-
-
 def build(
     paths: BuildPaths | None = None,
     quality: str = "publish",
@@ -205,8 +180,10 @@ def build(
     force_mkdocs: bool = False,
     wait: bool = True,
     no_render: bool = False,
+    site_builder: str = DEFAULT_BUILDER,
 ) -> BuildReport:
-    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state.
+    """Build the site with ``site_builder`` (builders.py: "mkdocs" or "zensical"). Raises CatalogError or BuildError;
+    on error site/ and the cache keep their last good state.
 
     One build per cache at a time (generator/util/lock.py): a second one waits for the first (``wait=False``: fails
     naming it). An operating-system error (a full disk, a read-only folder) is one BuildError line. With
@@ -214,6 +191,7 @@ def build(
     paths = paths or BuildPaths()
     assert paths.cache is not None and paths.catalog is not None
     checked_site_url(os.environ.get("SITE_URL"))
+    builder(site_builder)  # an unknown name stops before any write
     t0 = time.perf_counter()
     catalog = load_catalog(paths.catalog)  # a bad catalog stops before any write, the lock file's included
     stamp = paths.catalog.stat().st_mtime_ns
@@ -221,7 +199,7 @@ def build(
         if paths.catalog.stat().st_mtime_ns != stamp:  # changed while this build waited for another
             catalog = load_catalog(paths.catalog)
         try:
-            return _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render)
+            return _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render, site_builder)
         except OSError as exc:
             raise BuildError(os_error_text(exc) + "; the previous site/ and cache are kept") from None
 
@@ -234,6 +212,7 @@ def _build(
     force_mkdocs: bool,
     t0: float,
     no_render: bool = False,
+    site_builder: str = DEFAULT_BUILDER,
 ) -> BuildReport:
     # All set by BuildPaths.__post_init__:
     assert paths.catalog is not None and paths.site is not None and paths.cache is not None
@@ -254,7 +233,7 @@ def _build(
 
     t2 = time.perf_counter()
     assets = _collect_assets(figs, cache, entries, specs)
-    media_files, media_page = site_files(paths.root)
+    media_files, media_page = site_files(paths.root, talk=any(f.kind == "scene" for f in figs.values()))
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
     pages = render_pages(
@@ -300,7 +279,8 @@ def _build(
         },
         "site": str(paths.site),
         "site_url": os.environ.get("SITE_URL", ""),
-        "tools": tool_versions(("mkdocs", "mkdocs-material")),
+        "builder": site_builder,
+        "tools": tool_versions(builder(site_builder).tools),
     }
     try:
         previous = json.loads(stamp_path.read_text("utf-8"))
@@ -313,12 +293,13 @@ def _build(
         and previous.get("snapshot")
     )
     if unchanged:
-        log.info("site/ is up to date (MkDocs skipped)")
+        log.info("site/ is up to date (%s skipped)", site_builder)
     else:
         new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
         try:
-            run_mkdocs(paths.root, paths.staging, new_site, config)
+            builder(site_builder).run(SiteJob(paths.root, paths.staging, new_site, paths.build, paths.cache))
             _normalise_site(new_site)
+            check_site_links(new_site, site_url(paths.root), paths.staging)
             publish_modes(new_site)
             replace_dir(new_site, paths.site)
         finally:
@@ -338,7 +319,7 @@ def _build(
         report.seconds["total"],
         len(report.rendered),
         len(report.cached),
-        "" if report.mkdocs_ran else ", MkDocs skipped",
+        f", {site_builder}" if report.mkdocs_ran else f", {site_builder} skipped",
     )
     return report
 

@@ -127,7 +127,7 @@ def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Pat
     from generator.site.extras.export import catalog_export
     from generator.site.extras.versions import site_extras
 
-    _, media_page = site_files(root)
+    _, media_page = site_files(root, talk=any(f.kind == "scene" for f in figs.values()))
     extras = site_extras(root, catalog.data, catalog_export(catalog))  # the names the build adds (updates, version...)
     context = {"media": media_page, **extras.context}
     with tempfile.TemporaryDirectory(prefix="rts-check-") as tmp:

@@ -45,6 +45,7 @@ from generator.render import raster
 from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
 from generator.site.article.context import FigureAssets, PageContext
 from generator.site.article.pages import base_context, make_env
+from generator.site.article.series import figure_pages, page_href
 from generator.site.article.storyboard import stills
 from generator.site.extras.export import model_derived
 from generator.util.fs import atomic_write
@@ -287,6 +288,7 @@ def figure_files(
     env = _templates()
     url = site_url(root)
     kicker = str(catalog.data["meta"]["title"])
+    placed = figure_pages(root / "docs")  # the page that places each figure: its page links back to it, if any
     for fig_id, a in assets.items():
         fig = a.fig
         folder = f"figures/{fig_id}"
@@ -320,6 +322,7 @@ def figure_files(
                 licence=LICENCE,
                 attribution=f"\u201c{fig.title}\u201d, {kicker}, {page_url} ({LICENCE['name']})",
                 page_url=page_url,
+                article_href=f"{page_href('../../', placed[fig_id]['page'])}#fig-{fig_id}" if fig_id in placed else "",
                 embed_url=f"{page_url}embed/",
                 embed_code=str(embed_snippet(f"{page_url}embed/", fig.title, width, height)),  # shown as text
                 downloads=_downloads(fig_id, a, files, media) if template == "figure_page.md" else [],

@@ -149,6 +149,13 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
     for s in scenes:
         assert f"## {s['title']}" in text, s["id"]
     assert "Shown in [One](index.md#fig-the_wall)." in text and "Shown in [Two](two.md#fig-kv_sharing)." in text
+    # Talk mode is linked only when the site has one (the build writes talk/index.html when it has scenes).
+    assert "[talk mode](talk/index.html)" not in text
+    _, media = site_files(ROOT, out, talk=True)
+    with_talk = env.get_template("media.md").render(**{
+        **pages_mod.base_context(ctx), "media": media, "parts": pages_mod.Series.read(docs).parts,
+        "placed_in": pages_mod.figure_pages(docs)})
+    assert "[talk mode](talk/index.html)" in with_talk
 
 
 def _layered(catalog) -> str:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.errors import BuildError
 from generator.site.assembly.build import build
@@ -174,26 +175,31 @@ def test_full_disk_while_staging(project, monkeypatch, capsys):
     assert state(project) == before
 
 
-def test_full_disk_while_mkdocs_runs(project, monkeypatch, capsys):
-    import generator.site.assembly.build as build_mod
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_full_disk_while_the_builder_runs(project, monkeypatch, capsys, builder):
+    import generator.site.assembly.builders as builders_mod
 
     _change_page(project)
     before = state(project)
     real = subprocess.run
 
     def run(cmd, *args, **kwargs):
-        if "mkdocs" in cmd:
-            out = Path(cmd[cmd.index("-d") + 1])
+        if builder in cmd:
+            if "-d" in cmd:  # MkDocs
+                out = Path(cmd[cmd.index("-d") + 1])
+            else:  # Zensical has no -d: its output folder is site_dir in the config it is given
+                config = yaml.safe_load(Path(cmd[cmd.index("-f") + 1]).read_text("utf-8"))
+                out = project / "build" / config["site_dir"]
             (out / "index.html").write_text("half a page")
             cmd = [sys.executable, "-c", "raise OSError(28, 'No space left on device')"]
         return real(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(build_mod.subprocess, "run", run)
-    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    monkeypatch.setattr(builders_mod.subprocess, "run", run)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft", "--builder", builder)
     msg = one_error_line(lines)
-    assert rc == 1 and "No space left on device" in msg and "mkdocs" in msg and "free some disk space" in msg
+    assert rc == 1 and "No space left on device" in msg and builder in msg and "free some disk space" in msg
     assert state(project) == before
-    assert not list(project.glob(".site.new-*"))
+    assert not list(project.glob(".site.new-*")) and not list((project / "build").glob("site-*"))
 
 
 def test_read_only_cache(project, monkeypatch, capsys):

@@ -86,6 +86,9 @@ def test_every_figure_page_has_its_parts(draft_build, figs):
         text = html.unescape(page)  # printed values are escaped as character references (generator/site/article/safe_text.py)
         assert 'id="rs-embed-code"' in page and "<iframe" in text and f"figures/{fid}/embed/" in text
         assert "data-rs-copy-link" in page
+        # Back to the figure where the article places it (a figure placed nowhere has no such link; site_links.py
+        # would fail the build on an anchor that is not there).
+        assert f'<a href="../../#fig-{fid}">See it in the article</a>' in page
         for href in re.findall(r'<li><a href="([^"]+)" download', page):
             assert (folder / html.unescape(href)).resolve().is_file(), f"{fid}: download {href} is missing"
         # Open Graph and Twitter: the figure's own card, 1200x630.
