@@ -47,9 +47,9 @@ site: $(READY)
 	set -f; $(PY) -m generator build --catalog "$$RTS_ARG_CATALOG" --quality "$$RTS_ARG_QUALITY" \
 	  --builder "$$RTS_ARG_BUILDER" $${RTS_ARG_JOBS:+--jobs "$$RTS_ARG_JOBS"} $$RTS_ARG_SITE_ARGS
 
-## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
-## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical
-## videos render. QUALITY=4k adds 3840x2160 MP4s; QUALITY=draft matches `make site QUALITY=draft`; PRORES=1 adds
+## The media kit: every scene as reusable files (1080p60 MP4, portrait and vertical MP4s, looping WebP, posters,
+## WebVTT/SRT, one MP4 per step) in media/ with media/manifest.json. The landscape and portrait renders are the site's
+## (same cache): after `make site` nothing is drawn again. QUALITY=4k adds 3840x2160 MP4s; QUALITY=draft matches `make site QUALITY=draft`; PRORES=1 adds
 ## ProRes 4444 with alpha (a render of its own). MEDIA_ARGS=--verify then decodes every file against the manifest.
 media: $(READY)
 	set -f; case "$$RTS_ARG_QUALITY" in 4k|draft) q="$$RTS_ARG_QUALITY" ;; *) q=publish ;; esac; \

@@ -204,8 +204,8 @@ def _media_verb(sub: argparse._SubParsersAction, quality_names: tuple[str, ...])
         "--quality",
         default="publish",
         choices=quality_names,
-        help="publish (default): 1080p60 + vertical 1080x1920 + WebP; 4k adds 3840x2160; draft: 480p "
-        "for quick looks; test: tiny and cut short (tests)",
+        help="publish (default): 1080p60 + portrait 1080x1350 + vertical 1080x1920 + WebP; 4k adds 3840x2160; "
+        "draft: 480p for quick looks; test: tiny and cut short (tests)",
     )
     md.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/media)")
     md.add_argument("--jobs", type=int, default=None, help="renders at once (default: one per CPU)")

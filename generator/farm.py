@@ -27,7 +27,7 @@ from generator.render.cache import FigureCache
 from generator.render.plan import kit_jobs, site_jobs, webp_cap
 from generator.render.pool import Job, heaviest_first, render_stale
 from generator.render.registry import registry
-from generator.render.specs import SITE_QUALITIES, kit_specs, site_spec
+from generator.render.specs import SITE_QUALITIES, kit_specs, site_specs
 from generator.util.lock import build_lock
 from generator.util.project import BuildPaths
 
@@ -44,12 +44,12 @@ def planned_jobs(paths: BuildPaths, quality: str, media: bool = False, prores: b
     catalog = load_catalog(paths.catalog)
     figs = registry(catalog, paths.root / "figures")
     cap = webp_cap(paths.root)
-    jobs = site_jobs(figs, catalog, paths.root, site_spec(quality, cap))
+    jobs = site_jobs(figs, catalog, paths.root, site_specs(quality, cap))
     if media:
         scenes = {fid: f for fid, f in figs.items() if f.kind == "scene"}
         jobs += kit_jobs(scenes, catalog, paths.root, kit_specs(quality, cap, prores=prores))
     unique: dict[str, Job] = {}
-    for j in jobs:  # the landscape render is the site's and the kit's: one entry, one key
+    for j in jobs:  # the landscape and portrait renders are the site's and the kit's: one entry, one key
         if j.entry in unique and unique[j.entry].key != j.key:
             raise BuildError(f"{j.entry}: two keys for one cache entry ({unique[j.entry].key}, {j.key})")
         unique[j.entry] = j

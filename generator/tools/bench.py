@@ -171,7 +171,7 @@ def _scenes(catalog: Path, tmp: Path, results: dict[str, Any]) -> None:
 
 
 def _media(paths: BuildPaths, tmp: Path, quality: str, results: dict[str, Any]) -> None:
-    """The kit after a clean site: the landscape renders are the site's, found in the cache."""
+    """The kit after a clean site: its landscape and portrait renders are the site's, found in the cache."""
     t, kit = _timed(build_media, ROOT, tmp / "media", quality, catalog_path=paths.catalog, cache_dir=paths.cache)
     results["media_after_site_s"] = t
     results["media_rendered"] = len(kit.rendered)
@@ -249,7 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         t, rep = _timed(build, paths, quality=args.quality)
         results["clean_build_s"] = t
         results["figures"] = len(rep.rendered)
-        print(f"clean build ({args.quality}): {t:.2f}s, {len(rep.rendered)} figures rendered", flush=True)
+        results["renders"] = len(rep.renders)  # a scene is drawn once per orientation
+        print(
+            f"clean build ({args.quality}): {t:.2f}s, {len(rep.rendered)} figures, {len(rep.renders)} renders",
+            flush=True,
+        )
         if args.media:
             _media(paths, tmp_path, args.quality, results)
         _no_change(paths, args.quality, args.repeat, results)

@@ -270,3 +270,88 @@ def test_live_theme_switch_restyles_every_link(browser, built_site):
     assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
     assert not errors
     ctx.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Phones and wide screens: two renders, one timeline
+# ---------------------------------------------------------------------------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+_VIDEO = """(id) => { const f = document.getElementById('fig-' + id), v = f.querySelector('video');
+  const r = v.getBoundingClientRect(), cur = f.querySelector('.rs-step-list [aria-current="step"]');
+  return {src: v.currentSrc, w: r.width, h: r.height, vw: v.videoWidth, vh: v.videoHeight, t: v.currentTime,
+          paused: v.paused,
+          count: (f.querySelector('.rs-step-count') || {}).textContent, current: cur ? +cur.dataset.step : null,
+          poster: v.getAttribute('poster') || v.getAttribute('data-poster'), controls: v.controls,
+          tracks: [...v.textTracks].map(t => t.mode), now: (f.querySelector('.rs-step-now') || {}).textContent}; }"""
+
+
+def _first_scene(browser, site_url) -> str:
+    ctx, page, _ = _open(browser, site_url)
+    fig = _scene_ids(page)[0]
+    ctx.close()
+    return fig
+
+
+@pytest.mark.parametrize("where", ["article", "figure page", "embed"])
+def test_phones_play_the_portrait_render_and_wide_screens_the_landscape(browser, site_url, where):
+    """At 390 x 844 with mobile emulation the scene plays its portrait render, at least 340 px wide and 4:5, with its
+    poster; widened to 1280 the same video plays the landscape render at the same step; narrowed again, the portrait
+    one, still at that step. The player's own controls replace the native ones."""
+    fig = _first_scene(browser, site_url)
+    url = {"article": site_url, "figure page": f"{site_url}figures/{fig}/",
+           "embed": f"{site_url}figures/{fig}/embed/"}[where]
+    ctx, page, errors = _open(browser, url, reduced_motion="reduce", **PHONE)
+    steps = page.evaluate(_STEPS, fig)
+    page.wait_for_function(f"document.querySelector('#fig-{fig} .rs-player[data-rs-state]')")
+    v = page.evaluate(_VIDEO, fig)
+    assert v["src"].endswith(f"/{fig}.portrait.mp4") and v["w"] >= 340, v
+    assert abs(v["h"] / v["w"] - 5 / 4) < 0.02 and v["poster"].endswith(f"{fig}.portrait.poster.webp"), v
+    assert not v["controls"], "the step player's buttons replace the native controls"
+    assert "showing" not in v["tracks"] and steps[0]["text"] in v["now"], "the step's text under the video, no captions over it"
+    click_settled(page, f"#fig-{fig} .rs-step-next")
+    s = _wait_step_end(page, fig, steps[1]["end"])
+    assert abs(s["t"] - steps[1]["end"]) <= SLACK, (s, steps[1])
+    for width, render in ((1280, f"/{fig}.mp4"), (390, f"/{fig}.portrait.mp4")):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.wait_for_function(f"(() => {{ const v = document.querySelector('#fig-{fig} video');"
+                               f" return v.currentSrc.endsWith('{render}') && v.readyState >= 2"
+                               f" && !v.seeking; }})()", timeout=30_000)
+        v = page.evaluate(_VIDEO, fig)
+        assert v["paused"] and steps[1]["start"] <= v["t"] <= steps[1]["end"], (width, v, steps[1])
+        assert v["count"].startswith("Step 2 of"), (width, v)
+        assert abs(v["vh"] / v["vw"] - (9 / 16 if width == 1280 else 5 / 4)) < 0.01, (width, v)
+        assert v["poster"].endswith(f"{fig}.poster.webp" if width == 1280 else f"{fig}.portrait.poster.webp"), v
+    assert not errors, errors
+    ctx.close()
+
+
+def test_stepping_works_on_a_host_without_range_requests(browser, draft_build, site_url):
+    """Served by a static server that ignores HTTP Range (python3 -m http.server), Next still plays step 2 from its
+    start and pauses at its end (the player fetches the video once and seeks in that copy), not from 0:00."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(draft_build.site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fig = _first_scene(browser, site_url)
+        ctx, page, errors = _open(browser, f"http://127.0.0.1:{server.server_address[1]}/", reduced_motion="reduce")
+        steps = page.evaluate(_STEPS, fig)
+        # The lowest time the video shows while playing: a restart at 0:00 would show up here.
+        page.evaluate(f"""() => {{ const v = document.querySelector('#fig-{fig} video'); window.rsMin = 1e9;
+            v.addEventListener('timeupdate', () => {{ if (!v.paused && !v.seeking)
+              window.rsMin = Math.min(window.rsMin, v.currentTime); }}); }}""")
+        click_settled(page, f"#fig-{fig} .rs-step-next")
+        s = _wait_step_end(page, fig, steps[1]["end"])
+        assert s["current"] == 1 and abs(s["t"] - steps[1]["end"]) <= SLACK, (s, steps[1])
+        assert page.evaluate("window.rsMin") >= steps[1]["start"] - 0.3, "step 2 played from its start"
+        assert page.evaluate(f"document.querySelector('#fig-{fig} video').currentSrc").startswith("blob:")
+        assert not errors, errors
+        ctx.close()
+    finally:
+        server.shutdown()
+        server.server_close()

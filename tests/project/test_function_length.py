@@ -11,17 +11,7 @@ MAX_FUNCTION_LINES = 60
 PACKAGES = ("generator", "figures", "scripts")
 
 #: "path::function" -> why it is longer. Keep this short; splitting a function takes it off the list.
-ALLOWED = {
-    # split by issue 23 work (the scenes helper owns these files and is splitting them)
-    "generator/render/video.py::render_media": "split by issue 23 work",
-    "generator/media/manifest.py::build_manifest": "split by issue 23 work",
-    "generator/media/page.py::site_files": "split by issue 23 work",
-    "figures/scenes/flash_tiling.py::construct": "split by issue 23 work",
-    "figures/scenes/attention_vs_mamba.py::construct": "split by issue 23 work",
-    "figures/scenes/the_wall.py::construct": "split by issue 23 work",
-    "figures/scenes/window_propagation.py::construct": "split by issue 23 work",
-    "figures/scenes/kv_sharing.py::construct": "split by issue 23 work",
-}
+ALLOWED: dict[str, str] = {}
 
 
 def long_functions(root) -> dict[str, int]:

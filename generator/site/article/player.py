@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from figures.legibility import PORTRAIT_MEDIA
 from generator.escape import Html, template_env
 from generator.render.captions import clock
 
@@ -64,7 +65,8 @@ def scene_player(
     link: Html | None = None,
     storyboard: Html | None = None,
 ) -> Html:
-    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp), caption, step list; ``link``
+    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp, and when ``meta`` has a
+    ``portrait`` render ``src``.portrait.mp4 and .portrait.poster.webp for narrow screens), caption, step list; ``link``
     (the figure page's link, Html) ends the caption and ``storyboard`` (the print stills, Html) ends the figure."""
     return Html(
         _ENV.get_template("scene_player.html").render(
@@ -74,6 +76,8 @@ def scene_player(
             alt=alt,
             width=meta.get("width", 1920),
             height=meta.get("height", 1080),
+            portrait=meta.get("portrait"),
+            portrait_media=PORTRAIT_MEDIA,
             poster_attr=Html(poster_attr),
             steps=scene_steps(meta),
             link=link or Html(""),

@@ -26,7 +26,7 @@ from generator.render.cache import FigureCache
 from generator.render.plan import site_jobs, webp_cap
 from generator.render.pool import render_stale
 from generator.render.registry import Figure, registry
-from generator.render.specs import RenderSpec, file_names, site_spec
+from generator.render.specs import RenderSpec, file_names, site_specs
 from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
@@ -48,8 +48,9 @@ log = logging.getLogger("build")
 
 @dataclass
 class BuildReport:
-    rendered: list[str] = field(default_factory=list)
-    cached: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # figures with a render drawn in this build
+    cached: list[str] = field(default_factory=list)  # figures whose every render came from the cache
+    renders: list[str] = field(default_factory=list)  # the cache entries drawn (a scene has one per orientation)
     mkdocs_ran: bool = False  # the site builder ran (MkDocs or Zensical)
     over_budget: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -59,61 +60,76 @@ def render_figures(
     figs: dict[str, Figure],
     catalog: Catalog,
     cache: FigureCache,
-    spec: RenderSpec,
+    specs: list[RenderSpec],
     workers: int | None,
     root: Path,
     report: BuildReport,
     no_render: bool = False,
-) -> dict[str, str]:
-    """Render every stale figure through the pool (a scene as ``spec``: the media kit's landscape render); with
-    ``no_render``, fail listing those that are not in the cache instead. Returns {figure id: its cache entry}."""
-    jobs = site_jobs(figs, catalog, root, spec)
-    entries = {j.fig_id: j.entry for j in jobs}
+) -> dict[str, dict[str, str]]:
+    """Render every stale figure through the pool (a scene once per spec); with ``no_render``, fail listing those
+    that are not in the cache instead. Returns {figure id: {variant ("" for charts and tables): cache entry}}."""
+    jobs = site_jobs(figs, catalog, root, specs)
+    entries: dict[str, dict[str, str]] = {}
+    for j in jobs:
+        entries.setdefault(j.fig_id, {})[j.spec.variant if j.spec else ""] = j.entry
     result = render_stale(jobs, cache, root, workers, no_render=no_render)
     by_entry = {j.entry: j.fig_id for j in jobs}
-    report.rendered += [by_entry[e] for e in result.rendered]
-    report.cached += [by_entry[e] for e in result.cached]
-    report.seconds.update({by_entry[e]: s for e, s in result.seconds.items()})
+    report.renders += result.rendered
+    report.rendered += list(dict.fromkeys(by_entry[e] for e in result.rendered))
+    report.cached += [f for f in dict.fromkeys(by_entry[e] for e in result.cached) if f not in report.rendered]
+    for e, seconds in result.seconds.items():
+        report.seconds[by_entry[e]] = report.seconds.get(by_entry[e], 0.0) + seconds
     return entries
 
 
-#: A scene render's files -> the names the site publishes them under (figures/<id>.mp4 ...).
-#: The site's names for the roles of a scene's landscape render (the kit keeps the render's own names).
+#: The site's names for the files of a scene's renders (the kit keeps the renders' own names): role -> name.
 SITE_SCENE_NAMES = {
-    "mp4": "{id}.mp4",
-    "vtt": "{id}.vtt",
-    "chapters": "{id}.chapters.vtt",
-    "poster-web": "{id}.poster.webp",
+    "landscape": {
+        "mp4": "{id}.mp4",
+        "vtt": "{id}.vtt",
+        "chapters": "{id}.chapters.vtt",
+        "poster-web": "{id}.poster.webp",
+    },
+    "portrait": {"mp4-portrait": "{id}.portrait.mp4", "poster-portrait-web": "{id}.portrait.poster.webp"},
 }
 
 
-def scene_site_files(fig_id: str, folder: Path, spec: RenderSpec) -> tuple[dict[str, Path], dict]:
-    """{site file name: cached file} of a scene's ``spec`` render in ``folder``, and what the page needs of it."""
-    names = file_names(fig_id, spec)
-    files = {site.format(id=fig_id): folder / names[role] for role, site in SITE_SCENE_NAMES.items()}
-    meta = json.loads((folder / f"{fig_id}.{spec.variant}.json").read_text("utf-8"))
+def scene_site_files(fig_id: str, folders: dict[str, Path], specs: list[RenderSpec]) -> tuple[dict[str, Path], dict]:
+    """{site file name: cached file} of a scene's renders (``folders``: variant -> cache folder), and what the page
+    needs of them (the landscape render's steps and size; the portrait render's size, same timeline)."""
+    by_variant = {s.variant: s for s in specs}
+    files: dict[str, Path] = {}
+    for variant, roles in SITE_SCENE_NAMES.items():
+        if variant in folders:
+            names = file_names(fig_id, by_variant[variant])
+            files.update({site.format(id=fig_id): folders[variant] / names[role] for role, site in roles.items()})
+    land = by_variant["landscape"]
+    meta = json.loads((folders["landscape"] / f"{fig_id}.landscape.json").read_text("utf-8"))
     page_meta = {
         "duration": meta["duration"],
-        "width": spec.width,
-        "height": spec.height,
-        "fps": spec.fps,
+        "width": land.width,
+        "height": land.height,
+        "fps": land.fps,
         "cues": meta["cues"],
         "chapters": meta["chapters"],
         "description": meta["description"],
     }
+    if "portrait" in folders:
+        port = by_variant["portrait"]
+        page_meta["portrait"] = {"width": port.width, "height": port.height}
     return files, page_meta
 
 
 def _collect_assets(
-    figs: dict[str, Figure], cache: FigureCache, entries: dict[str, str], spec: RenderSpec
+    figs: dict[str, Figure], cache: FigureCache, entries: dict[str, dict[str, str]], specs: list[RenderSpec]
 ) -> dict[str, FigureAssets]:
     assets: dict[str, FigureAssets] = {}
     for fid, fig in figs.items():
-        folder = cache.out_dir(entries[fid])
+        folders = {variant: cache.out_dir(entry) for variant, entry in entries[fid].items()}
         if fig.kind == "scene":
-            files, meta = scene_site_files(fid, folder, spec)
+            files, meta = scene_site_files(fid, folders, specs)
         else:
-            files, meta = {p.name: p for p in sorted(folder.iterdir()) if p.is_file()}, {}
+            files, meta = {p.name: p for p in sorted(folders[""].iterdir()) if p.is_file()}, {}
         assets[fid] = FigureAssets(fig, files, meta)
     return assets
 
@@ -214,14 +230,14 @@ def _build(
 
     cache = FigureCache(paths.cache)
     t1 = time.perf_counter()
-    spec = site_spec(quality, webp_cap(paths.root))
-    entries = render_figures(figs, catalog, cache, spec, jobs, paths.root, report, no_render)
+    specs = site_specs(quality, webp_cap(paths.root))
+    entries = render_figures(figs, catalog, cache, specs, jobs, paths.root, report, no_render)
     cache.prune(set(figs))
     report.seconds["figures"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
     talk = any(f.kind == "scene" for f in figs.values())
-    files = _staging_files(paths, catalog, _collect_assets(figs, cache, entries, spec), talk)
+    files = _staging_files(paths, catalog, _collect_assets(figs, cache, entries, specs), talk)
     _sync_tree(paths.staging, files)
     report.seconds["pages"] = time.perf_counter() - t2
 

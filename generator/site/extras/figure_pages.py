@@ -225,10 +225,12 @@ def _downloads(
     elif kind == "scene":
         for name, label in (
             (f"{fig_id}.mp4", "Video (MP4, as on this site)"),
+            (f"{fig_id}.portrait.mp4", "Video for phones (MP4, portrait 4:5, as on this site)"),
             (f"{fig_id}.poster.webp", "Poster (WebP)"),
             (f"{fig_id}.vtt", "Captions (WebVTT)"),
         ):
-            out.append(Download(f"../{name}", label, name, assets.files[name].stat().st_size))
+            if name in assets.files:
+                out.append(Download(f"../{name}", label, name, assets.files[name].stat().st_size))
         for scene in media.get("scenes", []):
             if scene.get("id") != fig_id:
                 continue

@@ -61,6 +61,27 @@ def test_first_build_renders_both_and_publishes(tiny):
     assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
     assert (paths.site / "data" / "catalog.json").exists()
     assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    # The scene's portrait render, for phones: its own source (chosen by the page's width) and poster.
+    assert f'<source src="figures/{SCENE}.portrait.mp4" type="video/mp4" media="(max-width: 699.98px)">' in html
+    for name in (f"{SCENE}.portrait.mp4", f"{SCENE}.portrait.poster.webp"):
+        assert (paths.site / "figures" / name).stat().st_size > 1_000, name
+
+
+@pytest.mark.slow
+def test_a_clean_site_and_kit_draw_each_scene_twice(tiny, tmp_path):
+    """One draw per orientation: the clean site build drew the scene exactly twice (the pool's record of the
+    renders it ran: landscape and portrait), and the media kit made after it, at the same quality, draws nothing:
+    its landscape and portrait files are the site's renders, its 9:16 video was made by the portrait draw, and its
+    step clips are cut from the landscape MP4."""
+    from generator.media.kit import build_media
+    from generator.render.specs import site_specs
+    root, paths, first = tiny
+    scene_renders = sorted(e for e in first.renders if e.startswith(f"{SCENE}."))
+    assert scene_renders == sorted(f"{SCENE}.{s.label}" for s in site_specs("draft")), first.renders
+    kit = build_media(root, tmp_path / "media", "draft", jobs=2, cache_dir=paths.cache)
+    assert kit.rendered == [] and len(kit.cached) == 2, (kit.rendered, kit.cached)
+    roles = {f["role"] for s in kit.manifest["scenes"] for f in s["files"]}
+    assert {"mp4", "mp4-portrait", "mp4-vertical", "step"} <= roles
 
 
 @pytest.mark.slow
