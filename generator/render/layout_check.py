@@ -30,6 +30,8 @@ from typing import Any
 from generator.catalog.model import Catalog
 from generator.errors import BuildError, LayoutError
 from generator.render.keys import cache_key
+from generator.render.plan import guard_spec
+from generator.render.reads import GUARD_KEY
 from generator.render.registry import Figure
 from generator.render.specs import site_spec, site_specs
 from generator.render.worker import PARENT_ENV, die_with_parent
@@ -77,10 +79,13 @@ def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> list[str]:
 def check_one(job: dict[str, Any]) -> list[str]:
     """The layout issues of one figure (in this process: the worker's side)."""
     data = json.loads(Path(job["data"]).read_text("utf-8"))
-    if job["kind"] == "chart":
-        return _chart_issues(job["id"], data)
-    if job["kind"] == "scene":
-        return _scene_issues(job["id"], data, Path(job["work"]))
+    try:
+        if job["kind"] == "chart":
+            return _chart_issues(job["id"], data)
+        if job["kind"] == "scene":
+            return _scene_issues(job["id"], data, Path(job["work"]))
+    except BuildError as exc:  # a refusal in the figure's own words (a field it did not declare, a layout)
+        return [" ".join(str(exc).split())]
     return []
 
 
@@ -111,7 +116,10 @@ def _kept(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, s
 def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> list[str]:
     work = tmp / fig.id
     work.mkdir()
-    (work / "data.json").write_text(json.dumps(fig.data(catalog), sort_keys=True), "utf-8")
+    data = fig.data(catalog)
+    if fig.kind == "chart":  # drawn with the render's guard: a field read but not declared fails here too
+        data[GUARD_KEY] = guard_spec(fig, catalog, root)
+    (work / "data.json").write_text(json.dumps(data, sort_keys=True), "utf-8")
     job = {"kind": fig.kind, "id": fig.id, "data": str(work / "data.json"), "work": str(work)}
     (work / "job.json").write_text(json.dumps(job), "utf-8")
     proc = subprocess.run(

@@ -28,6 +28,7 @@ from typing import Any
 from generator.catalog.model import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
+from generator.render.reads import GUARD_KEY
 from generator.render.specs import RenderSpec
 from generator.render.worker import PARENT_ENV
 
@@ -47,6 +48,7 @@ class Job:
     title: str = ""
     alt: str = ""
     spec: RenderSpec | None = None
+    guard: dict[str, Any] | None = None  # what a chart or table declared it reads (render/reads.py; not in the key)
 
     @property
     def weight(self) -> float:
@@ -136,7 +138,8 @@ def _run(
     job: Job, cache: FigureCache, root: Path, env: dict[str, str], display: _Display, expected: int | None
 ) -> tuple[Job, float, bool, str, Path]:
     work = cache.new_work_dir(job.entry)
-    (work / "data.json").write_text(canonical_json(job.data), "utf-8")
+    data = {**job.data, GUARD_KEY: job.guard} if job.guard else job.data
+    (work / "data.json").write_text(canonical_json(data), "utf-8")
     spec = asdict(job.spec) if job.spec is not None else None
     job_file = work / "job.json"
     job_file.write_text(
