@@ -65,28 +65,41 @@ def _chart_issues(fig_id: str, data: dict[str, Any]) -> list[str]:
     return issues
 
 
-def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> list[str]:
+def _length(cues: list[Any]) -> float | None:
+    """A scene's length: the end of its last cue (a scene ends holding its last caption, figures/style.py)."""
+    return max((float(c[1]) for c in cues), default=None)
+
+
+def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> tuple[list[str], float | None]:
     from generator.render.video import check_layout
 
-    issues = []
+    issues, length = [], None
     for name, (w, h) in SCENE_FRAMES.items():
-        found = check_layout(fig_id, data, w, h, work)["layout_issues"]
-        if found:
-            issues.append(f"figures/scenes/{fig_id}.py ({name}): layout refused: " + "; ".join(found))
-    return issues
+        played = check_layout(fig_id, data, w, h, work)
+        length = _length(played["cues"])
+        if played["layout_issues"]:
+            issues.append(f"figures/scenes/{fig_id}.py ({name}): layout refused: " + "; ".join(played["layout_issues"]))
+    return issues, length
 
 
-def check_one(job: dict[str, Any]) -> list[str]:
-    """The layout issues of one figure (in this process: the worker's side)."""
+def check_one(job: dict[str, Any]) -> dict[str, Any]:
+    """One figure's layout issues, and a scene's length in seconds (for the render pool's progress), in this
+    process (the worker's side). A ``timeline`` job plays a scene at ``size`` for its length only."""
     data = json.loads(Path(job["data"]).read_text("utf-8"))
+    if job["kind"] == "timeline":
+        from generator.render.video import check_layout
+
+        w, h = job["size"]
+        return {"issues": [], "duration": _length(check_layout(job["id"], data, w, h, Path(job["work"]))["cues"])}
     try:
         if job["kind"] == "chart":
-            return _chart_issues(job["id"], data)
+            return {"issues": _chart_issues(job["id"], data), "duration": None}
         if job["kind"] == "scene":
-            return _scene_issues(job["id"], data, Path(job["work"]))
+            issues, length = _scene_issues(job["id"], data, Path(job["work"]))
+            return {"issues": issues, "duration": length}
     except BuildError as exc:  # a refusal in the figure's own words (a field it did not declare, a layout)
-        return [" ".join(str(exc).split())]
-    return []
+        return {"issues": [" ".join(str(exc).split())], "duration": None}
+    return {"issues": [], "duration": None}
 
 
 def _key(fig: Figure, catalog: Catalog, root: Path) -> str:
@@ -105,15 +118,15 @@ def _kept(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, s
             return list(kept["issues"])
     except (OSError, ValueError, AttributeError, KeyError):
         pass
-    issues = _run(fig, catalog, root, tmp, env)
-    try:
-        atomic_write(path, json.dumps({"key": key, "issues": issues}) + "\n")
+    issues, duration = _run(fig, catalog, root, tmp, env)
+    try:  # the duration: a scene's length, which the render pool's progress reads (generator/render/progress.py)
+        atomic_write(path, json.dumps({"key": key, "issues": issues, "duration": duration}) + "\n")
     except OSError:
         pass  # a read-only checkout checks again next time
     return issues
 
 
-def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> list[str]:
+def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> tuple[list[str], float | None]:
     work = tmp / fig.id
     work.mkdir()
     data = fig.data(catalog)
@@ -133,7 +146,8 @@ def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, st
     if proc.returncode != 0 or not lines:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise BuildError(f"{fig.source}: the layout check failed: {last}")
-    return list(json.loads(lines[-1]))
+    result = json.loads(lines[-1])
+    return list(result["issues"]), result["duration"]
 
 
 def check_layouts(figs: dict[str, Figure], catalog: Catalog, root: Path, workers: int | None = None) -> int:
@@ -155,15 +169,15 @@ def check_layouts(figs: dict[str, Figure], catalog: Catalog, root: Path, workers
 
 
 def main(argv: list[str]) -> int:
-    """``python -m generator.render.layout_check JOB.json``: prints the figure's issues as one JSON list."""
+    """``python -m generator.render.layout_check JOB.json``: prints the figure's issues and length as one JSON
+    object (``check_one``)."""
     import logging
 
     if os.environ.get(PARENT_ENV, "").isdigit():
         die_with_parent(int(os.environ[PARENT_ENV]))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("manim").setLevel(logging.WARNING)
-    issues = check_one(json.loads(Path(argv[0]).read_text("utf-8")))
-    print(json.dumps(issues))
+    print(json.dumps(check_one(json.loads(Path(argv[0]).read_text("utf-8")))))
     return 0
 
 
