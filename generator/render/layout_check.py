@@ -84,12 +84,12 @@ def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> tuple[list[s
 
 def check_one(job: dict[str, Any]) -> dict[str, Any]:
     """One figure's layout issues, and a scene's length in seconds (for the render pool's progress), in this
-    process (the worker's side). A ``timeline`` job plays a scene at ``size`` for its length only."""
+    process (the worker's side). A ``timeline`` job plays a scene in the draft landscape frame for its length only."""
     data = json.loads(Path(job["data"]).read_text("utf-8"))
     if job["kind"] == "timeline":
         from generator.render.video import check_layout
 
-        w, h = job["size"]
+        w, h = SCENE_FRAMES["landscape"]
         return {"issues": [], "duration": _length(check_layout(job["id"], data, w, h, Path(job["work"]))["cues"])}
     try:
         if job["kind"] == "chart":

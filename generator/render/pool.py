@@ -96,7 +96,7 @@ def _run(
     expected = _expected(job, cache)
     task = display.start(job.entry, job.kind, expected)
     if expected is None and job.spec is not None:  # the scene's length, from one dry run of it
-        timelines.subscribe(job.fig_id, work / "data.json", (job.spec.width, job.spec.height), job.spec.fps, task)
+        timelines.subscribe(job.fig_id, work / "data.json", job.spec.fps, task)
     t0 = time.perf_counter()
     code, refusal = _worker(job_file, work, root, env, display, task)
     secs = time.perf_counter() - t0

@@ -55,12 +55,13 @@ def expected_frames(cache: FigureCache, fig_id: str, variant: str, fps: int, ent
     return None
 
 
-def timeline_seconds(fig_id: str, data_file: Path, size: tuple[int, int], root: Path, env: dict) -> float | None:
+def timeline_seconds(fig_id: str, data_file: Path, root: Path, env: dict) -> float | None:
     """The length of a scene found by playing it without drawing (``python -m generator.render.layout_check`` with
-    a ``timeline`` job, in the project folder like a render); None when that fails (the render reports why)."""
+    a ``timeline`` job, in the project folder like a render, in the small draft frame: the timeline is the same in
+    every frame); None when that fails (the render reports why)."""
     with tempfile.TemporaryDirectory(prefix=f"rts-timeline-{fig_id}-") as tmp:
         job = Path(tmp) / "job.json"
-        spec = {"kind": "timeline", "id": fig_id, "data": str(data_file), "work": tmp, "size": list(size)}
+        spec = {"kind": "timeline", "id": fig_id, "data": str(data_file), "work": tmp}
         job.write_text(json.dumps(spec), "utf-8")
         proc = subprocess.run(
             [sys.executable, "-m", "generator.render.layout_check", str(job)],
@@ -86,7 +87,7 @@ class Timelines:
         self.seconds: dict[str, float | None] = {}  # fig_id -> length (None: still playing, or unknown)
         self.waiting: dict[str, list[tuple[Any, int]]] = {}  # fig_id -> (display task, fps) to tell
 
-    def subscribe(self, fig_id: str, data_file: Path, size: tuple[int, int], fps: int, task: Any) -> None:
+    def subscribe(self, fig_id: str, data_file: Path, fps: int, task: Any) -> None:
         with self.lock:
             known = self.seconds.get(fig_id)
             if known is not None:
@@ -96,11 +97,10 @@ class Timelines:
             if fig_id in self.seconds:  # its dry run is under way
                 return
             self.seconds[fig_id] = None
-        args = (fig_id, data_file, size)
-        threading.Thread(target=self._play, args=args, daemon=True).start()
+        threading.Thread(target=self._play, args=(fig_id, data_file), daemon=True).start()
 
-    def _play(self, fig_id: str, data_file: Path, size: tuple[int, int]) -> None:
-        seconds = timeline_seconds(fig_id, data_file, size, self.root, self.env)
+    def _play(self, fig_id: str, data_file: Path) -> None:
+        seconds = timeline_seconds(fig_id, data_file, self.root, self.env)
         with self.lock:
             self.seconds[fig_id] = seconds
             waiting = self.waiting.pop(fig_id, [])

@@ -8,6 +8,8 @@ import json
 import logging
 import threading
 
+import pytest
+
 from generator.render import progress
 from generator.render.cache import FigureCache
 from generator.render.progress import Display, Timelines, expected_frames
@@ -55,7 +57,7 @@ def test_off_a_terminal_every_line_is_numbered_and_a_scene_reports_its_tenths(ca
 def test_a_scene_whose_length_is_unknown_is_played_once_for_all_its_renders(tmp_path, monkeypatch):
     played, ready = [], threading.Event()
 
-    def fake(fig_id, data_file, size, root, env):
+    def fake(fig_id, data_file, root, env):
         played.append(fig_id)
         ready.wait(10)
         return 41.75
@@ -67,15 +69,15 @@ def test_a_scene_whose_length_is_unknown_is_played_once_for_all_its_renders(tmp_
     timelines = Timelines(display, tmp_path, {})
     land = display.start("s.landscape", "scene", None)
     port = display.start("s.portrait", "scene", None)
-    timelines.subscribe("s", tmp_path / "data.json", (1920, 1080), 60, land)
-    timelines.subscribe("s", tmp_path / "data.json", (1080, 1350), 30, port)
+    timelines.subscribe("s", tmp_path / "data.json", 60, land)
+    timelines.subscribe("s", tmp_path / "data.json", 30, port)
     ready.set()
     for t in threading.enumerate():
         if t is not threading.current_thread() and t.daemon:
             t.join(10)
     assert played == ["s"] and told == {"s.landscape": 2505, "s.portrait": 1252}
     later = display.start("s.uhd", "scene", None)
-    timelines.subscribe("s", tmp_path / "data.json", (3840, 2160), 60, later)  # known now: told at once
+    timelines.subscribe("s", tmp_path / "data.json", 60, later)  # known now: told at once
     assert told["s.uhd"] == 2505 and played == ["s"]
 
 
@@ -85,3 +87,22 @@ def test_a_total_learnt_after_the_render_ended_is_ignored():
     display.end(task, "s.landscape", 1.0, True)
     display.set_total(task, 100)
     assert task.total is None
+
+
+@pytest.mark.slow
+def test_a_dry_run_finds_a_scenes_length(tmp_path, catalog):
+    """``timeline_seconds`` plays the scene without drawing (layout_check's timeline job): the length it finds is
+    the one the scene's cues end at, which a render's frames follow (length x fps)."""
+    import os
+
+    from generator.render.registry import registry
+    from generator.render.worker import PARENT_ENV
+    from tests.support import ROOT
+
+    fig = next(f for f in registry(catalog).values() if f.kind == "scene")
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps(fig.data(catalog)), "utf-8")
+    env = dict(os.environ, PYTHONHASHSEED="0", **{PARENT_ENV: str(os.getpid())})
+    seconds = progress.timeline_seconds(fig.id, data, ROOT, env)
+    assert seconds is not None and seconds > 1.5
+    assert progress.timeline_seconds("no_such_scene", data, ROOT, env) is None
