@@ -60,6 +60,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.site.assembly.check import check_project
 
     report = check_project(Path(args.root), Path(args.catalog) if args.catalog else None)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     cat = report.catalog
     print(
         f"{cat.path}: OK ({len(cat.models)} models, {len(cat.hardware)} devices, {len(cat.formats)} formats, "

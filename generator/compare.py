@@ -8,7 +8,7 @@ catalog change makes it false. Written with these macros the words come from the
   {{ times_the(a, b) }}                  "3.2× the" | "half the" | "the same as" | "40% of the"
   {{ times_than(a, b, more="larger", less="smaller") }}   "4× larger than" | "4× smaller than" | "the same size as"
 
-tests/docs/test_prose.py fails on a comparison typed by hand next to a macro number.
+make check and the build fail on a comparison typed by hand next to a macro number (generator/site/article/prose.py).
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ from figures.style import (
     text,
 )
 from generator.catalog.selection import shown
+from generator.errors import LayoutError
 
 COLORS = (BLUE, GREEN, ORANGE, MUTED, PURPLE, PINK)
 
@@ -161,7 +162,7 @@ class TowerGrowth(RaceScene):
         floor_h = min(room / layers for room, layers in rooms)
         tallest = floor_h * max(layers for _, layers in rooms)
         if tallest < MIN_BUILDING:
-            raise ValueError(f"tower_growth: {n} models need {streets} streets of {per} in the "
+            raise LayoutError(f"figures/scenes/tower_growth.py: {n} models need {streets} streets of {per} in the "
                              f"{'portrait' if self.portrait else 'landscape'} frame, leaving {tallest:.2f} units for "
                              f"the tallest building (at least {MIN_BUILDING}); show fewer models or shorter labels")
         grounds = [lay.title_bottom - street_h * (r + 1) + depth + 0.05 for r in range(streets)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.catalog.selection import RULES
+
 #: Every pattern ends in ``$(?!\n)``: JSON Schema matches with a search, and Python's ``$`` also matches before a
 #: final newline, so ``gpt-1\n`` would pass ``^...$``; the lookahead makes the pattern match the whole string (in
 #: ECMA-262 regular expressions, the dialect of JSON Schema, ``$`` is the end already and the lookahead a no-op).
@@ -85,6 +87,17 @@ _model = {
             },
         },
         "training_tokens": _pos_num,
+        # The licence the weights are published under, as the publisher names it ("Apache-2.0", "Llama 3.1
+        # Community License") and the address of its text (its source); shown with the model's facts (its number cards, the data export).
+        "licence": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "url"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 120},
+                "url": {"type": "string", "pattern": r"^https?://\S+" + END, "maxLength": 2000},
+            },
+        },
         "techniques": {
             "type": "array",
             "uniqueItems": True,
@@ -205,7 +218,7 @@ _by_id = {"type": "object", "propertyNames": {"pattern": ID_PATTERN}, "additiona
 #: What a figure or widget shows (generator/catalog/selection.py): a list of models or a rule, devices, labels.
 _selection = {
     "models": _ids,
-    "select": {"enum": ["all", "disclosed", "dense", "per_generation"]},
+    "select": {"enum": list(RULES)},  # the rules themselves: generator/catalog/selection.py
     "hardware": _ids,
     "labels": {
         "type": "object",

@@ -4,7 +4,7 @@ A figure's catalog entry (or a widget's entry under ``widgets:``) may say
 
   models: [gpt-1, gpt-2-xl, ...]      exactly these, in this order
   select: disclosed                   a rule instead of a list (default ``all``), applied to every model:
-                                      all | disclosed | dense | per_generation (see RULES)
+                                      all | disclosed | dense | moe | per_generation (see RULES)
   hardware: [rtx-4090, h100, ...]     the devices it draws, in this order
   labels: {gpt-3-175b: GPT-3}         a label for this figure only (else the model's ``short_label``, else ``name``)
   notes: {gpt-4: size undisclosed}    a note a figure may print next to a model
@@ -24,6 +24,7 @@ RULES: dict[str, str] = {
     "all": "every model, by release date",
     "disclosed": "every model whose size is published, by release date",
     "dense": "every disclosed dense transformer (no mixture of experts, no SSM hybrid), smallest first",
+    "moe": "every mixture-of-experts model (a model with experts: `moe:`), by release date",
     "per_generation": "the largest model of each generation (undisclosed ones included), by release date",
 }
 
@@ -41,6 +42,8 @@ def select_models(models: dict[str, Any], rule: str) -> list[str]:
     if rule == "dense":
         dense = [k for k, m in models.items() if disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"]
         return sorted(dense, key=lambda k: (models[k]["params"], k))
+    if rule == "moe":
+        return [k for k in _by_release(models) if models[k].get("moe")]
     if rule == "per_generation":
         best: dict[str, str] = {}
         for k in _by_release(models):

@@ -21,7 +21,7 @@ def media_budgets(root: Path = ROOT) -> dict[str, int]:
 SITE_DIR = "media"
 
 
-#: Names with digits in them, for the Media page (its prose may not type digits: tests/docs/test_prose.py).
+#: Names with digits in them, for the Media page (its prose may not type digits: generator/site/article/prose.py).
 NAMES = {
     "mp4": "MP4",
     "uhd": "4K",

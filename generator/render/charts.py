@@ -40,6 +40,7 @@ from figures import chart_style
 from generator.errors import LayoutError
 from generator.render.modules import FigureModuleError, accepts_keyword, check_id, load_attr
 from generator.render.raster import THEMES, svg_to_png
+from generator.render.reads import guarded
 from generator.render.svg import LAYOUTS, chart_filename, postprocess_svg
 from generator.util.fs import atomic_write
 
@@ -61,6 +62,7 @@ def draw_chart(fig_id: str, data: Mapping[str, Any], title: str | None = None, l
     check_id(fig_id)
     chart_style.get_layout(layout)  # an unknown layout fails here, before the module runs
     draw = load_attr("charts", fig_id, "draw")
+    data = guarded(data)  # a field read but not declared in reads: is an UndeclaredRead (generator/render/reads.py)
     if layout == "wide":
         fig = draw(data)
     else:

@@ -30,6 +30,8 @@ from typing import Any
 from generator.catalog.model import Catalog
 from generator.errors import BuildError, LayoutError
 from generator.render.keys import cache_key
+from generator.render.plan import guard_spec
+from generator.render.reads import GUARD_KEY
 from generator.render.registry import Figure
 from generator.render.specs import site_spec, site_specs
 from generator.render.worker import PARENT_ENV, die_with_parent
@@ -63,25 +65,41 @@ def _chart_issues(fig_id: str, data: dict[str, Any]) -> list[str]:
     return issues
 
 
-def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> list[str]:
+def _length(cues: list[Any]) -> float | None:
+    """A scene's length: the end of its last cue (a scene ends holding its last caption, figures/style.py)."""
+    return max((float(c[1]) for c in cues), default=None)
+
+
+def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> tuple[list[str], float | None]:
     from generator.render.video import check_layout
 
-    issues = []
+    issues, length = [], None
     for name, (w, h) in SCENE_FRAMES.items():
-        found = check_layout(fig_id, data, w, h, work)["layout_issues"]
-        if found:
-            issues.append(f"figures/scenes/{fig_id}.py ({name}): layout refused: " + "; ".join(found))
-    return issues
+        played = check_layout(fig_id, data, w, h, work)
+        length = _length(played["cues"])
+        if played["layout_issues"]:
+            issues.append(f"figures/scenes/{fig_id}.py ({name}): layout refused: " + "; ".join(played["layout_issues"]))
+    return issues, length
 
 
-def check_one(job: dict[str, Any]) -> list[str]:
-    """The layout issues of one figure (in this process: the worker's side)."""
+def check_one(job: dict[str, Any]) -> dict[str, Any]:
+    """One figure's layout issues, and a scene's length in seconds (for the render pool's progress), in this
+    process (the worker's side). A ``timeline`` job plays a scene in the draft landscape frame for its length only."""
     data = json.loads(Path(job["data"]).read_text("utf-8"))
-    if job["kind"] == "chart":
-        return _chart_issues(job["id"], data)
-    if job["kind"] == "scene":
-        return _scene_issues(job["id"], data, Path(job["work"]))
-    return []
+    if job["kind"] == "timeline":
+        from generator.render.video import check_layout
+
+        w, h = SCENE_FRAMES["landscape"]
+        return {"issues": [], "duration": _length(check_layout(job["id"], data, w, h, Path(job["work"]))["cues"])}
+    try:
+        if job["kind"] == "chart":
+            return {"issues": _chart_issues(job["id"], data), "duration": None}
+        if job["kind"] == "scene":
+            issues, length = _scene_issues(job["id"], data, Path(job["work"]))
+            return {"issues": issues, "duration": length}
+    except BuildError as exc:  # a refusal in the figure's own words (a field it did not declare, a layout)
+        return {"issues": [" ".join(str(exc).split())], "duration": None}
+    return {"issues": [], "duration": None}
 
 
 def _key(fig: Figure, catalog: Catalog, root: Path) -> str:
@@ -100,18 +118,21 @@ def _kept(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, s
             return list(kept["issues"])
     except (OSError, ValueError, AttributeError, KeyError):
         pass
-    issues = _run(fig, catalog, root, tmp, env)
-    try:
-        atomic_write(path, json.dumps({"key": key, "issues": issues}) + "\n")
+    issues, duration = _run(fig, catalog, root, tmp, env)
+    try:  # the duration: a scene's length, which the render pool's progress reads (generator/render/progress.py)
+        atomic_write(path, json.dumps({"key": key, "issues": issues, "duration": duration}) + "\n")
     except OSError:
         pass  # a read-only checkout checks again next time
     return issues
 
 
-def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> list[str]:
+def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> tuple[list[str], float | None]:
     work = tmp / fig.id
     work.mkdir()
-    (work / "data.json").write_text(json.dumps(fig.data(catalog), sort_keys=True), "utf-8")
+    data = fig.data(catalog)
+    if fig.kind == "chart":  # drawn with the render's guard: a field read but not declared fails here too
+        data[GUARD_KEY] = guard_spec(fig, catalog, root)
+    (work / "data.json").write_text(json.dumps(data, sort_keys=True), "utf-8")
     job = {"kind": fig.kind, "id": fig.id, "data": str(work / "data.json"), "work": str(work)}
     (work / "job.json").write_text(json.dumps(job), "utf-8")
     proc = subprocess.run(
@@ -125,7 +146,8 @@ def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, st
     if proc.returncode != 0 or not lines:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise BuildError(f"{fig.source}: the layout check failed: {last}")
-    return list(json.loads(lines[-1]))
+    result = json.loads(lines[-1])
+    return list(result["issues"]), result["duration"]
 
 
 def check_layouts(figs: dict[str, Figure], catalog: Catalog, root: Path, workers: int | None = None) -> int:
@@ -147,15 +169,15 @@ def check_layouts(figs: dict[str, Figure], catalog: Catalog, root: Path, workers
 
 
 def main(argv: list[str]) -> int:
-    """``python -m generator.render.layout_check JOB.json``: prints the figure's issues as one JSON list."""
+    """``python -m generator.render.layout_check JOB.json``: prints the figure's issues and length as one JSON
+    object (``check_one``)."""
     import logging
 
     if os.environ.get(PARENT_ENV, "").isdigit():
         die_with_parent(int(os.environ[PARENT_ENV]))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("manim").setLevel(logging.WARNING)
-    issues = check_one(json.loads(Path(argv[0]).read_text("utf-8")))
-    print(json.dumps(issues))
+    print(json.dumps(check_one(json.loads(Path(argv[0]).read_text("utf-8")))))
     return 0
 
 

@@ -5,8 +5,9 @@ cache."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from generator.catalog.model import Catalog
+from generator.catalog.model import Catalog, split_path
 from generator.catalog.text import alt_text
 from generator.render.keys import cache_key
 from generator.render.pool import Job
@@ -31,8 +32,44 @@ def source_label(fig: Figure, root: Path) -> str:
         return str(fig.source)
 
 
+def guard_spec(fig: Figure, catalog: Catalog, root: Path) -> dict[str, Any]:
+    """What ``fig`` declared in ``reads:``, for its renderer's guard (generator/render/reads.py): per section read
+    field by field (``models.*.params``) the declared fields, and the entries read whole or by their own fields;
+    with the figure's file and the catalog line of its ``reads:``."""
+    sections: dict[str, dict[str, Any]] = {}
+    for path in fig.reads:
+        if ".*." in path:
+            section, _, rest = path.partition(".*.")
+            sections.setdefault(section, {"fields": [], "entries": {}})["fields"].append(rest.split(".")[0])
+    for path in fig.reads:
+        parts = [] if ".*." in path else split_path(catalog.data, path)
+        if not parts or parts[0] not in sections:
+            continue
+        if len(parts) == 1:  # the whole section: nothing to guard
+            del sections[parts[0]]
+            continue
+        own = sections[parts[0]]["entries"]
+        if len(parts) == 2 or own.get(parts[1], []) is None:
+            own[parts[1]] = None  # the whole entry
+        else:
+            own.setdefault(parts[1], []).append(parts[2])
+    line, _ = catalog.marks.get(("figures", fig.id, "reads"), (None, None))
+    try:
+        file = catalog.path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        file = str(catalog.path)
+    return {
+        "figure": source_label(fig, root),
+        "file": file,
+        "line": line or "?",
+        "sections": sections,
+        "catalog_sections": sorted(catalog.data),
+    }
+
+
 def figure_job(fig: Figure, catalog: Catalog, root: Path, alt: str) -> Job:
-    """A chart or table render (its alt text is written into the output, so it is part of the key)."""
+    """A chart or table render (its alt text is written into the output, so it is part of the key), its renderer
+    guarded by what the figure declared it reads (``guard_spec``, not part of the key)."""
     return Job(
         entry=fig.id,
         key=cache_key(fig, catalog, root, alt=alt),
@@ -42,6 +79,7 @@ def figure_job(fig: Figure, catalog: Catalog, root: Path, alt: str) -> Job:
         data=fig.data(catalog),
         title=fig.title,
         alt=alt,
+        guard=guard_spec(fig, catalog, root),
     )
 
 

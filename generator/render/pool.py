@@ -5,9 +5,9 @@ A render whose cache entry is fresh (same key, outputs intact) is not run. The o
 by pixels per second, then charts and tables) so the pool stays busy. A failed render keeps the previous outputs
 and is reported with the tail of its log; the rest still run and commit.
 
-Progress: on a terminal, a live display (rich) with renders done out of total and, for each scene being drawn, its
-frames and an estimate of the time left (from the frame count of that render's previous version, when the cache
-has one). Elsewhere (CI, a pipe), one line per render when it starts and when it ends.
+Progress (generator/render/progress.py): on a terminal, a live display (rich) with renders done out of total and,
+for each scene being drawn, its frames out of the frames it will have (its length times the frame rate) with the
+time left. Elsewhere (CI, a pipe), a line per render as it starts and ends, and a scene's frames every tenth.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -28,6 +27,8 @@ from typing import Any
 from generator.catalog.model import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
+from generator.render.progress import Display, Timelines, expected_frames
+from generator.render.reads import GUARD_KEY
 from generator.render.specs import RenderSpec
 from generator.render.worker import PARENT_ENV
 
@@ -47,6 +48,7 @@ class Job:
     title: str = ""
     alt: str = ""
     spec: RenderSpec | None = None
+    guard: dict[str, Any] | None = None  # what a chart or table declared it reads (render/reads.py; not in the key)
 
     @property
     def weight(self) -> float:
@@ -62,81 +64,18 @@ class PoolReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _previous_frames(cache: FigureCache, job: Job) -> int | None:
-    """Frames of this entry's last render (for the time estimate), if the cache still has its metadata."""
+def _expected(job: Job, cache: FigureCache) -> int | None:
     if job.spec is None:
         return None
-    meta = cache.out_dir(job.entry) / f"{job.fig_id}.{job.spec.variant}.json"
-    try:
-        return int(json.loads(meta.read_text("utf-8"))["frames"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-class _Display:
-    """Progress for people: rich's live display on a terminal, plain log lines otherwise."""
-
-    def __init__(self, total: int, done: int, live: bool) -> None:
-        self.total, self.done, self.live = total, done, live
-        self.lock = threading.Lock()  # renders end in the pool's threads
-        self.progress: Any = None
-        if live:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            # Log lines go through the live display's console, above the bars (not through a stale stderr).
-            self.progress = Progress(
-                TextColumn("{task.description:<44}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                transient=True,
-                console=Console(stderr=True),
-            )
-            self.progress.start()
-            self.overall = self.progress.add_task("renders", total=total, completed=done)
-
-    def start(self, job: Job, expected: int | None) -> Any:
-        if not self.live:
-            log.info("[%2s/%d] %-40s rendering (%s)...", "..", self.total, job.entry, job.kind)
-            return None
-        return self.progress.add_task(f"  {job.entry}", total=expected)
-
-    def frames(self, task: Any, n: int) -> None:
-        if task is not None:
-            self.progress.update(task, completed=n)
-
-    def end(self, task: Any, job: Job, secs: float, ok: bool) -> None:
-        with self.lock:
-            self.done += 1
-            done = self.done
-        if task is not None:
-            self.progress.remove_task(task)
-            self.progress.advance(self.overall)
-        line = "[%2d/%d] %-40s rendered in %.1fs" if ok else "[%2d/%d] %-40s FAILED after %.1fs"
-        if self.live:
-            self.progress.console.print(line % (done, self.total, job.entry, secs), highlight=False)
-        else:
-            (log.info if ok else log.error)(line, done, self.total, job.entry, secs)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+    return expected_frames(cache, job.fig_id, job.spec.variant, job.spec.fps, job.entry)
 
 
 def _run(
-    job: Job, cache: FigureCache, root: Path, env: dict[str, str], display: _Display, expected: int | None
+    job: Job, cache: FigureCache, root: Path, env: dict[str, str], display: Display, timelines: Timelines
 ) -> tuple[Job, float, bool, str, Path]:
     work = cache.new_work_dir(job.entry)
-    (work / "data.json").write_text(canonical_json(job.data), "utf-8")
+    data = {**job.data, GUARD_KEY: job.guard} if job.guard else job.data
+    (work / "data.json").write_text(canonical_json(data), "utf-8")
     spec = asdict(job.spec) if job.spec is not None else None
     job_file = work / "job.json"
     job_file.write_text(
@@ -154,8 +93,29 @@ def _run(
         ),
         "utf-8",
     )
-    task = display.start(job, expected)
+    expected = _expected(job, cache)
+    task = display.start(job.entry, job.kind, expected)
+    if expected is None and job.spec is not None:  # the scene's length, from one dry run of it
+        timelines.subscribe(job.fig_id, work / "data.json", job.spec.fps, task)
     t0 = time.perf_counter()
+    code, refusal = _worker(job_file, work, root, env, display, task)
+    secs = time.perf_counter() - t0
+    out = work / "out"
+    ok = code == 0 and out.is_dir() and any(out.iterdir())
+    display.end(task, job.entry, secs, ok)
+    if ok:
+        tail = ""
+    elif refusal:  # the worker's one-line refusal (a LayoutError...): no traceback to show
+        tail = "@error " + refusal
+    else:
+        tail = "\n".join((work / "log.txt").read_text("utf-8", "replace").strip().splitlines()[-15:])
+    return job, secs, ok, tail, out
+
+
+def _worker(
+    job_file: Path, work: Path, root: Path, env: dict[str, str], display: Display, task: Any
+) -> tuple[int, str]:
+    """Run the render worker on ``job_file``; its exit status and its one-line refusal, if it printed one."""
     with open(work / "log.txt", "w", encoding="utf-8") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "generator.render.worker", str(job_file)],
@@ -172,18 +132,7 @@ def _run(
                 display.frames(task, int(line.split()[1]))
             elif line.startswith("@error "):
                 refusal = line[len("@error ") :].strip()
-        code = proc.wait()
-    secs = time.perf_counter() - t0
-    out = work / "out"
-    ok = code == 0 and out.is_dir() and any(out.iterdir())
-    display.end(task, job, secs, ok)
-    if ok:
-        tail = ""
-    elif refusal:  # the worker's one-line refusal (a LayoutError...): no traceback to show
-        tail = "@error " + refusal
-    else:
-        tail = "\n".join((work / "log.txt").read_text("utf-8", "replace").strip().splitlines()[-15:])
-    return job, secs, ok, tail, out
+        return proc.wait(), refusal
 
 
 def heaviest_first(jobs: list[Job]) -> list[Job]:
@@ -225,11 +174,12 @@ def render_stale(
     # Each worker dies with this process (generator/render/worker.py, die_with_parent): a killed build leaves none.
     env = dict(os.environ, PYTHONHASHSEED="0", **{PARENT_ENV: str(os.getpid())})
     env.setdefault("MPLBACKEND", "Agg")
-    display = _Display(len(jobs), len(report.cached), live=sys.stderr.isatty() and not os.environ.get("CI"))
+    display = Display(len(jobs), len(report.cached), live=sys.stderr.isatty() and not os.environ.get("CI"))
     failures: list[str] = []
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = [pool.submit(_run, j, cache, root, env, display, _previous_frames(cache, j)) for j in stale]
+            timelines = Timelines(display, root, env)
+            futures = [pool.submit(_run, j, cache, root, env, display, timelines) for j in stale]
             for fut in as_completed(futures):
                 job, secs, ok, tail, out = fut.result()
                 if not ok:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.render.modules import FigureModuleError, accepts_keyword, check_id, load_attr
+from generator.render.reads import guarded
 from generator.util.fs import atomic_write
 
 
@@ -17,6 +18,7 @@ def render_table(fig_id: str, data: Mapping[str, Any], out_dir: Path, title: str
     """
     check_id(fig_id)
     render = load_attr("tables", fig_id, "render")
+    data = guarded(data)  # a field read but not declared in reads: is an UndeclaredRead (generator/render/reads.py)
     html = render(data, title=title) if title and accepts_keyword(render, "title") else render(data)
     if not isinstance(html, str) or "<table" not in html:
         raise FigureModuleError(f"figures/tables/{fig_id}.py: render() must return an HTML <table> string")

@@ -4,6 +4,7 @@ its fields read on the page (FIELD_LABELS, FIELD_NAMES)."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -70,3 +71,38 @@ def test_labels_and_names():
     assert schema.field_label("layers") == "layers", "unlisted: the name with spaces"
     assert schema.field_name("memory_gb") == "memory (GB)" and schema.field_label("memory_gb") == "GB"
     assert schema.field_name("kv_heads") == "KV heads", "a name falls back to the label"
+
+
+LICENCE = "    licence: {name: Example Licence 1.0, url: 'https://example.org/licence'}\n"
+
+
+def _with_licence(tmp_path, licence: str):
+    """The real catalog with ``licence`` (YAML lines) added to the first model that has architecture fields."""
+    text = (ROOT / "catalog.yaml").read_text("utf-8")
+    cat = load_catalog(ROOT / "catalog.yaml")
+    mid = next(k for k, m in cat.models.items() if "layers" in m)
+    start = text.index(f"\n  {mid}:\n") + len(f"\n  {mid}:\n")
+    p = tmp_path / "catalog.yaml"
+    p.write_text(text[:start] + licence + text[start:], "utf-8")
+    return p, mid, text[:start].count("\n") + 1
+
+
+def test_a_model_may_name_its_licence(tmp_path):
+    p, mid, _ = _with_licence(tmp_path, LICENCE)
+    cat = load_catalog(p)
+    assert cat.models[mid]["licence"] == {"name": "Example Licence 1.0", "url": "https://example.org/licence"}
+    from generator.site.extras.export import catalog_export
+
+    assert json.loads(catalog_export(cat))["catalog"]["models"][mid]["licence"]["name"] == "Example Licence 1.0"
+
+
+@pytest.mark.parametrize("licence", [
+    "    licence: Apache-2.0\n",  # a name alone: the address of its text is its source
+    "    licence: {name: X, url: 'javascript:alert(1)'}\n",
+    "    licence: {name: X, url: 'https://example.org', note: y}\n",
+])
+def test_a_bad_licence_is_a_catalog_error_at_its_line(tmp_path, licence):
+    p, mid, line = _with_licence(tmp_path, licence)
+    with pytest.raises(CatalogError) as info:
+        load_catalog(p)
+    assert f"models.{mid}.licence" in str(info.value) and f":{line}:" in str(info.value), str(info.value)

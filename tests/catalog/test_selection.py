@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from generator.catalog.selection import label, resolve, select_models, shown
 from generator.render.registry import registry
 from tests.support import ROOT
@@ -40,6 +42,9 @@ def test_selection_rules(catalog):
         rivals = [models[r].get("params", 0) for r in models if models[r]["generation"] == models[k]["generation"]]
         assert models[k].get("params", 0) == max(rivals), k
     assert per_gen == [k for k in everything if k in per_gen], "by release"
+    moe = select_models(models, "moe")
+    assert moe == [k for k in everything if models[k].get("moe")], "every model with experts, by release"
+    assert moe and len(moe) < len(everything), "the catalog holds models with and without experts"
 
 
 def test_labels_and_order_come_from_the_entry(catalog):
@@ -60,3 +65,21 @@ def test_labels_and_order_come_from_the_entry(catalog):
     assert set(weight["models"]) == set(catalog.figures["weight_memory"]["models"]), "reads only what it shows"
     flash = figs["flash_tiling"].data(catalog)
     assert flash["show"]["models"] == [], "a figure that reads no model shows none (a new model changes nothing)"
+
+
+def test_every_rule_is_a_select_the_schema_accepts(tmp_path):
+    """The schema's select: enum is the rules themselves (one home): `select: moe` loads, an unknown rule fails."""
+    from generator.catalog.model import load_catalog
+    from generator.catalog.selection import RULES
+    from generator.errors import CatalogError
+    from tests.support import ROOT
+
+    text = (ROOT / "catalog.yaml").read_text("utf-8")
+    assert "\n    select: dense\n" in text
+    p = tmp_path / "catalog.yaml"
+    for rule in RULES:
+        p.write_text(text.replace("\n    select: dense\n", f"\n    select: {rule}\n", 1), "utf-8")
+        load_catalog(p)
+    p.write_text(text.replace("\n    select: dense\n", "\n    select: experts\n", 1), "utf-8")
+    with pytest.raises(CatalogError, match="select"):
+        load_catalog(p)

@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 from generator import derive
+from generator.errors import LayoutError
 from generator.render.captions import check_pacing
 from generator.render.probe import top_level_boxes
 from generator.render.registry import registry
@@ -240,8 +241,15 @@ def test_tower_growth_is_laid_out_for_the_number_of_models(tmp_path):
     data["show"]["models"] = (list(data["models"]) * 2)[:12]
     result = check_layout("tower_growth", data, 854, 480, tmp_path)
     assert result["layout_issues"] == [], result["layout_issues"]
-    with pytest.raises(ValueError, match=r"tower_growth: 12 models need 4 streets of 3 in the portrait frame"):
+    with pytest.raises(LayoutError, match=r"^figures/scenes/tower_growth\.py: 12 models need 4 streets of 3 in the "
+                       r"portrait frame"):
         check_layout("tower_growth", data, 432, 540, tmp_path)
+    # A refusal, not a bug: `make check` (and the render worker) report it as one line, without a traceback.
+    from generator.render.layout_check import check_one
+
+    (tmp_path / "data.json").write_text(json.dumps(data), "utf-8")
+    found = check_one({"kind": "scene", "id": "tower_growth", "data": str(tmp_path / "data.json"), "work": str(tmp_path)})
+    assert len(found["issues"]) == 1 and found["issues"][0].startswith("figures/scenes/tower_growth.py: 12 models")
 
 
 def test_tower_numbers():

@@ -122,6 +122,7 @@ def test_a_model_and_a_second_part_through_catalog_and_markdown_only(tmp_path):
 
     paths = BuildPaths(root=root)
     report = build(paths, quality="draft")
+    assert report.warnings == [], report.warnings  # every registered figure is placed, once
     assert sorted(report.rendered) == sorted([CHART, SCENE, PART2_CHART, PART2_SCENE])
     assert tree_digest(root / "figures") == figures_before, "no figure code changed"
 
@@ -147,6 +148,12 @@ def test_a_model_and_a_second_part_through_catalog_and_markdown_only(tmp_path):
     assert 'href="../parts/"' in part2 and "Part 2 of 2" in part2
     assert "Part 1: Tiny, part one" in contents and "Part 2: The memory wall" in contents
     assert "Why the KV cache decides" in contents
+    # Each figure page links back to the part that places the figure (it linked to part 1 whatever the part).
+    for fid, where in ((CHART, ""), (PART2_CHART, "part-2/"), (PART2_SCENE, "part-2/")):
+        page = (site / "figures" / fid / "index.html").read_text("utf-8")
+        assert f'<a href="../../{where}#fig-{fid}">See it in the article</a>' in page, fid
+    # ...and lists the sources of what it draws: the new model's reference on the all-models chart's page.
+    assert "The Example LM Technical Report" in (site / "figures" / CHART / "index.html").read_text("utf-8")
 
     # A field of a model only the all-models chart reads in full re-renders that chart alone: params_over_time
     # reads named fields, the scenes read only the models they show.

@@ -151,7 +151,8 @@ CHART_STYLE = {"figures/__init__.py", "figures/chart_style.py", "figures/palette
 CHART_DATA = {"generator/__init__.py", "generator/derive.py", "generator/format.py", "generator/errors.py",
               "generator/catalog/__init__.py", "generator/catalog/selection.py"}
 CHART_RENDERER = {"generator/render/__init__.py", "generator/render/worker.py", "generator/render/charts.py",
-                  "generator/render/modules.py", "generator/render/raster.py", "generator/render/svg.py",
+                  "generator/render/modules.py", "generator/render/reads.py", "generator/render/raster.py",
+                  "generator/render/svg.py",
                   "generator/util/__init__.py", "generator/util/fs.py", "generator/util/project.py"}
 
 

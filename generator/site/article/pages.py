@@ -22,8 +22,9 @@ from generator.errors import BuildError, CatalogError, GeneratorBug, did_you_mea
 from generator.site.article import provenance
 from generator.site.article.context import FigureAssets, PageContext, block
 from generator.site.article.glossary import glossary_list, mark_terms
+from generator.site.article.prose import allowed_names, check_alt_comparisons, check_front_matter, check_prose
 from generator.site.article.safe_text import page_env
-from generator.site.article.series import Series, figure_pages
+from generator.site.article.series import Series, check_placements, figure_pages
 
 
 class _Environment(SandboxedEnvironment):
@@ -63,21 +64,40 @@ def base_context(ctx: PageContext, marks: bool = True) -> dict[str, Any]:
     return out
 
 
+class RenderedPages(dict[str, str]):
+    """{relative path: markdown text} of every page, and the warnings the authors' rules gave (figures placed
+    nowhere), which the build and `make check` print."""
+
+    warnings: list[str]
+
+
+def check_authors_rules(docs_dir: Path, catalog: Catalog, figures: dict[str, Any]) -> list[str]:
+    """The rules a page's source must keep before it renders (generator/site/article/prose.py, series.py): no bare
+    number or typed comparison in any page or include (nor a comparison in an alt text), each figure of ``figures``
+    placed at most once across the series. BuildError at the first broken rule; returns the warnings."""
+    names = allowed_names(catalog.data)
+    for src in sorted(docs_dir.rglob("*.md")):
+        check_prose(src.read_text("utf-8"), str(src), names)
+    check_alt_comparisons(catalog.figures, catalog.where)
+    return check_placements(docs_dir, figures, catalog.where)
+
+
 def render_pages(
     docs_dir: Path,
     catalog: Catalog,
     figures: dict[str, FigureAssets],
     widget_renderer: Callable[[str, Catalog], str] | None,
     extra_context: dict[str, Any] | None = None,
-) -> dict[str, str]:
+) -> RenderedPages:
     """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line.
 
     ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
     loader = jinja2.FileSystemLoader(str(docs_dir))
     env = make_env(loader)
+    out = RenderedPages()
+    out.warnings = check_authors_rules(docs_dir, catalog, figures)
     series = Series.read(docs_dir)  # parts: front matter `part: N` (generator/site/article/series.py)
     placed_in = figure_pages(docs_dir)
-    out: dict[str, str] = {}
     for src in sorted(docs_dir.rglob("*.md")):
         rel = src.relative_to(docs_dir).as_posix()
         if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
@@ -94,7 +114,7 @@ def render_pages(
         try:
             template = env.get_template(rel)
             text = template.render(**names)
-            text = finish_page(text, ctx)
+            page = finish_page(text, ctx)
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from exc
         except jinja2.TemplateNotFound as exc:
@@ -110,7 +130,8 @@ def render_pages(
             raise _page_error(exc, src, rel, names) from exc
         finally:
             provenance.deactivate(token)
-        out[rel] = text + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
+        check_front_matter(src.read_text("utf-8"), text, src)
+        out[rel] = page + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
     return out
 
 
@@ -191,4 +212,4 @@ def _template_line(exc: BaseException, rel: str) -> str:
     return line
 
 
-__all__ = ["render_pages", "base_context", "make_env"]
+__all__ = ["RenderedPages", "base_context", "check_authors_rules", "make_env", "render_pages"]

@@ -39,6 +39,7 @@ class Leaf:
     label: str
     refs: tuple[str, ...]
     level: str
+    licence: tuple[str, str] | None = None  # a model's licence (name, address of its text): shown with its sources
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,9 @@ def _wrap_entry(entry: Any, path: str, owner: str, refs: tuple[str, ...], top: d
     if isinstance(entry, bool) or not isinstance(entry, (int, float)):
         return entry
     field = path.rsplit(".", 1)[-1]
-    leaf = Leaf(entry, path, owner, _label(field, prefix), refs, _level(top, field))
+    lic = top.get("licence")
+    licence = (str(lic["name"]), str(lic["url"])) if isinstance(lic, dict) else None
+    leaf = Leaf(entry, path, owner, _label(field, prefix), refs, _level(top, field), licence)
     return traced(entry, leaf)
 
 
@@ -316,7 +319,10 @@ class Cards:
         for (owner, refs, level), group in _groups(leaves(node)):
             titles = "; ".join(self.references[r]["title"] for r in refs if r in self.references)
             what = "" if isinstance(node, Leaf) else ", ".join(f"{num(x.value)} {x.label}" for x in group) + ": "
-            srcs.append(f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles}; verified: {level})")
+            lic = f"; licence: {group[0].licence[0]}" if group[0].licence else ""
+            srcs.append(
+                f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles}; verified: {level}{lic})"
+            )
         return head + ". " + ". ".join(srcs)
 
     def _sources(self, refs: tuple[str, ...]) -> Html:
@@ -352,9 +358,11 @@ class Cards:
                     vals=", ".join(f"{num(x.value)} {x.label}" for x in group), owner=owner
                 )
             )
+            lic = group[0].licence
+            licence = Html(' Licence: <a href="{u}">{n}</a>.').format(u=url(lic[1]), n=lic[0]) if lic else Html("")
             rows.append(
-                Html('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.</span>').format(
-                    what=what, src=self._sources(refs) or "none recorded", level=level
+                Html('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.{licence}</span>').format(
+                    what=what, src=self._sources(refs) or "none recorded", level=level, licence=licence
                 )
             )
         return Html('<span class="rs-card" id="{id}" role="tooltip">{head}{rows}</span>').format(

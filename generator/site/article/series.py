@@ -19,6 +19,7 @@ added, so a one-page article looks as before. Citations, references() and figure
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +31,7 @@ from generator.escape import Html
 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _FIGURE_CALL = re.compile(r"""\bfigure\(\s*(['"])([a-z][a-z0-9_]*)\1\s*\)""")
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _CONTENTS_CALL = re.compile(r"\{\{-?\s*contents\(\s*\)\s*-?\}\}")
 
 
@@ -88,14 +90,44 @@ def contents_page(docs_dir: Path) -> str | None:
     return next((rel for rel, text in _pages(docs_dir) if _CONTENTS_CALL.search(text)), None)
 
 
-def figure_pages(docs_dir: Path) -> dict[str, dict[str, str]]:
-    """{figure id: {"page": rel, "title": page title}} of the page that places each figure (for the Media page)."""
-    out: dict[str, dict[str, str]] = {}
+def placements(docs_dir: Path) -> dict[str, list[tuple[str, int]]]:
+    """{figure id: [(page, line), ...]}: every ``figure('<id>')`` the pages write (Jinja comments left out)."""
+    out: dict[str, list[tuple[str, int]]] = {}
     for rel, text in _pages(docs_dir):
-        title = str(front_matter(text).get("title") or rel)
-        for mo in _FIGURE_CALL.finditer(text):
-            out.setdefault(mo.group(2), {"page": rel, "title": title})
+        code = _JINJA_COMMENT.sub(lambda mo: re.sub(r"[^\n]", " ", mo.group(0)), text)
+        for mo in _FIGURE_CALL.finditer(code):
+            out.setdefault(mo.group(2), []).append((rel, text.count("\n", 0, mo.start()) + 1))
     return out
+
+
+def check_placements(docs_dir: Path, figures: dict[str, Any], where: Callable[[tuple[Any, ...]], str]) -> list[str]:
+    """The series' placement rule: each figure is placed at most once across all pages (its figure page links
+    there). A second placement is a BuildError naming both places; returns one warning line per registered figure
+    of ``figures`` that no page places (``where`` names its catalog line)."""
+    placed = placements(docs_dir)
+    for fig_id, places in placed.items():
+        if len(places) > 1:
+            (page, line), (first, first_line) = places[1], places[0]
+            raise BuildError(
+                f"{docs_dir / page}:{line}: figure('{fig_id}') is already placed at {docs_dir / first}:{first_line}; "
+                "a figure is placed at most once across the series (its figure page links to that place): "
+                "remove one, or link to the other with [text](page.md#fig-" + fig_id + ")"
+            )
+    return [
+        f"{where(('figures', fig_id))}: figures.{fig_id} is placed on no page: it gets its figure page, with no "
+        f"link back to the article (place it with {{{{ figure('{fig_id}') }}}})"
+        for fig_id in figures
+        if fig_id not in placed
+    ]
+
+
+def figure_pages(docs_dir: Path) -> dict[str, dict[str, str]]:
+    """{figure id: {"page": rel, "title": page title}} of the page that places each figure (for the Media page and
+    the figure pages' link back to the article)."""
+    titles = {rel: str(front_matter(text).get("title") or rel) for rel, text in _pages(docs_dir)}
+    return {
+        fig_id: {"page": places[0][0], "title": titles[places[0][0]]} for fig_id, places in placements(docs_dir).items()
+    }
 
 
 def page_href(base: str, page: str) -> str:
@@ -168,4 +200,4 @@ class Series:
         return Html("\n") + Html('<ol class="rs-contents">') + Html("").join(items) + Html("</ol>\n")
 
 
-__all__ = ["Part", "Series", "read_parts", "figure_pages", "front_matter"]
+__all__ = ["Part", "Series", "check_placements", "figure_pages", "front_matter", "placements", "read_parts"]

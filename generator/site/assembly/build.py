@@ -28,7 +28,7 @@ from generator.render.pool import render_stale
 from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_specs
 from generator.site.article.context import FigureAssets
-from generator.site.article.pages import render_pages
+from generator.site.article.pages import check_authors_rules, render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
@@ -53,6 +53,7 @@ class BuildReport:
     renders: list[str] = field(default_factory=list)  # the cache entries drawn (a scene has one per orientation)
     mkdocs_ran: bool = False  # the site builder ran (MkDocs or Zensical)
     over_budget: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the authors' rules' warnings (a figure placed nowhere)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -202,7 +203,8 @@ def build(
             catalog = load_catalog(paths.catalog)
         try:
             report = _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render, site_builder)
-            uptodate.record(paths, started, [f"over budget: {line}" for line in report.over_budget])
+            warnings = [f"warning: {line}" for line in report.warnings]
+            uptodate.record(paths, started, warnings + [f"over budget: {line}" for line in report.over_budget])
             return report
         except OSError as exc:
             raise BuildError(os_error_text(exc) + "; the previous site/ and cache are kept") from None
@@ -226,6 +228,10 @@ def _build(
     clean_leftovers(paths.site, paths.build)
     check_sources(paths.root)  # before anything is read from them: no link out of the repository
     figs = registry(catalog, paths.root / "figures")
+    # The pages' rules (prose, placements) before anything renders: a bare number fails in a second, not after renders.
+    report.warnings = check_authors_rules(paths.root / "docs", catalog, figs)
+    for line in report.warnings:
+        log.warning("warning: %s", line)
     report.seconds["load"] = time.perf_counter() - t0
 
     cache = FigureCache(paths.cache)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from generator.catalog.text import alt_text
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
 from generator.site.article.context import FigureAssets
-from generator.site.article.pages import render_pages
+from generator.site.article.pages import RenderedPages, render_pages
 from generator.site.assembly.publish import check_site_name, check_sources
 
 
@@ -34,6 +34,7 @@ class CheckReport:
     pages: int
     derived: int
     layouts: int = 0
+    warnings: list[str] = field(default_factory=list)  # the authors' rules' warnings (a figure placed nowhere)
 
 
 #: derive's per-model arithmetic, as the pages, figures and calculators call it.
@@ -110,7 +111,7 @@ _CODE_SPAN_VALUE = re.compile(r"`[^`\n]*\{\{[^`\n]*`")
 _LINK_VALUE = re.compile(r"\]\(\s*\{\{(?![^}]*\|\s*url\s*\}\})")
 
 
-def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Path) -> int:
+def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Path) -> RenderedPages:
     from generator.media.page import site_files
     from generator.site.article.widgets import render_widget
 
@@ -131,8 +132,7 @@ def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Pat
     extras = site_extras(root, catalog.data, catalog_export(catalog))  # the names the build adds (updates, version...)
     context = {"media": media_page, **extras.context}
     with tempfile.TemporaryDirectory(prefix="rts-check-") as tmp:
-        pages = render_pages(docs, catalog, _placeholder_assets(figs, Path(tmp)), render_widget, context)
-    return len(pages)
+        return render_pages(docs, catalog, _placeholder_assets(figs, Path(tmp)), render_widget, context)
 
 
 def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
@@ -149,4 +149,4 @@ def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
     from generator.render.layout_check import check_layouts
 
     layouts = check_layouts(figs, catalog, root)  # charts drawn, scenes played without frames (no video)
-    return CheckReport(catalog, len(figs), pages, derived, layouts)
+    return CheckReport(catalog, len(figs), len(pages), derived, layouts, pages.warnings)

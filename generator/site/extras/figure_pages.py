@@ -81,7 +81,10 @@ def figure_data(fig_id: str, assets: FigureAssets, catalog: Catalog) -> dict[str
 
 
 def sources(data: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
-    """The references behind a slice: every ``sources:`` list in it and every reference it holds, first seen first."""
+    """The references behind what a figure draws, first seen first: the ``sources:`` of every catalog entry in its
+    slice (each model, device, format, scaling law or fact it shows, read whole or field by field: a chart that
+    reads ``models.*.params`` still draws sourced numbers), every ``sources:`` list inside the slice, and every
+    reference it reads. The slice holds only what the figure shows (its selection narrows ``models``)."""
     found: list[str] = []
 
     def walk(node: Any) -> None:
@@ -95,7 +98,15 @@ def sources(data: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
             for v in node:
                 walk(v)
 
-    walk(data)
+    for section, entries in data.items():
+        if section in ("show", "references") or not isinstance(entries, dict):
+            continue
+        shown = (data.get("show") or {}).get(section) or []  # in the order the figure shows them
+        for ident in [*(i for i in shown if i in entries), *(i for i in entries if i not in shown)]:
+            entry = (catalog.data.get(section) or {}).get(ident)
+            if isinstance(entry, dict):
+                found.extend(str(x) for x in entry.get("sources") or ())
+        walk(entries)
     found.extend(data.get("references", {}))
     out = []
     for ref_id in dict.fromkeys(found):

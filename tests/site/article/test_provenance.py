@@ -3,6 +3,7 @@ and a bare catalog value gets its card."""
 
 from __future__ import annotations
 
+import html
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -106,3 +107,16 @@ def test_card_titles_hold_hostile_catalog_text_as_text(tmp_path):
     attrs = {a for _, names in parser.found for a in names}
     assert "img" not in tags and not {"onfocus", "onclick", "autofocus", "src"} & attrs, (tags, attrs)
     assert all(t in {"h1", "p", "span", "sup", "a", "b", "div"} for t in tags), tags
+
+
+def test_a_models_licence_is_shown_with_its_facts(tmp_path):
+    """A model's optional licence: (catalog/schema.py) is shown on the cards of its numbers, with its address."""
+    cat = load_catalog(ROOT / "catalog.yaml")
+    mid = next(k for k, m in cat.models.items() if "layers" in m)
+    other = next(k for k, m in cat.models.items() if "layers" in m and k != mid)
+    cat.data["models"][mid]["licence"] = {"name": "Example Licence <1.0>", "url": "https://example.org/licence"}
+    out = _render(tmp_path, cat, f"{{{{ num(m['{mid}'].layers) }}}} and {{{{ num(m['{other}'].heads) }}}}")
+    cards = out[out.index('<div class="rs-cards"'):]
+    assert cards.count("Licence: ") == 1, "only the model that names one"
+    assert 'Licence: <a href="https://example.org/licence">Example Licence &#60;1.0&#62;</a>.' in cards  # as text
+    assert "; licence: Example Licence <1.0>)" in html.unescape(out)  # the no-JavaScript title too

@@ -170,11 +170,27 @@ def test_csv_flattens_nested_values_and_lists():
     assert rows[("derived", "m", "weight_bytes.bf16")] == "14000000000"
 
 
-def test_sources_come_from_the_slice(catalog, figs):
-    refs = sources(figs["scaling_law"].data(catalog), catalog)
-    ids = [r["id"] for r in refs]
-    assert "kaplan-2020" in ids and len(ids) == len(set(ids))
-    assert all(r["url"].startswith("http") for r in refs)
+def test_sources_are_those_of_what_the_figure_draws(catalog, figs):
+    """A figure page lists the sources of every entry the figure draws, also when it reads them field by field
+    (params_over_time and scaling_law read models.*.params: they listed none of the models' sources), and not of
+    a model its selection leaves out (scaling_law shows the dense models only)."""
+    for fid, fig in figs.items():
+        data = fig.data(catalog)
+        ids = [r["id"] for r in sources(data, catalog)]
+        assert len(ids) == len(set(ids)), fid
+        for section in ("models", "hardware", "formats", "scaling", "facts"):
+            for ident in data.get(section, {}):
+                missing = set(catalog.data[section][ident].get("sources") or ()) - set(ids)
+                assert not missing, f"{fid}: the sources of {section}.{ident} are not listed: {missing}"
+        assert set(data.get("references", {})) <= set(ids), fid
+        shown = set(data.get("models", {}))
+        own = {r for mid in shown for r in catalog.models[mid]["sources"]}
+        others = {r for mid, m in catalog.models.items() if mid not in shown for r in m["sources"]} - own
+        others -= {r for section in ("hardware", "formats", "scaling", "facts") for e in data.get(section, {}).values()
+                   for r in (e.get("sources") or ())} | set(data.get("references", {}))
+        assert not others & set(ids), f"{fid}: lists the sources of models it does not draw: {others & set(ids)}"
+    assert [r for r in sources(figs["scaling_law"].data(catalog), catalog) if r["id"] == "kaplan-2020"]
+    assert all(r["url"].startswith("http") for fid in figs for r in sources(figs[fid].data(catalog), catalog))
 
 
 def test_csv_text_cells_are_never_formulas():
