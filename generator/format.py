@@ -198,3 +198,13 @@ def params_text(x: float) -> str:
             text = f"{x / scale:.2f}".rstrip("0").rstrip(".")
             return f"{text}\u00a0{word}"
     return num(x)
+
+
+def long_date(iso: str | None) -> str:
+    """An ISO date as the article writes it: "2026-12-01" -> "1 December 2026" (None: "not yet")."""
+    if not iso:
+        return "not yet"
+    import datetime as dt
+
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"

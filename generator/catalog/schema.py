@@ -285,7 +285,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
         "meta": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["title", "description"],
+            "required": ["title", "description", "group"],
             "properties": {
                 "title": _text,
                 "description": _text,
@@ -293,6 +293,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
                 "licence_code": _text,
                 "licence_media": _text,
                 "authors": {"type": "array", "minItems": 1, "items": _text},
+                "group": _text,
             },
         },
         "references": _section(_reference),

@@ -16,14 +16,13 @@ from functools import cache
 from pathlib import Path
 
 from figures import chart_style
-from generator.util.project import ROOT
+from figures.typeface import font_path
 
 THEMES = ("light", "dark")
 CARD_SIZE = (1200, 630)
 SITE_NAME = "The Race to Scale"
 _VAR = re.compile(r"var\((--rs-[a-z]+),\s*(#[0-9a-fA-F]{3,8})\)")
 _VIEWBOX = re.compile(r'viewBox="([\d.\s-]+)"')
-FONT_DIR = ROOT / "figures" / "fonts"
 
 
 def theme_colours(theme: str) -> dict[str, str]:
@@ -80,7 +79,7 @@ def _strip_png(png: bytes) -> bytes:
 def _font(bold: bool, size: int):
     from PIL import ImageFont
 
-    return ImageFont.truetype(str(FONT_DIR / ("Inter-SemiBold.otf" if bold else "Inter-Regular.otf")), size)
+    return ImageFont.truetype(str(font_path(600 if bold else 400)), size)
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:

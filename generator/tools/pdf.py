@@ -123,7 +123,7 @@ def _write(raw: bytes, out: Path, root: Path) -> PdfReport:
     writer.add_metadata(
         {
             "/Title": str(meta["title"]),
-            "/Author": ", ".join(str(a) for a in meta.get("authors") or [DEFAULT_AUTHOR]),
+            "/Author": ", ".join(str(a) for a in meta.get("authors") or [meta.get("group") or DEFAULT_AUTHOR]),
             "/Subject": str(meta["description"]),
             "/Creator": f"{meta['title']} (make pdf: Chromium via Playwright)",
         }

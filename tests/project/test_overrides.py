@@ -17,6 +17,11 @@ THEME = Path(material.__file__).parent / "templates"
 COPIES = {
     "partials/palette.html": ('data-md-component="palette"', "data-rts-palette"),
     "partials/search.html": ('role="dialog"', "role=\"dialog\" aria-label=\"{{ lang.t('search') }}\""),
+    "partials/content.html": (
+        '{% if "\\u003ch1" not in page.content %}',
+        '{% if page.meta and page.meta.rts_header %}\n  {% include "partials/rts/article-header.html" %}\n'
+        '{% elif "\\u003ch1" not in page.content %}',
+    ),
 }
 
 

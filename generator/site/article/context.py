@@ -60,6 +60,11 @@ class PageContext:
         depth += len(page.parent.parts)
         self.base = "../" * depth
 
+    @property
+    def cards_path(self) -> str:
+        """Where this page's cards are published (site path): assets/cards/<page>.json, loaded on first use."""
+        return "assets/cards/" + self.page.with_suffix(".json").as_posix()
+
     # -- citations -------------------------------------------------------------------------------------------
     def cite(self, *ref_ids: str) -> Markup:
         if not ref_ids:
@@ -75,9 +80,7 @@ class PageContext:
             ref = self.catalog.references[ref_id]
             card = self.cards.reference(ref_id)
             links.append(
-                Markup(
-                    '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
-                ).format(
+                Markup('<a href="#ref-{id}" title="{title}" data-rs-card="{card}">{n}</a>').format(
                     id=ref_id, title=md_escape(f"{ref['authors']} ({ref['year']}): {ref['title']}"), n=n, card=card
                 )
             )

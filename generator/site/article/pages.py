@@ -6,6 +6,7 @@ catalog strings are escaped wherever they land; macros that emit HTML return Mar
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -68,10 +69,13 @@ def render_pages(
     figures: dict[str, FigureAssets],
     widget_renderer: Callable[[str, Catalog], str] | None,
     extra_context: dict[str, Any] | None = None,
+    data_files: dict[str, bytes] | None = None,
 ) -> dict[str, str]:
     """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line.
 
-    ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
+    ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files).
+    ``data_files``, when given, receives the files the pages load on demand (each page's cards as JSON, by site
+    path: ``PageContext.cards_path``)."""
     loader = jinja2.FileSystemLoader(str(docs_dir))
     env = make_env(loader)
     series = Series.read(docs_dir)  # parts: front matter `part: N` (generator/site/article/series.py)
@@ -117,13 +121,16 @@ def render_pages(
         finally:
             provenance.deactivate(token)
         out[rel] = text + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
+        if data_files is not None and ctx.cards.data():
+            data_files[ctx.cards_path] = json.dumps(ctx.cards.data(), ensure_ascii=False, sort_keys=True).encode()
     return out
 
 
 def finish_page(text: str, ctx: PageContext) -> str:
-    """After the template: glossary terms marked on first use per section, then the page's cards appended."""
-    text = mark_terms(text, ctx)
-    cards = ctx.cards.html()
+    """After the template: glossary terms marked on first use per section, one tab stop per block of card triggers,
+    then the page's cards appended."""
+    text = provenance.one_stop_per_block(mark_terms(text, ctx))
+    cards = ctx.cards.html(ctx.base + ctx.cards_path)
     return text + str(block(cards)) if cards else text
 
 

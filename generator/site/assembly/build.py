@@ -31,6 +31,7 @@ from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly.budgets import check_budgets, load_budgets
+from generator.site.assembly.fonts import web_fonts
 from generator.site.assembly.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
@@ -242,10 +243,17 @@ def _build(
     media_files, media_page = site_files(paths.root)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
+    data_files: dict[str, bytes] = {}  # each page's cards, as JSON loaded on first use (provenance.py)
     pages = render_pages(
-        paths.root / "docs", catalog, assets, render_widget, extra_context={"media": media_page, **extras.context}
+        paths.root / "docs",
+        catalog,
+        assets,
+        render_widget,
+        extra_context={"media": media_page, **extras.context},
+        data_files=data_files,
     )
     files: dict[str, bytes | Path] = {rel: extras.finish(text).encode("utf-8") for rel, text in pages.items()}
+    files.update(data_files)
     files.update(extras.files)
     docs = paths.root / "docs"
     for p in sorted(docs.rglob("*")):
@@ -258,6 +266,7 @@ def _build(
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
     files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
+    files.update(web_fonts(paths.build))  # Inter as WOFF2 for the page and its charts (fonts.py)
     files.update(media_files)  # the media kit's web-sized files, under media/
     scenes = [
         {"id": fid, "title": a.fig.title, "alt": alt_text(catalog, fid), "meta": a.meta}

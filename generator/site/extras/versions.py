@@ -26,8 +26,9 @@ import yaml
 from markupsafe import Markup
 
 from generator.errors import BuildError
-from generator.format import num
+from generator.format import long_date, num
 from generator.site.article.provenance import LABELS
+from generator.site.extras.byline import part_header
 
 CHANGELOG = "CHANGELOG.yaml"
 RELEASES = "releases"
@@ -205,13 +206,6 @@ def changes_since_release(history: History, current_export: str) -> list[Change]
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _human_date(iso: str | None) -> str:
-    if not iso:
-        return "not yet"
-    d = dt.date.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%B')} {d.year}"
-
-
 def _value(x: Any) -> str:
     return "(none)" if x is None else num(x)
 
@@ -235,12 +229,12 @@ def updates_section(history: History, changes: list[Change]) -> Markup:
         Markup(
             '<p class="rs-version">Version {v}. Published {p}; last updated {u}. '
             '<a href="{feed}">Releases feed (Atom)</a>.</p>'
-        ).format(v=history.version, p=_human_date(history.published), u=_human_date(history.updated), feed="feed.xml")
+        ).format(v=history.version, p=long_date(history.published), u=long_date(history.updated), feed="feed.xml")
     ]
     if history.entries:
         items = [
             Markup('<li><time datetime="{d}">{h}</time>: {what} <em>Why:</em> {why}</li>').format(
-                d=e["date"], h=_human_date(e["date"]), what=e["what"], why=e["why"]
+                d=e["date"], h=long_date(e["date"]), what=e["what"], why=e["why"]
             )
             for e in history.entries
         ]
@@ -253,7 +247,7 @@ def updates_section(history: History, changes: list[Change]) -> Markup:
                 Markup(
                     "<p>Numbers changed since version {v} ({d}), old → new:</p>"
                     '<ul class="rs-number-changes">{rows}</ul>'
-                ).format(v=last.version, d=_human_date(last.date), rows=Markup("").join(rows))
+                ).format(v=last.version, d=long_date(last.date), rows=Markup("").join(rows))
             )
         else:
             parts.append(Markup("<p>No number has changed since version {v}.</p>").format(v=last.version))
@@ -280,19 +274,30 @@ def site_url(root: Path) -> str:
 class Citation:
     title: str
     description: str
+    #: People, by name ("Ada Lovelace"): Scholar's citation_author, BibTeX's author, schema.org Person.
     authors: list[str]
+    #: The collective the article is credited to ("The Race to Scale contributors"): an organisation to BibTeX
+    #: (braced), schema.org and CITATION.cff; never a citation_author, which Scholar reads as a person.
+    group: str | None
     version: str
     published: str | None
     updated: str | None
     url: str
     licence: str
+    #: The article as a PDF published with the site (site-relative), when the build publishes one.
+    pdf: str | None = None
+
+    @property
+    def byline(self) -> list[str]:
+        """Who the article is by, as a reader sees it: the people, else the collective."""
+        return self.authors or ([self.group] if self.group else [])
 
     @property
     def year(self) -> str:
         return (self.updated or self.published or dt.date.today().isoformat())[:4]
 
     def text(self) -> str:
-        authors = ", ".join(self.authors)
+        authors = ", ".join(self.byline)
         return f"{authors} ({self.year}). {self.title} (version {self.version}). {self.url}" + (
             f" (updated {self.updated})." if self.updated else "."
         )
@@ -301,7 +306,7 @@ class Citation:
         key = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") + f"-{self.year}"
         fields = [
             ("title", "{" + _bib(self.title) + "}"),
-            ("author", "{" + " and ".join("{" + _bib(a) + "}" for a in self.authors) + "}"),
+            ("author", "{" + (" and ".join(_bib(a) for a in self.authors) or "{" + _bib(self.group or "") + "}") + "}"),
             ("year", "{" + self.year + "}"),
             ("version", "{" + _bib(self.version) + "}"),
             ("url", "{" + self.url + "}"),
@@ -313,20 +318,20 @@ class Citation:
         return f"@online{{{key},\n{body}\n}}\n"
 
     def head_meta(self) -> list[dict[str, str]]:
-        """Highwire Press tags (Google Scholar, Zotero) and Open Graph text tags; og:image is issue 17's."""
+        """Highwire Press tags (Google Scholar, Zotero) and Open Graph text tags; og:image is social.html's.
+
+        citation_author names people only (Scholar takes each as a person; a collective would be listed as a person
+        called "contributors, The Race to Scale"), so a work credited only to a group has none. Both dates are the
+        first publication: an update does not move a work's online date. citation_pdf_url only when the site
+        carries the PDF (the build publishes one printed from these very pages: generator/tools/pdf.py)."""
         tags = [{"attr": "name", "key": "citation_title", "content": self.title}]
         tags += [{"attr": "name", "key": "citation_author", "content": a} for a in self.authors]
         if self.published:
-            tags.append(
-                {"attr": "name", "key": "citation_publication_date", "content": self.published.replace("-", "/")}
-            )
-            tags.append(
-                {
-                    "attr": "name",
-                    "key": "citation_online_date",
-                    "content": (self.updated or self.published).replace("-", "/"),
-                }
-            )
+            date = self.published.replace("-", "/")
+            tags.append({"attr": "name", "key": "citation_publication_date", "content": date})
+            tags.append({"attr": "name", "key": "citation_online_date", "content": date})
+        if self.pdf:
+            tags.append({"attr": "name", "key": "citation_pdf_url", "content": self.url + self.pdf})
         tags += [
             {"attr": "name", "key": "citation_public_url", "content": self.url},
             {"attr": "name", "key": "citation_language", "content": "en"},
@@ -335,6 +340,10 @@ class Citation:
             {"attr": "property", "key": "og:type", "content": "article"},
             {"attr": "property", "key": "og:url", "content": self.url},
         ]
+        if self.published:
+            tags.append({"attr": "property", "key": "article:published_time", "content": self.published})
+        if self.updated:
+            tags.append({"attr": "property", "key": "article:modified_time", "content": self.updated})
         return tags
 
     def jsonld(self) -> str:
@@ -343,7 +352,9 @@ class Citation:
             "@type": "Article",
             "headline": self.title,
             "description": self.description,
-            "author": [{"@type": "Organization" if "contributors" in a else "Person", "name": a} for a in self.authors],
+            "author": [{"@type": "Person", "name": a} for a in self.authors]
+            + ([{"@type": "Organization", "name": self.group}] if self.group else []),
+            "image": self.url + SOCIAL_CARD,
             "url": self.url,
             "mainEntityOfPage": self.url,
             "version": self.version,
@@ -365,7 +376,7 @@ class Citation:
             "type": "software",
             "title": self.title,
             "abstract": self.description,
-            "authors": [{"name": a} for a in self.authors],
+            "authors": [_cff_person(a) for a in self.authors] + ([{"name": self.group}] if self.group else []),
             "version": self.version,
             "url": self.url,
             "license": ["MIT", "CC-BY-4.0"],
@@ -381,6 +392,15 @@ class Citation:
 
 
 _LICENCE_URLS = {"CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/"}
+#: The article's social card (generator/site/extras/figure_pages.py draws it; overrides/partials/rts/social.html
+#: names it for Open Graph): also the JSON-LD Article's image.
+SOCIAL_CARD = "assets/social/article.png"
+
+
+def _cff_person(name: str) -> dict[str, str]:
+    """A person in CITATION.cff: the last word as family name, the rest as given names."""
+    given, _, family = name.rpartition(" ")
+    return {"family-names": family, "given-names": given} if given else {"family-names": family}
 
 
 def _bib(text: str) -> str:
@@ -391,7 +411,8 @@ def citation(meta: dict[str, Any], history: History, url: str) -> Citation:
     c = Citation(
         title=str(meta["title"]),
         description=str(meta["description"]),
-        authors=[str(a) for a in meta.get("authors") or ["The Race to Scale contributors"]],
+        authors=[str(a) for a in meta.get("authors") or []],
+        group=str(meta["group"]) if meta.get("group") else None,
         version=history.version,
         published=history.published,
         updated=history.updated,
@@ -443,7 +464,7 @@ def atom_feed(c: Citation, history: History) -> str:
         f'  <link rel="alternate" type="text/html" href="{xml_escape(c.url)}"/>',
         f"  <id>{xml_escape(c.url)}</id>",
         f"  <updated>{updated}</updated>",
-        "  <author><name>" + xml_escape(", ".join(c.authors)) + "</name></author>",
+        "  <author><name>" + xml_escape(", ".join(c.byline)) + "</name></author>",
     ]
     previous = ""
     blocks = []
@@ -512,18 +533,30 @@ def make_release(root: Path, version: str, notes: str = "", today: str | None = 
 
 @dataclass
 class SiteExtras:
-    """What the build adds: page macros, the feed file, and the head metadata of the page holding the cite block."""
+    """What the build adds: page macros, the feed file, the head metadata of the page holding the cite block and
+    the header of every part (generator/site/extras/byline.py)."""
 
     context: dict[str, Any]
     files: dict[str, bytes]
-    head: dict[str, Any]
+    citation: Citation
+    history: History
+    #: The catalog's one-line description: the dek of the article's first part.
+    description: str
+
+    @property
+    def head(self) -> dict[str, Any]:
+        return {"rts_meta": self.citation.head_meta(), "rts_jsonld": self.citation.jsonld()}
 
     def finish(self, text: str) -> str:
-        return inject_front_matter(text, self.head) if 'class="rs-cite-this"' in text else text
+        values = dict(self.head) if 'class="rs-cite-this"' in text else {}
+        header = part_header(self.citation, self.history, text, self.description)
+        if header:
+            values["rts_header"] = header
+        return inject_front_matter(text, values) if values else text
 
 
 def site_extras(root: Path, catalog_data: dict[str, Any], export: str) -> SiteExtras:
-    """Macros ``updates()``, ``cite_this()``, ``version``; feed.xml; head tags (rts_meta, rts_jsonld)."""
+    """Macros ``updates()``, ``cite_this()``, ``version``; feed.xml; head tags (rts_meta, rts_jsonld); headers."""
     history = load_history(root)
     changes = changes_since_release(history, export)
     c = citation(catalog_data["meta"], history, site_url(root))
@@ -531,8 +564,8 @@ def site_extras(root: Path, catalog_data: dict[str, Any], export: str) -> SiteEx
         "updates": lambda: updates_section(history, changes),
         "cite_this": lambda: cite_block(c),
         "version": history.version,
-        "published": _human_date(history.published),
-        "updated": _human_date(history.updated),
+        "published": long_date(history.published),
+        "updated": long_date(history.updated),
     }
-    head = {"rts_meta": c.head_meta(), "rts_jsonld": c.jsonld()}
-    return SiteExtras(context, {"feed.xml": atom_feed(c, history).encode("utf-8")}, head)
+    files = {"feed.xml": atom_feed(c, history).encode("utf-8")}
+    return SiteExtras(context, files, c, history, str(catalog_data["meta"]["description"]))

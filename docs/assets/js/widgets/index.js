@@ -14,9 +14,10 @@
  */
 
 import { buildAttentionMamba } from "./attention-mamba.js";
-import { bindCards, initCards } from "./cards.js";
+import { bindCards } from "./cards.js";
 import { buildContext } from "./context.js";
 import { bindCopyButtons } from "./copy.js";
+import { bindKeyboard } from "./keyboard.js";
 import { num, paramsText, size, words } from "./format.js";
 import { buildMemory } from "./memory.js";
 import { initPlayers, onHashChange } from "./player.js";
@@ -76,16 +77,15 @@ function initNear() {
 
 function boot() {
   bindCards(); // hover cards (cards.js): one set of document listeners for every page
+  bindKeyboard(); // the header's drawer and search buttons reachable by keyboard (keyboard.js)
   // The scene players (player.js) are built at once: a step link must find its player ready.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(() => {
-      initCards();
       initNear();
       initPlayers();
       bindCopyButtons();
     });
   } else {
-    initCards();
     initNear();
     initPlayers();
     bindCopyButtons();
