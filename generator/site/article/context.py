@@ -18,11 +18,15 @@ from markupsafe import Markup
 from generator.catalog import Catalog
 from generator.catalog.text import PageMistake, alt_text
 from generator.errors import BuildError, did_you_mean
+from generator.render.raster import svg_size
 from generator.render.registry import Figure
 from generator.site.article import provenance
 from generator.site.article.player import scene_player
 from generator.site.article.safe_text import md_escape
 from generator.site.article.storyboard import storyboard_html
+
+#: How wide a figure sits: the prose column, past it on both sides, or the whole content area (site.css rs-w-*).
+FIGURE_WIDTHS = ("text", "outset", "full")
 
 
 @dataclass
@@ -104,13 +108,20 @@ class PageContext:
         return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
 
     # -- figures ---------------------------------------------------------------------------------------------
-    def figure(self, fig_id: str) -> Markup:
+    def figure(self, fig_id: str, width: str | None = None) -> Markup:
+        """A figure: its title above it in the article's type, the figure, and the link to its own page.
+
+        ``width``: "text" (the column of prose), "outset" (reaching past it on both sides) or "full" (the whole
+        content area); by default a chart or table sits at the text's width (its type then matches the prose's
+        size) and a scene at outset."""
         if fig_id not in self.figures:
             hint = did_you_mean(fig_id, self.figures)
             raise PageMistake(
                 f"figure(): no figure {fig_id!r} in the catalog's figures"
                 + (f" ({hint})" if hint else f"; known: {', '.join(sorted(self.figures))}")
             )
+        if width is not None and width not in FIGURE_WIDTHS:
+            raise PageMistake(f"figure({fig_id!r}, width={width!r}): expected one of {', '.join(FIGURE_WIDTHS)}")
         if fig_id in self.used_figures:
             raise BuildError(f"figure(): {fig_id!r} is placed twice on this page")
         self.used_figures.append(fig_id)
@@ -118,30 +129,53 @@ class PageContext:
         fig = assets.fig
         title = fig.title
         alt = alt_text(self.catalog, fig_id)
+        width = width or ("outset" if fig.kind == "scene" else "text")
         if fig.kind == "chart":
-            # Both layouts inline; site.css shows the wide one on wide screens and the narrow one on phones
-            # (display: none also keeps the hidden one out of the accessibility tree).
-            svg = assets.files[f"{fig_id}.svg"].read_text("utf-8")
-            narrow = assets.files.get(f"{fig_id}.narrow.svg")
-            if narrow is None:
-                body = Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt))
-            else:
-                body = Markup(
-                    _inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
-                    + _inline_svg(
-                        narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt, cls="rs-chart-narrow", id_tag="n"
-                    )
-                )
+            body = self._chart_body(assets, title, alt)
             cls = "rs-chart"
         elif fig.kind == "table":
             body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
             cls = "rs-table"
         else:
-            return self._video(assets, title, alt)
+            return self._video(assets, title, alt, width)
         out = Markup(
-            '<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}{link}</figcaption></figure>'
+            '<figure class="rs-figure {cls} rs-w-{width}" id="fig-{id}">'
+            '<figcaption class="rs-fig-title">{title}</figcaption>{body}{link}</figure>'
         )
-        return block(out.format(cls=cls, id=fig_id, body=body, title=title, link=self._page_link(fig)))
+        link = self._page_link(fig)
+        return block(
+            out.format(
+                cls=cls,
+                width=width,
+                id=fig_id,
+                body=body,
+                title=title,
+                link=Markup('<p class="rs-fig-links">{}</p>').format(link) if link else "",
+            )
+        )
+
+    def _chart_body(self, assets: FigureAssets, title: str, alt: str) -> Markup:
+        """Both layouts inline, each in a box of its own aspect ratio: site.css shows the wide one on wide screens
+        and the narrow one on phones (display: none also keeps the hidden one out of the accessibility tree), and
+        a box skipped by content-visibility still has the size the chart will have."""
+        fig_id = assets.fig.id
+        drawings = [("wide", assets.files[f"{fig_id}.svg"], "")]
+        narrow = assets.files.get(f"{fig_id}.narrow.svg")
+        if narrow is not None:
+            drawings.append(("narrow", narrow, "n"))
+        boxes = []
+        for layout, path, tag in drawings:
+            svg = path.read_text("utf-8")
+            w, h = svg_size(svg)
+            cls = f"rs-chart-{layout}" if narrow is not None else ""
+            boxes.append(
+                Markup('<div class="rs-chart-box rs-chart-box--{layout}" style="aspect-ratio: {w:g} / {h:g}">').format(
+                    layout=layout if narrow is not None else "only", w=w, h=h
+                )
+                + Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls=cls, id_tag=tag))
+                + Markup("</div>")
+            )
+        return Markup("").join(boxes)
 
     def _page_link(self, fig: Figure) -> Markup:
         """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
@@ -152,7 +186,7 @@ class PageContext:
             '<span class="rs-sr-only"> for “{title}”</span></a>'
         ).format(base=self.base, id=fig.id, title=fig.title)
 
-    def _video(self, assets: FigureAssets, title: str, alt: str) -> Markup:
+    def _video(self, assets: FigureAssets, title: str, alt: str, width: str = "outset") -> Markup:
         fig_id = assets.fig.id
         meta = assets.meta
         src = f"{self.base}figures/{fig_id}"
@@ -171,6 +205,7 @@ class PageContext:
                 poster_attr,
                 link=self._page_link(assets.fig),
                 storyboard=storyboard_html(fig_id, meta, self.base),
+                placement=width,
             )
         )
 

@@ -68,9 +68,11 @@ def scene_player(
     poster_attr: str = "poster",
     link: Markup | None = None,
     storyboard: Markup | None = None,
+    placement: str = "outset",
 ) -> Markup:
     """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp), caption, step list; ``link``
-    (the figure page's link, Markup) ends the caption and ``storyboard`` (the print stills, Markup) ends the figure."""
+    (the figure page's link, Markup) ends the caption and ``storyboard`` (the print stills, Markup) ends the figure.
+    ``placement``: how wide it sits in the page (context.FIGURE_WIDTHS)."""
     return Markup(
         _ENV.get_template("scene_player.html").render(
             id=fig_id,
@@ -83,5 +85,6 @@ def scene_player(
             steps=scene_steps(meta),
             link=link or Markup(""),
             storyboard=storyboard or Markup(""),
+            placement=placement,
         )
     )

@@ -2,7 +2,8 @@
  *
  * Material opens the navigation drawer and, on a phone, the search box with labels for hidden checkboxes
  * (#__drawer, #__search): a keyboard cannot reach a label. Here they become buttons (tabindex, role, a name and
- * aria-expanded) that Enter and Space press. What a closed drawer holds is out of the tab order by CSS (site.css,
+ * aria-expanded). Enter on a focused label is Material's own (its keyboard handler clicks it); Space, which a
+ * button also answers to, is added here. What a closed drawer holds is out of the tab order by CSS (site.css,
  * "Keyboard"), so no stop lands off screen.
  */
 
@@ -16,8 +17,8 @@ function asButton(label, name, toggle) {
   sync();
   toggle.addEventListener("change", sync);
   label.addEventListener("keydown", (e) => {
-    if (e.key !== "Enter" && e.key !== " ") return;
-    e.preventDefault();
+    if (e.key !== " ") return;
+    e.preventDefault(); // not a scroll of the page
     label.click();
   });
 }
