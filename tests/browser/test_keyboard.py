@@ -50,8 +50,8 @@ def test_at_most_12_stops_to_the_first_section_none_off_screen_all_visible(brows
 
 def test_the_drawer_and_search_open_from_the_keyboard_on_a_phone(browser, site_url):
     ctx, page = _page(browser, site_url, 390)
-    drawer = page.locator('.md-header label[for="__drawer"]')
-    assert drawer.get_attribute("role") == "button" and drawer.get_attribute("aria-expanded") == "false"
+    drawer = page.locator('.md-header button[data-rs-for="__drawer"]')
+    assert drawer.get_attribute("aria-expanded") == "false" and drawer.get_attribute("aria-label")
     assert page.locator(".md-sidebar--primary a").first.evaluate("a => getComputedStyle(a).visibility") == "hidden"
     page.evaluate("() => { window.__changes = 0; document.getElementById('__drawer').addEventListener('change', "
                   "() => window.__changes++); }")
@@ -63,8 +63,8 @@ def test_the_drawer_and_search_open_from_the_keyboard_on_a_phone(browser, site_u
                            "=== 'visible'")
     page.keyboard.press(" ")  # the button still has focus: Space closes it again, once
     page.wait_for_function("() => !document.getElementById('__drawer').checked")
-    assert page.evaluate("window.__changes") == 2  # each key pressed the button once (Material clicks on Enter)
-    search = page.locator('.md-header label.md-header__button[for="__search"]')
+    assert page.evaluate("window.__changes") == 2  # each key pressed the button once
+    search = page.locator('.md-header button[data-rs-for="__search"]')
     search.focus()
     page.keyboard.press(" ")
     page.wait_for_function("() => document.activeElement.matches('.md-search__input')")  # Material focuses it

@@ -206,6 +206,22 @@ def test_axe_finds_no_violations(browser, site_url, draft_build, scheme):
         ctx.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_in_the_article_on_a_phone(browser, site_url, scheme):
+    """The article at 390 px with touch (its own header buttons, type scale, tables), every widget built."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              color_scheme=scheme)
+    page = ctx.new_page()
+    page.goto(site_url, wait_until="networkidle")
+    page.wait_for_function("() => [...document.querySelectorAll('.rs-widget')].every(w => w.dataset.rsState)")
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
+    violations = Axe().run(page).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    ctx.close()
+
+
 def test_no_horizontal_overflow_on_phones(browser, site_url, draft_build):
     for rel in _page_paths(draft_build):
         ctx, page, _, _ = _open(browser, site_url + rel, width=390)
