@@ -225,11 +225,12 @@ _figure = {
     },
 }
 
-#: widgets.<name>: which models a widget lists (``models`` / ``select``) and starts on (``defaults``: role -> id).
+#: widgets.<name>: which models a widget lists (``models`` / ``select``) and starts on (``defaults``: role -> id);
+#: ``note``: what the reader should know about that choice (why these models are set side by side).
 _widget = {
     "type": "object",
     "additionalProperties": False,
-    "properties": {**_selection, "defaults": _by_id},
+    "properties": {**_selection, "defaults": _by_id, "note": _text},
 }
 
 _scaling = {

@@ -102,13 +102,21 @@ def test_attention_mamba_fallback_numbers(catalog):
     table = soup(html).select_one(".rs-fallback table")
     # Llama 3.1 8B: 131,072 bytes per token. Nemotron 3 Nano: 12,482,560 state numbers in FP32 (its config's
     # mamba_ssm_cache_dtype), plus 6 attention layers of 2 KV heads x 128 x 2 = 6,144 bytes per token.
-    assert row_cells(table, "131,072") == ["17.2 GB", "49.9 MB", "855.2 MB"]
-    assert row_cells(table, "1,048,576") == ["137.4 GB", "49.9 MB", "6.5 GB"]
-    assert row_cells(table, "1,024") == ["134.2 MB", "49.9 MB", "56.2 MB"]
+    assert row_cells(table, "131,072") == ["17.2 GB", "49.9 MB", "344×", "855.2 MB"]
+    assert row_cells(table, "1,048,576") == ["137.4 GB", "49.9 MB", "2,753×", "6.5 GB"]
+    assert row_cells(table, "1,024") == ["134.2 MB", "49.9 MB", "2.69×", "56.2 MB"]
+    # From one token, and the crossover's own row: the cache passes the state at about 381 tokens.
+    assert row_cells(table, "1")[1:] == ["49.9 MB", "0.00263×", "49.9 MB"]
+    assert row_cells(table, "381")[2] == "1×"
+    assert "passes the state at about 381 tokens" in table.select_one("caption").get_text()
     data = island(html)
     assert data["attention"]["id"] == "llama-3.1-8b" and data["ssm"]["id"] == "nemotron-3-nano"
     assert derive.ssm_state_values(data["ssm"]) == 12_482_560
-    assert data["precision"] == "bf16"
+    assert data["precision"] == "bf16" and data["labels"] == {"kv": "BF16", "state": "FP32"}
+    assert data["range"] == [1, 1_048_576]
+    # Why these two: the catalog's note, with the models' names put in.
+    assert data["note"].startswith("Why these two: Llama 3.1 8B stands for a plain transformer")
+    assert "{" not in data["note"]
 
 
 def test_context_fallback_numbers(catalog):

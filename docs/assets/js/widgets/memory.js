@@ -4,7 +4,7 @@ import { NBSP, TIMES, num, paramsText, size, tokens } from "./format.js";
 import {
   binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, paramStops, select, setText, stopSlider
 } from "./shared.js";
-import { copyLinkButton, oneOf, readParams, wholeIn, writeParams } from "./urlstate.js";
+import { copyLinkButton, oneOf, readParams, settleAddress, wholeIn, writeParams } from "./urlstate.js";
 
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const NS = "mem";
@@ -334,6 +334,7 @@ export function buildMemory(D, data) {
   const disclosed = data.models.filter(isDisclosed);
   const st = initialState(data, byId, disclosed);
   restoreMemory(st, data, byId, disclosed);
+  settleAddress(NS, memoryParams(st));
   const c = memoryControls(data, st, disclosed);
   const r = memoryResult();
   const hw = hardwareTable(data.hardware);
