@@ -6,13 +6,25 @@ QUALITY ?= publish
 JOBS    ?=
 PORT    ?= 8000
 PREFIX  ?= /
-PY      := $(VENV)/bin/python
-READY   := $(VENV)/.ready
+PY      := "$$RTS_ARG_VENV/bin/python"
+# The venv's folder is also a make target (its .ready stamp): a plain path, checked before make reads it as one.
+ifneq ($(shell printf '%s' '$(subst ','\'',$(value VENV))' | tr -d 'A-Za-z0-9._/+-'),)
+$(error VENV: expected a plain folder path (letters, digits and . _ + - /))
+endif
+READY   := $(value VENV)/.ready
+
+# Make variables reach recipes only through the environment, as their literal text ($(value ...): nothing in them
+# is expanded by make), and recipes use them as quoted shell variables ("$$RTS_ARG_X"): a value such as
+# VERSION='1.1; touch x' or NOTES='`id`' is an argument, never a command (tests/test_makefile.py). The lists of
+# arguments (SITE_ARGS, MEDIA_ARGS, BENCH_ARGS) are split into words with globbing off (set -f), never evaluated.
+USER_VARS := PYTHON VENV CATALOG QUALITY JOBS PORT PREFIX SITE_ARGS PRORES MEDIA_ARGS VERSION NOTES BENCH_ARGS PDF
+$(foreach v,$(USER_VARS),$(eval export RTS_ARG_$(v) = $$(value $(v))))
+unexport $(USER_VARS)
 
 .PHONY: site test serve bench clean setup lock check audit media lint release pdf
 
 $(READY): requirements.lock scripts/setup.sh pyproject.toml
-	@PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
+	@PYTHON="$$RTS_ARG_PYTHON" VENV="$$RTS_ARG_VENV" bash scripts/setup.sh
 	@touch $@
 
 setup: $(READY)
@@ -21,7 +33,8 @@ setup: $(READY)
 ## from the cache alone (after `python -m generator unpack`: the render farm), failing with the list of what is missing.
 SITE_ARGS ?=
 site: $(READY)
-	$(PY) -m generator build --catalog "$(CATALOG)" --quality $(QUALITY) $(if $(JOBS),--jobs $(JOBS)) $(SITE_ARGS)
+	set -f; $(PY) -m generator build --catalog "$$RTS_ARG_CATALOG" --quality "$$RTS_ARG_QUALITY" \
+	  $${RTS_ARG_JOBS:+--jobs "$$RTS_ARG_JOBS"} $$RTS_ARG_SITE_ARGS
 
 ## The media kit: every scene as reusable files (1080p60 MP4, vertical MP4, looping WebP, posters, WebVTT/SRT) in
 ## media/ with media/manifest.json. The landscape render is the site's (same cache): after `make site` only the vertical
@@ -29,42 +42,44 @@ site: $(READY)
 ## ProRes 4444 with alpha (a render of its own). MEDIA_ARGS=--verify then decodes every file against the manifest.
 PRORES ?=
 media: $(READY)
-	$(PY) -m generator media --catalog "$(CATALOG)" --quality $(if $(filter 4k draft,$(QUALITY)),$(QUALITY),publish) $(if $(JOBS),--jobs $(JOBS)) $(if $(PRORES),--prores) $(MEDIA_ARGS)
+	set -f; case "$$RTS_ARG_QUALITY" in 4k|draft) q="$$RTS_ARG_QUALITY" ;; *) q=publish ;; esac; \
+	$(PY) -m generator media --catalog "$$RTS_ARG_CATALOG" --quality "$$q" $${RTS_ARG_JOBS:+--jobs "$$RTS_ARG_JOBS"} \
+	  $${RTS_ARG_PRORES:+--prores} $$RTS_ARG_MEDIA_ARGS
 
 ## Keep this version's published data in the repository: releases/$(VERSION)/catalog.json and release.json, and
 ## CITATION.cff rewritten for it. Every build then lists the numbers changed since this release (Updates section).
 VERSION ?=
 NOTES ?=
 release: $(READY)
-	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y [NOTES='what this version is']"; exit 2; }
-	$(PY) -m generator release $(VERSION) $(if $(NOTES),--notes "$(NOTES)")
+	@test -n "$$RTS_ARG_VERSION" || { echo "usage: make release VERSION=x.y [NOTES='what this version is']"; exit 2; }
+	$(PY) -m generator release "$$RTS_ARG_VERSION" $${RTS_ARG_NOTES:+--notes "$$RTS_ARG_NOTES"}
 
 ## Validate the catalog, the figure registry, the arithmetic over every model, alt texts and pages (no renders).
 check: $(READY)
-	$(PY) -m generator check --catalog "$(CATALOG)"
+	$(PY) -m generator check --catalog "$$RTS_ARG_CATALOG"
 
 ## Run every test (lint, format and type checks, draft quality renders, browser tests in Debian's Chromium).
 test: $(READY)
-	$(VENV)/bin/ruff check generator tests figures
-	$(VENV)/bin/ruff format --check generator
-	$(VENV)/bin/mypy
+	"$$RTS_ARG_VENV/bin/ruff" check generator tests figures
+	"$$RTS_ARG_VENV/bin/ruff" format --check generator
+	"$$RTS_ARG_VENV/bin/mypy"
 	$(PY) -m pytest -q
 
 ## Live preview: rebuilds what changed (draft quality) and serves with HTTP Range support.
 serve: $(READY)
-	$(PY) -m generator serve --catalog "$(CATALOG)" --port "$(PORT)" --prefix "$(PREFIX)"
+	$(PY) -m generator serve --catalog "$$RTS_ARG_CATALOG" --port "$$RTS_ARG_PORT" --prefix "$$RTS_ARG_PREFIX"
 
 ## Timings: clean build, no-change rebuild, one-figure-changed rebuild, bare MkDocs build; with --scenes (the
 ## default) also the clean publish render of every figure serial vs parallel and the cached rebuild (~20 min);
 ## BENCH_ARGS="--quality publish --media" times a clean publish site and then the media kit from its cache.
 BENCH_ARGS ?= --scenes
 bench: $(READY)
-	$(PY) -m generator bench $(BENCH_ARGS)
+	set -f; $(PY) -m generator bench $$RTS_ARG_BENCH_ARGS
 
 ## Lighthouse 12.2.3 (pinned in package-lock.json) on the built article page, mobile emulation.
 audit: $(READY)
 	@test -f site/index.html || $(MAKE) site
-	npm ci --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent --ignore-scripts
 	$(PY) -m generator audit
 
 ## The article as a PDF (build/the-race-to-scale.pdf), printed by the tests' Chromium through the print stylesheet:
@@ -72,19 +87,19 @@ audit: $(READY)
 PDF ?= build/the-race-to-scale.pdf
 pdf: $(READY)
 	@test -f site/index.html || $(MAKE) site
-	$(PY) -m generator pdf --out $(PDF)
+	$(PY) -m generator pdf --out "$$RTS_ARG_PDF"
 
 ## Lint, format check and type check only (part of make test). `ruff format generator` fixes the formatting.
 lint: $(READY)
-	$(VENV)/bin/ruff check generator tests figures
-	$(VENV)/bin/ruff format --check generator
-	$(VENV)/bin/mypy
+	"$$RTS_ARG_VENV/bin/ruff" check generator tests figures
+	"$$RTS_ARG_VENV/bin/ruff" format --check generator
+	"$$RTS_ARG_VENV/bin/mypy"
 
 clean:
 	rm -rf site build .cache media .site.new-*
 
 ## Re-pin requirements.lock from requirements.in in a throwaway venv.
 lock:
-	rm -rf /tmp/rts-lock && $(PYTHON) -m venv /tmp/rts-lock && /tmp/rts-lock/bin/pip install -q -r requirements.in
+	rm -rf /tmp/rts-lock && "$$RTS_ARG_PYTHON" -m venv /tmp/rts-lock && /tmp/rts-lock/bin/pip install -q -r requirements.in
 	{ echo "# Generated from requirements.in with 'pip freeze' in a fresh venv (Python 3.11). Regenerate with: make lock"; \
 	  /tmp/rts-lock/bin/pip freeze; } > requirements.lock

@@ -47,7 +47,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(
         f"{cat.path}: OK ({len(cat.models)} models, {len(cat.hardware)} devices, {len(cat.formats)} formats, "
         f"{len(cat.references)} references, {report.figures} figures; {report.derived} derived values and "
-        f"{report.pages} pages rendered without figures)"
+        f"{report.pages} pages rendered without figures; {report.layouts} figure layouts checked)"
     )
     return 0
 

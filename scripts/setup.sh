@@ -12,6 +12,12 @@ SYSTEM_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config gcc python3-dev python
 if [ -z "${RTS_SKIP_BROWSER:-}" ] && [ -z "${RTS_CHROMIUM:-}" ]; then
   SYSTEM_PACKAGES+=(chromium)
 fi
+# The browser tests also run the Nu HTML Checker (vnu.jar, pinned in package-lock.json as the npm package vnu-jar)
+# over every page: it needs a Java runtime, and npm to install it (each from Debian unless one is already there).
+if [ -z "${RTS_SKIP_BROWSER:-}" ]; then
+  command -v java >/dev/null 2>&1 || SYSTEM_PACKAGES+=(default-jre-headless)
+  command -v npm >/dev/null 2>&1 || SYSTEM_PACKAGES+=(npm)
+fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -48,4 +54,9 @@ fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.lock
 # The project itself, editable: `import generator` and `import figures` find this checkout from any folder.
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+# node_modules/ (vnu-jar for the HTML conformance test, Lighthouse for make audit) from package-lock.json, exactly;
+# install scripts off: vnu-jar's would download a Java runtime, and nothing may download beyond the registries.
+if [ -z "${RTS_SKIP_BROWSER:-}" ] && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --silent --ignore-scripts
+fi
 echo "setup: ready ($("$VENV/bin/python" --version), $(grep -c '==' requirements.lock) pinned packages)"

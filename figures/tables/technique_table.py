@@ -7,8 +7,9 @@ that says so, never a guess. No inline styles: classes are prefixed ``rs-`` and 
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
+
+from generator.escape import html
 
 #: (technique id in the catalog, column header, expansion for <abbr title>), in column order.
 TECHNIQUES: list[tuple[str, str, str]] = [
@@ -26,7 +27,7 @@ NO_MARK = "–"
 
 
 def _header(tid: str, label: str, title: str) -> str:
-    cell = label if label.lower() == title.lower() else f'<abbr title="{escape(title)}">{escape(label)}</abbr>'
+    cell = label if label.lower() == title.lower() else f'<abbr title="{html(title)}">{html(label)}</abbr>'
     return f'<th scope="col" class="rs-tech rs-tech-{tid}">{cell}</th>'
 
 
@@ -38,7 +39,7 @@ def _mark(used: bool) -> str:
 
 def render(data: dict[str, Any], title: str | None = None) -> str:
     models = sorted(data["models"].items(), key=lambda kv: (kv[1]["released"], kv[1].get("params", 0), kv[0]))
-    caption = escape(title or DEFAULT_CAPTION)
+    caption = html(title or DEFAULT_CAPTION)
     out = [
         '<div class="rs-table-scroll" role="region" aria-labelledby="rs-technique-table-caption" tabindex="0">',
         '<table class="rs-table rs-technique-table">',
@@ -53,9 +54,9 @@ def render(data: dict[str, Any], title: str | None = None) -> str:
         "<tbody>",
     ]
     for model_id, m in models:
-        out.append(f'<tr data-model="{escape(model_id)}">')
-        out.append(f'<th scope="row" class="rs-model">{escape(m["name"])}</th>')
-        out.append(f'<td class="rs-released">{escape(m["released"][:7])}</td>')
+        out.append(f'<tr data-model="{html(model_id)}">')
+        out.append(f'<th scope="row" class="rs-model">{html(m["name"])}</th>')
+        out.append(f'<td class="rs-released">{html(m["released"][:7])}</td>')
         if m.get("disclosed", True) is False:
             out.append(f'<td class="rs-undisclosed" colspan="{len(TECHNIQUES)}">undisclosed</td>')
         else:

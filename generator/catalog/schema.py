@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-FIGURE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+#: Every pattern ends in ``$(?!\n)``: JSON Schema matches with a search, and Python's ``$`` also matches before a
+#: final newline, so ``gpt-1\n`` would pass ``^...$``; the lookahead makes the pattern match the whole string (in
+#: ECMA-262 regular expressions, the dialect of JSON Schema, ``$`` is the end already and the lookahead a no-op).
+END = r"$(?!\n)"
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*" + END
+FIGURE_ID_PATTERN = r"^[a-z][a-z0-9_]*" + END
 
 # Upper bounds keep absurd values (a typo'd exponent, a hostile file) out of charts and calculators.
 _pos_int = {"type": "integer", "exclusiveMinimum": 0, "maximum": 10**9}
@@ -28,7 +32,7 @@ _model = {
         "name": _text,
         "short_label": {"type": "string", "minLength": 1, "maxLength": 40},
         "org": _text,
-        "released": {"type": "string", "pattern": r"^(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"},
+        "released": {"type": "string", "pattern": r"^(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?" + END},
         "released_note": _text,
         "generation": _text,
         "disclosed": {"type": "boolean"},
@@ -36,7 +40,7 @@ _model = {
         "params": _pos_num,
         "params_note": _text,
         "layers": _pos_int,
-        "layer_pattern": {"type": "string", "pattern": r"^[ME*-]+$"},
+        "layer_pattern": {"type": "string", "pattern": r"^[ME*-]+" + END},
         "d_model": _pos_int,
         "heads": _pos_int,
         "kv_heads": _pos_int,
@@ -165,7 +169,7 @@ _reference = {
         "title": _text,
         "authors": _text,
         "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
-        "url": {"type": "string", "pattern": r"^https://[^\s\"'<>]+$"},
+        "url": {"type": "string", "pattern": r"^https://[^\s\"'<>]+" + END},
         "note": _text,
         "venue": _text,
     },

@@ -8,6 +8,8 @@ plays; the render refuses a scene that still breaks it (generator/render/video.p
 
 from __future__ import annotations
 
+from generator.escape import vtt
+
 #: Reading pace of a caption cue: at least this long on screen, and at most this many characters a second.
 CUE_MIN_SECONDS = 1.5
 CUE_MAX_CPS = 20.0
@@ -93,8 +95,7 @@ def webvtt(cues: list[tuple[float, float, str]]) -> str:
     """A WebVTT file: numbered cues, text with ``-->`` and blank lines made harmless."""
     lines = ["WEBVTT", ""]
     for i, (start, end, s) in enumerate(cues, 1):
-        body = " ".join(s.split()).replace("-->", "\u2192").replace("&", "&amp;").replace("<", "&lt;")
-        lines += [str(i), f"{_ts(start)} --> {_ts(end)}", body, ""]
+        lines += [str(i), f"{_ts(start)} --> {_ts(end)}", vtt(s), ""]
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ import re
 import sys
 from typing import Any
 
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
 
 
 class FigureModuleError(RuntimeError):

@@ -10,8 +10,12 @@ Packing is deterministic: members sorted, mtime 0, owner root, mode 0644, so the
 bytes on any machine. Everything goes through FigureCache (``outputs`` to read a fresh entry, ``install`` to add
 one), never through the cache's folders.
 
-Unpacking checks before it installs anything: the file is a whole tar, named by the key it holds; it has exactly
-entry.json and the files entry.json lists, each a regular file with a plain name, of the recorded size and SHA-256.
+Unpacking checks before it writes anything: the file is a whole tar, named by the key it holds; it has exactly
+entry.json and the files entry.json lists, each a regular file (not sparse) with a plain name whose size in the tar
+header is the recorded size; the sizes add up to no more than the archive's own size (an uncompressed tar holds
+every byte it unpacks to: a small archive cannot unpack to a large file), each file is at most MAX_FILE_BYTES, all
+archives together at most MAX_TOTAL_BYTES and no more than the cache's disk has free. Only then is anything
+extracted, and a file is never written past its recorded size; its SHA-256 is checked as it is copied.
 Every archive given is checked first (each extracted into the cache's scratch folder); if any fails, none is
 installed and the error names each bad archive and why. Each entry then goes in with FigureCache.install, which
 swaps the folder in by rename and records the key after it: an entry is never half installed. The hashes catch a
@@ -41,8 +45,13 @@ FORMAT = 1
 META = "entry.json"
 FILES = "files/"
 SUFFIX = ".tar"
-_KEY = re.compile(r"^[0-9a-f]{64}$")
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # an output file or entry name: no folders, no dot files
+_KEY = re.compile(r"^[0-9a-f]{64}\Z")
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")  # an output file or entry name: no folders, no dot files
+#: Bounds of what unpacking writes: one file (a ProRes render of a long scene is ~1 GB), and all archives of one call.
+MAX_FILE_BYTES = 4 << 30
+MAX_TOTAL_BYTES = 16 << 30
+#: Free space left on the cache's disk after unpacking.
+DISK_MARGIN = 256 << 20
 
 
 def archive_name(key: str) -> str:
@@ -103,15 +112,51 @@ class Unpacked:
     folder: Path  # in the cache's scratch folder, verified, waiting to be installed
 
 
-def _copy_hashing(src: IO[bytes], dest: Path) -> tuple[str, int]:
+def _copy_hashing(src: IO[bytes], dest: Path, limit: int) -> tuple[str, int]:
+    """Copy ``src`` to ``dest`` hashing it; never more than ``limit`` bytes (one more is read to tell a longer file)."""
     h = hashlib.sha256()
     size = 0
     with open(dest, "wb") as out:
-        for chunk in iter(lambda: src.read(1 << 20), b""):
+        while size <= limit:
+            chunk = src.read(min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                break
             h.update(chunk)
             out.write(chunk)
-            size += len(chunk)
     return h.hexdigest(), size
+
+
+def _survey(archive: Path) -> int:
+    """Check ``archive``'s headers against its entry.json and the bounds, writing nothing; returns the bytes it
+    unpacks to. Raises ArchiveError."""
+    try:
+        with tarfile.open(archive, "r:") as tar:
+            members = tar.getmembers()  # headers only: the data is skipped, not read
+            if not members:
+                raise ArchiveError(f"{archive}: empty archive")
+            meta = _read_meta(tar, members[0], archive)
+    except (tarfile.TarError, EOFError) as exc:
+        raise ArchiveError(f"{archive}: not a whole tar archive ({exc})") from None
+    except FileNotFoundError:
+        raise ArchiveError(f"{archive}: no such file") from None
+    sizes: dict[str, int] = meta["bytes"]
+    total = members[0].size
+    for member in members[1:]:
+        name = member.name[len(FILES) :] if member.name.startswith(FILES) else ""
+        if member.issparse() or not member.isreg() or name not in sizes:
+            what = "a sparse file" if member.issparse() else "not a listed output file"
+            raise ArchiveError(f"{archive}: member {member.name!r}: {what}")
+        if member.size != sizes[name]:
+            raise ArchiveError(f"{archive}: {name}: {member.size} bytes in the tar, {sizes[name]} in {META}")
+        if member.size > MAX_FILE_BYTES:
+            raise ArchiveError(f"{archive}: {name}: {member.size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}")
+        total += member.size
+    if total > archive.stat().st_size:
+        raise ArchiveError(f"{archive}: unpacks to {total:,} bytes, more than the archive's {archive.stat().st_size:,}")
+    return total
 
 
 def _read_meta(tar: tarfile.TarFile, member: tarfile.TarInfo, archive: Path) -> dict[str, Any]:
@@ -170,7 +215,7 @@ def _extract(archive: Path, cache: FigureCache) -> Unpacked:
                 seen.add(name)
                 src = tar.extractfile(member)
                 assert src is not None  # a regular file
-                digest, size = _copy_hashing(src, folder / name)
+                digest, size = _copy_hashing(src, folder / name, meta["bytes"][name])
                 if size != meta["bytes"][name]:
                     raise ArchiveError(f"{archive}: {name}: {size} bytes, expected {meta['bytes'][name]}")
                 if digest != outputs[name]:
@@ -195,6 +240,22 @@ def unpack_archives(cache: FigureCache, archives: list[Path]) -> list[str]:
     archive fails a check or two archives hold the same entry."""
     done: list[Unpacked] = []
     errors: list[str] = []
+    total = 0
+    for archive in archives:  # headers and bounds first: nothing is written while any archive fails them
+        try:
+            total += _survey(Path(archive))
+        except ArchiveError as exc:
+            errors.append(str(exc))
+    where = next(p for p in (cache.root, *cache.root.parents) if p.exists())
+    free = shutil.disk_usage(where).free
+    if not errors and (total > MAX_TOTAL_BYTES or total + DISK_MARGIN > free):
+        errors.append(
+            f"the archives unpack to {total:,} bytes; the limit is {MAX_TOTAL_BYTES:,} and the disk has {free:,} free"
+        )
+    if errors:
+        raise BuildError(
+            f"unpack: {len(errors)} problem(s), nothing installed (the cache is as it was):\n  " + "\n  ".join(errors)
+        )
     try:
         for archive in archives:
             try:

@@ -29,6 +29,7 @@ from generator.catalog import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
 from generator.render.specs import RenderSpec
+from generator.render.worker import PARENT_ENV
 
 log = logging.getLogger("render")
 
@@ -165,15 +166,23 @@ def _run(
             text=True,
         )
         assert proc.stdout is not None
+        refusal = ""
         for line in proc.stdout:
             if line.startswith("@frames "):
                 display.frames(task, int(line.split()[1]))
+            elif line.startswith("@error "):
+                refusal = line[len("@error ") :].strip()
         code = proc.wait()
     secs = time.perf_counter() - t0
     out = work / "out"
     ok = code == 0 and out.is_dir() and any(out.iterdir())
     display.end(task, job, secs, ok)
-    tail = "" if ok else "\n".join((work / "log.txt").read_text("utf-8", "replace").strip().splitlines()[-15:])
+    if ok:
+        tail = ""
+    elif refusal:  # the worker's one-line refusal (a LayoutError...): no traceback to show
+        tail = "@error " + refusal
+    else:
+        tail = "\n".join((work / "log.txt").read_text("utf-8", "replace").strip().splitlines()[-15:])
     return job, secs, ok, tail, out
 
 
@@ -213,7 +222,8 @@ def render_stale(
     if not stale:
         return report
     stale = heaviest_first(stale)
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    # Each worker dies with this process (generator/render/worker.py, die_with_parent): a killed build leaves none.
+    env = dict(os.environ, PYTHONHASHSEED="0", **{PARENT_ENV: str(os.getpid())})
     env.setdefault("MPLBACKEND", "Agg")
     display = _Display(len(jobs), len(report.cached), live=sys.stderr.isatty() and not os.environ.get("CI"))
     failures: list[str] = []
@@ -223,9 +233,9 @@ def render_stale(
             for fut in as_completed(futures):
                 job, secs, ok, tail, out = fut.result()
                 if not ok:
-                    if tail:
+                    if tail and not tail.startswith("@error "):
                         log.error("%s", tail)
-                    last = tail.splitlines()[-1] if tail else "no output"
+                    last = tail.splitlines()[-1].removeprefix("@error ") if tail else "no output"
                     failures.append(f"{job.entry} ({job.source}): {last}")
                 else:
                     cache.commit(job.entry, job.key, out)

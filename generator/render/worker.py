@@ -7,15 +7,42 @@ package (Python puts the current folder first on the import path for ``-m``).
 
 Job: {"kind": chart|table|scene, "id", "data": path of the catalog slice as JSON, "out": folder to fill,
 "work": scratch folder, "title", "alt", "spec": RenderSpec fields (scenes)}.
-Standard output carries progress for the pool, one line each: ``@frames N`` while a scene draws. Logs go to stderr.
+Standard output carries progress for the pool, one line each: ``@frames N`` while a scene draws, and a refusal the
+reader can act on (a BuildError such as a LayoutError: text that collides) as one line ``@error MESSAGE``, which the
+build reports as it is, without a traceback. Logs go to stderr.
+
+A worker dies with the build that started it (``die_with_parent``): the pool passes its pid in ``RTS_RENDER_PARENT``
+and the worker asks Linux for SIGKILL when that process ends (prctl PR_SET_PDEATHSIG), so a killed build leaves no
+render running beside the build that takes over its lock.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
+
+#: The environment variable holding the pid of the build a worker belongs to (set by generator/render/pool.py).
+PARENT_ENV = "RTS_RENDER_PARENT"
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Be killed (SIGKILL) when the process ``parent`` ends; exit at once if it already has. Linux only (elsewhere
+    nothing happens: prctl is missing)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request: nobody would tell us
+        os._exit(1)
 
 
 def _progress(frames: int) -> None:
@@ -53,7 +80,15 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m generator.render.worker JOB.json", file=sys.stderr)
         return 2
-    run(json.loads(Path(argv[0]).read_text("utf-8")))
+    if os.environ.get(PARENT_ENV, "").isdigit():
+        die_with_parent(int(os.environ[PARENT_ENV]))
+    from generator.errors import BuildError
+
+    try:
+        run(json.loads(Path(argv[0]).read_text("utf-8")))
+    except BuildError as exc:
+        print("@error " + " ".join(str(exc).split()), flush=True)
+        return 1
     return 0
 
 

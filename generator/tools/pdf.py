@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import load_catalog
+from generator.escape import Html, pdf_info, pdf_template
 from generator.site.assembly.serve import serve_directory
-from generator.site.extras.figure_pages import site_url
 from generator.tools.audit import chromium
 from generator.util.fs import atomic_write
-from generator.util.project import ROOT
+from generator.util.project import ROOT, site_url
 
 DEFAULT_OUT = ROOT / "build" / "the-race-to-scale.pdf"
 DEFAULT_AUTHOR = "The Race to Scale contributors"
@@ -55,6 +55,24 @@ _PREPARE = """async ([served, publicBase]) => {
 }"""
 
 
+def site_meta(site: Path) -> dict[str, Any]:
+    """The catalog ``meta`` the site was built from (its data/catalog.json), not the repository's catalog.yaml."""
+    path = site / "data" / "catalog.json"
+    try:
+        return dict(json.loads(path.read_text("utf-8"))["catalog"]["meta"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(
+            f"{path}: cannot read the built site's catalog meta ({exc}); run `make site` first"
+        ) from None
+
+
+#: Chromium's footer template (HTML; its classes pageNumber and totalPages are filled in by Chromium).
+_FOOTER = Html(
+    '<div style="font: 8px system-ui, sans-serif; width: 100%; text-align: center; color: #555;">'
+    '{title} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
+
+
 @dataclass
 class PdfReport:
     path: Path
@@ -72,20 +90,20 @@ def print_pdf(
 
     with serve_directory(site, prefix=prefix) as url:
         if browser is not None:
-            raw = _print(browser, url, page_path, root)
+            raw = _print(browser, url, page_path, root, site)
         else:
             with sync_playwright() as pw:
                 launched = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
                 try:
-                    raw = _print(launched, url, page_path, root)
+                    raw = _print(launched, url, page_path, root, site)
                 finally:
                     launched.close()
-    return _write(raw, out, root)
+    return _write(raw, out, site_meta(site))
 
 
-def _print(browser: Any, url: str, page_path: str, root: Path) -> bytes:
+def _print(browser: Any, url: str, page_path: str, root: Path, site: Path) -> bytes:
     """The page printed to PDF bytes by ``browser`` (print media, lazy images loaded, links made public)."""
-    meta = load_catalog(root / "catalog.yaml").data["meta"]
+    meta = site_meta(site)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -102,30 +120,28 @@ def _print(browser: Any, url: str, page_path: str, root: Path) -> bytes:
             tagged=True,
             display_header_footer=True,
             header_template="<span></span>",
-            footer_template=(
-                '<div style="font: 8px system-ui, sans-serif; width: 100%; text-align: center; color: #555;">'
-                f'{meta["title"]} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>'
-            ),
+            footer_template=str(_FOOTER.format(title=pdf_template(meta["title"]))),
         )
     finally:
         context.close()
     return raw
 
 
-def _write(raw: bytes, out: Path, root: Path) -> PdfReport:
+def _write(raw: bytes, out: Path, meta: dict[str, Any]) -> PdfReport:
     """Set the document's metadata (title, authors, subject, creator) and write it atomically."""
     from pypdf import PdfReader, PdfWriter
 
-    meta = load_catalog(root / "catalog.yaml").data["meta"]
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer size note is not ours to fix
     reader = PdfReader(io.BytesIO(raw))
     writer = PdfWriter(clone_from=reader)
     writer.add_metadata(
         {
-            "/Title": str(meta["title"]),
-            "/Author": ", ".join(str(a) for a in meta.get("authors") or [meta.get("group") or DEFAULT_AUTHOR]),
-            "/Subject": str(meta["description"]),
-            "/Creator": f"{meta['title']} (make pdf: Chromium via Playwright)",
+            "/Title": pdf_info(meta["title"]),
+            "/Author": pdf_info(
+                ", ".join(str(a) for a in meta.get("authors") or [meta.get("group") or DEFAULT_AUTHOR])
+            ),
+            "/Subject": pdf_info(meta["description"]),
+            "/Creator": pdf_info(f"{meta['title']} (make pdf: Chromium via Playwright)"),
         }
     )
     buf = io.BytesIO()

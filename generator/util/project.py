@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import re
 import subprocess
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
+
+from generator.errors import BuildError
 
 #: The repository this package was installed from (its docs/, figures/, catalog.yaml are the defaults).
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +92,59 @@ class BuildPaths:
     def staging(self) -> Path:
         assert self.build is not None  # set by __post_init__
         return self.build / "staging"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The site's public address (SITE_URL)
+# ---------------------------------------------------------------------------------------------------------------
+
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+\Z|^\[[0-9A-Fa-f:.]+\]\Z")
+#: Characters a URL path may carry as they are (RFC 3986 unreserved, sub-delims minus quotes, ':', '@', '/', '%').
+_PATH_SAFE = "/:@!$&()*+,;=-._~%"
+
+
+def checked_site_url(value: str | None) -> str | None:
+    """SITE_URL as MkDocs may put it in every page's canonical link: an http(s) URL with a host name, without
+    query, fragment or credentials, its path percent-encoded (a quote or '<' cannot reach the HTML)."""
+    if value is None or value == "":
+        return value
+    what = f"SITE_URL={value!r}"
+    if any(ord(c) < 33 or ord(c) == 127 for c in value):
+        raise BuildError(f"{what}: expected an http(s) URL, found spaces or control characters")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError when not a number
+    except ValueError as exc:
+        raise BuildError(f"{what}: expected an http(s) URL, found {exc}") from None
+    if parts.scheme not in ("http", "https"):
+        raise BuildError(f"{what}: expected an http:// or https:// URL, found the scheme {parts.scheme or 'none'!r}")
+    host = parts.hostname or ""
+    if not host or not _HOST.match(parts.netloc.rsplit(":", 1)[0] if port else parts.netloc):
+        raise BuildError(f"{what}: expected a host name such as USER.github.io, found {parts.netloc!r}")
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise BuildError(f"{what}: expected no query or fragment ('?', '#'): the site's address is a folder")
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+#: mkdocs.yml's ``site_url``: ``!ENV [SITE_URL, "default"]`` or a plain value, quoted or not.
+_CONFIG_URL = re.compile(r"""^site_url:\s*(?:!ENV\s*\[\s*SITE_URL\s*,\s*)?(["']?)([^"'\s\]]+)\1""", re.M)
+
+
+def site_url(root: Path) -> str:
+    """The site's public address as every output writes it (canonical links, embed snippets, citations, feed.xml,
+    the PDF's links): $SITE_URL, else mkdocs.yml's default, checked and percent-encoded by ``checked_site_url``
+    and ending with '/'. Each output then escapes it for its own context (generator/escape.py)."""
+    value = os.environ.get("SITE_URL", "")
+    where = "SITE_URL"
+    if not value:
+        config = root / "mkdocs.yml"
+        m = _CONFIG_URL.search(config.read_text("utf-8")) if config.is_file() else None
+        if m is None:
+            raise BuildError(f"{config}: no site_url; set one (or SITE_URL) to the address the site is published at")
+        value, where = m.group(2), f"{config}: site_url"
+    try:
+        url = str(checked_site_url(value))
+    except BuildError as exc:
+        raise BuildError(str(exc).replace(f"SITE_URL={value!r}", f"{where}={value!r}", 1)) from None
+    return url if url.endswith("/") else url + "/"

@@ -143,6 +143,17 @@ def test_a_step_link_opens_the_article_at_that_scene_and_step(browser, site_url,
     ctx.close()
 
 
+@pytest.mark.parametrize("fragment", ["#%", "#%E0%A4%A", "#fig-x-step-%zz"])
+def test_a_malformed_fragment_starts_every_player(browser, site_url, fragment):
+    """A step link whose escapes do not decode is no step link: every player still starts (issue 22, item 11)."""
+    ctx, page, errors = _open(browser, site_url + fragment)
+    page.wait_for_function("document.querySelectorAll('.rs-player[data-rs-player]').length > 0 && "
+                           "[...document.querySelectorAll('.rs-player[data-rs-player]')]"
+                           ".every((p) => p.getAttribute('data-rs-state') === 'ready')", timeout=30_000)
+    assert len(_scene_ids(page)) >= 2 and not errors, errors
+    ctx.close()
+
+
 def test_reduced_motion_starts_paused_at_step_one(browser, site_url):
     ctx, page, errors = _open(browser, site_url, reduced_motion="reduce")
     for fig in _scene_ids(page):

@@ -116,5 +116,5 @@ def test_media_page_links_survive_the_escaping(project):
     build(BuildPaths(root=project), quality="draft")
     html = (project / "site" / "media" / "index.html").read_text("utf-8")
     assert 'href="the_wall/the_wall_mp4.bin"' in html and 'src="the_wall/the_wall_poster.bin"' in html
-    assert not re.search(r'(href|src)="javascript:', html) and "onclick=" not in html.replace("onclick=alert&#40;", "")
+    assert not re.search(r'(href|src)="javascript:', html) and not re.search(r"<[^>]*\sonclick=", html)
     assert (project / "site" / "media" / "the_wall" / "the_wall_mp4.bin").exists()

@@ -6,23 +6,20 @@ relative path back to the site root, its hover cards), and the macros that write
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from markupsafe import Markup
-
 from generator.catalog import Catalog
 from generator.catalog.text import PageMistake, alt_text
 from generator.errors import BuildError, did_you_mean
+from generator.escape import Html, html, url
 from generator.render.raster import svg_size
 from generator.render.registry import Figure
 from generator.site.article import provenance
 from generator.site.article.player import scene_player
-from generator.site.article.safe_text import md_escape
 from generator.site.article.storyboard import storyboard_html
 
 #: How wide a figure sits: the prose column, past it on both sides, or the whole content area (site.css rs-w-*).
@@ -70,7 +67,7 @@ class PageContext:
         return "assets/cards/" + self.page.with_suffix(".json").as_posix()
 
     # -- citations -------------------------------------------------------------------------------------------
-    def cite(self, *ref_ids: str) -> Markup:
+    def cite(self, *ref_ids: str) -> Html:
         if not ref_ids:
             raise BuildError("cite() needs at least one reference id")
         links = []
@@ -84,31 +81,31 @@ class PageContext:
             ref = self.catalog.references[ref_id]
             card = self.cards.reference(ref_id)
             links.append(
-                Markup('<a href="#ref-{id}" title="{title}" data-rs-card="{card}">{n}</a>').format(
-                    id=ref_id, title=md_escape(f"{ref['authors']} ({ref['year']}): {ref['title']}"), n=n, card=card
+                Html('<a href="#ref-{id}" title="{title}" data-rs-card="{card}">{n}</a>').format(
+                    id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card
                 )
             )
-        return Markup('<sup class="rs-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
+        return Html('<sup class="rs-cite">[') + Html(", ").join(links) + Html("]</sup>")
 
-    def references(self) -> Markup:
+    def references(self) -> Html:
         items = []
         for ref_id in self.cited:
             ref = self.catalog.references[ref_id]
-            note = Markup(" {}").format(md_escape(ref["note"])) if ref.get("note") else Markup("")
+            note = Html(" {}").format(ref["note"]) if ref.get("note") else Html("")
             items.append(
-                Markup('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
+                Html('<li id="ref-{id}">{authors} ({year}). <a href="{url}">{title}</a>.{note}</li>').format(
                     id=ref_id,
-                    authors=md_escape(ref["authors"]),
+                    authors=ref["authors"],
                     year=ref["year"],
-                    url=md_escape(ref["url"]),
-                    title=md_escape(ref["title"]),
+                    url=url(ref["url"]),
+                    title=ref["title"],
                     note=note,
                 )
             )
-        return Markup('<ol class="rs-refs">') + Markup("").join(items) + Markup("</ol>")
+        return Html('<ol class="rs-refs">') + Html("").join(items) + Html("</ol>")
 
     # -- figures ---------------------------------------------------------------------------------------------
-    def figure(self, fig_id: str, width: str | None = None) -> Markup:
+    def figure(self, fig_id: str, width: str | None = None) -> Html:
         """A figure: its title above it in the article's type, the figure, and the link to its own page.
 
         ``width``: "text" (the column of prose), "outset" (reaching past it on both sides) or "full" (the whole
@@ -134,11 +131,11 @@ class PageContext:
             body = self._chart_body(assets, title, alt)
             cls = "rs-chart"
         elif fig.kind == "table":
-            body = Markup(assets.files[f"{fig_id}.html"].read_text("utf-8"))
+            body = Html(assets.files[f"{fig_id}.html"].read_text("utf-8"))
             cls = "rs-table"
         else:
             return self._video(assets, title, alt, width)
-        out = Markup(
+        out = Html(
             '<figure class="rs-figure {cls} rs-w-{width}" id="fig-{id}">'
             '<figcaption class="rs-fig-title">{title}</figcaption>{body}{link}</figure>'
         )
@@ -150,11 +147,11 @@ class PageContext:
                 id=fig_id,
                 body=body,
                 title=title,
-                link=Markup('<p class="rs-fig-links">{}</p>').format(link) if link else "",
+                link=Html('<p class="rs-fig-links">{}</p>').format(link) if link else "",
             )
         )
 
-    def _chart_body(self, assets: FigureAssets, title: str, alt: str) -> Markup:
+    def _chart_body(self, assets: FigureAssets, title: str, alt: str) -> Html:
         """Both layouts inline, each in a box of its own aspect ratio: site.css shows the wide one on wide screens
         and the narrow one on phones (display: none also keeps the hidden one out of the accessibility tree), and
         a box skipped by content-visibility still has the size the chart will have."""
@@ -169,24 +166,24 @@ class PageContext:
             w, h = svg_size(svg)
             cls = f"rs-chart-{layout}" if narrow is not None else ""
             boxes.append(
-                Markup('<div class="rs-chart-box rs-chart-box--{layout}" style="aspect-ratio: {w:g} / {h:g}">').format(
+                Html('<div class="rs-chart-box rs-chart-box--{layout}" style="aspect-ratio: {w:g} / {h:g}">').format(
                     layout=layout if narrow is not None else "only", w=w, h=h
                 )
-                + Markup(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls=cls, id_tag=tag))
-                + Markup("</div>")
+                + Html(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls=cls, id_tag=tag))
+                + Html("</div>")
             )
-        return Markup("").join(boxes)
+        return Html("").join(boxes)
 
-    def _page_link(self, fig: Figure) -> Markup:
+    def _page_link(self, fig: Figure) -> Html:
         """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
         if not self.figure_links:
-            return Markup("")
-        return Markup(
+            return Html("")
+        return Html(
             ' <a class="rs-figpage" href="{base}figures/{id}/">Data, downloads and embed'
             '<span class="rs-sr-only"> for “{title}”</span></a>'
         ).format(base=self.base, id=fig.id, title=fig.title)
 
-    def _video(self, assets: FigureAssets, title: str, alt: str, width: str = "outset") -> Markup:
+    def _video(self, assets: FigureAssets, title: str, alt: str, width: str = "outset") -> Html:
         fig_id = assets.fig.id
         meta = assets.meta
         src = f"{self.base}figures/{fig_id}"
@@ -209,16 +206,16 @@ class PageContext:
             )
         )
 
-    def widget(self, name: str) -> Markup:
+    def widget(self, name: str) -> Html:
         if self.widget_renderer is None:
             raise BuildError("widget(): no widget renderer available")
-        return block(Markup(self.widget_renderer(name, self.catalog)))
+        return block(Html(self.widget_renderer(name, self.catalog)))
 
 
-def block(markup: Markup) -> Markup:
+def block(markup: Html) -> Html:
     """Raw HTML that Markdown passes through untouched: one block, no blank lines, no leading indentation."""
     lines = [ln.strip() for ln in str(markup).splitlines()]
-    return Markup("\n" + "\n".join(ln for ln in lines if ln) + "\n")
+    return Html("\n" + "\n".join(ln for ln in lines if ln) + "\n")
 
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
@@ -234,7 +231,7 @@ def _inline_svg(svg: str, dom_id: str, title: str, alt: str, cls: str = "", id_t
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
     svg = re.sub(r"<desc>.*?</desc>", "", svg, count=1, flags=re.S)  # the file's own desc: replaced below
-    t, d = html.escape(title), html.escape(alt)
+    t, d = html(title), html(alt)
     tid, did = f"{dom_id}-{id_tag}t", f"{dom_id}-{id_tag}d"
 
     def open_tag(m: re.Match[str]) -> str:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from markupsafe import Markup, escape
-
+from generator.escape import Html
 from generator.site.article.context import PageContext
 
 #: Sections whose own text is not marked (the glossary itself, the reference list, the citation block...).
@@ -43,7 +42,7 @@ def _front_matter_end(text: str) -> int:
 
 def mark_terms(text: str, ctx: PageContext) -> str:
     """``text`` with each glossary term marked at its first use in every section."""
-    text = str(text)  # plain text: a Markup here would escape what is joined to it
+    text = str(text)  # plain text: a Html here would escape what is joined to it
     glossary = ctx.catalog.data.get("glossary") or {}
     if not glossary:
         return text
@@ -101,24 +100,24 @@ def _mark_text(
     for s, e, tid in sorted(hits, reverse=True):
         seen.add(tid)
         card = ctx.cards.term(tid, glossary[tid])
-        span = Markup('<span class="rs-term" tabindex="0" data-rs-card="{card}" title="{d}">{t}</span>').format(
+        span = Html('<span class="rs-term" tabindex="0" data-rs-card="{card}" title="{d}">{t}</span>').format(
             card=card, d=glossary[tid]["definition"], t=text[s:e]
         )
         text = text[:s] + str(span) + text[e:]
     return text
 
 
-def glossary_list(catalog_data: dict[str, Any]) -> Markup:
+def glossary_list(catalog_data: dict[str, Any]) -> Html:
     """Every term with its definition, alphabetically, as a definition list (ids glossary-<term id>)."""
     glossary = catalog_data.get("glossary") or {}
     items = []
     for tid, entry in sorted(glossary.items(), key=lambda kv: kv[1]["term"].lower()):
         items.append(
-            Markup('<dt id="glossary-{id}">{term}</dt><dd>{definition}</dd>').format(
+            Html('<dt id="glossary-{id}">{term}</dt><dd>{definition}</dd>').format(
                 id=tid, term=entry["term"], definition=entry["definition"]
             )
         )
-    return Markup('\n<dl class="rs-glossary">{}</dl>\n').format(Markup("").join(items))
+    return Html('\n<dl class="rs-glossary">{}</dl>\n').format(Html("").join(items))
 
 
-__all__ = ["mark_terms", "glossary_list", "escape"]
+__all__ = ["mark_terms", "glossary_list"]

@@ -1,7 +1,7 @@
 """Render docs/*.md (Jinja2 templates) into the staging tree, with macros for numbers, figures and citations.
 
 Jinja2 runs with StrictUndefined (an unknown name fails the build with the page and line) and autoescaping on:
-catalog strings are escaped wherever they land; macros that emit HTML return Markup built from escaped parts.
+catalog strings are escaped wherever they land; macros that emit HTML return generator.escape.Html built from escaped parts.
 """
 
 from __future__ import annotations

@@ -13,20 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
+from generator.escape import Html, template_env
 from generator.render.captions import clock
 
 
 def templates_env(folder: Path) -> jinja2.Environment:
-    """The environment of the generator's own HTML templates in ``folder``: autoescaped, StrictUndefined."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The environment of the generator's own HTML templates in ``folder``: every value through escape.html
+    (generator/escape.py: template_env), StrictUndefined."""
+    return template_env(jinja2.FileSystemLoader(str(folder)), trim_blocks=True, lstrip_blocks=True)
 
 
 _ENV = templates_env(Path(__file__).resolve().parent / "templates")
@@ -66,14 +61,15 @@ def scene_player(
     title: str,
     alt: str,
     poster_attr: str = "poster",
-    link: Markup | None = None,
-    storyboard: Markup | None = None,
+    link: Html | None = None,
+    storyboard: Html | None = None,
     placement: str = "outset",
-) -> Markup:
+) -> Html:
     """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp), caption, step list; ``link``
-    (the figure page's link, Markup) ends the caption and ``storyboard`` (the print stills, Markup) ends the figure.
+    (the figure page's link, Html) ends the caption (the figure's first child) and ``storyboard`` (the print stills,
+    Html) ends the figure.
     ``placement``: how wide it sits in the page (context.FIGURE_WIDTHS)."""
-    return Markup(
+    return Html(
         _ENV.get_template("scene_player.html").render(
             id=fig_id,
             src=src,
@@ -81,10 +77,10 @@ def scene_player(
             alt=alt,
             width=meta.get("width", 1920),
             height=meta.get("height", 1080),
-            poster_attr=Markup(poster_attr),
+            poster_attr=Html(poster_attr),
             steps=scene_steps(meta),
-            link=link or Markup(""),
-            storyboard=storyboard or Markup(""),
+            link=link or Html(""),
+            storyboard=storyboard or Html(""),
             placement=placement,
         )
     )

@@ -21,10 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
-
+from generator.escape import Html, html, url, url_text
 from generator.format import num
-from generator.site.article.safe_text import url
 
 # ---------------------------------------------------------------------------------------------------------------
 # Expression trees
@@ -119,7 +117,7 @@ class _Traced:
         """A bare ``{{ value }}`` in a page becomes a number with its card (plain text elsewhere, e.g. alt text)."""
         cards = _current.get()
         text = num(_raw(self))
-        return str(cards.mark(text, self)) if cards is not None else str(escape(text))
+        return str(cards.mark(text, self)) if cards is not None else str(html(text))
 
 
 for _sym, _fn, _names in (
@@ -351,14 +349,14 @@ class Cards:
         return self._ids[key]
 
     # -- numbers ----------------------------------------------------------------------------------------------
-    def mark(self, text: str, value: Any) -> Markup:
+    def mark(self, text: str, value: Any) -> Html:
         """``text`` (a formatted number) as a card trigger when ``value`` carries provenance, else escaped text."""
         node = node_of(value)
         if not isinstance(node, (Leaf, Op)):
-            return Markup(escape(text))
+            return html(text)
         plain = self.describe(node, _raw(value))
         card_id = self._card(f"num:{plain}", "rs-p", "num", lambda: self._number_card(node, _raw(value)))
-        return Markup('<span class="rs-num" tabindex="0" data-rs-card="{id}" title="{plain}">{text}</span>').format(
+        return Html('<span class="rs-num" tabindex="0" data-rs-card="{id}" title="{plain}">{text}</span>').format(
             id=card_id, plain=plain, text=text
         )
 
@@ -386,7 +384,7 @@ class Cards:
                 continue
             if parts:
                 parts.append("; ")
-            parts.append({"a": f"{ref['authors']} ({ref['year']}), {ref['title']}", "href": str(url(ref["url"]))})
+            parts.append({"a": f"{ref['authors']} ({ref['year']}), {ref['title']}", "href": url_text(ref["url"])})
         return parts
 
     def _number_card(self, node: Node, value: Any) -> list[Line]:
@@ -420,7 +418,7 @@ class Cards:
             lambda: [
                 ("title", [f"{ref['authors']} ({ref['year']})"]),
                 ("formula", [str(ref["title"])]),
-                ("input", [f"{venue(ref)}. ", {"a": host, "href": str(url(ref["url"]))}]),
+                ("input", [f"{venue(ref)}. ", {"a": host, "href": url_text(ref["url"])}]),
                 ("input", [{"a": "In the list of references", "href": f"#ref-{ref_id}"}]),
             ],
         )
@@ -441,11 +439,11 @@ class Cards:
         """Every card of the page by id (the JSON file cards.js fetches)."""
         return dict(self._cards)
 
-    def html(self, json_path: str) -> Markup:
+    def html(self, json_path: str) -> Html:
         """Where the page's cards are (``json_path``, relative to the page): an empty, hidden element at the end."""
         if not self._cards:
-            return Markup("")
-        return Markup('<div class="rs-cards" data-rs-cards="{src}" hidden></div>').format(src=url(json_path))
+            return Html("")
+        return Html('<div class="rs-cards" data-rs-cards="{src}" hidden></div>').format(src=url(json_path))
 
 
 def _groups(items: list[Leaf]) -> list[tuple[tuple[str, tuple[str, ...], str], list[Leaf]]]:

@@ -24,9 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
-from markupsafe import Markup
 
 from generator.errors import BuildError
+from generator.escape import Html
 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _FIGURE_CALL = re.compile(r"""\bfigure\(\s*(['"])([a-z][a-z0-9_]*)\1\s*\)""")
@@ -125,47 +125,45 @@ class Series:
     def part_of(self, page: str) -> Part | None:
         return next((p for p in self.parts if p.page == page), None)
 
-    def nav(self, page: str, base: str) -> Markup:
+    def nav(self, page: str, base: str) -> Html:
         """Previous / contents / next links at the end of a part (nothing for a one-part site or another page)."""
         part = self.part_of(page)
         if part is None or len(self.parts) < 2:
-            return Markup("")
+            return Html("")
         i = self.parts.index(part)
         links = []
         if i > 0:
             prev = self.parts[i - 1]
             links.append(
-                Markup('<a class="rs-series-prev" rel="prev" href="{h}"><span>Previous</span> {t}</a>').format(
+                Html('<a class="rs-series-prev" rel="prev" href="{h}"><span>Previous</span> {t}</a>').format(
                     h=_href(base, prev.page), t=label(prev)
                 )
             )
         if self.contents_page:
             links.append(
-                Markup('<a class="rs-series-contents" href="{h}">All parts</a>').format(
-                    h=_href(base, self.contents_page)
-                )
+                Html('<a class="rs-series-contents" href="{h}">All parts</a>').format(h=_href(base, self.contents_page))
             )
         if i + 1 < len(self.parts):
             nxt = self.parts[i + 1]
             links.append(
-                Markup('<a class="rs-series-next" rel="next" href="{h}"><span>Next</span> {t}</a>').format(
+                Html('<a class="rs-series-next" rel="next" href="{h}"><span>Next</span> {t}</a>').format(
                     h=_href(base, nxt.page), t=label(nxt)
                 )
             )
-        head = Markup('<nav class="rs-series" aria-label="Parts of the series"><p>{t}</p>').format(
+        head = Html('<nav class="rs-series" aria-label="Parts of the series"><p>{t}</p>').format(
             t=f"Part {part.number} of {len(self.parts)}"
         )
-        return Markup("\n\n") + head + Markup("").join(links) + Markup("</nav>\n")
+        return Html("\n\n") + head + Html("").join(links) + Html("</nav>\n")
 
-    def contents(self, base: str) -> Markup:
+    def contents(self, base: str) -> Html:
         """The list of parts: number, linked title and description."""
         items = [
-            Markup('<li value="{n}"><a href="{h}">{t}</a><br>{d}</li>').format(
+            Html('<li value="{n}"><a href="{h}">{t}</a><br>{d}</li>').format(
                 n=p.number, h=_href(base, p.page), t=label(p), d=p.description
             )
             for p in self.parts
         ]
-        return Markup("\n") + Markup('<ol class="rs-contents">') + Markup("").join(items) + Markup("</ol>\n")
+        return Html("\n") + Html('<ol class="rs-contents">') + Html("").join(items) + Html("</ol>\n")
 
 
 __all__ = ["Part", "Series", "read_parts", "figure_pages", "front_matter"]

@@ -16,8 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
+from generator.escape import Html
 from generator.util.fs import atomic_write, sha256_file
 
 STILL_WIDTH = 640
@@ -100,17 +99,17 @@ def stills(fig_id: str, mp4: Path, meta: dict[str, Any], work: Path) -> dict[str
     return {f"figures/{fig_id}/{n}": folder / n for n in names}
 
 
-def storyboard_html(fig_id: str, meta: dict[str, Any], base: str) -> Markup:
+def storyboard_html(fig_id: str, meta: dict[str, Any], base: str) -> Html:
     """The print-only storyboard of a scene: an ordered list of its steps, each a still and the step's text."""
     cues = meta.get("cues") or []
     if not cues:
-        return Markup("")
+        return Html("")
     w, h = STILL_WIDTH, round(STILL_WIDTH * meta.get("height", 9) / max(1, meta.get("width", 16)))
-    items = Markup("").join(
-        Markup(
+    items = Html("").join(
+        Html(
             '<li><img src="{base}figures/{id}/{name}" alt="" loading="lazy" decoding="async" width="{w}" height="{h}">'
             "<p>{text}</p></li>"
         ).format(base=base, id=fig_id, name=still_name(i + 1), w=w, h=h, text=c["text"])
         for i, c in enumerate(cues)
     )
-    return Markup('<ol class="rs-storyboard">{}</ol>').format(items)
+    return Html('<ol class="rs-storyboard">{}</ol>').format(items)

@@ -15,13 +15,11 @@
 
 The browser does the arithmetic with docs/assets/js/derive.js, a line-for-line mirror of generator/derive.py
 (tests/docs/test_js_parity.py keeps the two equal), and formats numbers with generator/format.py, as the pages do.
-Every catalog string placed in HTML goes through html.escape.
+Every catalog string placed in HTML goes through generator.escape.html, the data island through escape.json_html.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -29,6 +27,7 @@ from generator import derive
 from generator.catalog import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
+from generator.escape import html, json_html
 from generator.format import gb, nbytes, num, params_text, times
 
 #: Precisions offered by the memory calculator, in menu order, with their labels (keys of derive.BYTES_PER_VALUE).
@@ -77,19 +76,12 @@ ASSUMPTIONS = (
 
 
 def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+    return str(html(value))
 
 
 def json_island(data: Any) -> str:
     """``data`` as JSON that is safe as the text of any HTML element: no '<', '>' or '&' characters."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return (
-        text.replace("&", "\\u0026")
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    return json_html(data, separators=(",", ":"))
 
 
 def _disclosed(model: Mapping[str, Any]) -> bool:

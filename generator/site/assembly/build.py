@@ -32,14 +32,14 @@ from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
 from generator.site.assembly.budgets import check_budgets, load_budgets
 from generator.site.assembly.fonts import web_fonts
-from generator.site.assembly.publish import check_links, checked_site_url, clean_leftovers, new_site_dir
+from generator.site.assembly.publish import check_sources, clean_leftovers, new_site_dir
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
 from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
-from generator.util.project import BuildPaths, tool_versions
+from generator.util.project import BuildPaths, checked_site_url, tool_versions
 
 log = logging.getLogger("build")
 
@@ -226,6 +226,7 @@ def _build(
     report = BuildReport()
     recover_dir(paths.site)
     clean_leftovers(paths.site, paths.build)
+    check_sources(paths.root)  # before anything is read from them: no link out of the repository
     figs = registry(catalog, paths.root / "figures")
     report.seconds["load"] = time.perf_counter() - t0
 
@@ -238,8 +239,6 @@ def _build(
 
     t2 = time.perf_counter()
     assets = _collect_assets(figs, cache, entries, spec)
-    for folder in ("docs", "media"):
-        check_links(paths.root / folder, paths.root)
     media_files, media_page = site_files(paths.root)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)

@@ -3,7 +3,9 @@
 Loads and validates the catalog, checks the figure registry against figures/, runs every derive function over
 every model (an arithmetic that needs a field the schema let through is reported at that model's line), renders
 every alt text in the sandbox, and renders every page with placeholder figures (unknown names, figure, fact and
-reference ids, includes, widgets), then refuses links that leave the repository.
+reference ids, includes, widgets), refuses links that leave the repository, and runs every layout check that needs
+no video (generator/render/layout_check.py: each chart drawn in both layouts, each scene played without drawing a
+frame in the landscape and vertical frames).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
 from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
-from generator.site.assembly.publish import check_links
+from generator.site.assembly.publish import check_sources
 
 
 @dataclass
@@ -31,6 +33,7 @@ class CheckReport:
     figures: int
     pages: int
     derived: int
+    layouts: int = 0
 
 
 #: derive's per-model arithmetic, as the pages, figures and calculators call it.
@@ -140,7 +143,9 @@ def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
     derived = check_derive(catalog)
     for fig in figs.values():
         alt_text(catalog, fig.id)
-    for folder in ("docs", "media"):
-        check_links(root / folder, root)
+    check_sources(root)
     pages = check_pages(root / "docs", catalog, figs, root)
-    return CheckReport(catalog, len(figs), pages, derived)
+    from generator.render.layout_check import check_layouts
+
+    layouts = check_layouts(figs, catalog, root)  # charts drawn, scenes played without frames (no video)
+    return CheckReport(catalog, len(figs), pages, derived, layouts)

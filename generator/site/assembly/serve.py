@@ -28,7 +28,7 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 #: Longest byte offset a Range may carry (10^18 bytes is beyond any file; int() refuses over 4,300 digits anyway).
 _MAX_DIGITS = 18
 #: A URL prefix: "/" or "/name/.../" of URL-path-safe characters.
-_PREFIX = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
+_PREFIX = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*\Z")
 
 
 def checked_prefix(prefix: str) -> str:

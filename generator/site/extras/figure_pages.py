@@ -27,23 +27,20 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import json
-import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from figures import chart_style
 from generator.catalog import Catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError
+from generator.escape import Html, csv_cell, front_matter, html
 from generator.render import raster
 from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
 from generator.site.article.context import FigureAssets, PageContext
@@ -52,6 +49,7 @@ from generator.site.article.storyboard import stills
 from generator.site.extras.export import model_derived
 from generator.site.extras.versions import SOCIAL_CARD
 from generator.util.fs import atomic_write
+from generator.util.project import site_url
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 ARTICLE_CARD = SOCIAL_CARD  # one home: versions.py (the JSON-LD image names it too)
@@ -59,17 +57,6 @@ ARTICLE_CARD = SOCIAL_CARD  # one home: versions.py (the JSON-LD image names it 
 ARTICLE_CARD_FIGURES = ("params_over_time", "the_wall")
 CSV_COLUMNS = ("section", "id", "field", "value")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-
-
-def site_url(root: Path) -> str:
-    """The site's public address, as MkDocs sees it: $SITE_URL, else the default in mkdocs.yml (ends with /)."""
-    url = os.environ.get("SITE_URL", "")
-    if not url:
-        config = (root / "mkdocs.yml").read_text("utf-8")
-        m = re.search(r'^site_url:\s*!ENV\s*\[\s*SITE_URL\s*,\s*"([^"]+)"\s*\]', config, re.M)
-        m = m or re.search(r"^site_url:\s*['\"]?([^'\"\s]+)", config, re.M)
-        url = m.group(1) if m else "/"
-    return url if url.endswith("/") else url + "/"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -117,14 +104,15 @@ def sources(data: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
     return out
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Any:
+    """A CSV value: numbers as numbers, booleans as true/false, text through escape.csv_cell (no formulas)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return str(value)
+        return int(value)
+    return csv_cell(value)
 
 
 def _rows(section: str, ident: str, prefix: str, node: Any) -> list[tuple[str, str, str, str]]:
@@ -135,7 +123,7 @@ def _rows(section: str, ident: str, prefix: str, node: Any) -> list[tuple[str, s
         return out
     if isinstance(node, list):
         if all(not isinstance(v, (dict, list)) for v in node):
-            return [(section, ident, prefix, "; ".join(_cell(v) for v in node))]
+            return [(section, ident, prefix, csv_cell("; ".join(str(_cell(v)) for v in node)))]
         out = []
         for i, v in enumerate(node):
             out += _rows(section, ident, f"{prefix}.{i}", v)
@@ -146,7 +134,7 @@ def _rows(section: str, ident: str, prefix: str, node: Any) -> list[tuple[str, s
 def figure_csv(doc: dict[str, Any]) -> str:
     """The JSON download's data and derived values as CSV: section, id (a model, device, format...), field (a
     dotted path inside it), value. Derived values are rows of section ``derived``."""
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[Any, ...]] = []
     for section, entries in doc["data"].items():
         if isinstance(entries, dict) and all(isinstance(v, dict) for v in entries.values()):
             for ident, entry in entries.items():
@@ -158,7 +146,7 @@ def figure_csv(doc: dict[str, Any]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    w.writerows(rows)
+    w.writerows(tuple(csv_cell(c) for c in row) for row in rows)
     return buf.getvalue()
 
 
@@ -196,17 +184,19 @@ EMBED_RESIZER = (
 )
 
 
-def embed_snippet(url: str, title: str, width: float, height: float) -> str:
+def embed_snippet(url: str, title: str, width: float, height: float) -> Html:
     """The <iframe> to paste: full width of its column, height from the figure's aspect ratio (plus a line for the
     credit), no border, lazily loaded; then the one-line script that fits the frame to the view's height
     (EMBED_RESIZER), which matters on phones, where the view shows the taller narrow chart."""
     h = height + 0.09 * width  # room for the caption and the credit line under the figure
-    name = html.escape(title, quote=False).replace('"', "&quot;")
-    return (
-        f'<iframe src="{url}" title="{name}" loading="lazy" data-rts-embed '
-        f'style="width: 100%; aspect-ratio: {width:.0f} / {h:.0f}; border: 0;" allowfullscreen></iframe>'
-        f"\n{EMBED_RESIZER}"
+    iframe = (
+        '<iframe src="{src}" title="{title}" loading="lazy" data-rts-embed '
+        'style="width: 100%; aspect-ratio: {w} / {h}; border: 0;" allowfullscreen></iframe>\n'
     )
+    # Host pages read it as HTML, not Markdown: HTML escaping alone keeps the snippet readable.
+    return Html(iframe).format(
+        src=html(url, markdown=False), title=html(title, markdown=False), w=f"{width:.0f}", h=f"{h:.0f}"
+    ) + Html(EMBED_RESIZER)
 
 
 def _downloads(
@@ -330,7 +320,7 @@ def figure_files(
                 attribution=f"\u201c{fig.title}\u201d, {kicker}, {page_url} ({LICENCE['name']})",
                 page_url=page_url,
                 embed_url=f"{page_url}embed/",
-                embed_code=embed_snippet(f"{page_url}embed/", fig.title, width, height),
+                embed_code=str(embed_snippet(f"{page_url}embed/", fig.title, width, height)),  # shown as text
                 downloads=_downloads(fig_id, a, files, media) if template == "figure_page.md" else [],
                 card=f"{folder}/card.png",
                 card_size=CARD_SIZE,
@@ -355,15 +345,17 @@ def figure_files(
     return files
 
 
-def _front_matter(title: str, description: str, card: str) -> Markup:
-    """YAML front matter of a figure page (JSON strings are YAML): title, description, social card."""
-    lines = {
-        "title": title,
-        "description": " ".join(description.split()),
-        "rs_card": card,
-        "rs_card_alt": f"{title}: a picture of the figure",
-    }
-    return Markup("---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in lines.items()) + "---\n")
+def _front_matter(title: str, description: str, card: str) -> Html:
+    """YAML front matter of a figure page: title, description, social card (escape.front_matter: the theme prints
+    title and description as HTML)."""
+    return front_matter(
+        {
+            "title": title,
+            "description": description,
+            "rs_card": card,
+            "rs_card_alt": f"{title}: a picture of the figure",
+        }
+    )
 
 
 def embed_palette_css() -> str:

@@ -15,25 +15,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import yaml
-from markupsafe import Markup
 
 from generator.errors import BuildError
+from generator.escape import Html, bibtex, bibtex_url, json_html, xml
 from generator.format import long_date, num
 from generator.site.article.provenance import LABELS
 from generator.site.extras.byline import part_header
+from generator.util.project import site_url
 
 CHANGELOG = "CHANGELOG.yaml"
 RELEASES = "releases"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?\Z")
 
 
 @dataclass
@@ -210,64 +209,53 @@ def _value(x: Any) -> str:
     return "(none)" if x is None else num(x)
 
 
-def _change_row(c: Change) -> Markup:
+def _change_row(c: Change) -> Html:
     """One changed number: old → new; a number new in this version, or gone from it, says so."""
     if c.old is None:
-        body = Markup('new: <span class="rs-new">{}</span>').format(_value(c.new))
+        body = Html('new: <span class="rs-new">{}</span>').format(_value(c.new))
     elif c.new is None:
-        body = Markup('<span class="rs-old">{}</span> (removed)').format(_value(c.old))
+        body = Html('<span class="rs-old">{}</span> (removed)').format(_value(c.old))
     else:
-        body = Markup('<span class="rs-old">{}</span> → <span class="rs-new">{}</span>').format(
+        body = Html('<span class="rs-old">{}</span> → <span class="rs-new">{}</span>').format(
             _value(c.old), _value(c.new)
         )
-    return Markup('<li data-rs-path="{p}">{label}: {body}</li>').format(p=c.path, label=c.label, body=body)
+    return Html('<li data-rs-path="{p}">{label}: {body}</li>').format(p=c.path, label=c.label, body=body)
 
 
-def updates_section(history: History, changes: list[Change]) -> Markup:
+def updates_section(history: History, changes: list[Change]) -> Html:
     """The "Updates and corrections" body: version and dates, the changelog, and the numbers changed."""
     parts = [
-        Markup(
+        Html(
             '<p class="rs-version">Version {v}. Published {p}; last updated {u}. '
             '<a href="{feed}">Releases feed (Atom)</a>.</p>'
         ).format(v=history.version, p=long_date(history.published), u=long_date(history.updated), feed="feed.xml")
     ]
     if history.entries:
         items = [
-            Markup('<li><time datetime="{d}">{h}</time>: {what} <em>Why:</em> {why}</li>').format(
+            Html('<li><time datetime="{d}">{h}</time>: {what} <em>Why:</em> {why}</li>').format(
                 d=e["date"], h=long_date(e["date"]), what=e["what"], why=e["why"]
             )
             for e in history.entries
         ]
-        parts.append(Markup('<ul class="rs-changelog">{}</ul>').format(Markup("").join(items)))
+        parts.append(Html('<ul class="rs-changelog">{}</ul>').format(Html("").join(items)))
     if history.releases:
         last = history.releases[-1]
         if changes:
             rows = [_change_row(c) for c in changes]
             parts.append(
-                Markup(
+                Html(
                     "<p>Numbers changed since version {v} ({d}), old → new:</p>"
                     '<ul class="rs-number-changes">{rows}</ul>'
-                ).format(v=last.version, d=long_date(last.date), rows=Markup("").join(rows))
+                ).format(v=last.version, d=long_date(last.date), rows=Html("").join(rows))
             )
         else:
-            parts.append(Markup("<p>No number has changed since version {v}.</p>").format(v=last.version))
-    return Markup('<div class="rs-updates">{}</div>').format(Markup("").join(parts))
+            parts.append(Html("<p>No number has changed since version {v}.</p>").format(v=last.version))
+    return Html('<div class="rs-updates">{}</div>').format(Html("").join(parts))
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Citation: text, BibTeX, head metadata, CITATION.cff
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def site_url(root: Path) -> str:
-    """The published address: $SITE_URL, else mkdocs.yml's default (one home: mkdocs.yml)."""
-    env = os.environ.get("SITE_URL")
-    if env:
-        return env if env.endswith("/") else env + "/"
-    text = (root / "mkdocs.yml").read_text("utf-8") if (root / "mkdocs.yml").exists() else ""
-    m = re.search(r'site_url:\s*!ENV\s*\[SITE_URL,\s*"([^"]+)"\]', text) or re.search(r"site_url:\s*(\S+)", text)
-    url = m.group(1) if m else "https://example.invalid/"
-    return url if url.endswith("/") else url + "/"
 
 
 @dataclass
@@ -305,15 +293,19 @@ class Citation:
     def bibtex(self) -> str:
         key = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") + f"-{self.year}"
         fields = [
-            ("title", "{" + _bib(self.title) + "}"),
-            ("author", "{" + (" and ".join(_bib(a) for a in self.authors) or "{" + _bib(self.group or "") + "}") + "}"),
-            ("year", "{" + self.year + "}"),
-            ("version", "{" + _bib(self.version) + "}"),
-            ("url", "{" + self.url + "}"),
+            ("title", "{" + bibtex(self.title) + "}"),
+            # People as BibTeX names ("Ada Lovelace and Alan Turing"); a group braced, a corporate author.
+            (
+                "author",
+                "{" + (" and ".join(bibtex(a) for a in self.authors) or "{" + bibtex(self.group or "") + "}") + "}",
+            ),
+            ("year", "{" + bibtex(self.year) + "}"),
+            ("version", "{" + bibtex(self.version) + "}"),
+            ("url", "{" + bibtex_url(self.url) + "}"),
         ]
         if self.updated:
-            fields.append(("date", "{" + self.updated + "}"))
-        fields.append(("note", "{Licence: " + _bib(self.licence) + "}"))
+            fields.append(("date", "{" + bibtex(self.updated) + "}"))
+        fields.append(("note", "{Licence: " + bibtex(self.licence) + "}"))
         body = ",\n".join(f"  {k} = {v}" for k, v in fields)
         return f"@online{{{key},\n{body}\n}}\n"
 
@@ -365,8 +357,7 @@ class Citation:
             doc["datePublished"] = self.published
         if self.updated:
             doc["dateModified"] = self.updated
-        # Safe inside <script>: no "</" or "<!--" can appear once "<" is escaped.
-        return json.dumps(doc, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        return json_html(doc, sort_keys=True)  # inside <script type="application/ld+json">
 
     def cff(self) -> str:
         """CITATION.cff (Citation File Format 1.2.0) for this version."""
@@ -403,10 +394,6 @@ def _cff_person(name: str) -> dict[str, str]:
     return {"family-names": family, "given-names": given} if given else {"family-names": family}
 
 
-def _bib(text: str) -> str:
-    return re.sub(r"([&%$#_])", r"\\\1", text)
-
-
 def citation(meta: dict[str, Any], history: History, url: str) -> Citation:
     c = Citation(
         title=str(meta["title"]),
@@ -423,15 +410,15 @@ def citation(meta: dict[str, Any], history: History, url: str) -> Citation:
     return c
 
 
-def cite_block(c: Citation) -> Markup:
+def cite_block(c: Citation) -> Html:
     """The "Cite this article" block: plain text and BibTeX, each in a <pre> with a copy button (copy.js)."""
-    return Markup(
+    return Html(
         '<div class="rs-cite-this">'
-        '<p class="rs-cite-label" id="rs-cite-text-label">Plain text</p>'
-        '<pre class="rs-cite-text" aria-labelledby="rs-cite-text-label"><code>{text}</code></pre>'
+        '<p class="rs-cite-label">Plain text</p>'
+        '<pre class="rs-cite-text"><code>{text}</code></pre>'
         '<button type="button" class="md-button rs-copy" data-rs-copy-from=".rs-cite-text" data-rs-copy-what="Citation" hidden>Copy citation</button>'
-        '<p class="rs-cite-label" id="rs-cite-bib-label">BibTeX</p>'
-        '<pre class="rs-cite-bib" aria-labelledby="rs-cite-bib-label"><code>{bib}</code></pre>'
+        '<p class="rs-cite-label">BibTeX</p>'
+        '<pre class="rs-cite-bib"><code>{bib}</code></pre>'
         '<button type="button" class="md-button rs-copy" data-rs-copy-from=".rs-cite-bib" data-rs-copy-what="BibTeX" hidden>Copy BibTeX</button>'
         '<span class="rs-copy-status" role="status"></span>'
         "</div>"
@@ -458,27 +445,27 @@ def atom_feed(c: Citation, history: History) -> str:
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{xml_escape(c.title)}: releases</title>",
-        f"  <subtitle>{xml_escape(c.description)}</subtitle>",
-        f'  <link rel="self" type="application/atom+xml" href="{xml_escape(feed_url)}"/>',
-        f'  <link rel="alternate" type="text/html" href="{xml_escape(c.url)}"/>',
-        f"  <id>{xml_escape(c.url)}</id>",
+        f"  <title>{xml(c.title)}: releases</title>",
+        f"  <subtitle>{xml(c.description)}</subtitle>",
+        f'  <link rel="self" type="application/atom+xml" href="{xml(feed_url)}"/>',
+        f'  <link rel="alternate" type="text/html" href="{xml(c.url)}"/>',
+        f"  <id>{xml(c.url)}</id>",
         f"  <updated>{updated}</updated>",
-        "  <author><name>" + xml_escape(", ".join(c.byline)) + "</name></author>",
+        "  <author><name>" + xml(", ".join(c.byline)) + "</name></author>",
     ]
     previous = ""
     blocks = []
     for r in history.releases:
         fixes = [e for e in history.entries if previous < e["date"] <= r.date]
-        body = xml_escape(r.notes or f"Version {r.version}.")
+        body = xml(r.notes or f"Version {r.version}.")
         if fixes:
-            body += " Changes: " + " ".join(xml_escape(f"{e['date']}: {e['what']}") for e in fixes)
+            body += " Changes: " + " ".join(xml(f"{e['date']}: {e['what']}") for e in fixes)
         blocks.append(
             [
                 "  <entry>",
-                f"    <title>Version {xml_escape(r.version)}</title>",
-                f"    <id>{xml_escape(c.url)}#version-{xml_escape(r.version)}</id>",
-                f'    <link rel="alternate" type="text/html" href="{xml_escape(c.url)}#updates-and-corrections"/>',
+                f"    <title>Version {xml(r.version)}</title>",
+                f"    <id>{xml(c.url)}#version-{xml(r.version)}</id>",
+                f'    <link rel="alternate" type="text/html" href="{xml(c.url)}#updates-and-corrections"/>',
                 f"    <updated>{r.date}T00:00:00Z</updated>",
                 f"    <summary>{body}</summary>",
                 "  </entry>",

@@ -70,3 +70,35 @@ def test_a_title_that_begins_the_text_is_said_once():
                         "Heights and widths. Heights are to scale in layers.",
                         "MLA caches one latent."], said
         assert bold == ["GQA", "Heights and widths.", "MLA"], bold
+
+
+def test_the_figcaption_is_the_figures_first_child():
+    """HTML allows a figure's figcaption only as its first or last child (issue 22, item 12); the article sets every
+    figure's title above it (issue 25, item 8), so the scene's is the first, holding the title and the links; the
+    transcript and the print storyboard follow the player."""
+    void = {"source", "track", "img", "br", "meta", "link", "input"}
+
+    class Children(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.children: list[str] = []  # the figure's own children
+            self.in_caption: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if len(self.stack) == 1:
+                self.children.append(tag)
+            if "figcaption" in self.stack:
+                self.in_caption.append(tag)
+            if tag not in void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if self.stack and self.stack[-1] == tag:
+                self.stack.pop()
+
+    p = Children()
+    storyboard = scene_player("s", META, "figures/s", "A scene", "Alt").__class__('<ol class="rs-storyboard"></ol>')
+    p.feed(str(scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard)))
+    assert p.children == ["figcaption", "div", "details", "ol"], p.children
+    assert p.in_caption == ["a", "a", "span"]  # the download and the figure page's links

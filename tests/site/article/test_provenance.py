@@ -4,10 +4,15 @@ and a bare catalog value gets its card."""
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
+
+from generator.catalog import load_catalog
 from generator.site.article.pages import render_pages
 from generator.site.article.provenance import formula, node_of, one_stop_per_block, wrap_catalog
+from tests.support import ROOT
 
 
 def _render(tmp_path: Path, catalog, text: str, data: dict[str, bytes] | None = None) -> str:
@@ -70,3 +75,60 @@ def test_one_tab_stop_per_block():
     assert first.count('tabindex="0"') == 1 and first.count('tabindex="-1"') == 2
     assert 'data-rs-card="rs-r-1" tabindex="-1">' in first
     assert second == '<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a> <a href="https://x.test/">plain</a>'
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Hover cards (generator/site/provenance.py, glossary.py, pages.cite) carry catalog text as text (issue 22, item 1).
+#
+# The cards' no-JavaScript ``title`` attributes sit inside inline tags that Markdown reads after Jinja2: a reference
+# title, a fact's text, a glossary definition or a model name holding ``![x onfocus=alert(1) autofocus x](y)`` used
+# to become an ``<img>`` whose quotes closed the attribute, making ``onfocus`` an attribute of the span. Each is now
+# escaped for HTML and Markdown (generator/escape.py); the page, read by Python-Markdown with the site's extensions,
+# has no element or attribute from them.
+# ---------------------------------------------------------------------------------------------------------------
+
+PAYLOAD = "![x onfocus=alert(1) autofocus x](y) \"q' [l](javascript:alert(2)){: onclick=alert(3) }"
+EXTENSIONS = ["toc", "attr_list", "md_in_html", "tables", "admonition", "smarty"]  # mkdocs.yml's
+
+PAGE = """# Cards
+
+GPT-3 has {{ num(m['gpt-3-175b'].layers) }} layers{{ cite('brown-2020') }}; {{ fact('flash-attention-speedup') }}.
+Each token costs {{ gb(d.kv_bytes_per_token(m['gpt-3-175b'])) }}.
+"""
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, [a for a, _ in attrs]))
+
+
+def test_card_titles_hold_hostile_catalog_text_as_text(tmp_path):
+    text = (ROOT / "catalog.yaml").read_text("utf-8")
+    for old, new in (
+        ("    title: Language Models are Few-Shot Learners (GPT-3)\n", f"    title: {json.dumps(PAYLOAD)}\n"),
+        ("    text: speed-up of the attention computation alone on GPT-2, against the PyTorch implementation\n",
+         f"    text: {json.dumps(PAYLOAD)}\n"),
+        ("    name: GPT-3 175B\n", f"    name: {json.dumps(PAYLOAD)}\n"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    start = text.index("\n  token:\n    term: token\n    definition: >-\n")
+    end = text.index("    match: [token]", start)
+    text = text[:start] + f"\n  token:\n    term: token\n    definition: {json.dumps(PAYLOAD)}\n" + text[end:]
+    (tmp_path / "catalog.yaml").write_text(text, "utf-8")
+    catalog = load_catalog(tmp_path / "catalog.yaml")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(PAGE, "utf-8")
+    md = render_pages(docs, catalog, {}, None)["index.md"]
+    assert md.count('title="') >= 4  # a number card, the citation, the fact and the glossary term
+    parser = _Tags()
+    parser.feed(markdown.markdown(md, extensions=EXTENSIONS))
+    tags = {t for t, _ in parser.found}
+    attrs = {a for _, names in parser.found for a in names}
+    assert "img" not in tags and not {"onfocus", "onclick", "autofocus", "src"} & attrs, (tags, attrs)
+    assert all(t in {"h1", "p", "span", "sup", "a", "b", "div"} for t in tags), tags

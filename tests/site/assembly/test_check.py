@@ -58,4 +58,6 @@ def test_check_renders_the_pages(project, page, found, capsys):
 def test_check_passes_on_the_repository(capsys):
     assert cli.main(["check"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"OK \(.*; \d+ derived values and \d+ pages rendered without figures\)", out), out
+    assert re.search(
+        r"OK \(.*; \d+ derived values and \d+ pages rendered without figures; \d+ figure layouts checked\)", out
+    ), out

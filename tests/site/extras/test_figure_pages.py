@@ -172,3 +172,83 @@ def test_sources_come_from_the_slice(catalog, figs):
     ids = [r["id"] for r in refs]
     assert "kaplan-2020" in ids and len(ids) == len(set(ids))
     assert all(r["url"].startswith("http") for r in refs)
+
+
+def test_csv_text_cells_are_never_formulas():
+    """Issue 22, item 4: text cells a spreadsheet would evaluate get a leading apostrophe; numbers stay numbers."""
+    doc = {
+        "data": {"models": {"m": {"name": '=HYPERLINK("https://x.invalid","y")', "org": "+cmd", "note": "@x",
+                                  "gen": "-x", "params": -2.5, "layers": 3, "tags": ["=a", "b"]}}},
+        "derived": {},
+    }
+    rows = _csv_rows(figure_csv(doc))
+    assert rows[("models", "m", "name")] == "'=HYPERLINK(\"https://x.invalid\",\"y\")"
+    assert rows[("models", "m", "org")] == "'+cmd" and rows[("models", "m", "note")] == "'@x"
+    assert rows[("models", "m", "gen")] == "'-x" and rows[("models", "m", "tags")] == "'=a; b"
+    assert rows[("models", "m", "params")] == "-2.5" and rows[("models", "m", "layers")] == "3"
+
+
+HOSTILE_TITLE = "Bit layouts</title><script>alert(1)</script>"
+HOSTILE_ALT = 'A chart"><img src=x onerror=alert(2)>'
+HOSTILE_URL = 'https://example.org/a"b\'c<d>/'
+
+
+@pytest.mark.slow
+def test_figure_pages_keep_title_alt_and_site_url_as_text(tmp_path, monkeypatch):
+    """Issue 22, items 2 and 6: the theme prints a figure page's title and description as they are, so the build
+    gives it HTML-escaped text; SITE_URL reaches the embed snippet, feed.xml and BibTeX percent-encoded."""
+    from html.parser import HTMLParser
+    from xml.etree import ElementTree
+
+    from generator.site.assembly.build import build
+    from generator.util.project import BuildPaths
+    from tests.tinyproject import CHART, make_tiny_project
+
+    root = make_tiny_project(tmp_path / "p", figures=(CHART,))
+    (root / "docs" / "index.md").write_text(
+        "# T\n\n{{ figure('%s') }}\n\n## Cite this article\n\n{{ cite_this() }}\n" % CHART, "utf-8")
+    cat = root / "catalog.yaml"
+    data = cat.read_text("utf-8")
+    head, _, figures = data.partition("\nfigures:\n")
+    figures = re.sub(r"(\n    title: )[^\n]*", lambda m: m.group(1) + json.dumps(HOSTILE_TITLE), "\n" + figures, count=1)
+    figures = re.sub(r"(\n    alt: )[^\n]*(\n      [^\n]*)*", lambda m: m.group(1) + json.dumps(HOSTILE_ALT), figures, count=1)
+    cat.write_text(head + "\nfigures:" + figures, "utf-8")
+    (root / "releases" / "1.0").mkdir(parents=True)
+    (root / "releases" / "1.0" / "release.json").write_text('{"version": "1.0", "date": "2026-01-01"}', "utf-8")
+    (root / "releases" / "1.0" / "catalog.json").write_text('{"catalog": {}, "derived": {}}', "utf-8")
+    monkeypatch.setenv("SITE_URL", HOSTILE_URL)
+    build(BuildPaths(root=root), quality="draft")
+    page = (root / "site" / "figures" / CHART / "index.html").read_text("utf-8")
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tags, self.title, self.meta, self._in_title = [], "", {}, False
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            a = dict(attrs)
+            self._in_title = tag == "title"
+            if tag == "meta" and (a.get("name") or a.get("property")):
+                self.meta[a.get("name") or a.get("property")] = a.get("content")
+            if tag == "img" or any(k.startswith("on") for k in a):
+                raise AssertionError(f"injected {tag} {a}")
+
+        def handle_data(self, d):
+            if self._in_title:
+                self.title += d
+
+        def handle_endtag(self, tag):
+            self._in_title = False
+
+    p = Page()
+    p.feed(page)
+    assert p.title.startswith(HOSTILE_TITLE) and p.tags.count("script") == page.count("<script")
+    assert p.meta["description"] == HOSTILE_ALT and p.meta["og:title"] == HOSTILE_TITLE
+    encoded = "https://example.org/a%22b%27c%3Cd%3E/"
+    textarea = html.unescape(re.search(r'<textarea id="rs-embed-code"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    assert f'<iframe src="{encoded}figures/{CHART}/embed/"' in textarea and "&lt;/title&gt;" in textarea
+    feed = ElementTree.fromstring((root / "site" / "feed.xml").read_bytes())
+    assert feed.find("{http://www.w3.org/2005/Atom}id").text == encoded
+    article = html.unescape((root / "site" / "index.html").read_text("utf-8"))
+    assert f"  url = {{{encoded}}}," in article

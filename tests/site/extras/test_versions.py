@@ -4,6 +4,7 @@ keeps the data and lists the changes; CITATION.cff parses and matches the latest
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -73,3 +74,18 @@ def test_citation_cff_parses_and_matches_the_latest_release(catalog):
     assert cff["title"] == catalog.data["meta"]["title"]
     expected = versions.citation(catalog.data["meta"], history, cff["url"]).cff()
     assert (ROOT / "CITATION.cff").read_text("utf-8") == expected, "CITATION.cff is stale: run make release"
+
+
+def test_bibtex_cannot_be_forged_and_the_cite_block_conforms():
+    """Issue 22, items 5 and 12: braces, backslashes and LaTeX specials in the catalog cannot add a BibTeX field; the
+    <pre> blocks carry no aria-labelledby (not allowed on <pre>), their labels are the paragraphs before them."""
+    c = versions.Citation(
+        title="T}, note = {forged", description="d", authors=["A} and {B", "C\\input{x}"], version="1.0",
+        published="2026-01-01", updated="2026-01-02", url="https://x.org/a/", licence="CC BY 4.0 % #",
+    )
+    bib = c.bibtex()
+    assert re.findall(r"^  (\w+) = ", bib, re.M) == ["title", "author", "year", "version", "url", "date", "note"]
+    assert bib.count("{") == bib.count("}") and "note = {forged" not in bib and "\\input{x}" not in bib
+    assert "title = {T\\textbraceright{}, note = \\textbraceleft{}forged}" in bib
+    block = str(versions.cite_block(c))
+    assert "aria-labelledby" not in block and block.count('<p class="rs-cite-label">') == 2

@@ -72,8 +72,18 @@ function bindKeys(player, ctl, video) {
   video.addEventListener("pause", () => { player.classList.remove("rs-playing"); });
 }
 
+/** The address's fragment as text; a malformed escape ("#%", "#%E0") is no step link, not an error that would
+ * stop this and every later player on the page from starting. */
+function fragment() {
+  try {
+    return decodeURIComponent(window.location.hash.slice(1));
+  } catch (e) {
+    return "";
+  }
+}
+
 function fromHash(figure, steps) {
-  const hash = decodeURIComponent(window.location.hash.slice(1));
+  const hash = fragment();
   const i = steps.findIndex((s) => s.id === hash);
   return i >= 0 ? i : -1;
 }

@@ -1,0 +1,158 @@
+"""`make check`'s layout checks: every check the renders make that needs no video (issue 22, item 9).
+
+A chart is drawn in each layout (wide, narrow) and ``chart_style.text_collisions`` runs on it, as the render does,
+but nothing is saved. A scene is played with Manim skipping every animation to its end state and writing no frame
+(``video.check_layout``), once for the landscape frame and once for the vertical one, and its
+``RaceScene.layout_issues`` are collected. Each figure is checked in its own process started in the project folder
+(``python -m generator.render.layout_check JOB.json``, like a render worker: that project's ``figures`` package,
+Manim's global configuration per process), several at a time. The first figure whose layout fails is one
+LayoutError line naming the figure file, the layout and the labels.
+
+A result is kept in ``.cache/layout-check/<id>.json`` under a key made of the figure's render key (its module, the
+files it imports, its catalog slice, tool versions; for a scene, at the draft landscape spec) and this file: a
+`make check` with nothing changed runs none of them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from generator.catalog import Catalog
+from generator.errors import BuildError, LayoutError
+from generator.render.keys import cache_key
+from generator.render.registry import Figure
+from generator.render.specs import site_spec
+from generator.render.worker import PARENT_ENV, die_with_parent
+from generator.util.fs import atomic_write
+
+#: The frames a scene's layout is checked in: landscape and the media kit's vertical video (draft sizes: the
+#: layout is in Manim units, so the pixel count does not change it).
+SCENE_FRAMES = {"landscape": (854, 480), "vertical": (480, 854)}
+
+
+def _chart_issues(fig_id: str, data: dict[str, Any]) -> list[str]:
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from figures import chart_style
+    from generator.render.charts import draw_chart
+    from generator.render.svg import LAYOUTS
+
+    issues = []
+    for layout in LAYOUTS:
+        with mpl.rc_context():
+            chart_style.apply(fig_id, layout)
+            fig = draw_chart(fig_id, data, layout=layout)
+            try:
+                found = chart_style.text_collisions(fig)
+            finally:
+                plt.close(fig)
+        if found:
+            issues.append(f"figures/charts/{fig_id}.py ({layout} layout): text collides: " + "; ".join(found))
+    return issues
+
+
+def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> list[str]:
+    from generator.render.video import check_layout
+
+    issues = []
+    for name, (w, h) in SCENE_FRAMES.items():
+        found = check_layout(fig_id, data, w, h, work)["layout_issues"]
+        if found:
+            issues.append(f"figures/scenes/{fig_id}.py ({name}): text collides: " + "; ".join(found))
+    return issues
+
+
+def check_one(job: dict[str, Any]) -> list[str]:
+    """The layout issues of one figure (in this process: the worker's side)."""
+    data = json.loads(Path(job["data"]).read_text("utf-8"))
+    if job["kind"] == "chart":
+        return _chart_issues(job["id"], data)
+    if job["kind"] == "scene":
+        return _scene_issues(job["id"], data, Path(job["work"]))
+    return []
+
+
+def _key(fig: Figure, catalog: Catalog, root: Path) -> str:
+    spec = site_spec("draft") if fig.kind == "scene" else None
+    h = hashlib.sha256(cache_key(fig, catalog, root, spec=spec).encode())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def _kept(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> list[str]:
+    """The figure's issues from .cache/layout-check when its key is unchanged, else checked (and kept)."""
+    key = _key(fig, catalog, root)
+    path = root / ".cache" / "layout-check" / f"{fig.id}.json"
+    try:
+        kept = json.loads(path.read_text("utf-8"))
+        if kept.get("key") == key:
+            return list(kept["issues"])
+    except (OSError, ValueError, AttributeError, KeyError):
+        pass
+    issues = _run(fig, catalog, root, tmp, env)
+    try:
+        atomic_write(path, json.dumps({"key": key, "issues": issues}) + "\n")
+    except OSError:
+        pass  # a read-only checkout checks again next time
+    return issues
+
+
+def _run(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> list[str]:
+    work = tmp / fig.id
+    work.mkdir()
+    (work / "data.json").write_text(json.dumps(fig.data(catalog), sort_keys=True), "utf-8")
+    job = {"kind": fig.kind, "id": fig.id, "data": str(work / "data.json"), "work": str(work)}
+    (work / "job.json").write_text(json.dumps(job), "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.render.layout_check", str(work / "job.json")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise BuildError(f"{fig.source}: the layout check failed: {last}")
+    return list(json.loads(lines[-1]))
+
+
+def check_layouts(figs: dict[str, Figure], catalog: Catalog, root: Path, workers: int | None = None) -> int:
+    """Check every chart and scene of ``figs``; LayoutError (one line) at the first that fails. Returns how many
+    figures were checked."""
+    todo = [f for f in figs.values() if f.kind in ("chart", "scene")]
+    env = dict(os.environ, PYTHONHASHSEED="0", **{PARENT_ENV: str(os.getpid())})  # a check dies with its parent
+    env.setdefault("MPLBACKEND", "Agg")
+    with tempfile.TemporaryDirectory(prefix="rts-layout-") as tmp:
+        with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 2)) as pool:
+            results = list(pool.map(lambda f: _kept(f, catalog, root, Path(tmp), env), todo))
+    for issues in results:
+        if issues:
+            raise LayoutError(issues[0] + (f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""))
+    return len(todo)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m generator.render.layout_check JOB.json``: prints the figure's issues as one JSON list."""
+    import logging
+
+    if os.environ.get(PARENT_ENV, "").isdigit():
+        die_with_parent(int(os.environ[PARENT_ENV]))
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.getLogger("manim").setLevel(logging.WARNING)
+    issues = check_one(json.loads(Path(argv[0]).read_text("utf-8")))
+    print(json.dumps(issues))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
