@@ -6,7 +6,6 @@ catalog strings are escaped wherever they land; macros that emit HTML return gen
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -19,6 +18,7 @@ from generator import derive
 from generator.catalog import Catalog
 from generator.catalog.text import AttrDict, PageMistake, catalog_names
 from generator.errors import BuildError, did_you_mean
+from generator.escape import json_file
 from generator.site.article import provenance
 from generator.site.article.context import FigureAssets, PageContext, block
 from generator.site.article.glossary import glossary_list, mark_terms
@@ -122,7 +122,7 @@ def render_pages(
             provenance.deactivate(token)
         out[rel] = text + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
         if data_files is not None and ctx.cards.data():
-            data_files[ctx.cards_path] = json.dumps(ctx.cards.data(), ensure_ascii=False, sort_keys=True).encode()
+            data_files[ctx.cards_path] = json_file(ctx.cards.data())
     return out
 
 

@@ -264,14 +264,14 @@ class Citation:
     description: str
     #: People, by name ("Ada Lovelace"): Scholar's citation_author, BibTeX's author, schema.org Person.
     authors: list[str]
-    #: The collective the article is credited to ("The Race to Scale contributors"): an organisation to BibTeX
-    #: (braced), schema.org and CITATION.cff; never a citation_author, which Scholar reads as a person.
-    group: str | None
     version: str
     published: str | None
     updated: str | None
     url: str
     licence: str
+    #: The collective the article is credited to ("The Race to Scale contributors"): an organisation to BibTeX
+    #: (braced), schema.org and CITATION.cff; never a citation_author, which Scholar reads as a person.
+    group: str | None = None
     #: The article as a PDF published with the site (site-relative), when the build publishes one.
     pdf: str | None = None
 

@@ -101,4 +101,4 @@ def test_the_figcaption_is_the_figures_first_child():
     storyboard = scene_player("s", META, "figures/s", "A scene", "Alt").__class__('<ol class="rs-storyboard"></ol>')
     p.feed(str(scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard)))
     assert p.children == ["figcaption", "div", "details", "ol"], p.children
-    assert p.in_caption == ["a", "a", "span"]  # the download and the figure page's links
+    assert p.in_caption == ["a"]  # the download link (and the figure page's, when there is one); not the transcript
