@@ -14,7 +14,17 @@ from generator.catalog import Catalog, load_catalog
 from generator.render import charts, svg, tables
 from generator.site.assembly.build import build
 from generator.util.project import BuildPaths
-from tests.support import CHARTS, CHROMIUM_ARGS, LAYOUTS, ROOT, SITE_PREFIX, build_served_at, chromium_path, figure_data
+from tests.support import (
+    CHARTS,
+    CHROMIUM_ARGS,
+    LAYOUTS,
+    ROOT,
+    SITE_PREFIX,
+    build_served_at,
+    chromium_path,
+    figure_data,
+    write_kit_manifest,
+)
 from tests.tinyproject import CHART, make_tiny_project
 
 
@@ -51,12 +61,17 @@ def _site_server():
 
 
 @pytest.fixture(scope="session")
-def draft_build(_site_server):
+def draft_build(_site_server, catalog):
+    """The draft site as the Pages workflow publishes it: with the media kit listed on the Media page (a manifest
+    of every scene, written here instead of rendering a kit: tests.support.write_kit_manifest), so the link
+    checks also cover what the kit adds."""
     from generator.util.project import BuildPaths
 
     _, url = _site_server
+    kit = ROOT / "build" / "test-media"
+    write_kit_manifest(kit, catalog)
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",
-                       build=ROOT / "build" / "test")
+                       build=ROOT / "build" / "test", media=kit)
     build_served_at(paths, url)
     return paths
 

@@ -4,6 +4,7 @@ finds no violation in the light or the dark theme; budgets hold."""
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 from html.parser import HTMLParser
@@ -30,9 +31,21 @@ class _Links(HTMLParser):
             self.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.ids.add(a["name"])
-        for key in ("href", "src", "poster", "data-poster"):
+        for key in ("href", "src", "poster", "data-poster", "data-rs-cards"):
             if a.get(key) and not (tag == "link" and a.get("rel") in ("canonical",)):
                 self.urls.append(a[key])
+
+
+def _card_links(page: Path, links: _Links) -> list[str]:
+    """The links inside the page's cards (a JSON file the page names in data-rs-cards, fetched on first use): they
+    are the page's links too, relative to it."""
+    out = []
+    for url in links.urls:
+        if url.endswith(".json") and "assets/cards/" in url:
+            cards = json.loads((page.parent / unquote(url)).read_text("utf-8"))
+            out += [p["href"] for c in cards.values() for _, parts in c["lines"] for p in parts
+                    if isinstance(p, dict) and "href" in p]
+    return out
 
 
 def _pages(site: Path) -> list[Path]:
@@ -46,14 +59,17 @@ def _parse(path: Path) -> _Links:
 
 
 def test_no_broken_internal_link_anchor_or_asset(draft_build):
+    """Every link of every page, its cards' links included, on the site as published: with the media kit listed
+    (the draft build has a kit manifest: conftest.draft_build), so the Media page's links are checked too."""
     site = draft_build.site
     parsed = {p: _parse(p) for p in _pages(site)}
+    assert (site / "media" / "manifest.json").is_file()  # the kit is there
     broken = []
     for page, links in parsed.items():
         rel_page = page.relative_to(site).as_posix()
         # The site is built for its served URL (a subpath), so absolute links start with the prefix.
         base = "https://x.test" + SITE_PREFIX + rel_page
-        for url in links.urls:
+        for url in links.urls + _card_links(page, links):
             if url.startswith(("mailto:", "data:", "javascript:")):
                 continue
             u = urlparse(urljoin(base, url))

@@ -44,7 +44,9 @@ class PageContext:
         figures: dict[str, FigureAssets],
         page: PurePosixPath,
         widget_renderer: Callable[[str, Catalog], str] | None,
+        glossary_href: str | None = "#glossary",
     ) -> None:
+        """``glossary_href``: the link from this page to the list of glossary terms (series.glossary_href)."""
         self.catalog = catalog
         self.figures = figures
         self.page = page
@@ -53,13 +55,10 @@ class PageContext:
         self.scenes_placed = 0
         self.widget_renderer = widget_renderer
         # Hover cards (generator/site/article/provenance.py): numbers' formulas and sources, references, glossary terms.
-        self.cards = provenance.Cards(catalog.references)
+        self.cards = provenance.Cards(catalog.references, glossary_href)
         #: Each figure links to its own page (figures/<id>/, generator/site/extras/figure_pages.py); off on those pages.
         self.figure_links = True
-        # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
-        depth = 0 if page.stem == "index" else 1
-        depth += len(page.parent.parts)
-        self.base = "../" * depth
+        self.base = base_of(page)
 
     @property
     def cards_path(self) -> str:
@@ -210,6 +209,14 @@ class PageContext:
         if self.widget_renderer is None:
             raise BuildError("widget(): no widget renderer available")
         return block(Html(self.widget_renderer(name, self.catalog)))
+
+
+def base_of(page: PurePosixPath) -> str:
+    """The way back to the site root from ``page`` (a path under docs/): MkDocs (use_directory_urls) writes foo.md
+    to foo/index.html and index.md to index.html."""
+    depth = 0 if page.stem == "index" else 1
+    depth += len(page.parent.parts)
+    return "../" * depth
 
 
 def block(markup: Html) -> Html:

@@ -20,10 +20,10 @@ from generator.catalog.text import AttrDict, PageMistake, catalog_names
 from generator.errors import BuildError, did_you_mean
 from generator.escape import json_file
 from generator.site.article import provenance
-from generator.site.article.context import FigureAssets, PageContext, block
+from generator.site.article.context import FigureAssets, PageContext, base_of, block
 from generator.site.article.glossary import glossary_list, mark_terms
 from generator.site.article.safe_text import page_env
-from generator.site.article.series import Series, figure_pages
+from generator.site.article.series import Series, figure_pages, glossary_href
 
 
 class _Environment(SandboxedEnvironment):
@@ -85,7 +85,8 @@ def render_pages(
         rel = src.relative_to(docs_dir).as_posix()
         if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
             continue
-        ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
+        page = PurePosixPath(rel)
+        ctx = PageContext(catalog, figures, page, widget_renderer, glossary_href(docs_dir, rel, base_of(page)))
         names = {
             **base_context(ctx),
             "contents": lambda ctx=ctx: series.contents(ctx.base),

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from generator.escape import Html, template_env
+from generator.format import curly_quotes
 from generator.render.captions import clock
 
 
@@ -37,8 +38,8 @@ def scene_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:
     chapters = meta.get("chapters") or [{"start": c["start"], "end": c["end"]} for c in cues]
     steps = []
     for cue, ch in zip(cues, chapters, strict=True):
-        text = cue["text"]
-        title = cue.get("title") or text
+        text = curly_quotes(cue["text"])
+        title = curly_quotes(cue.get("title") or cue["text"])
         leads = text.casefold().startswith(title.casefold())
         steps.append(
             {

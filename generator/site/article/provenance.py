@@ -335,7 +335,7 @@ class Cards:
     themselves go to a JSON file of the page's own (``data()``, published at ``json_path``), which cards.js fetches
     the first time a card is opened: the page's HTML carries none of them."""
 
-    def __init__(self, references: dict[str, Any], glossary_href: str = "#glossary") -> None:
+    def __init__(self, references: dict[str, Any], glossary_href: str | None = "#glossary") -> None:
         self.references = references
         self.glossary_href = glossary_href
         self._ids: dict[str, str] = {}
@@ -431,7 +431,15 @@ class Cards:
             "term",
             lambda: [
                 ("title", [str(entry["term"])]),
-                ("input", [f"{entry['definition']} ", {"a": "Glossary", "href": f"{self.glossary_href}-{term_id}"}]),
+                (
+                    "input",
+                    [f"{entry['definition']} "]
+                    + (
+                        [{"a": "Glossary", "href": url_text(f"{self.glossary_href}-{term_id}")}]
+                        if self.glossary_href
+                        else []
+                    ),
+                ),
             ],
         )
 

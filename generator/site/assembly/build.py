@@ -239,7 +239,7 @@ def _build(
 
     t2 = time.perf_counter()
     assets = _collect_assets(figs, cache, entries, spec)
-    media_files, media_page = site_files(paths.root)
+    media_files, media_page = site_files(paths.root, paths.media)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
     data_files: dict[str, bytes] = {}  # each page's cards, as JSON loaded on first use (provenance.py)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from generator.format import long_date
 from generator.site.article.glossary import SKIP_SECTIONS
+from generator.site.article.series import front_matter
 
 if TYPE_CHECKING:
     from generator.site.extras.versions import Citation, History
@@ -24,18 +23,11 @@ if TYPE_CHECKING:
 #: An unhurried reading speed for explanatory prose with figures (words a minute).
 WORDS_PER_MINUTE = 220
 
-_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)  # to strip it; series.front_matter reads it
 #: What a reader does not read as prose: figures' SVG and data islands, scripts, tables of numbers, tags.
 _NOT_PROSE = re.compile(r"<(svg|template|script|style|table|ol class=\"rs-storyboard\")\b.*?</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*")
-
-
-def front_matter(text: str) -> dict[str, Any]:
-    """A page's YAML front matter (empty without one)."""
-    m = _FRONT.match(text)
-    data = yaml.safe_load(m.group(1)) if m else None
-    return data if isinstance(data, dict) else {}
 
 
 def reading_minutes(text: str) -> int:

@@ -24,7 +24,7 @@ import yaml
 
 from generator.errors import BuildError
 from generator.escape import Html, bibtex, bibtex_url, json_html, xml
-from generator.format import long_date, num
+from generator.format import curly_quotes, long_date, num
 from generator.site.article.provenance import LABELS
 from generator.site.extras.byline import part_header
 from generator.util.project import site_url
@@ -233,7 +233,7 @@ def updates_section(history: History, changes: list[Change]) -> Html:
     if history.entries:
         items = [
             Html('<li><time datetime="{d}">{h}</time>: {what} <em>Why:</em> {why}</li>').format(
-                d=e["date"], h=long_date(e["date"]), what=e["what"], why=e["why"]
+                d=e["date"], h=long_date(e["date"]), what=curly_quotes(e["what"]), why=curly_quotes(e["why"])
             )
             for e in history.entries
         ]
