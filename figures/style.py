@@ -1,42 +1,52 @@
 """House style for every Manim scene: palette, type scale, timing, layout bands, the shipped font and captions.
 
 A scene derives from :class:`RaceScene` and composes the helpers below; it never picks its own colours, sizes or
-font. Layout is three bands on the 16:9 frame (Manim units, 14.2 x 8):
+font. Every scene is drawn twice, once per orientation, with the same steps on the same timeline:
 
-    title band    y in [TITLE_BOTTOM, 4]        the scene title, top left
-    content band  y in [CAPTION_TOP, TITLE_BOTTOM]  everything the scene draws
-    caption band  y in [-4, CAPTION_TOP]         the narration line(s), also written as WebVTT cues
+    landscape  16:9 (14.2 x 8 units)  the desktop column, the media kit's landscape files, talk mode
+    portrait   4:5  (8 x 10 units)    phones (the page plays it below figures/legibility.py's
+                                      PORTRAIT_BELOW_PX) and, with the captions burned in under it, the kit's
+                                      9:16 social video (generator/render/vertical.py)
 
-The media kit (generator/media/) also renders every scene for a vertical 9:16 frame (8 x 14.2 units, the same
-pixels per unit, so the type scale holds). ``self.layout`` (a :class:`Layout`) gives the bands of whichever frame is
-being rendered and ``self.portrait`` says which: a scene reads its geometry from them and stacks vertically what
-sits side by side in landscape. The module constants below describe the landscape frame only; ``LANDSCAPE`` is the
-same bands as a Layout, so the landscape output does not change.
+The short side is 8 units in both, so one unit is as many pixels and the type scale holds. ``self.layout`` (a
+:class:`Layout`) gives the bands of the frame being drawn and ``self.portrait`` says which; a scene reads every
+position from them (never from fixed landscape numbers) and lays out each orientation for its frame: in portrait,
+panels stacked, fewer things side by side, labels on their own line. Two bands:
+
+    title band    y in [layout.title_bottom, top]  the scene title, top left (portrait: up to two lines; the band
+                                                   ends under the title actually drawn, so call self.title() first)
+    content band  y in [layout.bottom_y, layout.title_bottom]  everything the scene draws, to the bottom margin
+
+No frame has a caption band: the captions travel as WebVTT/SRT and as the page's step text (the page's player
+replaces the native controls, which used to cover the bottom of the frame), and the vertical social video burns them
+in below the portrait frame at encode time. The module constants below describe the landscape frame.
 
 The video background is one dark neutral (BACKGROUND) so the same file sits well in both site themes: on a white
 page it reads as a framed dark card, on the near-black page as a slightly lighter panel. Every colour below is
 chosen for contrast against BACKGROUND only (the page colour never shows through the video).
 
-Captions: ``self.caption(text, title=...)`` records the line as a WebVTT cue from now until the next caption or
-the end of the scene, and each cue is one *step* of the scene (a chapter, with the short ``title``). The vertical
-video (made to play alone on phones) burns the line into the caption band; the landscape render (the site's video
-and the kit's landscape file) does not draw it (the page's control bar would hide it): its captions travel as
-WebVTT/SRT and as the page's step text. Both take the same time, so every orientation keeps the same timeline.
-``generator/render/video.py`` writes the cues to WebVTT, SRT and a chapters track and joins them into the text
-description in ``<id>.json``. Keep captions to two lines (about 190 characters).
+Steps: ``self.caption(text, title=...)`` starts a step: it records the line as a WebVTT cue from now until the next
+caption or the end of the scene, and the cue is one *step* of the scene (a chapter, with the short ``title``). The
+page's player pauses on the last frame of each step, so a step ends on its point: whatever leaves the frame leaves
+at the start of the next step (after its caption()), never at the end of its own. Keep captions to two lines
+(about 190 characters).
 
 Pacing: a cue must stay up for at least ``CUE_MIN_SECONDS`` and at most ``CUE_MAX_CPS`` characters per second
 (``cue_seconds``). ``caption()`` waits, before it replaces a cue, until that cue has been readable for long enough
 (the hold falls at the end of the step, where the page's player pauses); the last cue is the scene's to hold (end
-with a wait). The render refuses a scene with a cue too fast to read (generator/render/captions.py).
+with a wait). The rule is figures/pacing.py; the render refuses a scene with a cue too fast to read
+(generator/render/captions.py).
 
-Layout is checked while rendering: after every play/wait, text that leaves the frame's safe area, strays out of
-its band or overlaps other text is recorded in ``self.layout_issues`` (the tests require it to be empty). Text
-running over shapes is not detected: look at stills.
+Checked while the scene plays (after every play/wait; recorded in ``self.layout_issues``, which the render refuses
+and a dry run reads without encoding): text that leaves the frame's safe area, strays out of its band or overlaps
+other text; text smaller or strokes thinner than the legibility rule allows where the page shows this orientation
+(figures/legibility.py: 11 CSS px text, 0.5 CSS px strokes); and at the end of every step, a frame whose
+content band is (nearly) empty. Text running over shapes is not detected: look at stills.
 
 The scene's data comes from the JSON file named by the environment variable RACE_FIGURE_DATA (the catalog slice
-the figure's ``reads:`` names, written by ``generator/render/scenes.py``). Without it, for quick ``manim`` previews, the
-slice is taken from ``catalog.yaml`` directly.
+the figure's ``reads:`` names, written by ``generator/render/scenes.py``). A quick look outside a build goes through
+``python -m generator preview <id>``, which writes that file and runs ``manim``: figures never load the catalog
+themselves, so the catalog's loader is in no scene's cache key.
 """
 
 from __future__ import annotations
@@ -45,8 +55,8 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +69,6 @@ from manim import (
     RIGHT,
     UP,
     FadeIn,
-    FadeOut,
     Line,
     Mobject,
     Rectangle,
@@ -71,6 +80,15 @@ from manim import (
     config,
 )
 
+from figures.legibility import (
+    MIN_STEP_INK,
+    MIN_STROKE_PX,
+    MIN_TEXT_PX,
+    X_HEIGHT_EM,
+    hex_rgb,
+    ink_fraction,
+    shown_px,
+)
 from figures.typeface import FAMILY, FILES, FONT_DIR  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -80,24 +98,18 @@ FONT = FAMILY
 DATA_ENV = "RACE_FIGURE_DATA"
 
 # ---------------------------------------------------------------------------------------------------------------
-# Palette (contrast against BACKGROUND: INK 15:1, MUTED 7:1, every accent >= 4.5:1)
+# Palette: figures/palette.py SCENE_COLOURS (one home; the site's CSS gets the same colours from it)
 # ---------------------------------------------------------------------------------------------------------------
-BACKGROUND = "#14161b"
-PANEL = "#1f232b"       # filled regions that sit behind content
-GRID = "#3a404c"        # hairlines, empty cells, outlines of inactive things
-INK = "#eef0f4"         # primary text
-MUTED = "#a4acb9"       # secondary text, units, notes
-BLUE = "#5aa9ff"        # queries, the primary series
-ORANGE = "#ffaf5a"      # keys / HBM / costs
-GREEN = "#5fd38d"       # values / SRAM / savings
-PINK = "#ff7a9c"        # the expensive thing: n x n, the growing cache
-PURPLE = "#b79cff"      # latents, state, the fourth series
-YELLOW = "#f2d45c"      # the highlight: the token being followed, the current tile
+from figures.palette import SCENE_COLOURS as _C  # noqa: E402
+
+BACKGROUND, PANEL, GRID, INK, MUTED = _C["background"], _C["panel"], _C["grid"], _C["ink"], _C["muted"]
+BLUE, ORANGE, GREEN, PINK, PURPLE, YELLOW = _C["blue"], _C["orange"], _C["green"], _C["pink"], _C["purple"], _C["yellow"]
 SERIES = (BLUE, ORANGE, GREEN, PURPLE, PINK, YELLOW)
 
 # ---------------------------------------------------------------------------------------------------------------
-# Type scale (Manim font_size; the cap height is about 0.0101 x font_size units, so SMALL = 11 px at 480p and
-# 25 px at 1080p). Nothing on screen is smaller than SMALL.
+# Type scale (Manim font_size; one em is EM_PER_FONT_SIZE x font_size units, so SMALL is 0.25 units: 11.25 CSS px
+# where the page shows the portrait frame at its narrowest, 11.8 px for the landscape frame). Nothing on screen is
+# smaller than SMALL, and nothing may be scaled below it: the legibility rule refuses it.
 # ---------------------------------------------------------------------------------------------------------------
 TITLE_SIZE = 32
 HEAD_SIZE = 26
@@ -105,6 +117,11 @@ BODY_SIZE = 22
 LABEL_SIZE = 20
 SMALL_SIZE = 18
 CAPTION_SIZE = 22
+#: Manim units per em per font_size point for the shipped Inter (measured: text("H", 100) is 1.0102 units tall and
+#: Inter's cap height is 0.7275 em; tests/test_scenes.py measures it again).
+EM_PER_FONT_SIZE = 0.013886
+#: The house stroke for hairlines (rules, grids, links): the thinnest that stays visible where the page shows a frame.
+HAIRLINE = 1.2
 
 # ---------------------------------------------------------------------------------------------------------------
 # Timing (seconds)
@@ -114,12 +131,12 @@ T_MOVE = 1.0     # a shape moving or growing
 T_READ = 1.6     # a pause to read a new label
 T_HOLD = 2.5     # the final hold, so the poster frame and the last caption can be read
 
-#: Held on top of the bare reading time (``cue_seconds``: the rule lives in generator/render/captions.py) when
+#: Held on top of the bare reading time (``cue_seconds``: the rule lives in figures/pacing.py) when
 #: caption() pads a cue: frame rounding, and a breath at the end of the step before the next one.
 CUE_PAD = 0.3
 
 # ---------------------------------------------------------------------------------------------------------------
-# Layout bands (Manim units; the frame is config.frame_width x config.frame_height, 14.22 x 8)
+# Layout bands of the landscape frame (Manim units; config.frame_width x config.frame_height, 14.22 x 8)
 # ---------------------------------------------------------------------------------------------------------------
 MARGIN = 0.35
 FRAME_W = 14.0 + 2 / 9          # config.frame_width for 16:9
@@ -129,33 +146,29 @@ RIGHT_X = FRAME_W / 2 - MARGIN
 TOP_Y = FRAME_H / 2 - MARGIN
 BOTTOM_Y = -FRAME_H / 2 + MARGIN
 TITLE_BOTTOM = 3.05
-CAPTION_TOP = -2.95
 CONTENT_W = RIGHT_X - LEFT_X
-CONTENT_H = TITLE_BOTTOM - CAPTION_TOP - 0.2
-CONTENT_CENTER = np.array([0.0, (TITLE_BOTTOM + CAPTION_TOP) / 2, 0.0])
+CONTENT_H = TITLE_BOTTOM - BOTTOM_Y
+CONTENT_CENTER = np.array([0.0, (TITLE_BOTTOM + BOTTOM_Y) / 2, 0.0])
 
 #: The short side of every frame is FRAME_H units, so one unit is the same number of pixels in both orientations
-#: (135 px at 1080p) and the type scale above reads the same in a vertical video as in the landscape one.
+#: (135 px at 1080 px) and the type scale above reads the same in the portrait frame as in the landscape one.
 SHORT_SIDE = FRAME_H
+#: The portrait frame's title band before the title is drawn: two lines at TITLE_SIZE (title() fits it to the title).
+PORTRAIT_TITLE_H = 1.35
 
 
 @dataclass(frozen=True)
 class Layout:
-    """The bands of one frame (Manim units). ``LANDSCAPE`` is the 16:9 frame the module constants describe;
-    ``Layout.for_frame`` gives the bands of any other frame (the vertical 9:16 media-kit video).
-
-    Portrait: the title may take two lines and the caption up to four, and the caption band sits a little above
-    the bottom edge (phone apps draw their controls over the lowest part of a vertical video).
-    """
+    """The bands of one frame (Manim units) and the scale the page shows it at. ``LANDSCAPE`` is the 16:9 frame the
+    module constants describe; ``Layout.for_frame`` gives the bands of any frame (the 4:5 portrait render)."""
 
     frame_w: float
     frame_h: float
     margin: float
     title_bottom: float
-    caption_top: float
-    caption_bottom: float       # the lowest a caption line may reach
     title_lines: int
-    caption_lines: int
+    #: The width (CSS px) at which the page shows this frame at its narrowest (figures/legibility.py).
+    shown_px: float
 
     @property
     def portrait(self) -> bool:
@@ -183,11 +196,24 @@ class Layout:
 
     @property
     def content_h(self) -> float:
-        return self.title_bottom - self.caption_top - 0.2
+        return self.title_bottom - self.bottom_y
 
     @property
     def content_center(self) -> np.ndarray:
-        return np.array([0.0, (self.title_bottom + self.caption_top) / 2, 0.0])
+        return np.array([0.0, (self.title_bottom + self.bottom_y) / 2, 0.0])
+
+    @property
+    def css_per_unit(self) -> float:
+        """CSS px per Manim unit where the page shows this frame at its narrowest."""
+        return self.shown_px / self.frame_w
+
+    def text_px(self, font_size: float) -> float:
+        """The CSS px height (font size) of text of ``font_size`` in this frame where the page shows it."""
+        return font_size * EM_PER_FONT_SIZE * self.css_per_unit
+
+    def stroke_px(self, stroke_width: float) -> float:
+        """The CSS px width of a Manim stroke (``stroke_width`` x 0.01 units) where the page shows this frame."""
+        return stroke_width * 0.01 * self.css_per_unit
 
     @classmethod
     def for_frame(cls, frame_w: float, frame_h: float) -> Layout:
@@ -195,13 +221,12 @@ class Layout:
             # Every landscape frame uses the 16:9 bands, exactly as the scenes always have (854 x 480 is a hair
             # wider than 16:9; its frame is 14.23 units, the bands stay where they were).
             return LANDSCAPE
-        half = frame_h / 2
-        caption_bottom = -half + 0.95
-        return cls(frame_w, frame_h, MARGIN, title_bottom=half - MARGIN - 1.3, caption_top=caption_bottom + 1.95,
-                   caption_bottom=caption_bottom, title_lines=2, caption_lines=4)
+        top = frame_h / 2 - MARGIN
+        return cls(frame_w, frame_h, MARGIN, title_bottom=top - PORTRAIT_TITLE_H, title_lines=2,
+                   shown_px=shown_px(portrait=True))
 
 
-LANDSCAPE = Layout(FRAME_W, FRAME_H, MARGIN, TITLE_BOTTOM, CAPTION_TOP, -FRAME_H / 2 + 0.15, 1, 2)
+LANDSCAPE = Layout(FRAME_W, FRAME_H, MARGIN, TITLE_BOTTOM, 1, shown_px(portrait=False))
 
 
 def current_layout() -> Layout:
@@ -230,31 +255,38 @@ def register_fonts() -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 # The formatters live in generator/format.py (one home for every number format); the scenes use these four.
+from figures.pacing import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_seconds  # noqa: E402,F401
 from generator.format import bytes_label, params_label, power_of_ten  # noqa: E402,F401
 from generator.format import decimals as num  # noqa: E402,F401
-from generator.render.captions import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_seconds  # noqa: E402,F401
 
 # ---------------------------------------------------------------------------------------------------------------
 # Text and shape helpers
 # ---------------------------------------------------------------------------------------------------------------
 
 def text(s: str, size: int = BODY_SIZE, color: str = INK, bold: bool = False, **kw: Any) -> Text:
-    """A Pango Text in the house font. ``bold`` uses the shipped SemiBold."""
+    """A Pango Text in the house font. ``bold`` uses the shipped SemiBold. It remembers its size and extent at
+    creation, so the legibility check knows its font size after any scaling (``font_size_now``)."""
     register_fonts()
-    return Text(s, font=FONT, font_size=size, color=color, weight="SEMIBOLD" if bold else "NORMAL", **kw)
+    t = Text(s, font=FONT, font_size=size, color=color, weight="SEMIBOLD" if bold else "NORMAL", **kw)
+    t._race_made = (float(size), float(t.width), float(t.height))  # type: ignore[attr-defined]
+    return t
 
 
-def wrap(s: str, max_width: float, size: int = CAPTION_SIZE, balance: bool = True, **kw: Any) -> list[str]:
-    """Word-wrap ``s`` into lines no wider than ``max_width`` units at ``size``.
+def font_size_now(t: Text) -> float:
+    """The font size ``t`` is drawn at now: its size at creation times how much it has been scaled since (from the
+    area of its box, so a rotated label counts the same)."""
+    made = getattr(t, "_race_made", None)
+    if made is None:
+        return float(t.font_size)
+    size, w0, h0 = made
+    return size * float(np.sqrt(max(t.width * t.height, 0.0) / max(w0 * h0, 1e-12)))
 
-    Word widths are measured with Pango (not guessed from character counts). With ``balance`` the lines are made
-    about equally long (no single orphan word on the last line) while keeping the fewest lines.
-    """
-    words = [w for w in s.split(" ") if w]   # split on plain spaces only: a no-break space (nb()) holds
-    if not words:
-        return []
-    widths = [text(w, size, **kw).width for w in words]
-    space = text("x x", size, **kw).width - text("xx", size, **kw).width
+
+def break_lines(widths: list[float], space: float, max_width: float, balance: bool = True) -> list[list[int]]:
+    """Break words of ``widths`` (with ``space`` between them) into lines no wider than ``max_width``: the indices
+    of each line's words. With ``balance`` the lines are made about equally long (no single orphan word on the last
+    line) while keeping the fewest lines. Units are the caller's (Manim units here, pixels in the vertical video's
+    burned captions, generator/render/vertical.py)."""
 
     def greedy(limit: float) -> list[list[int]]:
         lines: list[list[int]] = [[]]
@@ -269,6 +301,8 @@ def wrap(s: str, max_width: float, size: int = CAPTION_SIZE, balance: bool = Tru
                 cur = extra
         return lines
 
+    if not widths:
+        return []
     lines = greedy(max_width)
     if balance and len(lines) > 1:
         lo, hi = max(widths), max_width
@@ -279,7 +313,18 @@ def wrap(s: str, max_width: float, size: int = CAPTION_SIZE, balance: bool = Tru
             else:
                 lo = mid
         lines = greedy(hi)
-    return [" ".join(words[i] for i in line) for line in lines]
+    return lines
+
+
+def wrap(s: str, max_width: float, size: int = CAPTION_SIZE, balance: bool = True, **kw: Any) -> list[str]:
+    """Word-wrap ``s`` into lines no wider than ``max_width`` units at ``size`` (word widths measured with Pango,
+    not guessed from character counts; ``break_lines`` places the breaks)."""
+    words = [w for w in s.split(" ") if w]   # split on plain spaces only: a no-break space (nb()) holds
+    if not words:
+        return []
+    widths = [text(w, size, **kw).width for w in words]
+    space = text("x x", size, **kw).width - text("xx", size, **kw).width
+    return [" ".join(words[i] for i in line) for line in break_lines(widths, space, max_width, balance)]
 
 
 def nb(s: str) -> str:
@@ -323,13 +368,6 @@ def fit_inside(m: Mobject, max_width: float, max_height: float) -> Mobject:
     return m
 
 
-def fit_content(m: Mobject, width: float = CONTENT_W, height: float = CONTENT_H) -> Mobject:
-    """Scale ``m`` to fit the content band and centre it there."""
-    fit_inside(m, width, height)
-    m.move_to(CONTENT_CENTER)
-    return m
-
-
 def value_label(value: str, caption: str, color: str = INK, size: int = HEAD_SIZE) -> VGroup:
     """A big number over a small muted caption, e.g. '131,072' over 'tokens (theoretical span)'."""
     v = text(value, size, color, bold=True)
@@ -362,15 +400,9 @@ def camel_to_snake(name: str) -> str:
 
 def _load_data(fig_id: str) -> dict[str, Any]:
     path = os.environ.get(DATA_ENV)
-    if path:
-        return json.loads(Path(path).read_text("utf-8"))
-    # Preview fallback (plain `manim figures/scenes/<id>.py`): the slice the catalog registers for this figure.
-    from generator.catalog import load_catalog
-    from generator.util.project import ROOT
-
-    cat = load_catalog(ROOT / "catalog.yaml")
-    log.warning("%s not set: reading the %s slice from catalog.yaml", DATA_ENV, fig_id)
-    return cat.slice(list(cat.figures[fig_id]["reads"]))
+    if not path:
+        raise RuntimeError(f"{DATA_ENV} is not set: preview a scene with `python -m generator preview {fig_id}`")
+    return json.loads(Path(path).read_text("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -378,13 +410,19 @@ def _load_data(fig_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------------
 
 class RaceScene(Scene):
-    """Base of every scene: data, font, background, title, captions (WebVTT cues) and a layout checker.
+    """Base of every scene: data, font, background, title, steps (WebVTT cues) and the layout checker.
 
     After ``render()``: ``self.cues`` is a list of (start, end, text) in seconds; ``self.layout_issues`` lists
-    every time text left the frame, entered another band or overlapped other text (checked after each play/wait).
+    every time text left the frame, entered another band, overlapped other text or broke the legibility rule, and
+    every step whose last frame is empty (checked after each play/wait and at each step's end).
+
+    ``on_step``, when the renderer sets it, is called as ``on_step(seconds, text)`` at the start of every step:
+    the frame sink makes that frame a keyframe (step clips are cut there without encoding) and the vertical video
+    burns the step's caption in from there (generator/render/sink.py).
     """
 
     fig_id: str = ""
+    on_step: Callable[[float, str], None] | None = None
 
     def setup(self) -> None:
         register_fonts()
@@ -397,23 +435,21 @@ class RaceScene(Scene):
         self._title_open = ""
         self.layout_issues: list[str] = []
         self._cue_open: tuple[float, str] | None = None
-        self._caption_mob: Mobject | None = None
         self._title_mob: Mobject | None = None
-        #: The bands of the frame being rendered; ``self.portrait`` is True for the vertical (9:16) media-kit video,
-        #: where scenes stack what sits side by side in landscape.
+        #: The bands of the frame being drawn; ``self.portrait`` is True for the 4:5 portrait render, where scenes
+        #: stack what sits side by side in landscape. title() moves ``layout.title_bottom`` under the title drawn.
         self.layout: Layout = current_layout()
         self.portrait: bool = self.layout.portrait
-        #: Captions are drawn into the frame only in the vertical video (see the module docstring).
-        self.burn_captions: bool = self.portrait
 
     # -- time ---------------------------------------------------------------------------------------------------
     @property
     def now(self) -> float:
         return float(self.renderer.time)
 
-    # -- title and captions ---------------------------------------------------------------------------------------
+    # -- title and steps ----------------------------------------------------------------------------------------
     def title(self, s: str, animate: bool = True) -> Mobject:
-        """The scene title in the title band, top left, with a hairline under it."""
+        """The scene title in the title band, top left, with a hairline under it. In portrait it wraps onto up to
+        two lines and the content band starts under it (``self.layout.title_bottom``)."""
         lay = self.layout
         if lay.title_lines > 1:
             lines = [text(line, TITLE_SIZE, INK, bold=True) for line in wrap(s, lay.content_w, TITLE_SIZE, bold=True)]
@@ -424,6 +460,8 @@ class RaceScene(Scene):
             texts = [t]
         fit_inside(t, lay.content_w, lay.top_y - lay.title_bottom - 0.2)
         t.to_edge(LEFT, buff=lay.margin).align_to(np.array([0, lay.top_y, 0]), UP)
+        if lay.portrait:
+            self.layout = lay = replace(lay, title_bottom=t.get_bottom()[1] - 0.22)
         rule = Line(np.array([lay.left_x, lay.title_bottom + 0.05, 0]),
                     np.array([lay.right_x, lay.title_bottom + 0.05, 0]), stroke_color=GRID, stroke_width=1.5)
         for line in texts:
@@ -436,48 +474,21 @@ class RaceScene(Scene):
         self._title_mob = group
         return group
 
-    def caption_mobject(self, s: str) -> VGroup:
-        """The caption band's text: up to two centred lines (four in portrait), shrunk to fit the band if needed."""
-        lay = self.layout
-        max_w = lay.content_w - 0.4
-        most = lay.caption_lines
-        lines = wrap(s, max_w, CAPTION_SIZE)
-        size = CAPTION_SIZE
-        while len(lines) > most and size > SMALL_SIZE:
-            size -= 1
-            lines = wrap(s, max_w, size)
-        if len(lines) > most:
-            log.warning("caption needs %d lines at the smallest size: %r", len(lines), s)
-        g = VGroup(*[text(line, size, INK) for line in lines]).arrange(DOWN, buff=0.12)
-        bottom = lay.caption_bottom
-        fit_inside(g, max_w, lay.caption_top - bottom - 0.1)
-        g.move_to(np.array([0, (lay.caption_top + bottom) / 2, 0]))
-        for t in g:
-            t._race_role = "caption"
-        return g
-
     def caption(self, s: str, run_time: float = T_FAST, title: str | None = None) -> None:
         """Start a new step: ``s`` is its caption, recorded as a WebVTT cue from now until the next caption (or the
         end of the scene), and ``title`` its short chapter name (a few words; derived from ``s`` when omitted).
 
-        First the current cue is held until it is readable (``hold_caption``). Takes ``run_time`` seconds (in the
-        vertical video the old caption fades out, then the new one in; the landscape render only waits, so both
-        orientations share one timeline)."""
+        First the current cue is held until it is readable (``hold_caption``) and its last frame is checked; then
+        ``run_time`` seconds pass with the frame still (the vertical video fades the caption in meanwhile), so every
+        orientation keeps one timeline. Anything the previous step should lose leaves after this call."""
         self.hold_caption()
         self._close_cue()
-        self._cue_open = (self.now, s.replace("\u00a0", " "))
+        text_ = s.replace("\u00a0", " ")
+        self._cue_open = (self.now, text_)
         self._title_open = (title or short_title(s)).replace("\u00a0", " ")
-        if not self.burn_captions:
-            self.wait(run_time)
-            return
-        new = self.caption_mobject(s)
-        if self._caption_mob is None:
-            self.play(FadeIn(new), run_time=run_time)
-        else:
-            # Out, then in: two captions never share the band, so no frame shows lines on top of each other.
-            self.play(FadeOut(self._caption_mob), run_time=run_time * 0.45)
-            self.play(FadeIn(new), run_time=run_time * 0.55)
-        self._caption_mob = new
+        if self.on_step is not None:
+            self.on_step(self.now, text_)
+        self.wait(run_time)
 
     def hold_caption(self, extra: float = 0.0) -> None:
         """Wait until the current cue has been up for its reading time (``cue_seconds`` + ``CUE_PAD``), then
@@ -493,6 +504,7 @@ class RaceScene(Scene):
         if self._cue_open is not None:
             start, s = self._cue_open
             end = self.now
+            self._check_step_end(len(self.cues) + 1)
             if end > start:
                 self.cues.append((round(start, 3), round(end, 3), s))
                 self.cue_titles.append(self._title_open)
@@ -502,7 +514,7 @@ class RaceScene(Scene):
         self._close_cue()
         super().tear_down()
 
-    # -- layout checking ------------------------------------------------------------------------------------------
+    # -- checks -------------------------------------------------------------------------------------------------
     def play(self, *args: Any, **kwargs: Any) -> None:  # noqa: D401 - same contract as Scene.play
         super().play(*args, **kwargs)
         self.check_layout()
@@ -510,6 +522,14 @@ class RaceScene(Scene):
     def wait(self, *args: Any, **kwargs: Any) -> None:
         super().wait(*args, **kwargs)
         self.check_layout()
+
+    def _visible(self) -> list[VMobject]:
+        out = []
+        for m in self.mobjects:
+            for f in m.get_family():
+                if isinstance(f, VMobject) and len(f.points) > 0:
+                    out.append(f)
+        return out
 
     def _visible_texts(self) -> list[Text]:
         out = []
@@ -520,7 +540,8 @@ class RaceScene(Scene):
         return out
 
     def check_layout(self) -> None:
-        """Record text outside the frame, in the wrong band, or overlapping other text (bounding boxes)."""
+        """Record text outside the frame, in the wrong band, overlapping other text (bounding boxes) or smaller than
+        the legibility rule, and strokes thinner than it."""
         texts = self._visible_texts()
         lay = self.layout
         half_w, half_h = config.frame_width / 2, config.frame_height / 2
@@ -528,13 +549,13 @@ class RaceScene(Scene):
         for t in texts:
             lo, hi = t.get_corner(DOWN + LEFT), t.get_corner(UP + RIGHT)
             role = getattr(t, "_race_role", "content")
-            name = t.text if hasattr(t, "text") else "?"
-            where = f"t={self.now:.2f}s {name!r}"
+            where = f"t={self.now:.2f}s {_name(t)!r}"
             safe = 0.12  # title-safe inset from the frame edge
             if lo[0] < -half_w + safe or hi[0] > half_w - safe or lo[1] < -half_h + safe or hi[1] > half_h - safe:
                 self._issue(f"{where} leaves the frame (or its safe margin)")
-            if role == "content" and (lo[1] < lay.caption_top - 0.02 or hi[1] > lay.title_bottom + 0.02):
+            if role == "content" and (lo[1] < lay.bottom_y - 0.02 or hi[1] > lay.title_bottom + 0.02):
                 self._issue(f"{where} leaves the content band (y {lo[1]:.2f}..{hi[1]:.2f})")
+            self._check_text_size(t, where)
             boxes.append((lo, hi, where))
         for i in range(len(boxes)):
             for j in range(i + 1, len(boxes)):
@@ -543,6 +564,50 @@ class RaceScene(Scene):
                 oy = min(ahi[1], bhi[1]) - max(alo[1], blo[1])
                 if ox > 0.02 and oy > 0.02:
                     self._issue(f"{aw} overlaps {bw.split(' ', 1)[1]}")
+        self._check_strokes()
+
+    def _check_text_size(self, t: Text, where: str) -> None:
+        lay = self.layout
+        px = lay.text_px(font_size_now(t))
+        if px < MIN_TEXT_PX - 0.05:
+            orient = "portrait" if lay.portrait else "landscape"
+            self._issue(f"{where} is too small to read: {px:.1f} CSS px tall (x-height {px * X_HEIGHT_EM:.1f} px) "
+                        f"where the page shows the {orient} frame {lay.shown_px:g} px wide; the rule is at least "
+                        f"{MIN_TEXT_PX:g} px (font size {MIN_TEXT_PX / lay.text_px(1):.1f})")
+
+    def _check_strokes(self) -> None:
+        lay = self.layout
+        for m in self._visible():
+            if isinstance(m, Text) or any(isinstance(a, Text) for a in (m, *m.submobjects)):
+                continue
+            width = float(m.get_stroke_width())
+            if width <= 0 or m.get_stroke_opacity() <= 0.05:
+                continue
+            if lay.stroke_px(width) < MIN_STROKE_PX - 1e-6:
+                self._issue(f"{type(m).__name__} stroke {width:g} is too thin to see: {lay.stroke_px(width):.2f} CSS "
+                            f"px where the page shows this frame; the rule is at least {MIN_STROKE_PX:g} px "
+                            f"(stroke_width {MIN_STROKE_PX / lay.stroke_px(1):.2f})")
+
+    def _check_step_end(self, number: int) -> None:
+        """The frame the page's player pauses on, the last of step ``number``, must show something of the step."""
+        lay = self.layout
+        h = int(config.pixel_height)
+        top = int(round((lay.frame_h / 2 - lay.title_bottom) / lay.frame_h * h))
+        ink = ink_fraction(self._frame_now(), hex_rgb(BACKGROUND), top, h)
+        if ink < MIN_STEP_INK:
+            self._issue(f"step {number} {self._title_open!r} ends on an empty frame at t={self.now:.2f}s "
+                        f"({ink:.2%} of the content band drawn; at least {MIN_STEP_INK:.0%}): the page's player "
+                        "pauses there; exits belong at the start of the next step, after its caption()")
+
+    def _frame_now(self):
+        """The scene as it stands, drawn afresh (also when Manim skips animations: a dry run)."""
+        r = self.renderer
+        saved, r.static_image = r.static_image, None
+        try:
+            r.update_frame(self, ignore_skipping=True)
+            return r.get_frame()
+        finally:
+            r.static_image = saved
 
     def _issue(self, msg: str) -> None:
         if msg not in self.layout_issues:
@@ -550,11 +615,17 @@ class RaceScene(Scene):
             log.warning("layout: %s", msg)
 
 
+def _name(t: Text) -> str:
+    """The text as written (Manim's ``text`` attribute has its spaces removed)."""
+    return str(getattr(t, "original_text", None) or getattr(t, "text", "?"))
+
+
 __all__ = [
     "BACKGROUND", "PANEL", "GRID", "INK", "MUTED", "BLUE", "ORANGE", "GREEN", "PINK", "PURPLE", "YELLOW", "SERIES",
-    "TITLE_SIZE", "HEAD_SIZE", "BODY_SIZE", "LABEL_SIZE", "SMALL_SIZE", "CAPTION_SIZE",
+    "TITLE_SIZE", "HEAD_SIZE", "BODY_SIZE", "LABEL_SIZE", "SMALL_SIZE", "CAPTION_SIZE", "EM_PER_FONT_SIZE", "HAIRLINE",
     "T_FAST", "T_MOVE", "T_READ", "T_HOLD", "CUE_MIN_SECONDS", "CUE_MAX_CPS", "CUE_PAD", "cue_seconds", "short_title",
-    "MARGIN", "LEFT_X", "RIGHT_X", "TOP_Y", "BOTTOM_Y", "TITLE_BOTTOM", "CAPTION_TOP", "CONTENT_W", "CONTENT_H",
-    "CONTENT_CENTER", "Layout", "LANDSCAPE", "current_layout", "RaceScene", "register_fonts", "num", "params_label", "bytes_label", "power_of_ten", "text",
-    "wrap", "nb", "paragraph", "box", "labelled_box", "fit_inside", "fit_content", "value_label", "legend", "Rectangle",
+    "MARGIN", "LEFT_X", "RIGHT_X", "TOP_Y", "BOTTOM_Y", "TITLE_BOTTOM", "CONTENT_W", "CONTENT_H", "CONTENT_CENTER",
+    "Layout", "LANDSCAPE", "current_layout", "RaceScene", "register_fonts", "num", "params_label", "bytes_label",
+    "power_of_ten", "text", "font_size_now", "break_lines", "wrap", "nb", "paragraph", "box", "labelled_box",
+    "fit_inside", "value_label", "legend", "Rectangle",
 ]

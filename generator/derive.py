@@ -43,7 +43,17 @@ def bytes_per_value(precision: str) -> float:
         raise ValueError(f"unknown precision {precision!r}; expected one of {sorted(BYTES_PER_VALUE)}") from None
 
 
+def disclosed(model: Model) -> bool:
+    """Whether a model's architecture and size are published: the one rule every figure, widget, export and
+    selection uses (derive.js ``disclosed`` is the same). The catalog marks the others ``disclosed: false`` and gives
+    them no architecture field (its schema); a figure's slice of some fields may not hold the flag, but an
+    undisclosed model has no ``params`` either, so a model without ``params`` counts as undisclosed."""
+    return model.get("disclosed", True) is not False and "params" in model
+
+
 def _require_disclosed(model: Model) -> None:
+    # The catalog's flag itself, not ``disclosed``: a dict that is no model (a device passed by mistake) then fails on
+    # the field it lacks, named, rather than reading as an undisclosed model.
     if model.get("disclosed", True) is False:
         raise NotApplicable(f"{model.get('name', 'model')}: architecture undisclosed")
 

@@ -35,6 +35,11 @@ class BuildError(Exception):
     """A build step failed; the message names the input at fault."""
 
 
+class GeneratorBug(BuildError):
+    """A bug of ours met while doing an author's work (rendering a page): the message says where and that the fault
+    is the generator's; the exception it met is its ``__cause__``, whose traceback the command line prints."""
+
+
 class LayoutError(BuildError):
     """A chart or scene whose text overlaps other text or leaves the frame; names the figure and the labels."""
 

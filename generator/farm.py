@@ -21,13 +21,13 @@ import json
 import logging
 from pathlib import Path
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.errors import BuildError, did_you_mean
 from generator.render.cache import FigureCache
 from generator.render.plan import kit_jobs, site_jobs, webp_cap
 from generator.render.pool import Job, heaviest_first, render_stale
 from generator.render.registry import registry
-from generator.render.specs import SITE_QUALITIES, kit_specs, site_spec
+from generator.render.specs import SITE_QUALITIES, kit_specs, site_specs
 from generator.util.lock import build_lock
 from generator.util.project import BuildPaths
 
@@ -44,12 +44,12 @@ def planned_jobs(paths: BuildPaths, quality: str, media: bool = False, prores: b
     catalog = load_catalog(paths.catalog)
     figs = registry(catalog, paths.root / "figures")
     cap = webp_cap(paths.root)
-    jobs = site_jobs(figs, catalog, paths.root, site_spec(quality, cap))
+    jobs = site_jobs(figs, catalog, paths.root, site_specs(quality, cap))
     if media:
         scenes = {fid: f for fid, f in figs.items() if f.kind == "scene"}
         jobs += kit_jobs(scenes, catalog, paths.root, kit_specs(quality, cap, prores=prores))
     unique: dict[str, Job] = {}
-    for j in jobs:  # the landscape render is the site's and the kit's: one entry, one key
+    for j in jobs:  # the landscape and portrait renders are the site's and the kit's: one entry, one key
         if j.entry in unique and unique[j.entry].key != j.key:
             raise BuildError(f"{j.entry}: two keys for one cache entry ({unique[j.entry].key}, {j.key})")
         unique[j.entry] = j
@@ -134,34 +134,3 @@ def cmd_unpack(args: argparse.Namespace) -> int:
         installed = unpack_archives(FigureCache(paths.cache), [Path(a) for a in args.archives])
     log.info("unpack: %d installed, %d already there", len(installed), len(args.archives) - len(installed))
     return 0
-
-
-def add_verbs(sub: argparse._SubParsersAction, common, quality_names: tuple[str, ...]) -> None:
-    """The farm's verbs on the one command line (generator/cli.py)."""
-
-    def plan_flags(p: argparse.ArgumentParser) -> None:
-        common(p)
-        p.add_argument("--quality", choices=quality_names, default="publish", help="the build's (default publish)")
-        p.add_argument("--media", action="store_true", help="the media kit's renders as well (make media)")
-        p.add_argument("--prores", action="store_true", help="with --media: the ProRes render as well")
-
-    p = sub.add_parser("plan", help="JSON list of the renders missing or stale in the cache (a matrix's include:)")
-    plan_flags(p)
-    p.set_defaults(func=cmd_plan)
-
-    r = sub.add_parser("render", help="render exactly these cache entries (or figure ids)")
-    plan_flags(r)
-    r.add_argument("entries", nargs="+", metavar="ENTRY")
-    r.add_argument("--jobs", type=int, default=None, help="renders at once (default: one per CPU)")
-    r.set_defaults(func=cmd_render)
-
-    k = sub.add_parser("pack", help="pack cache entries as OUT/<key>.tar, one file each")
-    plan_flags(k)
-    k.add_argument("entries", nargs="+", metavar="ENTRY")
-    k.add_argument("--out", type=Path, required=True, help="folder for the archives")
-    k.set_defaults(func=cmd_pack)
-
-    u = sub.add_parser("unpack", help="check archives made by pack, then install their entries into the cache")
-    common(u)
-    u.add_argument("archives", nargs="+", metavar="FILE")
-    u.set_defaults(func=cmd_unpack)

@@ -1,5 +1,6 @@
 """Numbers as the article writes them: one home for every formatter, used by the page macros, the widgets' no-JS
-fallbacks, the charts and the scenes (docs/assets/js/widgets/format.js mirrors the ones the widgets need).
+fallbacks, the charts and the scenes. docs/assets/js/widgets/format.js is the same ``num``, ``nbytes``, ``params`` and
+``times`` for the widgets, with the same named options (tests/test_format.py runs a grid through both).
 
 GB = 10^9 bytes, GiB = 2^30 bytes. A no-break space joins a number to its unit.
 """
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from generator import derive
 from generator.errors import BuildError
@@ -58,39 +60,58 @@ def gib(n_bytes: float, digits: int | None = 1) -> str:
     return _unit(n_bytes / derive.GiB, "GiB", digits)
 
 
+#: Decimal byte units, largest first (kB with a small k: SI). GB = 10^9 bytes; ``gib`` is the binary exception.
+BYTE_UNITS = ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB"))
+
+
 def nbytes(n_bytes: float, digits: int | None = None) -> str:
-    """A byte count with the natural decimal unit: 131072 -> '131,072 bytes', 2.4e6 -> '2.4 MB'."""
-    for scale, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB")):
+    """A byte count in its natural decimal unit: 2.4e6 -> '2.4 MB', 4.7e12 -> '4.7 TB', 5000 -> '5 kB'; ``digits``
+    fixes the decimals of the unit (5000, digits=1 -> '5.0 kB'). Under 1,000 it is a count of bytes, printed
+    without forced decimals: '512 bytes', '0.5 bytes'. (format.js ``nbytes(x, {digits})`` is the same function.)"""
+    for scale, unit in BYTE_UNITS:
         if n_bytes >= scale:
             return _unit(n_bytes / scale, unit, digits)
-    return _unit(n_bytes, "bytes", digits)
+    return _unit(n_bytes, "bytes", None)
 
 
-_SCALES = ((1e12, "trillion", "T"), (1e9, "billion", "B"), (1e6, "million", "M"), (1e3, "thousand", "K"))
+#: Scales of a count in words, largest first, with the letter of the short form (none beyond trillion).
+_SCALES = (
+    (1e15, "quadrillion", ""),
+    (1e12, "trillion", "T"),
+    (1e9, "billion", "B"),
+    (1e6, "million", "M"),
+    (1e3, "thousand", "K"),
+)
 
 
-def _scaled(x: float, digits: int | None) -> tuple[str, str, str]:
+def _scaled(x: float, digits: int | None, most: int | None, short: bool) -> tuple[str, str]:
+    """(number, scale word or letter) of ``x`` in its scale; see ``params``."""
     for scale, word, letter in _SCALES:
-        if abs(x) >= scale:
+        if abs(x) >= scale and (letter or not short):
             v = x / scale
-            if digits is None:
-                s = _strip(f"{v:.{max(0, 2 - int(math.floor(math.log10(abs(v)))))}f}")
-            else:
-                s = f"{v:.{digits}f}"
-            return s, word, letter
-    return num(x, digits), "", ""
+            if digits is not None:
+                return f"{v:,.{digits}f}", letter if short else word
+            if most is not None:
+                return _strip(f"{v:,.{most}f}"), letter if short else word
+            return _strip(f"{v:,.{max(0, 2 - int(math.floor(math.log10(abs(v)))))}f}"), letter if short else word
+    return num(x, digits), ""
 
 
-def params(x: float, digits: int | None = None) -> str:
-    """175e9 -> '175 billion'; 1.542e9 -> '1.54 billion' (three significant digits unless digits is given)."""
-    s, word, _ = _scaled(x, digits)
-    return f"{s}{NBSP}{word}" if word else s
+def params(x: float, digits: int | None = None, *, most: int | None = None, short: bool = False) -> str:
+    """A count (parameters, tokens, scores) in the words of its scale, thousand to quadrillion: 175e9 -> '175
+    billion'. Named options: ``digits`` fixes the decimals ('1.50 billion'); ``most`` allows up to that many,
+    trailing zeros dropped (70.55e9, most=2 -> '70.55 billion'); with neither, three significant digits (1.542e9 ->
+    '1.54 billion'). ``short`` writes the scale's letter instead, up to T ('175B', '117M', '1,500T'). Under a
+    thousand, the number itself. (format.js ``params(x, {digits, most, short})`` is the same function.)"""
+    s, scale = _scaled(x, digits, most, short)
+    if not scale:
+        return s
+    return f"{s}{scale}" if short else f"{s}{NBSP}{scale}"
 
 
 def params_short(x: float, digits: int | None = None) -> str:
-    """175e9 -> '175B'; 117e6 -> '117M'."""
-    s, _, letter = _scaled(x, digits)
-    return f"{s}{letter}"
+    """The page macro for ``params(x, digits, short=True)``: 175e9 -> '175B'; 117e6 -> '117M'."""
+    return params(x, digits, short=True)
 
 
 def pct(x: float, digits: int | None = 1) -> str:
@@ -98,8 +119,48 @@ def pct(x: float, digits: int | None = 1) -> str:
 
 
 def times(x: float, digits: int | None = 1) -> str:
+    """A ratio: 57.3 -> '57.3×', 2.0 -> '2×', 1024 -> '1,024×' (``digits`` decimals at most, trailing zeros dropped;
+    None: as ``num``). (format.js ``times(x, {digits})`` is the same function.)"""
     s = f"{x:,.{digits}f}" if digits is not None else num(x)
     return f"{_strip(s)}×"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Precisions as the article names them (the bytes each takes: derive.BYTES_PER_VALUE)
+# ---------------------------------------------------------------------------------------------------------------
+
+#: The precisions a reader picks from, widest first: the memory calculator's menus, its fallback table's columns
+#: and the weight chart's markers. Every other key of derive.BYTES_PER_VALUE (fp16) takes the same bytes as one of
+#: these and is named with it ("BF16 / FP16").
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "fp8", "int8", "int4")
+
+
+def precision_name(precision: str, formats: Mapping[str, Any]) -> str:
+    """'FP8' for fp8: the first word of its catalog format's name (the format ``fp8`` or ``fp8-*``: 'FP8 E4M3'),
+    else the id in capitals."""
+    fmt = formats.get(precision) or next((f for k, f in formats.items() if k.startswith(precision + "-")), None)
+    return str(fmt["name"]).split(" ")[0] if fmt else precision.upper()
+
+
+def _named_with(precision: str) -> list[str]:
+    """The precisions outside PRECISIONS that take ``precision``'s bytes (named with it)."""
+    bpv = derive.BYTES_PER_VALUE
+    return [p for p in bpv if p not in PRECISIONS and bpv[p] == bpv[precision]]
+
+
+def precision_menu(formats: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """[(precision, label)] of PRECISIONS in order, for a menu: 'FP32', 'BF16 / FP16', 'FP8', 'INT8', 'INT4'."""
+    return [(p, " / ".join(precision_name(q, formats) for q in [p, *_named_with(p)])) for p in PRECISIONS]
+
+
+def precision_groups(formats: Mapping[str, Any], named_with: bool = True) -> list[tuple[float, str, str]]:
+    """[(bytes per value, first precision, label)] widest first: PRECISIONS grouped by the bytes they take, for a
+    table's columns or a chart's markers: (2.0, 'bf16', 'BF16 / FP16'), (1.0, 'fp8', 'FP8 / INT8')...
+    ``named_with=False`` names only PRECISIONS ('BF16'), where a label must stay short (a chart's legend)."""
+    groups: dict[float, list[str]] = {}
+    for p in PRECISIONS:
+        groups.setdefault(derive.bytes_per_value(p), []).extend([p, *(_named_with(p) if named_with else [])])
+    return [(b, ps[0], " / ".join(precision_name(q, formats) for q in ps)) for b, ps in groups.items()]
 
 
 FORMATTERS: dict[str, Callable[..., str]] = {
@@ -190,15 +251,6 @@ def gb_label(n_bytes: float) -> str:
     if gb >= 1:
         return f"{gb:.2f} GB"
     return f"{gb:.2g} GB"
-
-
-def params_text(x: float) -> str:
-    """Parameters with up to two decimals of their scale, as the widgets show them: 70.55e9 -> '70.55 billion'."""
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-        if x >= scale:
-            text = f"{x / scale:.2f}".rstrip("0").rstrip(".")
-            return f"{text}\u00a0{word}"
-    return num(x)
 
 
 def long_date(iso: str | None) -> str:

@@ -8,12 +8,13 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Catalog, load_catalog
 from generator.render import svg
 
 #: The repository (its catalog.yaml, docs/, figures/): the project the tests build and read.
@@ -48,7 +49,7 @@ def with_alt(text: str, fig_id: str, alt: str) -> str:
 
 def reject(tmp_path: Path, text: str | bytes):
     """The CatalogError that loading ``text`` as tmp_path/catalog.yaml raises (it names that file first)."""
-    from generator.catalog import load_catalog
+    from generator.catalog.model import load_catalog
     from generator.errors import CatalogError
 
     p = tmp_path / "catalog.yaml"
@@ -117,6 +118,17 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def catalog_only_project(tmp_path: Path) -> Path:
+    """A project folder holding only the real catalog.yaml and mkdocs.yml (for what reads just those)."""
+    import shutil
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    shutil.copyfile(ROOT / "catalog.yaml", root / "catalog.yaml")
+    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The command line
 # ---------------------------------------------------------------------------------------------------------------
@@ -181,15 +193,34 @@ def write_kit_manifest(out: Path, catalog: Catalog) -> Path:
     return path
 
 
-def build_served_at(paths, url: str | None, quality: str = "draft") -> None:
+#: One page of each kind, visited on every builder's site (the MkDocs site's browser tests also visit all pages).
+PAGE_KINDS = {
+    "article": "",
+    "media page": "media/",
+    "talk mode": "talk/",
+    "chart page": "figures/params_over_time/",
+    "scene page": "figures/the_wall/",
+    "table page": "figures/technique_table/",
+    "embed view": "figures/the_wall/embed/",
+}
+
+
+@dataclass
+class BuiltSite:
+    builder: str
+    paths: Any  # generator.util.project.BuildPaths
+    url: str
+
+
+def build_served_at(paths, url: str | None, quality: str = "draft", **kwargs: Any) -> None:
     """Build the site of ``paths`` for the address it will be served from (mkdocs.yml reads $SITE_URL; None keeps
-    the default); the environment is as it was afterwards."""
+    the default); the environment is as it was afterwards. ``kwargs`` go to build() (site_builder, no_render)."""
     from generator.site.assembly.build import build
 
     with pytest.MonkeyPatch.context() as mp:
         if url:
             mp.setenv("SITE_URL", url)
-        build(paths, quality=quality)
+        build(paths, quality=quality, **kwargs)
 
 
 # Playwright's click checks that the element is stable and is the hit target, then scrolls it into view and presses.

@@ -1,4 +1,8 @@
-"""Derived quantities against the published numbers in ../shared/brief (facts.yaml and claims.md)."""
+"""The article's number goldens, in one labelled place: derived quantities of named catalog models against the
+published numbers in ../shared/brief (facts.yaml and claims.md), the models' papers and configs, and the text the
+pages print for them. Other tests take their models from each figure's or widget's selection and their expected
+numbers from generator.derive; only here is a number typed for a model id. A catalog edit that changes one of these
+numbers on purpose (a corrected config) changes it here."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import numpy as np
 import pytest
 
 from generator import derive as d
+from generator.format import gb, nbytes, params
 
 
 def test_gpt3_attention_matrices(catalog):
@@ -80,6 +85,7 @@ def test_nemotron_state_is_constant(catalog):
     long = d.kv_bytes_per_sequence(nano, 2000)
     assert long - short == 1000 * 6144  # only the six attention layers grow
     assert nano["ssm"]["cache_dtype"] == "fp32"  # mamba_ssm_cache_dtype in the model's config.json
+    assert nano["layer_pattern"].count("E") == 23  # mixture-of-experts layers in its hybrid pattern
     assert d.ssm_state_bytes(nano) == state * 4 == d.ssm_state_bytes(nano, "fp8")  # its own precision, not the KV's
     assert d.kv_bytes_per_sequence(nano, 1_048_576) - state * 4 == 6 * 2**30
 
@@ -159,3 +165,71 @@ def test_scaling_laws(catalog):
     assert d.tokens_per_param(c["tokens"], c["params"]) == 20.0
     gpt3 = catalog.models["gpt-3-175b"]
     assert d.tokens_per_param(gpt3["training_tokens"], gpt3["params"]) == pytest.approx(1.71, abs=0.01)
+
+
+#: What the pages print for named models (the widgets' fallback tables, the hover cards): model -> {what: text}.
+PRINTED = {
+    "llama-3.1-70b": {"params": "70.55 billion", "fp32": "282.2 GB", "bf16": "141.1 GB", "fp8": "70.5 GB",
+                      "int4": "35.3 GB", "kv at its context": "42.9 GB"},  # 327,680 bytes per token x 131,072
+    "gpt-3-175b": {"fp32": "700.0 GB", "bf16": "350.0 GB", "fp8": "175.0 GB", "int4": "87.5 GB"},
+    "deepseek-v3": {"kv at its context": "9.2 GB"},  # MLA: 576 numbers x 61 layers
+    "llama-3.1-8b": {"kv 1,024": "134.2 MB", "kv 131,072": "17.2 GB", "kv 1,048,576": "137.4 GB"},
+    # 12,482,560 state numbers in FP32 (its config's mamba_ssm_cache_dtype), plus 6 attention layers of 2 KV heads
+    # x 128 x 2 = 6,144 bytes per token.
+    "nemotron-3-nano": {"state": "49.9 MB", "kv 1,024": "56.2 MB", "kv 131,072": "855.2 MB",
+                        "kv 1,048,576": "6.5 GB"},
+}
+
+
+@pytest.mark.parametrize("model_id", sorted(PRINTED))
+def test_printed_goldens(catalog, model_id):
+    m = catalog.models[model_id]
+    got = {"params": params(m["params"], most=2) if "params" in m else None,
+           "state": nbytes(d.ssm_state_bytes(m, "bf16"), 1) if m.get("ssm") else None}
+    for p in ("fp32", "bf16", "fp8", "int4"):
+        got[p] = gb(d.weight_bytes(m["params"], p))
+    got["kv at its context"] = nbytes(d.kv_bytes_per_sequence(m, m["context"], "bf16"), 1)
+    for n in (1_024, 131_072, 1_048_576):
+        got[f"kv {n:,}"] = nbytes(d.kv_bytes_per_sequence(m, n, "bf16"), 1)
+    want = PRINTED[model_id]
+    assert {k: got[k].replace("\u00a0", " ") for k in want} == want
+
+
+def test_hardware_goldens(catalog):
+    assert catalog.hardware["b200"]["memory_gb"] == 180
+    assert d.ssm_state_values(catalog.models["nemotron-3-nano"]) == 12_482_560
+    assert d.attention_matrices(catalog.models["gpt-3-175b"]) * d.attention_scores(6, "causal") == 193_536
+
+
+def test_bytes_per_value_agree_with_the_catalog_formats(catalog):
+    """d.BYTES_PER_VALUE (and derive.js's copy, tests/test_js_parity.py) says what the catalog's formats say:
+    a precision's bytes are its formats' bits / 8 (fp8 covers fp8-e4m3 and fp8-e5m2), and every format and every
+    precision has its counterpart."""
+    formats = catalog.formats
+    covered = set()
+    for precision, width in d.BYTES_PER_VALUE.items():
+        ids = [k for k in formats if k == precision or k.startswith(precision + "-")]
+        assert ids, f"no catalog format for precision {precision}"
+        for k in ids:
+            assert formats[k]["bits"] / 8 == width, (k, formats[k]["bits"], width)
+        covered.update(ids)
+    assert covered == set(formats), f"formats with no precision in derive: {sorted(set(formats) - covered)}"
+    widths = list(d.BYTES_PER_VALUE.values())
+    assert widths == sorted(widths, reverse=True), "widest first: menus and tables list them in this order"
+
+
+def test_one_disclosed_rule(catalog, root):
+    """derive.disclosed is the one rule (the flag, and a parameter count, which a figure's slice of some fields keeps
+    for disclosed models only); nothing else reads the flag (derive.js has the same function, parity-tested)."""
+    import re
+
+    assert not d.disclosed(catalog.models["gpt-4"]) and d.disclosed(catalog.models["gpt-3-175b"])
+    assert not d.disclosed({"name": "GPT-4", "released": "2023-03"}), "a slice without the flag or params"
+    assert d.disclosed({"params": 1.0}) and not d.disclosed({"disclosed": False, "params": 1.0})
+    reads = re.compile(r"""get\(\s*["']disclosed["']|\[\s*["']disclosed["']\s*\]|\.disclosed\s*[!=]==?""")
+    homes = {"generator/derive.py", "docs/assets/js/derive.js", "generator/catalog/schema.py"}  # + its definition
+    #: The scenes helper's file (issue 23); it moves to derive.disclosed when that work lands.
+    allowed = {"figures/scenes/tower_growth.py"}
+    files = [*root.glob("generator/**/*.py"), *root.glob("figures/**/*.py"), *root.glob("docs/assets/js/**/*.js")]
+    readers = {f.relative_to(root).as_posix() for f in files if reads.search(f.read_text("utf-8"))}
+    assert readers - homes - allowed == set(), "read the flag through derive.disclosed"

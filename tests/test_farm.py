@@ -147,17 +147,16 @@ def test_unpack_refuses_a_bad_archive_and_installs_nothing(tmp_path, what):
 
 
 @pytest.mark.slow
-def test_farm_builds_the_same_site_as_one_machine(tmp_path):
-    one = make_tiny_project(tmp_path / "one")
-    ok("build", "--quality", "draft", "--root", one)
-    one_site = tree_digest(one / "site")
+def test_farm_builds_the_same_site_as_one_machine(tmp_path, tiny_build):
+    one_site = tree_digest(tiny_build[1].site)  # the tiny project built on one machine (once per session)
 
     planner = make_tiny_project(tmp_path / "planner")
     rows = json.loads(ok("plan", "--quality", "draft", "--root", planner).stdout)
-    scene_entry = f"{SCENE}.landscape-854x480-15"
-    assert [r["entry"] for r in rows] == [scene_entry, CHART]  # heaviest first: the matrix starts the scene first
+    scene_entry, portrait_entry = f"{SCENE}.landscape-854x480-15", f"{SCENE}.portrait-432x540-15"
+    # Heaviest first: the matrix starts the scene's two renders (one per orientation) first.
+    assert [r["entry"] for r in rows] == [scene_entry, portrait_entry, CHART]
     assert {r["why"] for r in rows} == {"missing"} and all(len(r["key"]) == 64 for r in rows)
-    assert rows[0]["render"] == "landscape-854x480-15" and rows[0]["figure"] == SCENE and rows[1]["kind"] == "chart"
+    assert rows[0]["render"] == "landscape-854x480-15" and rows[0]["figure"] == SCENE and rows[2]["kind"] == "chart"
 
     artifacts = tmp_path / "artifacts"
     for i, row in enumerate(rows):  # each render on its own "runner": a separate copy of the project
@@ -174,6 +173,7 @@ def test_farm_builds_the_same_site_as_one_machine(tmp_path):
     assert refused.returncode == 1
     assert f"{CHART} (figures/charts/{CHART}.py): missing" in refused.stderr
     assert f"{scene_entry} (figures/scenes/{SCENE}.py): missing" in refused.stderr
+    assert f"{portrait_entry} (figures/scenes/{SCENE}.py): missing" in refused.stderr
     assert not (clean / "site").exists()  # nothing written but the build lock (generator/util/lock.py)
     assert [p.name for p in (clean / ".cache").iterdir()] == ["build.lock"]
 
@@ -193,12 +193,12 @@ def test_farm_builds_the_same_site_as_one_machine(tmp_path):
     rows = json.loads(ok("plan", "--quality", "draft", "--root", clean).stdout)
     assert [(r["entry"], r["why"]) for r in rows] == [(CHART, "stale")]
 
-    # The media kit assembles the same way: its vertical render is not in the cache, so it says so.
+    # The media kit needs no render the site did not make (its vertical video came with the portrait render): it
+    # assembles from the unpacked cache alone, and its plan adds nothing to the site's.
     kit = cli("media", "--no-render", "--quality", "draft", "--root", clean)
-    assert kit.returncode == 1 and f"{SCENE}.vertical-480x854-15 (figures/scenes/{SCENE}.py): missing" in kit.stderr
-    assert f"{scene_entry} " not in kit.stderr and not (clean / "media").exists()
+    assert kit.returncode == 0 and (clean / "media" / "manifest.json").is_file(), kit.stderr
     media_rows = json.loads(ok("plan", "--quality", "draft", "--media", "--root", clean).stdout)
-    assert [r["entry"] for r in media_rows] == [f"{SCENE}.vertical-480x854-15", CHART]
+    assert [r["entry"] for r in media_rows] == [CHART]
 
 
 def test_render_and_plan_refuse_what_is_not_in_the_plan(tmp_path):

@@ -51,3 +51,17 @@ def test_a_room_imports_only_the_rooms_above_it(room, below):
     the build that assembles it."""
     reached = {f for p in sorted(SITE.glob(f"{room}/*.py")) for f in _reached(p.relative_to(ROOT).as_posix())}
     assert sorted(f for f in reached if f.split("/")[2:3] and f.split("/")[2] in below) == []
+
+
+#: What a module of figures/ may import from the pipeline: the numbers (derive, format, errors), which models a
+#: figure shows (catalog.selection, with its empty package file) and the escapers (escape.py, for a table's HTML).
+#: Never the render, the site, the media kit or the catalog's loader: figures sit below all of them, and what they
+#: import is in every render's cache key.
+FIGURES_MAY_REACH = {"generator/__init__.py", "generator/derive.py", "generator/format.py", "generator/errors.py",
+                     "generator/catalog/__init__.py", "generator/catalog/selection.py", "generator/escape.py"}
+
+
+@pytest.mark.parametrize("start", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "figures").rglob("*.py")))
+def test_figures_reach_nothing_above_them(start):
+    reached = {f for f in _reached(start) if f.startswith("generator/")}
+    assert reached <= FIGURES_MAY_REACH, sorted(reached - FIGURES_MAY_REACH)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from tests.support import ROOT
 
 CHART = "params_over_time"
@@ -34,7 +34,7 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
     (dest / "figures" / "charts").mkdir(parents=True)
     (dest / "figures" / "scenes").mkdir(parents=True)
     (dest / "figures" / "tables").mkdir(parents=True)
-    for name in ("__init__.py", "chart_style.py", "style.py"):
+    for name in ("__init__.py", "chart_style.py", "style.py", "legibility.py"):
         shutil.copyfile(ROOT / "figures" / name, dest / "figures" / name)
     shutil.copytree(ROOT / "figures" / "fonts", dest / "figures" / "fonts")
     kinds = {}
@@ -72,3 +72,45 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def state(root: Path) -> tuple[dict, dict]:
     """What a failed build must leave as it was: the site's and the figure cache's files with their digests."""
     return tree_digest(root / "site"), tree_digest(root / ".cache" / "figures")
+
+
+def copy_project(src: Path, dest: Path) -> Path:
+    """A private copy of a (built) project: its site and figure cache too, so a build of the copy starts where the
+    original's left off."""
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
+LEGIBILITY_SCENE = '''
+from manim import FadeIn, FadeOut
+from figures.style import BLUE, RaceScene, T_HOLD, box, text
+
+
+class LegibilityCheck(RaceScene):
+    def construct(self):
+        self.title("Legibility")
+        shape = box(3, 2, color=BLUE, fill=BLUE)
+        self.add(shape)
+        self.caption("A step with a label.", title="A label")
+        self.play(FadeIn(text({label!r}, {size})))
+        {exit}
+        self.caption("The second step.", title="Second")
+        self.play(FadeIn(box(2, 1, color=BLUE, fill=BLUE)))
+        self.hold_caption(T_HOLD)
+'''
+
+
+def legibility_project(tmp_path: Path, label: str, size: int, exit: str) -> Path:
+    """A tiny project whose one scene draws ``label`` at font ``size`` in its first step and then runs ``exit``
+    (a wait, or a fade of everything: a step that ends on nothing); the legibility tests build or check it."""
+    root = make_tiny_project(tmp_path / "proj", figures=(CHART,))
+    cat = yaml.safe_load((root / "catalog.yaml").read_text("utf-8"))
+    entry = {"legibility_check": {"kind": "scene", "title": "Legibility", "alt": "Animation: a labelled box.",
+                                  "reads": list(cat["figures"][CHART]["reads"])}}
+    text = (root / "catalog.yaml").read_text("utf-8").rstrip("\n") + "\n"
+    text += "\n".join("  " + ln for ln in yaml.safe_dump(entry).splitlines()) + "\n"
+    (root / "catalog.yaml").write_text(text, "utf-8")
+    (root / "docs" / "index.md").write_text("---\ntitle: L\n---\n# L\n\n{{ figure('legibility_check') }}\n", "utf-8")
+    scene = LEGIBILITY_SCENE.format(label=label, size=size, exit=exit)
+    (root / "figures" / "scenes" / "legibility_check.py").write_text(scene, "utf-8")
+    return root

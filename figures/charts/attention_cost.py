@@ -71,10 +71,8 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     lay = cs.get_layout(layout)
     # The entry's first sliding-window model and first device (catalog.yaml: models:, hardware:).
     mistral = next(m for _, m, _ in shown(data) if m.get("window"))
-    w = mistral["window"]
     refs = data.get("references", {})
     device = next((h for _, h in shown_hardware(data)), None)
-    ns = _grid()
     if lay.narrow:  # stacked: "left" is the upper panel, "right" the lower one
         fig, (left, right) = cs.figure(height=7.6, nrows=2, layout=layout)
         fig.get_layout_engine().set(hspace=0.1)
@@ -82,9 +80,22 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         fig, (left, right) = cs.figure(height=4.6, ncols=2)
     cs.subtitle(fig, "One attention head in one layer, log-log axes. Scores stored in BF16 (2 bytes); "
                      "GB\u00a0=\u00a010⁹\u00a0bytes.")
-    legend_kw = dict(loc="upper left", handlelength=1.6, handletextpad=0.4, labelspacing=0.35, borderaxespad=0.2)
+    _scores_panel(left, lay, mistral)
+    _memory_panel(right, lay, device)
+    sources = [cs.cite(refs, r) for r in ("jiang-2023", "dao-2022") if r in refs]
+    cs.source_line(fig, f"{' and '.join(sources) or 'Mistral 7B and Flash Attention papers'}. Flash Attention's "
+                        f"linear term is an assumption: {FLASH_STATS_PER_ROW} FP32 softmax statistics per token "
+                        f"(it never stores the n × n matrix).")
+    return fig
 
-    # Left: scores computed.
+
+_LEGEND = dict(loc="upper left", handlelength=1.6, handletextpad=0.4, labelspacing=0.35, borderaxespad=0.2)
+
+
+def _scores_panel(left, lay: cs.Layout, mistral: dict[str, Any]) -> None:
+    """Scores computed: full, causal and windowed, with the windowed saving at the longest context."""
+    w = mistral["window"]
+    ns = _grid()
     model = mistral["name"].split(" v")[0]
     left.plot(ns, [derive.attention_scores(n, "full") for n in ns], color=cs.RED, label="Full: n²")
     left.plot(ns, [derive.attention_scores(n, "causal") for n in ns], color=cs.ORANGE, linestyle=(0, (3, 1.5)),
@@ -98,7 +109,7 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     left.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: cs.short_number(v)))
     left.yaxis.set_minor_locator(mticker.NullLocator())
     left.set_ylim(5e5, 5e14)
-    left.legend(**legend_kw)
+    left.legend(**_LEGEND)
     # The gap between causal and windowed attention at the longest context, as a bracket.
     at = N_MAX * 0.7
     hi, lo = derive.attention_scores(int(at), "causal"), derive.attention_scores(int(at), "window", w)
@@ -108,7 +119,10 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     left.text(0.98, 0.05, f"Window: {ratio:.0f}× fewer\nthan causal at {_tokens(N_MAX)}", transform=left.transAxes,
               ha="right", va="bottom", fontsize=lay.note, color=cs.INK, linespacing=1.1)
 
-    # Right: memory for the scores.
+
+def _memory_panel(right, lay: cs.Layout, device: dict[str, Any] | None) -> None:
+    """Memory for the scores: standard against Flash Attention, and the device's memory with where it runs out."""
+    ns = _grid()
     bpv = derive.bytes_per_value(SCORE_PRECISION)
     stats = FLASH_STATS_PER_ROW * derive.bytes_per_value(FLASH_STATS_PRECISION)
     right.plot(ns, [derive.attention_scores(n, "full") * bpv for n in ns], color=cs.RED,
@@ -121,21 +135,16 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     right.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: _bytes(v)))
     right.yaxis.set_minor_locator(mticker.NullLocator())
     right.set_ylim(1e3, 1e16)
-    right.legend(**legend_kw)
-    if device:
-        mem = device["memory_gb"] * derive.GB
-        right.axhline(mem, color=cs.MUTED, linewidth=1.2, linestyle=(0, (2, 2)), zorder=1)
-        n_over = first_context_exceeding(mem)
-        right.plot([n_over], [mem], marker="o", markersize=7, color=cs.RED, markeredgecolor=cs.PAPER, zorder=4)
-        name = device["name"].replace("NVIDIA ", "")
-        right.annotate(f"{name} memory", (N_MIN, mem), xytext=(4, 5),
-                       textcoords="offset points", ha="left", va="bottom", color=cs.MUTED, fontsize=lay.note)
-        right.annotate(f"full at\nn ≈ {cs.short_number(n_over, 2)}", (n_over, mem), xytext=(0, -8),
-                       textcoords="offset points", ha="left", va="top", color=cs.INK, fontsize=lay.note,
-                       linespacing=1.1)
-
-    sources = [cs.cite(refs, r) for r in ("jiang-2023", "dao-2022") if r in refs]
-    cs.source_line(fig, f"{' and '.join(sources) or 'Mistral 7B and Flash Attention papers'}. Flash Attention's "
-                        f"linear term is an assumption: {FLASH_STATS_PER_ROW} FP32 softmax statistics per token "
-                        f"(it never stores the n × n matrix).")
-    return fig
+    right.legend(**_LEGEND)
+    if not device:
+        return
+    mem = device["memory_gb"] * derive.GB
+    right.axhline(mem, color=cs.MUTED, linewidth=1.2, linestyle=(0, (2, 2)), zorder=1)
+    n_over = first_context_exceeding(mem)
+    right.plot([n_over], [mem], marker="o", markersize=7, color=cs.RED, markeredgecolor=cs.PAPER, zorder=4)
+    name = device["name"].replace("NVIDIA ", "")
+    right.annotate(f"{name} memory", (N_MIN, mem), xytext=(4, 5),
+                   textcoords="offset points", ha="left", va="bottom", color=cs.MUTED, fontsize=lay.note)
+    right.annotate(f"full at\nn ≈ {cs.short_number(n_over, 2)}", (n_over, mem), xytext=(0, -8),
+                   textcoords="offset points", ha="left", va="top", color=cs.INK, fontsize=lay.note,
+                   linespacing=1.1)

@@ -61,7 +61,7 @@ def rows(data: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
     out = []
     for model_id, m, label in sorted(shown(data), key=lambda r: (r[1]["released"], r[1].get("params", 0), r[0])):
         row: dict[str, Any] = {"id": model_id, "label": label}
-        if m.get("disclosed", True) is False:
+        if not derive.disclosed(m):
             row.update(kind=None, detail="", value=None)
         else:
             row.update(kind=kind(m), detail=detail(m, short), value=derive.kv_bytes_per_sequence(m, CONTEXT, PRECISION))
@@ -88,69 +88,86 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     x0 = 10 ** (int(f"{min(values) / 1e9:e}".split("e")[1]))  # the power of ten below the smallest value
     x_max = 10 ** (int(f"{max(values) / 1e9:e}".split("e")[1]) + 1)
     ys = list(range(len(table)))[::-1]
+    for y, r in zip(ys, table):
+        _bar(ax, lay, y, r, x0)
+    _axes(ax, lay, len(table), x0, x_max)
+    for y, r in zip(ys, table):
+        _row_label(ax, lay, y, r)
+    ax.grid(axis="y", visible=False)
+    ax.spines["left"].set_visible(False)
+    _legend_and_notes(fig, ax, table)
+    return fig
+
+
+def _bar(ax, lay: cs.Layout, y: float, r: dict[str, Any], x0: float) -> None:
+    """Row ``r``'s bar (hatched beyond the model's own context) and its value(s) right of the axes."""
     bar_h = NARROW_BAR_HEIGHT if lay.narrow else BAR_HEIGHT
     drop = NARROW_DROP if lay.narrow else 0.0
     right = ax.get_yaxis_transform()  # x in axes fraction, y in data
-    for y, r in zip(ys, table):
-        by = y - drop  # the bar's centre
-        label_y = y + drop / 2 - 0.02  # narrow: the baseline band of the label line above the bar
-        if r["value"] is None:
-            ax.text(x0 * 1.15, by, "architecture undisclosed: no value", va="center", ha="left",
-                    fontsize=lay.source if lay.narrow else cs.NOTE_SIZE, color=cs.MUTED, fontstyle="italic")
-            ax.text(1.02, by, "undisclosed", transform=right, va="center", ha="left",
-                    fontsize=lay.note, color=cs.MUTED)
-            continue
-        colour = KINDS[r["kind"]][1]
-        gb = r["value"] / 1e9
-        if "own_value" in r:
-            ax.barh(by, gb - x0, left=x0, height=bar_h, facecolor="none", edgecolor=colour, linewidth=1.4,
-                    hatch="///", zorder=2)
-            ax.barh(by, r["own_value"] / 1e9 - x0, left=x0, height=bar_h, color=colour, zorder=3)
-            if lay.narrow:  # the value on the label line, the own-context value beside the bar
-                ax.text(1.02, label_y, f"{cs.gb_label(r['value'])}*", transform=right, va="bottom", ha="left",
-                        fontsize=lay.note, color=cs.INK)
-                ax.text(1.02, by, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}", transform=right,
-                        va="center", ha="left", fontsize=lay.source, color=cs.MUTED)
-                continue
-            ax.text(1.02, y + 0.19, f"{cs.gb_label(r['value'])}*", transform=ax.get_yaxis_transform(),
-                    va="center", ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
-            ax.text(1.02, y - 0.23, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
-                    transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=cs.SOURCE_SIZE,
-                    color=cs.MUTED)
-        else:
-            ax.barh(by, gb - x0, left=x0, height=bar_h, color=colour, zorder=3)
-            ax.text(1.02, by, cs.gb_label(r["value"]), transform=ax.get_yaxis_transform(), va="center",
-                    ha="left", fontsize=lay.note, color=cs.INK)
+    by = y - drop  # the bar's centre
+    label_y = y + drop / 2 - 0.02  # narrow: the baseline band of the label line above the bar
+    if r["value"] is None:
+        ax.text(x0 * 1.15, by, "architecture undisclosed: no value", va="center", ha="left",
+                fontsize=lay.source if lay.narrow else cs.NOTE_SIZE, color=cs.MUTED, fontstyle="italic")
+        ax.text(1.02, by, "undisclosed", transform=right, va="center", ha="left",
+                fontsize=lay.note, color=cs.MUTED)
+        return
+    colour = KINDS[r["kind"]][1]
+    gb = r["value"] / 1e9
+    if "own_value" not in r:
+        ax.barh(by, gb - x0, left=x0, height=bar_h, color=colour, zorder=3)
+        ax.text(1.02, by, cs.gb_label(r["value"]), transform=ax.get_yaxis_transform(), va="center",
+                ha="left", fontsize=lay.note, color=cs.INK)
+        return
+    ax.barh(by, gb - x0, left=x0, height=bar_h, facecolor="none", edgecolor=colour, linewidth=1.4,
+            hatch="///", zorder=2)
+    ax.barh(by, r["own_value"] / 1e9 - x0, left=x0, height=bar_h, color=colour, zorder=3)
+    if lay.narrow:  # the value on the label line, the own-context value beside the bar
+        ax.text(1.02, label_y, f"{cs.gb_label(r['value'])}*", transform=right, va="bottom", ha="left",
+                fontsize=lay.note, color=cs.INK)
+        ax.text(1.02, by, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}", transform=right,
+                va="center", ha="left", fontsize=lay.source, color=cs.MUTED)
+        return
+    ax.text(1.02, y + 0.19, f"{cs.gb_label(r['value'])}*", transform=ax.get_yaxis_transform(),
+            va="center", ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
+    ax.text(1.02, y - 0.23, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
+            transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=cs.SOURCE_SIZE,
+            color=cs.MUTED)
 
+
+def _axes(ax, lay: cs.Layout, n_rows: int, x0: float, x_max: float) -> None:
     ax.set_xscale("log")
     ax.set_xlim(x0, x_max)
     if lay.narrow:
-        ax.set_ylim(-0.55, len(table) - 0.45)
+        ax.set_ylim(-0.55, n_rows - 0.45)
     else:
-        ax.set_ylim(-0.6, len(table) - 0.4)
+        ax.set_ylim(-0.6, n_rows - 0.4)
     ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=10))
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,g}"))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.set_xlabel("KV cache per sequence (GB)" if lay.narrow else "KV cache per sequence (GB, log scale)")
     ax.set_yticks([])
-    left = ax.get_yaxis_transform()
-    for y, r in zip(ys, table):
-        if lay.narrow:  # "Mistral 7B  GQA, 8 KV heads, window 4,096" on one line above the bar
-            label_y = y + drop / 2 - 0.02
-            ax.text(0.0, label_y, r["label"], transform=left, ha="left", va="bottom", fontsize=lay.label,
-                    color=cs.INK)
-            if r["detail"]:
-                ax.annotate(r["detail"], (0.0, label_y), xycoords=left,
-                            xytext=(cs.text_width(r["label"], lay.label) + 5, 0), textcoords="offset points",
-                            ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
-            continue
-        ax.text(-0.02, y + (0.17 if r["detail"] else 0), r["label"], transform=left, ha="right", va="center",
-                fontsize=cs.LABEL_SIZE, color=cs.INK)
-        ax.text(-0.02, y - 0.25, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE,
-                color=cs.MUTED)
-    ax.grid(axis="y", visible=False)
-    ax.spines["left"].set_visible(False)
 
+
+def _row_label(ax, lay: cs.Layout, y: float, r: dict[str, Any]) -> None:
+    """The model's name and what it caches: left of the bar (wide), on one line above it (narrow)."""
+    left = ax.get_yaxis_transform()
+    if lay.narrow:  # "Mistral 7B  GQA, 8 KV heads, window 4,096" on one line above the bar
+        label_y = y + NARROW_DROP / 2 - 0.02
+        ax.text(0.0, label_y, r["label"], transform=left, ha="left", va="bottom", fontsize=lay.label,
+                color=cs.INK)
+        if r["detail"]:
+            ax.annotate(r["detail"], (0.0, label_y), xycoords=left,
+                        xytext=(cs.text_width(r["label"], lay.label) + 5, 0), textcoords="offset points",
+                        ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
+        return
+    ax.text(-0.02, y + (0.17 if r["detail"] else 0), r["label"], transform=left, ha="right", va="center",
+            fontsize=cs.LABEL_SIZE, color=cs.INK)
+    ax.text(-0.02, y - 0.25, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE,
+            color=cs.MUTED)
+
+
+def _legend_and_notes(fig, ax, table: list[dict[str, Any]]) -> None:
     used = [k for k in KINDS if any(r["kind"] == k for r in table)]
     handles = [Patch(facecolor=KINDS[k][1], edgecolor="none", label=KINDS[k][0]) for k in used]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3,
@@ -162,4 +179,3 @@ def draw(data: dict[str, Any], layout: str = "wide"):
                      "maximum (a rolling buffer holds its window only).")
     cs.source_line(fig, "catalog architectures (layers, KV heads, head size, MLA latent, SSM state) from each "
                         "model's paper or config; Mistral's rolling buffer holds its window only.")
-    return fig

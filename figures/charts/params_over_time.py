@@ -5,7 +5,7 @@ parameters active for each token (hollow), joined by a line. A model whose size 
 hollow marker on the time axis and the word "undisclosed", never a value.
 
 Which models it shows and their labels come from its catalog entry (``select``/``models``, ``labels``) and the
-models' ``short_label``. Labels place themselves (``chart_style.place_labels``: measured, nudged, led out with a
+models' ``short_label``. Labels place themselves (``figures/labels.py``: measured, nudged, led out with a
 line, or numbered in a legend when there is no room). Narrow layout: every other year on the time axis, the axis
 name in the subtitle, the legend in two columns.
 """
@@ -18,7 +18,9 @@ import matplotlib.ticker as mticker
 from matplotlib.transforms import blended_transform_factory
 
 from figures import chart_style as cs
+from figures.labels import place_labels
 from generator.catalog.selection import shown
+from generator.derive import disclosed
 
 
 def draw(data: dict[str, Any], layout: str = "wide"):
@@ -33,8 +35,19 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         cs.subtitle(fig, "Log scale. A mixture-of-experts (MoE) model uses only some of its parameters for each "
                          "token.")
     ax.set_yscale("log")
-    size = 7.5 if lay.narrow else 9
+    labels, active_dots = _points(ax, lay, models)
+    _undisclosed(ax, lay, models)
+    _axes(ax, lay, models)
+    cs.source_line(fig, "model papers, official configs and model cards (see References); GPT-4: OpenAI 2023, "
+                        "which gives no size.")
+    place_labels(ax, labels, avoid=active_dots)  # last: it measures the finished layout
+    return fig
 
+
+def _points(ax, lay: cs.Layout, models) -> tuple[list[tuple[str, tuple[float, float]]], list[tuple[float, float]]]:
+    """A dot per disclosed model (an MoE model: total and active joined by a line); returns the labels to place and
+    the points along the MoE lines that no label may cover."""
+    size = 7.5 if lay.narrow else 9
     moe_total = "MoE: total" if lay.narrow else "MoE: all parameters"  # narrow: the legend fits the column
     dense_kw = dict(color=cs.BLUE, marker="o", markersize=size, linestyle="none", zorder=3)
     moe_kw = dict(color=cs.ORANGE, marker="o", markersize=size, linestyle="none", zorder=3)
@@ -43,7 +56,7 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     active_dots: list[tuple[float, float]] = []
     for _, m, label in models:
         x = cs.release_year(m["released"])
-        if m.get("disclosed", True) is False or "params" not in m:
+        if not disclosed(m):
             continue
         total = m["params"]
         moe = m.get("moe")
@@ -61,11 +74,15 @@ def draw(data: dict[str, Any], layout: str = "wide"):
             ax.plot([x], [total], **dense_kw, label=None if "dense" in seen else "Dense model")
             seen.add("dense")
         labels.append((label, (x, total)))
+    return labels, active_dots
 
-    # Undisclosed models: a hollow marker sitting on the time axis, and the word, never a value.
+
+def _undisclosed(ax, lay: cs.Layout, models) -> None:
+    """Undisclosed models: a hollow marker sitting on the time axis, and the word, never a value."""
+    size = 7.5 if lay.narrow else 9
     on_axis = blended_transform_factory(ax.transData, ax.transAxes)
     for _, m, label in models:
-        if m.get("disclosed", True) is False or "params" not in m:
+        if not disclosed(m):
             x = cs.release_year(m["released"])
             ax.plot([x], [0.0], transform=on_axis, marker="D", markersize=size + 1, markerfacecolor=cs.PAPER,
                     markeredgecolor=cs.MUTED, markeredgewidth=2, linestyle="none", clip_on=False, zorder=5)
@@ -73,6 +90,9 @@ def draw(data: dict[str, Any], layout: str = "wide"):
                         xytext=(0, 12), textcoords="offset points", ha="center", va="bottom",
                         fontsize=lay.note, color=cs.MUTED, fontstyle="italic")
 
+
+def _axes(ax, lay: cs.Layout, models) -> None:
+    """Years across (every other one on a phone), parameters up (log), the legend above."""
     years = [cs.release_year(m["released"]) for _, m, _ in models]
     first, last = int(min(years)), int(max(years)) + 1
     if lay.narrow:  # every other year, ending on one
@@ -83,7 +103,6 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         ax.set_xticks(range(first, last + 1))
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:.0f}"))
     ax.set_xlabel("Release date")
-
     sizes = [m["params"] for _, m, _ in models if "params" in m]
     sizes += [m["moe"]["active_params"] for _, m, _ in models if m.get("moe")]
     ax.set_ylim(min(sizes) / 2.5, max(sizes) * 2.5)
@@ -95,7 +114,3 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     ax.grid(axis="x", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2 if lay.narrow else 3, handletextpad=0.2,
               columnspacing=1.0 if lay.narrow else 1.2, borderaxespad=0.1)
-    cs.source_line(fig, "model papers, official configs and model cards (see References); GPT-4: OpenAI 2023, "
-                        "which gives no size.")
-    cs.place_labels(ax, labels, avoid=active_dots)  # last: it measures the finished layout
-    return fig

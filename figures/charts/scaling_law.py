@@ -6,7 +6,7 @@ measured loss. Kaplan counts non-embedding parameters; the markers use total par
 and a mixture-of-experts or hybrid model has no single N it would apply to.
 
 Which models: the entry's ``select: dense`` (catalog.yaml). Models closer in size than CLUSTER share one stacked
-label; labels place themselves (``chart_style.place_labels``). Narrow layout: every other decade labelled on the x
+label; labels place themselves (``figures/labels.py``). Narrow layout: every other decade labelled on the x
 axis, wider clusters of names, the note on the markers below the axes instead of inside them.
 """
 
@@ -18,6 +18,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 
 from figures import chart_style as cs
+from figures.labels import place_labels
 from generator import derive
 from generator.catalog.selection import shown
 
@@ -31,7 +32,7 @@ def dense_models(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
     """The models the entry shows (catalog.yaml ``select: dense``: disclosed dense transformers), smallest first,
     with their labels; a model without a size or with experts or an SSM is left out whatever the entry says."""
     out = [(k, m, label) for k, m, label in shown(data)
-           if m.get("disclosed", True) and "params" in m and not m.get("moe") and m.get("attention") != "hybrid"]
+           if derive.disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"]
     return sorted(out, key=lambda r: (r[1]["params"], r[0]))
 
 
@@ -50,7 +51,24 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     ax.plot(n, loss, color=cs.BLUE, linewidth=2.2 if lay.narrow else 2.6, zorder=2, label="Kaplan et al. fit")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    groups = _dots(ax, lay, data, alpha, n_c)
+    _axes(fig, ax, lay, alpha, n_c)
+    source = ", ".join(cs.cite(refs, r) for r in k.get("sources", []))
+    cs.source_line(fig, f"{source}, Scaling Laws for Neural Language Models (fit to dense transformers).")
+    # One label per group (a stack of names, largest on top, at the group's middle dot), placed last: it measures
+    # the finished layout and keeps clear of the curve (points along it are obstacles).
+    items = []
+    for group in groups:
+        x = group[len(group) // 2][1]["params"]
+        items.append(("\n".join(label for _, _, label in reversed(group)), (x, derive.kaplan_loss(x, alpha, n_c))))
+    curve = [(float(x), derive.kaplan_loss(float(x), alpha, n_c)) for x in np.logspace(6, 12, 25)]
+    place_labels(ax, items, avoid=curve)
+    return fig
 
+
+def _dots(ax, lay: cs.Layout, data: dict[str, Any], alpha: float, n_c: float):
+    """A dot on the line per dense model; returns the models in groups of neighbours (each within ``cluster`` of
+    the last), which share one label."""
     groups: list[list[tuple[str, dict[str, Any], str]]] = []
     cluster = CLUSTER_NARROW if lay.narrow else CLUSTER
     for model_id, m, label in dense_models(data):
@@ -62,6 +80,10 @@ def draw(data: dict[str, Any], layout: str = "wide"):
             groups[-1].append((model_id, m, label))
         else:
             groups.append([(model_id, m, label)])
+    return groups
+
+
+def _axes(fig, ax, lay: cs.Layout, alpha: float, n_c: float) -> None:
     ax.set_xlim(*N_RANGE)
     low, high = derive.kaplan_loss(N_RANGE[1], alpha, n_c), derive.kaplan_loss(N_RANGE[0], alpha, n_c)
     ax.set_ylim(low * (0.86 if lay.narrow else 0.93), high * 1.06)  # narrow: room for the stack below the line
@@ -85,14 +107,3 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         ax.text(0.99, 0.97, "Dots: the catalog's dense models, placed on the\nline by size (a prediction, "
                             "not a measured loss)", transform=ax.transAxes, ha="right", va="top",
                 fontsize=cs.NOTE_SIZE, color=cs.MUTED, linespacing=1.3)
-    source = ", ".join(cs.cite(refs, r) for r in k.get("sources", []))
-    cs.source_line(fig, f"{source}, Scaling Laws for Neural Language Models (fit to dense transformers).")
-    # One label per group (a stack of names, largest on top, at the group's middle dot), placed last: it measures
-    # the finished layout and keeps clear of the curve (points along it are obstacles).
-    items = []
-    for group in groups:
-        x = group[len(group) // 2][1]["params"]
-        items.append(("\n".join(label for _, _, label in reversed(group)), (x, derive.kaplan_loss(x, alpha, n_c))))
-    curve = [(float(x), derive.kaplan_loss(float(x), alpha, n_c)) for x in np.logspace(6, 12, 25)]
-    cs.place_labels(ax, items, avoid=curve)
-    return fig

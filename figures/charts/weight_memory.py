@@ -22,8 +22,8 @@ from matplotlib.transforms import IdentityTransform
 from figures import chart_style as cs
 from generator import derive
 from generator.catalog.selection import shown, shown_hardware
+from generator.format import PRECISIONS, precision_groups
 
-PRECISIONS = ["fp32", "bf16", "fp8", "int8", "int4"]
 #: marker and colour per bytes-per-value (one per precision group), widest first
 STYLE = {4.0: ("s", cs.RED), 2.0: ("D", cs.ORANGE), 1.0: ("o", cs.BLUE), 0.5: ("^", cs.GREEN)}
 _STRIP = ("NVIDIA ", "GeForce ", " GPU", " SXM")
@@ -74,16 +74,6 @@ class _SpreadLabel(Annotation):
         super().draw(renderer)
 
 
-def precision_groups(formats: dict[str, Any]) -> list[tuple[float, str]]:
-    """[(bytes per value, 'FP8 / INT8'), ...], widest first; names from the catalog formats where they exist."""
-    groups: dict[float, list[str]] = {}
-    for p in PRECISIONS:
-        fmt = formats.get(p) or next((f for k, f in formats.items() if k.startswith(p + "-")), None)
-        name = fmt["name"].split(" ")[0] if fmt else p.upper()
-        groups.setdefault(derive.bytes_per_value(p), []).append(name)
-    return sorted(((b, " / ".join(names)) for b, names in groups.items()), reverse=True)
-
-
 def hardware_lines(hardware: dict[str, Any]) -> list[tuple[float, str]]:
     """[(memory GB, 'A100 80GB / H100'), ...] for the devices given (in their order), grouped by memory size."""
     by_size: dict[float, list[str]] = {}
@@ -110,14 +100,12 @@ def value_label(gb: float) -> str:
     return f"{gb:,.0f}" if gb >= 10 else f"{gb:.1f}"
 
 
-def points(models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str]]):
+def points(models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str, str]]):
     """Per model: (model, [(bytes per value, GB), ...] widest first) for the precision groups."""
-    first_of = {derive.bytes_per_value(p): p for p in reversed(PRECISIONS)}  # bytes -> first precision name
-    return [(m, [(bpv, derive.weight_bytes(m["params"], first_of[bpv]) / 1e9) for bpv, _ in groups])
-            for _, m in models]
+    return [(m, [(bpv, derive.weight_bytes(m["params"], p) / 1e9) for bpv, p, _ in groups]) for _, m in models]
 
 
-def _columns(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str]],
+def _columns(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str, str]],
              data: dict[str, Any]) -> None:
     """The wide body: one column per model, memory up the (log) vertical axis, device lines across."""
     ax.set_yscale("log")
@@ -177,7 +165,7 @@ _TIER = 12.5
 _FLAG_BASE = 0.62
 
 
-def _rows(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str]],
+def _rows(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str, str]],
           lines: list[tuple[float, str]], lay: cs.Layout) -> None:
     """The narrow body: one row per model (first at the top), memory along the (log) horizontal axis, device lines
     down from flags that step down and right from the smallest device."""
@@ -230,7 +218,7 @@ def _rows(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float
 def draw(data: dict[str, Any], layout: str = "wide"):
     lay = cs.get_layout(layout)
     models = [(k, m) for k, m, _ in shown(data)]  # the entry's `models:` list (catalog.yaml), in its order
-    groups = precision_groups(data.get("formats", {}))
+    groups = precision_groups(data.get("formats", {}), named_with=False)  # a short legend
     fig, ax = cs.figure(height=7.9 if lay.narrow else 6.0, layout=layout)
     cs.subtitle(fig, "Weights only (no KV cache, activations or quantization scales), in "
                      "GB\u00a0=\u00a010⁹\u00a0bytes, log scale. Dashed lines: device memory.")
@@ -241,7 +229,7 @@ def draw(data: dict[str, Any], layout: str = "wide"):
 
     handles = [Line2D([], [], marker=STYLE[b][0], color=STYLE[b][1], markeredgecolor=cs.PAPER, linestyle="none",
                       markersize=8 if lay.narrow else 9, label=f"{name} ({b:g} byte{'s' if b != 1 else ''})")
-               for b, name in groups]
+               for b, _, name in groups]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2 if lay.narrow else len(handles),
               handletextpad=0.1, columnspacing=0.9, borderaxespad=0.2)
     cs.source_line(fig, "parameter counts from the model papers; device memory from vendor specifications "

@@ -8,6 +8,7 @@ HBM once. Memory sizes and bandwidths are the A100's, from the catalog.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from manim import (
 from figures.style import (
     BLUE,
     GREEN,
+    HAIRLINE,
     LABEL_SIZE,
     MUTED,
     ORANGE,
@@ -50,12 +52,22 @@ from generator.catalog.selection import shown_hardware
 
 FACT = "flash-sram-mb"
 BLOCKS = 4          # blocks per matrix in the drawing
-BLOCK_H = 0.78
-COL_W = 0.5
-COL_GAP = 0.22
 
-HBM_BOX = (-6.75, -2.75, 7.6, 5.45)    # x, y of the bottom-left corner, width, height
-SRAM_BOX = (2.35, -1.3, 4.4, 2.75)
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where everything sits in one orientation (Manim units)."""
+
+    hbm: tuple[float, float, float, float]    # x, y of the bottom-left corner, width, height
+    sram: tuple[float, float, float, float]
+    block_h: float      # one block of Q, K, V, O (with its gap)
+    col_w: float
+    col_gap: float
+    matrix: float       # side of the n x n score matrix drawn in HBM
+    slots: dict[str, tuple[float, float]]  # where things sit in SRAM, from its bottom-left corner
+    tile: float
+    size: int           # labels' font size
+    summary_lines: tuple[str, ...]
 
 
 def flash_numbers(data: dict[str, Any]) -> dict[str, Any]:
@@ -78,146 +90,189 @@ def _region(spec: tuple[float, float, float, float], color: str) -> Rectangle:
 
 
 class FlashTiling(RaceScene):
-    def _boxes(self) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
-        """HBM and SRAM regions for this frame. Portrait: HBM across the top, SRAM under it, the GPU's name beside
-        SRAM."""
-        if not self.portrait:
-            return HBM_BOX, SRAM_BOX
+    def _geometry(self) -> Geometry:
+        """Landscape: HBM on the left, as tall as the content band, holding Q, K, V, O and the n x n matrix; SRAM on
+        the right under its label. Portrait: HBM across the top, SRAM under it with the GPU's name beside it."""
         lay = self.layout
-        return (lay.left_x, 0.2, lay.content_w, 5.0), (lay.left_x, -3.64, 4.4, 2.75)
+        if not self.portrait:
+            hbm = (lay.left_x, lay.bottom_y + 0.1, 8.2, lay.content_h - 0.25)
+            x0 = hbm[0] + hbm[2] + 0.45
+            sram = (x0, -1.75, lay.right_x - x0, 3.55)
+            slots = {"q": (0.6, 2.55), "o": (0.6, 0.95), "k": (1.55, 2.55), "v": (1.55, 0.95), "tile": (2.8, 2.55),
+                     "acc": (2.15, 0.95)}
+            summary = ("standard: n × n scores in HBM", "memory grows with n²", "", "Flash: tiles in SRAM",
+                       "O written to HBM once", "memory grows with n")
+            return Geometry(hbm, sram, 1.15, 0.62, 0.3, 3.55, slots, 0.85, LABEL_SIZE, summary)
+        top = lay.title_bottom - 0.15
+        hbm = (lay.left_x, top - 4.1, lay.content_w, 4.1)
+        sram = (lay.left_x, lay.bottom_y + 0.1, 4.75, 2.6)
+        slots = {"q": (0.5, 1.9), "o": (0.5, 0.7), "k": (1.3, 1.9), "v": (1.3, 0.7), "tile": (2.3, 1.9),
+                 "acc": (1.95, 0.7)}
+        summary = ("standard:", "n × n scores in HBM", "memory grows with n²", "", "Flash: tiles in SRAM",
+                   "O written to HBM once", "memory grows with n")
+        return Geometry(hbm, sram, 0.64, 0.5, 0.22, 2.56, slots, 0.55, SMALL_SIZE, summary)
 
     def construct(self) -> None:
         n = flash_numbers(self.data)
         self.title("Flash Attention: tiles between HBM and SRAM")
-        hbm_box, sram_box = self._boxes()
+        self.g = self._geometry()
+        hbm, sram, texts = self._memories(n)
+        self.play(FadeIn(hbm), FadeIn(sram), *[FadeIn(t) for t in texts], run_time=T_MOVE)
+        mats, labels = self._columns()
+        self.caption("Attention needs Q, K and V, which live in HBM, the GPU's large but slow main memory.",
+                     title="Q, K and V in HBM")
+        self.play(LaggedStart(*[FadeIn(m) for m in mats.values()], lag_ratio=0.2), FadeIn(labels), run_time=T_MOVE)
+        self.wait(T_READ * 0.5)
+        big = self._standard()
+        self.caption("Flash Attention never stores that matrix: it works in tiles small enough for on-chip SRAM.",
+                     title="Flash Attention: tiles")
+        cross = VGroup(*[Line(big.get_corner(a), big.get_corner(b), stroke_color=PINK, stroke_width=6)
+                         for a, b in ((UP + LEFT, DOWN + RIGHT), (DOWN + LEFT, UP + RIGHT))])
+        self.play(FadeIn(cross), big[0].animate.set_opacity(0.35), run_time=T_MOVE * 0.6)
+        self.wait(T_READ * 0.6)
+        self._tiles(mats, leaving=VGroup(big, cross))
+        self._summary(mats)
+        self.hold_caption(T_HOLD)
 
-        hbm = _region(hbm_box, ORANGE)
-        sram = _region(sram_box, GREEN)
-        hbm_t = VGroup(text("HBM · GPU main memory", LABEL_SIZE, ORANGE, bold=True),
-                       text(f"{num(n['hbm_gb'])} GB · {num(n['hbm_tbps'])} TB/s · large, slow", SMALL_SIZE, MUTED)) \
-            .arrange(DOWN, buff=0.06, aligned_edge=LEFT)
-        hbm_t.next_to(hbm.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15)
-        sram_t = VGroup(text("SRAM · on chip", LABEL_SIZE, GREEN, bold=True),
+    def _memories(self, n: dict[str, Any]) -> tuple[Rectangle, Rectangle, list[VGroup]]:
+        g = self.g
+        hbm, sram = _region(g.hbm, ORANGE), _region(g.sram, GREEN)
+        hbm_t = VGroup(text("HBM · GPU main memory", g.size + 2, ORANGE, bold=True),
+                       text(f"{num(n['hbm_gb'])} GB · {num(n['hbm_tbps'])} TB/s · large, slow", g.size, MUTED)) \
+            .arrange(DOWN, buff=0.08, aligned_edge=LEFT)
+        hbm_t.next_to(hbm.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.18)
+        sram_t = VGroup(text("SRAM · on chip", g.size + 2, GREEN, bold=True),
                         text(f"{num(n['sram_kb_per_sm'])} KB × {num(n['sms'])} SMs ≈ {num(n['sram_fact'])} "
-                             f"{n['sram_fact_unit']}", SMALL_SIZE, MUTED),
-                        text(f"{num(n['sram_tbps'])} TB/s · small, fast", SMALL_SIZE, MUTED)) \
-            .arrange(DOWN, buff=0.06, aligned_edge=LEFT)
-        sram_t.next_to(sram, UP, buff=0.12).align_to(sram, LEFT)
+                             f"{n['sram_fact_unit']}", g.size, MUTED),
+                        text(f"{num(n['sram_tbps'])} TB/s · small, fast", g.size, MUTED)) \
+            .arrange(DOWN, buff=0.08, aligned_edge=LEFT)
+        sram_t.next_to(sram, UP, buff=0.15).align_to(sram, LEFT)
         gpu = VGroup(text(n["name"], SMALL_SIZE, MUTED), text("boxes not to scale", SMALL_SIZE, MUTED)) \
             .arrange(DOWN, buff=0.06, aligned_edge=LEFT)
         if self.portrait:
-            gpu.next_to(sram, RIGHT, buff=0.2).align_to(sram, DOWN)
+            gpu.next_to(sram, RIGHT, buff=0.25).align_to(sram, DOWN)
         else:
-            gpu.next_to(sram, DOWN, buff=0.15).align_to(sram, LEFT)
-        self.play(FadeIn(hbm), FadeIn(hbm_t), FadeIn(sram), FadeIn(sram_t), FadeIn(gpu), run_time=T_MOVE)
+            gpu.next_to(sram, DOWN, buff=0.2).align_to(sram, LEFT)
+        return hbm, sram, [hbm_t, sram_t, gpu]
 
-        # Q, K, V, O columns in HBM
-        base = np.array([hbm_box[0] + 0.4, hbm_box[1] + 0.3, 0])
+    def _columns(self) -> tuple[dict[str, VGroup], VGroup]:
+        """Q, K, V, O as columns of blocks at the bottom left of HBM."""
+        g = self.g
+        self.base = np.array([g.hbm[0] + 0.4, g.hbm[1] + 0.35, 0])
         mats: dict[str, VGroup] = {}
         labels = VGroup()
         for c, (name, color) in enumerate((("Q", BLUE), ("K", ORANGE), ("V", GREEN), ("O", PURPLE))):
             col = VGroup()
             for b in range(BLOCKS):
-                r = Rectangle(width=COL_W, height=BLOCK_H * 0.9, stroke_color=color, stroke_width=1.5)
+                r = Rectangle(width=g.col_w, height=g.block_h * 0.9, stroke_color=color, stroke_width=HAIRLINE + 0.3)
                 r.set_fill(color, opacity=0.0 if name == "O" else 0.55)
-                r.move_to(base + np.array([c * (COL_W + COL_GAP) + COL_W / 2, (BLOCKS - b - 0.5) * BLOCK_H, 0]))
+                r.move_to(self.base + np.array([c * (g.col_w + g.col_gap) + g.col_w / 2,
+                                                (BLOCKS - b - 0.5) * g.block_h, 0]))
                 col.add(r)
             mats[name] = col
-            labels.add(text(name, LABEL_SIZE, color, bold=True).next_to(col, UP, buff=0.1))
-        self.caption("Attention needs Q, K and V, which live in HBM, the GPU's large but slow main memory.",
-                     title="Q, K and V in HBM")
-        self.play(LaggedStart(*[FadeIn(m) for m in mats.values()], lag_ratio=0.2), FadeIn(labels), run_time=T_MOVE)
-        self.wait(T_READ * 0.5)
+            labels.add(text(name, g.size + 2, color, bold=True).next_to(col, UP, buff=0.12))
+        self.s_x = self.base[0] + 4 * (g.col_w + g.col_gap) + 0.3
+        return mats, labels
 
-        # -- standard attention: the n x n matrix goes to HBM ----------------------------------------------------
-        side = BLOCK_H * BLOCKS
-        s_x = base[0] + 4 * (COL_W + COL_GAP) + 0.3
-        cell = side / BLOCKS
+    def _standard(self) -> VGroup:
+        """Standard attention: the whole n x n matrix appears in HBM."""
+        g = self.g
+        cell = g.matrix / BLOCKS
         big = VGroup(*[Square(cell * 0.94, stroke_width=0).set_fill(PINK, opacity=0.75)
-                       .move_to(np.array([s_x + cell * (j + 0.5), base[1] + cell * (BLOCKS - i - 0.5), 0]))
+                       .move_to(np.array([self.s_x + cell * (j + 0.5), self.base[1] + cell * (BLOCKS - i - 0.5), 0]))
                        for i in range(BLOCKS) for j in range(BLOCKS)])
-        big_t = text("n × n scores", SMALL_SIZE, PINK, bold=True).next_to(big, UP, buff=0.1)
+        big_t = text("n × n scores", g.size, PINK, bold=True).next_to(big, UP, buff=0.1)
         self.caption("Standard attention writes the whole n × n score matrix to HBM, then reads it back for the "
                      "softmax.", title="Standard attention")
         self.play(LaggedStart(*[FadeIn(b, scale=0.6) for b in big], lag_ratio=0.08), FadeIn(big_t),
                   run_time=T_MOVE * 1.5)
         self.play(Indicate(big, color=YELLOW, scale_factor=1.04), run_time=T_MOVE)
         self.wait(T_READ * 0.5)
-        self.caption("Flash Attention never stores that matrix: it works in tiles small enough for on-chip SRAM.",
-                     title="Flash Attention: tiles")
-        cross = VGroup(*[Line(big.get_corner(a), big.get_corner(b), stroke_color=PINK, stroke_width=5)
-                         for a, b in ((UP + LEFT, DOWN + RIGHT), (DOWN + LEFT, UP + RIGHT))])
-        self.play(FadeIn(cross), run_time=T_FAST)
-        self.play(FadeOut(big), FadeOut(cross), FadeOut(big_t), run_time=T_FAST * 1.5)
+        return VGroup(big, big_t)
 
-        # -- Flash: tiles through SRAM ------------------------------------------------------------------------------
-        slot = lambda dx, dy: np.array([sram_box[0] + dx, sram_box[1] + dy, 0])  # noqa: E731
-        acc_labels = VGroup(
-            text("m  running max", SMALL_SIZE, MUTED), text("ℓ  running sum", SMALL_SIZE, MUTED),
-        ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-        acc_labels.move_to(slot(2.05 + 0.12 + 0.3 + acc_labels.width / 2, 0.7))
-        m_box = box(0.3, 0.3, color=YELLOW, fill=YELLOW, fill_opacity=0.2).next_to(acc_labels[0], LEFT, buff=0.12)
-        l_box = box(0.3, 0.3, color=YELLOW, fill=YELLOW, fill_opacity=0.2).next_to(acc_labels[1], LEFT, buff=0.12)
+    def slot(self, name: str, dy: float = 0.0) -> np.ndarray:
+        dx, y = self.g.slots[name]
+        return np.array([self.g.sram[0] + dx, self.g.sram[1] + y + dy, 0])
+
+    def _tiles(self, mats: dict[str, VGroup], leaving: VGroup) -> None:
+        """Flash: each block of Q sits in SRAM while the blocks of K and V stream past it; a tile of scores at a
+        time is folded into the running max, the running sum and the output block, written to HBM once."""
+        g = self.g
+        acc_labels = VGroup(text("m  running max", g.size, MUTED), text("ℓ  running sum", g.size, MUTED)) \
+            .arrange(DOWN, buff=0.14, aligned_edge=LEFT)
+        acc_labels.move_to(self.slot("acc") + np.array([0.45 + acc_labels.width / 2, 0, 0]))
+        marks = VGroup(*[box(0.3, 0.3, color=YELLOW, fill=YELLOW, fill_opacity=0.2).next_to(t, LEFT, buff=0.14)
+                         for t in acc_labels])
         self.caption("One block of Q moves into SRAM. Blocks of K and V stream past it, one tile at a time.",
                      title="A block of Q in SRAM")
+        self.play(FadeOut(leaving), run_time=T_FAST)
         for qi in range(BLOCKS):
-            fast = qi > 0
-            rt = 0.22 if fast else 1.0
+            rt = 0.22 if qi > 0 else 1.0
             q = mats["Q"][qi].copy()
             o_acc = mats["O"][qi].copy().set_fill(PURPLE, opacity=0.1)
-            self.play(q.animate.move_to(slot(0.5, 1.85)), o_acc.animate.move_to(slot(0.5, 0.7)),
-                      *([] if fast else [FadeIn(acc_labels), FadeIn(m_box), FadeIn(l_box)]),
-                      run_time=T_MOVE * rt)
+            self.play(q.animate.move_to(self.slot("q")), o_acc.animate.move_to(self.slot("o")),
+                      *([] if qi else [FadeIn(acc_labels), FadeIn(marks)]), run_time=T_MOVE * rt)
             if qi == 0:
-                q_t = text("Qᵢ", SMALL_SIZE, BLUE).next_to(q, UP, buff=0.06)
-                o_t = text("Oᵢ", SMALL_SIZE, PURPLE).next_to(o_acc, UP, buff=0.06)
-                self.play(FadeIn(q_t), FadeIn(o_t), run_time=T_FAST)
+                self.qo_labels = VGroup(text("Qᵢ", g.size, BLUE).next_to(q, UP, buff=0.08),
+                                        text("Oᵢ", g.size, PURPLE).next_to(o_acc, UP, buff=0.08))
+                self.play(FadeIn(self.qo_labels), run_time=T_FAST)
             for kj in range(BLOCKS):
-                k = mats["K"][kj].copy()
-                v = mats["V"][kj].copy()
-                tile = Square(0.62, stroke_width=0).set_fill(PINK, opacity=0.8).move_to(slot(2.35, 1.85))
-                self.play(k.animate.move_to(slot(1.25, 1.85)), v.animate.move_to(slot(1.25, 0.7)),
-                          run_time=T_MOVE * rt * (0.8 if kj == 0 else 0.55))
-                if qi == 0 and kj == 0:
-                    self.caption("Each tile's scores are computed in SRAM. A running max and a running sum rescale "
-                                 "the output as tiles arrive: the online softmax.", title="The online softmax")
-                    tile_t = text("tile of scores", SMALL_SIZE, PINK).next_to(tile, UP, buff=0.06)
-                    self.play(FadeIn(tile, scale=0.5), FadeIn(tile_t), run_time=T_MOVE * 0.6)
-                else:
-                    self.play(FadeIn(tile, scale=0.5), run_time=T_FAST * rt)
-                self.play(Indicate(m_box, color=YELLOW), Indicate(l_box, color=YELLOW),
-                          o_acc.animate.set_fill(PURPLE, opacity=0.1 + 0.2 * (kj + 1)),
-                          FadeOut(tile), FadeOut(k), FadeOut(v),
-                          *([FadeOut(tile_t)] if qi == 0 and kj == BLOCKS - 1 else []),
-                          run_time=T_MOVE * rt * 0.6)
+                self._tile(mats, qi, kj, o_acc, marks, rt)
             if qi == 0:
                 self.caption("When every tile has passed, the output block is written to HBM, once.",
                              title="One write of the output")
             target = mats["O"][qi]
+            # The first write takes the slot labels with it: the reader knows the slots by then.
             self.play(o_acc.animate.move_to(target.get_center()).set_fill(PURPLE, opacity=0.85), FadeOut(q),
-                      run_time=T_MOVE * rt)
+                      *([FadeOut(self.qo_labels)] if qi == 0 else []), run_time=T_MOVE * rt)
             self.add(target.set_fill(PURPLE, opacity=0.85))
             self.remove(o_acc)
             if qi == 0:
                 self.wait(T_READ * 0.5)
                 self.caption("Then the next block of Q, and so on.", title="The next block")
-        summary = VGroup(
-            text("standard: n × n scores in HBM", SMALL_SIZE, PINK, bold=True),
-            text("memory grows with n²", SMALL_SIZE, MUTED),
-            text("Flash: tiles in SRAM", SMALL_SIZE, GREEN, bold=True),
-            text("O written to HBM once", SMALL_SIZE, MUTED),
-            text("memory grows with n", SMALL_SIZE, MUTED),
-        ).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
-        for line in summary[2:]:
-            line.shift(0.2 * DOWN)
-        # Portrait: centred in the room right of the O column (the HBM box is narrower there).
-        sum_x = (mats["O"].get_right()[0] + hbm_box[0] + hbm_box[2] - summary.width) / 2 if self.portrait else s_x
-        summary.move_to(np.array([sum_x + summary.width / 2, base[1] + side / 2, 0]))
-        assert summary.get_right()[0] < hbm_box[0] + hbm_box[2] - 0.1, "summary leaves the HBM box"
+
+    def _tile(self, mats: dict[str, VGroup], qi: int, kj: int, o_acc, marks: VGroup, rt: float) -> None:
+        """Blocks K_j and V_j enter SRAM; their tile of scores updates m, ℓ and the output block, then leaves."""
+        k = mats["K"][kj].copy()
+        v = mats["V"][kj].copy()
+        tile = Square(self.g.tile, stroke_width=0).set_fill(PINK, opacity=0.8).move_to(self.slot("tile"))
+        self.play(k.animate.move_to(self.slot("k")), v.animate.move_to(self.slot("v")),
+                  run_time=T_MOVE * rt * (0.8 if kj == 0 else 0.55))
+        first = qi == 0 and kj == 0
+        if first:
+            self.caption("Each tile's scores are computed in SRAM. A running max and a running sum rescale "
+                         "the output as tiles arrive: the online softmax.", title="The online softmax")
+            self.tile_t = text("tile of scores", self.g.size, PINK).next_to(tile, UP, buff=0.08)
+            self.play(FadeIn(tile, scale=0.5), FadeIn(self.tile_t), run_time=T_MOVE * 0.6)
+        else:
+            self.play(FadeIn(tile, scale=0.5), run_time=T_FAST * rt)
+        last_of_first = qi == 0 and kj == BLOCKS - 1
+        self.play(Indicate(marks[0], color=YELLOW), Indicate(marks[1], color=YELLOW),
+                  o_acc.animate.set_fill(PURPLE, opacity=0.1 + 0.2 * (kj + 1)),
+                  FadeOut(tile), FadeOut(k), FadeOut(v), *([FadeOut(self.tile_t)] if last_of_first else []),
+                  run_time=T_MOVE * rt * 0.6)
+
+    def _summary(self, mats: dict[str, VGroup]) -> None:
+        """What changed, where the n x n matrix stood."""
+        g = self.g
+        colors = [PINK, MUTED, MUTED, MUTED]
+        lines, rows = [], VGroup()
+        for s in g.summary_lines:
+            if not s:
+                colors = [GREEN, MUTED, MUTED]
+                continue
+            color = colors.pop(0) if colors else MUTED
+            lines.append(text(s, g.size, color, bold=color in (PINK, GREEN)))
+        rows = VGroup(*lines).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        split = g.summary_lines.index("")
+        for line in rows[split:]:
+            line.shift(0.22 * DOWN)
+        hbm_right = g.hbm[0] + g.hbm[2]
+        rows.move_to(np.array([(mats["O"].get_right()[0] + hbm_right) / 2, self.base[1] + BLOCKS * g.block_h / 2, 0]))
+        assert rows.get_right()[0] < hbm_right - 0.1, "summary leaves the HBM box"
         self.caption("Same exact result, but the n × n matrix never touches HBM: memory grows with n, not n² "
                      "(the arithmetic still grows with n²).", title="Memory grows with n")
-        self.play(FadeIn(summary), FadeOut(q_t), FadeOut(o_t), run_time=T_MOVE)
-        self.hold_caption(T_HOLD)
+        self.play(FadeIn(rows), run_time=T_MOVE)
 
 
 __all__ = ["FlashTiling", "flash_numbers"]

@@ -17,13 +17,13 @@ from figures.style import (
     BLUE,
     GREEN,
     GRID,
+    HAIRLINE,
     INK,
-    LEFT_X,
+    LABEL_SIZE,
     MUTED,
     ORANGE,
     PINK,
     PURPLE,
-    RIGHT_X,
     SMALL_SIZE,
     T_FAST,
     T_HOLD,
@@ -40,15 +40,6 @@ from generator.catalog.selection import shown
 from generator.format import times
 
 PRECISION = "bf16"
-
-Q_Y = 2.3
-KV_Y = 0.85
-ROW_X0, ROW_X1 = LEFT_X + 0.3, RIGHT_X - 0.3
-BAR_X0 = -2.5
-BAR_MAX = 6.2
-BARS_TOP = -0.55
-BAR_STEP = 0.46
-
 
 def kv_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Per-token KV cache (bytes, BF16, all layers, one sequence) for each step, and what the screen says."""
@@ -81,20 +72,23 @@ def kv_numbers(data: dict[str, Any]) -> dict[str, Any]:
 
 class KvSharing(RaceScene):
     def _geometry(self) -> None:
-        """Landscape: heads on top, bars below with their labels to the left. Portrait: the same stack, taller, each
-        bar's label on its own line above the bar, and the header on two lines."""
-        if not self.portrait:
-            self.q_y, self.kv_y, self.row_x0, self.row_x1 = Q_Y, KV_Y, ROW_X0, ROW_X1
-            self.bar_x0, self.bar_max, self.bars_top, self.bar_step = BAR_X0, BAR_MAX, BARS_TOP, BAR_STEP
-            self.kv_min_w, self.latent_x = 0.13, 0.0
-            return
+        """Heads on top, the bars of bytes per token below, filling the content band. Landscape: each bar's label
+        to its left; portrait: the label on its own line above the bar, the header on two lines."""
         lay = self.layout
-        self.q_y, self.kv_y = lay.title_bottom - 1.1, lay.title_bottom - 2.5
+        self.size = SMALL_SIZE if self.portrait else LABEL_SIZE  # the bars' labels and values
         self.row_x0, self.row_x1 = lay.left_x + 0.3, lay.right_x - 0.3
-        self.bar_x0, self.bar_max, self.bar_step = lay.left_x, lay.content_w - 1.9, 0.95
-        self.bars_top = self.kv_y - 2.6
-        self.kv_min_w = 0.07
-        self.latent_x = self.row_x0 + 1.6
+        self.q_y = lay.title_bottom - (0.75 if self.portrait else 0.65)
+        self.kv_y = self.q_y - (1.2 if self.portrait else 1.55)
+        if self.portrait:
+            self.bar_x0, self.bar_max = lay.left_x, lay.content_w - 1.9
+            self.bar_step, self.bar_h = 0.8, 0.3
+            self.bars_top = lay.bottom_y + 0.15 + self.bar_h / 2 + 4 * self.bar_step + 0.12
+            self.kv_min_w, self.latent_x = 0.07, self.row_x0 + 1.6
+        else:
+            self.bar_x0, self.bar_max = -2.3, lay.right_x - 2.6 - (-2.3)
+            self.bar_step, self.bar_h = 0.62, 0.36
+            self.bars_top = lay.bottom_y + 0.25 + 4 * self.bar_step + 0.15
+            self.kv_min_w, self.latent_x = 0.13, 0.0
 
     def construct(self) -> None:
         self._geometry()
@@ -104,19 +98,15 @@ class KvSharing(RaceScene):
 
         heads = n["heads"]
         queries = self._queries(heads)
-        q_label = text(f"{n['llama']}: {num(heads)} query heads", SMALL_SIZE, BLUE)
+        q_label = text(f"{n['llama']}: {num(heads)} query heads", self.size, BLUE)
         q_label.next_to(queries, UP, buff=0.12).align_to(queries, LEFT)
         kv, kv_label = self._kv(heads, heads, f"{num(heads)} key/value heads")
         links = self._links(queries, kv, heads)
         head_text = (f"KV cache per token, all layers, {n['precision']} ({num(n['bytes_per_value'])} bytes per value);"
                      " \u201cas\u201d = a hypothetical variant")
-        if self.portrait:
-            header = paragraph(head_text, self.layout.content_w, SMALL_SIZE, MUTED, line_gap=0.08)
-            header.next_to(np.array([0, self.bars_top + 0.7, 0]), UP, buff=0) \
-                .align_to(np.array([self.layout.left_x, 0, 0]), LEFT)
-        else:
-            header = text(head_text, SMALL_SIZE, MUTED)
-            header.move_to(np.array([0, BARS_TOP + 0.42, 0])).align_to(np.array([LEFT_X, 0, 0]), LEFT)
+        header = paragraph(head_text, self.layout.content_w, SMALL_SIZE, MUTED, line_gap=0.08)
+        header.next_to(np.array([0, self.bars_top + (0.62 if self.portrait else 0.38), 0]), UP, buff=0) \
+            .align_to(np.array([self.layout.left_x, 0, 0]), LEFT)
 
         self.caption("While generating, a model caches a key and a value for every token in every layer: the KV "
                      "cache.", title="The KV cache")
@@ -141,27 +131,31 @@ class KvSharing(RaceScene):
         self._bar(2, f"{n['llama']} as MQA", n["mqa"], n, ORANGE, times(n["mqa_x"], 0) + " smaller")
         self.wait(T_READ)
 
-        # MLA
+        self._mla(n, queries, kv, links, VGroup(q_label, kv_label))
+        self.hold_caption(T_HOLD)
+
+    def _mla(self, n: dict[str, Any], queries: VGroup, kv: VGroup, links: VGroup, labels: VGroup) -> None:
+        """DeepSeek-V3's 128 query heads over one latent; its MHA equivalent's bar, then its own."""
         dsh = n["ds_heads"]
         queries4 = self._queries(dsh)
-        q4_label = text(f"{n['deepseek']}: {num(dsh)} query heads", SMALL_SIZE, BLUE)
+        q4_label = text(f"{n['deepseek']}: {num(dsh)} query heads", self.size, BLUE)
         q4_label.next_to(queries4, UP, buff=0.12).align_to(queries4, LEFT)
         latent = self._latent(n)
-        links4 = VGroup(*[Line(q.get_bottom(), latent[0].get_top(), stroke_color=PURPLE, stroke_width=1,
+        links4 = VGroup(*[Line(q.get_bottom(), latent[0].get_top(), stroke_color=PURPLE, stroke_width=HAIRLINE,
                                stroke_opacity=0.45) for q in queries4])
         self.caption(f"MLA ({n['deepseek']}): cache one compressed latent of {num(n['latent'])} numbers plus a "
                      f"{num(n['rope'])}-number RoPE key; each head rebuilds its keys and values from it.",
                      title="MLA: one latent")
         self._bar(3, f"{n['deepseek']} as MHA", n["ds_mha"], n, PINK, animate=False, play=False)
-        self.play(FadeOut(q_label), FadeOut(kv_label), run_time=T_FAST * 0.5)
+        self.play(FadeOut(labels), run_time=T_FAST * 0.5)
         self.play(Transform(queries, queries4), FadeIn(q4_label), Transform(kv, latent),
                   Transform(links, links4), *self._pending, run_time=T_MOVE * 1.4)
         self._pending = []
         self.wait(T_READ * 0.6)
         self.caption(f"{num(n['mla_values'])} numbers per token per layer instead of {num(n['ds_mha_values'])}: "
-                     f"{num(n['mla'])} bytes per token, {times(n['mla_x'], 0)} smaller than MHA.", title="MLA: bytes per token")
+                     f"{num(n['mla'])} bytes per token, {times(n['mla_x'], 0)} smaller than MHA.",
+                     title="MLA: bytes per token")
         self._bar(4, f"{n['deepseek']}, MLA (real)", n["mla"], n, PURPLE, times(n["mla_x"], 0) + " smaller")
-        self.hold_caption(T_HOLD)
 
     # -- pieces ----------------------------------------------------------------------------------------------------
     def _regroup(self, queries: VGroup, kv: VGroup, links: VGroup, kv_label, count: int, heads: int, label: str,
@@ -193,8 +187,8 @@ class KvSharing(RaceScene):
             k.move_to(np.array([x, self.kv_y + 0.09, 0]))
             v.move_to(np.array([x, self.kv_y - 0.09, 0]))
             pairs.add(VGroup(k, v))
-        t = VGroup(text(label, SMALL_SIZE, INK), text("K", SMALL_SIZE, ORANGE, bold=True),
-                   text("V", SMALL_SIZE, GREEN, bold=True))
+        t = VGroup(text(label, self.size, INK), text("K", self.size, ORANGE, bold=True),
+                   text("V", self.size, GREEN, bold=True))
         t[1].next_to(t[0], RIGHT, buff=0.3)
         t[2].next_to(t[1], RIGHT, buff=0.12)
         t.next_to(pairs, DOWN, buff=0.12).align_to(np.array([self.row_x0, 0, 0]), LEFT)
@@ -202,7 +196,7 @@ class KvSharing(RaceScene):
 
     def _links(self, queries: VGroup, kv: VGroup, q_count: int) -> VGroup:
         group = q_count // len(kv)
-        return VGroup(*[Line(q.get_bottom(), kv[i // group].get_top(), stroke_color=GRID, stroke_width=1.2)
+        return VGroup(*[Line(q.get_bottom(), kv[i // group].get_top(), stroke_color=GRID, stroke_width=HAIRLINE)
                         for i, q in enumerate(queries)])
 
     def _latent(self, n: dict[str, Any]) -> VGroup:
@@ -211,9 +205,9 @@ class KvSharing(RaceScene):
         rope.set_fill(ORANGE, opacity=0.95)
         lat.move_to(np.array([self.latent_x, self.kv_y, 0]))
         rope.next_to(lat, RIGHT, buff=0.05)
-        t1 = text(f"latent: {num(n['latent'])}", SMALL_SIZE, INK).move_to(lat)
-        t2 = text(f"+ RoPE key: {num(n['rope'])}", SMALL_SIZE, ORANGE).next_to(rope, RIGHT, buff=0.12)
-        t3 = text(f"= {num(n['mla_values'])} numbers per token per layer", SMALL_SIZE, INK)
+        t1 = text(f"latent: {num(n['latent'])}", self.size, INK).move_to(lat)
+        t2 = text(f"+ RoPE key: {num(n['rope'])}", self.size, ORANGE).next_to(rope, RIGHT, buff=0.12)
+        t3 = text(f"= {num(n['mla_values'])} numbers per token per layer", self.size, INK)
         t3.next_to(lat, DOWN, buff=0.12).align_to(lat, LEFT)
         return VGroup(lat, rope, t1, t2, t3)
 
@@ -222,15 +216,14 @@ class KvSharing(RaceScene):
         biggest = max(n["mha"], n["ds_mha"])
         y = self.bars_top - self.bar_step * row - (0.12 if row >= 3 else 0.0)
         length = max(0.04, self.bar_max * value / biggest)
-        bar_h = BAR_STEP * 0.55
-        bar = Rectangle(width=length, height=bar_h, stroke_width=0).set_fill(color, opacity=0.9)
+        bar = Rectangle(width=length, height=self.bar_h, stroke_width=0).set_fill(color, opacity=0.9)
         bar.move_to(np.array([self.bar_x0 + length / 2, y, 0]))
         if self.portrait:   # the label on its own line, above the bar
-            lab = text(label, SMALL_SIZE, INK).next_to(bar, UP, buff=0.08).align_to(bar, LEFT)
+            lab = text(label, self.size, INK).next_to(bar, UP, buff=0.08).align_to(bar, LEFT)
         else:
-            lab = text(label, SMALL_SIZE, INK).move_to(np.array([0, y, 0])) \
-                .align_to(np.array([BAR_X0 - 0.15, 0, 0]), RIGHT)
-        val = text(f"{num(value)} B" + (f"  ·  {note}" if note else ""), SMALL_SIZE, color)
+            lab = text(label, self.size, INK).move_to(np.array([0, y, 0])) \
+                .align_to(np.array([self.bar_x0 - 0.15, 0, 0]), RIGHT)
+        val = text(f"{num(value)} B" + (f"  ·  {note}" if note else ""), self.size, color)
         val.next_to(bar, RIGHT, buff=0.12)
         anims = [GrowFromEdge(bar, LEFT), FadeIn(lab), FadeIn(val)]
         if play:

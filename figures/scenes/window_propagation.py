@@ -23,17 +23,20 @@ from manim import (
     GrowFromEdge,
     LaggedStart,
     Line,
+    Mobject,
     Rectangle,
     VGroup,
 )
 
 from figures.style import (
+    BACKGROUND,
     BLUE,
+    BODY_SIZE,
     GRID,
+    HAIRLINE,
     HEAD_SIZE,
     INK,
     LABEL_SIZE,
-    LEFT_X,
     MUTED,
     ORANGE,
     SMALL_SIZE,
@@ -54,12 +57,6 @@ TOY_WINDOW = 3
 TOY_LAYERS = 6
 TOY_TOKENS = TOY_WINDOW * TOY_LAYERS + 2
 
-GRID_LEFT = LEFT_X + 1.0
-GRID_RIGHT = 5.2
-ROW_H = 0.7
-BOTTOM_ROW_Y = -2.05
-
-
 def window_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Every number on screen: the toy reach per layer and Mistral 7B's window, layers, span and context."""
     m = next(m for _, m, _ in shown(data) if m.get("window"))  # the entry's `models:` (catalog.yaml)
@@ -73,26 +70,48 @@ def window_numbers(data: dict[str, Any]) -> dict[str, Any]:
 class WindowPropagation(RaceScene):
     def construct(self) -> None:
         nums = window_numbers(self.data)
-        w = TOY_WINDOW
-        if self.portrait:   # narrower and taller: room for the row labels and the reach labels either side
-            lay = self.layout
-            grid_left, grid_right, row_h, bottom_row_y = lay.left_x + 1.0, lay.right_x - 1.15, 0.95, -1.8
-            col_w = (grid_right - grid_left) / TOY_TOKENS
-            size = min(col_w, row_h) * 0.72
-        else:
-            grid_left, grid_right, row_h, bottom_row_y = GRID_LEFT, GRID_RIGHT, ROW_H, BOTTOM_ROW_Y
-            col_w = (GRID_RIGHT - GRID_LEFT) / TOY_TOKENS
-            size = min(col_w, ROW_H) * 0.62
-
-        def pos(i: int, k: int) -> np.ndarray:
-            return np.array([grid_left + col_w * (i + 0.5), bottom_row_y + row_h * k, 0])
-
         self.title("Sliding windows reach further with every layer")
-        rows = []
-        for k in range(TOY_LAYERS + 1):
-            row = VGroup(*[box(size, size, color=GRID, fill=GRID, fill_opacity=0.35, stroke_width=1).move_to(pos(i, k))
-                           for i in range(TOY_TOKENS)])
-            rows.append(row)
+        self._grid_geometry()
+        rows, row_labels, axis = self._toy_grid()
+        self.caption("Sliding-window attention: each token looks back only a fixed number of positions in the "
+                     "layer below.", title="Sliding-window attention")
+        example = self._one_window(rows)
+        self.wait(T_READ)
+        reach_labels = self._propagate(nums, rows, axis, leaving=example)
+        total = nums["toy_reach"][-1]
+        self.caption(f"{TOY_LAYERS} layers × a window of {TOY_WINDOW} = {num(total)} positions: the top "
+                     "layer can draw on tokens far outside any one window.", title="The reach adds up")
+        span = Brace(VGroup(rows[0][0], rows[0][min(total, TOY_TOKENS - 1)]), DOWN, buff=0.08, color=YELLOW)
+        span_t = text(f"{TOY_LAYERS} layers × {TOY_WINDOW} = {num(total)} positions", LABEL_SIZE, YELLOW, bold=True)
+        span_t.next_to(span, DOWN, buff=0.08).align_to(span, LEFT)
+        self.play(FadeOut(axis), FadeIn(span), FadeIn(span_t), run_time=T_MOVE * 0.8)
+        self.wait(T_READ * 1.5)
+
+        # -- Mistral 7B, to scale (the toy leaves as this step begins) ---------------------------------------------
+        toy = VGroup(*rows, row_labels, reach_labels, span, span_t)
+        self._mistral(nums, toy)
+        self.hold_caption(T_HOLD)
+
+    def _grid_geometry(self) -> None:
+        """The toy stack fills the content band: a row per layer over the tokens, room left for the row labels
+        and right for the reach labels (and under the tokens for the brace of the last step)."""
+        lay = self.layout
+        self.grid_left = lay.left_x + (1.0 if self.portrait else 1.1)
+        self.grid_right = lay.right_x - (1.05 if self.portrait else 1.35)
+        self.row_h = (lay.content_h - 1.05) / (TOY_LAYERS + 0.6)
+        self.bottom_row_y = lay.bottom_y + 1.0
+        self.col_w = (self.grid_right - self.grid_left) / TOY_TOKENS
+        self.size = min(self.col_w, self.row_h) * (0.72 if self.portrait else 0.62)
+        # Portrait's narrow columns: each token a tall cell, so the rows read as rows of tokens.
+        self.cell_h = min(self.row_h * 0.5, self.size * 2.0) if self.portrait else self.size
+
+    def pos(self, i: int, k: int) -> np.ndarray:
+        return np.array([self.grid_left + self.col_w * (i + 0.5), self.bottom_row_y + self.row_h * k, 0])
+
+    def _toy_grid(self) -> tuple[list[VGroup], VGroup, Mobject]:
+        pos, size = self.pos, self.size
+        rows = [VGroup(*[box(size, self.cell_h, color=GRID, fill=GRID, fill_opacity=0.35, stroke_width=HAIRLINE)
+                         .move_to(pos(i, k)) for i in range(TOY_TOKENS)]) for k in range(TOY_LAYERS + 1)]
         row_labels = VGroup(*[text("tokens" if k == 0 else f"layer {k}", SMALL_SIZE, MUTED)
                               for k in range(TOY_LAYERS + 1)])
         for k, t in enumerate(row_labels):
@@ -100,91 +119,100 @@ class WindowPropagation(RaceScene):
         axis = text("token position →", SMALL_SIZE, MUTED).next_to(rows[0], DOWN, buff=0.15).align_to(rows[0], LEFT)
         self.play(LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.15), FadeIn(row_labels), FadeIn(axis),
                   run_time=T_MOVE)
-        self.caption("Sliding-window attention: each token looks back only a fixed number of positions in the "
-                     "layer below.", title="Sliding-window attention")
-        self.wait(T_READ)
+        return rows, row_labels, axis
 
-        src = rows[0][0]
-        self.play(src.animate.set_fill(YELLOW, opacity=1).set_stroke(YELLOW), run_time=T_FAST)
+    def _one_window(self, rows: list[VGroup]) -> VGroup:
+        """One token of layer 1 and the positions it looks back at in the layer below."""
+        at = TOY_TOKENS // 2
+        cells = [rows[0][j] for j in range(at - TOY_WINDOW, at + 1)] + [rows[1][at]]
+        links = VGroup(*[Line(self.pos(j, 0), self.pos(at, 1), stroke_color=ORANGE, stroke_width=2,
+                              buff=self.cell_h / 2) for j in range(at - TOY_WINDOW, at + 1)])
+        marks = VGroup(*[c.copy().set_fill(ORANGE, opacity=0.55).set_stroke(ORANGE, opacity=1) for c in cells])
+        self.play(FadeIn(marks), Create(links), run_time=T_MOVE)
+        return VGroup(marks, links)
+
+    def _propagate(self, nums: dict[str, Any], rows: list[VGroup], axis: Mobject, leaving: VGroup) -> VGroup:
+        """The yellow token's information climbs one layer at a time, one window further each time."""
+        pos, size, w = self.pos, self.size, TOY_WINDOW
         reach_labels = VGroup()
         for k in range(1, TOY_LAYERS + 1):
             reach = nums["toy_reach"][k - 1]
-            new_lit = set(range(0, min(TOY_TOKENS, reach + 1)))
-            frontier = reach
-            links = VGroup(*[Line(pos(j, k - 1), pos(frontier, k), stroke_color=ORANGE, stroke_width=2,
-                                  stroke_opacity=0.9, buff=size / 2)
-                             for j in range(frontier - w, frontier + 1)])
+            links = VGroup(*[Line(pos(j, k - 1), pos(reach, k), stroke_color=ORANGE, stroke_width=2,
+                                  stroke_opacity=0.9, buff=self.cell_h / 2) for j in range(reach - w, reach + 1)])
             anims = [rows[k][i].animate.set_fill(YELLOW, opacity=0.35 + 0.5 * (1 - k / (TOY_LAYERS + 1)))
-                     .set_stroke(YELLOW, opacity=0.8) for i in sorted(new_lit)]
+                     .set_stroke(YELLOW, opacity=0.8) for i in range(0, min(TOY_TOKENS, reach + 1))]
             label = text(f"reach {num(reach)}", SMALL_SIZE, YELLOW).next_to(pos(TOY_TOKENS - 1, k), RIGHT,
                                                                                 buff=size / 2 + 0.2)
             if k == 1:
                 self.caption(f"Here the window is {w}: each token sees itself and the {w} before it. After one layer "
                              f"the yellow token's information has reached {num(reach)} positions further.",
                              title=f"A window of {w}")
-                brace = Brace(VGroup(rows[0][frontier - w], rows[0][frontier]), DOWN, buff=0.05, color=ORANGE)
+                self.play(FadeOut(leaving), rows[0][0].animate.set_fill(YELLOW, opacity=1).set_stroke(YELLOW),
+                          run_time=T_FAST)
+                brace = Brace(VGroup(rows[0][reach - w], rows[0][reach]), DOWN, buff=0.05, color=ORANGE)
                 brace_t = text(f"window: {w} back", SMALL_SIZE, ORANGE).next_to(brace, DOWN, buff=0.05)
                 self.play(FadeOut(axis), run_time=T_FAST * 0.5)
                 self.play(Create(links), FadeIn(brace), FadeIn(brace_t), run_time=T_MOVE)
                 self.play(*anims, FadeIn(label), run_time=T_MOVE)
                 self.wait(T_READ)
-                self.play(FadeOut(brace), FadeOut(brace_t), FadeOut(links), FadeIn(axis), run_time=T_FAST)
+                self.window_marks = VGroup(brace, brace_t, links)
             else:
                 if k == 2:
                     self.caption("Each layer carries it one window further.", title="Layer by layer")
+                    self.play(FadeOut(self.window_marks), FadeIn(axis), run_time=T_FAST)
                 self.play(Create(links), run_time=T_MOVE * 0.5)
                 self.play(*anims, FadeIn(label), FadeOut(links), run_time=T_MOVE * 0.6)
             reach_labels.add(label)
-        self.caption(f"{TOY_LAYERS} layers × a window of {w} = {num(nums['toy_reach'][-1])} positions: the top "
-                     "layer can draw on tokens far outside any one window.", title="The reach adds up")
-        self.wait(T_READ * 1.5)
+        return reach_labels
 
-        # -- Mistral 7B, to scale -----------------------------------------------------------------------------------
-        toy = VGroup(*rows, row_labels, axis, reach_labels)
-        self.play(FadeOut(toy), run_time=T_FAST * 1.5)
-        self._mistral(nums)
-        self.hold_caption(T_HOLD)
-
-    def _mistral(self, n: dict[str, Any]) -> None:
+    def _mistral(self, n: dict[str, Any], toy: VGroup) -> None:
         lay = self.layout
         head = text(f"{n['model']}", HEAD_SIZE, INK, bold=True)
-        if self.portrait:   # the equation on two lines
-            eq = VGroup(text(f"window {num(n['window'])} × {num(n['layers'])} layers", HEAD_SIZE, YELLOW, bold=True),
-                        text(f"= {num(n['span'])} tokens", HEAD_SIZE, YELLOW, bold=True)) \
-                .arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-            top_y, bar_y0, bar_step = 2.3, 0.3, 1.25
-        else:
-            eq = text(f"window {num(n['window'])} × {num(n['layers'])} layers = {num(n['span'])} tokens", HEAD_SIZE,
-                      YELLOW, bold=True)
-            top_y, bar_y0, bar_step = 1.75, 0.0, 0.85
-        VGroup(head, eq).arrange(DOWN, buff=0.25, aligned_edge=LEFT).move_to(np.array([0, top_y, 0])) \
-            .align_to(np.array([lay.left_x + 0.2, 0, 0]), LEFT)
+        eq_s = [f"window {num(n['window'])} × {num(n['layers'])} layers", f"= {num(n['span'])} tokens"]
+        if not self.portrait:  # the equation on one line (two in portrait)
+            eq_s = [" ".join(eq_s)]
+        eq = VGroup(*[text(s, HEAD_SIZE, YELLOW, bold=True) for s in eq_s]).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+        top = VGroup(head, eq).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        top.align_to(np.array([lay.left_x + 0.2, lay.title_bottom - 0.45, 0]), UP + LEFT)
         self.caption(f"{n['model']}: a window of {num(n['window'])} tokens in each of {num(n['layers'])} layers.",
                      title=n["model"])
+        self.play(FadeOut(toy), run_time=T_FAST * 1.5)
         self.play(FadeIn(head), FadeIn(eq, shift=0.1 * UP), run_time=T_MOVE)
-
-        full = lay.content_w - 0.4
-        x0 = lay.left_x + 0.2
+        full, x0 = lay.content_w - 0.4, lay.left_x + 0.2
+        room = top.get_bottom()[1] - 0.5 - (lay.bottom_y + 0.9)
+        bar_step = min(1.5, room / 2.4)
+        y0 = top.get_bottom()[1] - 0.55 - 0.45 - bar_step * 0.2
         bars = []
         specs = [
-            (n["span"], YELLOW, f"theoretical span: {num(n['span'])} tokens", bar_y0),
-            (n["context"], BLUE, f"trained on {num(n['context'])}-token sequences", bar_y0 - bar_step),
-            (n["window"], ORANGE, f"one window: {num(n['window'])} tokens", bar_y0 - 2 * bar_step),
+            (n["span"], YELLOW, f"theoretical span: {num(n['span'])} tokens"),
+            (n["context"], BLUE, f"trained on {num(n['context'])}-token sequences"),
+            (n["window"], ORANGE, f"one window: {num(n['window'])} tokens"),
         ]
-        for value, color, label, dy in specs:
+        for k, (value, color, label) in enumerate(specs):
             length = full * value / n["span"]
-            bar = Rectangle(width=length, height=0.32, stroke_width=0).set_fill(color, opacity=0.85)
-            bar.move_to(np.array([x0 + length / 2, dy, 0]))
-            t = text(label, LABEL_SIZE, color).next_to(bar, UP, buff=0.1).align_to(bar, LEFT)
+            bar = Rectangle(width=length, height=0.42, stroke_width=0).set_fill(color, opacity=0.85)
+            bar.move_to(np.array([x0 + length / 2, y0 - k * bar_step, 0]))
+            t = text(label, BODY_SIZE, color).next_to(bar, UP, buff=0.12).align_to(bar, LEFT)
             bars.append((bar, t))
         scale_note = text("bars to scale", SMALL_SIZE, MUTED)
-        scale_note.next_to(bars[0][0], DOWN, buff=0.08).align_to(bars[0][0], RIGHT)
+        scale_note.next_to(bars[-1][0], DOWN, buff=0.3).align_to(np.array([x0 + full, 0, 0]), RIGHT)
         for bar, t in bars:
             self.play(GrowFromEdge(bar, LEFT), FadeIn(t), run_time=T_MOVE * 0.8)
         self.play(FadeIn(scale_note), run_time=T_FAST)
         self.caption("A theoretical reach, an upper bound, not what the model effectively uses: it was trained on "
                      f"{num(n['context'])}-token sequences.", title="A theoretical reach")
+        self._beyond_training(bars[0][0], full * n["context"] / n["span"], x0)
         self.wait(T_READ * 1.5)
+
+    def _beyond_training(self, span_bar: Mobject, trained: float, x0: float) -> None:
+        """On the span bar: the part beyond the training length, dimmed and named."""
+        beyond = Rectangle(width=span_bar.width - trained, height=span_bar.height, stroke_width=0)
+        beyond.set_fill(BACKGROUND, opacity=0.55).align_to(span_bar, RIGHT).align_to(span_bar, DOWN)
+        tick = Line(np.array([x0 + trained, span_bar.get_bottom()[1] - 0.12, 0]),
+                    np.array([x0 + trained, span_bar.get_top()[1] + 0.12, 0]), stroke_color=BLUE, stroke_width=3)
+        note = text("never seen in training →", LABEL_SIZE, MUTED).next_to(span_bar, DOWN, buff=0.12)
+        note.align_to(tick, LEFT).shift(0.1 * RIGHT)
+        self.play(FadeIn(beyond), Create(tick), FadeIn(note), run_time=T_MOVE)
 
 
 __all__ = ["WindowPropagation", "window_numbers"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.derive import disclosed
 from generator.escape import html
 
 #: (technique id in the catalog, column header, expansion for <abbr title>), in column order.
@@ -57,7 +58,7 @@ def render(data: dict[str, Any], title: str | None = None) -> str:
         out.append(f'<tr data-model="{html(model_id)}">')
         out.append(f'<th scope="row" class="rs-model">{html(m["name"])}</th>')
         out.append(f'<td class="rs-released">{html(m["released"][:7])}</td>')
-        if m.get("disclosed", True) is False:
+        if not disclosed(m):
             out.append(f'<td class="rs-undisclosed" colspan="{len(TECHNIQUES)}">undisclosed</td>')
         else:
             used = set(m.get("techniques", []))

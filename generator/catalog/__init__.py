@@ -1,6 +1,6 @@
-"""The catalog: YAML loaded with line numbers (load), its JSON Schema (schema), and validation into a Catalog
-(model). Everything else imports from here."""
+"""The catalog: YAML loaded with line numbers (load), its JSON Schema (schema), validation into a Catalog (model),
+and which models a figure or widget shows (selection).
 
-from generator.catalog.model import Catalog, canonical_json, load_catalog, split_path
-
-__all__ = ["Catalog", "canonical_json", "load_catalog", "split_path"]
+Import from the module you use (``generator.catalog.model``, ``generator.catalog.selection``...): this package file
+imports nothing, so a figure that imports selection does not load the loader, the schema and the validator, and
+none of them is in its cache key (generator/render/keys.py follows imports, package files included)."""

@@ -123,38 +123,52 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
     path = Path(path)
     file = str(path)
     if text is None:
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            raise CatalogError(file, None, None, "", "an existing catalog file", "no such file") from None
-        except OSError as exc:
-            raise CatalogError(file, None, None, "", "a readable catalog file", exc.strerror or str(exc)) from None
-        size = st.st_size
-        if not stat.S_ISREG(st.st_mode):  # checked before opening: a FIFO would block, /dev/zero never ends
-            raise CatalogError(
-                file, None, None, "", "a regular YAML file", _file_kind(st.st_mode), "pass the catalog file's path"
-            )
-        if size > MAX_BYTES:
-            raise CatalogError(
-                file,
-                None,
-                None,
-                "",
-                f"a file of at most {MAX_BYTES} bytes",
-                f"{size} bytes",
-                "split the data or raise generator.catalog.load.MAX_BYTES",
-            )
-        try:
-            with open(path, "rb") as f:
-                raw = f.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
-        except OSError as exc:
-            raise CatalogError(file, None, None, "", "a readable catalog file", exc.strerror or str(exc)) from None
-        if len(raw) > MAX_BYTES:
-            raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", "more")
-        text = _decode(raw, file)
+        text = _read_text(path)
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", "more")
+    node = _compose(file, text)
+    converter = _Converter(file)
+    try:
+        return converter.convert(node, ()), converter.marks
+    finally:
+        converter.constructor.dispose()
 
+
+def _read_text(path: Path) -> str:
+    """The text of the catalog file, refused before reading when it is missing, not a regular file or too big."""
+    file = str(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise CatalogError(file, None, None, "", "an existing catalog file", "no such file") from None
+    except OSError as exc:
+        raise CatalogError(file, None, None, "", "a readable catalog file", exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(st.st_mode):  # checked before opening: a FIFO would block, /dev/zero never ends
+        raise CatalogError(
+            file, None, None, "", "a regular YAML file", _file_kind(st.st_mode), "pass the catalog file's path"
+        )
+    if st.st_size > MAX_BYTES:
+        raise CatalogError(
+            file,
+            None,
+            None,
+            "",
+            f"a file of at most {MAX_BYTES} bytes",
+            f"{st.st_size} bytes",
+            "split the data or raise generator.catalog.load.MAX_BYTES",
+        )
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
+    except OSError as exc:
+        raise CatalogError(file, None, None, "", "a readable catalog file", exc.strerror or str(exc)) from None
+    if len(raw) > MAX_BYTES:
+        raise CatalogError(file, None, None, "", f"a file of at most {MAX_BYTES} bytes", "more")
+    return _decode(raw, file)
+
+
+def _compose(file: str, text: str) -> yaml.Node:
+    """The document's node tree (PyYAML's composer: no objects constructed), or a CatalogError at the bad mark."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -169,105 +183,99 @@ def load_yaml(path: Path | str, text: str | None = None) -> tuple[Any, Marks]:
         loader.dispose()
     if node is None:
         raise CatalogError(file, 1, 1, "", "a mapping of catalog sections", "an empty document")
+    return node
 
-    marks: Marks = {}
-    budget = [MAX_NODES]
-    constructor = yaml.SafeLoader("")
-    visited: set[int] = set()  # mappings and lists seen: one seen twice came through an alias
-    aliased = [False]
 
-    def convert(n: yaml.Node, path: tuple[Any, ...]) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            if aliased[0]:
+_NO_OBJECTS = "tags that construct objects are not allowed"
+
+
+class _Converter:
+    """Plain data from a node tree, recording the line and column of every path (``marks``), within MAX_NODES
+    values (aliases expanded) and MAX_DEPTH levels, with plain tags only, string keys and no duplicate keys."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.marks: Marks = {}
+        self.budget = MAX_NODES
+        self.constructor = yaml.SafeLoader("")
+        self.visited: set[int] = set()  # mappings and lists seen: one seen twice came through an alias
+        self.aliased = False
+
+    def convert(self, n: yaml.Node, path: tuple[Any, ...]) -> Any:
+        self._count(n, path)
+        self.marks.setdefault(path, (n.start_mark.line + 1, n.start_mark.column + 1))
+        if isinstance(n, yaml.MappingNode):
+            return self._mapping(n, path)
+        if isinstance(n, yaml.SequenceNode):
+            if n.tag != _SEQ_TAG:
+                raise _err(self.file, n.start_mark, dotted(path), "a plain sequence", f"the tag {n.tag}", _NO_OBJECTS)
+            return [self.convert(item, path + (i,)) for i, item in enumerate(n.value)]
+        assert isinstance(n, yaml.ScalarNode)
+        return self._scalar(n, path)
+
+    def _count(self, n: yaml.Node, path: tuple[Any, ...]) -> None:
+        """One more value: refuse past MAX_NODES (naming an alias bomb when aliases were seen) or MAX_DEPTH."""
+        self.budget -= 1
+        if self.budget < 0:
+            if self.aliased:
                 found, hint = "more (an alias bomb?)", "remove the repeated aliases"
             else:
                 found, hint = "more", "split the data into fewer entries"
-            raise _err(
-                file, n.start_mark, dotted(path), f"at most {MAX_NODES} values after expanding aliases", found, hint
-            )
+            expected = f"at most {MAX_NODES} values after expanding aliases"
+            raise _err(self.file, n.start_mark, dotted(path), expected, found, hint)
         if len(path) > MAX_DEPTH:
-            raise _err(file, n.start_mark, dotted(path[:3]) + "...", f"at most {MAX_DEPTH} levels of nesting", "deeper")
+            where = dotted(path[:3]) + "..."
+            raise _err(self.file, n.start_mark, where, f"at most {MAX_DEPTH} levels of nesting", "deeper")
         if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)):
-            if id(n) in visited:
-                aliased[0] = True
-            visited.add(id(n))
-        marks.setdefault(path, (n.start_mark.line + 1, n.start_mark.column + 1))
-        if isinstance(n, yaml.MappingNode):
-            if n.tag != _MAP_TAG:
-                raise _err(
-                    file,
-                    n.start_mark,
-                    dotted(path),
-                    "a plain mapping",
-                    f"the tag {n.tag}",
-                    "tags that construct objects are not allowed",
-                )
-            out: dict[Any, Any] = {}
-            seen: dict[Any, Any] = {}
-            for key_node, value_node in n.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise _err(file, key_node.start_mark, dotted(path), "a plain key", "a complex key")
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _err(
-                        file,
-                        key_node.start_mark,
-                        dotted(path),
-                        "explicit keys",
-                        "a merge key '<<'",
-                        "write the fields out",
-                    )
-                key = convert(key_node, path + ("<key>",))
-                if isinstance(key, (dict, list)) or key is None:
-                    raise _err(file, key_node.start_mark, dotted(path), "a string key", repr(key))
-                key = str(key)
-                if key in seen:
-                    first = seen[key]
-                    raise _err(
-                        file,
-                        key_node.start_mark,
-                        dotted(path + (key,)),
-                        "each key once",
-                        f"a duplicate of the key on line {first.line + 1}",
-                        "ids are the keys, so two entries cannot share one",
-                    )
-                seen[key] = key_node.start_mark
-                out[key] = convert(value_node, path + (key,))
-                if not isinstance(value_node, yaml.ScalarNode):
-                    # A whole entry is located at its key; a scalar value at the value itself.
-                    marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            return out
-        if isinstance(n, yaml.SequenceNode):
-            if n.tag != _SEQ_TAG:
-                raise _err(
-                    file,
-                    n.start_mark,
-                    dotted(path),
-                    "a plain sequence",
-                    f"the tag {n.tag}",
-                    "tags that construct objects are not allowed",
-                )
-            return [convert(item, path + (i,)) for i, item in enumerate(n.value)]
-        assert isinstance(n, yaml.ScalarNode)
-        if n.tag not in _SCALAR_TAGS:
+            if id(n) in self.visited:
+                self.aliased = True
+            self.visited.add(id(n))
+
+    def _mapping(self, n: yaml.MappingNode, path: tuple[Any, ...]) -> dict[str, Any]:
+        if n.tag != _MAP_TAG:
+            raise _err(self.file, n.start_mark, dotted(path), "a plain mapping", f"the tag {n.tag}", _NO_OBJECTS)
+        out: dict[str, Any] = {}
+        seen: dict[str, Any] = {}
+        for key_node, value_node in n.value:
+            key = self._key(key_node, path, seen)
+            seen[key] = key_node.start_mark
+            out[key] = self.convert(value_node, path + (key,))
+            if not isinstance(value_node, yaml.ScalarNode):
+                # A whole entry is located at its key; a scalar value at the value itself.
+                self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return out
+
+    def _key(self, key_node: yaml.Node, path: tuple[Any, ...], seen: dict[str, Any]) -> str:
+        """A mapping's key as a string: plain, not a merge key, not a repeat of one in ``seen``."""
+        mark = key_node.start_mark
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _err(self.file, mark, dotted(path), "a plain key", "a complex key")
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise _err(self.file, mark, dotted(path), "explicit keys", "a merge key '<<'", "write the fields out")
+        key = self.convert(key_node, path + ("<key>",))
+        if isinstance(key, (dict, list)) or key is None:
+            raise _err(self.file, mark, dotted(path), "a string key", repr(key))
+        key = str(key)
+        if key in seen:
             raise _err(
-                file,
-                n.start_mark,
-                dotted(path),
-                "a plain value",
-                f"the tag {n.tag}",
-                "tags that construct objects are not allowed",
+                self.file,
+                mark,
+                dotted(path + (key,)),
+                "each key once",
+                f"a duplicate of the key on line {seen[key].line + 1}",
+                "ids are the keys, so two entries cannot share one",
             )
+        return key
+
+    def _scalar(self, n: yaml.ScalarNode, path: tuple[Any, ...]) -> Any:
+        if n.tag not in _SCALAR_TAGS:
+            raise _err(self.file, n.start_mark, dotted(path), "a plain value", f"the tag {n.tag}", _NO_OBJECTS)
         if n.tag == "tag:yaml.org,2002:timestamp":
             return n.value  # dates stay strings: the catalog compares and prints them, never computes with them
         if n.tag == "tag:yaml.org,2002:float":
             return (
                 float(n.value.replace("_", ""))
                 if not n.value.lower().lstrip("+-").startswith(".")
-                else constructor.construct_yaml_float(n)
+                else self.constructor.construct_yaml_float(n)
             )
-        return constructor.construct_object(n)
-
-    data = convert(node, ())
-    constructor.dispose()
-    return data, marks
+        return self.constructor.construct_object(n)

@@ -48,6 +48,11 @@ class Catalog:
     def figures(self) -> dict[str, Any]:
         return self.data["figures"]
 
+    def where(self, path: tuple[Any, ...]) -> str:
+        """Where a field is written, for a message: "catalog.yaml:14" (the file alone when no line is known)."""
+        line, _ = _mark(self.marks, path)
+        return f"{self.path}:{line}" if line else str(self.path)
+
     def slice(self, paths: list[str]) -> dict[str, Any]:
         """A sub-catalog holding only ``paths`` (each kept at its own place in the tree).
 
@@ -174,94 +179,76 @@ def _describe(value: Any) -> str:
 
 
 def _schema_error(file: str, marks: Marks, err: jsonschema.ValidationError) -> CatalogError:
+    """One schema violation as a CatalogError at its line: an unknown or missing field and a bad id point at the
+    key itself; everything else at the value, with what was expected (``_expected``)."""
     path = tuple(err.absolute_path)
+    at_key = _key_error(err, path)
+    if at_key is not None:
+        key_path, expected, found, hint = at_key
+        line, col = _mark(marks, key_path)
+        return CatalogError(file, line, col, dotted(key_path), expected, found, hint)
     line, col = _mark(marks, path)
-    v = err.validator
-    schema = err.schema
+    expected, found, hint = _expected(err)
+    return CatalogError(file, line, col, dotted(path), expected, found, hint)
+
+
+def _key_error(err: jsonschema.ValidationError, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], str, str, str] | None:
+    """(path of the key, expected, found, hint) for the errors that are about a key rather than a value."""
+    v, schema = err.validator, err.schema
     if v == "additionalProperties" and isinstance(err.instance, dict):
         allowed = list(schema.get("properties", {}))
         extra = [k for k in err.instance if k not in allowed]
         if extra and allowed:
             key = extra[0]
-            line, col = _mark(marks, path + (key,))
-            return CatalogError(
-                file,
-                line,
-                col,
-                dotted(path + (key,)),
+            return (
+                path + (key,),
                 f"one of the known fields: {', '.join(allowed)}",
                 f"the unknown field {key!r}",
                 did_you_mean(key, allowed),
             )
     if v == "required":
         missing = [k for k in schema["required"] if k not in err.instance]
-        return CatalogError(
-            file,
-            line,
-            col,
-            dotted(path + (missing[0],)) if missing else dotted(path),
-            "this required field",
-            "it missing",
-        )
+        return (path + (missing[0],) if missing else path), "this required field", "it missing", ""
+    if "propertyNames" in err.absolute_schema_path and v != "propertyNames" and isinstance(err.instance, str):
+        # A bad id: jsonschema reports it at the section; point at the offending key itself.
+        pattern = schema.get("pattern", "the id pattern")
+        return path + (err.instance,), f"an id matching {pattern}", _describe(err.instance), ""
+    return None
+
+
+#: What a value breaking each schema keyword was expected to be (for the keywords with a fixed sentence).
+_EXPECTED = {
+    "type": lambda s: f"a value of type {s['type']}",
+    "exclusiveMinimum": lambda s: f"a number > {s['exclusiveMinimum']}",
+    "minimum": lambda s: f"a number >= {s['minimum']}",
+    "maximum": lambda s: f"a number <= {s['maximum']:g} (a sensible size)",
+    "pattern": lambda s: f"text matching {s['pattern']}",
+    "propertyNames": lambda s: "ids of lowercase letters, digits, '.', '-' or '_'",
+    "minItems": lambda s: "a non-empty value",
+    "minProperties": lambda s: "a non-empty value",
+    "minLength": lambda s: "a non-empty value",
+    "uniqueItems": lambda s: "no repeated items",
+}
+
+
+def _expected(err: jsonschema.ValidationError) -> tuple[str, str, str]:
+    """(expected, found, hint) of a schema violation at a value."""
+    v, schema = err.validator, err.schema
     if v == "enum":
-        return CatalogError(
-            file,
-            line,
-            col,
-            dotted(path),
+        return (
             "one of " + ", ".join(map(str, schema["enum"])),
             _describe(err.instance),
             did_you_mean(err.instance, schema["enum"]),
         )
-    if v == "type":
-        return CatalogError(file, line, col, dotted(path), f"a value of type {schema['type']}", _describe(err.instance))
-    if v in ("exclusiveMinimum", "minimum"):
-        return CatalogError(
-            file,
-            line,
-            col,
-            dotted(path),
-            f"a number {'>' if v == 'exclusiveMinimum' else '>='} {schema[v]}",
-            _describe(err.instance),
-        )
-    if v == "maximum":
-        return CatalogError(
-            file, line, col, dotted(path), f"a number <= {schema[v]:g} (a sensible size)", _describe(err.instance)
-        )
-    if "propertyNames" in err.absolute_schema_path and isinstance(err.instance, str):
-        # A bad id: jsonschema reports it at the section; point at the offending key itself.
-        line, col = _mark(marks, path + (err.instance,))
-        return CatalogError(
-            file,
-            line,
-            col,
-            dotted(path + (err.instance,)),
-            f"an id matching {schema.get('pattern', 'the id pattern')}",
-            _describe(err.instance),
-        )
-    if v == "pattern":
-        return CatalogError(
-            file, line, col, dotted(path), f"text matching {schema['pattern']}", _describe(err.instance)
-        )
-    if v == "propertyNames":
-        return CatalogError(
-            file, line, col, dotted(path), "ids of lowercase letters, digits, '.', '-' or '_'", _describe(err.instance)
-        )
     if v == "not":
-        return CatalogError(
-            file,
-            line,
-            col,
-            dotted(path),
+        return (
             "no architecture fields on a model marked disclosed: false",
             "architecture fields",
             "an undisclosed architecture is shown as undisclosed, never guessed",
         )
-    if v in ("minItems", "minProperties", "minLength"):
-        return CatalogError(file, line, col, dotted(path), "a non-empty value", _describe(err.instance))
-    if v == "uniqueItems":
-        return CatalogError(file, line, col, dotted(path), "no repeated items", _describe(err.instance))
-    return CatalogError(file, line, col, dotted(path), "a valid value", f"{_describe(err.instance)}: {err.message}")
+    if v in _EXPECTED:
+        return _EXPECTED[v](schema), _describe(err.instance), ""
+    return "a valid value", f"{_describe(err.instance)}: {err.message}", ""
 
 
 def _walk_strings(node: Any, path: tuple[Any, ...]):
@@ -296,152 +283,135 @@ def _walk_numbers(node: Any, path: tuple[Any, ...]):
         yield path, node
 
 
-def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[CatalogError]:
-    """Rules beyond the schema: finite numbers, known ids, divisibility, figure reads."""
-    errors: list[CatalogError] = []
+class _Report:
+    """The semantic errors found so far, each at its line: ``err(path, expected, found, hint)``."""
 
-    def err(path: tuple[Any, ...], expected: str, found: str, hint: str = "") -> None:
-        line, col = _mark(marks, path)
-        errors.append(CatalogError(file, line, col, dotted(path), expected, found, hint))
+    def __init__(self, file: str, marks: Marks) -> None:
+        self.file, self.marks = file, marks
+        self.errors: list[CatalogError] = []
 
+    def err(self, path: tuple[Any, ...], expected: str, found: str, hint: str = "") -> None:
+        line, col = _mark(self.marks, path)
+        self.errors.append(CatalogError(self.file, line, col, dotted(path), expected, found, hint))
+
+    def unknown(self, path: tuple[Any, ...], item: Any, known: Any, expected: str, found: str | None = None) -> None:
+        """``item`` at ``path`` names nothing in ``known``: say what it should be, with "did you mean"."""
+        self.err(path, expected, repr(item) if found is None else found, did_you_mean(item, known))
+
+
+def _check_values(data: dict[str, Any], report: _Report) -> None:
+    """Finite numbers of sensible size; text without invisible characters."""
     for path, value in _walk_numbers(data, ()):
         if not math.isfinite(value):
-            err(path, "a finite number", repr(value))
+            report.err(path, "a finite number", repr(value))
         elif abs(value) > 1e300:
-            err(path, "a number of sensible size", repr(value))
-
+            report.err(path, "a number of sensible size", repr(value))
     for path, text in _walk_strings(data, ()):
         bad = _invisible(text)
         if bad is not None:
-            err(
+            report.err(
                 path,
                 "visible text",
                 f"the invisible character U+{ord(bad):04X} ({unicodedata.name(bad, 'control')})",
                 "remove it: it can reorder or hide text on the page",
             )
 
+
+def _check_sources(data: dict[str, Any], report: _Report) -> None:
+    """Every ``sources:`` entry names a reference."""
     refs = data.get("references", {})
-    for section in ("models", "hardware", "formats", "facts", "glossary"):
-        for item_id, item in (data.get(section) or {}).items():
-            for i, ref in enumerate(item.get("sources", [])):
-                if ref not in refs:
-                    err(
-                        (section, item_id, "sources", i),
-                        "the id of a reference in 'references'",
-                        f"the unknown id {ref!r}",
-                        did_you_mean(ref, refs),
-                    )
-    for name in ("kaplan", "chinchilla"):
-        for i, ref in enumerate(data.get("scaling", {}).get(name, {}).get("sources", [])):
+    owners = [
+        (section, item_id, item)
+        for section in ("models", "hardware", "formats", "facts", "glossary")
+        for item_id, item in (data.get(section) or {}).items()
+    ]
+    owners += [("scaling", name, data.get("scaling", {}).get(name, {})) for name in ("kaplan", "chinchilla")]
+    for section, item_id, item in owners:
+        for i, ref in enumerate(item.get("sources", [])):
             if ref not in refs:
-                err(
-                    ("scaling", name, "sources", i),
-                    "the id of a reference in 'references'",
-                    f"the unknown id {ref!r}",
-                    did_you_mean(ref, refs),
-                )
+                path = (section, item_id, "sources", i)
+                report.unknown(path, ref, refs, "the id of a reference in 'references'", f"the unknown id {ref!r}")
 
+
+def _check_heads(model_id: str, m: dict[str, Any], report: _Report) -> None:
+    """KV heads against query heads and the attention kind (MHA: all, MQA: one, GQA: a divisor in between)."""
+    heads, kv, att = m.get("heads"), m.get("kv_heads"), m.get("attention")
+    path = ("models", model_id, "kv_heads")
+    if heads and kv:
+        if kv > heads:
+            report.err(path, f"at most heads ({heads}) KV heads", str(kv))
+        elif heads % kv:
+            report.err(
+                path, f"a divisor of heads ({heads})", str(kv), "each KV head serves an equal group of query heads"
+            )
+    if att == "mha" and heads and kv and kv != heads:
+        report.err(path, f"kv_heads == heads ({heads}) for MHA", str(kv))
+    if att == "mqa" and kv not in (None, 1):
+        report.err(path, "1 KV head for MQA", str(kv))
+    if att == "gqa" and heads and kv and not 1 < kv < heads:
+        report.err(path, f"between 2 and {heads - 1} KV heads for GQA", str(kv), "1 is MQA and all of them is MHA")
+
+
+def _check_layers(model_id: str, m: dict[str, Any], report: _Report) -> None:
+    """Attention layers, window, layer pattern and experts fit the model's other numbers."""
+    path = ("models", model_id)
+    if m.get("attention_layers") and m.get("layers") and m["attention_layers"] > m["layers"]:
+        report.err(path + ("attention_layers",), f"at most layers ({m['layers']})", str(m["attention_layers"]))
+    if m.get("window") and m.get("context") and m["window"] > m["context"]:
+        report.err(path + ("window",), "a window no larger than the context", str(m["window"]))
+    pattern = m.get("layer_pattern")
+    if pattern and m.get("layers") and len(pattern) != m["layers"]:
+        report.err(path + ("layer_pattern",), f"one letter per layer ({m['layers']})", f"{len(pattern)} letters")
+    if pattern and m.get("attention_layers") and pattern.count("*") != m["attention_layers"]:
+        expected = f"{m['attention_layers']} attention layers ('*')"
+        report.err(path + ("layer_pattern",), expected, f"{pattern.count('*')}")
+    moe = m.get("moe")
+    if moe and moe["active_experts"] > moe["routed_experts"]:
+        report.err(path + ("moe", "active_experts"), "at most routed_experts active", str(moe["active_experts"]))
+    if moe and m.get("params") and moe["active_params"] > m["params"]:
+        report.err(path + ("moe", "active_params"), "at most the total params", str(moe["active_params"]))
+
+
+def _check_models(data: dict[str, Any], report: _Report) -> None:
     for model_id, m in data.get("models", {}).items():
-        heads, kv = m.get("heads"), m.get("kv_heads")
-        if heads and kv:
-            if kv > heads:
-                err(("models", model_id, "kv_heads"), f"at most heads ({heads}) KV heads", str(kv))
-            elif heads % kv:
-                err(
-                    ("models", model_id, "kv_heads"),
-                    f"a divisor of heads ({heads})",
-                    str(kv),
-                    "each KV head serves an equal group of query heads",
-                )
-        att = m.get("attention")
-        if att == "mha" and heads and kv and kv != heads:
-            err(("models", model_id, "kv_heads"), f"kv_heads == heads ({heads}) for MHA", str(kv))
-        if att == "mqa" and kv not in (None, 1):
-            err(("models", model_id, "kv_heads"), "1 KV head for MQA", str(kv))
-        if att == "gqa" and heads and kv and not 1 < kv < heads:
-            err(
-                ("models", model_id, "kv_heads"),
-                f"between 2 and {heads - 1} KV heads for GQA",
-                str(kv),
-                "1 is MQA and all of them is MHA",
-            )
-        if m.get("attention_layers") and m.get("layers") and m["attention_layers"] > m["layers"]:
-            err(("models", model_id, "attention_layers"), f"at most layers ({m['layers']})", str(m["attention_layers"]))
-        if m.get("window") and m.get("context") and m["window"] > m["context"]:
-            err(("models", model_id, "window"), "a window no larger than the context", str(m["window"]))
-        pattern = m.get("layer_pattern")
-        if pattern and m.get("layers") and len(pattern) != m["layers"]:
-            err(
-                ("models", model_id, "layer_pattern"),
-                f"one letter per layer ({m['layers']})",
-                f"{len(pattern)} letters",
-            )
-        if pattern and m.get("attention_layers") and pattern.count("*") != m["attention_layers"]:
-            err(
-                ("models", model_id, "layer_pattern"),
-                f"{m['attention_layers']} attention layers ('*')",
-                f"{pattern.count('*')}",
-            )
-        moe = m.get("moe")
-        if moe and moe["active_experts"] > moe["routed_experts"]:
-            err(
-                ("models", model_id, "moe", "active_experts"),
-                "at most routed_experts active",
-                str(moe["active_experts"]),
-            )
-        if moe and m.get("params") and moe["active_params"] > m["params"]:
-            err(("models", model_id, "moe", "active_params"), "at most the total params", str(moe["active_params"]))
-
+        _check_heads(model_id, m, report)
+        _check_layers(model_id, m, report)
     for fmt_id, f in data.get("formats", {}).items():
         if f.get("kind") == "float" and all(k in f for k in ("exponent", "mantissa")):
             if f["sign"] + f["exponent"] + f["mantissa"] != f["bits"]:
-                err(
-                    ("formats", fmt_id, "bits"),
-                    f"sign + exponent + mantissa = {f['sign'] + f['exponent'] + f['mantissa']}",
-                    str(f["bits"]),
-                )
+                total = f["sign"] + f["exponent"] + f["mantissa"]
+                report.err(("formats", fmt_id, "bits"), f"sign + exponent + mantissa = {total}", str(f["bits"]))
 
+
+def _check_selections(data: dict[str, Any], report: _Report) -> None:
+    """The models and devices a figure or widget names (lists, labels, notes, widget defaults) exist."""
     models, hardware = data.get("models", {}), data.get("hardware", {})
     for section in ("figures", "widgets"):
         for fig_id, fig in data.get(section, {}).items():
             for key, known, what in (("models", models, "model"), ("hardware", hardware, "device")):
                 for i, item in enumerate(fig.get(key, [])):
                     if item not in known:
-                        err(
-                            (section, fig_id, key, i),
-                            f"the id of a {what} in {key!r}",
-                            repr(item),
-                            did_you_mean(item, known),
-                        )
-            for key in ("labels", "notes"):
-                for item in fig.get(key, {}):
-                    if item not in models:
-                        err(
-                            (section, fig_id, key, item),
-                            "the id of a model in 'models'",
-                            repr(item),
-                            did_you_mean(item, models),
-                        )
-            for role, item in fig.get("defaults", {}).items():
+                        report.unknown((section, fig_id, key, i), item, known, f"the id of a {what} in {key!r}")
+            named: list[tuple[tuple[str, ...], str]] = [
+                ((key, item), item) for key in ("labels", "notes") for item in fig.get(key, {})
+            ]
+            named += [(("defaults", role), item) for role, item in fig.get("defaults", {}).items()]
+            for tail, item in named:
                 if item not in models:
-                    err(
-                        (section, fig_id, "defaults", role),
-                        "the id of a model in 'models'",
-                        repr(item),
-                        did_you_mean(item, models),
-                    )
+                    report.unknown((section, fig_id, *tail), item, models, "the id of a model in 'models'")
 
+
+def _check_reads(data: dict[str, Any], report: _Report) -> None:
+    """Every ``reads:`` entry of a figure names a section, an entry or a field path of the catalog."""
     for fig_id, fig in data.get("figures", {}).items():
         for i, read in enumerate(fig.get("reads", [])):
+            path = ("figures", fig_id, "reads", i)
             if ".*." in read:
                 problem = field_read_error(data, read)
                 if problem:
                     found, options = problem
-                    err(
-                        ("figures", fig_id, "reads", i),
-                        "a field path such as models.*.kv_heads",
-                        found,
-                        did_you_mean(read.rpartition(".")[2], options),
+                    report.unknown(
+                        path, read.rpartition(".")[2], options, "a field path such as models.*.kv_heads", found
                     )
                 continue
             try:
@@ -449,13 +419,20 @@ def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[Catal
             except KeyError:
                 top = read.split(".")[0]
                 options = list(data) if top not in data else [f"{top}.{k}" for k in data[top]]
-                err(
-                    ("figures", fig_id, "reads", i),
-                    "a catalog section or entry path",
-                    f"{read!r}, which names nothing",
-                    did_you_mean(read, options),
-                )
-    return errors
+                report.unknown(path, read, options, "a catalog section or entry path", f"{read!r}, which names nothing")
+
+
+#: The rules beyond the schema, in the order they run (errors are then sorted by line).
+SEMANTIC_RULES = (_check_values, _check_sources, _check_models, _check_selections, _check_reads)
+
+
+def semantic_errors(file: str, data: dict[str, Any], marks: Marks) -> list[CatalogError]:
+    """Rules beyond the schema (SEMANTIC_RULES): finite numbers, visible text, known ids, divisibility, figure
+    reads."""
+    report = _Report(file, marks)
+    for rule in SEMANTIC_RULES:
+        rule(data, report)
+    return report.errors
 
 
 def load_catalog(path: Path | str) -> Catalog:

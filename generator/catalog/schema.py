@@ -290,7 +290,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
         "meta": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["title", "description", "group"],
+            "required": ["title", "description"],
             "properties": {
                 "title": _text,
                 "description": _text,
@@ -317,3 +317,80 @@ CATALOG_SCHEMA: dict[str, Any] = {
         "widgets": {"type": "object", "propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _widget},
     },
 }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# How the catalog's fields read on the page (with the schema, so a field and its words stay together; a test keeps
+# every label's field a field of the schema)
+# ---------------------------------------------------------------------------------------------------------------
+
+#: What a field's number counts, written after the value in a formula ("80 layers", "3.35 TB/s"): provenance
+#: cards (generator/site/article/provenance.py). Fields not listed read as their name with spaces.
+FIELD_LABELS: dict[str, str] = {
+    "params": "parameters",
+    "kv_heads": "KV heads",
+    "head_dim": "head dim",
+    "d_model": "d_model",
+    "ffn": "FFN width",
+    "vocab": "vocabulary entries",
+    "context": "tokens",
+    "window": "window tokens",
+    "training_tokens": "training tokens",
+    "attention_layers": "attention layers",
+    "memory_gb": "GB",
+    "bandwidth_tbps": "TB/s",
+    "sram_bandwidth_tbps": "TB/s SRAM",
+    "sram_kb_per_sm": "KB per SM",
+    "sms": "SMs",
+    "bits": "bits",
+    "exponent": "exponent bits",
+    "mantissa": "mantissa bits",
+    "max_finite": "largest finite value",
+    "kv_lora_rank": "latent width",
+    "rope_dim": "RoPE key dim",
+    "q_lora_rank": "query latent width",
+    "active_params": "active parameters",
+    "routed_experts": "routed experts",
+    "shared_experts": "shared experts",
+    "active_experts": "active experts",
+    "conv_kernel": "conv kernel",
+    "alpha_n": "α_N",
+    "n_c": "N_c",
+    "n_exponent_compute": "compute exponent",
+    "tokens_175b": "tokens for 175B",
+    "gopher_params": "Gopher parameters",
+}
+#: A field's name where the words after a value would not say what changed ("H100: memory (GB)"): the list of
+#: updates (generator/site/extras/versions.py); other fields read as their FIELD_LABELS.
+FIELD_NAMES: dict[str, str] = {
+    "memory_gb": "memory (GB)",
+    "bandwidth_tbps": "bandwidth (TB/s)",
+    "sram_bandwidth_tbps": "SRAM bandwidth (TB/s)",
+}
+
+
+def field_label(field: str) -> str:
+    """How ``field``'s number reads after its value: FIELD_LABELS, else the name with spaces ("head dim")."""
+    return FIELD_LABELS.get(field, field.replace("_", " "))
+
+
+def field_name(field: str) -> str:
+    """``field`` named in a list of changes: FIELD_NAMES, else its label."""
+    return FIELD_NAMES.get(field) or field_label(field)
+
+
+def meta_group(meta: dict[str, Any]) -> str:
+    """The collective the article is credited to: ``meta.group``, else "<meta.title> contributors" (the one fallback,
+    from the title). An organisation wherever one is told apart from a person (BibTeX, JSON-LD, CITATION.cff), never
+    Scholar's citation_author, which names a person."""
+    return str(meta.get("group") or f"{meta['title']} contributors")
+
+
+def meta_people(meta: dict[str, Any]) -> list[str]:
+    """The people the article is by (``meta.authors``), by name; none when none is named."""
+    return [str(a) for a in meta.get("authors") or []]
+
+
+def meta_authors(meta: dict[str, Any]) -> list[str]:
+    """Who the article is by, as a reader sees it (the byline, the feed, the PDF): the people, else the group."""
+    return meta_people(meta) or [meta_group(meta)]

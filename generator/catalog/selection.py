@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.derive import disclosed
+
 #: Selection rules, by name, with the sentence the docs and error messages use.
 RULES: dict[str, str] = {
     "all": "every model, by release date",
@@ -30,18 +32,14 @@ def _by_release(models: dict[str, Any]) -> list[str]:
     return sorted(models, key=lambda k: (models[k]["released"], k))
 
 
-def _disclosed(m: dict[str, Any]) -> bool:
-    return m.get("disclosed", True) is not False and "params" in m
-
-
 def select_models(models: dict[str, Any], rule: str) -> list[str]:
     """The ids ``rule`` picks from ``models`` (see RULES), in the rule's order."""
     if rule == "all":
         return _by_release(models)
     if rule == "disclosed":
-        return [k for k in _by_release(models) if _disclosed(models[k])]
+        return [k for k in _by_release(models) if disclosed(models[k])]
     if rule == "dense":
-        dense = [k for k, m in models.items() if _disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"]
+        dense = [k for k, m in models.items() if disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"]
         return sorted(dense, key=lambda k: (models[k]["params"], k))
     if rule == "per_generation":
         best: dict[str, str] = {}

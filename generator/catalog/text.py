@@ -26,7 +26,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.compare import COMPARISONS
 from generator.errors import BuildError, CatalogError, did_you_mean
 from generator.escape import Text

@@ -3,21 +3,26 @@
 For each scene (``<out>/<id>/``; names carry the resolution and rate of the quality asked for, publish shown):
 
   <id>-1080p60.mp4              H.264 High, yuv420p, BT.709 primaries/transfer/matrix, fast start, 60 fps
-  <id>-vertical-1080x1920.mp4   the scene laid out again for a 9:16 frame (RaceScene.portrait), not a crop
+  <id>-portrait-1080x1350-60fps.mp4   the scene laid out again for a 4:5 phone frame (RaceScene.portrait), not a
+                                crop: the video the site plays on phones
+  <id>-vertical-1080x1920-60fps.mp4   9:16 for social video: the portrait frame with each step's caption burned in
+                                under it, composed from the portrait draw as it encodes (generator/render/vertical.py)
   <id>-loop.webp                animated WebP that loops forever: the whole scene at twice the speed, 640 px wide,
                                 12 fps, under a size cap ([tool.rts.budgets.media] webp_bytes)
-  <id>-poster.png, <id>-vertical-poster.png   the final composition (one second before the end)
+  <id>-poster.png, <id>-portrait-poster.png, <id>-vertical-poster.png   the final composition (one second before
+                                the end)
   <id>.en.vtt, <id>.en.srt      the captions (the scene's cues)
   <id>.chapters.vtt             the steps (one chapter per caption cue, with a short title), WebVTT chapters
   <id>.chapters.txt             the same as a "0:00 Title" list, as video platforms read chapters in a description
-  <id>-step-01-1080p60.mp4 ...  one MP4 per step, for slide software (cut from the landscape file: steps.py)
+  <id>-step-01-1080p60.mp4 ...  one MP4 per step, for slide software (cut from the landscape file by stream copy:
+                                steps.py)
   <id>-2160p60.mp4              only with --quality 4k: 3840 x 2160
   <id>-alpha-prores4444-1080p30.mov   only with --prores: ProRes 4444, transparent background, 30 fps
 and ``<out>/manifest.json`` (generator/media/manifest.py).
 
-One render per scene and orientation (generator/render/video.py feeds every file of a render from its frames), run
-by the same pool and cached in the same place as the site's figures: the landscape render *is* the site's video,
-so after ``make site`` the kit renders only the vertical video (and the 4K one, and ProRes when asked). ProRes
+One draw per scene and orientation (generator/render/video.py feeds every file of a render from its frames), run
+by the same pool and cached in the same place as the site's figures: the landscape and portrait renders *are* the
+site's videos, so after ``make site`` the kit draws nothing again (only the 4K video, and ProRes when asked). ProRes
 needs the alpha channel, which the site's render does not keep, so it is a render of its own and off by default
 (about 0.8 GB per scene, never published on the site).
 """
@@ -31,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.media.manifest import build_manifest, write_tree
 from generator.media.page import media_budgets
 from generator.media.steps import cut_steps

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import alt_text
 from generator.render.cache import FigureCache
 from generator.render.pool import Job
@@ -20,11 +20,13 @@ log = logging.getLogger("media")
 #: role -> (format label for people, kind, copied into the static site?)
 ROLES: dict[str, tuple[str, str, bool]] = {
     "mp4": ("MP4, H.264", "video", True),
-    "mp4-vertical": ("MP4, H.264, vertical", "video", True),
+    "mp4-portrait": ("MP4, H.264, portrait 4:5", "video", True),
+    "mp4-vertical": ("MP4, H.264, vertical 9:16, captions burned in", "video", True),
     "mp4-uhd": ("MP4, H.264, 4K", "video", True),
     "prores": ("ProRes 4444 with alpha (MOV)", "video", False),
     "webp": ("Animated WebP, loops", "animation", True),
     "poster": ("Poster, PNG", "image", True),
+    "poster-portrait": ("Portrait poster, PNG", "image", True),
     "poster-vertical": ("Vertical poster, PNG", "image", True),
     "vtt": ("Captions, WebVTT", "captions", True),
     "srt": ("Captions, SRT", "captions", True),
@@ -46,124 +48,133 @@ def build_manifest(
     steps: dict[str, tuple[Path, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """media/manifest.json: every file of the kit with what it is, its size and hash, licence and provenance."""
+    prov = _provenance(root, catalog)
+    scenes = []
+    for fid in sorted(figs):
+        scenes.append(_scene_entry(catalog, figs[fid], jobs, cache, prov, steps))
+    return {
+        "schema": 1,
+        "title": f"{prov['title']}: media kit",
+        "quality": quality,
+        "licence": {
+            "media": prov["lic_media"],
+            "code": prov["lic_code"],
+            "credit": prov["title"],
+            "note": f"Animations, posters and captions: {prov['lic_media']}, credit \u201c{prov['title']}\u201d. The "
+            f"code that makes them: {prov['lic_code']}. See LICENSE.",
+        },
+        "credits": prov["credits"],
+        "source": prov["source"],
+        "budgets": budgets,
+        "scenes": scenes,
+    }
+
+
+def _scene_entry(
+    catalog: Catalog,
+    fig: Figure,
+    jobs: list[Job],
+    cache: FigureCache,
+    prov: dict[str, Any],
+    steps: dict[str, tuple[Path, dict[str, Any]]] | None,
+) -> dict[str, Any]:
+    """One scene of the manifest: its renders' files (each variant's), its step clips, what it shows."""
+    fid = fig.id
+    metas = _render_metas(fid, jobs, cache)
+    land = metas["landscape"][1]
+    if "portrait" in metas and [c["text"] for c in metas["portrait"][1]["cues"]] != [c["text"] for c in land["cues"]]:
+        log.warning("%s: the portrait render's captions differ from the landscape one's", fid)
+    desc, alt = land["description"], alt_text(catalog, fig.id)
+    files = []
+    for variant, (cid, m) in metas.items():
+        outputs = cache.manifest["figures"][cid]["outputs"]
+        for name, info in m["files"].items():
+            if info["role"] in ROLES:
+                entry = _file_entry(fid, fig.title, name, info, variant, desc, alt, prov, land["spec"]["fps"])
+                files.append({**entry, "bytes": (cache.out_dir(cid) / name).stat().st_size, "sha256": outputs[name]})
+    if steps and fid in steps:
+        files += _step_files(fid, fig.title, steps[fid], metas["landscape"], desc, alt, files)
+    files.sort(key=lambda f: ROLE_ORDER.index(f["role"]))
+    return {
+        "id": fid,
+        "title": fig.title,
+        "alt": alt,
+        "description": desc,
+        "duration": land["duration"],
+        "layout_issues": {v: m["layout_issues"] for v, (_, m) in metas.items()},
+        "files": files,
+    }
+
+
+def _provenance(root: Path, catalog: Catalog) -> dict[str, Any]:
+    """Title, licences, credits and source (commit, dirty flag, catalog digest) every file of the kit carries."""
     commit, dirty = git_state(root)
     meta = catalog.data.get("meta", {})
     title = meta.get("title", "The Race to Scale")
-    lic_media = meta.get("licence_media", "CC BY 4.0")
-    lic_code = meta.get("licence_code", "MIT")
-    manim_version = tool_version("manim")
     credits = (
-        f"\u201c{title}\u201d, The Race to Scale authors. Animated with Manim Community {manim_version}; "
+        f"\u201c{title}\u201d, The Race to Scale authors. Animated with Manim Community {tool_version('manim')}; "
         "typeset in Inter (SIL Open Font License 1.1)."
     )
-    source = {"commit": commit, "dirty": dirty, "catalog_sha256": catalog.digest()}
-    scenes = []
-    for fid in sorted(figs):
-        fig = figs[fid]
-        metas = {}
-        for job in jobs:
-            if job.fig_id == fid and job.spec is not None:
-                folder = cache.out_dir(job.entry)
-                variant = job.spec.variant
-                metas[variant] = (job.entry, json.loads((folder / f"{fid}.{variant}.json").read_text("utf-8")))
-        land = metas["landscape"][1]
-        if "vertical" in metas and [c["text"] for c in metas["vertical"][1]["cues"]] != [
-            c["text"] for c in land["cues"]
-        ]:
-            log.warning("%s: the vertical video's captions differ from the landscape one's", fid)
-        desc = land["description"]
-        alt = alt_text(catalog, fig.id)
-        files = []
-        for variant, (cid, m) in metas.items():
-            outputs = cache.manifest["figures"][cid]["outputs"]
-            for name, info in m["files"].items():
-                role = info["role"]
-                if role not in ROLES:
-                    continue
-                label, kind, in_site = ROLES[role]
-                rate = f", {info['fps']:g} fps" if info.get("fps") else ""
-                size = f"{info['width']}\u00d7{info['height']}" if info.get("width") else ""
-                files.append(
-                    {
-                        "id": f"{fid}.{role}",
-                        "path": f"{fid}/{name}",
-                        "role": role,
-                        "format": label,
-                        "kind": kind,
-                        "title": f"{fig.title} ({label}{', ' + size if size else ''}{rate})",
-                        "description": desc,
-                        "alt": alt,
-                        "variant": variant,
-                        "duration": info.get("duration"),
-                        "width": info.get("width"),
-                        "height": info.get("height"),
-                        "resolution": size.replace("\u00d7", "x") or None,
-                        "fps": info.get("fps"),
-                        "codec": info.get("codec"),
-                        "profile": info.get("profile"),
-                        "pix_fmt": info.get("pix_fmt"),
-                        "colour": info.get("colour"),
-                        "alpha": info.get("alpha", False),
-                        "details": {
-                            k: v
-                            for k, v in info.items()
-                            if k
-                            not in (
-                                "role",
-                                "codec",
-                                "profile",
-                                "pix_fmt",
-                                "colour",
-                                "alpha",
-                                "width",
-                                "height",
-                                "fps",
-                                "duration",
-                            )
-                        },
-                        "bytes": (cache.out_dir(cid) / name).stat().st_size,
-                        "sha256": outputs[name],
-                        "licence": lic_media,
-                        "licence_url": "https://creativecommons.org/licenses/by/4.0/"
-                        if lic_media == "CC BY 4.0"
-                        else None,
-                        "credits": credits,
-                        "source_commit": commit,
-                        "source_dirty": dirty,
-                        "catalog_sha256": source["catalog_sha256"],
-                        "site": in_site,
-                        "note": _note(role, info, land["spec"]["fps"]),
-                    }
-                )
-        if steps and fid in steps:
-            files += _step_files(fid, fig.title, steps[fid], metas["landscape"], desc, alt, files)
-        files.sort(key=lambda f: ROLE_ORDER.index(f["role"]))
-        scenes.append(
-            {
-                "id": fid,
-                "title": fig.title,
-                "alt": alt,
-                "description": desc,
-                "duration": land["duration"],
-                "layout_issues": {v: m["layout_issues"] for v, (_, m) in metas.items()},
-                "files": files,
-            }
-        )
     return {
-        "schema": 1,
-        "title": f"{title}: media kit",
-        "quality": quality,
-        "licence": {
-            "media": lic_media,
-            "code": lic_code,
-            "credit": title,
-            "note": f"Animations, posters and captions: {lic_media}, credit \u201c{title}\u201d. The code that "
-            f"makes them: {lic_code}. See LICENSE.",
-        },
+        "title": title,
+        "lic_media": meta.get("licence_media", "CC BY 4.0"),
+        "lic_code": meta.get("licence_code", "MIT"),
         "credits": credits,
-        "source": source,
-        "budgets": budgets,
-        "scenes": scenes,
+        "source": {"commit": commit, "dirty": dirty, "catalog_sha256": catalog.digest()},
+    }
+
+
+def _render_metas(fid: str, jobs: list[Job], cache: FigureCache) -> dict[str, tuple[str, dict[str, Any]]]:
+    """{variant: (cache entry, <id>.<variant>.json)} of every render of scene ``fid`` the kit made."""
+    metas = {}
+    for job in jobs:
+        if job.fig_id == fid and job.spec is not None:
+            folder = cache.out_dir(job.entry)
+            variant = job.spec.variant
+            metas[variant] = (job.entry, json.loads((folder / f"{fid}.{variant}.json").read_text("utf-8")))
+    return metas
+
+
+#: A render file's own details that the manifest lists at its top level rather than under ``details``.
+TOP_LEVEL = ("role", "codec", "profile", "pix_fmt", "colour", "alpha", "width", "height", "fps", "duration")
+
+
+def _file_entry(fid, title, name, info, variant, desc, alt, prov, land_fps) -> dict[str, Any]:
+    """The manifest's entry for one file of a render (without its size and hash)."""
+    role = info["role"]
+    label, kind, in_site = ROLES[role]
+    rate = f", {info['fps']:g} fps" if info.get("fps") else ""
+    size = f"{info['width']}\u00d7{info['height']}" if info.get("width") else ""
+    lic = prov["lic_media"]
+    return {
+        "id": f"{fid}.{role}",
+        "path": f"{fid}/{name}",
+        "role": role,
+        "format": label,
+        "kind": kind,
+        "title": f"{title} ({label}{', ' + size if size else ''}{rate})",
+        "description": desc,
+        "alt": alt,
+        "variant": variant,
+        "duration": info.get("duration"),
+        "width": info.get("width"),
+        "height": info.get("height"),
+        "resolution": size.replace("\u00d7", "x") or None,
+        "fps": info.get("fps"),
+        "codec": info.get("codec"),
+        "profile": info.get("profile"),
+        "pix_fmt": info.get("pix_fmt"),
+        "colour": info.get("colour"),
+        "alpha": info.get("alpha", False),
+        "details": {k: v for k, v in info.items() if k not in TOP_LEVEL},
+        "licence": lic,
+        "licence_url": "https://creativecommons.org/licenses/by/4.0/" if lic == "CC BY 4.0" else None,
+        "credits": prov["credits"],
+        "source_commit": prov["source"]["commit"],
+        "source_dirty": prov["source"]["dirty"],
+        "catalog_sha256": prov["source"]["catalog_sha256"],
+        "site": in_site,
+        "note": _note(role, info, land_fps),
     }
 
 
@@ -206,7 +217,7 @@ def _step_files(
                 "sha256": sha256_file(path),
                 "site": ROLES["step"][2],
                 "note": f"Step {info['step']}: from {info['start']:g} s to {info['end']:g} s of the landscape MP4, "
-                "cut frame-accurately (encoded again, starting on a keyframe).",
+                "cut frame-accurately by stream copy (its own frames, not encoded again; it starts on a keyframe).",
             }
         )
     return out
@@ -229,7 +240,12 @@ def _note(role: str, info: dict[str, Any], fps: int) -> str | None:
             f"The whole animation at {info['speed']:g}x speed, {info['fps']:g} fps, loops forever; "
             f"at most {info['cap_bytes']:,} bytes."
         )
-    if role in ("mp4", "mp4-vertical", "mp4-uhd"):
+    if role == "mp4-vertical":
+        return (
+            "The portrait frame on a 9:16 canvas with each step's caption burned in under it, clear of the part "
+            "of the screen apps cover; made from the portrait render's frames, not drawn again."
+        )
+    if role in ("mp4", "mp4-portrait", "mp4-uhd"):
         return "H.264 High, yuv420p, BT.709 matrix and tags, moov before mdat (plays while downloading)."
     if role.startswith("poster"):
         return f"The frame at {info['at']:g} s, one second before the end."

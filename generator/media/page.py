@@ -31,6 +31,7 @@ NAMES = {
     "mp4_pix_fmt": "yuv420p",
     "bt709": "BT.709",
     "vertical_ratio": "9:16",
+    "portrait_ratio": "4:5",
     "landscape_ratio": "16:9",
     "licence_url": "https://creativecommons.org/licenses/by/4.0/",
     "sha": "SHA-256",
@@ -40,11 +41,12 @@ NAMES = {
 def kit_plan(cap: int = DEFAULT_WEBP_CAP) -> dict[str, Any]:
     """What `make media` makes (publish, plus the 4k render), for the page to describe even before it has run."""
     specs = {s.variant: s for s in kit_specs("4k", cap, prores=True)}
-    land, vert, uhd = specs["landscape"], specs["vertical"], specs["uhd"]
-    assert land.webp is not None  # every landscape spec has a looping WebP
+    land, port, uhd = specs["landscape"], specs["portrait"], specs["uhd"]
+    assert land.webp is not None and port.vertical is not None  # the landscape WebP; the portrait's 9:16 video
     return {
         "landscape": {"width": land.width, "height": land.height, "fps": land.fps},
-        "vertical": {"width": vert.width, "height": vert.height, "fps": vert.fps},
+        "portrait": {"width": port.width, "height": port.height, "fps": port.fps},
+        "vertical": {"width": port.vertical.width, "height": port.vertical.height, "fps": port.fps},
         "uhd": {"width": uhd.width, "height": uhd.height, "fps": uhd.fps},
         "prores_fps": specs["alpha"].prores_fps,
         "webp": {"width": land.webp.width, "fps": land.webp.fps, "speed": land.webp.speed, "cap": cap},
@@ -62,8 +64,11 @@ def load_manifest(root: Path = ROOT, out: Path | None = None) -> dict[str, Any] 
     return data if isinstance(data, dict) and isinstance(data.get("scenes"), list) else None
 
 
-def site_files(root: Path = ROOT, out: Path | None = None) -> tuple[dict[str, Path], dict[str, Any]]:
-    """({relative site path: source file} for the staging tree, the Media page's context).
+def site_files(
+    root: Path = ROOT, out: Path | None = None, talk: bool = False
+) -> tuple[dict[str, Path], dict[str, Any]]:
+    """({relative site path: source file} for the staging tree, the Media page's context). ``talk``: the site has a
+    talk mode (talk/index.html: it has scenes), which the page then links to.
 
     The site copies the files people can use straight from a web page (MP4s, WebP, posters, captions) within the
     media budget ([tool.rts.budgets.media] site_file_bytes per file, site_bytes in all). ProRes stays out: a few
@@ -84,39 +89,21 @@ def site_files(root: Path = ROOT, out: Path | None = None) -> tuple[dict[str, Pa
         "command_prores": "make media PRORES=1",
         "plan": kit_plan(budgets["webp_bytes"]),
         "names": NAMES,
+        "talk": talk,
     }
     files: dict[str, Path] = {}
     if manifest is None:
         return files, ctx
     files[f"{SITE_DIR}/manifest.json"] = out / "manifest.json"
-    total = 0
     ctx.update(
         quality=manifest.get("quality"),
         source=manifest.get("source", {}),
         licence=manifest.get("licence", {}),
         credits=manifest.get("credits", ""),
     )
-    # Small, most useful files first, so a tight budget drops the biggest videos rather than the captions.
     entries = [(s, f) for s in manifest["scenes"] for f in s["files"]]
-    order = sorted(range(len(entries)), key=lambda i: (entries[i][1]["bytes"], i))
-    placed: dict[int, str] = {}
-    reasons: dict[int, str] = {}
-    for i in order:
-        s, f = entries[i]
-        src = out / f["path"]
-        if not f.get("site", False):
-            reasons[i] = "not on the website (too large for a static host): run make media"
-            continue
-        if not src.is_file() or src.stat().st_size != f["bytes"]:
-            reasons[i] = "missing from media/: run make media"
-            continue
-        if f["bytes"] > budgets["site_file_bytes"] or total + f["bytes"] > budgets["site_bytes"]:
-            reasons[i] = "over the website's media budget: run make media"
-            continue
-        total += f["bytes"]
-        rel = f"{SITE_DIR}/{f['path']}"
-        files[rel] = src
-        placed[i] = rel
+    placed, reasons, total = _place(entries, out, budgets)
+    files.update({rel: out / entries[i][1]["path"] for i, rel in placed.items()})
     scenes = []
     for s in manifest["scenes"]:
         rows = []
@@ -132,3 +119,28 @@ def site_files(root: Path = ROOT, out: Path | None = None) -> tuple[dict[str, Pa
     ctx["total_bytes"] = sum(f["bytes"] for _, f in entries)
     ctx["file_count"] = len(entries)
     return files, ctx
+
+
+def _place(
+    entries: list[tuple[dict[str, Any], dict[str, Any]]], out: Path, budgets: dict[str, int]
+) -> tuple[dict[int, str], dict[int, str], int]:
+    """Which of the kit's files (``entries``: (scene, file) of the manifest) the site carries: ({entry index: site
+    path}, {entry index: why not}, bytes carried). Small, most useful files first, so a tight budget drops the
+    biggest videos rather than the captions."""
+    order = sorted(range(len(entries)), key=lambda i: (entries[i][1]["bytes"], i))
+    placed: dict[int, str] = {}
+    reasons: dict[int, str] = {}
+    total = 0
+    for i in order:
+        f = entries[i][1]
+        src = out / f["path"]
+        if not f.get("site", False):
+            reasons[i] = "not on the website (too large for a static host): run make media"
+        elif not src.is_file() or src.stat().st_size != f["bytes"]:
+            reasons[i] = "missing from media/: run make media"
+        elif f["bytes"] > budgets["site_file_bytes"] or total + f["bytes"] > budgets["site_bytes"]:
+            reasons[i] = "over the website's media budget: run make media"
+        else:
+            total += f["bytes"]
+            placed[i] = f"{SITE_DIR}/{f['path']}"
+    return placed, reasons, total

@@ -1,12 +1,15 @@
 """One MP4 per step of a scene, for slide software: cut from the kit's landscape render, one file per chapter.
 
-A step is a caption cue (a chapter: generator/render/captions.py ``chapter_spans``). The cut is frame-accurate:
-the landscape MP4 is decoded once and the frames of each chapter, [round(start*fps), round(end*fps)), are encoded
-again with the render's own x264 settings (a cut at a chapter boundary that is not a keyframe needs a re-encode;
-every step file starts on a keyframe of its own). Nothing renders again: the source is the cached landscape file.
+A step is a caption cue (a chapter: generator/render/captions.py ``chapter_spans``). The render puts a keyframe (an
+IDR frame) at every chapter start (generator/render/sink.py), so a step is cut by stream copy: the landscape MP4's
+own packets from the keyframe that starts the chapter up to the one that starts the next, re-timed to start at
+zero, nothing decoded or encoded (frame-accurate, and the step's frames are the render's frames, bit for bit).
+Nothing renders again: the source is the cached landscape file. A landscape MP4 without a keyframe at a chapter
+start (a render from before this rule) is refused with a message saying to render it again.
 
 The steps of a render are kept in ``<cache>/steps/<render entry>/`` with ``steps.json`` recording the source MP4's
-SHA-256 and the chapters; a kit run reuses them while both match, and cuts again when either changes.
+SHA-256 and the chapters; a kit run reuses them while both match, and cuts again when either changes (a cut takes
+well under a second per scene, so the record mostly spares the media folder's files their rewrite).
 """
 
 from __future__ import annotations
@@ -22,8 +25,12 @@ from generator.util.fs import replace_dir, sha256_file
 
 log = logging.getLogger("media")
 
-#: Bump when the way steps are cut changes, so cached steps are cut again.
-STEPS_VERSION = 1
+#: Bump when the way steps are cut changes, so cached steps are cut again (2: stream copy at the keyframes).
+STEPS_VERSION = 2
+
+
+class StepCutError(RuntimeError):
+    """A step cannot be cut without encoding (no keyframe where its chapter starts); the message says what to do."""
 
 
 def step_name(fig_id: str, index: int, height: int, fps: int) -> str:
@@ -35,9 +42,9 @@ def cut_steps(fig_id: str, mp4: Path, meta: dict[str, Any], out: Path) -> dict[s
     """Make ``out`` hold one MP4 per chapter of ``meta`` (the landscape render's ``<id>.landscape.json``) cut from
     ``mp4``; returns {file name: manifest details}. Reuses ``out`` when it was cut from the same bytes."""
     spec = meta["spec"]
-    fps, width, height = spec["fps"], spec["width"], spec["height"]
+    fps, height = spec["fps"], spec["height"]
     chapters = [(c["start"], c["end"]) for c in meta["chapters"]]
-    stamp = {"version": STEPS_VERSION, "source_sha256": sha256_file(mp4), "chapters": chapters, "x264": spec["x264"]}
+    stamp = {"version": STEPS_VERSION, "source_sha256": sha256_file(mp4), "chapters": chapters}
     stamp = json.loads(json.dumps(stamp))  # as steps.json holds it (tuples become lists), so the two compare equal
     stamp_path = out / "steps.json"
     try:
@@ -49,7 +56,7 @@ def cut_steps(fig_id: str, mp4: Path, meta: dict[str, Any], out: Path) -> dict[s
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
     try:
-        files = _cut(fig_id, mp4, meta, chapters, fps, width, height, work)
+        files = _cut(fig_id, mp4, meta, chapters, fps, height, work)
         (work / "steps.json").write_text(json.dumps({"stamp": stamp, "files": files}, indent=1) + "\n", "utf-8")
         replace_dir(work, out)
     finally:
@@ -57,44 +64,52 @@ def cut_steps(fig_id: str, mp4: Path, meta: dict[str, Any], out: Path) -> dict[s
     return files
 
 
-def _cut(fig_id, mp4, meta, chapters, fps, width, height, work: Path) -> dict[str, dict[str, Any]]:
+def _cut(fig_id, mp4, meta, chapters, fps, height, work: Path) -> dict[str, dict[str, Any]]:
+    """Copy each chapter's packets of ``mp4`` into its own MP4 in ``work``; returns {file name: details}."""
     import av
 
-    from generator.render.video import _H264
-
-    bounds = [(int(round(s * fps)), int(round(e * fps))) for s, e in chapters]
+    starts = [int(round(s * fps)) for s, _ in chapters]
     files: dict[str, dict[str, Any]] = {}
-    enc = None
-    k = -1
     with av.open(str(mp4)) as src:
-        for n, frame in enumerate(src.decode(video=0)):
-            while k + 1 < len(bounds) and n >= bounds[k + 1][0]:
-                if enc is not None:
-                    enc.close()
-                k += 1
-                name = step_name(fig_id, k + 1, height, fps)
-                enc = _H264(work / name, width, height, fps, meta["spec"]["x264"])
-                cue = meta["cues"][k]
-                files[name] = {
-                    "step": k + 1,
-                    "title": cue.get("title") or cue["text"],
-                    "text": cue["text"],
-                    "start": chapters[k][0],
-                    "end": chapters[k][1],
-                }
-            if enc is not None and n < bounds[k][1]:
-                enc.add(frame.to_ndarray(format="rgba"), 1)
-    if enc is not None:
-        enc.close()
-    for name, info in files.items():
-        info["frames"] = _frames(work / name)
-        info["duration"] = round(info["frames"] / fps, 3)
-    log.info("%s: cut %d steps from %s", fig_id, len(files), mp4.name)
+        stream = src.streams.video[0]
+        packets = [p for p in src.demux(stream) if p.size]
+        per_frame = 1 / (stream.time_base * fps)  # packet time units per frame
+        keys = {int(round(p.pts / per_frame)): i for i, p in enumerate(packets) if p.is_keyframe}
+        missing = [k + 1 for k, f in enumerate(starts) if f not in keys]
+        if missing:
+            raise StepCutError(
+                f"{mp4.name}: no keyframe where step(s) {', '.join(map(str, missing))} start; the steps are cut "
+                f"without encoding at the keyframes the render puts at every step start: render {fig_id} again"
+            )
+        bounds = [keys[f] for f in starts] + [len(packets)]
+        for k, cue in enumerate(meta["cues"][: len(starts)]):
+            name = step_name(fig_id, k + 1, height, fps)
+            frames = _copy(stream, packets[bounds[k] : bounds[k + 1]], work / name)
+            files[name] = {
+                "step": k + 1,
+                "title": cue.get("title") or cue["text"],
+                "text": cue["text"],
+                "start": chapters[k][0],
+                "end": chapters[k][1],
+                "frames": frames,
+                "duration": round(frames / fps, 3),
+            }
+    log.info("%s: cut %d steps from %s (stream copy)", fig_id, len(files), mp4.name)
     return files
 
 
-def _frames(path: Path) -> int:
+def _copy(stream, packets: list, path: Path) -> int:
+    """Mux ``packets`` (one chapter, starting on a keyframe) into ``path``, timed from zero: the frame count."""
     import av
 
-    with av.open(str(path)) as c:
-        return sum(1 for _ in c.decode(video=0))
+    from generator.render.encode import MP4_OPTIONS
+
+    shift = packets[0].pts
+    with av.open(str(path), "w", format="mp4", options=dict(MP4_OPTIONS)) as out:
+        copy = out.add_stream_from_template(stream)
+        for p in packets:
+            p.pts -= shift
+            p.dts -= shift
+            p.stream = copy
+            out.mux(p)
+    return len(packets)

@@ -2,31 +2,18 @@
 text alternative), and its steps as chapters (a WebVTT chapters track and a "0:00 Title" list as video platforms
 take in a description). Cues are (start seconds, end seconds, text); each cue is one step of the scene.
 
-The reading-pace rule lives here too (``cue_seconds``, ``check_pacing``): every cue stays up at least
-CUE_MIN_SECONDS and shows at most CUE_MAX_CPS characters a second. figures/style.py pads cues to it while a scene
-plays; the render refuses a scene that still breaks it (generator/render/video.py), before anything is cached."""
+The reading-pace rule is house style (figures/pacing.py: every cue stays up at least CUE_MIN_SECONDS and shows at most
+CUE_MAX_CPS characters a second); figures/style.py pads cues to it while a scene plays, and ``check_pacing`` here lets
+the render refuse a scene that still breaks it (generator/render/video.py), before anything is cached."""
 
 from __future__ import annotations
 
+from figures.pacing import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_chars, cue_seconds
 from generator.escape import vtt
-
-#: Reading pace of a caption cue: at least this long on screen, and at most this many characters a second.
-CUE_MIN_SECONDS = 1.5
-CUE_MAX_CPS = 20.0
 
 
 class CaptionPaceError(ValueError):
     """A caption cue goes by faster than it can be read; the message names the scene file and the cue."""
-
-
-def cue_chars(s: str) -> int:
-    """The characters a reader reads in a cue (runs of white space count as one)."""
-    return len(" ".join(s.split()))
-
-
-def cue_seconds(s: str) -> float:
-    """How long the caption ``s`` must stay up to be read: chars / CUE_MAX_CPS, never under CUE_MIN_SECONDS."""
-    return max(CUE_MIN_SECONDS, cue_chars(s) / CUE_MAX_CPS)
 
 
 def check_pacing(source: str, cues: list[tuple[float, float, str]]) -> None:

@@ -7,6 +7,11 @@ and encode it, and for scenes the render spec and the shipped fonts. The set of 
 the ``import`` statements (``ast``), not from a list kept by hand, so a new helper can never be left out.
 
 Third-party modules (matplotlib, manim, PyAV...) are covered by their versions, not their files.
+
+Products the build derives from renders outside the figure cache (social cards, a scene's storyboard stills, its
+step clips) keep their own small caches; ``derived_key`` gives them keys built the same way (the code that makes
+them with its imports followed, their input files by content, their parameters, tool versions), so none of them
+keeps a hand-made list of what it depends on.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import ast
 import hashlib
 import json
 import platform
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Catalog, canonical_json
+from generator.catalog.model import Catalog, canonical_json
 from generator.render.registry import Figure
 from generator.render.specs import RenderSpec
 from generator.util.fs import sha256_file
@@ -123,18 +129,27 @@ def project_files(start: list[Path], bases: tuple[Path, ...]) -> list[Path]:
 
 def dependencies(fig: Figure, root: Path) -> dict[str, str]:
     """{path relative to its base: sha256} of every project file the figure's render reads."""
-    root = Path(root).resolve()
-    bases = (root,) if root == ROOT else (root, ROOT)
+    bases = _bases(root)
     renderer = _module_file(RENDERERS[fig.kind], (ROOT,))
     assert renderer is not None, RENDERERS[fig.kind]
     # The worker dispatches to every kind's renderer: its own bytes count, the renderers it may import do not.
     files = sorted(set(project_files([fig.source, renderer], bases)) | {(ROOT / ENTRY).resolve()})
-    out = {}
-    for f in files:
-        base = next(b for b in bases if f.is_relative_to(b))
-        label = f.relative_to(base).as_posix() if base == root else f"{{generator}}/{f.relative_to(base).as_posix()}"
-        out[label] = file_digest(f)
-    return out
+    return {_label(f, bases): file_digest(f) for f in files}
+
+
+def _bases(root: Path) -> tuple[Path, ...]:
+    """Where project modules are looked for: the project, then this repository (for a test project's imports of
+    the generator)."""
+    root = Path(root).resolve()
+    return (root,) if root == ROOT else (root, ROOT)
+
+
+def _label(path: Path, bases: tuple[Path, ...]) -> str:
+    """A project file's name in a key: relative to the project, ``{generator}/...`` for this repository's own files
+    when the project is another (a test project), so keys agree across checkouts."""
+    base = next(b for b in bases if path.is_relative_to(b))
+    rel = path.relative_to(base).as_posix()
+    return rel if base == bases[0] else f"{{generator}}/{rel}"
 
 
 def cache_key(fig: Figure, catalog: Catalog, root: Path = ROOT, alt: str = "", spec: RenderSpec | None = None) -> str:
@@ -157,4 +172,33 @@ def cache_key(fig: Figure, catalog: Catalog, root: Path = ROOT, alt: str = "", s
     else:
         parts["title"] = fig.title
         parts["alt"] = alt
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def derived_key(
+    code: Iterable[str],
+    params: Any = None,
+    *,
+    files: Iterable[Path] = (),
+    tools: Iterable[str] = (),
+    root: Path = ROOT,
+) -> str:
+    """Key of a product derived outside the figure cache: a hash of the project modules named in ``code`` (dotted
+    names, usually the caller's ``__name__``) and every project file they import, followed as for a figure (so a
+    card drawn by generator/render/raster.py changes with the palette in figures/chart_style.py), the bytes of
+    ``files`` (sources, fonts), ``params`` (JSON) and the versions of ``tools`` and Python."""
+    bases = _bases(root)
+    start = []
+    for name in code:
+        found = _module_file(name, bases)
+        if found is None:
+            raise ValueError(f"derived_key: {name!r} is no module of the project")
+        start.append(found)
+    parts = {
+        "code": {_label(f, bases): file_digest(f) for f in project_files(start, bases)},
+        "files": [file_digest(Path(f)) for f in files],
+        "params": params,
+        "tools": tool_versions(tuple(tools)),
+        "python": platform.python_version(),
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -1,9 +1,11 @@
 """`make check`'s layout checks: every check the renders make that needs no video (issue 22, item 9).
 
 A chart is drawn in each layout (wide, narrow) and ``chart_style.text_collisions`` runs on it, as the render does,
-but nothing is saved. A scene is played with Manim skipping every animation to its end state and writing no frame
-(``video.check_layout``), once for the landscape frame and once for the vertical one, and its
-``RaceScene.layout_issues`` are collected. Each figure is checked in its own process started in the project folder
+but nothing is saved. A scene is played with Manim skipping every animation to its end state and writing no video
+(``video.check_layout``; only the frame at each step's end is drawn, for the empty-step rule), once for each frame the
+site renders (landscape and portrait), and its ``RaceScene.layout_issues`` are collected: text out of place or too
+small to read where the page shows that frame, strokes too thin, a step ending on an empty frame
+(figures/legibility.py). Each figure is checked in its own process started in the project folder
 (``python -m generator.render.layout_check JOB.json``, like a render worker: that project's ``figures`` package,
 Manim's global configuration per process), several at a time. The first figure whose layout fails is one
 LayoutError line naming the figure file, the layout and the labels.
@@ -25,17 +27,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.errors import BuildError, LayoutError
 from generator.render.keys import cache_key
 from generator.render.registry import Figure
-from generator.render.specs import site_spec
+from generator.render.specs import site_spec, site_specs
 from generator.render.worker import PARENT_ENV, die_with_parent
 from generator.util.fs import atomic_write
 
-#: The frames a scene's layout is checked in: landscape and the media kit's vertical video (draft sizes: the
-#: layout is in Manim units, so the pixel count does not change it).
-SCENE_FRAMES = {"landscape": (854, 480), "vertical": (480, 854)}
+#: The frames a scene's layout is checked in: the site's landscape and portrait renders (draft sizes: the layout is
+#: in Manim units and the legibility rule in CSS px where the page shows the frame, so the pixel count changes
+#: neither).
+SCENE_FRAMES = {s.variant: (s.width, s.height) for s in site_specs("draft")}
 
 
 def _chart_issues(fig_id: str, data: dict[str, Any]) -> list[str]:
@@ -67,7 +70,7 @@ def _scene_issues(fig_id: str, data: dict[str, Any], work: Path) -> list[str]:
     for name, (w, h) in SCENE_FRAMES.items():
         found = check_layout(fig_id, data, w, h, work)["layout_issues"]
         if found:
-            issues.append(f"figures/scenes/{fig_id}.py ({name}): text collides: " + "; ".join(found))
+            issues.append(f"figures/scenes/{fig_id}.py ({name}): layout refused: " + "; ".join(found))
     return issues
 
 
@@ -88,9 +91,8 @@ def _key(fig: Figure, catalog: Catalog, root: Path) -> str:
     return h.hexdigest()
 
 
-def _kept(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str]) -> list[str]:
+def _kept(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, str], key: str) -> list[str]:
     """The figure's issues from .cache/layout-check when its key is unchanged, else checked (and kept)."""
-    key = _key(fig, catalog, root)
     path = root / ".cache" / "layout-check" / f"{fig.id}.json"
     try:
         kept = json.loads(path.read_text("utf-8"))
@@ -132,9 +134,12 @@ def check_layouts(figs: dict[str, Figure], catalog: Catalog, root: Path, workers
     todo = [f for f in figs.values() if f.kind in ("chart", "scene")]
     env = dict(os.environ, PYTHONHASHSEED="0", **{PARENT_ENV: str(os.getpid())})  # a check dies with its parent
     env.setdefault("MPLBACKEND", "Agg")
+    # The keys first, in this thread: CPython 3.11's ast.parse (keys.py reads imports) is not safe in threads
+    # ("SystemError: AST constructor recursion depth mismatch"); the checks themselves run in processes.
+    keys = {f.id: _key(f, catalog, root) for f in todo}
     with tempfile.TemporaryDirectory(prefix="rts-layout-") as tmp:
         with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 2)) as pool:
-            results = list(pool.map(lambda f: _kept(f, catalog, root, Path(tmp), env), todo))
+            results = list(pool.map(lambda f: _kept(f, catalog, root, Path(tmp), env, keys[f.id]), todo))
     for issues in results:
         if issues:
             raise LayoutError(issues[0] + (f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""))

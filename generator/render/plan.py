@@ -1,11 +1,12 @@
 """Which renders a build needs, as pool jobs with their cache keys: shared by the site build and the media kit, so
-both name and key the landscape render of a scene the same way and the second finds the first's in the cache."""
+both name and key a scene's landscape and portrait renders the same way and the second finds the first's in the
+cache."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import alt_text
 from generator.render.keys import cache_key
 from generator.render.pool import Job
@@ -58,14 +59,16 @@ def scene_job(fig: Figure, catalog: Catalog, root: Path, spec: RenderSpec) -> Jo
     )
 
 
-def site_jobs(figs: dict[str, Figure], catalog: Catalog, root: Path, spec: RenderSpec) -> list[Job]:
-    """The renders the site needs: every figure, a scene as ``spec`` (the media kit's landscape render)."""
-    return [
-        scene_job(f, catalog, root, spec)
-        if f.kind == "scene"
-        else figure_job(f, catalog, root, alt_text(catalog, f.id))
-        for f in figs.values()
-    ]
+def site_jobs(figs: dict[str, Figure], catalog: Catalog, root: Path, specs: list[RenderSpec]) -> list[Job]:
+    """The renders the site needs: every figure, a scene once per spec of ``specs`` (generator/render/specs.py
+    ``site_specs``: landscape and portrait, the media kit's renders too)."""
+    jobs = []
+    for f in figs.values():
+        if f.kind == "scene":
+            jobs += [scene_job(f, catalog, root, spec) for spec in specs]
+        else:
+            jobs.append(figure_job(f, catalog, root, alt_text(catalog, f.id)))
+    return jobs
 
 
 def kit_jobs(scenes: dict[str, Figure], catalog: Catalog, root: Path, specs: list[RenderSpec]) -> list[Job]:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import canonical_json
+from generator.catalog.model import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
 from generator.render.specs import RenderSpec

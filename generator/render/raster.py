@@ -1,10 +1,10 @@
 """Raster images of figures: a chart's SVG as PNG in the light or dark theme, and 1200x630 social cards.
 
 The PNGs are rasterised from the very SVG the site publishes (CairoSVG, pinned), with each
-``var(--rs-<token>, #fallback)`` resolved to the token's colour in the chosen theme (figures/chart_style.py holds
+``var(--rs-<token>, #fallback)`` resolved to the token's colour in the chosen theme (figures/palette.py holds
 the palette) and the theme's page colour behind it, so the light and dark PNGs are the chart a reader sees in that
-theme. Cards are drawn with Pillow in the shipped Inter font: the figure, its title and the site's name. Everything
-here is deterministic (same inputs, same bytes) and needs no network.
+theme. Cards are drawn with Pillow in the shipped Inter font: the figure, its title and the site's name (the
+catalog's meta.title, passed in). Everything here is deterministic (same inputs, same bytes) and needs no network.
 """
 
 from __future__ import annotations
@@ -15,21 +15,22 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from figures import chart_style
+from figures.palette import THEME_VARS
 from figures.typeface import font_path
 
 THEMES = ("light", "dark")
 CARD_SIZE = (1200, 630)
-SITE_NAME = "The Race to Scale"
 _VAR = re.compile(r"var\((--rs-[a-z]+),\s*(#[0-9a-fA-F]{3,8})\)")
 _VIEWBOX = re.compile(r'viewBox="([\d.\s-]+)"')
+#: The card's fonts (regular, bold): part of a kept card's key (generator/site/figure_pages.py).
+CARD_FONTS = (font_path(400), font_path(600))
 
 
 def theme_colours(theme: str) -> dict[str, str]:
     """{--rs-token: hex} in ``theme`` ("light" or "dark")."""
     if theme not in THEMES:
         raise ValueError(f"theme must be one of {THEMES}, not {theme!r}")
-    return {var: values[theme] for var, values in chart_style.THEME_VARS.items()}
+    return {var: values[theme] for var, values in THEME_VARS.items()}
 
 
 def themed_svg(svg: str, theme: str) -> str:
@@ -79,7 +80,7 @@ def _strip_png(png: bytes) -> bytes:
 def _font(bold: bool, size: int):
     from PIL import ImageFont
 
-    return ImageFont.truetype(str(font_path(600 if bold else 400)), size)
+    return ImageFont.truetype(str(CARD_FONTS[bold]), size)
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:
@@ -97,9 +98,10 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def card_png(images: Iterable[Path | bytes], title: str, kicker: str = SITE_NAME, theme: str = "light") -> bytes:
-    """A 1200x630 social card: ``kicker`` and ``title`` at the top, the images (one, or a row of several) fitted
-    below, on the theme's page colour. ``images`` are PNG/WebP files or bytes."""
+def card_png(images: Iterable[Path | bytes], title: str, kicker: str, theme: str = "light") -> bytes:
+    """A 1200x630 social card: ``kicker`` (the site's name: the catalog's meta.title) and ``title`` at the top, the
+    images (one, or a row of several) fitted below, on the theme's page colour. ``images`` are PNG/WebP files or
+    bytes."""
     from PIL import Image, ImageDraw
 
     colours = theme_colours(theme)

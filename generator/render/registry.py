@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import CatalogError
 from generator.util.project import ROOT

@@ -1,9 +1,10 @@
 """What a scene render makes, per quality and orientation: frame size, rate, encoder settings, extra files.
 
-One render of a scene per orientation feeds every file of that orientation (see generator/render/video.py). The
-site and the media kit share the landscape render: ``make site`` renders ``site_spec(quality)``, and ``make media``
-finds that same render (same spec, same cache key) in the cache and renders only what the site has no use for
-(the vertical video, the 4K video, and on request ProRes with alpha).
+One draw of a scene per orientation feeds every file of that orientation (see generator/render/video.py). The site
+and the media kit share both: ``make site`` renders ``site_specs(quality)`` (landscape and portrait), and ``make
+media`` finds those same renders (same specs, same cache keys) in the cache, so a clean site and kit draw each scene
+twice; only the opt-in 4K video and ProRes with alpha draw again. The portrait draw also encodes the kit's 9:16
+social video (the portrait frame with the captions burned in under it, generator/render/vertical.py) as it goes.
 
 Pure data: importing this module imports no encoder, so the build can compute keys without loading Manim or PyAV.
 """
@@ -55,10 +56,20 @@ class WebpSpec:
 
 
 @dataclass(frozen=True)
+class VerticalSpec:
+    """The 9:16 social video composed from the portrait draw while it encodes: a ``width`` x ``height`` canvas
+    with the portrait frame (same width) ``top`` px from the top and the step's caption burned in under it."""
+
+    width: int
+    height: int
+    top: int
+
+
+@dataclass(frozen=True)
 class RenderSpec:
     """One Manim render of a scene and every file encoded from its frames."""
 
-    variant: str  # landscape | vertical | uhd | alpha
+    variant: str  # landscape | portrait | uhd | alpha
     width: int
     height: int
     fps: int
@@ -67,7 +78,8 @@ class RenderSpec:
     webp: WebpSpec | None = None
     poster: bool = True
     captions: bool = False
-    web_poster: bool = False  # also a WebP poster for the page (the site's render)
+    web_poster: bool = False  # also a WebP poster for the page (the site's renders)
+    vertical: VerticalSpec | None = None  # the portrait draw's 9:16 social video (captions burned in)
     max_seconds: float | None = None  # stop the scene after this long (tests)
 
     @property
@@ -82,45 +94,61 @@ class RenderSpec:
 
 def _landscape(quality: str, cap: int) -> RenderSpec:
     if quality in ("publish", "4k"):
-        return RenderSpec(
-            "landscape",
-            1920,
-            1080,
-            60,
-            X264_PUBLISH,
-            webp=WebpSpec(640, 12, 2.0, 70, cap),
-            captions=True,
-            web_poster=True,
-        )
+        webp, fps, x264 = WebpSpec(640, 12, 2.0, 70, cap), 60, X264_PUBLISH
+        return RenderSpec("landscape", 1920, 1080, fps, x264, webp=webp, captions=True, web_poster=True)
     if quality == "draft":
-        return RenderSpec(
-            "landscape", 854, 480, 15, X264_DRAFT, webp=WebpSpec(480, 10, 2.0, 70, cap), captions=True, web_poster=True
-        )
+        webp = WebpSpec(480, 10, 2.0, 70, cap)
+        return RenderSpec("landscape", 854, 480, 15, X264_DRAFT, webp=webp, captions=True, web_poster=True)
     if quality == "test":  # tests only: small, few frames, the first seconds of the scene
+        webp = WebpSpec(320, 5, 2.0, 70, cap)
         return RenderSpec(
-            "landscape",
-            640,
-            360,
-            10,
-            X264_DRAFT,
-            webp=WebpSpec(320, 5, 2.0, 70, cap),
-            captions=True,
-            web_poster=True,
-            max_seconds=6.0,
+            "landscape", 640, 360, 10, X264_DRAFT, webp=webp, captions=True, web_poster=True, max_seconds=6.0
         )
     raise ValueError(f"unknown quality {quality!r}; expected one of {', '.join(QUALITY_NAMES)}")
 
 
+def spec_from_dict(d: dict) -> RenderSpec:
+    """A RenderSpec from its ``dataclasses.asdict`` form (a render job's JSON)."""
+    d = dict(d)
+    if d.get("webp"):
+        d["webp"] = WebpSpec(**d["webp"])
+    if d.get("vertical"):
+        d["vertical"] = VerticalSpec(**d["vertical"])
+    return RenderSpec(**d)
+
+
+#: Portrait frame width per quality (the height is 5/4 of it: 4:5, what fits above the step text and the player's
+#: buttons on a 390 x 844 phone). The 9:16 social video is as wide, its canvas 16/9 of the width.
+PORTRAIT_WIDTH = {"publish": 1080, "4k": 1080, "draft": 432, "test": 288}
+
+
+def _portrait(quality: str) -> RenderSpec:
+    land = _landscape(quality, DEFAULT_WEBP_CAP)
+    w = PORTRAIT_WIDTH[quality]
+    # The portrait frame sits a little below the top of the 9:16 canvas (phone apps draw over the top edge too);
+    # the caption goes under it, clear of the apps' controls at the bottom.
+    vertical = VerticalSpec(w, w * 16 // 9 // 2 * 2, top=w * 5 // 54 // 2 * 2)
+    return RenderSpec(
+        "portrait", w, w * 5 // 4, land.fps, land.x264, web_poster=True, vertical=vertical, max_seconds=land.max_seconds
+    )
+
+
 def site_spec(quality: str, cap: int = DEFAULT_WEBP_CAP) -> RenderSpec:
-    """The render the site publishes for a scene at ``quality``: the media kit's landscape render."""
+    """The landscape render the site publishes for a scene at ``quality`` (the media kit's landscape render)."""
     return _landscape(quality, cap)
 
 
+def site_specs(quality: str, cap: int = DEFAULT_WEBP_CAP) -> list[RenderSpec]:
+    """Both renders the site publishes for a scene at ``quality``: landscape (wide screens) and portrait (phones)."""
+    return [_landscape(quality, cap), _portrait(quality)]
+
+
 def kit_specs(quality: str, cap: int = DEFAULT_WEBP_CAP, prores: bool = False) -> list[RenderSpec]:
-    """Every render of one scene for the media kit at ``quality``: landscape (shared with the site), vertical,
-    4K with ``quality="4k"``, and with ``prores`` a render over a transparent background for ProRes 4444."""
+    """Every render of one scene for the media kit at ``quality``: the site's two (landscape; portrait, which also
+    makes the 9:16 social video), 4K with ``quality="4k"``, and with ``prores`` a render over a transparent
+    background for ProRes 4444."""
     land = _landscape(quality, cap)
-    out = [land, RenderSpec("vertical", land.height, land.width, land.fps, land.x264, max_seconds=land.max_seconds)]
+    out = site_specs(quality, cap)
     if quality == "4k":
         out.append(RenderSpec("uhd", 3840, 2160, 60, X264_PUBLISH, poster=False))
     if prores:
@@ -155,23 +183,34 @@ def file_names(fig_id: str, spec: RenderSpec) -> dict[str, str]:
             names["srt"] = f"{fig_id}.en.srt"
             names["chapters"] = f"{fig_id}.chapters.vtt"
             names["chapters-txt"] = f"{fig_id}.chapters.txt"
-    elif spec.variant == "vertical":
-        names["mp4-vertical"] = f"{fig_id}-vertical-{w}x{h}-{fps}fps.mp4"
+        if spec.web_poster:
+            names["poster-web"] = f"{fig_id}-poster.webp"
+    elif spec.variant == "portrait":
+        names["mp4-portrait"] = f"{fig_id}-portrait-{w}x{h}-{fps}fps.mp4"
         if spec.poster:
-            names["poster-vertical"] = f"{fig_id}-vertical-poster.png"
+            names["poster-portrait"] = f"{fig_id}-portrait-poster.png"
+        if spec.web_poster:
+            names["poster-portrait-web"] = f"{fig_id}-portrait-poster.webp"
+        if spec.vertical:
+            v = spec.vertical
+            names["mp4-vertical"] = f"{fig_id}-vertical-{v.width}x{v.height}-{fps}fps.mp4"
+            if spec.poster:
+                names["poster-vertical"] = f"{fig_id}-vertical-poster.png"
     elif spec.variant == "uhd":
         names["mp4-uhd"] = f"{fig_id}-{h}p{fps}.mp4"
     elif spec.variant != "alpha":
         raise ValueError(f"unknown variant {spec.variant!r}")
     if spec.prores_fps:
         names["prores"] = f"{fig_id}-alpha-prores4444-{h}p{spec.prores_fps}.mov"
-    if spec.web_poster:
-        names["poster-web"] = f"{fig_id}-poster.webp"
     return names
+
+
+#: The role of each variant's poster (PNG; its page WebP is the role + "-web" where the spec asks for one).
+POSTER_ROLES = {"landscape": "poster", "portrait": "poster-portrait"}
 
 
 def main_role(spec: RenderSpec) -> str | None:
     """The role of the render's H.264 video (None for the ProRes-only render)."""
     if spec.x264 is None:
         return None
-    return {"landscape": "mp4", "vertical": "mp4-vertical", "uhd": "mp4-uhd"}[spec.variant]
+    return {"landscape": "mp4", "portrait": "mp4-portrait", "uhd": "mp4-uhd"}[spec.variant]

@@ -111,52 +111,15 @@ def postprocess_svg(
             defs.remove(style)
         if len(defs) == 0:
             root.remove(defs)
-
     for el in root.iter():
-        moved: list[str] = []
-        for attr, value in list(el.attrib.items()):
-            if attr == "id":
-                value = prefix + value
-            elif attr in (href, "href") and value.startswith("#"):
-                value = "#" + prefix + value[1:]
-            elif attr == "d":
-                value = " ".join(value.split())
-            if "url(#" in value:
-                value = _URL_RE.sub(lambda m: f"url(#{prefix}{m.group(1)})", value)
-            themed = _theme_colours(value)
-            if attr != "style" and themed != value:
-                # var() only works in CSS: move a sentinel presentation attribute into the style attribute.
-                del el.attrib[attr]
-                moved.append(f"{attr}: {themed}")
-                continue
-            el.set(attr, themed)
-        if moved:
-            el.set("style", "; ".join(moved + ([style_attr] if (style_attr := el.get("style")) else [])))
+        _rewrite_attributes(el, prefix, href)
         # Whitespace between elements is layout noise; text content of <text> is kept as is.
         if len(el) and el.text is not None and not el.text.strip():
             el.text = None
         if el.tail is not None and not el.tail.strip():
             el.tail = None
-
     _simplify(root, href)
-
-    view_box = root.get("viewBox")
-    if not view_box:
-        raise FigureModuleError(f"{fig_id}: matplotlib wrote no viewBox")
-    attrib = dict(root.attrib)
-    attrib.pop("width", None)
-    attrib.pop("height", None)
-    root.attrib.clear()
-    root.set("width", "100%")
-    root.set("viewBox", view_box)
-    root.set("version", attrib.get("version", "1.1"))
-    root.set("class", "rs-chart-svg")
-    root.set("data-figure", fig_id)
-    if layout != "wide":
-        root.set("data-layout", layout)
-    root.set("role", "img")
-    for key, value in _ROOT_STROKE_DEFAULTS.items():
-        root.set(key, value)
+    _set_root(root, fig_id, layout)
 
     # A plain <title> first child is the accessible name of role="img" (SVG-AAM); no id, so a page that inlines the
     # chart can swap it for its own title and desc with a simple pattern.
@@ -175,3 +138,45 @@ def postprocess_svg(
     ET.indent(root, space="")
     text = ET.tostring(root, encoding="unicode", short_empty_elements=True)
     return text + "\n"
+
+
+def _rewrite_attributes(el: ET.Element, prefix: str, href: str) -> None:
+    """Prefix ids and references to them, tidy path data, and turn the palette's sentinel colours into CSS
+    variables (moving a presentation attribute that holds one into ``style``: var() only works in CSS)."""
+    moved: list[str] = []
+    for attr, value in list(el.attrib.items()):
+        if attr == "id":
+            value = prefix + value
+        elif attr in (href, "href") and value.startswith("#"):
+            value = "#" + prefix + value[1:]
+        elif attr == "d":
+            value = " ".join(value.split())
+        if "url(#" in value:
+            value = _URL_RE.sub(lambda m: f"url(#{prefix}{m.group(1)})", value)
+        themed = _theme_colours(value)
+        if attr != "style" and themed != value:
+            del el.attrib[attr]
+            moved.append(f"{attr}: {themed}")
+            continue
+        el.set(attr, themed)
+    if moved:
+        el.set("style", "; ".join(moved + ([style_attr] if (style_attr := el.get("style")) else [])))
+
+
+def _set_root(root: ET.Element, fig_id: str, layout: str) -> None:
+    """The root's attributes: full width, the viewBox, the figure's id and layout, role img, stroke defaults."""
+    view_box = root.get("viewBox")
+    if not view_box:
+        raise FigureModuleError(f"{fig_id}: matplotlib wrote no viewBox")
+    attrib = dict(root.attrib)
+    root.attrib.clear()
+    root.set("width", "100%")
+    root.set("viewBox", view_box)
+    root.set("version", attrib.get("version", "1.1"))
+    root.set("class", "rs-chart-svg")
+    root.set("data-figure", fig_id)
+    if layout != "wide":
+        root.set("data-layout", layout)
+    root.set("role", "img")
+    for key, value in _ROOT_STROKE_DEFAULTS.items():
+        root.set(key, value)

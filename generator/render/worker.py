@@ -62,13 +62,10 @@ def run(job: dict) -> None:
 
         render_table(fig_id, data, out, title=job.get("title"))
     elif kind == "scene":
-        from generator.render.specs import RenderSpec, WebpSpec
+        from generator.render.specs import spec_from_dict
         from generator.render.video import render_media
 
-        spec_d = dict(job["spec"])
-        if spec_d.get("webp"):
-            spec_d["webp"] = WebpSpec(**spec_d["webp"])
-        render_media(fig_id, data, RenderSpec(**spec_d), out, Path(job["work"]), progress=_progress)
+        render_media(fig_id, data, spec_from_dict(job["spec"]), out, Path(job["work"]), progress=_progress)
     else:
         raise ValueError(f"unknown figure kind {kind!r}")
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.catalog.schema import meta_authors
 from generator.escape import Html, pdf_info, pdf_template
 from generator.site.assembly.serve import serve_directory
 from generator.tools.audit import chromium
@@ -27,7 +28,6 @@ from generator.util.fs import atomic_write
 from generator.util.project import ROOT, site_url
 
 DEFAULT_OUT = ROOT / "build" / "the-race-to-scale.pdf"
-DEFAULT_AUTHOR = "The Race to Scale contributors"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -137,9 +137,7 @@ def _write(raw: bytes, out: Path, meta: dict[str, Any]) -> PdfReport:
     writer.add_metadata(
         {
             "/Title": pdf_info(meta["title"]),
-            "/Author": pdf_info(
-                ", ".join(str(a) for a in meta.get("authors") or [meta.get("group") or DEFAULT_AUTHOR])
-            ),
+            "/Author": pdf_info(", ".join(meta_authors(meta))),
             "/Subject": pdf_info(meta["description"]),
             "/Creator": pdf_info(f"{meta['title']} (make pdf: Chromium via Playwright)"),
         }

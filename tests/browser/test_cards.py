@@ -50,7 +50,7 @@ at INT4.
 
 def build_cards_site(dest: Path, site_url: str) -> Path:
     """A tiny project released as 1.0, then one catalog value changed (Llama 3.1 70B's parameter count)."""
-    from generator.site.extras.versions import make_release
+    from generator.site.extras.release import make_release
     from generator.util.project import BuildPaths
 
     root = make_tiny_project(dest, figures=(CHART,))

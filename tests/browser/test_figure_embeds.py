@@ -1,9 +1,11 @@
 """Figure pages and their embed views in Chromium: the embed view loads only this site's files, passes axe in the
-light and the dark theme, follows the reader's theme, fits the iframe its snippet makes; the copy buttons copy."""
+light and the dark theme, follows the reader's theme, fits the iframe its snippet makes; the copy buttons copy. The
+embed views, the copy buttons and the snippet run on each builder's site (conftest.built_site)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -20,8 +22,8 @@ def _rgb_hex(css: str) -> str:
     return "#%02x%02x%02x" % tuple(nums)
 
 
-def _aspect(draft_build, fid: str) -> float:
-    page = (draft_build.site / "figures" / fid / "index.html").read_text("utf-8")
+def _aspect(site: Path, fid: str) -> float:
+    page = (site / "figures" / fid / "index.html").read_text("utf-8")
     m = re.search(r"aspect-ratio: (\d+) / (\d+)", page)
     assert m, f"{fid}: no aspect ratio in the embed snippet"
     return int(m.group(1)) / int(m.group(2))
@@ -38,14 +40,15 @@ def _watch(page) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_embed_views_are_local_accessible_and_themed(browser, site_url, draft_build, catalog, root, scheme):
+def test_embed_views_are_local_accessible_and_themed(browser, built_site, catalog, root, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
+    site_url = built_site.url
     host = urlparse(site_url).netloc
     for fid, fig in registry(catalog, root / "figures").items():
         width = 640
-        height = round(width / _aspect(draft_build, fid))
+        height = round(width / _aspect(built_site.paths.site, fid))
         ctx = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
         page = ctx.new_page()
         requests, errors = _watch(page)
@@ -77,7 +80,8 @@ def test_embed_theme_can_be_forced_and_garbage_is_ignored(browser, site_url):
     ctx.close()
 
 
-def test_copy_buttons_copy_the_embed_code_and_the_link(browser, site_url):
+def test_copy_buttons_copy_the_embed_code_and_the_link(browser, built_site):
+    site_url = built_site.url
     ctx = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = ctx.new_page()
     errors: list[str] = []
@@ -97,14 +101,14 @@ def test_copy_buttons_copy_the_embed_code_and_the_link(browser, site_url):
 
 
 @pytest.mark.parametrize("width", [390, 1000])
-def test_the_snippet_fits_the_frame_to_the_figure(browser, site_url, width):
+def test_the_snippet_fits_the_frame_to_the_figure(browser, built_site, width):
     """The embed code pasted into another page: its script sets the frame to the height the view asks for, so on a
     phone the narrow chart shows whole at the frame's full width (not shrunk into the wide chart's proportions),
     and on a desktop the frame stays close to the aspect ratio the snippet starts with."""
     import html
 
     figure_page = browser.new_page()
-    figure_page.goto(f"{site_url}figures/params_over_time/", wait_until="load")
+    figure_page.goto(f"{built_site.url}figures/params_over_time/", wait_until="load")
     code = html.unescape(figure_page.input_value("#rs-embed-code"))
     figure_page.close()
     assert code.count("<iframe") == 1 and "<script>" in code and "data-rts-embed" in code

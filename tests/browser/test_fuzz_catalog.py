@@ -32,12 +32,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.catalog.schema import CATALOG_SCHEMA
 from generator.errors import CatalogError
 from generator.site.assembly.build import build
 from generator.site.assembly.serve import serve_directory
-from generator.site.extras.versions import make_release
+from generator.site.extras.release import make_release
 from generator.util.project import BuildPaths
 from tests.tinyproject import CHART, SCENE, make_tiny_project
 

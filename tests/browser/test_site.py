@@ -1,95 +1,38 @@
-"""Site checks on the built (draft) site served from a subpath by the Range-capable server: links, anchors and assets
-resolve; no request leaves the local server; no console error; every video loads its metadata and seeks; axe-core
-finds no violation in the light or the dark theme; budgets hold."""
+"""Site checks on the built (draft) site served from a subpath by the Range-capable server, as each site builder built
+it (MkDocs: every page; Zensical: one page of each kind, support.PAGE_KINDS): links, anchors and assets resolve; no
+request leaves the local server; no console error; every video loads its metadata and seeks; axe-core finds no
+violation in the light or the dark theme, nor with the search dialog open; budgets hold."""
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import urlparse
 
 import pytest
 
 from generator.site.assembly.budgets import check_budgets, load_budgets
-from tests.support import SITE_PREFIX
+from generator.site.assembly.site_links import card_links, link_problems, parse_page
+from tests.support import PAGE_KINDS, BuiltSite, click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        if tag == "a" and a.get("name"):
-            self.ids.add(a["name"])
-        for key in ("href", "src", "poster", "data-poster", "data-rs-cards"):
-            if a.get(key) and not (tag == "link" and a.get("rel") in ("canonical",)):
-                self.urls.append(a[key])
-
-
-def _card_links(page: Path, links: _Links) -> list[str]:
-    """The links inside the page's cards (a JSON file the page names in data-rs-cards, fetched on first use): they
-    are the page's links too, relative to it."""
-    out = []
-    for url in links.urls:
-        if url.endswith(".json") and "assets/cards/" in url:
-            cards = json.loads((page.parent / unquote(url)).read_text("utf-8"))
-            out += [p["href"] for c in cards.values() for _, parts in c["lines"] for p in parts
-                    if isinstance(p, dict) and "href" in p]
-    return out
 
 
 def _pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def _parse(path: Path) -> _Links:
-    p = _Links()
-    p.feed(path.read_text("utf-8"))
-    return p
-
-
-def test_no_broken_internal_link_anchor_or_asset(draft_build):
-    """Every link of every page, its cards' links included, on the site as published: with the media kit listed
-    (the draft build has a kit manifest: conftest.draft_build), so the Media page's links are checked too."""
-    site = draft_build.site
-    parsed = {p: _parse(p) for p in _pages(site)}
-    assert (site / "media" / "manifest.json").is_file()  # the kit is there
-    broken = []
-    for page, links in parsed.items():
-        rel_page = page.relative_to(site).as_posix()
-        # The site is built for its served URL (a subpath), so absolute links start with the prefix.
-        base = "https://x.test" + SITE_PREFIX + rel_page
-        for url in links.urls + _card_links(page, links):
-            if url.startswith(("mailto:", "data:", "javascript:")):
-                continue
-            u = urlparse(urljoin(base, url))
-            if u.netloc != "x.test":
-                continue  # external links are references to papers; never loaded by the page itself
-            path = unquote(u.path[len(SITE_PREFIX):]) if u.path.startswith(SITE_PREFIX) else None
-            if path is None:
-                broken.append(f"{rel_page}: {url} leaves the site root")
-                continue
-            target = site / path
-            if target.is_dir() or path.endswith("/") or path == "":
-                target = target / "index.html"
-            if not target.exists():
-                broken.append(f"{rel_page}: {url} -> missing {path}")
-                continue
-            if u.fragment and target.suffix == ".html":
-                ids = parsed[target].ids if target in parsed else _parse(target).ids
-                if unquote(u.fragment) not in ids:
-                    broken.append(f"{rel_page}: {url} -> no anchor #{u.fragment}")
-    assert not broken, "\n".join(broken)
+def test_no_broken_internal_link_anchor_or_asset(built_site):
+    """The build's own link check (site_links.py, which fails the build) still finds nothing on the published site:
+    with the media kit listed (the draft build has a kit manifest: conftest.draft_build), so the Media page's links
+    are checked too, and every card's links (the JSON a page loads on first use)."""
+    paths = built_site.paths
+    assert len(_pages(paths.site)) >= len(PAGE_KINDS)
+    assert (paths.site / "media" / "manifest.json").is_file()  # the kit is there
+    cards = [u for u in parse_page(paths.site / "index.html").urls if "assets/cards/" in u]
+    assert cards and card_links(paths.site / "index.html", cards)  # the cards' links are among those checked
+    assert not link_problems(paths.site, built_site.url, paths.staging)
 
 
 def test_range_requests_are_honoured(site_url, draft_build):
@@ -101,13 +44,17 @@ def test_range_requests_are_honoured(site_url, draft_build):
         assert resp.read() == video.read_bytes()[100:200]
 
 
-def _page_paths(draft_build) -> list[str]:
+def _page_paths(site: BuiltSite) -> list[str]:
+    """Every page of the MkDocs site; one page of each kind of the other builders' sites."""
     out = []
-    for p in _pages(draft_build.site):
-        rel = p.relative_to(draft_build.site).as_posix()
+    for p in _pages(site.paths.site):
+        rel = p.relative_to(site.paths.site).as_posix()
         if rel == "404.html":
             continue
         out.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    if site.builder != "mkdocs":
+        assert set(PAGE_KINDS.values()) <= set(out), sorted(set(PAGE_KINDS.values()) - set(out))
+        return list(PAGE_KINDS.values())
     return out
 
 
@@ -123,10 +70,10 @@ def _open(browser, url: str, width: int = 1280):
     return ctx, page, requests, errors
 
 
-def test_only_local_requests_and_no_console_errors(browser, site_url, draft_build):
-    host = urlparse(site_url).netloc
-    for rel in _page_paths(draft_build):
-        ctx, page, requests, errors = _open(browser, site_url + rel)
+def test_only_local_requests_and_no_console_errors(browser, built_site):
+    host = urlparse(built_site.url).netloc
+    for rel in _page_paths(built_site):
+        ctx, page, requests, errors = _open(browser, built_site.url + rel)
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_timeout(500)
         foreign = [u for u in requests if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host]
@@ -135,8 +82,8 @@ def test_only_local_requests_and_no_console_errors(browser, site_url, draft_buil
         ctx.close()
 
 
-def test_every_video_loads_metadata_and_seeks(browser, site_url):
-    ctx, page, _, errors = _open(browser, site_url)
+def test_every_video_loads_metadata_and_seeks(browser, built_site):
+    ctx, page, _, errors = _open(browser, built_site.url)
     results = page.evaluate("""async () => {
       const out = [];
       for (const v of document.querySelectorAll('video')) {
@@ -162,7 +109,7 @@ def test_every_video_loads_metadata_and_seeks(browser, site_url):
 
 
 @pytest.mark.parametrize("width,height", [(412, 823), (1280, 900)])
-def test_no_layout_shift_on_load(browser, site_url, width, height):
+def test_no_layout_shift_on_load(browser, built_site, width, height):
     """Cumulative layout shift 0 while the article loads (Lighthouse's target; content-visibility, lazy widgets and
     posters must not move what the reader sees)."""
     ctx = browser.new_context(viewport={"width": width, "height": height})
@@ -171,17 +118,17 @@ def test_no_layout_shift_on_load(browser, site_url, width, height):
       new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput)
         window.__shifts.push({value: e.value, nodes: e.sources.map(s => s.node ? s.node.nodeName + '.' +
                               (s.node.className || '') : '?')}); }).observe({type: 'layout-shift', buffered: true});""")
-    page.goto(site_url, wait_until="networkidle")
+    page.goto(built_site.url, wait_until="networkidle")
     page.wait_for_timeout(1500)
     shifts = page.evaluate("window.__shifts")
     ctx.close()
     assert sum(s["value"] for s in shifts) == 0, shifts
 
 
-def test_posters_load_when_near(browser, site_url):
+def test_posters_load_when_near(browser, built_site):
     """Only the first video's poster is fetched at load; every other poster arrives as its video nears the viewport,
     and every poster URL resolves to an image."""
-    ctx, page, requests, errors = _open(browser, site_url)
+    ctx, page, requests, errors = _open(browser, built_site.url)
     page.wait_for_load_state("networkidle")
     posters = page.eval_on_selector_all("video.rs-video", "vs => vs.map(v => [v.getAttribute('poster'), "
                                         "v.dataset.poster || null, v.getBoundingClientRect().top])")
@@ -202,23 +149,19 @@ def test_posters_load_when_near(browser, site_url):
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_axe_finds_no_violations(browser, site_url, draft_build, scheme):
+def test_axe_finds_no_violations(browser, built_site, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    for rel in _page_paths(draft_build):
-        ctx, page, _, _ = _open(browser, site_url + rel)
+    for rel in _page_paths(built_site):
+        ctx, page, _, _ = _open(browser, built_site.url + rel)
         page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
         # Off-screen blocks skip rendering (content-visibility: auto), and axe's contrast check then reads the
         # background from whatever happens to be painted there: render everything so axe sees what a reader will.
         page.add_style_tag(content="* { content-visibility: visible !important; }")
         page.wait_for_timeout(200)
-        results = axe.run(page)
-        violations = results.response["violations"]
-        summary = [f"{v['id']} ({v['impact']}): {v['help']} -> "
-                   + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                               for n in v["nodes"][:5]) for v in violations]
-        assert not violations, f"{rel} [{scheme}]:\n" + "\n".join(summary)
+        violations = _axe_violations(axe, page)
+        assert not violations, f"{rel} [{scheme}]:\n" + "\n".join(violations)
         ctx.close()
 
 
@@ -238,26 +181,71 @@ def test_axe_finds_no_violations_in_the_article_on_a_phone(browser, site_url, sc
     ctx.close()
 
 
-def test_no_horizontal_overflow_on_phones(browser, site_url, draft_build):
-    for rel in _page_paths(draft_build):
-        ctx, page, _, _ = _open(browser, site_url + rel, width=390)
+def _axe_violations(axe, page) -> list[str]:
+    """axe-core's violations on ``page``, one line each (a target inside a shadow root is a list of selectors)."""
+    violations = axe.run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:5]) for v in violations]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_the_search_dialog_open(browser, built_site, scheme, width):
+    """Each builder's own search dialog, opened with its key and showing results, in the reader's theme: Material's
+    is restyled in site.css, Zensical's (in a shadow root) by overrides/partials/rts/zensical-search.html."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx = browser.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)
+    page = ctx.new_page()
+    page.goto(built_site.url, wait_until="networkidle")
+    if built_site.builder == "mkdocs":
+        if width < 960:  # the header's search button opens it on a phone; "/" focuses the wide header's field
+            click_settled(page, "label.md-header__button[for=__search]")
+        else:
+            page.keyboard.press("/")
+        page.wait_for_function("document.getElementById('__search').checked")
+        page.focus("input.md-search__input")
+        results = "document.querySelectorAll('.md-search-result__item').length > 1"
+    else:
+        page.keyboard.press("/")
+        page.wait_for_function("[...document.body.children].some(e => e.shadowRoot && "
+                               "e.shadowRoot.querySelector('dialog[open]'))")
+        results = ("[...document.body.children].some(e => e.shadowRoot && "
+                   "e.shadowRoot.querySelectorAll('[role=option]').length > 1)")
+    page.keyboard.type("attention")  # typed: each builder's search listens to key events
+    page.wait_for_function(results)
+    # The results' entrance transitions over (shadow trees included), so axe reads their final colours.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running' || "
+                           "a.effect.getComputedTiming().iterations === Infinity)")
+    theme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert theme == ("slate" if scheme == "dark" else "default"), theme
+    violations = _axe_violations(Axe(), page)
+    ctx.close()
+    assert not violations, f"search dialog [{built_site.builder}, {scheme}, {width} px]:\n" + "\n".join(violations)
+
+
+def test_no_horizontal_overflow_on_phones(browser, built_site):
+    for rel in _page_paths(built_site):
+        ctx, page, _, _ = _open(browser, built_site.url + rel, width=390)
         over = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert over <= 0, f"{rel}: {over}px of horizontal overflow at 390 px"
         ctx.close()
 
 
-def test_size_budgets(draft_build):
-    over = check_budgets(draft_build.site, load_budgets("draft"))
+def test_size_budgets(built_site):
+    over = check_budgets(built_site.paths.site, load_budgets("draft"))
     assert not over, "\n".join(over)
     tiny = {"site_bytes": 1000, "video_bytes": 10, "page_html_bytes": 10, "chart_svg_bytes": 10}
-    assert len(check_budgets(draft_build.site, tiny)) >= 3  # the check can fail
+    assert len(check_budgets(built_site.paths.site, tiny)) >= 3  # the check can fail
 
 
-def test_no_third_party_urls_in_output(draft_build):
+def test_no_third_party_urls_in_output(built_site):
     bad = re.compile(r"fonts\.googleapis|fonts\.gstatic|cdn\.jsdelivr|unpkg\.com|cdnjs")
     # Our HTML and our own CSS/JS. (Material's bundle names a CDN for Mermaid, fetched only if a page has a Mermaid
     # diagram; none does, and the request log test above proves nothing is fetched.)
-    ours = list(draft_build.site.rglob("*.html")) + list((draft_build.site / "assets" / "css").glob("*.css")) + \
-        list((draft_build.site / "assets" / "js").rglob("*.js"))
+    site = built_site.paths.site
+    ours = list(site.rglob("*.html")) + list((site / "assets" / "css").glob("*.css")) + \
+        list((site / "assets" / "js").rglob("*.js"))
     for p in ours:
         assert not bad.search(p.read_text("utf-8", errors="replace")), p

@@ -1,5 +1,5 @@
 """The theme (palette) switch that replaces Material's palette component (overrides/partials/rts/palette-switch.html),
-and the header staying put while Material's bundle loads."""
+and the header staying put while Material's bundle loads; on each builder's site (Zensical uses the same partials)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def _state(page):
     return page.evaluate(_STATE)
 
 
-def test_material_palette_component_is_not_mounted(draft_build):
-    html = (draft_build.site / "index.html").read_text("utf-8")
+def test_material_palette_component_is_not_mounted(built_site):
+    html = (built_site.paths.site / "index.html").read_text("utf-8")
     assert 'data-md-component="palette"' not in html
     form = re.search(r"<form[^>]*data-rts-palette[^>]*>(.*?)</form>", html, re.S)
     assert form, "palette form missing"
@@ -42,13 +42,13 @@ def test_material_palette_component_is_not_mounted(draft_build):
 
 @pytest.mark.parametrize("system,scheme,toggle", [("light", "default", "Switch to dark theme"),
                                                   ("dark", "slate", "Switch to light theme")])
-def test_first_visit_follows_the_system_theme(browser, site_url, system, scheme, toggle):
+def test_first_visit_follows_the_system_theme(browser, built_site, system, scheme, toggle):
     ctx = browser.new_context(color_scheme=system)
     page = ctx.new_page()
     # Without Material's bundle: the theme is chosen before the article paints, not when the bundle arrives (a dark
     # system used to see the light theme until then).
     page.route("**/bundle.*.min.js", lambda route: route.abort())
-    page.goto(site_url, wait_until="load")
+    page.goto(built_site.url, wait_until="load")
     s = _state(page)
     assert s["scheme"] == scheme and s["shown"] == [toggle] and s["saved"] is None, s
     assert s["themeColor"] == _hex(s["header"]), s
@@ -59,10 +59,10 @@ def test_first_visit_follows_the_system_theme(browser, site_url, system, scheme,
     ctx.close()
 
 
-def test_toggle_switches_saves_and_survives_reload(browser, site_url):
+def test_toggle_switches_saves_and_survives_reload(browser, built_site):
     ctx = browser.new_context(color_scheme="light")
     page = ctx.new_page()
-    page.goto(site_url, wait_until="load")
+    page.goto(built_site.url, wait_until="load")
     light = _state(page)
     click_settled(page, "[data-rts-palette] label:not([hidden])")
     dark = page.evaluate(_STATE)
@@ -85,7 +85,7 @@ def test_toggle_switches_saves_and_survives_reload(browser, site_url):
 
 
 @pytest.mark.parametrize("width", [412, 1280])
-def test_header_does_not_move_when_materials_bundle_arrives(browser, site_url, width):
+def test_header_does_not_move_when_materials_bundle_arrives(browser, built_site, width):
     """What the first paint shows of the header (before Material's bundle has run) is where it stays: the no-js swap
     happens in <head>, and the theme toggle is placed after every other header button."""
     boxes = []
@@ -94,7 +94,7 @@ def test_header_does_not_move_when_materials_bundle_arrives(browser, site_url, w
         page = ctx.new_page()
         if block:
             page.route("**/bundle.*.min.js", lambda route: route.abort())
-        page.goto(site_url, wait_until="load")
+        page.goto(built_site.url, wait_until="load")
         page.wait_for_timeout(300)
         boxes.append(page.evaluate("""() => [...document.querySelectorAll('.md-header__inner > *, .md-header__option > label')]
             .map(e => e.getBoundingClientRect()).filter(r => r.width * r.height > 0)

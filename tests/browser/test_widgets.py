@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator import derive
-from generator.format import gb, num
+from generator.format import gb, nbytes, num
 from tests.support import SITE_PREFIX, build_served_at, click_settled
 from tests.tinyproject import CHART, make_tiny_project
 
@@ -175,6 +175,11 @@ def hardware_rows(page) -> dict[str, tuple[str, str]]:
     return out
 
 
+def start(catalog, widget: str, role: str) -> str:
+    """The model a widget starts on for ``role``: the catalog's ``widgets:`` defaults, an editorial choice."""
+    return catalog.data["widgets"][widget]["defaults"][role]
+
+
 def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=None) -> str:
     weights = derive.weight_bytes(params or model["params"], wp)
     fixed = weights + derive.ssm_state_bytes(model, kvp) * batch
@@ -194,11 +199,15 @@ def expected_longest(model, memory_gb, wp="bf16", kvp="bf16", batch=1, params=No
 def test_memory_defaults_and_keyboard(open_page, catalog):
     page = open_page()
     assert not page.is_visible(f"{MEM} .rs-fallback"), "the fallback hides once the widget is ready"
-    assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "llama-3.1-70b"
-    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "141.1 GB"  # 70.55e9 x 2 bytes
+    first = start(catalog, "memory", "model")
+    assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == first
+    m = catalog.models[first]
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == gb(derive.weight_bytes(m["params"], "bf16")).replace(
+        NBSP, " ")
     node = page.inner_text(f'{MEM} table.rs-hw tr:has(.rs-hw__name:text-is("8 × H100 node")) .rs-hw__longest')
-    assert node.replace(NBSP, " ").split("\n") == [
-        expected_longest(catalog.models["llama-3.1-70b"], 640), "past the model\u2019s 131,072-token limit"]
+    past = derive.max_context(m, 640, "bf16", "bf16") > m["context"]
+    assert node.replace(NBSP, " ").split("\n") == [expected_longest(m, 640)] + (
+        [f"past the model\u2019s {num(m['context'])}-token limit"] if past else [])
 
     # Llama 3.1 8B at 131,072 tokens, BF16: 17.2 GB of KV cache (claims.md: 128 KiB per token).
     page.select_option(sel(MEM, "Model"), "llama-3.1-8b")
@@ -248,13 +257,13 @@ def test_memory_free_parameter_count(open_page, catalog):
     press(page, params, "End")
     assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == "custom"
     assert page.get_attribute(params, "aria-valuetext") == "2 trillion parameters"
-    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "4,000.0 GB"
+    assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == "4.0 TB"  # format.nbytes: past 1,000 GB, TB
     # The KV cache keeps the last model's shape, and says so; with no shape there is no KV cache.
     assert page.is_visible(sel(MEM, "KV-cache shape from"))
     assert "shape of Llama 3.1 70B" in text(page, f"{MEM} .rs-arch")
     page.select_option(sel(MEM, "KV-cache shape from"), "")
     assert "needs a model" in text(page, f"{MEM} .rs-stat--k .rs-stat__value")
-    assert text(page, f"{MEM} .rs-stat--t .rs-stat__value") == "4,000.0 GB (weights only)"
+    assert text(page, f"{MEM} .rs-stat--t .rs-stat__value") == "4.0 TB (weights only)"
     assert all(longest == "\u2014" for _, longest in hardware_rows(page).values())
     press(page, params, "Home")
     assert page.get_attribute(params, "aria-valuetext") == "100 million parameters"
@@ -291,7 +300,8 @@ def test_attention_mamba_shows_the_crossover(open_page, catalog, width):
     """Log scales from one token: the crossover where the growing cache passes the fixed state is on the chart,
     named, and the slider walks from one token across it to the hybrid's context; the pairing is stated."""
     page = open_page(width=width, height=844)
-    att, hyb = catalog.models["llama-3.1-8b"], catalog.models["nemotron-3-nano"]
+    att = catalog.models[start(catalog, "attention-mamba", "attention")]
+    hyb = catalog.models[start(catalog, "attention-mamba", "ssm")]
     state = derive.ssm_state_bytes(hyb)
     cross = state / derive.kv_bytes_per_token(att, "bf16")
     assert 100 < cross < 1000  # a few hundred tokens: why the scale starts at one
@@ -309,15 +319,16 @@ def test_attention_mamba_shows_the_crossover(open_page, catalog, width):
                  box: w.querySelector('.rs-am__plot').getBoundingClientRect().width}}; }}""")
     assert geo["x100"] < geo["cx"] < geo["x1k"] and abs(geo["cy"] - geo["stateY"]) < 0.5, geo
     assert abs(geo["width"] - geo["box"]) < 1  # drawn at the width shown: its text is the page's size
-    assert att["name"] in text(page, f"{AM} .rs-am__why") and "Why these two" in text(page, f"{AM} .rs-am__why")
+    assert (att.get("short_label") or att["name"]) in text(page, f"{AM} .rs-am__why") and "Why these two" in text(page, f"{AM} .rs-am__why")
     foot = text(page, f"{AM} .rs-ui > .rs-note:not(.rs-am__why)")
-    assert "BF16" in foot and "FP32" in foot  # each memory in its own precision
+    assert "BF16" in foot and hyb["ssm"].get("cache_dtype", "bf16").upper() in foot  # each in its own precision
 
     length = slider(AM, "Sequence length")
     press(page, length, "Home")
     assert page.get_attribute(length, "aria-valuetext") == "1 token"
     below = text(page, f"{AM} .rs-summary")
     assert "smaller than the Mamba-2 state" in below and f"below about {num(round(cross))} tokens" in below
+
     def shown() -> int:
         return int(page.get_attribute(length, "aria-valuetext").split()[0].replace(",", ""))
 
@@ -327,7 +338,7 @@ def test_attention_mamba_shows_the_crossover(open_page, catalog, width):
         page.keyboard.press("ArrowRight")
     assert shown() < 2 * cross
     above = text(page, f"{AM} .rs-summary")
-    assert "the 49.9 MB Mamba-2 state" in above and "which stays that size at any length" in above
+    assert f"the {nbytes(state, 1).replace(NBSP, ' ')} Mamba-2 state" in above and "which stays that size at any length" in above
     press(page, length, "End")
     assert page.get_attribute(length, "aria-valuetext") == "1,048,576 tokens"
     end = derive.kv_bytes_per_sequence(att, 1048576, "bf16")
@@ -350,10 +361,11 @@ def _score_cells(page) -> dict[str, list[str]]:
 def test_context_explorer(open_page, catalog):
     page = open_page()
     g3 = catalog.models["gpt-3-175b"]
-    # It opens on Mistral 7B at its 8,192-token context, where its 4,096-token window matters.
-    assert page.eval_on_selector(sel(CX, "Model"), "e => e.value") == "mistral-7b"
+    # It opens on the catalog's choice (Mistral 7B) at 8,192 tokens, where a 4,096-token window matters.
+    assert page.eval_on_selector(sel(CX, "Model"), "e => e.value") == start(catalog, "context", "model")
     assert page.get_attribute(slider(CX, "Context length n"), "aria-valuetext") == "8,192 tokens"
-    assert "1,024 score matrices" in text(page, f"{CX} .rs-summary")
+    opening = catalog.models[start(catalog, "context", "model")]
+    assert f"{num(derive.attention_matrices(opening))} score matrices" in text(page, f"{CX} .rs-summary")
     page.select_option(sel(CX, "Model"), "gpt-3-175b")
     exact = f"{CX} input[type=number]"
     page.fill(exact, "6")

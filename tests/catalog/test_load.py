@@ -11,8 +11,8 @@ import time
 import pytest
 
 from generator.catalog import load as yaml_load
-from generator.catalog import load_catalog
 from generator.catalog.load import MAX_BYTES
+from generator.catalog.model import load_catalog
 from generator.errors import CatalogError
 from tests.support import GOOD, line_of, mutate, one_error_line, reject, run_cli
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.errors import CatalogError
 from tests.support import GOOD, ROOT, line_of, mutate, reject
 

@@ -1,15 +1,18 @@
 """The catalog's schema (generator/catalog/schema.py): patterns match the whole string (issue 22, item 11), so an id,
-a date or a URL with a trailing newline is a catalog error at its line, not a value that passes."""
+a date or a URL with a trailing newline is a catalog error at its line, not a value that passes; and, beside it, how
+its fields read on the page (FIELD_LABELS, FIELD_NAMES)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from generator.catalog import load_catalog
+from generator.catalog import schema
+from generator.catalog.model import load_catalog
 from generator.errors import BuildError, CatalogError
-from generator.site.extras.versions import make_release
+from generator.site.extras.release import make_release
 from tests.support import ROOT
 
 
@@ -41,3 +44,29 @@ def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path, old, new, field):
 def test_a_release_version_with_a_newline_is_refused(tmp_path):
     with pytest.raises(BuildError, match="VERSION: expected MAJOR.MINOR"):
         make_release(tmp_path, "1.1\n")
+
+
+def _properties(node: Any, out: set[str]) -> set[str]:
+    """Every property name the schema defines, at any depth."""
+    if isinstance(node, dict):
+        out.update(node.get("properties", {}))
+        for value in node.values():
+            _properties(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _properties(value, out)
+    return out
+
+
+def test_every_field_label_is_a_field_of_the_schema():
+    fields = _properties(schema.CATALOG_SCHEMA, set())
+    assert {"params", "memory_gb", "kv_lora_rank", "alpha_n"} <= fields, "the walk finds nested fields"
+    assert set(schema.FIELD_LABELS) <= fields, sorted(set(schema.FIELD_LABELS) - fields)
+    assert set(schema.FIELD_NAMES) <= fields, sorted(set(schema.FIELD_NAMES) - fields)
+
+
+def test_labels_and_names():
+    assert schema.field_label("kv_heads") == "KV heads" and schema.field_label("head_dim") == "head dim"
+    assert schema.field_label("layers") == "layers", "unlisted: the name with spaces"
+    assert schema.field_name("memory_gb") == "memory (GB)" and schema.field_label("memory_gb") == "GB"
+    assert schema.field_name("kv_heads") == "KV heads", "a name falls back to the label"

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from generator.catalog import load_catalog
 from generator.catalog import text as safe_text
+from generator.catalog.model import load_catalog
 from generator.catalog.text import alt_text, catalog_template
 from generator.errors import CatalogError
 from generator.site.assembly.check import check_project

@@ -84,6 +84,9 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
 
     for p in PRECISIONS + ["fp64", "FP32", ""]:
         add("bytes_per_value", p)
+    for model in [*models.values(), {"name": "x"}, {"params": 1.0}, {"disclosed": False, "params": 1.0},
+                  {"disclosed": True, "params": None}, {"disclosed": None, "params": 2.0}]:
+        add("disclosed", model)
     param_counts = sorted({m["params"] for m in models.values() if "params" in m}
                           | {1.0, 1e8, 1.25e8, 3.3e9, 7.0e9, 13e9, 175e9, 2e12, 0.5, 0, -1.0})
     for params in param_counts:
@@ -258,3 +261,12 @@ def test_js_refuses_inexact_integers():
     assert js[0] == {"error": "RangeError"}
     assert js[1] == {"ok": 94_906_265**2}
     assert js[2] == {"error": "RangeError"}
+
+
+def test_derive_js_has_the_same_bytes_per_value(root):
+    """The precision table itself, key for key (the grid only asks the keys Python knows)."""
+    script = "const D = require(process.argv[1]); console.log(JSON.stringify(D.BYTES_PER_VALUE));"
+    proc = subprocess.run([node(), "-e", script, str(DERIVE_JS)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == derive.BYTES_PER_VALUE
+    assert list(json.loads(proc.stdout)) == list(derive.BYTES_PER_VALUE), "in the same order"

@@ -28,8 +28,8 @@ def test_manifest_lists_every_file_with_its_hash(kit):
     out, _, report, manifest = kit
     assert [s["id"] for s in manifest["scenes"]] == [SCENE]
     roles = {f["role"] for f in kit_files(manifest)}
-    assert roles == {"mp4", "mp4-vertical", "prores", "webp", "poster", "poster-vertical", "vtt", "srt", "chapters",
-                     "chapters-txt", "step"}
+    assert roles == {"mp4", "mp4-portrait", "mp4-vertical", "prores", "webp", "poster", "poster-portrait",
+                     "poster-vertical", "vtt", "srt", "chapters", "chapters-txt", "step"}
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
     assert on_disk == {f["path"] for f in kit_files(manifest)}
     for f in kit_files(manifest):
@@ -52,8 +52,8 @@ def test_mp4s_are_h264_high_bt709_faststart(kit):
     import av
     out, _, _, manifest = kit
     mp4s = [f for f in kit_files(manifest) if f["path"].endswith(".mp4")]
-    assert sorted({f["role"] for f in mp4s}) == ["mp4", "mp4-vertical", "step"]
-    assert len(mp4s) == 2 + sum(f["role"] == "step" for f in mp4s)
+    assert sorted({f["role"] for f in mp4s}) == ["mp4", "mp4-portrait", "mp4-vertical", "step"]
+    assert len(mp4s) == 3 + sum(f["role"] == "step" for f in mp4s)
     for f in mp4s:  # the step MP4s too: cut from the landscape one with the same settings
         path = out / f["path"]
         with av.open(str(path)) as c:
@@ -68,8 +68,10 @@ def test_mp4s_are_h264_high_bt709_faststart(kit):
         assert abs(frames / f["fps"] - f["duration"]) < 1.5 / f["fps"]
         boxes = top_level_boxes(path)
         assert boxes.index("moov") < boxes.index("mdat"), f"{path.name}: {boxes}"
-    land, vert = sorted((f for f in mp4s if f["role"] != "step"), key=lambda f: f["role"])
-    assert (vert["width"], vert["height"]) == (land["height"], land["width"])
+    by_role = {f["role"]: f for f in mp4s if f["role"] != "step"}
+    port, vert = by_role["mp4-portrait"], by_role["mp4-vertical"]
+    assert port["width"] * 5 == port["height"] * 4 and vert["width"] == port["width"] < vert["height"]
+    assert port["duration"] == vert["duration"] == by_role["mp4"]["duration"], "one timeline"
 
 
 @pytest.mark.slow
@@ -127,7 +129,7 @@ def test_captions_parse_and_match(kit):
     a, b = parse_cues(vtt, _VTT), parse_cues(srt, _SRT)
     assert len(a) >= 1 and a == b
     assert a[-1][1] <= files["mp4"]["duration"] + 1e-6
-    for role in ("poster", "poster-vertical"):
+    for role in ("poster", "poster-portrait", "poster-vertical"):
         with Image.open(out / files[role]["path"]) as im:
             assert im.format == "PNG" and im.size == (files[role]["width"], files[role]["height"])
 
@@ -147,12 +149,12 @@ def test_second_run_encodes_nothing(kit):
 
 @pytest.mark.slow
 def test_a_fresh_render_is_byte_identical(kit, tmp_path):
-    """No cache: the vertical render again, in this process, gives the same bytes."""
+    """No cache: the portrait render again (and its vertical video), in this process, gives the same bytes."""
     from generator.render.specs import kit_specs
     from generator.render.video import render_media
     out, _, _, manifest = kit
-    spec = next(s for s in kit_specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "vertical")
+    spec = next(s for s in kit_specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "portrait")
     render_media(SCENE, registry(CATALOG)[SCENE].data(CATALOG), spec, tmp_path / "o", tmp_path / "w")
     for f in kit_files(manifest):
-        if f["variant"] == "vertical":
+        if f["variant"] == "portrait":
             assert sha256(tmp_path / "o" / Path(f["path"]).name) == f["sha256"], f["path"]

@@ -9,22 +9,12 @@ import random
 import re
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
-from tests.tinyproject import CHART, SCENE, make_tiny_project, tree_digest
-
-
-def build_cmd(root: Path) -> list[str]:
-    return [sys.executable, "-m", "generator", "build", "--quality", "draft", "--root", str(root)]
-
-
-def _run(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(build_cmd(root), cwd=ROOT, capture_output=True, text=True)
+from tests.support import ROOT, build_cmd, run_build
+from tests.tinyproject import CHART, SCENE, copy_project, tree_digest
 
 
 def _rendered(output: str) -> list[str]:
@@ -32,11 +22,11 @@ def _rendered(output: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_killed_builds_leave_site_and_cache_valid(tmp_path):
+def test_killed_builds_leave_site_and_cache_valid(tmp_path, tiny_build):
     seed = int(os.environ.get("RTS_CRASH_SEED", time.time_ns() % 10_000))
     rng = random.Random(seed)
-    root = make_tiny_project(tmp_path / "p")
-    first = _run(root)
+    root = copy_project(tiny_build[0], tmp_path / "p")  # the session's tiny build: its site and cache are the start
+    first = run_build(root)
     assert first.returncode == 0, first.stderr
     site = root / "site"
     catalog = root / "catalog.yaml"
@@ -64,7 +54,7 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path):
         # The site is the previous complete one, or (if the kill came after the swap) the new complete one.
         mid = tree_digest(site) if site.exists() else None
         json.loads((root / ".cache" / "manifest.json").read_text("utf-8"))  # the manifest always parses
-        done = _run(root)
+        done = run_build(root)
         assert done.returncode == 0, f"{msg}: {done.stderr}"
         after = tree_digest(site)
         after_html = (site / "index.html").read_text("utf-8")
@@ -76,7 +66,7 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path):
                         f"killed build printed: {proc.stdout.read().decode(errors='replace')[-2000:] if proc.stdout else ''}")
         assert (site / "index.html").read_text("utf-8").rstrip().endswith("</html>"), msg
         # The cache is consistent: another build renders nothing.
-        again = _run(root)
+        again = run_build(root)
         assert again.returncode == 0 and _rendered(again.stderr + again.stdout) == [], msg
         if tree_digest(site) != after:
             import difflib

@@ -2,8 +2,8 @@
 Markdown only, and build it (draft). No file under figures/ or generator/ changes.
 
 The project starts as the tiny project with four registered figures (part 1 places two of them). The author then
-1. adds Qwen2.5-72B to `models:` (with its reference) and puts it first in the kv_sharing scene's `models:` list,
-   so the scene explains GQA with it; params_over_time shows every model, so it shows Qwen without being asked;
+1. adds a model to `models:` (with its reference) and puts it first in the kv_sharing scene's `models:` list, so
+   the scene explains GQA with it; params_over_time shows every model, so it shows the new one without being asked;
 2. writes docs/part-2.md (front matter `part: 2`) placing the kv_cache_sizes chart and the kv_sharing scene, with
    its own citation, references list and a computed comparison, and docs/parts.md, the contents page.
 """
@@ -13,22 +13,26 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.render.registry import registry
 from generator.site.assembly.build import build
 from generator.util.project import BuildPaths
+from tests.support import ROOT
 from tests.tinyproject import CHART, SCENE, make_tiny_project, tree_digest
 
+#: The new model: made up (a Qwen2.5-72B-shaped GQA model), so the real catalog can never already hold it.
+NEW = "example-lm-72b"
 PART2_CHART = "kv_cache_sizes"
 PART2_SCENE = "kv_sharing"
 
-QWEN = """
-  qwen-2.5-72b:
-    name: Qwen2.5-72B
-    org: Alibaba Cloud
-    released: "2024-09-19"
-    generation: Qwen
+MODEL = """
+  example-lm-72b:
+    name: Example LM 72B
+    org: Example Lab
+    released: "2026-09-19"
+    generation: Example
     params: 72.7e9
     layers: 80
     d_model: 8192
@@ -44,14 +48,14 @@ QWEN = """
     attention: gqa
     techniques: [flash, gqa]
     verified: {architecture: yes, params: yes}
-    sources: [qwen-2024]
+    sources: [example-2026]
 """
 
-QWEN_REF = """  qwen-2024:
-    title: Qwen2.5 Technical Report
-    authors: Qwen Team
-    year: 2024
-    url: https://arxiv.org/abs/2412.15115
+REF = """  example-2026:
+    title: The Example LM Technical Report
+    authors: Example Lab
+    year: 2026
+    url: https://example.org/example-lm
 """
 
 PART1_FRONT = """---
@@ -66,10 +70,10 @@ title: The memory wall
 description: Why the KV cache decides how long a context one GPU can hold.
 part: 2
 ---
-{%- set q = m['qwen-2.5-72b'] %}
+{%- set q = m['example-lm-72b'] %}
 # Part 2: the memory wall
 
-{{ q.name }} keeps {{ q.kv_heads }} KV heads for its {{ q.heads }} query heads.{{ cite('qwen-2024') }} At
+{{ q.name }} keeps {{ q.kv_heads }} KV heads for its {{ q.heads }} query heads.{{ cite('example-2026') }} At
 {{ num(q.context) }} tokens its cache is {{ gb(d.kv_bytes_per_sequence(q, q.context)) }}, which
 {{ fits(d.kv_bytes_per_sequence(q, q.context), hw['h100'].memory_gb * d.GB, 'fits in', 'does not fit in') }} one
 {{ hw['h100'].name }}. Back to [Part 1](index.md).
@@ -101,11 +105,13 @@ def test_a_model_and_a_second_part_through_catalog_and_markdown_only(tmp_path):
     # 1. The catalog: a model, its reference, and the scene's list of models.
     cat_path = root / "catalog.yaml"
     text = cat_path.read_text("utf-8")
-    text = text.replace("\nreferences:\n", "\nreferences:\n" + QWEN_REF, 1)
-    text = text.replace("\nmodels:\n", "\nmodels:\n" + QWEN.lstrip("\n") + "\n", 1)
-    text = text.replace("    models:\n    - llama-3.1-70b\n    - deepseek-v3\n",
-                        "    models:\n    - qwen-2.5-72b\n    - deepseek-v3\n", 1)
-    assert "    - qwen-2.5-72b\n" in text, "the scene's list (the tiny catalog has it one id a line)"
+    assert NEW not in load_catalog(ROOT / "catalog.yaml").models, "the new model must be new"
+    text = text.replace("\nreferences:\n", "\nreferences:\n" + REF, 1)
+    text = text.replace("\nmodels:\n", "\nmodels:\n" + MODEL.lstrip("\n") + "\n", 1)
+    shown = yaml.safe_load(text)["figures"][PART2_SCENE]["models"]  # the tiny catalog writes it one id a line
+    listed = "    models:\n" + "".join(f"    - {mid}\n" for mid in shown)
+    assert text.count(listed) == 1, listed
+    text = text.replace(listed, "    models:\n" + "".join(f"    - {mid}\n" for mid in [NEW, *shown[1:]]), 1)
     cat_path.write_text(text, "utf-8")
 
     # 2. The pages: part 1 gets its number, part 2 and the contents page are new.
@@ -121,19 +127,19 @@ def test_a_model_and_a_second_part_through_catalog_and_markdown_only(tmp_path):
 
     catalog = load_catalog(cat_path)
     figs = registry(catalog, root / "figures")
-    assert figs[PART2_SCENE].data(catalog)["show"]["models"][0] == "qwen-2.5-72b"
-    assert "qwen-2.5-72b" in figs[CHART].data(catalog)["show"]["models"], "shown by the chart's rule (all)"
+    assert figs[PART2_SCENE].data(catalog)["show"]["models"][0] == NEW
+    assert NEW in figs[CHART].data(catalog)["show"]["models"], "shown by the chart's rule (all)"
 
     site = paths.site
     part1 = (site / "index.html").read_text("utf-8")
     part2 = (site / "part-2" / "index.html").read_text("utf-8")
     contents = (site / "parts" / "index.html").read_text("utf-8")
     # The new model on part 1's chart (a label, or an entry of the numbered legend under it).
-    assert "Qwen2.5-72B" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part1))
+    assert "Example LM 72B" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part1))
     # Part 2: its chart and scene, its own citation numbered from 1, its own references, the computed sentence.
     assert f'id="fig-{PART2_CHART}"' in part2 and f"figures/{PART2_SCENE}.mp4" in part2
-    assert 'href="#ref-qwen-2024"' in part2 and ">1</a>" in part2 and 'id="ref-qwen-2024"' in part2
-    assert 'id="ref-qwen-2024"' not in part1
+    assert 'href="#ref-example-2026"' in part2 and ">1</a>" in part2 and 'id="ref-example-2026"' in part2
+    assert 'id="ref-example-2026"' not in part1
     assert "does not fit in one" in part2 or "fits in one" in part2
     # Navigation between the parts, both ways, and the contents page.
     assert 'rel="next" href="part-2/"' in part1 and "Part 2: The memory wall" in part1
@@ -144,7 +150,20 @@ def test_a_model_and_a_second_part_through_catalog_and_markdown_only(tmp_path):
 
     # A field of a model only the all-models chart reads in full re-renders that chart alone: params_over_time
     # reads named fields, the scenes read only the models they show.
-    assert text.count("    ffn: 13696\n") == 1  # GLM-4-9B
-    cat_path.write_text(text.replace("    ffn: 13696\n", "    ffn: 13697\n"), "utf-8")
+    shown_by_scenes = {mid for fid in (SCENE, PART2_SCENE) for mid in figs[fid].data(catalog)["show"]["models"]}
+    other = next(mid for mid, mod in catalog.models.items() if "ffn" in mod and mid not in shown_by_scenes)
+    assert "ffn" not in str(catalog.figures[CHART]["reads"]), "params_over_time reads named fields, not ffn"
+    text = _with_field(text, other, "ffn", catalog.models[other]["ffn"] + 1)
+    cat_path.write_text(text, "utf-8")
     again = build(paths, quality="draft")
     assert again.rendered == [PART2_CHART], again.rendered
+
+
+def _with_field(text: str, model_id: str, field: str, value: int) -> str:
+    """The catalog ``text`` with ``models.<model_id>.<field>`` set to ``value`` (a one-line field, as authors edit)."""
+    start = text.index(f"\n  {model_id}:\n")
+    end = re.compile(r"^  \S", re.M).search(text, start + 2)
+    block = text[start:end.start() if end else len(text)]
+    edited, n = re.subn(rf"^(    {field}: ).*$", rf"\g<1>{value}", block, count=1, flags=re.M)
+    assert n == 1, (model_id, field)
+    return text.replace(block, edited, 1)

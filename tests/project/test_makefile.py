@@ -103,12 +103,14 @@ def test_release_version_and_notes_are_arguments(project):
         ("site", "CATALOG", lambda v: ["--catalog", v]),
         ("site", "QUALITY", lambda v: ["--quality", v]),
         ("site", "JOBS", lambda v: ["--jobs", v]),
+        ("site", "BUILDER", lambda v: ["--builder", v]),
         ("media", "CATALOG", lambda v: ["--catalog", v]),
         ("media", "JOBS", lambda v: ["--jobs", v]),
         ("check", "CATALOG", lambda v: ["--catalog", v]),
         ("serve", "CATALOG", lambda v: ["--catalog", v]),
         ("serve", "PORT", lambda v: ["--port", v]),
         ("serve", "PREFIX", lambda v: ["--prefix", v]),
+        ("serve", "BUILDER", lambda v: ["--builder", v]),
         ("pdf", "PDF", lambda v: ["--out", v]),
         ("release", "VERSION", lambda v: ["release", v]),
         ("release", "NOTES", lambda v: ["--notes", v]),
@@ -155,3 +157,14 @@ def test_venv_is_a_plain_path_and_python_an_argument(project):
                               text=True, timeout=60)
         assert proc.returncode != 0 and "VENV: expected a plain folder path" in proc.stderr, proc.stderr
     assert _pwned(project) == []
+
+
+def test_every_default_reaches_the_command(project):
+    """A variable's `?=` default takes effect (a default set after the export block was silently empty)."""
+    _fake_venv(project, ".venv")
+    site, pdf, bench = (_make(project, target)[0] for target in ("site", "pdf", "bench"))
+    assert site[site.index("--quality") + 1] == "publish" and site[site.index("--builder") + 1] == "mkdocs"
+    assert pdf[-2:] == ["--out", "build/the-race-to-scale.pdf"]
+    assert bench[-1] == "--scenes"
+    pytest_call = _make(project, "test")[-1]
+    assert pytest_call[pytest_call.index("-n") + 1] == "2"

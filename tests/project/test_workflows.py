@@ -88,6 +88,19 @@ def test_pages_workflow_is_a_render_farm():
     assert jobs["deploy"]["needs"] == "site"
 
 
+def test_pages_workflow_can_publish_either_builder():
+    """A manual run's `builder` input, else the repository variable SITE_BUILDER, else mkdocs, reaches make site."""
+    from generator.site.assembly.builders import BUILDERS, DEFAULT_BUILDER
+
+    doc = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    builder = doc[True]["workflow_dispatch"]["inputs"]["builder"]  # PyYAML reads the key 'on' as True
+    assert builder["required"] is False and builder["default"] == ""
+    assert all(name in builder["description"] for name in BUILDERS)
+    build = next(s for s in _pages_jobs()["site"]["steps"] if "make site" in s.get("run", ""))
+    assert build["env"]["BUILDER"] == f"${{{{ inputs.builder || vars.SITE_BUILDER || '{DEFAULT_BUILDER}' }}}}"
+    assert 'BUILDER="$BUILDER"' in build["run"]
+
+
 def test_the_matrix_reads_only_what_the_plan_gives(tmp_path):
     """Every ``matrix.X`` the workflow uses is a field of the plan's rows (here: the real catalog, empty cache)."""
     import json

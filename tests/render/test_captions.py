@@ -60,12 +60,13 @@ def test_chapters_tile_the_video_one_per_cue():
     assert pacing_numbers(cues) == {"cues": 3, "min_seconds": 3.2, "max_cps": round(len("First step.") / 3.2, 2)}
 
 SCENE = '''
-from figures.style import RaceScene, T_HOLD
+from figures.style import BLUE, RaceScene, T_HOLD, box
 
 
 class PaceCheck(RaceScene):
     def construct(self):
         self.title("Pacing")
+        self.add(box(3, 2, color=BLUE, fill=BLUE))
         self.caption("One short step.", title="First")
         self.caption({second!r}, title="Second")
         {end}

@@ -3,7 +3,7 @@ import statements, so editing a helper re-renders exactly the figures that use i
 
 from __future__ import annotations
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.render.keys import cache_key, dependencies
 from generator.render.registry import registry
 from generator.render.specs import site_spec
@@ -59,7 +59,7 @@ def test_scene_keys_cover_the_render_worker_and_its_spec(catalog, root):
 def _with(catalog, edit):
     import json
 
-    from generator.catalog import Catalog
+    from generator.catalog.model import Catalog
 
     data = json.loads(json.dumps(catalog.data))
     edit(data)
@@ -79,22 +79,110 @@ def test_a_field_read_covers_exactly_that_field(catalog, root):
 
     base = keys(catalog)
     data = pot.data(catalog)
-    assert set(data["models"]["gpt-1"]) == {"name", "released", "params"}, "only the fields it names"
-    assert data["models"]["deepseek-v3"]["moe"]["active_params"] > 0 and "layers" not in data["models"]["gpt-1"]
+    in_tower, in_wall = tower.data(catalog)["show"]["models"], wall.data(catalog)["show"]["models"]
+    towered = next(k for k in in_tower if k not in in_wall and not catalog.models[k].get("moe"))  # GPT-1
+    elsewhere = next(k for k, m in catalog.models.items() if k not in in_tower + in_wall and "params" in m)
+    moe = next(k for k, m in catalog.models.items() if m.get("moe"))
+    assert set(data["models"][towered]) == {"name", "released", "params"}, "only the fields it names"
+    assert data["models"][moe]["moe"]["active_params"] > 0 and "layers" not in data["models"][towered]
 
-    layers = keys(_with(catalog, lambda d: d["models"]["gpt-1"].update(layers=13)))
+    layers = keys(_with(catalog, lambda d: d["models"][towered].update(layers=13)))
     assert layers[0] == base[0], "a field it does not read"
-    assert layers[1] != base[1], "the tower shows GPT-1 and reads all of it"
-    assert layers[2] == base[2], "the_wall shows only GPT-3"
+    assert layers[1] != base[1], "the tower shows the model and reads all of it"
+    assert layers[2] == base[2], "the_wall shows other models"
 
-    params = keys(_with(catalog, lambda d: d["models"]["glm-4-9b"].update(params=9.5e9)))
-    assert params[0] != base[0] and params[1] == base[1] and params[2] == base[2], "GLM is in no tower"
+    params = keys(_with(catalog, lambda d: d["models"][elsewhere].update(params=9.5e9)))
+    assert params[0] != base[0] and params[1] == base[1] and params[2] == base[2], "a model in no tower"
 
 
 def test_field_reads_slice_and_merge(catalog):
-    out = catalog.slice(["models.*.kv_heads", "models.*.moe.active_params", "models.gpt-1"])
-    assert out["models"]["llama-3.1-8b"] == {"kv_heads": 8}
-    assert out["models"]["deepseek-v3"] == {"moe": {"active_params": 37.0e9}}
-    assert out["models"]["gpt-1"]["layers"] == 12 and out["models"]["gpt-1"]["kv_heads"] == 12
-    assert "gpt-4" not in out["models"], "an undisclosed model has neither field"
-    assert "kv_heads" in catalog.models["gpt-1"] and "moe" not in catalog.models["gpt-1"], "the catalog is untouched"
+    models = catalog.models
+    whole = next(k for k, m in models.items() if "kv_heads" in m and not m.get("moe"))  # read whole and by field
+    dense = next(k for k, m in models.items() if "kv_heads" in m and not m.get("moe") and k != whole)
+    moe = next(k for k, m in models.items() if m.get("moe") and "kv_heads" not in m) if any(
+        m.get("moe") and "kv_heads" not in m for m in models.values()) else None
+    neither = next(k for k, m in models.items() if "kv_heads" not in m and not m.get("moe"))  # undisclosed
+    out = catalog.slice(["models.*.kv_heads", "models.*.moe.active_params", f"models.{whole}"])
+    assert out["models"][dense] == {"kv_heads": models[dense]["kv_heads"]}
+    if moe:
+        assert out["models"][moe] == {"moe": {"active_params": models[moe]["moe"]["active_params"]}}
+    assert out["models"][whole] == models[whole], "a whole entry merged with its field read"
+    assert neither not in out["models"], "a model with neither field"
+    assert "kv_heads" in models[whole] and "moe" not in models[whole], "the catalog is untouched"
+
+
+def test_a_derived_key_follows_imports_files_params_and_tools(tmp_path):
+    """derived_key (the side caches' key: cards, stills, steps) hashes the code that makes a product with the
+    project modules it imports, its input files by content, its parameters and its tools' versions."""
+    import pytest
+
+    from generator.render.keys import derived_key
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "pkg" / "maker.py").write_text("from pkg import palette\n", "utf-8")
+    (tmp_path / "pkg" / "palette.py").write_text("INK = '#000'\n", "utf-8")
+    (tmp_path / "pkg" / "other.py").write_text("X = 1\n", "utf-8")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"a")
+
+    def key(params=1, tools=("pillow",)):
+        return derived_key(["pkg.maker"], params, files=[source], tools=tools, root=tmp_path)
+
+    base = key()
+    assert key() == base
+    # (each edit changes the size: the digests are remembered per mtime and size within a process)
+    (tmp_path / "pkg" / "other.py").write_text("X = 22\n", "utf-8")
+    assert key() == base, "a module it does not import"
+    (tmp_path / "pkg" / "palette.py").write_text("INK = '#111111'\n", "utf-8")
+    assert key() != base, "a module it imports"
+    base = key()
+    source.write_bytes(b"bb")
+    assert key() != base, "an input file"
+    base = key()
+    assert key(params=2) != base and key(tools=("pillow", "av")) != base
+    with pytest.raises(ValueError, match="no module"):
+        derived_key(["pkg.missing"], root=tmp_path)
+
+
+#: What a chart's render reads, by part: the house style (with its palette and, for a chart that labels points, the
+#: label placement), the data helpers (derive, format, the selection of what it shows) and the chart renderer.
+CHART_STYLE = {"figures/__init__.py", "figures/chart_style.py", "figures/palette.py", "figures/typeface.py"}
+CHART_DATA = {"generator/__init__.py", "generator/derive.py", "generator/format.py", "generator/errors.py",
+              "generator/catalog/__init__.py", "generator/catalog/selection.py"}
+CHART_RENDERER = {"generator/render/__init__.py", "generator/render/worker.py", "generator/render/charts.py",
+                  "generator/render/modules.py", "generator/render/raster.py", "generator/render/svg.py",
+                  "generator/util/__init__.py", "generator/util/fs.py"}
+
+
+def test_a_charts_key_is_exactly_its_module_style_data_helpers_and_renderer(catalog, root):
+    """Pinned: a new import that widens every chart's key (the catalog's loader, the site...) fails here."""
+    figs = registry(catalog, root / "figures")
+    assert set(dependencies(figs["params_over_time"], root)) == (
+        {"figures/charts/params_over_time.py", "figures/labels.py"} | CHART_STYLE | CHART_DATA | CHART_RENDERER)
+    no_selection = CHART_DATA - {"generator/catalog/__init__.py", "generator/catalog/selection.py"}
+    assert set(dependencies(figs["bit_layouts"], root)) == (
+        {"figures/charts/bit_layouts.py"} | CHART_STYLE | no_selection | CHART_RENDERER), "shows no models"
+
+
+def test_an_edit_to_the_catalogs_loader_makes_no_render_stale(catalog, root, monkeypatch):
+    """The loader, schema and validator (generator/catalog/{load,schema,model}.py) are in no figure's key: a comment
+    added to any of them (seen here as a changed digest) re-renders nothing, scenes included."""
+    from generator.render import keys
+
+    figs = registry(catalog, root / "figures")
+    spec = site_spec("publish")
+
+    def all_keys() -> dict[str, str]:
+        return {fid: cache_key(f, catalog, root, alt="a", spec=spec if f.kind == "scene" else None)
+                for fid, f in figs.items()}
+
+    before = all_keys()
+    real = keys.file_digest
+    edited = {"load.py", "schema.py", "model.py"}
+    monkeypatch.setattr(keys, "file_digest", lambda p: real(p) + ("-edited" if p.name in edited
+                                                                      and p.parent.name == "catalog" else ""))
+    assert all_keys() == before
+    monkeypatch.setattr(keys, "file_digest", lambda p: real(p) + ("-edited" if p.name == "selection.py" else ""))
+    stale = {fid for fid, key in all_keys().items() if key != before[fid]}
+    assert stale and "bit_layouts" not in stale, "the check sees an edit where one is followed"

@@ -14,7 +14,7 @@ from generator.errors import BuildError, LayoutError
 from generator.site.assembly.build import build
 from generator.site.assembly.check import check_project
 from generator.util.project import BuildPaths
-from tests.tinyproject import CHART, SCENE, make_tiny_project
+from tests.tinyproject import CHART, SCENE, legibility_project, make_tiny_project
 
 PAGE = "# T\n\n{{ figure('%s') }}\n"
 
@@ -60,6 +60,21 @@ def test_the_build_refuses_colliding_labels_in_one_line(tmp_path, caplog):
 def test_check_plays_every_scene_in_both_frames(tmp_path):
     root = make_tiny_project(tmp_path / "p")
     report = check_project(root)
-    assert report.layouts == 2  # the chart and the scene (landscape and vertical)
+    assert report.layouts == 2  # the chart and the scene (landscape and portrait)
     kept = (root / ".cache" / "layout-check" / f"{SCENE}.json").read_text("utf-8")
     assert '"issues": []' in kept
+
+
+@pytest.mark.parametrize("case", ["small label", "empty step end"])
+def test_check_refuses_small_text_and_a_step_ending_on_nothing(tmp_path, case):
+    """The legibility rules need no video: `make check`'s dry run of the scene (both frames) refuses a label too
+    small to read where the page shows it and a step that ends on an empty frame, as the build would."""
+    if case == "small label":
+        root = legibility_project(tmp_path, "tiny print", 12, "self.wait(1)")
+    else:
+        root = legibility_project(tmp_path, "a label", 20, "self.play(FadeOut(*self.mobjects[1:]))")
+    with pytest.raises(LayoutError) as info:
+        check_project(root)
+    msg = str(info.value)
+    assert msg.startswith("figures/scenes/legibility_check.py (landscape): layout refused: ") and "\n" not in msg
+    assert ("'tiny print' is too small to read" if case == "small label" else "ends on an empty frame") in msg, msg

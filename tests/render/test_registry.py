@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.errors import CatalogError
 from generator.render.registry import registry
 from tests.tinyproject import CHART, make_tiny_project

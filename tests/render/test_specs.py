@@ -4,12 +4,13 @@ from __future__ import annotations
 
 
 def test_quality_specs():
-    from generator.render.specs import QUALITY_NAMES, SITE_QUALITIES, file_names, kit_specs, site_spec
+    from generator.render.specs import QUALITY_NAMES, SITE_QUALITIES, file_names, kit_specs, site_spec, site_specs
     for q in QUALITY_NAMES:
         specs = kit_specs(q, 4_000_000, prores=True)
         variants = [s.variant for s in specs]
-        assert variants[:2] == ["landscape", "vertical"] and variants[-1] == "alpha"
+        assert variants[:2] == ["landscape", "portrait"] and variants[-1] == "alpha"
         assert specs[0] == site_spec(q, 4_000_000), "the site's video is the kit's landscape render"
+        assert specs[:2] == site_specs(q, 4_000_000), "the site's two renders are the kit's: drawn once each"
         assert specs[0].prores_fps is None and specs[-1].x264 is None, "ProRes is its own render, off by default"
         assert "alpha" not in [s.variant for s in kit_specs(q, 4_000_000)]
         for s in specs:
@@ -18,8 +19,12 @@ def test_quality_specs():
                 assert s.fps % s.prores_fps == 0
             names = file_names("x", s)
             assert len(set(names.values())) == len(names)
-        land, vert = specs[0], specs[1]
-        assert (vert.width, vert.height) == (land.height, land.width), "vertical is the landscape frame turned"
+        land, port = specs[0], specs[1]
+        assert port.width * 5 == port.height * 4 and port.fps == land.fps, "portrait: 4:5, the landscape's rate"
+        v = port.vertical
+        assert v is not None and v.width == port.width and abs(v.height / v.width - 16 / 9) < 0.01
+        assert v.top + port.height < v.height * 0.8, "the caption has room under the portrait frame"
+        assert "mp4-vertical" in file_names("x", port), "the 9:16 video comes from the portrait draw"
     assert set(SITE_QUALITIES) <= set(QUALITY_NAMES)
     publish = kit_specs("publish", 1, prores=True)
     assert (publish[0].width, publish[0].height, publish[0].fps) == (1920, 1080, 60)

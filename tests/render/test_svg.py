@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from figures import chart_style as cs
+from figures import palette
 from generator.render import charts, svg
 from generator.render.modules import FigureModuleError
 from tests.support import CHARTS, LAYOUTS, SVG
@@ -26,8 +27,8 @@ def test_colours_are_theme_variables(fid, layout, rendered):
     used = set(re.findall(r"var\((--rs-[a-z]+), (#[0-9a-f]{6})\)", text))
     assert used, "no theme variables: the chart would not follow the dark theme"
     for var, fallback in used:
-        assert var in cs.THEME_VARS, var
-        assert fallback == cs.THEME_VARS[var]["light"], (var, fallback)
+        assert var in palette.THEME_VARS, var
+        assert fallback == palette.THEME_VARS[var]["light"], (var, fallback)
     lowered = text.lower()
     for sentinel in cs.SENTINELS:
         assert sentinel not in lowered, f"raw sentinel {sentinel} left in {fid}"

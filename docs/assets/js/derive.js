@@ -83,8 +83,14 @@
       Object.keys(BYTES_PER_VALUE).sort().join(", "));
   }
 
+  /** Whether a model's architecture and size are published (derive.py ``disclosed``: not flagged false, and with
+   *  a parameter count, which a figure's slice of some fields keeps for disclosed models only). */
+  function disclosed(model) {
+    return get(model, "disclosed") !== false && get(model, "params") !== undefined;
+  }
+
   function _require_disclosed(model) {
-    if (get(model, "disclosed") === false) {
+    if (get(model, "disclosed") === false) {  // the flag itself (derive.py: a dict that is no model fails on a field)
       throw NotApplicable((get(model, "name") || "model") + ": architecture undisclosed");
     }
   }
@@ -263,6 +269,7 @@
     ValueError: ValueError,
     NotApplicable: NotApplicable,
     bytes_per_value: bytes_per_value,
+    disclosed: disclosed,
     weight_bytes: weight_bytes,
     attention_scores: attention_scores,
     attention_matrices: attention_matrices,

@@ -29,7 +29,9 @@
       var r = el.getBoundingClientRect();
       if (!r.width || !r.height) continue; // the variant not shown at this width
       var ratio = 9 / 16;
-      if (el.tagName.toLowerCase() === "svg") {
+      if (el.classList.contains("rs-portrait")) {  // the portrait render (steps.js chose it for this width)
+        ratio = (+el.getAttribute("data-portrait-height") || 5) / (+el.getAttribute("data-portrait-width") || 4);
+      } else if (el.tagName.toLowerCase() === "svg") {
         var vb = el.viewBox && el.viewBox.baseVal;
         ratio = vb && vb.width ? vb.height / vb.width : r.height / r.width;
       }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.text import PageMistake, alt_text
 from generator.errors import BuildError, did_you_mean
 from generator.escape import Html, html, url

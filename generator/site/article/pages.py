@@ -14,10 +14,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import derive
-from generator.catalog import Catalog
+from generator import compare, derive
+from generator import format as formats
+from generator.catalog.model import Catalog
 from generator.catalog.text import AttrDict, PageMistake, catalog_names
-from generator.errors import BuildError, did_you_mean
+from generator.errors import BuildError, CatalogError, GeneratorBug, did_you_mean
 from generator.escape import json_file
 from generator.site.article import provenance
 from generator.site.article.context import FigureAssets, PageContext, base_of, block
@@ -100,25 +101,18 @@ def render_pages(
             text = template.render(**names)
             text = finish_page(text, ctx)
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from None
-        except (PageMistake, jinja2.UndefinedError) as exc:
-            raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
+            raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from exc
         except jinja2.TemplateNotFound as exc:
             raise BuildError(
                 f"{src}:{_template_line(exc, rel)}: include of {exc.name!r}: no such page in {docs_dir} "
                 "(includes name files inside docs/, relative to it)"
-            ) from None
+            ) from exc
         except jinja2.exceptions.SecurityError as exc:
-            raise BuildError(f"{src}:{_template_line(exc, rel)}: unsafe template code: {exc}") from None
-        except (
-            BuildError,
-            AttributeError,
-            KeyError,
-            TypeError,
-            ValueError,
-            derive.NotApplicable,
-        ) as exc:
-            raise BuildError(f"{src}:{_template_line(exc, rel)}: {_plain(exc, names)}") from None
+            raise BuildError(f"{src}:{_template_line(exc, rel)}: unsafe template code: {exc}") from exc
+        except CatalogError:
+            raise  # a catalog text a page renders (an alt text): reported at its own field's line
+        except Exception as exc:
+            raise _page_error(exc, src, rel, names) from exc
         finally:
             provenance.deactivate(token)
         out[rel] = text + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
@@ -133,6 +127,43 @@ def finish_page(text: str, ctx: PageContext) -> str:
     text = provenance.one_stop_per_block(mark_terms(text, ctx))
     cards = ctx.cards.html(ctx.base + ctx.cards_path)
     return text + str(block(cards)) if cards else text
+
+
+#: Code that only works on what a page hands it: a page's own template code, Jinja2 acting on it, the macros a page
+#: calls on its own values, which check their arguments (generator.derive, .format, .compare), and the arithmetic of
+#: traced numbers on the plain numbers (provenance.operate). An error raised there is the page's mistake.
+_PAGE_CODE = {Path(m.__file__ or "").resolve() for m in (derive, formats, compare)}
+_JINJA = Path(jinja2.__file__).resolve().parent
+
+
+def _raised_by_the_page(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised where only the page's own values are at work (see _PAGE_CODE): else the
+    generator's code failed on its own (a bug inside the provenance arithmetic, the page context...)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return True
+    code = tb.tb_frame.f_code
+    if code is provenance.operate.__code__ or not code.co_filename.endswith(".py"):  # a template compiles to a page
+        return True
+    path = Path(code.co_filename).resolve()
+    return path in _PAGE_CODE or path.is_relative_to(_JINJA)
+
+
+def _page_error(exc: Exception, src: Path, rel: str, names: dict[str, Any]) -> BuildError:
+    """One line for an author's mistake (what a page wrote, in plain words, at its line); a GeneratorBug, whose
+    traceback the command line prints, for a failure of the generator's own code while it rendered the page."""
+    where = f"{src}:{_template_line(exc, rel)}"
+    deliberate = isinstance(exc, (PageMistake, jinja2.UndefinedError, derive.NotApplicable)) or (
+        isinstance(exc, BuildError) and not isinstance(exc, GeneratorBug)
+    )
+    if deliberate or _raised_by_the_page(exc):
+        return BuildError(f"{where}: {_plain(exc, names)}")
+    return GeneratorBug(
+        f"{where}: the generator failed while rendering this line ({type(exc).__name__}: {exc}); "
+        "this is a bug in generator/, not a mistake in the page: please report it with the traceback above"
+    )
 
 
 def _plain(exc: BaseException, names: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from figures.legibility import PORTRAIT_MEDIA
 from generator.escape import Html, template_env
 from generator.format import curly_quotes
 from generator.render.captions import clock
@@ -66,10 +67,10 @@ def scene_player(
     storyboard: Html | None = None,
     placement: str = "outset",
 ) -> Html:
-    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp), caption, step list; ``link``
+    """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp, and when ``meta`` has a
+    ``portrait`` render ``src``.portrait.mp4 and .portrait.poster.webp for narrow screens), caption, step list; ``link``
     (the figure page's link, Html) ends the caption (the figure's first child) and ``storyboard`` (the print stills,
-    Html) ends the figure.
-    ``placement``: how wide it sits in the page (context.FIGURE_WIDTHS)."""
+    Html) ends the figure. ``placement``: how wide it sits in the page (context.FIGURE_WIDTHS)."""
     return Html(
         _ENV.get_template("scene_player.html").render(
             id=fig_id,
@@ -78,6 +79,8 @@ def scene_player(
             alt=alt,
             width=meta.get("width", 1920),
             height=meta.get("height", 1080),
+            portrait=meta.get("portrait"),
+            portrait_media=PORTRAIT_MEDIA,
             poster_attr=Html(poster_attr),
             steps=scene_steps(meta),
             link=link or Html(""),

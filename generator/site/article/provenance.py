@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.catalog.schema import field_label
 from generator.escape import Html, html, url, url_text
 from generator.format import num
 
@@ -79,11 +80,17 @@ def _plain(x: Any, value: float) -> bool:
     return not isinstance(x, (TInt, TFloat)) and isinstance(x, (int, float)) and x == value
 
 
+def operate(fn: Callable[..., Any], *numbers: Any) -> Any:
+    """``fn`` on the plain numbers a page's arithmetic gave: an error raised here (a division by zero, an overflow) is
+    the page's, not the generator's (generator/site/article/pages.py tells the two apart by where they are raised)."""
+    return fn(*numbers)
+
+
 def _binary(sym: str, fn: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any], Callable[..., Any]]:
     def forward(a: Any, b: Any) -> Any:
         if not isinstance(b, (int, float)):
             return NotImplemented
-        res = fn(_raw(a), _raw(b))
+        res = operate(fn, _raw(a), _raw(b))
         if (sym == "×" and _plain(b, 1)) or (sym in "+-" and _plain(b, 0)) or (sym in ("÷", "^") and _plain(b, 1)):
             return traced(res, a.node)
         return traced(res, Op(sym, (a.node, node_of(b))))
@@ -91,7 +98,7 @@ def _binary(sym: str, fn: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any]
     def reverse(a: Any, b: Any) -> Any:
         if not isinstance(b, (int, float)):
             return NotImplemented
-        res = fn(_raw(b), _raw(a))
+        res = operate(fn, _raw(b), _raw(a))
         if (sym == "×" and _plain(b, 1)) or (sym == "+" and _plain(b, 0)):
             return traced(res, a.node)
         return traced(res, Op(sym, (node_of(b), a.node)))
@@ -101,7 +108,7 @@ def _binary(sym: str, fn: Callable[[Any, Any], Any]) -> tuple[Callable[..., Any]
 
 def _unary(sym: str, fn: Callable[[Any], Any]) -> Callable[..., Any]:
     def method(a: Any, *rest: Any) -> Any:
-        res = fn(_raw(a), *rest) if rest else fn(_raw(a))
+        res = operate(fn, _raw(a), *rest)
         return traced(res, Op(sym, (a.node,)))
 
     return method
@@ -211,49 +218,13 @@ def _paren(text: str, prec: int, need: int) -> str:
 # The catalog, traced
 # ---------------------------------------------------------------------------------------------------------------
 
-#: How a field reads in a formula ("80 layers"); fields not listed read as their name with spaces.
-LABELS = {
-    "params": "parameters",
-    "kv_heads": "KV heads",
-    "head_dim": "head dim",
-    "d_model": "d_model",
-    "ffn": "FFN width",
-    "vocab": "vocabulary entries",
-    "context": "tokens",
-    "window": "window tokens",
-    "training_tokens": "training tokens",
-    "attention_layers": "attention layers",
-    "memory_gb": "GB",
-    "bandwidth_tbps": "TB/s",
-    "sram_bandwidth_tbps": "TB/s SRAM",
-    "sram_kb_per_sm": "KB per SM",
-    "sms": "SMs",
-    "bits": "bits",
-    "exponent": "exponent bits",
-    "mantissa": "mantissa bits",
-    "max_finite": "largest finite value",
-    "kv_lora_rank": "latent width",
-    "rope_dim": "RoPE key dim",
-    "q_lora_rank": "query latent width",
-    "active_params": "active parameters",
-    "routed_experts": "routed experts",
-    "shared_experts": "shared experts",
-    "active_experts": "active experts",
-    "conv_kernel": "conv kernel",
-    "alpha_n": "α_N",
-    "n_c": "N_c",
-    "n_exponent_compute": "compute exponent",
-    "tokens_175b": "tokens for 175B",
-    "gopher_params": "Gopher parameters",
-}
-
 #: A model field's verification key in the model's ``verified`` mapping (default: architecture).
 _VERIFIED_KEY = {"params": "params", "context": "context", "window": "window", "vocab": "vocab"}
 NOT_RECORDED = "not recorded"
 
 
 def _label(field: str, prefix: str = "") -> str:
-    base = LABELS.get(field, field.replace("_", " "))
+    base = field_label(field)
     return f"{prefix}{base}" if prefix else base
 
 

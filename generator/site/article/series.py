@@ -96,7 +96,7 @@ def glossary_href(docs_dir: Path, page: str, base: str) -> str | None:
     target = next((rel for rel, text in _pages(docs_dir) if _GLOSSARY_CALL.search(text)), None)
     if target is None:
         return None
-    return "#glossary" if target == page else _href(base, target) + "#glossary"
+    return "#glossary" if target == page else page_href(base, target) + "#glossary"
 
 
 def figure_pages(docs_dir: Path) -> dict[str, dict[str, str]]:
@@ -109,7 +109,7 @@ def figure_pages(docs_dir: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def _href(base: str, page: str) -> str:
+def page_href(base: str, page: str) -> str:
     """A link from a page at ``base`` (its way back to the site root) to ``page`` under use_directory_urls."""
     p = PurePosixPath(page)
     target = "" if p.name == "index.md" else f"{p.with_suffix('').as_posix()}/"
@@ -147,18 +147,20 @@ class Series:
             prev = self.parts[i - 1]
             links.append(
                 Html('<a class="rs-series-prev" rel="prev" href="{h}"><span>Previous</span> {t}</a>').format(
-                    h=_href(base, prev.page), t=label(prev)
+                    h=page_href(base, prev.page), t=label(prev)
                 )
             )
         if self.contents_page:
             links.append(
-                Html('<a class="rs-series-contents" href="{h}">All parts</a>').format(h=_href(base, self.contents_page))
+                Html('<a class="rs-series-contents" href="{h}">All parts</a>').format(
+                    h=page_href(base, self.contents_page)
+                )
             )
         if i + 1 < len(self.parts):
             nxt = self.parts[i + 1]
             links.append(
                 Html('<a class="rs-series-next" rel="next" href="{h}"><span>Next</span> {t}</a>').format(
-                    h=_href(base, nxt.page), t=label(nxt)
+                    h=page_href(base, nxt.page), t=label(nxt)
                 )
             )
         head = Html('<nav class="rs-series" aria-label="Parts of the series"><p>{t}</p>').format(
@@ -170,7 +172,7 @@ class Series:
         """The list of parts: number, linked title and description."""
         items = [
             Html('<li value="{n}"><a href="{h}">{t}</a><br>{d}</li>').format(
-                n=p.number, h=_href(base, p.page), t=label(p), d=p.description
+                n=p.number, h=page_href(base, p.page), t=label(p), d=p.description
             )
             for p in self.parts
         ]

@@ -2,25 +2,27 @@
 
 The stills are frames of the site's own landscape MP4, taken at the end of each cue (the step fully drawn), in one
 decoding pass (generator/render/probe.py), saved as WebP under ``figures/<id>/step-<n>.webp``. They are kept in
-``build/stills/<id>-<key>/`` where the key hashes the MP4's bytes and the cue times, so a rebuild decodes nothing
-unless the scene was rendered again. The page shows the storyboard only in print (docs/assets/css/print.css); on
+``build/stills/<id>-<key>/`` under a derived key (generator/render/keys.py): the MP4's bytes, the cue times, this
+module (the frame-picking code) with its imports, and the versions of PyAV and Pillow; so a rebuild decodes nothing
+unless the scene was rendered again or the way stills are picked changed. The page shows the storyboard only in print (docs/assets/css/print.css); on
 screen it is display: none and its images are lazy, so a reader's browser fetches none of them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from generator.escape import Html
-from generator.util.fs import atomic_write, sha256_file
+from generator.render.keys import derived_key
+from generator.util.fs import atomic_write
 
 STILL_WIDTH = 640
 STILL_QUALITY = 80
+#: The tools a still is decoded and encoded with (their versions are in its key).
+STILL_TOOLS = ("av", "pillow")
 
 
 def extract_frames(path: Path, times: list[float]) -> list:
@@ -80,9 +82,8 @@ def stills(fig_id: str, mp4: Path, meta: dict[str, Any], work: Path) -> dict[str
     if not cues:
         return {}
     times = step_times(cues, float(meta.get("duration") or cues[-1]["end"]))
-    inputs = json.dumps([sha256_file(mp4), times, STILL_WIDTH, STILL_QUALITY])
-    key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()[:16]
-    folder = work / f"{fig_id}-{key}"
+    key = derived_key([__name__], times, files=[mp4], tools=STILL_TOOLS)
+    folder = work / f"{fig_id}-{key[:16]}"
     names = [still_name(i + 1) for i in range(len(times))]
     if not all((folder / n).is_file() for n in names):
         for old in work.glob(f"{fig_id}-*"):

@@ -24,20 +24,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
 from generator.escape import html, json_html
-from generator.format import gb, nbytes, num, params_text, times
-
-#: Precisions offered by the memory calculator, in menu order, with their labels (keys of derive.BYTES_PER_VALUE).
-PRECISIONS: list[tuple[str, str]] = [
-    ("fp32", "FP32"),
-    ("bf16", "BF16 / FP16"),
-    ("fp8", "FP8"),
-    ("int8", "INT8"),
-    ("int4", "INT4"),
-]
+from generator.format import gb, nbytes, num, params, precision_groups, precision_menu, precision_name, times
 
 #: Model fields the derive functions read (kept in this order in the data island).
 _MODEL_FIELDS = (
@@ -84,13 +75,9 @@ def json_island(data: Any) -> str:
     return json_html(data, separators=(",", ":"))
 
 
-def _disclosed(model: Mapping[str, Any]) -> bool:
-    return model.get("disclosed", True) is not False
-
-
 def model_data(model_id: str, model: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of one model the widgets read (undisclosed models: id, name and the flag only)."""
-    if not _disclosed(model):
+    if not derive.disclosed(model):
         return {"id": model_id, "name": model["name"], "disclosed": False}
     out: dict[str, Any] = {"id": model_id}
     out.update({k: model[k] for k in _MODEL_FIELDS if k in model})
@@ -177,9 +164,9 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
             {"id": hid, "name": h["name"], "memory_gb": h["memory_gb"], "kind": h["kind"]}
             for hid, h in catalog.hardware.items()
         ],
-        "precisions": [{"id": pid, "label": label} for pid, label in PRECISIONS],
+        "precisions": [{"id": pid, "label": label} for pid, label in precision_menu(catalog.formats)],
         "defaults": {
-            "model": _pick(models, _preferred(catalog, "memory", "model"), _disclosed),
+            "model": _pick(models, _preferred(catalog, "memory", "model"), derive.disclosed),
             "weights": "bf16",
             "kv": "bf16",
             "context": MEMORY_CONTEXT,
@@ -189,15 +176,15 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
 
 
 def memory_fallback(catalog: Catalog) -> str:
-    precision_cols = [("fp32", "FP32"), ("bf16", "BF16 / FP16"), ("fp8", "FP8 / INT8"), ("int4", "INT4")]
+    precision_cols = [(p, label) for _, p, label in precision_groups(catalog.formats)]
     rows = []
     for model in _shown(catalog, "memory").values():
-        if not _disclosed(model):
+        if not derive.disclosed(model):
             continue
         weights = [_e(gb(derive.weight_bytes(model["params"], p))) for p, _ in precision_cols]
         kv = derive.kv_bytes_per_sequence(model, model["context"], "bf16")
         rows.append(
-            [_e(model["name"]), _e(params_text(model["params"]))]
+            [_e(model["name"]), _e(params(model["params"], most=2))]
             + weights
             + [f"{_e(nbytes(kv, 1))} at {_e(num(model['context']))} tokens"]
         )
@@ -218,18 +205,17 @@ def memory_fallback(catalog: Catalog) -> str:
 
 
 def _is_plain_attention(model: Mapping[str, Any]) -> bool:
-    return _disclosed(model) and model.get("attention") in ("mha", "gqa", "mqa") and not model.get("window")
+    return derive.disclosed(model) and model.get("attention") in ("mha", "gqa", "mqa") and not model.get("window")
 
 
 def _has_ssm(model: Mapping[str, Any]) -> bool:
-    return _disclosed(model) and bool(model.get("ssm"))
+    return derive.disclosed(model) and bool(model.get("ssm"))
 
 
-def state_precision(model: Mapping[str, Any]) -> str:
+def state_precision(model: Mapping[str, Any], formats: Mapping[str, Any]) -> str:
     """The precision a model's Mamba state is kept in, as the article names it (catalog ``ssm.cache_dtype``; without
     one, the BF16 of the KV cache): "FP32"."""
-    dtype = (model.get("ssm") or {}).get("cache_dtype") or "bf16"
-    return dict(PRECISIONS).get(dtype, str(dtype).upper()).split(" /")[0]
+    return precision_name(str((model.get("ssm") or {}).get("cache_dtype") or "bf16"), formats)
 
 
 def _with_names(text: str, models: Mapping[str, Mapping[str, Any]]) -> str:
@@ -257,7 +243,10 @@ def attention_mamba_data(catalog: Catalog) -> dict[str, Any]:
         "attention": model_data(att, models[att]),
         "ssm": model_data(ssm, models[ssm]),
         "precision": "bf16",
-        "labels": {"kv": "BF16", "state": state_precision(models[ssm])},
+        "labels": {
+            "kv": precision_name("bf16", catalog.formats),
+            "state": state_precision(models[ssm], catalog.formats),
+        },
         "note": _with_names(str(entry.get("note", "")), {"attention": models[att], "ssm": models[ssm]}),
         "range": [1, max(int(models[ssm]["context"]), int(models[att]["context"]), MAMBA_LENGTH)],
         "defaults": {"length": MAMBA_LENGTH},
@@ -314,12 +303,12 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
     preferred = _preferred(catalog, "context", "window_model")
     window_model = next((mid for mid, m in models.items() if mid == preferred and m.get("window")), None)
     if window_model is None:
-        window_model = next((mid for mid, m in models.items() if _disclosed(m) and m.get("window")), None)
+        window_model = next((mid for mid, m in models.items() if derive.disclosed(m) and m.get("window")), None)
     window = models[window_model]["window"] if window_model else DEFAULT_WINDOW
     return {
-        "models": [model_data(mid, m) for mid, m in models.items() if _disclosed(m)],
+        "models": [model_data(mid, m) for mid, m in models.items() if derive.disclosed(m)],
         "defaults": {
-            "model": _pick(models, _preferred(catalog, "context", "model"), _disclosed),
+            "model": _pick(models, _preferred(catalog, "context", "model"), derive.disclosed),
             "length": EXPLORER_LENGTH,
             "window": window,
             "window_model": window_model,
@@ -329,7 +318,7 @@ def context_data(catalog: Catalog) -> dict[str, Any]:
 
 def context_fallback(catalog: Catalog) -> str:
     data = context_data(catalog)
-    model = catalog.models[_pick(catalog.models, _preferred(catalog, "context", "table_model"), _disclosed)]
+    model = catalog.models[_pick(catalog.models, _preferred(catalog, "context", "table_model"), derive.disclosed)]
     w = data["defaults"]["window"]
     wm = data["defaults"]["window_model"]
     matrices = derive.attention_matrices(model)
@@ -388,4 +377,4 @@ def render_widget(name: str, catalog: Catalog) -> str:
     return _container(name, title, data_fn(catalog), fallback_fn(catalog))
 
 
-__all__ = ["render_widget", "json_island", "model_data", "WIDGETS", "PRECISIONS"]
+__all__ = ["render_widget", "json_island", "model_data", "WIDGETS"]

@@ -1,7 +1,9 @@
-"""The build: catalog -> figures (cached, parallel) -> pages (Jinja2) -> staging tree -> MkDocs -> site/.
+"""The build: catalog -> figures (cached, parallel) -> pages (Jinja2) -> staging tree -> a site builder (MkDocs, or
+Zensical: generator/site/assembly/builders.py) -> link check -> site/.
 
 Nothing in site/ or the cache changes until the step that owns it has succeeded: a bad catalog stops before any
-write; a failed figure keeps the previous outputs; MkDocs builds into a fresh folder that is swapped in by rename.
+write; a failed figure keeps the previous outputs; the builder builds into a fresh folder, whose links are checked
+before it is swapped in by rename.
 """
 
 from __future__ import annotations
@@ -11,14 +13,12 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figures import chart_style
-from generator.catalog import Catalog, load_catalog
+from figures import palette
+from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError, os_error_text
 from generator.media.page import site_files
@@ -26,29 +26,33 @@ from generator.render.cache import FigureCache
 from generator.render.plan import site_jobs, webp_cap
 from generator.render.pool import render_stale
 from generator.render.registry import Figure, registry
-from generator.render.specs import RenderSpec, file_names, site_spec
+from generator.render.specs import RenderSpec, file_names, site_specs
 from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
 from generator.site.article.widgets import render_widget
+from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
+from generator.site.assembly.builders import DEFAULT_BUILDER, SiteJob, builder
 from generator.site.assembly.fonts import web_fonts
-from generator.site.assembly.publish import check_sources, clean_leftovers, new_site_dir
+from generator.site.assembly.publish import check_site_name, check_sources, clean_leftovers, new_site_dir
+from generator.site.assembly.site_links import check_site_links
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
 from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
-from generator.util.project import BuildPaths, checked_site_url, tool_versions
+from generator.util.project import BuildPaths, checked_site_url, site_url, tool_versions
 
 log = logging.getLogger("build")
 
 
 @dataclass
 class BuildReport:
-    rendered: list[str] = field(default_factory=list)
-    cached: list[str] = field(default_factory=list)
-    mkdocs_ran: bool = False
+    rendered: list[str] = field(default_factory=list)  # figures with a render drawn in this build
+    cached: list[str] = field(default_factory=list)  # figures whose every render came from the cache
+    renders: list[str] = field(default_factory=list)  # the cache entries drawn (a scene has one per orientation)
+    mkdocs_ran: bool = False  # the site builder ran (MkDocs or Zensical)
     over_budget: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -57,61 +61,76 @@ def render_figures(
     figs: dict[str, Figure],
     catalog: Catalog,
     cache: FigureCache,
-    spec: RenderSpec,
+    specs: list[RenderSpec],
     workers: int | None,
     root: Path,
     report: BuildReport,
     no_render: bool = False,
-) -> dict[str, str]:
-    """Render every stale figure through the pool (a scene as ``spec``: the media kit's landscape render); with
-    ``no_render``, fail listing those that are not in the cache instead. Returns {figure id: its cache entry}."""
-    jobs = site_jobs(figs, catalog, root, spec)
-    entries = {j.fig_id: j.entry for j in jobs}
+) -> dict[str, dict[str, str]]:
+    """Render every stale figure through the pool (a scene once per spec); with ``no_render``, fail listing those
+    that are not in the cache instead. Returns {figure id: {variant ("" for charts and tables): cache entry}}."""
+    jobs = site_jobs(figs, catalog, root, specs)
+    entries: dict[str, dict[str, str]] = {}
+    for j in jobs:
+        entries.setdefault(j.fig_id, {})[j.spec.variant if j.spec else ""] = j.entry
     result = render_stale(jobs, cache, root, workers, no_render=no_render)
     by_entry = {j.entry: j.fig_id for j in jobs}
-    report.rendered += [by_entry[e] for e in result.rendered]
-    report.cached += [by_entry[e] for e in result.cached]
-    report.seconds.update({by_entry[e]: s for e, s in result.seconds.items()})
+    report.renders += result.rendered
+    report.rendered += list(dict.fromkeys(by_entry[e] for e in result.rendered))
+    report.cached += [f for f in dict.fromkeys(by_entry[e] for e in result.cached) if f not in report.rendered]
+    for e, seconds in result.seconds.items():
+        report.seconds[by_entry[e]] = report.seconds.get(by_entry[e], 0.0) + seconds
     return entries
 
 
-#: A scene render's files -> the names the site publishes them under (figures/<id>.mp4 ...).
-#: The site's names for the roles of a scene's landscape render (the kit keeps the render's own names).
+#: The site's names for the files of a scene's renders (the kit keeps the renders' own names): role -> name.
 SITE_SCENE_NAMES = {
-    "mp4": "{id}.mp4",
-    "vtt": "{id}.vtt",
-    "chapters": "{id}.chapters.vtt",
-    "poster-web": "{id}.poster.webp",
+    "landscape": {
+        "mp4": "{id}.mp4",
+        "vtt": "{id}.vtt",
+        "chapters": "{id}.chapters.vtt",
+        "poster-web": "{id}.poster.webp",
+    },
+    "portrait": {"mp4-portrait": "{id}.portrait.mp4", "poster-portrait-web": "{id}.portrait.poster.webp"},
 }
 
 
-def scene_site_files(fig_id: str, folder: Path, spec: RenderSpec) -> tuple[dict[str, Path], dict]:
-    """{site file name: cached file} of a scene's ``spec`` render in ``folder``, and what the page needs of it."""
-    names = file_names(fig_id, spec)
-    files = {site.format(id=fig_id): folder / names[role] for role, site in SITE_SCENE_NAMES.items()}
-    meta = json.loads((folder / f"{fig_id}.{spec.variant}.json").read_text("utf-8"))
+def scene_site_files(fig_id: str, folders: dict[str, Path], specs: list[RenderSpec]) -> tuple[dict[str, Path], dict]:
+    """{site file name: cached file} of a scene's renders (``folders``: variant -> cache folder), and what the page
+    needs of them (the landscape render's steps and size; the portrait render's size, same timeline)."""
+    by_variant = {s.variant: s for s in specs}
+    files: dict[str, Path] = {}
+    for variant, roles in SITE_SCENE_NAMES.items():
+        if variant in folders:
+            names = file_names(fig_id, by_variant[variant])
+            files.update({site.format(id=fig_id): folders[variant] / names[role] for role, site in roles.items()})
+    land = by_variant["landscape"]
+    meta = json.loads((folders["landscape"] / f"{fig_id}.landscape.json").read_text("utf-8"))
     page_meta = {
         "duration": meta["duration"],
-        "width": spec.width,
-        "height": spec.height,
-        "fps": spec.fps,
+        "width": land.width,
+        "height": land.height,
+        "fps": land.fps,
         "cues": meta["cues"],
         "chapters": meta["chapters"],
         "description": meta["description"],
     }
+    if "portrait" in folders:
+        port = by_variant["portrait"]
+        page_meta["portrait"] = {"width": port.width, "height": port.height}
     return files, page_meta
 
 
 def _collect_assets(
-    figs: dict[str, Figure], cache: FigureCache, entries: dict[str, str], spec: RenderSpec
+    figs: dict[str, Figure], cache: FigureCache, entries: dict[str, dict[str, str]], specs: list[RenderSpec]
 ) -> dict[str, FigureAssets]:
     assets: dict[str, FigureAssets] = {}
     for fid, fig in figs.items():
-        folder = cache.out_dir(entries[fid])
+        folders = {variant: cache.out_dir(entry) for variant, entry in entries[fid].items()}
         if fig.kind == "scene":
-            files, meta = scene_site_files(fid, folder, spec)
+            files, meta = scene_site_files(fid, folders, specs)
         else:
-            files, meta = {p.name: p for p in sorted(folder.iterdir()) if p.is_file()}, {}
+            files, meta = {p.name: p for p in sorted(folders[""].iterdir()) if p.is_file()}, {}
         assets[fid] = FigureAssets(fig, files, meta)
     return assets
 
@@ -156,33 +175,6 @@ def _site_snapshot(site: Path) -> str:
     return h.hexdigest()
 
 
-def run_mkdocs(root: Path, staging: Path, out: Path, config: Path | None = None) -> None:
-    """``mkdocs build --strict`` of ``staging`` into ``out`` (a new folder)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "--quiet",
-        "-f",
-        str(config or root / "mkdocs.yml"),
-        "-d",
-        str(out),
-    ]
-    env = dict(os.environ, RTS_STAGING=str(staging))
-    if env.get("SITE_URL"):
-        env["SITE_URL"] = str(checked_site_url(env["SITE_URL"]))
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        output = (proc.stderr or proc.stdout).strip()
-        if "Traceback (most recent call last)" in output:  # a crash, not a strict-mode warning: its last line
-            last = output.splitlines()[-1]
-            hint = "; free some disk space and build again" if "No space left on device" in last else ""
-            raise BuildError(f"mkdocs build failed: {last}{hint}; the previous site/ is kept")
-        raise BuildError("mkdocs build --strict failed:\n" + output[-3000:])
-
-
 def build(
     paths: BuildPaths | None = None,
     quality: str = "publish",
@@ -190,8 +182,10 @@ def build(
     force_mkdocs: bool = False,
     wait: bool = True,
     no_render: bool = False,
+    site_builder: str = DEFAULT_BUILDER,
 ) -> BuildReport:
-    """Build the site. Raises CatalogError or BuildError; on error site/ and the cache keep their last good state.
+    """Build the site with ``site_builder`` (builders.py: "mkdocs" or "zensical"). Raises CatalogError or BuildError;
+    on error site/ and the cache keep their last good state.
 
     One build per cache at a time (generator/util/lock.py): a second one waits for the first (``wait=False``: fails
     naming it). An operating-system error (a full disk, a read-only folder) is one BuildError line. With
@@ -199,14 +193,18 @@ def build(
     paths = paths or BuildPaths()
     assert paths.cache is not None and paths.catalog is not None
     checked_site_url(os.environ.get("SITE_URL"))
+    builder(site_builder)  # an unknown name stops before any write
     t0 = time.perf_counter()
+    started = uptodate.start(paths, quality, no_render, site_builder)  # the inputs before anything is read
     catalog = load_catalog(paths.catalog)  # a bad catalog stops before any write, the lock file's included
     stamp = paths.catalog.stat().st_mtime_ns
     with build_lock(paths.cache, wait=wait):
         if paths.catalog.stat().st_mtime_ns != stamp:  # changed while this build waited for another
             catalog = load_catalog(paths.catalog)
         try:
-            return _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render)
+            report = _build(paths, catalog, quality, jobs, force_mkdocs, t0, no_render, site_builder)
+            uptodate.record(paths, started, [f"over budget: {line}" for line in report.over_budget])
+            return report
         except OSError as exc:
             raise BuildError(os_error_text(exc) + "; the previous site/ and cache are kept") from None
 
@@ -219,6 +217,7 @@ def _build(
     force_mkdocs: bool,
     t0: float,
     no_render: bool = False,
+    site_builder: str = DEFAULT_BUILDER,
 ) -> BuildReport:
     # All set by BuildPaths.__post_init__:
     assert paths.catalog is not None and paths.site is not None and paths.cache is not None
@@ -232,14 +231,44 @@ def _build(
 
     cache = FigureCache(paths.cache)
     t1 = time.perf_counter()
-    spec = site_spec(quality, webp_cap(paths.root))
-    entries = render_figures(figs, catalog, cache, spec, jobs, paths.root, report, no_render)
+    specs = site_specs(quality, webp_cap(paths.root))
+    entries = render_figures(figs, catalog, cache, specs, jobs, paths.root, report, no_render)
     cache.prune(set(figs))
     report.seconds["figures"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    assets = _collect_assets(figs, cache, entries, spec)
-    media_files, media_page = site_files(paths.root, paths.media)
+    talk = any(f.kind == "scene" for f in figs.values())
+    files = _staging_files(paths, catalog, _collect_assets(figs, cache, entries, specs), talk)
+    _sync_tree(paths.staging, files)
+    report.seconds["pages"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    report.mkdocs_ran = _publish(paths, files, force_mkdocs, site_builder)
+    report.seconds["mkdocs"] = time.perf_counter() - t3
+    report.over_budget = check_budgets(paths.site, load_budgets(quality, paths.root))
+    for line in report.over_budget:
+        log.warning("over budget: %s", line)
+    report.seconds["total"] = time.perf_counter() - t0
+    log.info(
+        "built %s in %.1fs (%d rendered, %d cached%s)",
+        paths.site,
+        report.seconds["total"],
+        len(report.rendered),
+        len(report.cached),
+        f", {site_builder}" if report.mkdocs_ran else f", {site_builder} skipped",
+    )
+    return report
+
+
+def _staging_files(
+    paths: BuildPaths, catalog: Catalog, assets: dict[str, FigureAssets], talk: bool
+) -> dict[str, bytes | Path]:
+    """Everything the site builder builds from: {staging path: bytes or a file to copy}. The pages (with the
+    versions' extras), docs/'s other files, the figures' files, the data export, the palette, the media kit's web
+    files, talk mode (``talk``: there are scenes) and the figure pages."""
+    assert paths.build is not None
+    check_site_name(paths.root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
+    media_files, media_page = site_files(paths.root, paths.media, talk=talk)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
     data_files: dict[str, bytes] = {}  # each page's cards, as JSON loaded on first use (provenance.py)
@@ -254,17 +283,13 @@ def _build(
     files: dict[str, bytes | Path] = {rel: extras.finish(text).encode("utf-8") for rel, text in pages.items()}
     files.update(data_files)
     files.update(extras.files)
-    docs = paths.root / "docs"
-    for p in sorted(docs.rglob("*")):
-        rel = p.relative_to(docs).as_posix()
-        if p.is_file() and not rel.endswith(".md") and not any(part.startswith(("_", ".")) for part in rel.split("/")):
-            files[rel] = p
+    files.update(_docs_files(paths.root / "docs"))
     for a in assets.values():
         for name, p in a.files.items():
             if a.fig.kind == "scene" or (a.fig.kind == "chart" and name.endswith(".svg")):
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
     files["data/catalog.json"] = export.encode("utf-8")
-    files["assets/css/palette.css"] = chart_style.page_css().encode("utf-8")
+    files["assets/css/palette.css"] = palette.page_css().encode("utf-8")
     files.update(web_fonts(paths.build))  # Inter as WOFF2 for the page and its charts (fonts.py)
     files.update(media_files)  # the media kit's web-sized files, under media/
     scenes = [
@@ -273,14 +298,27 @@ def _build(
         if a.fig.kind == "scene"
     ]
     if scenes:  # talk mode: every scene full screen, step by step (generator/site/extras/talk.py)
-        files["talk/index.html"] = talk_page(
-            catalog.data.get("meta", {}).get("title", "The Race to Scale"), scenes
-        ).encode()
+        files["talk/index.html"] = talk_page(str(catalog.data["meta"]["title"]), scenes).encode()
     files.update(figure_files(paths.root, catalog, assets, media_page, paths.build / "stills"))  # figures/<id>/
-    _sync_tree(paths.staging, files)
-    report.seconds["pages"] = time.perf_counter() - t2
+    return files
 
-    t3 = time.perf_counter()
+
+def _docs_files(docs: Path) -> dict[str, bytes | Path]:
+    """docs/'s files other than pages, as they are (CSS, scripts, images); names starting with _ or . stay out."""
+    out: dict[str, bytes | Path] = {}
+    for p in sorted(docs.rglob("*")):
+        rel = p.relative_to(docs).as_posix()
+        if p.is_file() and not rel.endswith(".md") and not any(part.startswith(("_", ".")) for part in rel.split("/")):
+            out[rel] = p
+    return out
+
+
+def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bool, site_builder: str) -> bool:
+    """Run ``site_builder`` (MkDocs or Zensical) on the staging tree into a new folder, check its links and swap it
+    in for site/, unless the staging tree, mkdocs.yml, overrides/, SITE_URL, the builder and its tools are what
+    built site/ last time and site/ was not touched since (its snapshot in ``<cache>/site-stamp.json``). Returns
+    whether the builder ran."""
+    assert paths.site is not None and paths.cache is not None and paths.build is not None
     config = paths.root / "mkdocs.yml"
     stamp_path = paths.cache / "site-stamp.json"
     stamp = {
@@ -293,47 +331,30 @@ def _build(
         },
         "site": str(paths.site),
         "site_url": os.environ.get("SITE_URL", ""),
-        "tools": tool_versions(("mkdocs", "mkdocs-material")),
+        "builder": site_builder,
+        "tools": tool_versions(builder(site_builder).tools),
     }
     try:
         previous = json.loads(stamp_path.read_text("utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         previous = {}
-    unchanged = (
-        not force_mkdocs
-        and previous.get("inputs") == stamp
-        and previous.get("snapshot") == _site_snapshot(paths.site)
-        and previous.get("snapshot")
+    snapshot = previous.get("snapshot")
+    if not force_mkdocs and previous.get("inputs") == stamp and snapshot and snapshot == _site_snapshot(paths.site):
+        log.info("site/ is up to date (%s skipped)", site_builder)
+        return False
+    new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
+    try:
+        builder(site_builder).run(SiteJob(paths.root, paths.staging, new_site, paths.build, paths.cache))
+        _normalise_site(new_site)
+        check_site_links(new_site, site_url(paths.root), paths.staging)
+        publish_modes(new_site)
+        replace_dir(new_site, paths.site)
+    finally:
+        shutil.rmtree(new_site, ignore_errors=True)
+    atomic_write(
+        stamp_path, json.dumps({"inputs": stamp, "snapshot": _site_snapshot(paths.site)}, indent=1, sort_keys=True)
     )
-    if unchanged:
-        log.info("site/ is up to date (MkDocs skipped)")
-    else:
-        new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
-        try:
-            run_mkdocs(paths.root, paths.staging, new_site, config)
-            _normalise_site(new_site)
-            publish_modes(new_site)
-            replace_dir(new_site, paths.site)
-        finally:
-            shutil.rmtree(new_site, ignore_errors=True)
-        report.mkdocs_ran = True
-        atomic_write(
-            stamp_path, json.dumps({"inputs": stamp, "snapshot": _site_snapshot(paths.site)}, indent=1, sort_keys=True)
-        )
-    report.seconds["mkdocs"] = time.perf_counter() - t3
-    report.over_budget = check_budgets(paths.site, load_budgets(quality, paths.root))
-    for line in report.over_budget:
-        log.warning("over budget: %s", line)
-    report.seconds["total"] = time.perf_counter() - t0
-    log.info(
-        "built %s in %.1fs (%d rendered, %d cached%s)",
-        paths.site,
-        report.seconds["total"],
-        len(report.rendered),
-        len(report.cached),
-        "" if report.mkdocs_ran else ", MkDocs skipped",
-    )
-    return report
+    return True
 
 
 def _normalise_site(site: Path) -> None:

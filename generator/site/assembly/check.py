@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from generator import derive
-from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
 from generator.site.article.context import FigureAssets
 from generator.site.article.pages import render_pages
-from generator.site.assembly.publish import check_sources
+from generator.site.assembly.publish import check_site_name, check_sources
 
 
 @dataclass
@@ -127,7 +127,7 @@ def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Pat
     from generator.site.extras.export import catalog_export
     from generator.site.extras.versions import site_extras
 
-    _, media_page = site_files(root)
+    _, media_page = site_files(root, talk=any(f.kind == "scene" for f in figs.values()))
     extras = site_extras(root, catalog.data, catalog_export(catalog))  # the names the build adds (updates, version...)
     context = {"media": media_page, **extras.context}
     with tempfile.TemporaryDirectory(prefix="rts-check-") as tmp:
@@ -144,6 +144,7 @@ def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
     for fig in figs.values():
         alt_text(catalog, fig.id)
     check_sources(root)
+    check_site_name(root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
     pages = check_pages(root / "docs", catalog, figs, root)
     from generator.render.layout_check import check_layouts
 

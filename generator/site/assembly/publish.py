@@ -60,6 +60,23 @@ def check_sources(root: Path) -> None:
             check_link(path, root)
 
 
+def check_site_name(root: Path, title: str, where: str) -> None:
+    """Refuse a mkdocs.yml whose ``site_name`` is not the catalog's ``meta.title`` (found at ``where``): the title
+    is typed once, in the catalog; MkDocs reads its own file, so the build holds the two together."""
+    import yaml  # here: the no-change path imports this module (READ_FOLDERS) and nothing it does not use
+
+    config = root / "mkdocs.yml"
+    lines = config.read_text("utf-8").splitlines()
+    n, line = next(((i, text) for i, text in enumerate(lines, 1) if text.startswith("site_name:")), (0, ""))
+    name = yaml.safe_load(line).get("site_name") if line else None
+    if name != title:
+        found = f"site_name {name!r}" if line else "no site_name"
+        raise BuildError(
+            f"{config}:{n or 1}: site_name: expected the catalog's meta.title {title!r} ({where}), found {found}; "
+            "the title is typed once: copy it from the catalog"
+        )
+
+
 def new_site_dir(site: Path) -> Path:
     """An empty folder beside ``site`` for MkDocs to build into: the swap is then a rename on one file system."""
     site.parent.mkdir(parents=True, exist_ok=True)

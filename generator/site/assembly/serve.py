@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.errors import BuildError
+from generator.site.assembly.builders import DEFAULT_BUILDER
 from generator.util.project import BuildPaths
 
 log = logging.getLogger("serve")
@@ -230,12 +231,16 @@ def watched_paths(paths: BuildPaths) -> list[Path]:
     return [paths.catalog, *(root / name for name in names)]
 
 
-def live_preview(paths: BuildPaths, quality: str, host: str, port: int, prefix: str) -> None:
-    """``make serve``: build once, serve the site, and rebuild (in a process of its own, under the build lock) on
-    every change to what a build reads, until Ctrl-C. A failed build keeps serving the previous site."""
+def live_preview(
+    paths: BuildPaths, quality: str, host: str, port: int, prefix: str, builder: str = DEFAULT_BUILDER
+) -> None:
+    """``make serve``: build once (with the site ``builder``), serve the site, and rebuild (in a process of its own,
+    under the build lock) on every change to what a build reads, until Ctrl-C. A failed build keeps serving the
+    previous site."""
     checked_prefix(prefix)
     build_cmd = [sys.executable, "-m", "generator", "build", "--quality", quality, "--root", str(paths.root)]
     build_cmd += ["--catalog", str(paths.catalog), "--site", str(paths.site), "--cache", str(paths.cache)]
+    build_cmd += ["--builder", builder]
 
     def rebuild() -> None:
         log.info("change detected: rebuilding")

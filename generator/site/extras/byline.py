@@ -5,7 +5,7 @@ The build writes these into the front matter of every part of the article (a pag
 ``part:``) as ``rts_header``; overrides/partials/rts/article-header.html shows them in place of the page's plain
 H1 (overrides/partials/content.html). The dek of the first part is the catalog's one-line description
 (``meta.description``); a later part's is its own front-matter ``description``. The dates and the version are the
-article's history (generator/site/extras/versions.py: the first release, the latest release or correction).
+article's history (generator/site/extras/changelog.py: the first release, the latest release or correction).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from generator.site.article.glossary import SKIP_SECTIONS
 from generator.site.article.series import front_matter
 
 if TYPE_CHECKING:
-    from generator.site.extras.versions import Citation, History
+    from generator.site.extras.changelog import History
+    from generator.site.extras.citation import Citation
 
 #: An unhurried reading speed for explanatory prose with figures (words a minute).
 WORDS_PER_MINUTE = 220

@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
 
 
 def model_derived(model: dict[str, Any]) -> dict[str, Any]:
     """The values derived from one model's catalog entry, as published (data/catalog.json, figure downloads)."""
-    if model.get("disclosed", True) is False:
+    if not derive.disclosed(model):
         return {"disclosed": False}
     entry: dict[str, Any] = {
         "attention_matrices": derive.attention_matrices(model),

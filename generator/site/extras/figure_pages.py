@@ -26,7 +26,6 @@ is ``assets/social/article.png``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -36,18 +35,20 @@ from typing import Any
 
 import jinja2
 
-from figures import chart_style
-from generator.catalog import Catalog
+from figures import palette
+from generator.catalog.model import Catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError
 from generator.escape import Html, csv_cell, front_matter, html
 from generator.render import raster
-from generator.render.raster import CARD_SIZE, card_png, svg_size, table_png
+from generator.render.keys import derived_key
+from generator.render.raster import CARD_FONTS, CARD_SIZE, card_png, svg_size, table_png
 from generator.site.article.context import FigureAssets, PageContext
 from generator.site.article.pages import base_context, make_env
+from generator.site.article.series import figure_pages, page_href
 from generator.site.article.storyboard import stills
+from generator.site.extras.citation import SOCIAL_CARD
 from generator.site.extras.export import model_derived
-from generator.site.extras.versions import SOCIAL_CARD
 from generator.util.fs import atomic_write
 from generator.util.project import site_url
 
@@ -57,6 +58,8 @@ ARTICLE_CARD = SOCIAL_CARD  # one home: versions.py (the JSON-LD image names it 
 ARTICLE_CARD_FIGURES = ("params_over_time", "the_wall")
 CSV_COLUMNS = ("section", "id", "field", "value")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+#: The tools a social card is drawn with (their versions are in its key).
+CARD_TOOLS = ("pillow",)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -223,10 +226,12 @@ def _downloads(
     elif kind == "scene":
         for name, label in (
             (f"{fig_id}.mp4", "Video (MP4, as on this site)"),
+            (f"{fig_id}.portrait.mp4", "Video for phones (MP4, portrait 4:5, as on this site)"),
             (f"{fig_id}.poster.webp", "Poster (WebP)"),
             (f"{fig_id}.vtt", "Captions (WebVTT)"),
         ):
-            out.append(Download(f"../{name}", label, name, assets.files[name].stat().st_size))
+            if name in assets.files:
+                out.append(Download(f"../{name}", label, name, assets.files[name].stat().st_size))
         for scene in media.get("scenes", []):
             if scene.get("id") != fig_id:
                 continue
@@ -242,14 +247,13 @@ def _downloads(
 
 
 def _kept_card(cards_dir: Path, sources: list[Path | str], title: str, kicker: str, make: Callable[[], bytes]) -> bytes:
-    """A social card, kept in ``cards_dir`` (build/cards/) under a hash of what it is made from (its pictures or
-    table, title, kicker and raster.py itself): a rebuild with nothing changed encodes no PNG."""
-    h = hashlib.sha256(Path(raster.__file__).read_bytes())
-    for src in sources:
-        h.update(src.read_bytes() if isinstance(src, Path) else src.encode("utf-8"))
-        h.update(b"\0")
-    h.update(json.dumps([title, kicker]).encode("utf-8"))
-    kept = cards_dir / f"{h.hexdigest()[:40]}.png"
+    """A social card, kept in ``cards_dir`` (build/cards/) under a derived key (generator/render/keys.py): the code
+    that draws it with its imports (raster.py and the palette, figures/palette.py), its pictures (files) or
+    table (text), title, kicker, the fonts and Pillow's version. A rebuild with nothing changed encodes no PNG."""
+    pictures = [src for src in sources if isinstance(src, Path)]
+    texts = [src for src in sources if not isinstance(src, Path)]
+    key = derived_key([raster.__name__], [title, kicker, texts], files=[*pictures, *CARD_FONTS], tools=CARD_TOOLS)
+    kept = cards_dir / f"{key[:40]}.png"
     try:
         return kept.read_bytes()
     except FileNotFoundError:
@@ -286,53 +290,25 @@ def figure_files(
     env = _templates()
     url = site_url(root)
     kicker = str(catalog.data["meta"]["title"])
+    placed = figure_pages(root / "docs")  # the page that places each figure: its page links back to it, if any
     for fig_id, a in assets.items():
-        fig = a.fig
         folder = f"figures/{fig_id}"
         doc = figure_data(fig_id, a, catalog)
         files[f"{folder}/{fig_id}.json"] = (
             json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
         ).encode("utf-8")
         files[f"{folder}/{fig_id}.csv"] = figure_csv(doc).encode("utf-8")
-        if fig.kind == "chart":
+        if a.fig.kind == "chart":
             for theme in ("light", "dark"):
                 files[f"{folder}/{fig_id}.{theme}.png"] = a.files[f"{fig_id}.{theme}.png"]
-        elif fig.kind == "scene":
+        elif a.fig.kind == "scene":
             files.update(stills(fig_id, a.files[f"{fig_id}.mp4"], a.meta, stills_dir))
         files[f"{folder}/card.png"] = _card(fig_id, a, kicker, stills_dir.parent / "cards")
-        page_url = f"{url}{folder}/"
-        width, height = _aspect(a)
-        for rel, template, depth_page in (
-            (f"{folder}/index.md", "figure_page.md", f"{folder}/index.md"),
-            (f"{folder}/embed/index.html", "figure_embed.html", f"{folder}/embed/index.md"),
-        ):
-            ctx = PageContext(catalog, {fig_id: a}, PurePosixPath(depth_page), None)
-            ctx.figure_links = False
-            names = base_context(ctx)
-            description = alt_text(catalog, fig_id)
-            names.update(
-                fig=fig,
-                fig_id=fig_id,
-                description=description,
-                figure_html=ctx.figure(fig_id),
-                sources=doc["sources"],
-                licence=LICENCE,
-                attribution=f"\u201c{fig.title}\u201d, {kicker}, {page_url} ({LICENCE['name']})",
-                page_url=page_url,
-                embed_url=f"{page_url}embed/",
-                embed_code=str(embed_snippet(f"{page_url}embed/", fig.title, width, height)),  # shown as text
-                downloads=_downloads(fig_id, a, files, media) if template == "figure_page.md" else [],
-                card=f"{folder}/card.png",
-                card_size=CARD_SIZE,
-                front=_front_matter(fig.title, description, f"{folder}/card.png"),
-                site_title=kicker,
-            )
-            try:
-                text = env.get_template(template).render(**names)
-            except jinja2.TemplateError as exc:
-                raise BuildError(f"{TEMPLATE_DIR / template}: {type(exc).__name__}: {exc}") from None
-            files[rel] = text.encode("utf-8")
-    files["assets/css/embed-palette.css"] = embed_palette_css().encode("utf-8")
+        article_href = f"{page_href('../../', placed[fig_id]['page'])}#fig-{fig_id}" if fig_id in placed else ""
+        page = _FigurePage(catalog, fig_id, a, doc, f"{url}{folder}/", kicker, article_href)
+        files[f"{folder}/index.md"] = page.render(env, "figure_page.md", _downloads(fig_id, a, files, media))
+        files[f"{folder}/embed/index.html"] = page.render(env, "figure_embed.html", [])
+    files["assets/css/embed-palette.css"] = palette.embed_css().encode("utf-8")
     pics: list[Path] = []
     for fid in ARTICLE_CARD_FIGURES:
         if fid in assets:
@@ -345,6 +321,52 @@ def figure_files(
     return files
 
 
+@dataclass
+class _FigurePage:
+    """One figure's page and embed view: the names their templates are rendered with."""
+
+    catalog: Catalog
+    fig_id: str
+    assets: FigureAssets
+    doc: dict[str, Any]
+    page_url: str
+    kicker: str
+    article_href: str  # the figure where the article places it ("" for a figure no page places)
+
+    def render(self, env: jinja2.Environment, template: str, downloads: list[Any]) -> bytes:
+        """``template`` (figure_page.md or figure_embed.html) as the file at its place under figures/<id>/."""
+        fig, fig_id, folder = self.assets.fig, self.fig_id, f"figures/{self.fig_id}"
+        depth_page = f"{folder}/index.md" if template == "figure_page.md" else f"{folder}/embed/index.md"
+        ctx = PageContext(self.catalog, {fig_id: self.assets}, PurePosixPath(depth_page), None)
+        ctx.figure_links = False
+        names = base_context(ctx)
+        description = alt_text(self.catalog, fig_id)
+        width, height = _aspect(self.assets)
+        embed_url = f"{self.page_url}embed/"
+        names.update(
+            fig=fig,
+            fig_id=fig_id,
+            description=description,
+            figure_html=ctx.figure(fig_id),
+            sources=self.doc["sources"],
+            licence=LICENCE,
+            attribution=f"\u201c{fig.title}\u201d, {self.kicker}, {self.page_url} ({LICENCE['name']})",
+            page_url=self.page_url,
+            article_href=self.article_href,
+            embed_url=embed_url,
+            embed_code=str(embed_snippet(embed_url, fig.title, width, height)),  # shown as text
+            downloads=downloads,
+            card=f"{folder}/card.png",
+            card_size=CARD_SIZE,
+            front=_front_matter(fig.title, description, f"{folder}/card.png"),
+            site_title=self.kicker,
+        )
+        try:
+            return env.get_template(template).render(**names).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise BuildError(f"{TEMPLATE_DIR / template}: {type(exc).__name__}: {exc}") from None
+
+
 def _front_matter(title: str, description: str, card: str) -> Html:
     """YAML front matter of a figure page: title, description, social card (escape.front_matter: the theme prints
     title and description as HTML)."""
@@ -355,17 +377,4 @@ def _front_matter(title: str, description: str, card: str) -> Html:
             "rs_card": card,
             "rs_card_alt": f"{title}: a picture of the figure",
         }
-    )
-
-
-def embed_palette_css() -> str:
-    """The chart palette for the embed view (no Material there): light by default, dark when the reader's system
-    is dark, and either forced by ``data-theme`` on the root (``?theme=``, docs/assets/js/embed.js)."""
-    light = "".join(f"{k}:{v['light']};" for k, v in chart_style.THEME_VARS.items())
-    dark = "".join(f"{k}:{v['dark']};" for k, v in chart_style.THEME_VARS.items())
-    return (
-        "/* Generated from figures/chart_style.py by the build (generator/site/extras/figure_pages.py): do not edit. */\n"
-        f":root{{{light}color-scheme:light;}}\n"
-        f"@media (prefers-color-scheme: dark){{:root:not([data-theme=light]){{{dark}color-scheme:dark;}}}}\n"
-        f":root[data-theme=dark]{{{dark}color-scheme:dark;}}\n"
     )

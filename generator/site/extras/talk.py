@@ -3,7 +3,8 @@
 A standalone page (not a MkDocs page: no theme, no search, nothing but the scenes) that the build writes into the
 staging tree; MkDocs copies it as it is. It uses the site's own renders (figures/<id>.mp4 and posters) and two
 classic scripts (assets/js/steps.js, assets/js/talk.js), so it works offline from the built folder, even opened
-as a file: URL (where browsers refuse ES modules and cross-origin caption tracks: the steps travel in the page).
+as a file: URL (where browsers refuse ES modules and cross-origin caption tracks: the steps travel in the page). A
+window taller than wide (a phone held upright) plays the portrait renders (steps.js swaps them as it turns).
 Keys: → plays the next step and holds its last frame, ← goes back one step (its last frame), T shows or hides the
 step text, F full screen, Home the first step of the scene.
 """
@@ -27,6 +28,7 @@ def talk_page(site_title: str, scenes: list[dict[str, Any]]) -> str:
             "alt": s["alt"],
             "width": s["meta"].get("width", 1920),
             "height": s["meta"].get("height", 1080),
+            "portrait": s["meta"].get("portrait"),
             "steps": scene_steps(s["meta"]),
         }
         for s in scenes

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import traceback
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator.errors import BuildError
+from generator.errors import BuildError, GeneratorBug
 from generator.site.article.context import PageContext
 from generator.site.article.pages import render_pages
 from tests.support import ROOT
@@ -148,6 +149,50 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
     for s in scenes:
         assert f"## {s['title']}" in text, s["id"]
     assert "Shown in [One](index.md#fig-the_wall)." in text and "Shown in [Two](two.md#fig-kv_sharing)." in text
+    # Talk mode is linked only when the site has one (the build writes talk/index.html when it has scenes).
+    assert "[talk mode](talk/index.html)" not in text
+    _, media = site_files(ROOT, out, talk=True)
+    with_talk = env.get_template("media.md").render(**{
+        **pages_mod.base_context(ctx), "media": media, "parts": pages_mod.Series.read(docs).parts,
+        "placed_in": pages_mod.figure_pages(docs)})
+    assert "[talk mode](talk/index.html)" in with_talk
+
+
+def _layered(catalog) -> str:
+    return next(k for k, m in catalog.models.items() if "layers" in m)
+
+
+@pytest.mark.parametrize("page, found", [
+    ("{{ num(m[MID].layers / 0) }}", "division by zero"),  # arithmetic of traced numbers on the page's values
+    ("{{ m[MID].layers + 'x' }}", "unsupported operand"),  # in the template itself
+    ("{{ num(d.kv_bytes_per_token(hw[DEV])) }}", "no such key"),  # a macro given the wrong kind of entry
+    ("{{ num(d.weight_bytes(m[MID].layers, 'fp12')) }}", "unknown precision"),  # a macro's own check
+])
+def test_an_author_s_mistake_is_one_plain_line(tmp_path, catalog, page, found):
+    text = "---\ntitle: T\n---\n" + page.replace("MID", repr(_layered(catalog))).replace(
+        "DEV", repr(next(iter(catalog.hardware))))
+    with pytest.raises(BuildError) as info:
+        _render(tmp_path, catalog, text)
+    assert not isinstance(info.value, GeneratorBug), info.value
+    assert "index.md:4:" in str(info.value) and found in str(info.value), info.value
+
+
+def test_a_bug_of_ours_keeps_its_traceback(tmp_path, catalog, monkeypatch):
+    """A failure inside the generator's own code while it renders a page (here the provenance arithmetic that writes
+    a number's card) is reported as the generator's bug at the page's line, with the failure chained to it."""
+    from generator.site.article import provenance
+
+    def broken(node):
+        raise KeyError("owner")  # as a bug in the formula code would
+
+    monkeypatch.setattr(provenance, "formula", broken)
+    text = "---\ntitle: T\n---\nTwice the layers: {{ num(m[%r].layers * 2) }}.\n" % _layered(catalog)
+    with pytest.raises(GeneratorBug) as info:
+        _render(tmp_path, catalog, text)
+    msg = str(info.value)
+    assert "index.md:4:" in msg and "bug in generator/" in msg and "KeyError" in msg
+    cause = info.value.__cause__
+    assert isinstance(cause, KeyError) and "broken" in [f.name for f in traceback.extract_tb(cause.__traceback__)]
 
 
 def test_the_article_promises_the_media_kits_files_only_when_the_site_has_them(tmp_path, catalog):
@@ -163,8 +208,8 @@ def test_the_article_promises_the_media_kits_files_only_when_the_site_has_them(t
 
     assets = _placeholder_assets(registry(catalog), tmp_path)
     extras = site_extras(ROOT, catalog.data, catalog_export(catalog)).context
-    _, none = site_files(ROOT, tmp_path / "no-kit")
-    _, kit = site_files(ROOT, write_kit_manifest(tmp_path / "kit", catalog).parent)
+    _, none = site_files(ROOT, tmp_path / "no-kit", talk=True)
+    _, kit = site_files(ROOT, write_kit_manifest(tmp_path / "kit", catalog).parent, talk=True)
     for media, says, never in ((none, "in [talk mode](talk/index.html)", "also available as files"),
                                (kit, "also available as files", "[talk mode]")):
         article = render_pages(ROOT / "docs", catalog, assets, render_widget, {"media": media, **extras})["index.md"]

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from generator.site.article.player import scene_player, scene_steps
 from generator.site.extras.talk import talk_page
+from tests.support import ROOT
 
 META = {
     "width": 1920,
@@ -102,3 +103,18 @@ def test_the_figcaption_is_the_figures_first_child():
     p.feed(str(scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard)))
     assert p.children == ["figcaption", "div", "details", "ol"], p.children
     assert p.in_caption == ["a"]  # the download link (and the figure page's, when there is one); not the transcript
+
+def test_css_and_markup_switch_where_the_rule_assumes():
+    """The page's portrait switch (site.css, embed.css, the player's <source media>) is the query the legibility
+    rule's widths come from, and the portrait frame's aspect ratio in the CSS is the render's."""
+    from figures.legibility import PORTRAIT_MEDIA
+    from generator.render.specs import site_specs
+    port = site_specs("publish")[1]
+    for css in ("site.css", "embed.css"):
+        text = (ROOT / "docs" / "assets" / "css" / css).read_text("utf-8")
+        assert f"@media {PORTRAIT_MEDIA}" in text, css
+        assert f"aspect-ratio: {port.width // 270} / {port.height // 270}" in text, css
+    html = str(scene_player("s", {"width": 1920, "height": 1080, "portrait": {"width": 1080, "height": 1350},
+                                  "cues": []}, "f/s", "T", "A"))
+    assert f'<source src="f/s.portrait.mp4" type="video/mp4" media="{PORTRAIT_MEDIA}">' in html
+    assert html.index("s.portrait.mp4") < html.index('src="f/s.mp4"'), "the portrait source first: it has a query"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import markdown
 
-from generator.catalog import load_catalog
+from generator.catalog.model import load_catalog
 from generator.site.article.pages import render_pages
 from generator.site.article.provenance import formula, node_of, one_stop_per_block, wrap_catalog
 from tests.support import ROOT
@@ -26,14 +26,20 @@ def test_formula_carries_the_catalog_inputs(catalog):
     from generator import derive as d
 
     m = wrap_catalog(catalog.data)["models"]
-    value = d.kv_bytes_per_token(m["llama-3.1-70b"], "bf16")
-    assert value == 327_680
-    assert formula(node_of(value)) == "80 layers × 2 × 8 KV heads × 128 head dim × 2"
-    seq = d.kv_bytes_per_sequence(m["mistral-7b"], 8192)  # min(context, window) keeps the window's own leaf
-    assert "4,096 window tokens" in formula(node_of(seq))
-    state = d.ssm_state_bytes(m["nemotron-3-nano"])
-    assert formula(node_of(state)).startswith("23 SSM layers × (64 SSM heads × 64 SSM head dim × 128 SSM state + ")
-    assert formula(node_of(state)).endswith(" × 4")  # FP32 state: 4 bytes per value
+    models = catalog.models
+    gqa = next(k for k, x in models.items() if x.get("attention") == "gqa" and not x.get("window"))
+    value = d.kv_bytes_per_token(m[gqa], "bf16")
+    assert value == d.kv_bytes_per_token(models[gqa], "bf16"), "a traced number is the number"
+    g = models[gqa]
+    assert formula(node_of(value)) == (f"{g['layers']} layers × 2 × {g['kv_heads']} KV heads × {g['head_dim']} head dim"
+                                       " × 2")
+    windowed = next(k for k, x in models.items() if x.get("window") and x["context"] > x["window"])
+    seq = d.kv_bytes_per_sequence(m[windowed], models[windowed]["context"])  # min(context, window): the window's leaf
+    assert f"{models[windowed]['window']:,} window tokens" in formula(node_of(seq))
+    hybrid = next(k for k, x in models.items() if x.get("ssm"))
+    state = d.ssm_state_bytes(m[hybrid])
+    assert formula(node_of(state)).startswith(f"{models[hybrid]['ssm']['layers']} SSM layers × (")
+    assert formula(node_of(state)).endswith(" × 4")  # FP32 state: 4 bytes per value (the config's cache dtype)
 
 
 def test_one_card_per_formula_and_bare_values_get_cards(tmp_path, catalog):

@@ -10,8 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import derive
-from generator.catalog import Catalog
+from generator.catalog.model import Catalog
+from generator.derive import disclosed
 from generator.errors import BuildError
+from generator.format import gb, nbytes, num, params, times
 from generator.site.article.widgets import WIDGETS, json_island, render_widget
 
 NBSP = "\u00a0"
@@ -34,6 +36,11 @@ def row_cells(table, header: str) -> list[str]:
         if th and th.get_text() == header:
             return [td.get_text().replace(NBSP, " ") for td in tr.find_all("td")]
     raise AssertionError(f"no row {header!r}")
+
+
+def defaults(catalog: Catalog, widget: str) -> dict:
+    """The models a widget starts on: the catalog's ``widgets:`` section (an editorial choice, never typed here)."""
+    return catalog.data["widgets"][widget]["defaults"]
 
 
 def with_data(catalog: Catalog, change) -> Catalog:
@@ -59,17 +66,26 @@ def test_container_island_and_fallback(catalog, name):
 
 
 def test_memory_fallback_numbers(catalog):
+    """Every disclosed model the widget lists has its row: parameters, weights at each precision and the BF16 KV cache
+    at its full context, the numbers derive computes, formatted as the pages format them (their goldens, the
+    published numbers, are in tests/test_derive.py); an undisclosed model has no row; every device has its row."""
     html = render_widget("memory", catalog)
     fallback = soup(html).select_one(".rs-fallback")
     models = fallback.select("table")[0]
-    l70 = row_cells(models, "Llama 3.1 70B")
-    assert l70[:5] == ["70.55 billion", "282.2 GB", "141.1 GB", "70.5 GB", "35.3 GB"]
-    assert l70[5] == "42.9 GB at 131,072 tokens"  # 327,680 bytes per token
-    assert row_cells(models, "GPT-3 175B")[1:5] == ["700.0 GB", "350.0 GB", "175.0 GB", "87.5 GB"]
-    assert row_cells(models, "DeepSeek-V3")[5] == "9.2 GB at 131,072 tokens"  # MLA: 576 numbers x 61 layers
-    assert "GPT-4" not in models.get_text()  # undisclosed: no numbers
+    listed = [m["id"] for m in island(html)["models"]]
+    assert listed == list(catalog.models), "the memory widget lists every model (catalog.yaml widgets: memory)"
+    for mid in listed:
+        m = catalog.models[mid]
+        if not disclosed(m):
+            assert m["name"] not in [th.get_text() for th in models.select("tbody th")], "undisclosed: no numbers"
+            continue
+        kv = derive.kv_bytes_per_sequence(m, m["context"], "bf16")
+        weights = [gb(derive.weight_bytes(m["params"], p)) for p in ("fp32", "bf16", "fp8", "int4")]
+        expected = [params(m["params"], most=2), *weights, f"{nbytes(kv, 1)} at {num(m['context'])} tokens"]
+        assert row_cells(models, m["name"]) == [c.replace(NBSP, " ") for c in expected], mid
     hardware = fallback.select("table")[1]
-    assert row_cells(hardware, "NVIDIA B200") == ["180 GB"]
+    for h in catalog.hardware.values():
+        assert row_cells(hardware, h["name"]) == [f"{num(h['memory_gb'])} GB"]
     assert len(hardware.select("tbody tr")) == len(catalog.hardware)
     assert "GB = 10\u2079 bytes" in fallback.get_text()
 
@@ -89,49 +105,63 @@ def test_memory_island_is_exactly_what_the_widget_needs(catalog):
         # The island carries enough for every derive function the widget calls, with the same answers.
         assert derive.kv_bytes_per_sequence(m, 131072, "bf16") == derive.kv_bytes_per_sequence(src, 131072, "bf16")
         assert derive.max_context(m, 80, "int4", "fp8") == derive.max_context(src, 80, "int4", "fp8")
-    assert data["hardware"][0] == {"id": "rtx-4090-laptop", "name": "GeForce RTX 4090 Laptop GPU", "memory_gb": 16,
-                                   "kind": "consumer"}
+    first, device = next(iter(catalog.hardware.items()))
+    assert data["hardware"][0] == {"id": first, "name": device["name"], "memory_gb": device["memory_gb"],
+                                   "kind": device["kind"]}
     assert [p["id"] for p in data["precisions"]] == ["fp32", "bf16", "fp8", "int8", "int4"]
     assert all(p["id"] in derive.BYTES_PER_VALUE for p in data["precisions"])
-    assert data["defaults"]["model"] == "llama-3.1-70b"
+    assert data["defaults"]["model"] == defaults(catalog, "memory")["model"]
     assert "sources" not in json.dumps(data) and "verified" not in json.dumps(data)
 
 
 def test_attention_mamba_fallback_numbers(catalog):
+    """The widget's two models are the catalog's defaults; each row is derive's bytes for them at that length."""
     html = render_widget("attention-mamba", catalog)
     table = soup(html).select_one(".rs-fallback table")
-    # Llama 3.1 8B: 131,072 bytes per token. Nemotron 3 Nano: 12,482,560 state numbers in FP32 (its config's
-    # mamba_ssm_cache_dtype), plus 6 attention layers of 2 KV heads x 128 x 2 = 6,144 bytes per token.
-    assert row_cells(table, "131,072") == ["17.2 GB", "49.9 MB", "344×", "855.2 MB"]
-    assert row_cells(table, "1,048,576") == ["137.4 GB", "49.9 MB", "2,753×", "6.5 GB"]
-    assert row_cells(table, "1,024") == ["134.2 MB", "49.9 MB", "2.69×", "56.2 MB"]
-    # From one token, and the crossover's own row: the cache passes the state at about 381 tokens.
-    assert row_cells(table, "1")[1:] == ["49.9 MB", "0.00263×", "49.9 MB"]
-    assert row_cells(table, "381")[2] == "1×"
-    assert "passes the state at about 381 tokens" in table.select_one("caption").get_text()
     data = island(html)
-    assert data["attention"]["id"] == "llama-3.1-8b" and data["ssm"]["id"] == "nemotron-3-nano"
-    assert derive.ssm_state_values(data["ssm"]) == 12_482_560
-    assert data["precision"] == "bf16" and data["labels"] == {"kv": "BF16", "state": "FP32"}
-    assert data["range"] == [1, 1_048_576]
+    assert data["attention"]["id"] == defaults(catalog, "attention-mamba")["attention"]
+    assert data["ssm"]["id"] == defaults(catalog, "attention-mamba")["ssm"]
+    att, hyb = catalog.models[data["attention"]["id"]], catalog.models[data["ssm"]["id"]]
+    state_bytes = derive.ssm_state_bytes(hyb, "bf16")
+    state = nbytes(state_bytes, 1)
+    for n in (1, 1_024, 131_072, 1_048_576):
+        cache = derive.kv_bytes_per_sequence(att, n, "bf16")
+        expected = [nbytes(cache, 1), state, times(cache / state_bytes, None),
+                    nbytes(derive.kv_bytes_per_sequence(hyb, n, "bf16"), 1)]
+        assert row_cells(table, num(n)) == [c.replace(NBSP, " ") for c in expected], n
+    # The crossover's own row: the cache passes the state there (the ratio is 1), and the caption says where.
+    cross = state_bytes / derive.kv_bytes_per_token(att, "bf16")
+    assert 1 < cross < data["range"][1]
+    assert row_cells(table, num(round(cross)))[2] == "1×"
+    assert f"passes the state at about {num(cross, 0)} tokens" in table.select_one("caption").get_text()
+    assert derive.ssm_state_values(data["ssm"]) == derive.ssm_state_values(hyb)
+    # The state in the precision the model keeps it in (its config's cache dtype), the cache in BF16.
+    dtype = hyb["ssm"].get("cache_dtype", "bf16")
+    assert data["precision"] == "bf16" and data["labels"] == {"kv": "BF16", "state": dtype.upper()}
+    assert data["range"][0] == 1 and data["range"][1] >= hyb["context"]
     # Why these two: the catalog's note, with the models' names put in.
-    assert data["note"].startswith("Why these two: Llama 3.1 8B stands for a plain transformer")
-    assert "{" not in data["note"]
+    names = [m.get("short_label") or m["name"] for m in (att, hyb)]
+    assert all(name in data["note"] for name in names) and "{" not in data["note"]
 
 
 def test_context_fallback_numbers(catalog):
+    """Scores for one head (full, causal, the default window model's window) and for the whole table model."""
     html = render_widget("context", catalog)
     table = soup(html).select_one(".rs-fallback table")
+    chosen = defaults(catalog, "context")
+    window_model, model = catalog.models[chosen["window_model"]], catalog.models[chosen["table_model"]]
+    w, matrices = window_model["window"], derive.attention_matrices(model)
     heads = [th.get_text() for th in table.select("thead th")]
-    assert "Sliding window of 4,096 (Mistral 7B v0.1)" in heads
-    assert heads[-1] == "GPT-3 175B: causal \u00d7 9,216 matrices"
-    assert row_cells(table, "6") == ["36", "21", "21", "193,536"]  # claims.md #2: 6 tokens, 36 scores
-    assert row_cells(table, "1,000") == ["1,000,000", "500,500", "500,500", "4,612,608,000"]
-    assert row_cells(table, "1,048,576") == ["1,099,511,627,776", "549,756,338,176", "4,286,580,736",
-                                             "5,066,554,412,630,016"]
-    assert "96 \u00d7 96 = 9,216" in soup(html).select_one(".rs-fallback").get_text()
+    assert f"Sliding window of {num(w)} ({window_model['name']})" in heads
+    assert heads[-1] == f"{model['name']}: causal \u00d7 {num(matrices)} matrices"
+    for n in (6, 1_000, 1_048_576):
+        causal = derive.attention_scores(n, "causal")
+        expected = [num(derive.attention_scores(n, "full")), num(causal),
+                    num(derive.attention_scores(n, "window", w)), num(matrices * causal)]
+        assert row_cells(table, num(n)) == expected, n
     data = island(html)
-    assert data["defaults"] == {"model": "mistral-7b", "length": 8192, "window": 4096, "window_model": "mistral-7b"}
+    assert data["defaults"] == {"model": chosen["model"], "length": 8192, "window": w,
+                                "window_model": chosen["window_model"]}
     assert all(m.get("disclosed", True) for m in data["models"])
 
 
@@ -147,9 +177,10 @@ def test_unknown_widget_names_the_known_ones(catalog):
 
 def _hostile(catalog: Catalog) -> Catalog:
     def change(data):
-        for mid in ("llama-3.1-70b", "llama-3.1-8b", "nemotron-3-nano", "mistral-7b", "gpt-3-175b", "gpt-4"):
-            data["models"][mid]["name"] = HOSTILE + mid
-        data["hardware"]["h100"]["name"] = HOSTILE + "h100"
+        for mid, m in data["models"].items():  # every model: whichever a widget starts on or lists
+            m["name"] = HOSTILE + mid
+        for hid, h in data["hardware"].items():
+            h["name"] = HOSTILE + hid
     return with_data(catalog, change)
 
 
@@ -207,12 +238,20 @@ def test_survives_the_sites_markdown(catalog, root):
 
 
 def test_fallback_models_when_the_preferred_ones_are_missing(catalog):
+    """Without the models the catalog names as defaults (and without any sliding-window model), each widget starts
+    on the first model, in catalog order, that fits the role."""
+    preferred = {mid for w in catalog.data["widgets"].values() for mid in w.get("defaults", {}).values()}
+    gone = preferred | {mid for mid, m in catalog.models.items() if m.get("window")}
+
     def drop(data):
-        for mid in ("llama-3.1-8b", "llama-3.1-70b", "mistral-7b", "gpt-3-175b", "nemotron-3-nano"):
-            del data["models"][mid]
+        for mid in gone:
+            data["models"].pop(mid, None)
     smaller = with_data(catalog, drop)
-    assert island(render_widget("attention-mamba", smaller))["ssm"]["id"] == "nemotron-h-8b"
-    assert island(render_widget("memory", smaller))["defaults"]["model"] == "gpt-1"
+    left = {mid: m for mid, m in catalog.models.items() if mid not in gone}
+    assert island(render_widget("attention-mamba", smaller))["ssm"]["id"] == next(
+        mid for mid, m in left.items() if disclosed(m) and m.get("ssm"))
+    assert island(render_widget("memory", smaller))["defaults"]["model"] == next(
+        mid for mid, m in left.items() if disclosed(m))
     ctx = island(render_widget("context", smaller))["defaults"]
     assert ctx["window_model"] is None and ctx["window"] == 4096
 
@@ -231,16 +270,21 @@ def _with_widgets(catalog, widgets: dict) -> Catalog:
 
 def test_widget_defaults_and_lists_are_catalog_data(catalog):
     """Which model a widget starts on, and which models it lists, come from catalog.yaml `widgets:`."""
-    assert catalog.data["widgets"]["attention-mamba"]["defaults"]["attention"] == "llama-3.1-8b"
-    assert island(render_widget("attention-mamba", catalog))["attention"]["id"] == "llama-3.1-8b"
-    other = _with_widgets(catalog, {"attention-mamba": {"defaults": {"attention": "llama-3.1-70b"}},
-                                    "memory": {"models": ["mistral-7b", "gpt-1"], "defaults": {"model": "gpt-1"}},
-                                    "context": {"select": "dense", "defaults": {"model": "gpt-2-xl"}}})
-    assert island(render_widget("attention-mamba", other))["attention"]["id"] == "llama-3.1-70b"
+    start = defaults(catalog, "attention-mamba")["attention"]
+    assert island(render_widget("attention-mamba", catalog))["attention"]["id"] == start
+    plain = [mid for mid, m in catalog.models.items()  # models the attention role accepts, besides the default
+             if disclosed(m) and m.get("attention") in ("mha", "gqa", "mqa") and not m.get("window") and mid != start]
+    dense = [mid for mid, m in catalog.models.items() if disclosed(m) and not m.get("moe") and not m.get("ssm")]
+    moe = next(mid for mid, m in catalog.models.items() if m.get("moe"))
+    two = [dense[-1], dense[0]]  # a list in an order of the catalog's choosing, not the catalog's own
+    other = _with_widgets(catalog, {"attention-mamba": {"defaults": {"attention": plain[0]}},
+                                    "memory": {"models": two, "defaults": {"model": two[1]}},
+                                    "context": {"select": "dense", "defaults": {"model": dense[1]}}})
+    assert island(render_widget("attention-mamba", other))["attention"]["id"] == plain[0]
     memory = island(render_widget("memory", other))
-    assert [m["id"] for m in memory["models"]] == ["mistral-7b", "gpt-1"] and memory["defaults"]["model"] == "gpt-1"
+    assert [m["id"] for m in memory["models"]] == two and memory["defaults"]["model"] == two[1]
     context = island(render_widget("context", other))
-    assert "deepseek-v3" not in [m["id"] for m in context["models"]] and context["defaults"]["model"] == "gpt-2-xl"
+    assert moe not in [m["id"] for m in context["models"]] and context["defaults"]["model"] == dense[1]
     # Without a catalog default the first model that fits the role is used.
     bare = _with_widgets(catalog, {})
     assert island(render_widget("attention-mamba", bare))["ssm"]["id"] in catalog.models

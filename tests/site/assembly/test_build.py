@@ -13,21 +13,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.errors import BuildError
 from generator.site.assembly.build import build
 from generator.util import fs
 from generator.util.project import BuildPaths
 from tests.support import one_error_line, run_cli
-from tests.tinyproject import CHART, SCENE, make_tiny_project, state, tree_digest
+from tests.tinyproject import CHART, SCENE, copy_project, state, tree_digest
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = make_tiny_project(tmp_path_factory.mktemp("tiny"))
-    paths = BuildPaths(root=root)
-    first = build(paths, quality="draft")
-    return root, paths, first
+def tiny(tiny_build, tmp_path_factory):
+    """This module's copy of the session's tiny build (its tests change and rebuild it), and that first build's
+    report."""
+    root = copy_project(tiny_build[0], tmp_path_factory.mktemp("tiny") / "p")
+    return root, BuildPaths(root=root), tiny_build[2]
 
 
 @contextmanager
@@ -60,6 +61,27 @@ def test_first_build_renders_both_and_publishes(tiny):
     assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
     assert (paths.site / "data" / "catalog.json").exists()
     assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    # The scene's portrait render, for phones: its own source (chosen by the page's width) and poster.
+    assert f'<source src="figures/{SCENE}.portrait.mp4" type="video/mp4" media="(max-width: 699.98px)">' in html
+    for name in (f"{SCENE}.portrait.mp4", f"{SCENE}.portrait.poster.webp"):
+        assert (paths.site / "figures" / name).stat().st_size > 1_000, name
+
+
+@pytest.mark.slow
+def test_a_clean_site_and_kit_draw_each_scene_twice(tiny, tmp_path):
+    """One draw per orientation: the clean site build drew the scene exactly twice (the pool's record of the
+    renders it ran: landscape and portrait), and the media kit made after it, at the same quality, draws nothing:
+    its landscape and portrait files are the site's renders, its 9:16 video was made by the portrait draw, and its
+    step clips are cut from the landscape MP4."""
+    from generator.media.kit import build_media
+    from generator.render.specs import site_specs
+    root, paths, first = tiny
+    scene_renders = sorted(e for e in first.renders if e.startswith(f"{SCENE}."))
+    assert scene_renders == sorted(f"{SCENE}.{s.label}" for s in site_specs("draft")), first.renders
+    kit = build_media(root, tmp_path / "media", "draft", jobs=2, cache_dir=paths.cache)
+    assert kit.rendered == [] and len(kit.cached) == 2, (kit.rendered, kit.cached)
+    roles = {f["role"] for s in kit.manifest["scenes"] for f in s["files"]}
+    assert {"mp4", "mp4-portrait", "mp4-vertical", "step"} <= roles
 
 
 @pytest.mark.slow
@@ -153,26 +175,31 @@ def test_full_disk_while_staging(project, monkeypatch, capsys):
     assert state(project) == before
 
 
-def test_full_disk_while_mkdocs_runs(project, monkeypatch, capsys):
-    import generator.site.assembly.build as build_mod
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_full_disk_while_the_builder_runs(project, monkeypatch, capsys, builder):
+    import generator.site.assembly.builders as builders_mod
 
     _change_page(project)
     before = state(project)
     real = subprocess.run
 
     def run(cmd, *args, **kwargs):
-        if "mkdocs" in cmd:
-            out = Path(cmd[cmd.index("-d") + 1])
+        if builder in cmd:
+            if "-d" in cmd:  # MkDocs
+                out = Path(cmd[cmd.index("-d") + 1])
+            else:  # Zensical has no -d: its output folder is site_dir in the config it is given
+                config = yaml.safe_load(Path(cmd[cmd.index("-f") + 1]).read_text("utf-8"))
+                out = project / "build" / config["site_dir"]
             (out / "index.html").write_text("half a page")
             cmd = [sys.executable, "-c", "raise OSError(28, 'No space left on device')"]
         return real(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(build_mod.subprocess, "run", run)
-    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft")
+    monkeypatch.setattr(builders_mod.subprocess, "run", run)
+    rc, lines = run_cli(capsys, "build", "--root", str(project), "--quality", "draft", "--builder", builder)
     msg = one_error_line(lines)
-    assert rc == 1 and "No space left on device" in msg and "mkdocs" in msg and "free some disk space" in msg
+    assert rc == 1 and "No space left on device" in msg and builder in msg and "free some disk space" in msg
     assert state(project) == before
-    assert not list(project.glob(".site.new-*"))
+    assert not list(project.glob(".site.new-*")) and not list((project / "build").glob("site-*"))
 
 
 def test_read_only_cache(project, monkeypatch, capsys):

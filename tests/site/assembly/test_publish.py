@@ -14,7 +14,7 @@ import pytest
 from generator.errors import BuildError
 from generator.site.assembly.build import build
 from generator.site.assembly.check import check_project
-from generator.site.assembly.publish import READ_FILES, READ_FOLDERS, check_links
+from generator.site.assembly.publish import READ_FILES, READ_FOLDERS, check_links, check_site_name
 from generator.util.project import BuildPaths, checked_site_url, site_url
 from tests.support import ROOT, build_cmd, one_error_line, run_cli
 from tests.tinyproject import CHART, make_tiny_project, state
@@ -160,3 +160,16 @@ def test_site_url_is_checked_and_encoded_wherever_it_comes_from(tmp_path, monkey
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", "utf-8")
     with pytest.raises(BuildError, match="no site_url"):
         site_url(tmp_path)
+
+
+def test_the_title_is_typed_once(tmp_path, catalog):
+    """mkdocs.yml's site_name must be the catalog's meta.title (checked by make check and the build)."""
+    title, where = str(catalog.data["meta"]["title"]), catalog.where(("meta", "title"))
+    assert where.endswith(f"catalog.yaml:{catalog.marks[('meta', 'title')][0]}")
+    shutil.copyfile(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    check_site_name(tmp_path, title, where)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(f"site_name: {title}", "site_name: 'Another Title'"), "utf-8")
+    with pytest.raises(BuildError, match=r"mkdocs.yml:\d+: site_name: expected the catalog's meta.title .*"
+                                         r"found site_name 'Another Title'"):
+        check_site_name(tmp_path, title, where)

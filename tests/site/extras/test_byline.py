@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.site.extras import byline, versions
-from generator.site.extras.versions import History, Release
+from generator.site.extras.changelog import History, Release
 
 
 def _citation(history: History) -> versions.Citation:

@@ -86,6 +86,9 @@ def test_every_figure_page_has_its_parts(draft_build, figs):
         text = html.unescape(page)  # printed values are escaped as character references (generator/site/article/safe_text.py)
         assert 'id="rs-embed-code"' in page and "<iframe" in text and f"figures/{fid}/embed/" in text
         assert "data-rs-copy-link" in page
+        # Back to the figure where the article places it (a figure placed nowhere has no such link; site_links.py
+        # would fail the build on an anchor that is not there).
+        assert f'<a href="../../#fig-{fid}">See it in the article</a>' in page
         for href in re.findall(r'<li><a href="([^"]+)" download', page):
             assert (folder / html.unescape(href)).resolve().is_file(), f"{fid}: download {href} is missing"
         # Open Graph and Twitter: the figure's own card, 1200x630.
@@ -252,3 +255,42 @@ def test_figure_pages_keep_title_alt_and_site_url_as_text(tmp_path, monkeypatch)
     assert feed.find("{http://www.w3.org/2005/Atom}id").text == encoded
     article = html.unescape((root / "site" / "index.html").read_text("utf-8"))
     assert f"  url = {{{encoded}}}," in article
+
+
+def _edited(monkeypatch, name: str) -> None:
+    """Make the key helper see project file ``name`` as edited (its digest changes), as if someone had changed it."""
+    from generator.render import keys
+
+    real = keys.file_digest
+    monkeypatch.setattr(keys, "file_digest", lambda p: real(p) + ("-edited" if p.name == name else ""))
+
+
+def test_a_kept_card_follows_the_palette_the_fonts_and_pillow(tmp_path, monkeypatch):
+    """A social card is kept under a derived key: rebuilt when the palette (figures/palette.py, imported by the
+    card's drawing code) changes, or a font, or Pillow's version; reused when nothing did."""
+    from generator.render import keys
+    from generator.site.extras.figure_pages import _kept_card
+
+    pic = tmp_path / "pic.png"
+    Image.new("RGB", (40, 20), "white").save(pic)
+    made: list[int] = []
+
+    def card() -> bytes:
+        made.append(1)
+        return b"card %d" % len(made)
+
+    def kept() -> bytes:
+        return _kept_card(tmp_path / "cards", [pic], "Title", "Kicker", card)
+
+    assert kept() == b"card 1" and kept() == b"card 1" and len(made) == 1, "nothing changed: the kept card"
+    with monkeypatch.context() as mp:
+        _edited(mp, "palette.py")
+        assert kept() == b"card 2", "a palette change draws the card again"
+    with monkeypatch.context() as mp:
+        _edited(mp, "Inter-SemiBold.otf")
+        assert kept() == b"card 3", "so does a font"
+    with monkeypatch.context() as mp:
+        real = keys.tool_versions
+        mp.setattr(keys, "tool_versions", lambda d: {k: ("0.0" if k == "pillow" else v) for k, v in real(d).items()})
+        assert kept() == b"card 4", "and another Pillow"
+    assert kept() == b"card 1" and len(made) == 4, "back as it was: the first card, kept"

@@ -7,25 +7,25 @@
  * drawn at the width it is shown (its text stays the page's size), again when that width changes.
  */
 
-import { num, ratioText, size, tokens } from "./format.js";
+import { nbytes, num, params, times, tokens } from "./format.js";
 import { binaryStops, field, h, liveRegion, nearest, nextId, setText, stopSlider, svg } from "./shared.js";
 import { copyLinkButton, readParams, settleAddress, wholeIn, writeParams } from "./urlstate.js";
 
 const NS = "am";
 const PLOT_HEIGHT = 270; // px; widgets.css gives the plot's box this height before the chart is drawn
 
-/** The x-axis ticks: powers of ten of tokens, short ("1", "10", ..., "1M"). */
+/** Byte counts with one decimal of their unit, as the no-JS table prints them (generator/site/article/widgets.py). */
+const BYTES = { digits: 1 };
+
+/** The x-axis ticks: powers of ten of tokens, short ("1", "10", ..., "1K", "1M"). */
 function tickText(n) {
-  if (n >= 1e6) return num(n / 1e6) + "M";
-  if (n >= 1e3) return num(n / 1e3) + "K";
-  return num(n);
+  return params(n, { short: true });
 }
 
-/** A power of ten of bytes, short: 5 -> "100 kB", 12 -> "1 TB" (decimal units, as the article's). */
-function bytesTick(exponent) {
-  const units = ["bytes", "kB", "MB", "GB", "TB", "PB"];
-  const unit = Math.min(Math.floor(exponent / 3), units.length - 1);
-  return num(Math.pow(10, exponent - 3 * unit)) + "\u00a0" + units[unit];
+/** A ratio of two sizes: one decimal under ten, whole from ten ("2.6×", "381×"). */
+function ratio(a, b) {
+  const r = a / b;
+  return times(r, { digits: r >= 10 ? 0 : 1 });
 }
 
 /** The memory one sequence keeps at length n: the attention model's cache, the hybrid's whole cache. */
@@ -64,7 +64,7 @@ function drawStatic(m, g, root) {
   for (let e = g.lo; e <= g.hi; e++) {
     const y = g.y(Math.pow(10, e));
     grid.appendChild(svg("line", { x1: g.left, x2: g.w - g.right, y1: y, y2: y }));
-    grid.appendChild(label(g.left - 6, y + 4, bytesTick(e), "rs-am__tick", "end"));
+    grid.appendChild(label(g.left - 6, y + 4, nbytes(Math.pow(10, e)), "rs-am__tick", "end"));
   }
   for (let e = 0; Math.pow(10, e) <= m.range[1]; e++) {
     const x = g.x(Math.pow(10, e));
@@ -99,14 +99,14 @@ function summary(D, m, x) {
   const att = m.att.name;
   const hyb = m.hyb.name;
   const rest = " " + hyb + "\u2019s own " + num(D.attention_layer_count(m.hyb)) + " attention layers add " +
-    size(x.hybrid - m.state) + " of cache to its state: " + size(x.hybrid) + " in all.";
+    nbytes(x.hybrid - m.state, BYTES) + " of cache to its state: " + nbytes(x.hybrid, BYTES) + " in all.";
   if (x.cache < m.state) {
-    return "At " + tokens(x.n) + ", " + att + "\u2019s KV cache (" + size(x.cache) + ") is " +
-      ratioText(m.state, x.cache) + " smaller than the Mamba-2 state of " + hyb + " (" + size(m.state) +
+    return "At " + tokens(x.n) + ", " + att + "\u2019s KV cache (" + nbytes(x.cache, BYTES) + ") is " +
+      ratio(m.state, x.cache) + " smaller than the Mamba-2 state of " + hyb + " (" + nbytes(m.state, BYTES) +
       "): below about " + tokens(Math.round(m.cross)) + " the fixed state costs more." + rest;
   }
-  return "At " + tokens(x.n) + ", " + att + "\u2019s KV cache holds " + size(x.cache) + ": " +
-    ratioText(x.cache, m.state) + " the " + size(m.state) + " Mamba-2 state of " + hyb +
+  return "At " + tokens(x.n) + ", " + att + "\u2019s KV cache holds " + nbytes(x.cache, BYTES) + ": " +
+    ratio(x.cache, m.state) + " the " + nbytes(m.state, BYTES) + " Mamba-2 state of " + hyb +
     ", which stays that size at any length." + rest;
 }
 
@@ -134,7 +134,7 @@ function makePlot(m) {
   const chart = svg("svg", { class: "rs-am__chart", role: "img", "aria-labelledby": chartId });
   const chartTitle = svg("title", { id: chartId });
   chartTitle.textContent = "Memory against sequence length, log scales: " + m.att.name + "\u2019s KV cache grows " +
-    "with every token and passes the fixed " + size(m.state) + " Mamba-2 state of " + m.hyb.name + " at about " +
+    "with every token and passes the fixed " + nbytes(m.state, BYTES) + " Mamba-2 state of " + m.hyb.name + " at about " +
     tokens(Math.round(m.cross)) + ".";
   const box = h("div", { class: "rs-am__plot" }, [chart]);
   const marker = svg("g", { class: "rs-am__marker" });

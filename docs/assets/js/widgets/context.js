@@ -1,6 +1,6 @@
 /* The context explorer: how many attention scores a sequence of n tokens costs, full, causal and windowed. */
 
-import { TIMES, num, ratioText, tokens, words } from "./format.js";
+import { TIMES, num, params, times, tokens } from "./format.js";
 import {
   binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, select, setText, stopSlider, svg
 } from "./shared.js";
@@ -156,9 +156,14 @@ function computeScores(D, m, n, w) {
   return { n, w, matrices, full, causal, win, M: BigInt(matrices) };
 }
 
+/** A count of scores: in words from a million up ("1.1 trillion"), the number itself below that. */
+function scoreCount(big) {
+  return Number(big) >= 1e6 ? params(big) : num(big);
+}
+
 function cellText(td, big) {
   td.textContent = "";
-  td.appendChild(h("span", { class: "rs-approx", text: words(big) }));
+  td.appendChild(h("span", { class: "rs-approx", text: scoreCount(big) }));
   if (Number(big) >= 1e6) td.appendChild(h("span", { class: "rs-exactnum", text: num(big) }));
 }
 
@@ -175,14 +180,14 @@ function renderScores(t, m, x) {
 
 function leadText(D, m, x) {
   const { n, w, causal } = x;
-  const saving = n > w ? " A window of " + num(w) + " computes " + ratioText(causal, x.win) +
+  const saving = n > w ? " A window of " + num(w) + " computes " + times(causal / x.win) +
     " fewer than causal attention." : " The window of " + num(w) + " covers the whole sequence here, so it " +
     "computes the same as causal attention.";
   const scores = (k) => num(k) + (k === 1 ? " score" : " scores");
   return tokens(n) + ": " + scores(x.full) + " per head per layer (n\u00b2), " + num(causal) +
     " with a causal mask. " + m.name + " has " + num(m.heads) + " heads " + TIMES + " " +
     num(D.attention_layer_count(m)) + " attention layers = " + num(x.matrices) + " score matrices, so " +
-    words(BigInt(causal) * x.M) + " causal scores per sequence." + saving;
+    scoreCount(BigInt(causal) * x.M) + " causal scores per sequence." + saving;
 }
 
 function reachText(D, m, w) {

@@ -19,7 +19,7 @@ import { bindCards } from "./cards.js";
 import { buildContext } from "./context.js";
 import { bindCopyButtons } from "./copy.js";
 import { bindKeyboard } from "./keyboard.js";
-import { num, paramsText, size, words } from "./format.js";
+import { nbytes, num, params, times } from "./format.js";
 import { buildMemory } from "./memory.js";
 import { initPlayers, onHashChange } from "./player.js";
 
@@ -133,7 +133,7 @@ function boot() {
   window.addEventListener("hashchange", onHashChange);
 }
 
-window.RaceWidgets = { init: initAll, format: { num, size, paramsText, words } };
+window.RaceWidgets = { init: initAll, format: { num, nbytes, params, times } };
 
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", boot);

@@ -1,6 +1,11 @@
 /* The memory calculator: weights plus KV cache for a model (or a free parameter count), and which device holds it. */
 
-import { NBSP, TIMES, num, paramsText, size, tokens } from "./format.js";
+import { NBSP, TIMES, nbytes, num, params, tokens } from "./format.js";
+
+/** Parameter counts with up to two decimals of their scale, and byte counts with one: as the no-JS table prints
+ *  them (generator/site/widgets.py). */
+const PARAMS = { most: 2 };
+const BYTES = { digits: 1 };
 import {
   binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, paramStops, select, setText, stopSlider
 } from "./shared.js";
@@ -13,10 +18,6 @@ const CONTEXT_STOPS = binaryStops(1024, 1048576);
 const NOTES = "GB = 10\u2079 bytes. Weights and KV cache only: no activations, runtime overhead or quantisation " +
   "scales. Mixture-of-experts models keep every expert in memory. \u201cNeeds N\u201d assumes the bytes split " +
   "evenly over N devices. The longest context is the memory limit, not the length the model was trained for.";
-
-function isDisclosed(m) {
-  return m.disclosed !== false;
-}
 
 function precisionLabel(data, id) {
   const p = data.precisions.find((x) => x.id === id);
@@ -66,8 +67,8 @@ function restoreMemory(st, data, byId, disclosed) {
   if (model === "custom") {
     st.custom = true;
     const stops = paramStops();
-    const params = wholeIn(q.params, stops[0], stops[stops.length - 1]);
-    if (params !== undefined) st.params = stops[nearest(stops, params)];
+    const wanted = wholeIn(q.params, stops[0], stops[stops.length - 1]);
+    if (wanted !== undefined) st.params = stops[nearest(stops, wanted)];
     const shape = oneOf(q.shape, [""].concat(ids));
     if (shape !== undefined) st.shape = shape || null;
   } else if (model) {
@@ -89,8 +90,8 @@ function memoryParams(st) {
   return Object.assign(out, { wp: st.wp, kvp: st.kvp, context: st.context, batch: st.batch });
 }
 
-function modelOptions(models) {
-  const options = models.map((m) => (isDisclosed(m)
+function modelOptions(models, disclosed) {
+  const options = models.map((m) => (disclosed.includes(m)
     ? { value: m.id, label: m.name }
     : { value: m.id, label: m.name + " (architecture undisclosed)", disabled: true }));
   options.push({ value: "custom", label: "Custom size (use the slider)" });
@@ -113,8 +114,8 @@ function memoryControls(data, st, disclosed) {
   };
   const precOptions = data.precisions.map((p) => ({ value: p.id, label: p.label }));
   const c = {
-    modelSel: select(ids.model, modelOptions(data.models), st.model),
-    params: stopSlider(ids.params, paramStops(), st.params, (v) => paramsText(v) + " parameters"),
+    modelSel: select(ids.model, modelOptions(data.models, disclosed), st.model),
+    params: stopSlider(ids.params, paramStops(), st.params, (v) => params(v, PARAMS) + " parameters"),
     wpSel: select(ids.wp, precOptions, st.wp),
     kvpSel: select(ids.kvp, precOptions, st.kvp),
     context: stopSlider(ids.context, CONTEXT_STOPS, st.context, tokens),
@@ -256,8 +257,8 @@ function archText(D, data, st, shape) {
 function warnings(st, model, shape) {
   const out = [];
   if (model && model.moe) {
-    out.push("Mixture of experts: all " + paramsText(model.params) + " parameters stay in memory, " +
-      "though each token uses about " + paramsText(model.moe.active_params) + ".");
+    out.push("Mixture of experts: all " + params(model.params, PARAMS) + " parameters stay in memory, " +
+      "though each token uses about " + params(model.moe.active_params, PARAMS) + ".");
   }
   if (shape && st.context > shape.context) {
     out.push(shape.name + " was built for up to " + tokens(shape.context) +
@@ -268,10 +269,10 @@ function warnings(st, model, shape) {
 
 function renderStats(r, calc) {
   const { weights, kv, total } = calc;
-  setText(r.fW.v, size(weights));
-  setText(r.fK.v, kv === null ? "needs a model\u2019s shape" : size(kv));
+  setText(r.fW.v, nbytes(weights, BYTES));
+  setText(r.fK.v, kv === null ? "needs a model\u2019s shape" : nbytes(kv, BYTES));
   r.fK.el.classList.toggle("rs-stat--na", kv === null);
-  setText(r.fT.v, size(total) + (kv === null ? " (weights only)" : ""));
+  setText(r.fT.v, nbytes(total, BYTES) + (kv === null ? " (weights only)" : ""));
   r.segW.style.width = (100 * weights / total) + "%";
   r.segK.style.width = (100 * (kv || 0) / total) + "%";
 }
@@ -317,7 +318,7 @@ function verdictText(fitting, count) {
 
 function renderMemory(D, data, st, view, calc) {
   const { c, r, hw } = view;
-  setText(c.paramsField.out, paramsText(st.params));
+  setText(c.paramsField.out, params(st.params, PARAMS));
   setText(c.contextField.out, tokens(st.context));
   c.shapeField.wrap.hidden = !st.custom;
   setText(r.arch, archText(D, data, st, calc.shape));
@@ -331,7 +332,7 @@ function renderMemory(D, data, st, view, calc) {
 
 export function buildMemory(D, data) {
   const byId = byIdOf(data.models);
-  const disclosed = data.models.filter(isDisclosed);
+  const disclosed = data.models.filter(D.disclosed);  // derive.js: the one rule (derive.py disclosed)
   const st = initialState(data, byId, disclosed);
   restoreMemory(st, data, byId, disclosed);
   settleAddress(NS, memoryParams(st));

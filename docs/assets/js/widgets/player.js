@@ -1,13 +1,17 @@
 /* The step player around a scene's native <video> (markup: generator/site/article/templates/scene_player.html).
  *
  * Reads the steps from the page's step list (ol.rs-steps: one li per caption cue, with data-start, data-end,
- * data-title and a fragment link), and adds under the video: Previous step / Play / Next step, one button per step
- * (the current one aria-current="step"), the current step's text as HTML (selectable, in the page's type and theme),
- * a link to the step, and a polite live region that announces a step's text when the reader steps (not during free
- * play). Keys when focus is inside the player: → next step, ← previous step, Space play/pause. Stepping plays the
- * step and pauses at its end (window.RaceSteps, docs/assets/js/steps.js); Play runs on. A URL fragment
- * #fig-<id>-step-<n> opens the article at that scene and step. With reduced motion a scene starts paused at step 1.
- * Without JavaScript: the native controls, the captions track and the step list.
+ * data-title and a fragment link), and adds under the video: Previous step / Play / Next step / Full screen, the
+ * current step's text as HTML (selectable, in the page's type and theme) with a link to the step, one button per
+ * step (the current one aria-current="step"; not in the compact player of the embed view, data-rs-compact), and a
+ * polite live region that announces a step's text when the reader steps (not during free play). Keys when focus is
+ * inside the player (a click on the video puts it there): → next step, ← previous step, Space play/pause; a click on
+ * the video plays or pauses. Stepping plays the step and pauses at its end (window.RaceSteps,
+ * docs/assets/js/steps.js, which also swaps between the portrait and landscape renders as the width changes and
+ * seeks on hosts without HTTP Range); Play runs on. The native controls go: they covered the bottom of the frame
+ * the player pauses on, and the step text replaces the captions. A URL fragment #fig-<id>-step-<n> opens the article
+ * at that scene and step. With reduced motion a scene starts paused at step 1. Without JavaScript: the native
+ * controls, the captions track and the step list.
  */
 
 import { h } from "./shared.js";
@@ -25,10 +29,11 @@ function readSteps(figure) {
   }));
 }
 
-function buildControls(title, steps) {
+function buildControls(title, steps, compact) {
   const prev = h("button", { type: "button", class: "rs-step-prev", text: "Previous step" });
   const play = h("button", { type: "button", class: "rs-step-play", text: "Play" });
   const next = h("button", { type: "button", class: "rs-step-next", text: "Next step" });
+  const full = h("button", { type: "button", class: "rs-step-full", text: "Full screen" });
   const count = h("span", { class: "rs-step-count", "aria-hidden": "true" });
   const list = h("ol", { class: "rs-step-list", "aria-label": "Steps" },
     steps.map((s, i) => h("li", null, [h("button", { type: "button", "data-step": i, text: (i + 1) + ". " + s.title })])));
@@ -36,10 +41,17 @@ function buildControls(title, steps) {
   const link = h("a", { class: "rs-step-permalink", text: "Link to this step" });
   const text = h("p", { class: "rs-step-now" }, [body, " ", link]);
   const live = h("div", { class: "rs-visually-hidden", "aria-live": "polite", "aria-atomic": "true" });
-  const bar = h("div", { class: "rs-step-bar" }, [prev, play, next, count]);
+  const bar = h("div", { class: "rs-step-bar" }, [prev, play, next, full, count]);
+  // The step's text right under the buttons (on a phone it stays on screen with the video); the list after it.
   const ui = h("div", { class: "rs-player-ui", role: "group", "aria-label": "Steps of the animation: " + title },
-    [bar, list, text, live]);
-  return { ui, prev, play, next, count, list, body, link, live };
+    compact ? [bar, text, live] : [bar, text, list, live]);
+  return { ui, prev, play, next, full, count, list, body, link, live };
+}
+
+function fullScreen(video) {
+  if (document.fullscreenElement) { document.exitFullscreen(); return; }
+  if (video.requestFullscreen) video.requestFullscreen().catch(() => { /* refused: nothing changes */ });
+  else if (video.webkitEnterFullscreen) video.webkitEnterFullscreen();  // iPhone: the system's own player
 }
 
 function show(c, steps, i, how) {
@@ -95,11 +107,16 @@ function initPlayer(player) {
   const steps = readSteps(figure);
   if (!video || !steps.length) return;
   player.setAttribute("data-rs-state", "ready");
-  const c = buildControls(player.getAttribute("data-title") || "", steps);
+  const c = buildControls(player.getAttribute("data-title") || "", steps, player.hasAttribute("data-rs-compact"));
   const ctl = window.RaceSteps.engine(video, steps, (i, how) => show(c, steps, i, how));
+  // The player's own controls replace the native ones, which covered the bottom of the paused frame.
+  video.removeAttribute("controls");
+  video.setAttribute("tabindex", "-1");
+  video.addEventListener("click", () => { video.focus(); ctl.toggle(); });
   c.prev.addEventListener("click", () => ctl.prev());
   c.next.addEventListener("click", () => ctl.next());
   c.play.addEventListener("click", () => ctl.toggle());
+  c.full.addEventListener("click", () => fullScreen(video));
   c.list.addEventListener("click", (e) => {
     const b = e.target.closest("button[data-step]");
     if (b) ctl.go(Number(b.getAttribute("data-step")), { play: true });

@@ -1,0 +1,110 @@
+"""Labels place themselves (figures/labels.py) without colliding: they lead out or fall back to a numbered legend,
+never read as another point's label, and the build's check (chart_style.text_collisions) finds nothing."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib as mpl
+import matplotlib.text as mtext
+import pytest
+
+from figures import chart_style as cs
+from figures import labels
+from generator.catalog.model import Catalog
+from generator.render.charts import draw_chart
+from generator.render.registry import registry
+
+
+def _crowded_catalog(catalog: Catalog, extra: int) -> Catalog:
+    """The real catalog plus ``extra`` made-up dense models released within weeks of Llama 3.1, all near 70B."""
+    data = json.loads(json.dumps(catalog.data))
+    base = data["models"]["llama-3.1-70b"]
+    for i in range(extra):
+        m = dict(base, name=f"Crowd Model {i + 1}", released=f"2024-0{6 + i % 3}-{10 + i:02d}",
+                 params=60e9 + i * 4e9, sources=base["sources"])
+        data["models"][f"crowd-{i + 1}"] = m
+    return Catalog(catalog.path, data, catalog.marks)
+
+
+@pytest.mark.parametrize("layout", ["wide", "narrow"])
+def test_params_over_time_places_a_crowd_without_collisions(catalog, root, layout):
+    """Eight extra models around Llama 3.1 70B: every label finds a free place or goes to the numbered legend,
+    and no text collides (the build's own check)."""
+    crowded = _crowded_catalog(catalog, 8)
+    fig_entry = registry(crowded, root / "figures")["params_over_time"]
+    with mpl.rc_context():
+        cs.apply("params_over_time", layout)
+        fig = draw_chart("params_over_time", fig_entry.data(crowded), layout=layout)
+        assert cs.text_collisions(fig) == []
+        on_chart = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
+        legend = " ".join(line for line, _, role in fig._rs_footer if role == "note")
+    for i in range(8):  # each name on the chart or in the numbered legend under it
+        name = f"Crowd Model {i + 1}"
+        assert name in on_chart or f" {name}" in f" {legend} ".replace(" · ", " "), name
+    assert legend.startswith("1 "), "a crowd this dense sends some labels to the numbered legend"
+
+
+def test_place_labels_leads_out_and_falls_back_to_a_legend():
+    with mpl.rc_context():
+        cs.apply("t", "wide")
+        fig, ax = cs.figure(height=3.0)
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        items = [(f"Label number {i}", (5 + 0.05 * i, 5 + 0.05 * i)) for i in range(12)]
+        dropped = labels.place_labels(ax, items)
+        assert dropped and len(dropped) < len(items), dropped
+        assert cs.text_collisions(fig) == []
+        arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+        assert arrows, "labels moved away from their points get a lead-out line"
+
+
+def test_segments_cross():
+    assert labels._segments_cross((0, 0), (10, 10), (0, 10), (10, 0))
+    assert not labels._segments_cross((0, 0), (10, 0), (0, 1), (10, 1))  # parallel
+    assert not labels._segments_cross((0, 0), (5, 5), (5, 5), (10, 0))  # touching ends
+
+
+def _names_and_leaders(fig):
+    """Each placed name on the chart: its box and its point (pixels), and its lead-out line if it has one."""
+    ax = fig.axes[0]
+    renderer = cs.layout_renderer(fig)  # lays the figure out as a save does
+    out = []
+    for t in ax.texts:
+        if not hasattr(t, "xy") or t.get_text().isdigit() or t.xycoords != "data":
+            continue
+        box = mtext.Text.get_window_extent(t, renderer)  # the text alone (an annotation's own extent has its line)
+        px, py = ax.transData.transform(t.xy)
+        end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
+        lead = ((px, py), end) if t.arrow_patch is not None else None
+        out.append((t.get_text(), box, (px, py), lead))
+    return out
+
+
+@pytest.mark.parametrize("layout", ["wide", "narrow"])
+def test_params_over_time_labels_read_as_their_own_points(catalog, root, layout):
+    """On the real chart: no name sits against another model's point (it would read as that point's label; the
+    check measured here is _CLEAR points of gap beyond the marker) and no two lead-out lines cross."""
+    fig_entry = registry(catalog, root / "figures")["params_over_time"]
+    with mpl.rc_context():
+        cs.apply("params_over_time", layout)
+        fig = draw_chart("params_over_time", fig_entry.data(catalog), layout=layout)
+        scale = fig.dpi / 72
+        names = _names_and_leaders(fig)
+        assert len(names) >= 8, [n for n, *_ in names]
+        gap = (labels._CLEAR - 1) * scale  # a pixel of rounding
+        ax = fig.axes[0]
+        dots = [tuple(ax.transData.transform(xy)) for line in ax.lines if line.get_marker() == "o"
+                for xy in line.get_xydata()]  # every model's point, MoE active-parameter points too
+        assert len(dots) > len(names)
+        for name, box, (px, _), _ in names:
+            for qx, qy in dots:
+                if abs(qx - px) < 0.5:
+                    continue  # its own point, or its own model's other point
+                dx = max(box.x0 - qx, 0, qx - box.x1)
+                dy = max(box.y0 - qy, 0, qy - box.y1)
+                assert max(dx, dy) >= 5 * scale + gap, f"{name!r} sits against the point at {qx:.0f}, {qy:.0f}"
+        leads = [(n, lead) for n, _, _, lead in names if lead]
+        for k, (a, la) in enumerate(leads):
+            for b, lb in leads[k + 1:]:
+                assert not labels._segments_cross(*la, *lb), f"the lines of {a!r} and {b!r} cross"
