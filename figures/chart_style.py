@@ -1,9 +1,10 @@
 """The house style of every chart: fonts, sizes, palette tokens, figure layout, title and source lines.
 
-Colours are *tokens*. Each one is drawn in an unusual sentinel hex (its light colour with the blue channel nudged
-by one, so a plain PNG preview still looks right) that ``generator.render.svg`` rewrites into
-``var(--rs-<name>, <light fallback>)``: inlined in the page the chart follows the reader's light or dark theme
-(the page defines the variables, see THEME_VARS), while the standalone SVG file shows the light fallbacks.
+Colours are *tokens* (figures/palette.py holds them, with the scenes' palette). Each one is drawn in an unusual
+sentinel hex (its light colour with the blue channel nudged by one, so a plain PNG preview still looks right) that
+``generator.render.svg`` rewrites into ``var(--rs-<name>, <light fallback>)``: inlined in the page the chart
+follows the reader's light or dark theme (the page defines the variables: ``palette.page_css``), while the
+standalone SVG file shows the light fallbacks.
 Chart modules use only these tokens, never raw colours, so nothing escapes the theme.
 
 Layouts: every chart is drawn twice, in the same style and from the same data.
@@ -27,31 +28,17 @@ from typing import Any
 
 import matplotlib as mpl
 import matplotlib.text as mtext
-import matplotlib.transforms as mtransforms
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.textpath import TextToPath
+
+from figures.palette import CHART_TOKENS as _TOKENS
+from figures.typeface import FAMILY, FILES, font_path
 
 # --------------------------------------------------------------------------------------------------------------
 # Palette
 # --------------------------------------------------------------------------------------------------------------
-
-#: (token name, light value, dark value). Light values keep >= 4.4:1 contrast on white, dark values >= 6.6:1 on
-#: Material's slate background (#1e2129), so series colours also work as text colours in both themes.
-_TOKENS: tuple[tuple[str, str, str], ...] = (
-    ("ink", "#1f2328", "#e6e8ee"),      # text, axes
-    ("muted", "#5f6672", "#a0a7b4"),    # grid, ticks, secondary text, device lines
-    ("paper", "#ffffff", "#1e2129"),    # the page background: text on coloured boxes, marker centres
-    ("blue", "#1f6fd1", "#6cb0f5"),
-    ("orange", "#b35200", "#f5a05a"),
-    ("green", "#1b8050", "#5cc98f"),
-    ("purple", "#7a4fd0", "#b69cf5"),
-    ("red", "#c23a5b", "#f58aa6"),
-    ("gold", "#8f6b00", "#e3c150"),
-)
-
 
 def _sentinel(light: str) -> str:
     """The light colour with its blue channel moved by one: unique, unusual, and visually the same."""
@@ -61,10 +48,6 @@ def _sentinel(light: str) -> str:
 
 #: sentinel hex -> (CSS custom property, light fallback hex)
 SENTINELS: dict[str, tuple[str, str]] = {_sentinel(light): (f"--rs-{name}", light) for name, light, _ in _TOKENS}
-#: CSS custom property -> {"light": hex, "dark": hex}, for the page stylesheet.
-THEME_VARS: dict[str, dict[str, str]] = {
-    f"--rs-{name}": {"light": light, "dark": dark} for name, light, dark in _TOKENS
-}
 
 _BY_NAME = {name: _sentinel(light) for name, light, _ in _TOKENS}
 INK = _BY_NAME["ink"]
@@ -80,20 +63,6 @@ GOLD = _BY_NAME["gold"]
 SERIES: tuple[str, ...] = (BLUE, ORANGE, GREEN, PURPLE, RED, GOLD)
 
 assert len(set(SENTINELS)) == len(_TOKENS), "sentinel colours must be unique"
-
-
-def page_css() -> str:
-    """The site's palette stylesheet (the build writes it as assets/css/palette.css): every token as a CSS variable
-    per theme, so inline charts follow the reader's light or dark theme. --rs-paper is the page background itself
-    (hollow markers and label backings must match it exactly)."""
-    rules = []
-    for selector, theme in ((':root, [data-md-color-scheme="default"]', "light"),
-                            ('[data-md-color-scheme="slate"]', "dark")):
-        body = "".join(f"  {var}: {'var(--md-default-bg-color)' if var == '--rs-paper' else values[theme]};\n"
-                       for var, values in THEME_VARS.items())
-        rules.append(f"{selector} {{\n{body}}}\n")
-    return ("/* Generated from figures/chart_style.py (the one palette) by the build: do not edit. */\n"
-            + "".join(rules))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -149,9 +118,13 @@ TICK_SIZE = WIDE.tick
 NOTE_SIZE = WIDE.note
 SOURCE_SIZE = WIDE.source
 
-#: DejaVu Sans ships with matplotlib, so text is measured the same on every machine; the SVG names the font and
-#: falls back to Inter (the site font, slightly narrower, so nothing overflows) and then any sans-serif.
-FONT_FAMILY = ["DejaVu Sans", "Inter"]
+#: Inter, from the files the project ships (figures/typeface.py): matplotlib measures and places every label with
+#: them, the SVG names the family, and the page loads the same files as its web font (WOFF2 subsets of these OTFs:
+#: generator/site/assembly/fonts.py), so a reader sees the glyphs the labels were placed with, on any machine. A
+#: title's bold is the shipped SemiBold (the nearest weight matplotlib and the browser both pick).
+FONT_FAMILY = [FAMILY]
+for _weight in FILES:
+    fontManager.addfont(str(font_path(_weight)))
 
 _MARGIN = 0.12           # inches of empty border around everything
 _LINE = 1.25             # line height, in font sizes
@@ -191,7 +164,7 @@ def apply(fig_id: str = "chart", layout: str | Layout = "wide") -> None:
         "axes.edgecolor": MUTED,
         "axes.linewidth": 0.9,
         "axes.labelcolor": INK,
-        "axes.titleweight": "bold",
+        "axes.titleweight": "semibold",
         "axes.titlecolor": INK,
         "axes.titlelocation": "left",
         "axes.titlepad": 8.0,
@@ -233,7 +206,7 @@ def text_width(text: str, size: float, bold: bool = False, hinted: bool = False)
 
     ``hinted``: the larger of that and Agg's hinted text at 72 dpi, which the layout checks measure and which runs
     up to ~8% wider at small sizes; the narrow layout, whose lines are long for their size, wraps to it."""
-    prop = FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
+    prop = FontProperties(family=FONT_FAMILY, size=size, weight="semibold" if bold else "normal")
     width = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)[0]
     if hinted:
         if not _HINTED:
@@ -306,7 +279,7 @@ def _layout(fig: Figure) -> None:
     for text, size, role in header:
         bold = role == "title"
         fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="top", fontsize=size,
-                                        fontweight="bold" if bold else "normal",
+                                        fontweight="semibold" if bold else "normal",
                                         color=INK if bold else MUTED))
         y -= size * _LINE / 72
     top = _band_height(header) + _MARGIN + (0.08 if header else 0)
@@ -353,6 +326,19 @@ def source_line(fig: Figure, text: str) -> None:
     _layout(fig)
 
 
+def footer(fig: Figure) -> list[_Line]:
+    """The footer band's lines as they are now (notes, then the source line)."""
+    return list(fig._rs_footer)  # type: ignore[attr-defined]
+
+
+def legend_note(fig: Figure, lines: list[_Line], text: str) -> None:
+    """Lay ``fig`` out again with the footer ``lines`` (as it was before any legend) and ``text`` (the numbered
+    legend of labels that found no room, figures/labels.py; "" for none) as its last note, above the source line."""
+    legend = _lines(text, layout_of(fig).note, "note", fig) if text else []
+    fig._rs_footer = _with_role(lines, "note") + legend + _with_role(lines, "source")  # type: ignore[attr-defined]
+    _layout(fig)
+
+
 def footnote(fig: Figure, text: str) -> None:
     """A note (an asterisk's explanation, an assumption) between the axes and the source line."""
     fig._rs_footer = (_with_role(fig._rs_footer, "note")  # type: ignore[attr-defined]
@@ -395,191 +381,18 @@ def release_year(released: str) -> float:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Labels that place themselves, and the check that no text collides
+# The check that no text collides (labels that place themselves: figures/labels.py)
 # --------------------------------------------------------------------------------------------------------------
 
-#: Directions tried around a point, in order of preference: (unit dx, unit dy, ha, va).
-_DIRECTIONS = (
-    (1, 0, "left", "center"), (-1, 0, "right", "center"), (0.8, 0.8, "left", "bottom"),
-    (0.8, -0.8, "left", "top"), (-0.8, 0.8, "right", "bottom"), (-0.8, -0.8, "right", "top"),
-    (0, 1, "center", "bottom"), (0, -1, "center", "top"),
-    (1, -0.5, "left", "top"), (-1, -0.5, "right", "top"), (1, 0.5, "left", "bottom"), (-1, 0.5, "right", "bottom"),
-)
-#: Distances tried, in points; beyond the first, a thin lead-out line joins label and point.
-_RADII = (7, 14, 26, 40, 58, 80)
-#: Further distances for the numbers of labels sent to the legend (a number is small: it finds room further out).
-_FAR = (105, 130, 160, 200)
-
-
-def _renderer(fig: Figure):
+def layout_renderer(fig: Figure):
+    """Lay ``fig`` out as a save does and return the renderer that measures its text."""
     if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: measure with Agg (savefig picks its own canvas)
         FigureCanvasAgg(fig)
     fig.draw_without_rendering()  # runs constrained layout, so every extent below is final
     return fig.canvas.get_renderer()
 
 
-def _overlap(a, b, pad: float = 0.0) -> bool:
-    return (min(a.x1, b.x1) - max(a.x0, b.x0) > -pad) and (min(a.y1, b.y1) - max(a.y0, b.y0) > -pad)
-
-
-def _crosses(p0, p1, box) -> bool:
-    """Whether the segment p0-p1 (pixels) passes through ``box`` (sampled: lead-out lines are short)."""
-    for t in np.linspace(0.05, 0.95, 12):
-        x, y = p0[0] + (p1[0] - p0[0]) * t, p0[1] + (p1[1] - p0[1]) * t
-        if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
-            return True
-    return False
-
-
-def _segments_cross(p0, p1, q0, q1) -> bool:
-    """Whether the segments p0-p1 and q0-q1 (pixels) cross (touching ends do not count)."""
-
-    def side(a, b, c) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-    return (side(p0, p1, q0) * side(p0, p1, q1) < 0) and (side(q0, q1, p0) * side(q0, q1, p1) < 0)
-
-
-def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: float | None = None,
-                 legend_title: str = "", avoid: list[tuple[float, float]] | tuple = ()) -> list[str]:
-    """Label each point ``(text, (x, y))`` (data coordinates) where its text collides with nothing.
-
-    Text extents are measured with the figure's renderer. Each label tries right, left, the diagonals, above and
-    below at growing distances (a lead-out line joins it to its point once it moves away), inside the axes and
-    clear of every other text, every labelled point and the lead-out lines drawn so far; the most crowded points
-    choose first. Placement is greedy, so a label that finds no room gets another pass in which it chooses first
-    (as many passes as there are such labels, at most _RETRIES); only a label that fails even then is dropped to
-    a legend: its point gets a number and a footnote lists "1 name · 2 name". The legend changes the layout, so
-    placement then starts again with it in place, until no more labels drop. Returns the texts that went to the
-    legend. ``avoid``: more points (data coordinates) that no label may cover. Call it last, once everything else
-    is drawn."""
-    fig = ax.figure
-    footer = list(fig._rs_footer)  # type: ignore[attr-defined]
-    dropped: set[int] = set()
-    first: list[int] = []  # labels that found no room in an earlier pass: they choose first, in this order
-    for _ in range(2 * len(items) + 2):
-        order = sorted(dropped, key=lambda k: ax.transData.transform(items[k][1])[0])
-        key = " · ".join(f"{n} {items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(order, start=1))
-        legend = _lines(f"{legend_title}{key}", layout_of(fig).note, "note", fig) if order else []
-        fig._rs_footer = _with_role(footer, "note") + legend + _with_role(footer, "source")  # type: ignore
-        _layout(fig)
-        best: tuple[list[int], set[int]] | None = None
-        for _attempt in range(_RETRIES + 1):
-            artists, more = _place_once(ax, items, fontsize, avoid, order, first)
-            if not more:
-                return [items[i][0] for i in sorted(dropped)]
-            for a in artists:
-                a.remove()
-            if best is None or len(more) < len(best[1]):
-                best = (list(first), more)
-            new = sorted(more - set(first))
-            if not new:
-                break
-            first += new
-        assert best is not None
-        first, more = [i for i in best[0] if i not in best[1]], best[1]
-        dropped |= more
-    return [items[i][0] for i in sorted(dropped)]
-
-
-#: The gap, in points, a label keeps from every point but its own (beyond the point's marker).
-_CLEAR = 6
-
-#: How many more passes a label that found no room gets, choosing first, before it goes to the legend.
-_RETRIES = 3
-
-
-def _place_once(ax, items, fontsize, avoid, numbered: list[int],
-                first: list[int] | None = None) -> tuple[list[Any], set[int]]:
-    """One placement pass (see place_labels): names for the points not in ``numbered`` (those in ``first`` first,
-    then the most crowded), then numbers for those. Returns the annotations made and the points whose names found
-    no place."""
-    fig = ax.figure
-    size = fontsize or layout_of(fig).note
-    renderer = _renderer(fig)
-    scale = fig.dpi / 72
-    frame = ax.get_window_extent(renderer).padded(-2)
-    others = [mtext.Text.get_window_extent(t, renderer) for t in _drawn_texts(fig)]
-    points = [ax.transData.transform(xy) for _, xy in items]
-    dot = 5.0 * scale
-    dots = [mtransforms.Bbox.from_extents(px - dot, py - dot, px + dot, py + dot)
-            for px, py in points + [ax.transData.transform(xy) for xy in avoid]]
-    leaders: list[tuple[Any, Any]] = []
-    placed: list[Any] = []
-    artists: list[Any] = []
-    missed: set[int] = set()
-
-    def try_place(i: int, text: str, radii=_RADII, through_points: bool = False, relaxed: bool = False) -> bool:
-        """``through_points``: the lead-out line may pass over other points (a number leaving a dense cluster).
-        ``relaxed``: no gap kept from other points and lead-out lines may cross (a number's last resort)."""
-        px, py = points[i]
-        probe = ax.text(0, 0, text, fontsize=size, linespacing=1.05, transform=None)
-        # The label as given, then broken before its last word ("Nemotron 3\nNano") where one line has no room.
-        variants = [text] + ([text[::-1].replace(" ", "\n", 1)[::-1]] if " " in text and "\n" not in text else [])
-        try:
-            for r, text in ((r, v) for r in radii for v in variants):
-                probe.set_text(text)
-                for ux, uy, ha, va in _DIRECTIONS:
-                    probe.set_position((px + ux * r * scale, py + uy * r * scale))
-                    probe.set_ha(ha)
-                    probe.set_va(va)
-                    box = probe.get_window_extent(renderer)
-                    if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
-                            and box.y1 <= frame.y1):
-                        continue
-                    if any(_overlap(box, b, 2 * scale) for b in others + placed):
-                        continue
-                    # Clear of other points by more than a touch, so a label never reads as another point's.
-                    if any(_overlap(box, d, 0 if relaxed else _CLEAR * scale) for j, d in enumerate(dots) if j != i):
-                        continue
-                    if any(_crosses(a, b, box) for a, b in leaders):
-                        continue
-                    end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
-                    lead = r > radii[0]
-                    if lead and not relaxed and any(_segments_cross((px, py), end, a, b) for a, b in leaders):
-                        continue  # lead-out lines never cross each other
-                    # (points touching this one are not in the way: a line out of a cluster starts among them)
-                    if lead and any(_crosses((px, py), end, b) for b in placed + others + [
-                            d for j, d in enumerate(dots)
-                            if j != i and not _overlap(d, dots[i]) and not through_points]):
-                        continue
-                    # The line leaves the label from its side (or corner) that faces the point.
-                    relpos = (0.5 - np.sign(ux) / 2, 0.5 - np.sign(uy) / 2)
-                    arrow = dict(arrowstyle="-", color=MUTED, linewidth=0.8, shrinkA=1, shrinkB=5,
-                                 relpos=relpos) if lead else None
-                    ann = ax.annotate(text, items[i][1], xytext=(ux * r, uy * r), textcoords="offset points",
-                                      ha=ha, va=va, fontsize=size, color=INK, zorder=4, linespacing=1.05,
-                                      arrowprops=arrow, annotation_clip=False)
-                    ann.set_in_layout(False)
-                    artists.append(ann)
-                    if lead:
-                        leaders.append(((px, py), end))
-                    placed.append(box)
-                    return True
-            return False
-        finally:
-            probe.remove()
-
-    # The most crowded points choose first (the points near them are what takes their room); then left to right.
-    crowd = [sum(1 for q in points if 0 < np.hypot(q[0] - p[0], q[1] - p[1]) < 60 * scale) for p in points]
-    rank = {k: n for n, k in enumerate(first or [])}
-    for i in sorted(range(len(items)), key=lambda k: (rank.get(k, len(rank)), -crowd[k], points[k][0])):
-        if i not in numbered and not try_place(i, items[i][0]):
-            missed.add(i)
-    if missed:
-        return artists, missed
-    for n, i in enumerate(numbered, start=1):
-        if not (try_place(i, str(n), _RADII + _FAR, through_points=True)
-                or try_place(i, str(n), _RADII + _FAR, through_points=True, relaxed=True)):
-            # no room even for a number: beside its point; the build's collision check decides
-            ann = ax.annotate(str(n), items[i][1], xytext=(_RADII[0], 0), textcoords="offset points", ha="left",
-                              va="center", fontsize=size, color=INK, zorder=4)
-            ann.set_in_layout(False)
-            artists.append(ann)
-    return artists, set()
-
-
-def _drawn_texts(fig: Figure) -> list[Any]:
+def drawn_texts(fig: Figure) -> list[Any]:
     """The texts a save draws: visible and non-empty, and of the tick labels only those of ticks in view (an axis
     keeps labels for ticks beyond its limits, which it never draws)."""
     ticks = set()
@@ -598,8 +411,8 @@ def _drawn_texts(fig: Figure) -> list[Any]:
 def text_collisions(fig: Figure, tolerance: float = 1.0) -> list[str]:
     """Every pair of visible texts that overlap, and every text that leaves the figure, in plain words
     ("'Llama 3.1 70B' overlaps 'Qwen2.5 72B'"). ``tolerance`` is in pixels."""
-    renderer = _renderer(fig)
-    texts = _drawn_texts(fig)
+    renderer = layout_renderer(fig)
+    texts = drawn_texts(fig)
     # Text's own extent: an Annotation's would include its lead-out line, which may pass beside other labels.
     boxes = [(t, mtext.Text.get_window_extent(t, renderer)) for t in texts]
     boxes = [(t, b) for t, b in boxes if b.width > 0 and b.height > 0]

@@ -63,44 +63,10 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     widest = max(f["bits"] for _, f in rows)
     n = len(rows)
     notches: list[list[tuple[float, float]]] = []
-    row_height = NARROW_ROW_HEIGHT if lay.narrow else ROW_HEIGHT
     for i, (_, f) in enumerate(rows):
-        y = n - 1 - i
-        label_y = y  # the row's labels; its boxes are centred on y (wide) or just below the labels (narrow)
-        if lay.narrow:
-            y -= NARROW_DROP
-        x = 0
-        for role, count in segments(f):
-            if not count:
-                continue
-            colour = PARTS[role][1]
-            ax.add_patch(Rectangle((x, y - row_height / 2), count, row_height, facecolor=colour, edgecolor="none"))
-            # Bits of one segment: notches from the top and bottom edges, like a ruler, leaving the middle for
-            # the count.
-            top, bottom = y + row_height / 2, y - row_height / 2
-            notch = row_height * NOTCH
-            for b in range(1, count):
-                notches += [[(x + b, top), (x + b, top - notch)], [(x + b, bottom), (x + b, bottom + notch)]]
-            ax.text(x + count / 2, y, f"{count}", ha="center", va="center", fontsize=lay.note,
-                    color=cs.PAPER, fontweight="bold", zorder=4)
-            x += count
-            if x < f["bits"]:  # a wider gap between segments
-                ax.plot([x, x], [y - row_height / 2, y + row_height / 2], color=cs.PAPER,
-                        linewidth=1.6 if lay.narrow else 2.2, solid_capstyle="butt")
-        if lay.narrow:
-            # One line above the boxes: "FP32  32 bits" at the left, the largest value at the right.
-            base = label_y + 0.1
-            ax.text(0, base, f["name"], ha="left", va="bottom", fontsize=lay.label, color=cs.INK,
-                    fontweight="bold")
-            ax.annotate(f"{f['bits']} bits", (0, base), xytext=(cs.text_width(f["name"], lay.label, True) + 5, 0),
-                        textcoords="offset points", ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
-            ax.text(widest, base, largest(f), ha="right", va="bottom", fontsize=lay.label, color=cs.INK)
-            continue
-        ax.text(-0.6, y + 0.13, f["name"], ha="right", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK,
-                fontweight="bold")
-        ax.text(-0.6, y - 0.24, f"{f['bits']} bits", ha="right", va="center", fontsize=cs.SOURCE_SIZE,
-                color=cs.MUTED)
-        ax.text(widest + 0.8, y, largest(f), ha="left", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK)
+        y = n - 1 - i  # the row's labels; its boxes are centred on y (wide) or just below the labels (narrow)
+        _boxes(ax, lay, f, y - NARROW_DROP if lay.narrow else y, notches)
+        _row_labels(ax, lay, f, y, widest)
     if lay.narrow:
         ax.text(widest, n - 0.56, "Largest value", ha="right", va="bottom", fontsize=lay.source, color=cs.MUTED)
     else:
@@ -114,7 +80,53 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     handles = [Patch(facecolor=c, edgecolor="none", label=label) for label, c in PARTS.values()]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=2 if lay.narrow else 4,
               handlelength=1.0, handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
+    _notes(fig, data, rows)
+    return fig
 
+
+def _boxes(ax, lay: cs.Layout, f: dict[str, Any], y: float, notches: list[list[tuple[float, float]]]) -> None:
+    """Format ``f``'s bits centred on ``y``: one box per segment with its count, its bits as notches (added to
+    ``notches``, drawn at once), a wider gap between segments."""
+    row_height = NARROW_ROW_HEIGHT if lay.narrow else ROW_HEIGHT
+    x = 0
+    for role, count in segments(f):
+        if not count:
+            continue
+        colour = PARTS[role][1]
+        ax.add_patch(Rectangle((x, y - row_height / 2), count, row_height, facecolor=colour, edgecolor="none"))
+        # Bits of one segment: notches from the top and bottom edges, like a ruler, leaving the middle for
+        # the count.
+        top, bottom = y + row_height / 2, y - row_height / 2
+        notch = row_height * NOTCH
+        for b in range(1, count):
+            notches += [[(x + b, top), (x + b, top - notch)], [(x + b, bottom), (x + b, bottom + notch)]]
+        ax.text(x + count / 2, y, f"{count}", ha="center", va="center", fontsize=lay.note,
+                color=cs.PAPER, fontweight="semibold", zorder=4)
+        x += count
+        if x < f["bits"]:  # a wider gap between segments
+            ax.plot([x, x], [y - row_height / 2, y + row_height / 2], color=cs.PAPER,
+                    linewidth=1.6 if lay.narrow else 2.2, solid_capstyle="butt")
+
+
+def _row_labels(ax, lay: cs.Layout, f: dict[str, Any], y: float, widest: int) -> None:
+    """The format's name, its bits and its largest value: beside the boxes (wide), on one line above (narrow)."""
+    if lay.narrow:
+        # One line above the boxes: "FP32  32 bits" at the left, the largest value at the right.
+        base = y + 0.1
+        ax.text(0, base, f["name"], ha="left", va="bottom", fontsize=lay.label, color=cs.INK,
+                fontweight="semibold")
+        ax.annotate(f"{f['bits']} bits", (0, base), xytext=(cs.text_width(f["name"], lay.label, True) + 5, 0),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
+        ax.text(widest, base, largest(f), ha="right", va="bottom", fontsize=lay.label, color=cs.INK)
+        return
+    ax.text(-0.6, y + 0.13, f["name"], ha="right", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK,
+            fontweight="semibold")
+    ax.text(-0.6, y - 0.24, f"{f['bits']} bits", ha="right", va="center", fontsize=cs.SOURCE_SIZE,
+            color=cs.MUTED)
+    ax.text(widest + 0.8, y, largest(f), ha="left", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK)
+
+
+def _notes(fig, data: dict[str, Any], rows) -> None:
     notes = []
     e4m3 = next((f for _, f in rows if f.get("ieee_like") is False), None)
     if e4m3:
@@ -127,4 +139,3 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     sources = sorted({r for _, f in rows if f["kind"] == "float" for r in f.get("sources", [])})
     cited = ", ".join(cs.cite(refs, r) for r in sources) if refs else "IEEE 754, Google (BF16), OCP (FP8)"
     cs.source_line(fig, f"{cited}.")
-    return fig

@@ -39,8 +39,12 @@ def test_the_sites_own_font_file_is_loaded_and_used(browser, site_url, width):
     loaded = page.evaluate("""async () => { await document.fonts.ready; const out = [];
       document.fonts.forEach(f => out.push([f.family, f.weight, f.status])); return out; }""")
     assert ["Inter", "400", "loaded"] in loaded and ["Inter", "600", "loaded"] in loaded
+    # The charts inlined in the page too: their SVG text names the family their labels were measured with
+    # (figures/chart_style.py) and is drawn with the same shipped files.
+    chart_text = "figure.rs-chart svg text"
+    assert page.eval_on_selector(chart_text, "t => getComputedStyle(t).fontFamily").startswith("Inter")
     for selector, face in ((".md-typeset > p", "Inter-Regular"), (".rs-masthead h1", "Inter-SemiBold"),
-                           (".md-typeset h2", "Inter-SemiBold")):
+                           (".md-typeset h2", "Inter-SemiBold"), (chart_text, "Inter-Regular")):
         used = _fonts_of(page, selector)
         assert [f["postScriptName"] for f in used] == [face] and all(f["isCustomFont"] for f in used), (selector, used)
     ctx.close()
