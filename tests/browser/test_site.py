@@ -5,6 +5,7 @@ violation in the light or the dark theme, nor with the search dialog open; budge
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 from pathlib import Path
@@ -249,3 +250,24 @@ def test_no_third_party_urls_in_output(built_site):
         list((site / "assets" / "js").rglob("*.js"))
     for p in ours:
         assert not bad.search(p.read_text("utf-8", errors="replace")), p
+
+
+def test_every_page_has_the_sites_own_icon_manifest_and_social_text(draft_build, site_url):
+    """The icon and manifest the build draws (icons.py), linked from every page; the Media page's own Open Graph
+    text; talk mode with a description, a canonical address and social tags, and in the sitemap."""
+    from generator.site.extras.icons import FAVICON, MANIFEST
+
+    site, url = draft_build.site, site_url  # built for the address it is served at
+    assert (site / FAVICON).is_file() and json.loads((site / MANIFEST).read_text("utf-8"))["icons"]
+    for page in _pages(site):
+        text = page.read_text("utf-8")
+        if page.name == "index.html" and "embed" not in page.parts and "rs-talk" not in text:  # embeds are iframes
+            assert re.search(r'<link rel="icon" href="[./]*assets/images/favicon.svg"', text), page
+            assert re.search(r'<link rel="manifest" href="[./]*site.webmanifest"', text), page
+    media = (site / "media" / "index.html").read_text("utf-8")
+    for tag in ("og:title", "og:description", "og:url", "og:site_name", "og:image"):
+        assert f'property="{tag}"' in media, tag
+    talk = (site / "talk" / "index.html").read_text("utf-8")
+    assert '<meta name="description" content="' in talk and f'<link rel="canonical" href="{url}talk/">' in talk
+    assert f'<meta property="og:image" content="{url}assets/social/article.png">' in talk
+    assert f"<loc>{url}talk/</loc>" in (site / "sitemap.xml").read_text("utf-8")

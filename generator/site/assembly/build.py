@@ -21,6 +21,7 @@ from figures import palette
 from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError, os_error_text
+from generator.escape import xml
 from generator.media.page import site_files
 from generator.render.cache import FigureCache
 from generator.render.plan import site_jobs, webp_cap
@@ -36,8 +37,10 @@ from generator.site.assembly.builders import DEFAULT_BUILDER, SiteJob, builder
 from generator.site.assembly.fonts import web_fonts
 from generator.site.assembly.publish import check_site_name, check_sources, clean_leftovers, new_site_dir
 from generator.site.assembly.site_links import check_site_links
+from generator.site.extras.citation import SOCIAL_CARD
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
+from generator.site.extras.icons import icon_files
 from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
@@ -291,6 +294,7 @@ def _staging_files(
     files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = palette.page_css().encode("utf-8")
     files.update(web_fonts(paths.build))  # Inter as WOFF2 for the page and its charts (fonts.py)
+    files.update(icon_files(catalog.data["meta"]))  # the site's own icon and web manifest (icons.py)
     files.update(media_files)  # the media kit's web-sized files, under media/
     scenes = [
         {"id": fid, "title": a.fig.title, "alt": alt_text(catalog, fid), "meta": a.meta}
@@ -298,7 +302,9 @@ def _staging_files(
         if a.fig.kind == "scene"
     ]
     if scenes:  # talk mode: every scene full screen, step by step (generator/site/extras/talk.py)
-        files["talk/index.html"] = talk_page(str(catalog.data["meta"]["title"]), scenes).encode()
+        files["talk/index.html"] = talk_page(
+            str(catalog.data["meta"]["title"]), scenes, site_url(paths.root), SOCIAL_CARD
+        ).encode()
     files.update(figure_files(paths.root, catalog, assets, media_page, paths.build / "stills"))  # figures/<id>/
     return files
 
@@ -345,7 +351,7 @@ def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bo
     new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
     try:
         builder(site_builder).run(SiteJob(paths.root, paths.staging, new_site, paths.build, paths.cache))
-        _normalise_site(new_site)
+        _normalise_site(new_site, site_url(paths.root))
         check_site_links(new_site, site_url(paths.root), paths.staging)
         publish_modes(new_site)
         replace_dir(new_site, paths.site)
@@ -357,14 +363,25 @@ def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bo
     return True
 
 
-def _normalise_site(site: Path) -> None:
-    """Remove what makes two builds of the same input differ: sitemap dates and gzip timestamps."""
+#: Pages the site builder copies as they are (no Markdown behind them), which its sitemap therefore misses.
+STATIC_PAGES = ("talk/",)
+
+
+def _normalise_site(site: Path, url: str) -> None:
+    """Remove what makes two builds of the same input differ (sitemap dates, gzip timestamps), and list the static
+    pages the site has (STATIC_PAGES: talk mode) in its sitemap, at ``url`` (the site's address)."""
     import gzip
     import re
 
     sitemap = site / "sitemap.xml"
     if sitemap.exists():
         text = re.sub(r"\s*<lastmod>[^<]*</lastmod>", "", sitemap.read_text("utf-8"))
+        extra = [
+            f"    <url>\n         <loc>{xml(url + p)}</loc>\n    </url>\n"
+            for p in STATIC_PAGES
+            if (site / p / "index.html").is_file() and f"<loc>{xml(url + p)}</loc>" not in text
+        ]
+        text = text.replace("</urlset>", "".join(extra) + "</urlset>", 1)
         sitemap.write_text(text, "utf-8")
         gz = site / "sitemap.xml.gz"
         if gz.exists():
