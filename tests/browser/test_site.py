@@ -202,7 +202,7 @@ def test_axe_with_the_search_dialog_open(browser, built_site, scheme, width):
     page.goto(built_site.url, wait_until="networkidle")
     if built_site.builder == "mkdocs":
         if width < 960:  # the header's search button opens it on a phone; "/" focuses the wide header's field
-            click_settled(page, "label.md-header__button[for=__search]")
+            click_settled(page, ".md-header button[data-rs-for=__search]")  # the label made a button (keyboard.js)
         else:
             page.keyboard.press("/")
         page.wait_for_function("document.getElementById('__search').checked")
