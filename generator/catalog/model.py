@@ -222,7 +222,7 @@ _EXPECTED = {
     "exclusiveMinimum": lambda s: f"a number > {s['exclusiveMinimum']}",
     "minimum": lambda s: f"a number >= {s['minimum']}",
     "maximum": lambda s: f"a number <= {s['maximum']:g} (a sensible size)",
-    "pattern": lambda s: f"text matching {s['pattern']}",
+    "pattern": lambda s: s.get("description") or f"text matching {s['pattern']}",
     "propertyNames": lambda s: "ids of lowercase letters, digits, '.', '-' or '_'",
     "minItems": lambda s: "a non-empty value",
     "minProperties": lambda s: "a non-empty value",

@@ -292,7 +292,14 @@ CATALOG_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "required": ["title", "description"],
             "properties": {
-                "title": _text,
+                # The site's name: the theme prints mkdocs.yml's site_name (which must be this title) into HTML
+                # without escaping it, so the title may not hold the characters that open a tag or close an
+                # attribute (a title has no need of them: “curly quotes” and & are fine).
+                "title": {
+                    **_text,
+                    "pattern": r'^[^<>"]+' + END,
+                    "description": 'a title without <, > or " (the theme prints it unescaped; use “ ” for quotes)',
+                },
                 "description": _text,
                 "built_from": _text,
                 "licence_code": _text,

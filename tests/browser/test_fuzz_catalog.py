@@ -152,6 +152,14 @@ def _project(dest: Path, hostile: bool) -> Path:
     if hostile:
         data = poison(data, CATALOG_SCHEMA, [0], keep)
     (root / "catalog.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    # The catalog refuses <, > and " in the title (the theme prints it unescaped: tests/catalog/test_model.py); the
+    # title keeps every other payload.
+    data["meta"]["title"] = re.sub(r'[<>"]', "", data["meta"]["title"])
+    # The title is typed once: mkdocs.yml's site_name must be the catalog's (the build refuses another), so a
+    # hostile title reaches the theme too (a JSON string is a YAML double-quoted scalar).
+    config = root / "mkdocs.yml"
+    name = "site_name: " + json.dumps(data["meta"]["title"])
+    config.write_text(re.sub(r"(?m)^site_name: .*$", lambda _: name, config.read_text("utf-8"), count=1), "utf-8")
     changelog = [{"date": "2026-01-02", "what": BIDI + (" " + CORPUS[0] if hostile else ""),
                   "why": (CORPUS[2] + "\n" + CORPUS[11]) if hostile else "a reason"}]
     (root / "CHANGELOG.yaml").write_text(yaml.safe_dump(changelog, allow_unicode=True), "utf-8")

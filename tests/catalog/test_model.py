@@ -92,6 +92,19 @@ def test_impossible_values(tmp_path, old, new, field):
     assert err.line == line_of(mutate(old, new), new.strip())
 
 
+@pytest.mark.parametrize("bad", ["The <b>Race</b> to Scale", 'The "Race" to Scale', "Race > Scale"])
+def test_the_title_may_not_open_a_tag_or_close_an_attribute(tmp_path, bad):
+    """The theme prints mkdocs.yml's site_name (which must be meta.title) unescaped: the catalog refuses the title's
+    characters that would become markup, saying what to use instead; curly quotes and & stay allowed."""
+    text = mutate("  title: The Race to Scale\n", f"  title: '{bad}'\n")
+    err = reject(tmp_path, text)
+    assert err.field == "meta.title" and "without <, > or" in err.expected and "“ ”" in err.expected
+    assert err.line == line_of(text, bad)
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(mutate("  title: The Race to Scale\n", "  title: The “Race” & Scale\n"), "utf-8")
+    assert load_catalog(ok).data["meta"]["title"] == "The “Race” & Scale"
+
+
 def test_kv_heads_must_divide_heads(tmp_path):
     text = mutate("    heads: 64\n    kv_heads: 8\n", "    heads: 64\n    kv_heads: 6\n")
     err = reject(tmp_path, text)

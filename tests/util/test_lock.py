@@ -34,7 +34,10 @@ def test_two_builds_started_together_are_serialised(project):
     assert "A change." in html and html.rstrip().endswith("</html>")
     assert not list(project.glob(".site.new-*")) and not (project / "site.old").exists()
     again = subprocess.run(build_cmd(project), cwd=ROOT, capture_output=True, text=True)
-    assert again.returncode == 0 and "mkdocs skipped" in again.stderr + again.stdout
+    said = again.stderr + again.stdout
+    # Nothing changed: either the no-change path stops at once, or (when the last build's record was taken within
+    # 2 s of a save, so it is not trusted: a fast machine) the full build finds nothing to do and skips MkDocs.
+    assert again.returncode == 0 and ("mkdocs skipped" in said or "is up to date: nothing it is built from" in said)
 
 
 def test_second_build_with_no_wait_names_the_holder(project):
