@@ -43,8 +43,10 @@ def test_the_sites_own_font_file_is_loaded_and_used(browser, site_url, width):
     assert ["Inter", "400", "loaded"] in loaded and ["Inter", "600", "loaded"] in loaded
     # The charts inlined in the page too: their SVG text names the family their labels were measured with
     # (figures/chart_style.py) and is drawn with the same shipped files.
-    chart_text = "figure.rs-chart svg text"
+    chart_text = f"figure.rs-chart .rs-chart-box--{'narrow' if width < 600 else 'wide'} svg text"  # the one shown
     assert page.eval_on_selector(chart_text, "t => getComputedStyle(t).fontFamily").startswith("Inter")
+    page.eval_on_selector(chart_text, "t => t.scrollIntoView()")  # drawn: its box is content-visibility: auto
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
     for selector, face in ((".md-typeset > p", "Inter-Regular"), (".rs-masthead h1", "Inter-SemiBold"),
                            (".md-typeset h2", "Inter-SemiBold"), (chart_text, "Inter-Regular")):
         used = _fonts_of(page, selector)
