@@ -40,3 +40,18 @@ def test_stylesheets_declare_the_published_files():
     head = (ROOT / "overrides" / "main.html").read_text("utf-8")
     for rel in fonts.WEB_FONTS:
         assert f"'{rel}' | url" in head  # preloaded with the page
+
+
+def test_a_subset_is_the_same_bytes_whenever_it_is_made():
+    """No clock in the file: the subset keeps the source's head.modified (fontTools would write the time of saving,
+    and two builds of one project, or the farm's and one machine's, would publish different fonts)."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from figures import typeface
+    from generator.site.assembly.fonts import subset_woff2
+
+    source = typeface.font_path(400)
+    made = TTFont(io.BytesIO(subset_woff2(source)))
+    assert made["head"].modified == TTFont(str(source))["head"].modified
