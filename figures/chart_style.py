@@ -30,10 +30,11 @@ import matplotlib as mpl
 import matplotlib.text as mtext
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.textpath import TextToPath
 
 from figures.palette import CHART_TOKENS as _TOKENS
+from figures.typeface import FAMILY, FILES, font_path
 
 # --------------------------------------------------------------------------------------------------------------
 # Palette
@@ -117,9 +118,13 @@ TICK_SIZE = WIDE.tick
 NOTE_SIZE = WIDE.note
 SOURCE_SIZE = WIDE.source
 
-#: DejaVu Sans ships with matplotlib, so text is measured the same on every machine; the SVG names the font and
-#: falls back to Inter (the site font, slightly narrower, so nothing overflows) and then any sans-serif.
-FONT_FAMILY = ["DejaVu Sans", "Inter"]
+#: Inter, from the files the project ships (figures/typeface.py): matplotlib measures and places every label with
+#: them, the SVG names the family, and the page loads the same files as its web font (WOFF2 subsets of these OTFs:
+#: generator/site/assembly/fonts.py), so a reader sees the glyphs the labels were placed with, on any machine. A
+#: title's bold is the shipped SemiBold (the nearest weight matplotlib and the browser both pick).
+FONT_FAMILY = [FAMILY]
+for _weight in FILES:
+    fontManager.addfont(str(font_path(_weight)))
 
 _MARGIN = 0.12           # inches of empty border around everything
 _LINE = 1.25             # line height, in font sizes
@@ -159,7 +164,7 @@ def apply(fig_id: str = "chart", layout: str | Layout = "wide") -> None:
         "axes.edgecolor": MUTED,
         "axes.linewidth": 0.9,
         "axes.labelcolor": INK,
-        "axes.titleweight": "bold",
+        "axes.titleweight": "semibold",
         "axes.titlecolor": INK,
         "axes.titlelocation": "left",
         "axes.titlepad": 8.0,
@@ -201,7 +206,7 @@ def text_width(text: str, size: float, bold: bool = False, hinted: bool = False)
 
     ``hinted``: the larger of that and Agg's hinted text at 72 dpi, which the layout checks measure and which runs
     up to ~8% wider at small sizes; the narrow layout, whose lines are long for their size, wraps to it."""
-    prop = FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
+    prop = FontProperties(family=FONT_FAMILY, size=size, weight="semibold" if bold else "normal")
     width = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)[0]
     if hinted:
         if not _HINTED:
@@ -274,7 +279,7 @@ def _layout(fig: Figure) -> None:
     for text, size, role in header:
         bold = role == "title"
         fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="top", fontsize=size,
-                                        fontweight="bold" if bold else "normal",
+                                        fontweight="semibold" if bold else "normal",
                                         color=INK if bold else MUTED))
         y -= size * _LINE / 72
     top = _band_height(header) + _MARGIN + (0.08 if header else 0)

@@ -41,12 +41,29 @@ def _overlap(a, b, pad: float = 0.0) -> bool:
 
 
 def _crosses(p0, p1, box) -> bool:
-    """Whether the segment p0-p1 (pixels) passes through ``box`` (sampled: lead-out lines are short)."""
-    for t in np.linspace(0.05, 0.95, 12):
-        x, y = p0[0] + (p1[0] - p0[0]) * t, p0[1] + (p1[1] - p0[1]) * t
-        if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
-            return True
-    return False
+    """Whether the segment p0-p1 (pixels), less its first and last 5%, passes through ``box`` (exactly: a small box,
+    a single digit, lies between any samples of a long line)."""
+    (x0, y0), (dx, dy) = p0, (p1[0] - p0[0], p1[1] - p0[1])
+    lo, hi = 0.05, 0.95  # Liang-Barsky: clip the segment's parameter range to the box, axis by axis
+    for start, delta, a, b in ((x0, dx, box.x0, box.x1), (y0, dy, box.y0, box.y1)):
+        if delta == 0:
+            if not a <= start <= b:
+                return False
+            continue
+        t0, t1 = sorted(((a - start) / delta, (b - start) / delta))
+        lo, hi = max(lo, t0), min(hi, t1)
+    return lo <= hi
+
+
+def _relpos(ux: float, uy: float) -> tuple[float, float]:
+    """Where a label's lead-out line leaves it, as a fraction of its box: its side (or corner) facing the point."""
+    return 0.5 - np.sign(ux) / 2, 0.5 - np.sign(uy) / 2
+
+
+def _leaves_from(box, ux: float, uy: float) -> tuple[float, float]:
+    """The point (pixels) the lead-out line of a label in ``box``, placed in direction (ux, uy), is drawn from."""
+    fx, fy = _relpos(ux, uy)
+    return box.x0 + fx * box.width, box.y0 + fy * box.height
 
 
 def _segments_cross(p0, p1, q0, q1) -> bool:
@@ -154,7 +171,7 @@ class _Placer:
                     probe.set_va(va)
                     box = probe.get_window_extent(self.renderer)
                     lead = r > radii[0]
-                    end = self._free(i, box, lead, through_points, relaxed)
+                    end = self._free(i, box, _leaves_from(box, ux, uy), lead, through_points, relaxed)
                     if end is not None:
                         self._annotate(i, text, (ux, uy, ha, va), r, box, end if lead else None)
                         return True
@@ -162,8 +179,8 @@ class _Placer:
         finally:
             probe.remove()
 
-    def _free(self, i: int, box, lead: bool, through_points: bool, relaxed: bool) -> tuple[float, float] | None:
-        """Where the lead-out line from point ``i`` meets ``box`` if the label may go there, else None."""
+    def _free(self, i: int, box, end, lead: bool, through_points: bool, relaxed: bool) -> tuple[float, float] | None:
+        """``end``, where the lead-out line from point ``i`` meets ``box``, if the label may go there, else None."""
         frame, scale, dots = self.frame, self.scale, self.dots
         if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1):
             return None
@@ -172,10 +189,10 @@ class _Placer:
         # Clear of other points by more than a touch, so a label never reads as another point's.
         if any(_overlap(box, d, 0 if relaxed else _CLEAR * scale) for j, d in enumerate(dots) if j != i):
             return None
-        if any(_crosses(a, b, box) for a, b in self.leaders):
+        # Clear of other lead-out lines by a little (the axes may still move by a pixel as the figure is laid out).
+        if any(_crosses(a, b, box.padded(0 if relaxed else 3 * scale)) for a, b in self.leaders):
             return None
         px, py = self.points[i]
-        end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
         if lead and not relaxed and any(_segments_cross((px, py), end, a, b) for a, b in self.leaders):
             return None  # lead-out lines never cross each other
         # (points touching this one are not in the way: a line out of a cluster starts among them)
@@ -187,8 +204,7 @@ class _Placer:
     def _annotate(self, i: int, text: str, direction, r: float, box, end) -> None:
         """Draw the label (with its lead-out line when ``end`` is given) and keep it in the way of later ones."""
         ux, uy, ha, va = direction
-        # The line leaves the label from its side (or corner) that faces the point.
-        relpos = (0.5 - np.sign(ux) / 2, 0.5 - np.sign(uy) / 2)
+        relpos = _relpos(ux, uy)  # the line leaves the label from its side (or corner) that faces the point
         arrow = dict(arrowstyle="-", color=MUTED, linewidth=0.8, shrinkA=1, shrinkB=5,
                      relpos=relpos) if end is not None else None
         ann = self.ax.annotate(text, self.items[i][1], xytext=(ux * r, uy * r), textcoords="offset points",

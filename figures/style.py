@@ -89,12 +89,12 @@ from figures.legibility import (
     ink_fraction,
     shown_px,
 )
+from figures.typeface import FAMILY, FILES, FONT_DIR  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT_FILES = ("Inter-Regular.otf", "Inter-SemiBold.otf")
-FONT = "Inter"
+FONT_FILES = tuple(FILES.values())
+FONT = FAMILY
 DATA_ENV = "RACE_FIGURE_DATA"
 
 # ---------------------------------------------------------------------------------------------------------------

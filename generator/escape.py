@@ -19,6 +19,10 @@ HTML built by the project              ``Html``: markupsafe's Markup whose ``for
 Catalog text in page templates         ``Text``: a str that any markupsafe or Jinja2 sink escapes with ``html()``
                                        (its ``__html__``), even when a template concatenates it with markup.
 URL (href, src, Markdown link)         ``url(value)``: relative or http(s) only, percent-encoded.
+URL as data for a script               ``url_text(value)``: the same checked, percent-encoded URL as plain text (in
+                                       a JSON file a script sets as an attribute: cards.js's links), not HTML.
+JSON files                             ``json_file(data)``: plain JSON (a file of its own, fetched by a script that
+                                       sets its strings with textContent; no HTML reads it).
 SITE_URL                               ``site_url(root)`` in generator/util/project.py: checked, percent-encoded;
                                        then the context's own escaper (``html``, ``xml``, ``bibtex_url``).
 MkDocs page metadata (front matter)    ``front_matter(values)``: the theme prints ``title`` and ``description`` as
@@ -164,6 +168,12 @@ def url(value: Any) -> Html:
     return Html(out.replace("&", "&amp;"))
 
 
+def url_text(value: Any) -> str:
+    """``url(value)`` as plain text, for data a script sets as an attribute (``setAttribute`` takes the text as
+    it is, so the HTML reference for '&' must not be there)."""
+    return str(url(value)).replace("&amp;", "&")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Structured text: front matter, JSON in HTML, CSV, BibTeX, XML, WebVTT, PDF
 # ---------------------------------------------------------------------------------------------------------------
@@ -191,6 +201,12 @@ def json_html(data: Any, **options: Any) -> str:
     for c in "&<>\u2028\u2029":
         text = text.replace(c, f"\\u{ord(c):04x}")
     return text
+
+
+def json_file(data: Any) -> bytes:
+    """``data`` as a JSON file of its own (UTF-8, keys sorted: the same data gives the same bytes). Its strings are
+    text to the script that reads it, which must set them with textContent and never parse them as HTML."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 #: A text cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection), fullwidth forms too.
@@ -230,8 +246,7 @@ def bibtex(value: Any) -> str:
 def bibtex_url(value: Any) -> str:
     """A URL for BibTeX's verbatim ``url`` field: braces, backslashes, '%' signs of the text and blanks are
     percent-encoded (a checked SITE_URL has none of them; this keeps it so)."""
-    out = str(url(value)).replace("&amp;", "&")
-    return out.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+    return url_text(value).replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
 
 
 #: Characters XML 1.0 does not allow in a document (C0 controls but tab and line breaks, surrogates, U+FFFE/F).

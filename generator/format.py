@@ -8,6 +8,7 @@ GB = 10^9 bytes, GiB = 2^30 bytes. A no-break space joins a number to its unit.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -250,3 +251,30 @@ def gb_label(n_bytes: float) -> str:
     if gb >= 1:
         return f"{gb:.2f} GB"
     return f"{gb:.2g} GB"
+
+
+def long_date(iso: str | None) -> str:
+    """An ISO date as the article writes it: "2026-12-01" -> "1 December 2026" (None: "not yet")."""
+    if not iso:
+        return "not yet"
+    import datetime as dt
+
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+_QUOTES = (
+    (re.compile(r"(?<=\w)'(?=\w)"), "\u2019"),  # don't, model's
+    (re.compile(r"(?<=[\w.,!?%)])'"), "\u2019"),  # the models' (a closing quote)
+    (re.compile(r"'(?=[\w(])"), "\u2018"),  # an opening quote
+    (re.compile(r'"(?=[\w(\u2018])'), "\u201c"),
+    (re.compile(r'(?<=[\w.,!?%)\u2019])"'), "\u201d"),
+)
+
+
+def curly_quotes(text: str) -> str:
+    """Straight quotes and apostrophes as the article sets them (’ ‘ “ ”), for text that no Markdown smartens:
+    step texts, the changelog. A quote it cannot place (a lone one between spaces) is left as it is."""
+    for pattern, mark in _QUOTES:
+        text = pattern.sub(mark, text)
+    return text

@@ -24,6 +24,7 @@ from tests.support import (
     build_served_at,
     chromium_path,
     figure_data,
+    write_kit_manifest,
 )
 from tests.tinyproject import CHART, copy_project, make_tiny_project
 
@@ -94,12 +95,17 @@ def _site_server():
 
 
 @pytest.fixture(scope="session")
-def draft_build(_site_server):
+def draft_build(_site_server, catalog):
+    """The draft site as the Pages workflow publishes it: with the media kit listed on the Media page (a manifest
+    of every scene, written here instead of rendering a kit: tests.support.write_kit_manifest), so the link
+    checks also cover what the kit adds."""
     from generator.util.project import BuildPaths
 
     _, url = _site_server
+    kit = ROOT / "build" / "test-media"
+    write_kit_manifest(kit, catalog)
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",
-                       build=ROOT / "build" / "test")
+                       build=ROOT / "build" / "test", media=kit)
     build_served_at(paths, url)
     return paths
 
@@ -119,7 +125,7 @@ def site_url(draft_build, _site_server):
 def zensical_build(draft_build):
     server, url = _serve(ROOT / "build" / "test-site-zensical")
     paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site-zensical", cache=draft_build.cache,
-                       build=draft_build.build)
+                       build=draft_build.build, media=draft_build.media)
     build_served_at(paths, url, site_builder="zensical", no_render=True)
     yield BuiltSite("zensical", paths, url)
     server.shutdown()

@@ -172,6 +172,27 @@ def chromium_path() -> str:
     return os.environ.get("RTS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def write_kit_manifest(out: Path, catalog: Catalog) -> Path:
+    """A media kit's manifest.json in ``out`` listing every registered scene, each with one file that a static
+    site does not carry (ProRes): what the Media page shows once ``make media`` has run, without rendering a kit.
+    The site's pages then hold every link the kit adds (scene sections, glossary terms in their descriptions,
+    the parts that show them, the manifest)."""
+    import json
+
+    from generator.catalog.text import alt_text
+
+    scenes = [{"id": fid, "title": f["title"], "description": alt_text(catalog, fid), "alt": alt_text(catalog, fid),
+               "files": [{"path": f"{fid}/{fid}.mov", "role": "prores", "format": "ProRes 4444", "bytes": 10**8,
+                          "sha256": "0" * 64, "site": False, "width": 1920, "height": 1080, "fps": 30,
+                          "duration": 20.0}]}
+              for fid, f in catalog.figures.items() if f["kind"] == "scene"]
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "manifest.json"
+    path.write_text(json.dumps({"scenes": scenes, "quality": "draft", "source": {
+        "commit": "0" * 40, "dirty": False, "catalog_sha256": "0" * 64}}), "utf-8")
+    return path
+
+
 #: One page of each kind, visited on every builder's site (the MkDocs site's browser tests also visit all pages).
 PAGE_KINDS = {
     "article": "",

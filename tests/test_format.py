@@ -166,3 +166,12 @@ def test_number_formats():
     assert format.nbytes(131072) == "131\u00a0kB" and format.nbytes(999) == "999\u00a0bytes"
     with pytest.raises(BuildError):
         format.num("12")  # type: ignore[arg-type]
+
+
+def test_curly_quotes_and_long_dates():
+    from generator.format import curly_quotes, long_date
+
+    assert curly_quotes("Llama 3.1 8B's cache; the models' state") == "Llama 3.1 8B’s cache; the models’ state"
+    assert curly_quotes('NVIDIA says "up to 1M" and \'exact\'.') == "NVIDIA says “up to 1M” and ‘exact’."
+    assert curly_quotes("a ' b") == "a ' b"  # a quote it cannot place stays as it is
+    assert long_date("2026-12-01") == "1 December 2026" and long_date(None) == "not yet"

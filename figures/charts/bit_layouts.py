@@ -101,7 +101,7 @@ def _boxes(ax, lay: cs.Layout, f: dict[str, Any], y: float, notches: list[list[t
         for b in range(1, count):
             notches += [[(x + b, top), (x + b, top - notch)], [(x + b, bottom), (x + b, bottom + notch)]]
         ax.text(x + count / 2, y, f"{count}", ha="center", va="center", fontsize=lay.note,
-                color=cs.PAPER, fontweight="bold", zorder=4)
+                color=cs.PAPER, fontweight="semibold", zorder=4)
         x += count
         if x < f["bits"]:  # a wider gap between segments
             ax.plot([x, x], [y - row_height / 2, y + row_height / 2], color=cs.PAPER,
@@ -114,13 +114,13 @@ def _row_labels(ax, lay: cs.Layout, f: dict[str, Any], y: float, widest: int) ->
         # One line above the boxes: "FP32  32 bits" at the left, the largest value at the right.
         base = y + 0.1
         ax.text(0, base, f["name"], ha="left", va="bottom", fontsize=lay.label, color=cs.INK,
-                fontweight="bold")
+                fontweight="semibold")
         ax.annotate(f"{f['bits']} bits", (0, base), xytext=(cs.text_width(f["name"], lay.label, True) + 5, 0),
                     textcoords="offset points", ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
         ax.text(widest, base, largest(f), ha="right", va="bottom", fontsize=lay.label, color=cs.INK)
         return
     ax.text(-0.6, y + 0.13, f["name"], ha="right", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK,
-            fontweight="bold")
+            fontweight="semibold")
     ax.text(-0.6, y - 0.24, f"{f['bits']} bits", ha="right", va="center", fontsize=cs.SOURCE_SIZE,
             color=cs.MUTED)
     ax.text(widest + 0.8, y, largest(f), ha="left", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK)

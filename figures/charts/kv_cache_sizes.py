@@ -128,9 +128,9 @@ def _bar(ax, lay: cs.Layout, y: float, r: dict[str, Any], x0: float) -> None:
         ax.text(1.02, by, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}", transform=right,
                 va="center", ha="left", fontsize=lay.source, color=cs.MUTED)
         return
-    ax.text(1.02, y + 0.19, f"{cs.gb_label(r['value'])}*", transform=ax.get_yaxis_transform(),
+    ax.text(1.02, y + 0.21, f"{cs.gb_label(r['value'])}*", transform=ax.get_yaxis_transform(),
             va="center", ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
-    ax.text(1.02, y - 0.23, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
+    ax.text(1.02, y - 0.26, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
             transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=cs.SOURCE_SIZE,
             color=cs.MUTED)
 
@@ -161,9 +161,9 @@ def _row_label(ax, lay: cs.Layout, y: float, r: dict[str, Any]) -> None:
                         xytext=(cs.text_width(r["label"], lay.label) + 5, 0), textcoords="offset points",
                         ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
         return
-    ax.text(-0.02, y + (0.17 if r["detail"] else 0), r["label"], transform=left, ha="right", va="center",
+    ax.text(-0.02, y + (0.215 if r["detail"] else 0), r["label"], transform=left, ha="right", va="center",
             fontsize=cs.LABEL_SIZE, color=cs.INK)
-    ax.text(-0.02, y - 0.25, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE,
+    ax.text(-0.02, y - 0.285, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE,
             color=cs.MUTED)
 
 

@@ -55,12 +55,13 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     _axes(fig, ax, lay, alpha, n_c)
     source = ", ".join(cs.cite(refs, r) for r in k.get("sources", []))
     cs.source_line(fig, f"{source}, Scaling Laws for Neural Language Models (fit to dense transformers).")
-    # One label per group (a stack of names, largest on top, at the group's middle dot), placed last: it measures
-    # the finished layout and keeps clear of the curve (points along it are obstacles).
+    # One label per group (a stack of names in the order of their dots: the smallest model, highest on the falling
+    # line, on top), at the group's middle dot, placed last: it measures the finished layout and keeps clear of the
+    # curve (points along it are obstacles).
     items = []
     for group in groups:
         x = group[len(group) // 2][1]["params"]
-        items.append(("\n".join(label for _, _, label in reversed(group)), (x, derive.kaplan_loss(x, alpha, n_c))))
+        items.append(("\n".join(label for _, _, label in group), (x, derive.kaplan_loss(x, alpha, n_c))))
     curve = [(float(x), derive.kaplan_loss(float(x), alpha, n_c)) for x in np.logspace(6, 12, 25)]
     place_labels(ax, items, avoid=curve)
     return fig

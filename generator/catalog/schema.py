@@ -242,11 +242,12 @@ _figure = {
     },
 }
 
-#: widgets.<name>: which models a widget lists (``models`` / ``select``) and starts on (``defaults``: role -> id).
+#: widgets.<name>: which models a widget lists (``models`` / ``select``) and starts on (``defaults``: role -> id);
+#: ``note``: what the reader should know about that choice (why these models are set side by side).
 _widget = {
     "type": "object",
     "additionalProperties": False,
-    "properties": {**_selection, "defaults": _by_id},
+    "properties": {**_selection, "defaults": _by_id, "note": _text},
 }
 
 _scaling = {
@@ -317,6 +318,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
                 "licence_code": _text,
                 "licence_media": _text,
                 "authors": {"type": "array", "minItems": 1, "items": _text},
+                "group": _text,
             },
         },
         "references": _section(_reference),
@@ -397,7 +399,18 @@ def field_name(field: str) -> str:
     return FIELD_NAMES.get(field) or field_label(field)
 
 
+def meta_group(meta: dict[str, Any]) -> str:
+    """The collective the article is credited to: ``meta.group``, else "<meta.title> contributors" (the one fallback,
+    from the title). An organisation wherever one is told apart from a person (BibTeX, JSON-LD, CITATION.cff), never
+    Scholar's citation_author, which names a person."""
+    return str(meta.get("group") or f"{meta['title']} contributors")
+
+
+def meta_people(meta: dict[str, Any]) -> list[str]:
+    """The people the article is by (``meta.authors``), by name; none when none is named."""
+    return [str(a) for a in meta.get("authors") or []]
+
+
 def meta_authors(meta: dict[str, Any]) -> list[str]:
-    """The article's authors: ``meta.authors``, else "<meta.title> contributors" (the one fallback, from the title,
-    for the citation, the feed and the PDF)."""
-    return [str(a) for a in meta.get("authors") or [f"{meta['title']} contributors"]]
+    """Who the article is by, as a reader sees it (the byline, the feed, the PDF): the people, else the group."""
+    return meta_people(meta) or [meta_group(meta)]

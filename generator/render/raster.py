@@ -16,15 +16,14 @@ from functools import cache
 from pathlib import Path
 
 from figures.palette import THEME_VARS
-from generator.util.project import ROOT
+from figures.typeface import font_path
 
 THEMES = ("light", "dark")
 CARD_SIZE = (1200, 630)
 _VAR = re.compile(r"var\((--rs-[a-z]+),\s*(#[0-9a-fA-F]{3,8})\)")
 _VIEWBOX = re.compile(r'viewBox="([\d.\s-]+)"')
-FONT_DIR = ROOT / "figures" / "fonts"
 #: The card's fonts (regular, bold): part of a kept card's key (generator/site/figure_pages.py).
-CARD_FONTS = (FONT_DIR / "Inter-Regular.otf", FONT_DIR / "Inter-SemiBold.otf")
+CARD_FONTS = (font_path(400), font_path(600))
 
 
 def theme_colours(theme: str) -> dict[str, str]:

@@ -80,6 +80,8 @@ class BuildPaths:
     site: Path | None = None
     cache: Path | None = None
     build: Path | None = None
+    #: The media kit the site lists and copies from (``make media`` writes it; media/ by default).
+    media: Path | None = None
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -87,6 +89,7 @@ class BuildPaths:
         self.site = Path(self.site or self.root / "site").resolve()
         self.cache = Path(self.cache or self.root / ".cache").resolve()
         self.build = Path(self.build or self.root / "build").resolve()
+        self.media = Path(self.media or self.root / "media").resolve()
 
     @property
     def staging(self) -> Path:

@@ -92,12 +92,13 @@ def _open(browser, url: str, width: int = 1280, touch: bool = False, scheme: str
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    page.wait_for_function("() => !document.querySelector('[data-rs-card][title]')")  # cards.js has run
+    page.wait_for_function("() => window.RaceWidgets")  # the modules (cards.js among them) have run
     return ctx, page, errors
 
 
 def _card_of(page, selector: str):
-    card_id = page.get_attribute(selector, "aria-describedby")
+    """The card of the trigger ``selector``: built from the page's cards file the first time one opens."""
+    card_id = page.locator(selector).first.get_attribute("data-rs-card")
     return page.locator(f"#{card_id}")
 
 
@@ -109,16 +110,17 @@ def test_number_card_on_focus_shows_formula_and_sources_and_escape_closes(browse
     url, _ = cards_site
     ctx, page, errors = _open(browser, url)
     card = _card_of(page, NUMBER)
-    assert not card.is_visible()
+    assert card.count() == 0  # no card is in the page until one is asked for
     page.focus(NUMBER)
-    assert card.is_visible()
+    card.wait_for(state="visible")
     text = card.inner_text()
     assert "80 layers × 2 × 8 KV heads × 128 head dim × 2 = 327,680" in text.replace("\u00a0", " ")
-    assert "Verified: yes" in text and "The Llama 3 Herd of Models" in text
+    assert "Checked against the source itself." in text and "The Llama 3 Herd of Models" in text
     assert card.locator("a[href='https://arxiv.org/abs/2407.21783']").count() == 1  # one source line per model
     assert "80 layers, 8 KV heads, 128 head dim: Llama 3.1 70B" in text
-    # The description a screen reader gets is the card.
-    assert page.evaluate(f"() => document.querySelector(\"{NUMBER.split(':')[0]}\").getAttribute('aria-describedby')")
+    # While it is open, the description a screen reader gets is the card.
+    trigger = page.locator(NUMBER).first
+    assert trigger.get_attribute("aria-describedby") == trigger.get_attribute("data-rs-card")
     page.keyboard.press("Escape")
     assert not card.is_visible()
     assert page.evaluate("() => document.activeElement.classList.contains('rs-num')")
@@ -131,7 +133,7 @@ def test_card_stays_open_when_the_pointer_moves_into_it(browser, cards_site):
     ctx, page, errors = _open(browser, url)
     page.hover(NUMBER)
     card = _card_of(page, NUMBER)
-    assert card.is_visible()
+    card.wait_for(state="visible")
     box = card.bounding_box()
     page.mouse.move(box["x"] + 10, box["y"] + 10, steps=4)
     page.wait_for_timeout(500)
@@ -148,7 +150,7 @@ def test_citation_card_on_focus_and_escape(browser, cards_site):
     ctx, page, errors = _open(browser, url)
     card = _card_of(page, CITE)
     page.focus(CITE)
-    assert card.is_visible()
+    card.wait_for(state="visible")
     text = card.inner_text()
     assert "Llama Team, AI @ Meta (2024)" in text and "The Llama 3 Herd of Models" in text and "arXiv" in text
     page.keyboard.press("Escape")
@@ -163,10 +165,49 @@ def test_tap_opens_the_card(browser, cards_site, selector):
     ctx, page, errors = _open(browser, url, width=390, touch=True)
     card = _card_of(page, selector)
     page.locator(selector).first.tap()
-    assert card.is_visible()
-    assert page.url.split("#")[0] == url  # a tapped citation shows its card instead of jumping away
+    card.wait_for(state="visible")
+    assert page.url == url  # a tapped citation shows its card instead of jumping away
     page.keyboard.press("Escape")
     assert not card.is_visible()
+    ctx.close()
+    assert not errors
+
+
+def test_a_second_tap_on_a_citation_follows_it(browser, cards_site):
+    url, _ = cards_site
+    ctx, page, errors = _open(browser, url, width=390, touch=True)
+    card = _card_of(page, CITE)
+    page.locator(CITE).first.tap()
+    card.wait_for(state="visible")
+    assert card.locator("a[href='#ref-llama3-2024']").count() == 1  # the card links to the list
+    page.locator(CITE).first.tap()
+    page.wait_for_function("() => location.hash === '#ref-llama3-2024'")
+    ctx.close()
+    assert not errors
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_paragraph_is_one_tab_stop_and_the_arrows_walk_its_sources(browser, cards_site, width):
+    """The paragraph's first number is its one stop; → and ← move through its numbers, terms and citations, each
+    opening its card, and the paragraph stays one stop (Shift+Tab from the last goes back before it)."""
+    url, _ = cards_site
+    ctx, page, errors = _open(browser, url, width=width)
+    triggers = page.locator("article p").first.locator("[data-rs-card]")
+    n = triggers.count()
+    assert n >= 3
+    assert [triggers.nth(i).get_attribute("tabindex") for i in range(n)].count("-1") == n - 1
+    triggers.first.focus()
+    seen = [page.evaluate("document.activeElement.getAttribute('data-rs-card')")]
+    for _ in range(n - 1):
+        page.keyboard.press("ArrowRight")
+        seen.append(page.evaluate("document.activeElement.getAttribute('data-rs-card')"))
+        page.locator(f"#{seen[-1]}").wait_for(state="visible")
+    assert seen == [triggers.nth(i).get_attribute("data-rs-card") for i in range(n)]
+    page.keyboard.press("ArrowRight")  # past the last: stays
+    assert page.evaluate("document.activeElement.getAttribute('data-rs-card')") == seen[-1]
+    assert [triggers.nth(i).get_attribute("tabindex") for i in range(n)].count("0") == 1
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.getAttribute('data-rs-card')") == seen[-2]
     ctx.close()
     assert not errors
 
@@ -214,8 +255,10 @@ def test_head_citation_metadata_and_jsonld_parse(cards_site):
         key = m.get("name") or m.get("property")
         names.setdefault(key, []).append(m.get("content"))
     assert names["citation_title"] == ["The Race to Scale"]
-    assert names["citation_author"] == ["The Race to Scale contributors"]
+    assert "citation_author" not in names  # Scholar reads each as a person; the catalog names a group, no person
     assert names["citation_publication_date"] == ["2026/11/27"]
+    assert names["citation_online_date"] == ["2026/11/27"]  # first published online, not the last update
+    assert "citation_pdf_url" not in names  # no PDF was printed for this site
     assert names["citation_public_url"] == [url]
     assert names["og:type"] == ["article"] and names["og:title"] == ["The Race to Scale"]
     assert names["og:image"] == [url + "assets/social/article.png"]  # the article's social card (figure_pages.py)
@@ -225,6 +268,7 @@ def test_head_citation_metadata_and_jsonld_parse(cards_site):
     assert doc["datePublished"] == "2026-11-27" and doc["dateModified"] == "2026-12-01"
     assert doc["version"] == "1.0" and doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert doc["author"] == [{"@type": "Organization", "name": "The Race to Scale contributors"}]
+    assert doc["image"] == url + "assets/social/article.png"
     assert any(link.get("type") == "application/atom+xml" for link in head.links)
 
 
@@ -267,7 +311,7 @@ def test_screenshots_of_cards(browser, cards_site, scheme, width):
         page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.focus(NUMBER)
     card = _card_of(page, NUMBER)
-    assert card.is_visible()
+    card.wait_for(state="visible")
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the card stays on screen
     out = Path("/work/notes/shots-16")
@@ -287,7 +331,7 @@ def test_without_javascript_the_title_carries_the_provenance(browser, cards_site
     page.goto(url)
     title = page.get_attribute(NUMBER, "title").replace("\u00a0", " ")
     assert title.startswith("80 layers × 2 × 8 KV heads × 128 head dim × 2 = 327,680.")
-    assert "The Llama 3 Herd of Models" in title and "verified: yes" in title
+    assert "The Llama 3 Herd of Models" in title and "checked against the source itself" in title
     assert not page.locator(".rs-cards").is_visible()
     assert page.locator("button.rs-copy").first.is_hidden()  # copy buttons need JavaScript
     assert page.locator("pre.rs-cite-bib").is_visible()  # the citation itself does not

@@ -24,7 +24,8 @@ def _rgb_hex(css: str) -> str:
 
 def _aspect(site: Path, fid: str) -> float:
     page = (site / "figures" / fid / "index.html").read_text("utf-8")
-    m = re.search(r"aspect-ratio: (\d+) / (\d+)", page)
+    # The snippet's iframe (shown as text on the page), not the page's own chart boxes, which also have one.
+    m = re.search(r"width: 100%; aspect-ratio: (\d+) / (\d+); border: 0;", page)
     assert m, f"{fid}: no aspect ratio in the embed snippet"
     return int(m.group(1)) / int(m.group(2))
 

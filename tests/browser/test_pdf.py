@@ -10,6 +10,8 @@ import unicodedata
 
 import pytest
 
+from generator.catalog.schema import meta_authors
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -34,7 +36,7 @@ def test_pdf_pages_metadata_and_text(article_pdf, draft_build, catalog):
     assert 12 <= article_pdf.pages <= 60, article_pdf.pages
     info = reader.metadata
     assert info.title == catalog.data["meta"]["title"]
-    assert info.author == ", ".join(catalog.data["meta"]["authors"])
+    assert info.author == ", ".join(meta_authors(catalog.data["meta"]))  # the people, else the group
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     text = unicodedata.normalize("NFKC", text)  # Chromium sets "fi" and "fl" as ligatures
     assert catalog.data["meta"]["title"] in text

@@ -5,6 +5,7 @@ violation in the light or the dark theme, nor with the search dialog open; budge
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 from pathlib import Path
@@ -13,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 
 from generator.site.assembly.budgets import check_budgets, load_budgets
-from generator.site.assembly.site_links import link_problems
+from generator.site.assembly.site_links import card_links, link_problems, parse_page
 from tests.support import PAGE_KINDS, BuiltSite, click_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,9 +25,14 @@ def _pages(site: Path) -> list[Path]:
 
 
 def test_no_broken_internal_link_anchor_or_asset(built_site):
-    """The build's own link check (site_links.py, which fails the build) still finds nothing on the published site."""
+    """The build's own link check (site_links.py, which fails the build) still finds nothing on the published site:
+    with the media kit listed (the draft build has a kit manifest: conftest.draft_build), so the Media page's links
+    are checked too, and every card's links (the JSON a page loads on first use)."""
     paths = built_site.paths
     assert len(_pages(paths.site)) >= len(PAGE_KINDS)
+    assert (paths.site / "media" / "manifest.json").is_file()  # the kit is there
+    cards = [u for u in parse_page(paths.site / "index.html").urls if "assets/cards/" in u]
+    assert cards and card_links(paths.site / "index.html", cards)  # the cards' links are among those checked
     assert not link_problems(paths.site, built_site.url, paths.staging)
 
 
@@ -160,6 +166,22 @@ def test_axe_finds_no_violations(browser, built_site, scheme):
         ctx.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_in_the_article_on_a_phone(browser, site_url, scheme):
+    """The article at 390 px with touch (its own header buttons, type scale, tables), every widget built."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              color_scheme=scheme)
+    page = ctx.new_page()
+    page.goto(site_url, wait_until="networkidle")
+    page.wait_for_function("() => [...document.querySelectorAll('.rs-widget')].every(w => w.dataset.rsState)")
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
+    violations = Axe().run(page).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    ctx.close()
+
+
 def _axe_violations(axe, page) -> list[str]:
     """axe-core's violations on ``page``, one line each (a target inside a shadow root is a list of selectors)."""
     violations = axe.run(page).response["violations"]
@@ -180,7 +202,7 @@ def test_axe_with_the_search_dialog_open(browser, built_site, scheme, width):
     page.goto(built_site.url, wait_until="networkidle")
     if built_site.builder == "mkdocs":
         if width < 960:  # the header's search button opens it on a phone; "/" focuses the wide header's field
-            click_settled(page, "label.md-header__button[for=__search]")
+            click_settled(page, ".md-header button[data-rs-for=__search]")  # the label made a button (keyboard.js)
         else:
             page.keyboard.press("/")
         page.wait_for_function("document.getElementById('__search').checked")
@@ -228,3 +250,24 @@ def test_no_third_party_urls_in_output(built_site):
         list((site / "assets" / "js").rglob("*.js"))
     for p in ours:
         assert not bad.search(p.read_text("utf-8", errors="replace")), p
+
+
+def test_every_page_has_the_sites_own_icon_manifest_and_social_text(draft_build, site_url):
+    """The icon and manifest the build draws (icons.py), linked from every page; the Media page's own Open Graph
+    text; talk mode with a description, a canonical address and social tags, and in the sitemap."""
+    from generator.site.extras.icons import FAVICON, MANIFEST
+
+    site, url = draft_build.site, site_url  # built for the address it is served at
+    assert (site / FAVICON).is_file() and json.loads((site / MANIFEST).read_text("utf-8"))["icons"]
+    for page in _pages(site):
+        text = page.read_text("utf-8")
+        if page.name == "index.html" and "embed" not in page.parts and "rs-talk" not in text:  # embeds are iframes
+            assert re.search(r'<link rel="icon" href="[./]*assets/images/favicon.svg"', text), page
+            assert re.search(r'<link rel="manifest" href="[./]*site.webmanifest"', text), page
+    media = (site / "media" / "index.html").read_text("utf-8")
+    for tag in ("og:title", "og:description", "og:url", "og:site_name", "og:image"):
+        assert f'property="{tag}"' in media, tag
+    talk = (site / "talk" / "index.html").read_text("utf-8")
+    assert '<meta name="description" content="' in talk and f'<link rel="canonical" href="{url}talk/">' in talk
+    assert f'<meta property="og:image" content="{url}assets/social/article.png">' in talk
+    assert f"<loc>{url}talk/</loc>" in (site / "sitemap.xml").read_text("utf-8")

@@ -204,7 +204,7 @@ def test_memory_defaults_and_keyboard(open_page, catalog):
     m = catalog.models[first]
     assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == gb(derive.weight_bytes(m["params"], "bf16")).replace(
         NBSP, " ")
-    node = page.inner_text(f'{MEM} table.rs-hw tr:has(.rs-hw__name:text-is("8 x H100 node")) .rs-hw__longest')
+    node = page.inner_text(f'{MEM} table.rs-hw tr:has(.rs-hw__name:text-is("8 × H100 node")) .rs-hw__longest')
     past = derive.max_context(m, 640, "bf16", "bf16") > m["context"]
     assert node.replace(NBSP, " ").split("\n") == [expected_longest(m, 640)] + (
         [f"past the model\u2019s {num(m['context'])}-token limit"] if past else [])
@@ -295,38 +295,54 @@ def test_memory_window_and_hybrid_models(open_page, catalog):
 # --------------------------------------------------------------------------------------------------------------
 
 
-def test_attention_mamba_toggle_and_slider(open_page, catalog):
-    page = open_page()
+@pytest.mark.parametrize("width", [390, 1280])
+def test_attention_mamba_shows_the_crossover(open_page, catalog, width):
+    """Log scales from one token: the crossover where the growing cache passes the fixed state is on the chart,
+    named, and the slider walks from one token across it to the hybrid's context; the pairing is stated."""
+    page = open_page(width=width, height=844)
     att = catalog.models[start(catalog, "attention-mamba", "attention")]
     hyb = catalog.models[start(catalog, "attention-mamba", "ssm")]
-    state = f"{nbytes(derive.ssm_state_bytes(hyb, 'bf16'), 1)}, at any length".replace(NBSP, " ")  # its own dtype
-    assert page.get_attribute(f'{AM} button[data-mode="attention"]', "aria-pressed") == "true"
-    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "false"
-    assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == nbytes(
-        derive.kv_bytes_per_sequence(att, 131072, "bf16"), 1).replace(NBSP, " ")  # at the widget's 131,072 tokens
-    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == state
+    state = derive.ssm_state_bytes(hyb)
+    cross = state / derive.kv_bytes_per_token(att, "bf16")
+    assert 100 < cross < 1000  # a few hundred tokens: why the scale starts at one
+    wait_ready(page, "attention-mamba")
+    page.wait_for_selector(f"{AM} .rs-am__cross", state="attached")  # drawn once its width is known
+    note = page.eval_on_selector(f"{AM} .rs-am__note", "t => t.textContent").replace(NBSP, " ")
+    assert note == f"equal at {num(round(cross))} tokens"
+    # The crossover dot sits where the two lines meet: between the 100 and 1K ticks, on the state's level.
+    geo = page.evaluate(f"""() => {{ const w = document.querySelector('{AM}');
+        const c = w.querySelector('.rs-am__cross'), st = w.querySelector('.rs-am__state').points;
+        const ticks = [...w.querySelectorAll('.rs-am__tick')].filter(t => ['100', '1K'].includes(t.textContent));
+        return {{cx: +c.getAttribute('cx'), cy: +c.getAttribute('cy'), stateY: st.getItem(0).y,
+                 x100: +ticks[0].getAttribute('x'), x1k: +ticks[1].getAttribute('x'),
+                 width: w.querySelector('svg.rs-am__chart').getBoundingClientRect().width,
+                 box: w.querySelector('.rs-am__plot').getBoundingClientRect().width}}; }}""")
+    assert geo["x100"] < geo["cx"] < geo["x1k"] and abs(geo["cy"] - geo["stateY"]) < 0.5, geo
+    assert abs(geo["width"] - geo["box"]) < 1  # drawn at the width shown: its text is the page's size
+    assert (att.get("short_label") or att["name"]) in text(page, f"{AM} .rs-am__why") and "Why these two" in text(page, f"{AM} .rs-am__why")
+    foot = text(page, f"{AM} .rs-ui > .rs-note:not(.rs-am__why)")
+    assert "BF16" in foot and hyb["ssm"].get("cache_dtype", "bf16").upper() in foot  # each in its own precision
 
     length = slider(AM, "Sequence length")
-    press(page, length, "End")
-    end = derive.kv_bytes_per_sequence(att, 1048576, "bf16")
-    assert text(page, f"{AM} .rs-bar--attention .rs-bar__value") == gb(end).replace(NBSP, " ")
-    assert text(page, f"{AM} .rs-bar--mamba .rs-bar__value") == state
-    width = page.eval_on_selector(f"{AM} .rs-bar--attention .rs-bar__fill", "e => e.style.width")
-    assert width == "100%"
-
-    # Keyboard toggle: Tab from the Attention button to Mamba, then Space.
-    page.focus(f'{AM} button[data-mode="attention"]')
-    page.keyboard.press("Tab")
-    page.keyboard.press("Space")
-    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
-    assert page.get_attribute(f'{AM} button[data-mode="attention"]', "aria-pressed") == "false"
-    explain = text(page, f"{AM} .rs-summary")
-    assert "fixed size" in explain and num(derive.ssm_state_values(hyb)) in explain
     press(page, length, "Home")
-    assert page.get_attribute(length, "aria-valuetext") == "1,024 tokens"
-    assert "at 1,024 tokens" in text(page, f"{AM} .rs-summary")
-    click_settled(page, f'{AM} button[data-mode="attention"]')
-    assert "keeps growing" in text(page, f"{AM} .rs-summary")
+    assert page.get_attribute(length, "aria-valuetext") == "1 token"
+    below = text(page, f"{AM} .rs-summary")
+    assert "smaller than the Mamba-2 state" in below and f"below about {num(round(cross))} tokens" in below
+
+    def shown() -> int:
+        return int(page.get_attribute(length, "aria-valuetext").split()[0].replace(",", ""))
+
+    for _ in range(40):  # step by step across the crossover
+        if derive.kv_bytes_per_sequence(att, shown(), "bf16") >= state:
+            break
+        page.keyboard.press("ArrowRight")
+    assert shown() < 2 * cross
+    above = text(page, f"{AM} .rs-summary")
+    assert f"the {nbytes(state, 1).replace(NBSP, ' ')} Mamba-2 state" in above and "which stays that size at any length" in above
+    press(page, length, "End")
+    assert page.get_attribute(length, "aria-valuetext") == "1,048,576 tokens"
+    end = derive.kv_bytes_per_sequence(att, 1048576, "bf16")
+    assert f"holds {gb(end).replace(NBSP, ' ')}" in text(page, f"{AM} .rs-summary")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -414,29 +430,29 @@ def test_instant_navigation_rebinds_once(open_page):
     ctx = slider(MEM, "Context length")
     press(page, ctx, "Home", *["ArrowRight"] * 14)
     assert text(page, f"{MEM} .rs-stat--k .rs-stat__value") == "17.2 GB"
-    press(page, f'{AM} button[data-mode="mamba"]', "Enter")
-    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
+    press(page, slider(AM, "Sequence length"), "Home")
+    assert "1 token" in text(page, f"{AM} .rs-summary")
 
 
-def test_widgets_build_when_near_the_viewport(browser, widget_url):
-    """A widget far below the fold is left as its fallback table at load (no work before first interaction) and is
-    built once the reader scrolls near it."""
+def test_widgets_build_after_load_without_scrolling(browser, widget_url):
+    """No widget is built while the page is parsed (the first paint does not wait for them); every widget is built
+    soon after, one per idle moment, without the reader scrolling to it, so the page has its final height before
+    it is read."""
     ctx = browser.new_context(viewport={"width": 390, "height": 500})
     try:
         page = ctx.new_page()
         errors = _watch(page)
+        page.add_init_script("document.addEventListener('DOMContentLoaded', () => { window.__builtAtParse = "
+                             "document.querySelectorAll('.rs-widget[data-rs-state]').length; });")
         page.goto(widget_url)
-        wait_ready(page, WIDGETS[0])
-        page.evaluate("window.scrollTo(0, 0)")
         far = [n for n in WIDGETS if page.eval_on_selector(
             f'[data-rs-widget="{n}"]', "el => el.getBoundingClientRect().top > 3 * window.innerHeight")]
         assert far, "the test page needs a widget more than three screens down"
-        page.wait_for_timeout(300)
+        assert page.evaluate("window.__builtAtParse") == 0
+        page.wait_for_function("() => [...document.querySelectorAll('.rs-widget')].every(w => "
+                               "w.getAttribute('data-rs-state') === 'ready')")
+        assert page.evaluate("window.scrollY") == 0
         for name in far:
-            assert page.get_attribute(f'[data-rs-widget="{name}"]', "data-rs-state") is None, f"{name} built early"
-            assert page.is_visible(f'[data-rs-widget="{name}"] .rs-fallback')
-        for name in far:
-            wait_ready(page, name)
             assert not page.is_visible(f'[data-rs-widget="{name}"] .rs-fallback')
         assert not errors
     finally:
@@ -452,7 +468,7 @@ def test_no_horizontal_overflow_at_390px(open_page, scheme):
     press(page, slider(MEM, "Parameters"), "End")
     press(page, slider(MEM, "Context length"), "End")
     page.select_option(sel(MEM, "Batch"), "256")
-    click_settled(page, f'{AM} button[data-mode="mamba"]')
+    press(page, slider(AM, "Sequence length"), "Home")
     overflow = page.evaluate("""() => {
         const doc = document.documentElement;
         const bad = [];
@@ -576,15 +592,14 @@ def test_copied_link_restores_the_result(browser, widget_url):
     page.select_option(sel(MEM, "KV cache in"), "fp8")
     page.select_option(sel(MEM, "Batch"), "4")
     press(page, slider(MEM, "Context length"), "End", "ArrowLeft")
-    # Attention | Mamba: Mamba at a short length. Context: an exact length, GPT-3, a small window.
-    click_settled(page, f'{AM} button[data-mode="mamba"]')
+    # Attention | Mamba: a short length. Context: an exact length, GPT-3, a small window.
     press(page, slider(AM, "Sequence length"), "Home", "ArrowRight", "ArrowRight")
     page.select_option(sel(CX, "Model"), "gpt-3-175b")
     page.fill(f"{CX} input[type=number]", "5000")
     press(page, slider(CX, "Sliding window w"), "Home", *["ArrowRight"] * 5)
     changed = _results(page)
     assert all(changed[k] != defaults[k] for k in changed), "every widget was changed"
-    assert "mem.model=custom" in page.url and "am.mode=mamba" in page.url and "cx.n=5000" in page.url
+    assert "mem.model=custom" in page.url and "am.length=3" in page.url and "cx.n=5000" in page.url
 
     link = _copy_link(page, MEM)
     assert link.endswith("#widget-memory") and "mem.wp=int4" in link
@@ -614,8 +629,11 @@ def test_garbage_query_gives_the_defaults(open_page):
     plain = _results(open_page())
     page = open_page(path=GARBAGE)  # the fixture fails the test on any console error or page error
     assert _results(page) == plain
+    # The address bar no longer holds what the widgets could not use: it says what they show.
+    for bad in ("__proto__", "1e999", "script", "constructor", "hasOwnProperty", "NaN", "0x10", "etc", "99999999"):
+        assert bad not in page.url, page.url
     # A valid setting next to the garbage is still read.
     page = open_page(path="?mem.model=__proto__&am.mode=mamba&am.length=2e3")
-    assert page.get_attribute(f'{AM} button[data-mode="mamba"]', "aria-pressed") == "true"
     assert page.get_attribute(slider(AM, "Sequence length"), "aria-valuetext") == "2,048 tokens"  # the nearest stop
+    assert "am.length=2048" in page.url and "am.mode" not in page.url
     assert _results(page)["memory"] == plain["memory"]

@@ -242,3 +242,23 @@ def test_attention_cost_uses_mistral_window(layout, rendered, catalog):
     ratio = derive.attention_scores(ac.N_MAX, "causal") / derive.attention_scores(ac.N_MAX, "window", w)
     assert f"{ratio:.0f}×" in text
     assert "BF16" in text and "assumption" in text
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_scaling_law_stacks_names_in_the_order_of_their_dots(layout, catalog):
+    """A stack of names shares one lead-out line: read top to bottom it names the dots top to bottom (the loss falls
+    as the models grow, so the smallest model's dot is the highest)."""
+    data = figure_data(catalog, "scaling_law")
+    with mpl.rc_context():
+        cs.apply("scaling_law", layout)
+        fig = charts.draw_chart("scaling_law", data, None, layout=layout)
+        texts = [t.get_text().split("\n") for ax in fig.axes for t in ax.texts if "\n" in t.get_text()]
+    from figures.charts.scaling_law import dense_models
+
+    short = {label: m for _, m, label in dense_models(data)}
+    stacks = [names for names in texts if all(n in short for n in names)]
+    assert stacks, "the crowded models share a stacked label"
+    for names in stacks:
+        losses = [derive.kaplan_loss(short[n]["params"], data["scaling"]["kaplan"]["alpha_n"],
+                                     data["scaling"]["kaplan"]["n_c"]) for n in names]
+        assert losses == sorted(losses, reverse=True), names

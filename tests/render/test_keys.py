@@ -147,13 +147,13 @@ def test_a_derived_key_follows_imports_files_params_and_tools(tmp_path):
 
 #: What a chart's render reads, by part: the house style (with its palette and, for a chart that labels points, the
 #: label placement), the data helpers (derive, format, the selection of what it shows) and the chart renderer.
-CHART_STYLE = {"figures/__init__.py", "figures/chart_style.py", "figures/palette.py"}
+CHART_STYLE = {"figures/__init__.py", "figures/chart_style.py", "figures/palette.py", "figures/typeface.py"}
 CHART_DATA = {"generator/__init__.py", "generator/derive.py", "generator/format.py", "generator/errors.py",
               "generator/catalog/__init__.py", "generator/catalog/selection.py"}
 CHART_RENDERER = {"generator/render/__init__.py", "generator/render/worker.py", "generator/render/charts.py",
                   "generator/render/modules.py", "generator/render/reads.py", "generator/render/raster.py",
                   "generator/render/svg.py",
-                  "generator/util/__init__.py", "generator/util/fs.py", "generator/util/project.py"}
+                  "generator/util/__init__.py", "generator/util/fs.py"}
 
 
 def test_a_charts_key_is_exactly_its_module_style_data_helpers_and_renderer(catalog, root):

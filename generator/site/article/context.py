@@ -16,10 +16,14 @@ from generator.catalog.model import Catalog
 from generator.catalog.text import PageMistake, alt_text
 from generator.errors import BuildError, did_you_mean
 from generator.escape import Html, html, url
+from generator.render.raster import svg_size
 from generator.render.registry import Figure
 from generator.site.article import provenance
 from generator.site.article.player import scene_player
 from generator.site.article.storyboard import storyboard_html
+
+#: How wide a figure sits: the prose column, past it on both sides, or the whole content area (site.css rs-w-*).
+FIGURE_WIDTHS = ("text", "outset", "full")
 
 
 @dataclass
@@ -40,7 +44,9 @@ class PageContext:
         figures: dict[str, FigureAssets],
         page: PurePosixPath,
         widget_renderer: Callable[[str, Catalog], str] | None,
+        glossary_href: str | None = "#glossary",
     ) -> None:
+        """``glossary_href``: the link from this page to the list of glossary terms (series.glossary_href)."""
         self.catalog = catalog
         self.figures = figures
         self.page = page
@@ -49,13 +55,15 @@ class PageContext:
         self.scenes_placed = 0
         self.widget_renderer = widget_renderer
         # Hover cards (generator/site/article/provenance.py): numbers' formulas and sources, references, glossary terms.
-        self.cards = provenance.Cards(catalog.references)
+        self.cards = provenance.Cards(catalog.references, glossary_href)
         #: Each figure links to its own page (figures/<id>/, generator/site/extras/figure_pages.py); off on those pages.
         self.figure_links = True
-        # MkDocs (use_directory_urls) writes foo.md to foo/index.html and index.md to index.html.
-        depth = 0 if page.stem == "index" else 1
-        depth += len(page.parent.parts)
-        self.base = "../" * depth
+        self.base = base_of(page)
+
+    @property
+    def cards_path(self) -> str:
+        """Where this page's cards are published (site path): assets/cards/<page>.json, loaded on first use."""
+        return "assets/cards/" + self.page.with_suffix(".json").as_posix()
 
     # -- citations -------------------------------------------------------------------------------------------
     def cite(self, *ref_ids: str) -> Html:
@@ -72,9 +80,9 @@ class PageContext:
             ref = self.catalog.references[ref_id]
             card = self.cards.reference(ref_id)
             links.append(
-                Html(
-                    '<a href="#ref-{id}" title="{title}" data-rs-card="{card}" aria-describedby="{card}">{n}</a>'
-                ).format(id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card)
+                Html('<a href="#ref-{id}" title="{title}" data-rs-card="{card}">{n}</a>').format(
+                    id=ref_id, title=f"{ref['authors']} ({ref['year']}): {ref['title']}", n=n, card=card
+                )
             )
         return Html('<sup class="rs-cite">[') + Html(", ").join(links) + Html("]</sup>")
 
@@ -96,13 +104,20 @@ class PageContext:
         return Html('<ol class="rs-refs">') + Html("").join(items) + Html("</ol>")
 
     # -- figures ---------------------------------------------------------------------------------------------
-    def figure(self, fig_id: str) -> Html:
+    def figure(self, fig_id: str, width: str | None = None) -> Html:
+        """A figure: its title above it in the article's type, the figure, and the link to its own page.
+
+        ``width``: "text" (the column of prose), "outset" (reaching past it on both sides) or "full" (the whole
+        content area); by default a chart or table sits at the text's width (its type then matches the prose's
+        size) and a scene at outset."""
         if fig_id not in self.figures:
             hint = did_you_mean(fig_id, self.figures)
             raise PageMistake(
                 f"figure(): no figure {fig_id!r} in the catalog's figures"
                 + (f" ({hint})" if hint else f"; known: {', '.join(sorted(self.figures))}")
             )
+        if width is not None and width not in FIGURE_WIDTHS:
+            raise PageMistake(f"figure({fig_id!r}, width={width!r}): expected one of {', '.join(FIGURE_WIDTHS)}")
         if fig_id in self.used_figures:
             raise BuildError(f"figure(): {fig_id!r} is placed twice on this page")
         self.used_figures.append(fig_id)
@@ -110,30 +125,53 @@ class PageContext:
         fig = assets.fig
         title = fig.title
         alt = alt_text(self.catalog, fig_id)
+        width = width or ("outset" if fig.kind == "scene" else "text")
         if fig.kind == "chart":
-            # Both layouts inline; site.css shows the wide one on wide screens and the narrow one on phones
-            # (display: none also keeps the hidden one out of the accessibility tree).
-            svg = assets.files[f"{fig_id}.svg"].read_text("utf-8")
-            narrow = assets.files.get(f"{fig_id}.narrow.svg")
-            if narrow is None:
-                body = Html(_inline_svg(svg, f"fig-{fig_id}", title, alt))
-            else:
-                body = Html(
-                    _inline_svg(svg, f"fig-{fig_id}", title, alt, cls="rs-chart-wide")
-                    + _inline_svg(
-                        narrow.read_text("utf-8"), f"fig-{fig_id}", title, alt, cls="rs-chart-narrow", id_tag="n"
-                    )
-                )
+            body = self._chart_body(assets, title, alt)
             cls = "rs-chart"
         elif fig.kind == "table":
             body = Html(assets.files[f"{fig_id}.html"].read_text("utf-8"))
             cls = "rs-table"
         else:
-            return self._video(assets, title, alt)
+            return self._video(assets, title, alt, width)
         out = Html(
-            '<figure class="rs-figure {cls}" id="fig-{id}">{body}<figcaption>{title}{link}</figcaption></figure>'
+            '<figure class="rs-figure {cls} rs-w-{width}" id="fig-{id}">'
+            '<figcaption class="rs-fig-title">{title}</figcaption>{body}{link}</figure>'
         )
-        return block(out.format(cls=cls, id=fig_id, body=body, title=title, link=self._page_link(fig)))
+        link = self._page_link(fig)
+        return block(
+            out.format(
+                cls=cls,
+                width=width,
+                id=fig_id,
+                body=body,
+                title=title,
+                link=Html('<p class="rs-fig-links">{}</p>').format(link) if link else "",
+            )
+        )
+
+    def _chart_body(self, assets: FigureAssets, title: str, alt: str) -> Html:
+        """Both layouts inline, each in a box of its own aspect ratio: site.css shows the wide one on wide screens
+        and the narrow one on phones (display: none also keeps the hidden one out of the accessibility tree), and
+        a box skipped by content-visibility still has the size the chart will have."""
+        fig_id = assets.fig.id
+        drawings = [("wide", assets.files[f"{fig_id}.svg"], "")]
+        narrow = assets.files.get(f"{fig_id}.narrow.svg")
+        if narrow is not None:
+            drawings.append(("narrow", narrow, "n"))
+        boxes = []
+        for layout, path, tag in drawings:
+            svg = path.read_text("utf-8")
+            w, h = svg_size(svg)
+            cls = f"rs-chart-{layout}" if narrow is not None else ""
+            boxes.append(
+                Html('<div class="rs-chart-box rs-chart-box--{layout}" style="aspect-ratio: {w:g} / {h:g}">').format(
+                    layout=layout if narrow is not None else "only", w=w, h=h
+                )
+                + Html(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls=cls, id_tag=tag))
+                + Html("</div>")
+            )
+        return Html("").join(boxes)
 
     def _page_link(self, fig: Figure) -> Html:
         """The small link from a figure to its own page (data, downloads, embed), named for screen readers."""
@@ -144,7 +182,7 @@ class PageContext:
             '<span class="rs-sr-only"> for “{title}”</span></a>'
         ).format(base=self.base, id=fig.id, title=fig.title)
 
-    def _video(self, assets: FigureAssets, title: str, alt: str) -> Html:
+    def _video(self, assets: FigureAssets, title: str, alt: str, width: str = "outset") -> Html:
         fig_id = assets.fig.id
         meta = assets.meta
         src = f"{self.base}figures/{fig_id}"
@@ -163,6 +201,7 @@ class PageContext:
                 poster_attr,
                 link=self._page_link(assets.fig),
                 storyboard=storyboard_html(fig_id, meta, self.base),
+                placement=width,
             )
         )
 
@@ -170,6 +209,14 @@ class PageContext:
         if self.widget_renderer is None:
             raise BuildError("widget(): no widget renderer available")
         return block(Html(self.widget_renderer(name, self.catalog)))
+
+
+def base_of(page: PurePosixPath) -> str:
+    """The way back to the site root from ``page`` (a path under docs/): MkDocs (use_directory_urls) writes foo.md
+    to foo/index.html and index.md to index.html."""
+    depth = 0 if page.stem == "index" else 1
+    depth += len(page.parent.parts)
+    return "../" * depth
 
 
 def block(markup: Html) -> Html:

@@ -100,9 +100,9 @@ def _mark_text(
     for s, e, tid in sorted(hits, reverse=True):
         seen.add(tid)
         card = ctx.cards.term(tid, glossary[tid])
-        span = Html(
-            '<span class="rs-term" tabindex="0" data-rs-card="{card}" aria-describedby="{card}" title="{d}">{t}</span>'
-        ).format(card=card, d=glossary[tid]["definition"], t=text[s:e])
+        span = Html('<span class="rs-term" tabindex="0" data-rs-card="{card}" title="{d}">{t}</span>').format(
+            card=card, d=glossary[tid]["definition"], t=text[s:e]
+        )
         text = text[:s] + str(span) + text[e:]
     return text
 

@@ -19,12 +19,13 @@ from generator import format as formats
 from generator.catalog.model import Catalog
 from generator.catalog.text import AttrDict, PageMistake, catalog_names
 from generator.errors import BuildError, CatalogError, GeneratorBug, did_you_mean
+from generator.escape import json_file
 from generator.site.article import provenance
-from generator.site.article.context import FigureAssets, PageContext, block
+from generator.site.article.context import FigureAssets, PageContext, base_of, block
 from generator.site.article.glossary import glossary_list, mark_terms
 from generator.site.article.prose import allowed_names, check_alt_comparisons, check_front_matter, check_prose
 from generator.site.article.safe_text import page_env
-from generator.site.article.series import Series, check_placements, figure_pages
+from generator.site.article.series import Series, check_placements, figure_pages, glossary_href
 
 
 class _Environment(SandboxedEnvironment):
@@ -88,10 +89,13 @@ def render_pages(
     figures: dict[str, FigureAssets],
     widget_renderer: Callable[[str, Catalog], str] | None,
     extra_context: dict[str, Any] | None = None,
+    data_files: dict[str, bytes] | None = None,
 ) -> RenderedPages:
     """Render every docs/**/*.md into {relative path: markdown text}. Raises BuildError naming page and line.
 
-    ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files)."""
+    ``extra_context`` adds names for every page (the build passes ``media``: the Media page's list of files).
+    ``data_files``, when given, receives the files the pages load on demand (each page's cards as JSON, by site
+    path: ``PageContext.cards_path``)."""
     loader = jinja2.FileSystemLoader(str(docs_dir))
     env = make_env(loader)
     out = RenderedPages()
@@ -102,7 +106,8 @@ def render_pages(
         rel = src.relative_to(docs_dir).as_posix()
         if any(part.startswith(("_", ".")) for part in PurePosixPath(rel).parts):
             continue
-        ctx = PageContext(catalog, figures, PurePosixPath(rel), widget_renderer)
+        page = PurePosixPath(rel)
+        ctx = PageContext(catalog, figures, page, widget_renderer, glossary_href(docs_dir, rel, base_of(page)))
         names = {
             **base_context(ctx),
             "contents": lambda ctx=ctx: series.contents(ctx.base),
@@ -114,7 +119,7 @@ def render_pages(
         try:
             template = env.get_template(rel)
             text = template.render(**names)
-            page = finish_page(text, ctx)
+            finished = finish_page(text, ctx)
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(f"{src}:{exc.lineno}: template syntax error: {exc.message}") from exc
         except jinja2.TemplateNotFound as exc:
@@ -131,14 +136,17 @@ def render_pages(
         finally:
             provenance.deactivate(token)
         check_front_matter(src.read_text("utf-8"), text, src)
-        out[rel] = page + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
+        out[rel] = finished + str(series.nav(rel, ctx.base))  # str: Markup would escape the page
+        if data_files is not None and ctx.cards.data():
+            data_files[ctx.cards_path] = json_file(ctx.cards.data())
     return out
 
 
 def finish_page(text: str, ctx: PageContext) -> str:
-    """After the template: glossary terms marked on first use per section, then the page's cards appended."""
-    text = mark_terms(text, ctx)
-    cards = ctx.cards.html()
+    """After the template: glossary terms marked on first use per section, one tab stop per block of card triggers,
+    then the page's cards appended."""
+    text = provenance.one_stop_per_block(mark_terms(text, ctx))
+    cards = ctx.cards.html(ctx.base + ctx.cards_path)
     return text + str(block(cards)) if cards else text
 
 

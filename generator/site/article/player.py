@@ -16,6 +16,7 @@ import jinja2
 
 from figures.legibility import PORTRAIT_MEDIA
 from generator.escape import Html, template_env
+from generator.format import curly_quotes
 from generator.render.captions import clock
 
 
@@ -38,8 +39,8 @@ def scene_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:
     chapters = meta.get("chapters") or [{"start": c["start"], "end": c["end"]} for c in cues]
     steps = []
     for cue, ch in zip(cues, chapters, strict=True):
-        text = cue["text"]
-        title = cue.get("title") or text
+        text = curly_quotes(cue["text"])
+        title = curly_quotes(cue.get("title") or cue["text"])
         leads = text.casefold().startswith(title.casefold())
         steps.append(
             {
@@ -64,10 +65,12 @@ def scene_player(
     poster_attr: str = "poster",
     link: Html | None = None,
     storyboard: Html | None = None,
+    placement: str = "outset",
 ) -> Html:
     """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp, and when ``meta`` has a
     ``portrait`` render ``src``.portrait.mp4 and .portrait.poster.webp for narrow screens), caption, step list; ``link``
-    (the figure page's link, Html) ends the caption and ``storyboard`` (the print stills, Html) ends the figure."""
+    (the figure page's link, Html) ends the caption (the figure's first child) and ``storyboard`` (the print stills,
+    Html) ends the figure. ``placement``: how wide it sits in the page (context.FIGURE_WIDTHS)."""
     return Html(
         _ENV.get_template("scene_player.html").render(
             id=fig_id,
@@ -82,5 +85,6 @@ def scene_player(
             steps=scene_steps(meta),
             link=link or Html(""),
             storyboard=storyboard or Html(""),
+            placement=placement,
         )
     )

@@ -16,12 +16,13 @@ from __future__ import annotations
 import contextvars
 import math
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from generator.catalog.schema import field_label
-from generator.escape import Html, html, url
+from generator.escape import Html, html, url, url_text
 from generator.format import num
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -280,21 +281,45 @@ _SCALING_OWNERS = {"kaplan": "Kaplan et al. scaling law", "chinchilla": "Chinchi
 # Cards on the page
 # ---------------------------------------------------------------------------------------------------------------
 
+#: What a verification level means, in words a reader needs no glossary for (catalog ``verified:``).
+LEVEL_WORDS = {
+    "yes": "checked against the source itself",
+    "secondary": "checked against a faithful copy of the source, not the original",
+    "no": "not yet checked against a source",
+    "arithmetic": "worked out from other checked numbers",
+    NOT_RECORDED: "as the source gives it; no check of it is recorded",
+}
+
+
+def level_words(level: str) -> str:
+    return LEVEL_WORDS.get(level, level)
+
+
+#: A card is data: lines, each a class and its parts. A part is plain text, {"b": text} (bold) or
+#: {"a": text, "href": url}. cards.js builds the card from it with textContent and checked hrefs (never innerHTML).
+Part = str | dict[str, str]
+Line = tuple[str, list[Part]]
+
 
 class Cards:
-    """The cards of one page: each distinct formula (or reference, or glossary term) is written once."""
+    """The cards of one page: each distinct formula (or reference, or glossary term) is written once, as data.
 
-    def __init__(self, references: dict[str, Any], glossary_href: str = "#glossary") -> None:
+    A trigger in the page carries ``data-rs-card`` (its card's id) and a ``title`` with the card as one line of text
+    (the description a screen reader reads, and what a reader without JavaScript sees on hover). The cards
+    themselves go to a JSON file of the page's own (``data()``, published at ``json_path``), which cards.js fetches
+    the first time a card is opened: the page's HTML carries none of them."""
+
+    def __init__(self, references: dict[str, Any], glossary_href: str | None = "#glossary") -> None:
         self.references = references
         self.glossary_href = glossary_href
         self._ids: dict[str, str] = {}
-        self._html: list[Html] = []
+        self._cards: dict[str, dict[str, Any]] = {}
 
-    def _card(self, key: str, prefix: str, body: Callable[[str], Html]) -> str:
+    def _card(self, key: str, prefix: str, kind: str, body: Callable[[], list[Line]]) -> str:
         if key not in self._ids:
             card_id = f"{prefix}-{len(self._ids) + 1}"
             self._ids[key] = card_id
-            self._html.append(body(card_id))
+            self._cards[card_id] = {"kind": kind, "lines": [[cls, parts] for cls, parts in body()]}
         return self._ids[key]
 
     # -- numbers ----------------------------------------------------------------------------------------------
@@ -304,13 +329,13 @@ class Cards:
         if not isinstance(node, (Leaf, Op)):
             return html(text)
         plain = self.describe(node, _raw(value))
-        card_id = self._card(f"num:{plain}", "rs-p", lambda cid: self._number_card(cid, node, _raw(value)))
-        return Html(
-            '<span class="rs-num" tabindex="0" data-rs-card="{id}" aria-describedby="{id}" title="{plain}">{text}</span>'
-        ).format(id=card_id, plain=plain, text=text)
+        card_id = self._card(f"num:{plain}", "rs-p", "num", lambda: self._number_card(node, _raw(value)))
+        return Html('<span class="rs-num" tabindex="0" data-rs-card="{id}" title="{plain}">{text}</span>').format(
+            id=card_id, plain=plain, text=text
+        )
 
     def describe(self, node: Node, value: Any) -> str:
-        """The card as one line of plain text (the no-JavaScript title)."""
+        """The card as one line of plain text (the trigger's title)."""
         if isinstance(node, Leaf):
             head = f"{node.owner}: {num(node.value)} {node.label}".rstrip()
         else:
@@ -321,93 +346,89 @@ class Cards:
             what = "" if isinstance(node, Leaf) else ", ".join(f"{num(x.value)} {x.label}" for x in group) + ": "
             lic = f"; licence: {group[0].licence[0]}" if group[0].licence else ""
             srcs.append(
-                f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles}; verified: {level}{lic})"
+                f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles or 'none recorded'}; "
+                f"{level_words(level)}{lic})"
             )
         return head + ". " + ". ".join(srcs)
 
-    def _sources(self, refs: tuple[str, ...]) -> Html:
-        links = []
+    def _sources(self, refs: tuple[str, ...]) -> list[Part]:
+        parts: list[Part] = []
         for r in refs:
             ref = self.references.get(r)
             if ref is None:
                 continue
-            links.append(
-                Html('<a href="{url}">{authors} ({year}), {title}</a>').format(
-                    url=url(ref["url"]), authors=ref["authors"], year=ref["year"], title=ref["title"]
-                )
-            )
-        return Html("; ").join(links)
+            if parts:
+                parts.append("; ")
+            parts.append({"a": f"{ref['authors']} ({ref['year']}), {ref['title']}", "href": url_text(ref["url"])})
+        return parts
 
-    def _number_card(self, card_id: str, node: Node, value: Any) -> Html:
+    def _number_card(self, node: Node, value: Any) -> list[Line]:
         if isinstance(node, Leaf):
-            head = Html(
-                '<span class="rs-card-title">{owner}</span>'
-                '<span class="rs-card-formula">{v} {label} (catalog value)</span>'
-            ).format(owner=node.owner, v=num(node.value), label=node.label)
+            lines: list[Line] = [
+                ("title", [node.owner]),
+                ("formula", [f"{num(node.value)} {node.label} (catalog value)"]),
+            ]
         else:
-            head = Html(
-                '<span class="rs-card-title">How this number is computed</span>'
-                '<span class="rs-card-formula">{f} = {v}</span>'
-            ).format(f=formula(node), v=num(value))
-        rows = []
+            lines = [("title", ["How this number is computed"]), ("formula", [f"{formula(node)} = {num(value)}"])]
         for (owner, refs, level), group in _groups(leaves(node)):
-            what = (
-                Html("")
+            what: list[Part] = (
+                []
                 if isinstance(node, Leaf)
-                else Html("<b>{vals}</b>: {owner}. ").format(
-                    vals=", ".join(f"{num(x.value)} {x.label}" for x in group), owner=owner
-                )
+                else [{"b": ", ".join(f"{num(x.value)} {x.label}" for x in group)}, f": {owner}. "]
             )
+            src = self._sources(refs) or ["none recorded"]
+            words = level_words(level)
             lic = group[0].licence
-            licence = Html(' Licence: <a href="{u}">{n}</a>.').format(u=url(lic[1]), n=lic[0]) if lic else Html("")
-            rows.append(
-                Html('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.{licence}</span>').format(
-                    what=what, src=self._sources(refs) or "none recorded", level=level, licence=licence
-                )
-            )
-        return Html('<span class="rs-card" id="{id}" role="tooltip">{head}{rows}</span>').format(
-            id=card_id, head=head, rows=Html("").join(rows)
-        )
+            licence: list[Part] = [" Licence: ", {"a": lic[0], "href": url_text(lic[1])}, "."] if lic else []
+            lines.append(("input", [*what, "Source: ", *src, f". {words[:1].upper()}{words[1:]}.", *licence]))
+        return lines
 
     # -- citations --------------------------------------------------------------------------------------------
     def reference(self, ref_id: str) -> str:
-        """The card id of reference ``ref_id`` (authors, year, title, venue, link)."""
+        """The card id of reference ``ref_id`` (authors, year, title, venue, link to the paper and to the list)."""
         ref = self.references[ref_id]
-
-        def body(cid: str) -> Html:
-            return Html(
-                '<span class="rs-card rs-card-ref" id="{id}" role="tooltip">'
-                '<span class="rs-card-title">{authors} ({year})</span>'
-                '<span class="rs-card-formula">{title}</span>'
-                '<span class="rs-card-input">{venue}. <a href="{url}">{host}</a></span></span>'
-            ).format(
-                id=cid,
-                authors=ref["authors"],
-                year=ref["year"],
-                title=ref["title"],
-                venue=venue(ref),
-                url=url(ref["url"]),
-                host=ref["url"].split("/")[2],
-            )
-
-        return self._card(f"ref:{ref_id}", "rs-r", body)
+        host = ref["url"].split("/")[2]
+        return self._card(
+            f"ref:{ref_id}",
+            "rs-r",
+            "ref",
+            lambda: [
+                ("title", [f"{ref['authors']} ({ref['year']})"]),
+                ("formula", [str(ref["title"])]),
+                ("input", [f"{venue(ref)}. ", {"a": host, "href": url_text(ref["url"])}]),
+                ("input", [{"a": "In the list of references", "href": f"#ref-{ref_id}"}]),
+            ],
+        )
 
     # -- glossary ---------------------------------------------------------------------------------------------
     def term(self, term_id: str, entry: dict[str, Any]) -> str:
-        def body(cid: str) -> Html:
-            return Html(
-                '<span class="rs-card rs-card-term" id="{id}" role="tooltip">'
-                '<span class="rs-card-title">{term}</span>'
-                '<span class="rs-card-input">{definition} <a href="{href}-{tid}">Glossary</a></span></span>'
-            ).format(id=cid, term=entry["term"], definition=entry["definition"], href=self.glossary_href, tid=term_id)
+        return self._card(
+            f"term:{term_id}",
+            "rs-g",
+            "term",
+            lambda: [
+                ("title", [str(entry["term"])]),
+                (
+                    "input",
+                    [f"{entry['definition']} "]
+                    + (
+                        [{"a": "Glossary", "href": url_text(f"{self.glossary_href}-{term_id}")}]
+                        if self.glossary_href
+                        else []
+                    ),
+                ),
+            ],
+        )
 
-        return self._card(f"term:{term_id}", "rs-g", body)
+    def data(self) -> dict[str, Any]:
+        """Every card of the page by id (the JSON file cards.js fetches)."""
+        return dict(self._cards)
 
-    def html(self) -> Html:
-        """Every card of the page, in one hidden block (appended at the end of the page)."""
-        if not self._html:
+    def html(self, json_path: str) -> Html:
+        """Where the page's cards are (``json_path``, relative to the page): an empty, hidden element at the end."""
+        if not self._cards:
             return Html("")
-        return Html('<div class="rs-cards" data-search-exclude>{}</div>').format(Html("").join(self._html))
+        return Html('<div class="rs-cards" data-rs-cards="{src}" hidden></div>').format(src=url(json_path))
 
 
 def _groups(items: list[Leaf]) -> list[tuple[tuple[str, tuple[str, ...], str], list[Leaf]]]:
@@ -431,6 +452,34 @@ def venue(ref: dict[str, Any]) -> str:
         "openai.com": "OpenAI",
     }
     return known.get(host, host.removeprefix("www."))
+
+
+#: A card trigger's opening tag: a number, a glossary term (span) or a citation (a).
+_TRIGGER_TAG = re.compile(r'<(span|a)\b[^>]*\sdata-rs-card="[^"]*"[^>]*>')
+
+
+def one_stop_per_block(text: str) -> str:
+    """Each block of a page (a paragraph, a list, a figure: Markdown's blank-line-separated blocks) keeps its first
+    card trigger as a tab stop and takes the others out of the tab order (``tabindex="-1"``); the arrow keys move
+    between a block's triggers (docs/assets/js/widgets/cards.js). A paragraph with ten numbers and sources is one
+    stop for a keyboard, not ten; a screen reader still reads each, with its title as the description."""
+
+    def block(chunk: str) -> str:
+        seen = 0
+
+        def later(m: re.Match[str]) -> str:
+            nonlocal seen
+            seen += 1
+            tag = m.group(0)
+            if seen == 1:
+                return tag
+            if ' tabindex="0"' in tag:
+                return tag.replace(' tabindex="0"', ' tabindex="-1"', 1)
+            return tag[:-1] + ' tabindex="-1">' if "tabindex=" not in tag else tag
+
+        return _TRIGGER_TAG.sub(later, chunk)
+
+    return "\n\n".join(block(chunk) for chunk in text.split("\n\n"))
 
 
 def activate(cards: Cards | None) -> contextvars.Token[Cards | None]:

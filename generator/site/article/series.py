@@ -33,6 +33,7 @@ _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _FIGURE_CALL = re.compile(r"""\bfigure\(\s*(['"])([a-z][a-z0-9_]*)\1\s*\)""")
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _CONTENTS_CALL = re.compile(r"\{\{-?\s*contents\(\s*\)\s*-?\}\}")
+_GLOSSARY_CALL = re.compile(r"\{\{-?\s*glossary\(\s*\)\s*-?\}\}")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,16 @@ def read_parts(docs_dir: Path) -> list[Part]:
 def contents_page(docs_dir: Path) -> str | None:
     """The page that calls ``{{ contents() }}``, if any."""
     return next((rel for rel, text in _pages(docs_dir) if _CONTENTS_CALL.search(text)), None)
+
+
+def glossary_href(docs_dir: Path, page: str, base: str) -> str | None:
+    """The link from ``page`` (its way back to the site root: ``base``) to the list of glossary terms: "#glossary"
+    on the page that calls ``{{ glossary() }}``, that page's address + "#glossary" from any other, None when no
+    page lists them (a term's card then has no link)."""
+    target = next((rel for rel, text in _pages(docs_dir) if _GLOSSARY_CALL.search(text)), None)
+    if target is None:
+        return None
+    return "#glossary" if target == page else page_href(base, target) + "#glossary"
 
 
 def placements(docs_dir: Path) -> dict[str, list[tuple[str, int]]]:

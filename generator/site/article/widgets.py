@@ -28,7 +28,7 @@ from generator.catalog.model import Catalog
 from generator.catalog.selection import has_selection, resolve
 from generator.errors import BuildError
 from generator.escape import html, json_html
-from generator.format import gb, nbytes, num, params, precision_groups, precision_menu
+from generator.format import gb, nbytes, num, params, precision_groups, precision_menu, precision_name, times
 
 #: Model fields the derive functions read (kept in this order in the data island).
 _MODEL_FIELDS = (
@@ -52,7 +52,7 @@ MEMORY_CONTEXT = 8192
 MAMBA_LENGTH = 131072
 EXPLORER_LENGTH = 8192
 
-FALLBACK_LENGTHS_MAMBA = (1024, 8192, 32768, 131072, 1048576)
+FALLBACK_LENGTHS_MAMBA = (1, 64, 1024, 8192, 131072, 1048576)
 FALLBACK_LENGTHS_SCORES = (6, 1000, 4096, 32768, 131072, 1048576)
 
 ASSUMPTIONS = (
@@ -212,48 +212,83 @@ def _has_ssm(model: Mapping[str, Any]) -> bool:
     return derive.disclosed(model) and bool(model.get("ssm"))
 
 
+def state_precision(model: Mapping[str, Any], formats: Mapping[str, Any]) -> str:
+    """The precision a model's Mamba state is kept in, as the article names it (catalog ``ssm.cache_dtype``; without
+    one, the BF16 of the KV cache): "FP32"."""
+    return precision_name(str((model.get("ssm") or {}).get("cache_dtype") or "bf16"), formats)
+
+
+def _with_names(text: str, models: Mapping[str, Mapping[str, Any]]) -> str:
+    """``text`` with ``{role}`` replaced by the name of the model in that role (plain replacement: braces elsewhere
+    in catalog text stay as they are)."""
+    for role, model in models.items():
+        text = text.replace("{" + role + "}", str(model.get("short_label") or model["name"]))
+    return text
+
+
+def crossover_tokens(att: Mapping[str, Any], hyb: Mapping[str, Any]) -> float:
+    """The sequence length at which the attention model's KV cache reaches the size of the hybrid's Mamba state."""
+    return derive.ssm_state_bytes(hyb) / derive.kv_bytes_per_token(att, "bf16")
+
+
 def attention_mamba_data(catalog: Catalog) -> dict[str, Any]:
+    """The two models the widget sets side by side, why (the catalog's ``widgets.attention-mamba.note``), the
+    precisions, and the range of lengths: from one token, so the crossover (a few hundred tokens) is on the scale,
+    to the hybrid's context."""
     models = _shown(catalog, "attention-mamba")
     att = _pick(models, _preferred(catalog, "attention-mamba", "attention"), _is_plain_attention)
     ssm = _pick(models, _preferred(catalog, "attention-mamba", "ssm"), _has_ssm)
+    entry = catalog.data.get("widgets", {}).get("attention-mamba", {})
     return {
         "attention": model_data(att, models[att]),
         "ssm": model_data(ssm, models[ssm]),
         "precision": "bf16",
-        "defaults": {"mode": "attention", "length": MAMBA_LENGTH},
+        "labels": {
+            "kv": precision_name("bf16", catalog.formats),
+            "state": state_precision(models[ssm], catalog.formats),
+        },
+        "note": _with_names(str(entry.get("note", "")), {"attention": models[att], "ssm": models[ssm]}),
+        "range": [1, max(int(models[ssm]["context"]), int(models[att]["context"]), MAMBA_LENGTH)],
+        "defaults": {"length": MAMBA_LENGTH},
     }
 
 
 def attention_mamba_fallback(catalog: Catalog) -> str:
     data = attention_mamba_data(catalog)
     att, hyb = catalog.models[data["attention"]["id"]], catalog.models[data["ssm"]["id"]]
-    state = derive.ssm_state_bytes(hyb, "bf16")
+    state = derive.ssm_state_bytes(hyb)
+    cross = crossover_tokens(att, hyb)
+    lengths = sorted({*FALLBACK_LENGTHS_MAMBA, round(cross)})
     rows = []
-    for n in FALLBACK_LENGTHS_MAMBA:
+    for n in lengths:
+        cache = derive.kv_bytes_per_sequence(att, n, "bf16")
         rows.append(
             [
                 _e(num(n)),
-                _e(nbytes(derive.kv_bytes_per_sequence(att, n, "bf16"), 1)),
+                _e(nbytes(cache, 1)),
                 _e(nbytes(state, 1)),
+                _e(times(cache / state, None)),
                 _e(nbytes(derive.kv_bytes_per_sequence(hyb, n, "bf16"), 1)),
             ]
         )
+    label = data["labels"]
     table = _table(
-        f"Memory one sequence keeps (KV cache in BF16, Mamba-2 state in the model\u2019s float32): the KV cache of {_e(att['name'])} against the Mamba-2 state of "
-        f"{_e(hyb['name'])}",
+        f"Memory one sequence keeps: the KV cache of {_e(att['name'])} ({label['kv']}) against the Mamba-2 state "
+        f"of {_e(hyb['name'])} ({_e(label['state'])}); the cache passes the state at about {_e(num(cross, 0))} tokens",
         [
             "Tokens",
             f"{_e(att['name'])}: KV cache",
             f"{_e(hyb['name'])}: Mamba-2 state",
+            "Cache ÷ state",
             f"{_e(hyb['name'])}: whole cache ({derive.attention_layer_count(hyb)} attention layers + state)",
         ],
         rows,
     )
     note = (
-        f'<p class="rs-note">Attention keeps keys and values for every token, so its cache grows with the '
-        f"sequence; a Mamba-2 layer folds the sequence into a state of fixed size "
-        f"({_e(num(derive.ssm_state_values(hyb)))} numbers across {hyb['ssm']['layers']} layers). "
-        f"GB = 10\u2079 bytes, MB = 10\u2076 bytes.</p>"
+        f'<p class="rs-note">{_e(data["note"])} Attention keeps keys and values for every token, so its cache grows '
+        f"with the sequence; a Mamba-2 layer folds the sequence into a state of fixed size "
+        f"({_e(num(derive.ssm_state_values(hyb)))} numbers across {hyb['ssm']['layers']} layers, kept in "
+        f"{_e(label['state'])}). GB = 10\u2079 bytes, MB = 10\u2076 bytes.</p>"
     )
     return table + "\n" + note
 

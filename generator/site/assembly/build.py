@@ -21,6 +21,7 @@ from figures import palette
 from generator.catalog.model import Catalog, load_catalog
 from generator.catalog.text import alt_text
 from generator.errors import BuildError, os_error_text
+from generator.escape import xml
 from generator.media.page import site_files
 from generator.render.cache import FigureCache
 from generator.render.plan import site_jobs, webp_cap
@@ -33,10 +34,13 @@ from generator.site.article.widgets import render_widget
 from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
 from generator.site.assembly.builders import DEFAULT_BUILDER, SiteJob, builder
+from generator.site.assembly.fonts import web_fonts
 from generator.site.assembly.publish import check_site_name, check_sources, clean_leftovers, new_site_dir
 from generator.site.assembly.site_links import check_site_links
+from generator.site.extras.citation import SOCIAL_CARD
 from generator.site.extras.export import catalog_export
 from generator.site.extras.figure_pages import figure_files
+from generator.site.extras.icons import icon_files
 from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
@@ -271,14 +275,22 @@ def _staging_files(
     """Everything the site builder builds from: {staging path: bytes or a file to copy}. The pages (with the
     versions' extras), docs/'s other files, the figures' files, the data export, the palette, the media kit's web
     files, talk mode (``talk``: there are scenes) and the figure pages."""
+    assert paths.build is not None
     check_site_name(paths.root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
-    media_files, media_page = site_files(paths.root, talk=talk)
+    media_files, media_page = site_files(paths.root, paths.media, talk=talk)
     export = catalog_export(catalog)
     extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
+    data_files: dict[str, bytes] = {}  # each page's cards, as JSON loaded on first use (provenance.py)
     pages = render_pages(
-        paths.root / "docs", catalog, assets, render_widget, extra_context={"media": media_page, **extras.context}
+        paths.root / "docs",
+        catalog,
+        assets,
+        render_widget,
+        extra_context={"media": media_page, **extras.context},
+        data_files=data_files,
     )
     files: dict[str, bytes | Path] = {rel: extras.finish(text).encode("utf-8") for rel, text in pages.items()}
+    files.update(data_files)
     files.update(extras.files)
     files.update(_docs_files(paths.root / "docs"))
     for a in assets.values():
@@ -287,6 +299,8 @@ def _staging_files(
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
     files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = palette.page_css().encode("utf-8")
+    files.update(web_fonts(paths.build))  # Inter as WOFF2 for the page and its charts (fonts.py)
+    files.update(icon_files(catalog.data["meta"]))  # the site's own icon and web manifest (icons.py)
     files.update(media_files)  # the media kit's web-sized files, under media/
     scenes = [
         {"id": fid, "title": a.fig.title, "alt": alt_text(catalog, fid), "meta": a.meta}
@@ -294,8 +308,9 @@ def _staging_files(
         if a.fig.kind == "scene"
     ]
     if scenes:  # talk mode: every scene full screen, step by step (generator/site/extras/talk.py)
-        files["talk/index.html"] = talk_page(str(catalog.data["meta"]["title"]), scenes).encode()
-    assert paths.build is not None
+        files["talk/index.html"] = talk_page(
+            str(catalog.data["meta"]["title"]), scenes, site_url(paths.root), SOCIAL_CARD
+        ).encode()
     files.update(figure_files(paths.root, catalog, assets, media_page, paths.build / "stills"))  # figures/<id>/
     return files
 
@@ -342,7 +357,7 @@ def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bo
     new_site = new_site_dir(paths.site)  # beside site/: the swap is a rename on one file system
     try:
         builder(site_builder).run(SiteJob(paths.root, paths.staging, new_site, paths.build, paths.cache))
-        _normalise_site(new_site)
+        _normalise_site(new_site, site_url(paths.root))
         check_site_links(new_site, site_url(paths.root), paths.staging)
         publish_modes(new_site)
         replace_dir(new_site, paths.site)
@@ -354,14 +369,25 @@ def _publish(paths: BuildPaths, files: dict[str, bytes | Path], force_mkdocs: bo
     return True
 
 
-def _normalise_site(site: Path) -> None:
-    """Remove what makes two builds of the same input differ: sitemap dates and gzip timestamps."""
+#: Pages the site builder copies as they are (no Markdown behind them), which its sitemap therefore misses.
+STATIC_PAGES = ("talk/",)
+
+
+def _normalise_site(site: Path, url: str) -> None:
+    """Remove what makes two builds of the same input differ (sitemap dates, gzip timestamps), and list the static
+    pages the site has (STATIC_PAGES: talk mode) in its sitemap, at ``url`` (the site's address)."""
     import gzip
     import re
 
     sitemap = site / "sitemap.xml"
     if sitemap.exists():
         text = re.sub(r"\s*<lastmod>[^<]*</lastmod>", "", sitemap.read_text("utf-8"))
+        extra = [
+            f"    <url>\n         <loc>{xml(url + p)}</loc>\n    </url>\n"
+            for p in STATIC_PAGES
+            if (site / p / "index.html").is_file() and f"<loc>{xml(url + p)}</loc>" not in text
+        ]
+        text = text.replace("</urlset>", "".join(extra) + "</urlset>", 1)
         sitemap.write_text(text, "utf-8")
         gz = site / "sitemap.xml.gz"
         if gz.exists():

@@ -41,6 +41,9 @@ DEFAULT_BUILDER = "mkdocs"
 #: Overrides Zensical does not get: its own theme carries their fix (search.html: the search dialog's accessible
 #: name; Zensical's search is a different component, so Material's copy would also break it).
 ZENSICAL_UNUSED_OVERRIDES = ("partials/search.html",)
+#: Overrides Zensical gets in its own copy, where its theme's partial differs from Material's: overrides/zensical/
+#: holds them, each under the path it replaces (partials/content.html: the article's header).
+ZENSICAL_OWN = "zensical"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -210,7 +213,9 @@ def _zensical(job: SiteJob) -> None:
     shutil.rmtree(overrides, ignore_errors=True)
     source = job.root / "overrides"
     if source.is_dir():
-        shutil.copytree(source, overrides, ignore=shutil.ignore_patterns(".*"))
+        shutil.copytree(source, overrides, ignore=shutil.ignore_patterns(".*", ZENSICAL_OWN))
+        if (source / ZENSICAL_OWN).is_dir():
+            shutil.copytree(source / ZENSICAL_OWN, overrides, dirs_exist_ok=True)
     for rel in ZENSICAL_UNUSED_OVERRIDES:
         (overrides / rel).unlink(missing_ok=True)
     site_dir = Path(tempfile.mkdtemp(dir=job.work, prefix="site-zensical-"))  # build/site-*: a leftover is removed

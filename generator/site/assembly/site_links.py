@@ -1,11 +1,13 @@
 """The site's own link check, run on the built site by every build, whichever builder made it (MkDocs' strict mode
 checks the links of Markdown only; Zensical's misses images). Every link, image, script, stylesheet, frame, video,
-poster and track of every HTML page must reach a file of the site, and a fragment pointing into an HTML page must
+poster and track of every HTML page, and every link inside the cards a page loads on first use (its
+``data-rs-cards`` JSON: generator/site/article/provenance.py), must reach a file of the site, and a fragment pointing into an HTML page must
 name an element id (or ``<a name>``) of that page. A problem is one line naming the page (its name in the staging
 tree, as MkDocs names it) and the link; links to other hosts are references and are not followed."""
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -15,7 +17,7 @@ from generator.errors import BuildError
 #: Where the pages are taken to live when the site has no address of its own.
 _NO_ADDRESS = "https://site.invalid/"
 #: Attributes that load or link to something.
-_URL_ATTRS = ("href", "src", "poster", "data-poster")
+_URL_ATTRS = ("href", "src", "poster", "data-poster", "data-rs-cards")
 _NOT_FOLLOWED = ("mailto:", "data:", "javascript:", "tel:", "blob:")
 
 
@@ -45,6 +47,27 @@ def parse_page(path: Path) -> PageLinks:
     return parser
 
 
+def card_links(page: Path, urls: list[str]) -> list[str]:
+    """The links inside the cards of ``page``: each card file it names (``data-rs-cards``, a JSON file of the site)
+    holds, per card, lines of text parts, a part with an ``href`` being a link relative to the page."""
+    out: list[str] = []
+    for url in urls:
+        path = urlsplit(url).path
+        if not path.endswith(".json") or "/cards/" not in "/" + path or urlsplit(url).netloc:
+            continue
+        file = page.parent / unquote(path)
+        if file.is_file():  # a missing file is reported as the page's broken link
+            cards = json.loads(file.read_text("utf-8"))
+            out += [
+                part["href"]
+                for card in cards.values()
+                for _, parts in card["lines"]
+                for part in parts
+                if isinstance(part, dict) and "href" in part
+            ]
+    return out
+
+
 def _source(rel: str, staging: Path | None) -> str:
     """The page's name in the staging tree (``index.md``, ``figures/x/index.md``, ``talk/index.html``)."""
     stem = rel[: -len("index.html")] if rel.endswith("index.html") else ""
@@ -70,7 +93,7 @@ def link_problems(site: Path, site_url: str | None = None, staging: Path | None 
     for page, links in pages.items():
         rel = page.relative_to(site).as_posix()
         here = urljoin(base, rel)
-        for url in links.urls:
+        for url in links.urls + card_links(page, links.urls):
             if url.startswith(_NOT_FOLLOWED) or url == "#":
                 continue
             parts = urlsplit(urljoin(here, url))

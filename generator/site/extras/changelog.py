@@ -16,7 +16,7 @@ import yaml
 from generator.catalog.schema import field_name
 from generator.errors import BuildError
 from generator.escape import Html
-from generator.format import num
+from generator.format import curly_quotes, long_date, num
 
 CHANGELOG = "CHANGELOG.yaml"
 RELEASES = "releases"
@@ -185,13 +185,6 @@ def changes_since_release(history: History, current_export: str) -> list[Change]
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def human_date(iso: str | None) -> str:
-    if not iso:
-        return "not yet"
-    d = dt.date.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%B')} {d.year}"
-
-
 def _value(x: Any) -> str:
     return "(none)" if x is None else num(x)
 
@@ -215,12 +208,12 @@ def updates_section(history: History, changes: list[Change]) -> Html:
         Html(
             '<p class="rs-version">Version {v}. Published {p}; last updated {u}. '
             '<a href="{feed}">Releases feed (Atom)</a>.</p>'
-        ).format(v=history.version, p=human_date(history.published), u=human_date(history.updated), feed="feed.xml")
+        ).format(v=history.version, p=long_date(history.published), u=long_date(history.updated), feed="feed.xml")
     ]
     if history.entries:
         items = [
             Html('<li><time datetime="{d}">{h}</time>: {what} <em>Why:</em> {why}</li>').format(
-                d=e["date"], h=human_date(e["date"]), what=e["what"], why=e["why"]
+                d=e["date"], h=long_date(e["date"]), what=curly_quotes(e["what"]), why=curly_quotes(e["why"])
             )
             for e in history.entries
         ]
@@ -233,7 +226,7 @@ def updates_section(history: History, changes: list[Change]) -> Html:
                 Html(
                     "<p>Numbers changed since version {v} ({d}), old → new:</p>"
                     '<ul class="rs-number-changes">{rows}</ul>'
-                ).format(v=last.version, d=human_date(last.date), rows=Html("").join(rows))
+                ).format(v=last.version, d=long_date(last.date), rows=Html("").join(rows))
             )
         else:
             parts.append(Html("<p>No number has changed since version {v}.</p>").format(v=last.version))

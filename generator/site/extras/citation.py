@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from generator.catalog.schema import meta_authors
+from generator.catalog.schema import meta_group, meta_people
 from generator.escape import Html, bibtex, bibtex_url, json_html
 from generator.site.extras.changelog import History
 
@@ -20,19 +20,30 @@ from generator.site.extras.changelog import History
 class Citation:
     title: str
     description: str
+    #: People, by name ("Ada Lovelace"): Scholar's citation_author, BibTeX's author, schema.org Person.
     authors: list[str]
     version: str
     published: str | None
     updated: str | None
     url: str
     licence: str
+    #: The collective the article is credited to ("The Race to Scale contributors"): an organisation to BibTeX
+    #: (braced), schema.org and CITATION.cff; never a citation_author, which Scholar reads as a person.
+    group: str | None = None
+    #: The article as a PDF published with the site (site-relative), when the build publishes one.
+    pdf: str | None = None
+
+    @property
+    def byline(self) -> list[str]:
+        """Who the article is by, as a reader sees it: the people, else the collective."""
+        return self.authors or ([self.group] if self.group else [])
 
     @property
     def year(self) -> str:
         return (self.updated or self.published or dt.date.today().isoformat())[:4]
 
     def text(self) -> str:
-        authors = ", ".join(self.authors)
+        authors = ", ".join(self.byline)
         return f"{authors} ({self.year}). {self.title} (version {self.version}). {self.url}" + (
             f" (updated {self.updated})." if self.updated else "."
         )
@@ -41,7 +52,11 @@ class Citation:
         key = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") + f"-{self.year}"
         fields = [
             ("title", "{" + bibtex(self.title) + "}"),
-            ("author", "{" + " and ".join("{" + bibtex(a) + "}" for a in self.authors) + "}"),
+            # People as BibTeX names ("Ada Lovelace and Alan Turing"); a group braced, a corporate author.
+            (
+                "author",
+                "{" + (" and ".join(bibtex(a) for a in self.authors) or "{" + bibtex(self.group or "") + "}") + "}",
+            ),
             ("year", "{" + bibtex(self.year) + "}"),
             ("version", "{" + bibtex(self.version) + "}"),
             ("url", "{" + bibtex_url(self.url) + "}"),
@@ -53,20 +68,20 @@ class Citation:
         return f"@online{{{key},\n{body}\n}}\n"
 
     def head_meta(self) -> list[dict[str, str]]:
-        """Highwire Press tags (Google Scholar, Zotero) and Open Graph text tags; og:image is issue 17's."""
+        """Highwire Press tags (Google Scholar, Zotero) and Open Graph text tags; og:image is social.html's.
+
+        citation_author names people only (Scholar takes each as a person; a collective would be listed as a person
+        called "contributors, The Race to Scale"), so a work credited only to a group has none. Both dates are the
+        first publication: an update does not move a work's online date. citation_pdf_url only when the site
+        carries the PDF (the build publishes one printed from these very pages: generator/tools/pdf.py)."""
         tags = [{"attr": "name", "key": "citation_title", "content": self.title}]
         tags += [{"attr": "name", "key": "citation_author", "content": a} for a in self.authors]
         if self.published:
-            tags.append(
-                {"attr": "name", "key": "citation_publication_date", "content": self.published.replace("-", "/")}
-            )
-            tags.append(
-                {
-                    "attr": "name",
-                    "key": "citation_online_date",
-                    "content": (self.updated or self.published).replace("-", "/"),
-                }
-            )
+            date = self.published.replace("-", "/")
+            tags.append({"attr": "name", "key": "citation_publication_date", "content": date})
+            tags.append({"attr": "name", "key": "citation_online_date", "content": date})
+        if self.pdf:
+            tags.append({"attr": "name", "key": "citation_pdf_url", "content": self.url + self.pdf})
         tags += [
             {"attr": "name", "key": "citation_public_url", "content": self.url},
             {"attr": "name", "key": "citation_language", "content": "en"},
@@ -75,6 +90,10 @@ class Citation:
             {"attr": "property", "key": "og:type", "content": "article"},
             {"attr": "property", "key": "og:url", "content": self.url},
         ]
+        if self.published:
+            tags.append({"attr": "property", "key": "article:published_time", "content": self.published})
+        if self.updated:
+            tags.append({"attr": "property", "key": "article:modified_time", "content": self.updated})
         return tags
 
     def jsonld(self) -> str:
@@ -83,7 +102,9 @@ class Citation:
             "@type": "Article",
             "headline": self.title,
             "description": self.description,
-            "author": [{"@type": "Organization" if "contributors" in a else "Person", "name": a} for a in self.authors],
+            "author": [{"@type": "Person", "name": a} for a in self.authors]
+            + ([{"@type": "Organization", "name": self.group}] if self.group else []),
+            "image": self.url + SOCIAL_CARD,
             "url": self.url,
             "mainEntityOfPage": self.url,
             "version": self.version,
@@ -104,7 +125,7 @@ class Citation:
             "type": "software",
             "title": self.title,
             "abstract": self.description,
-            "authors": [{"name": a} for a in self.authors],
+            "authors": [_cff_person(a) for a in self.authors] + ([{"name": self.group}] if self.group else []),
             "version": self.version,
             "url": self.url,
             "license": ["MIT", "CC-BY-4.0"],
@@ -120,13 +141,23 @@ class Citation:
 
 
 _LICENCE_URLS = {"CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/"}
+#: The article's social card (generator/site/extras/figure_pages.py draws it; overrides/partials/rts/social.html
+#: names it for Open Graph): also the JSON-LD Article's image.
+SOCIAL_CARD = "assets/social/article.png"
+
+
+def _cff_person(name: str) -> dict[str, str]:
+    """A person in CITATION.cff: the last word as family name, the rest as given names."""
+    given, _, family = name.rpartition(" ")
+    return {"family-names": family, "given-names": given} if given else {"family-names": family}
 
 
 def citation(meta: dict[str, Any], history: History, url: str) -> Citation:
     c = Citation(
         title=str(meta["title"]),
         description=str(meta["description"]),
-        authors=meta_authors(meta),
+        authors=meta_people(meta),
+        group=meta_group(meta),
         version=history.version,
         published=history.published,
         updated=history.updated,

@@ -20,7 +20,7 @@ def atom_feed(c: Citation, history: History) -> str:
         f'  <link rel="alternate" type="text/html" href="{xml(c.url)}"/>',
         f"  <id>{xml(c.url)}</id>",
         f"  <updated>{updated}</updated>",
-        "  <author><name>" + xml(", ".join(c.authors)) + "</name></author>",
+        "  <author><name>" + xml(", ".join(c.byline)) + "</name></author>",
     ]
     previous = ""
     blocks = []

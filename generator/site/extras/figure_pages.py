@@ -47,12 +47,13 @@ from generator.site.article.context import FigureAssets, PageContext
 from generator.site.article.pages import base_context, make_env
 from generator.site.article.series import figure_pages, page_href
 from generator.site.article.storyboard import stills
+from generator.site.extras.citation import SOCIAL_CARD
 from generator.site.extras.export import model_derived
 from generator.util.fs import atomic_write
 from generator.util.project import site_url
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
-ARTICLE_CARD = "assets/social/article.png"
+ARTICLE_CARD = SOCIAL_CARD  # one home: versions.py (the JSON-LD image names it too)
 #: Figures whose pictures make the article's card, in order (charts and scene posters).
 ARTICLE_CARD_FIGURES = ("params_over_time", "the_wall")
 CSV_COLUMNS = ("section", "id", "field", "value")

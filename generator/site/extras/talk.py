@@ -19,8 +19,10 @@ from generator.site.article.player import scene_steps, templates_env
 _ENV = templates_env(Path(__file__).resolve().parent / "templates")
 
 
-def talk_page(site_title: str, scenes: list[dict[str, Any]]) -> str:
-    """The talk page for ``scenes``: [{id, title, alt, meta (the render's page metadata)}], in article order."""
+def talk_page(site_title: str, scenes: list[dict[str, Any]], url: str = "", card: str = "") -> str:
+    """The talk page for ``scenes``: [{id, title, alt, meta (the render's page metadata)}], in article order.
+    ``url``: the site's address (the page's canonical link and Open Graph address are ``url``talk/); ``card``: the
+    site path of the social card it shares (the article's)."""
     items = [
         {
             "id": s["id"],
@@ -33,4 +35,10 @@ def talk_page(site_title: str, scenes: list[dict[str, Any]]) -> str:
         }
         for s in scenes
     ]
-    return _ENV.get_template("talk.html").render(site_title=site_title, scenes=items)
+    description = (
+        f"The {len(items)} animations of {site_title}, full screen and one step at a time, with the words for each "
+        "step: for a talk or a lesson."
+    )
+    return _ENV.get_template("talk.html").render(
+        site_title=site_title, scenes=items, description=description, url=url, card=card
+    )

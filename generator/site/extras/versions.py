@@ -18,26 +18,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.site.extras.changelog import changes_since_release, human_date, load_history, updates_section
-from generator.site.extras.citation import citation, cite_block, inject_front_matter
+from generator.format import long_date
+from generator.site.extras.byline import part_header
+from generator.site.extras.changelog import History, changes_since_release, load_history, updates_section
+from generator.site.extras.citation import Citation, citation, cite_block, inject_front_matter
 from generator.site.extras.feed import atom_feed
 from generator.util.project import site_url
 
 
 @dataclass
 class SiteExtras:
-    """What the build adds: page macros, the feed file, and the head metadata of the page holding the cite block."""
+    """What the build adds: page macros, the feed file, the head metadata of the page holding the cite block and
+    the header of every part (generator/site/extras/byline.py)."""
 
     context: dict[str, Any]
     files: dict[str, bytes]
-    head: dict[str, Any]
+    citation: Citation
+    history: History
+    #: The catalog's one-line description: the dek of the article's first part.
+    description: str
+
+    @property
+    def head(self) -> dict[str, Any]:
+        return {"rts_meta": self.citation.head_meta(), "rts_jsonld": self.citation.jsonld()}
 
     def finish(self, text: str) -> str:
-        return inject_front_matter(text, self.head) if 'class="rs-cite-this"' in text else text
+        values = dict(self.head) if 'class="rs-cite-this"' in text else {}
+        header = part_header(self.citation, self.history, text, self.description)
+        if header:
+            values["rts_header"] = header
+        return inject_front_matter(text, values) if values else text
 
 
 def site_extras(root: Path, catalog_data: dict[str, Any], export: str) -> SiteExtras:
-    """Macros ``updates()``, ``cite_this()``, ``version``; feed.xml; head tags (rts_meta, rts_jsonld)."""
+    """Macros ``updates()``, ``cite_this()``, ``version``; feed.xml; head tags (rts_meta, rts_jsonld); headers."""
     history = load_history(root)
     changes = changes_since_release(history, export)
     c = citation(catalog_data["meta"], history, site_url(root))
@@ -45,8 +59,8 @@ def site_extras(root: Path, catalog_data: dict[str, Any], export: str) -> SiteEx
         "updates": lambda: updates_section(history, changes),
         "cite_this": lambda: cite_block(c),
         "version": history.version,
-        "published": human_date(history.published),
-        "updated": human_date(history.updated),
+        "published": long_date(history.published),
+        "updated": long_date(history.updated),
     }
-    head = {"rts_meta": c.head_meta(), "rts_jsonld": c.jsonld()}
-    return SiteExtras(context, {"feed.xml": atom_feed(c, history).encode("utf-8")}, head)
+    files = {"feed.xml": atom_feed(c, history).encode("utf-8")}
+    return SiteExtras(context, files, c, history, str(catalog_data["meta"]["description"]))

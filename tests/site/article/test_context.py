@@ -28,7 +28,13 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
     for fid in CHARTS:
         html = str(ctx.figure(fid))
         figure = ET.fromstring(html.strip())  # the block is well-formed XML: one <figure>
-        svgs = figure.findall(f"{SVG}svg")
+        boxes = figure.findall("div")
+        assert [b.get("class") for b in boxes] == ["rs-chart-box rs-chart-box--wide", "rs-chart-box rs-chart-box--narrow"]
+        for box in boxes:  # each box has its drawing's aspect ratio, so it has the chart's size before layout
+            w, h = re.fullmatch(r"aspect-ratio: ([\d.]+) / ([\d.]+)", box.get("style")).groups()
+            vb = box.find(f"{SVG}svg").get("viewBox").split()
+            assert (float(w), float(h)) == (float(vb[2]), float(vb[3]))
+        svgs = [b.find(f"{SVG}svg") for b in boxes]
         assert [s.get("class").split()[-1] for s in svgs] == ["rs-chart-wide", "rs-chart-narrow"], fid
         for svg_el, tag in zip(svgs, ("", "n")):
             assert "rs-chart-svg" in svg_el.get("class").split()
@@ -39,15 +45,28 @@ def test_page_inlines_both_layouts(rendered, catalog, root):
             assert d.tag == f"{SVG}desc" and d.get("id") == f"fig-{fid}-{tag}d" and d.text
             assert svg_el.get("aria-labelledby") == f"fig-{fid}-{tag}t fig-{fid}-{tag}d"
             assert len(svg_el.findall(f"{SVG}title")) == 1 and len(svg_el.findall(f"{SVG}desc")) == 1
-        assert figure.find("figcaption").text.strip() == catalog.figures[fid]["title"]
-        assert figure.find("figcaption/a").get("href") == f"figures/{fid}/"  # the figure's own page
+        assert figure[0].tag == "figcaption" and figure[0].text.strip() == catalog.figures[fid]["title"]  # above
+        assert "rs-w-text" in figure.get("class").split()  # a chart sits at the text's width by default
+        assert figure.find("p/a").get("href") == f"figures/{fid}/"  # the figure's own page, under it
         all_ids += [el.get("id") for el in figure.iter() if el.get("id")]
     assert len(all_ids) == len(set(all_ids)), "an id used twice on the page"
     css = (root / "docs" / "assets" / "css" / "site.css").read_text("utf-8")
-    assert re.search(r"svg\.rs-chart-narrow\s*\{\s*display:\s*none", css)
-    media = re.search(r"@media \(max-width: 600px\) \{(.*?)\n\}", css, re.S)
-    assert media and "rs-chart-wide { display: none; }" in media.group(1) \
-        and "rs-chart-narrow { display: block; }" in media.group(1)
+    assert re.search(r"\.rs-chart-box--narrow\s*\{\s*display:\s*none", css)
+    phone = "".join(re.findall(r"@media \(max-width: 600px\) \{(.*?)\n\}", css, re.S))
+    assert re.search(r"\.rs-chart-box--wide \{ display: none; \}", phone)
+    assert re.search(r"\.rs-chart-box--narrow \{ display: block; \}", phone)
+
+
+def test_figure_widths_are_text_outset_or_full(catalog):
+    from generator.catalog.text import PageMistake
+    from generator.render.registry import registry
+    from generator.site.article.context import FigureAssets
+
+    figs = registry(catalog)
+    ctx = PageContext(catalog, {"technique_table": FigureAssets(figs["technique_table"], {})}, PurePosixPath("index.md"),
+                      None)
+    with pytest.raises(PageMistake, match=r"width='wide'\): expected one of text, outset, full"):
+        ctx.figure("technique_table", width="wide")
 
 
 def test_page_base_for_nested_pages(catalog):

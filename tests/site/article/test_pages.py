@@ -193,3 +193,25 @@ def test_a_bug_of_ours_keeps_its_traceback(tmp_path, catalog, monkeypatch):
     assert "index.md:4:" in msg and "bug in generator/" in msg and "KeyError" in msg
     cause = info.value.__cause__
     assert isinstance(cause, KeyError) and "broken" in [f.name for f in traceback.extract_tb(cause.__traceback__)]
+
+
+def test_the_article_promises_the_media_kits_files_only_when_the_site_has_them(tmp_path, catalog):
+    """After `make site` alone the Media page can only say how to make the files: the article's sentence about the
+    kit says so (and offers talk mode); with a kit built it says the files are there."""
+    from generator.media.page import site_files
+    from generator.render.registry import registry
+    from generator.site.article.widgets import render_widget
+    from generator.site.assembly.check import _placeholder_assets
+    from generator.site.extras.export import catalog_export
+    from generator.site.extras.versions import site_extras
+    from tests.support import write_kit_manifest
+
+    assets = _placeholder_assets(registry(catalog), tmp_path)
+    extras = site_extras(ROOT, catalog.data, catalog_export(catalog)).context
+    _, none = site_files(ROOT, tmp_path / "no-kit", talk=True)
+    _, kit = site_files(ROOT, write_kit_manifest(tmp_path / "kit", catalog).parent, talk=True)
+    for media, says, never in ((none, "in [talk mode](talk/index.html)", "also available as files"),
+                               (kit, "also available as files", "[talk mode]")):
+        article = render_pages(ROOT / "docs", catalog, assets, render_widget, {"media": media, **extras})["index.md"]
+        tail = article[article.index("## Glossary") - 600:article.index("## Glossary")]
+        assert says in tail and never not in tail and "[media kit](media.md)" in tail, tail

@@ -12,15 +12,15 @@ import markdown
 
 from generator.catalog.model import load_catalog
 from generator.site.article.pages import render_pages
-from generator.site.article.provenance import formula, node_of, wrap_catalog
+from generator.site.article.provenance import formula, node_of, one_stop_per_block, wrap_catalog
 from tests.support import ROOT
 
 
-def _render(tmp_path: Path, catalog, text: str) -> str:
+def _render(tmp_path: Path, catalog, text: str, data: dict[str, bytes] | None = None) -> str:
     docs = tmp_path / "docs"
     docs.mkdir(exist_ok=True)
     (docs / "index.md").write_text(text, "utf-8")
-    return render_pages(docs, catalog, {}, None)["index.md"]
+    return render_pages(docs, catalog, {}, None, data_files=data)["index.md"]
 
 
 def test_formula_carries_the_catalog_inputs(catalog):
@@ -44,12 +44,44 @@ def test_formula_carries_the_catalog_inputs(catalog):
 
 
 def test_one_card_per_formula_and_bare_values_get_cards(tmp_path, catalog):
+    data: dict[str, bytes] = {}
     out = _render(tmp_path, catalog, "{{ num(m['gpt-3-175b'].layers) }} and {{ num(m['gpt-3-175b'].layers) }}; "
-                                     "{{ m['gpt-3-175b'].heads }} heads; {{ num(96) }} plain")
-    body, _, cards = out.partition('<div class="rs-cards"')
+                                     "{{ m['gpt-3-175b'].heads }} heads; {{ num(96) }} plain", data)
+    body, _, pointer = out.partition('<div class="rs-cards"')
     assert body.count('class="rs-num"') == 3  # two layers (one card), one bare heads
-    assert cards.count('role="tooltip"') == 2
+    assert pointer.startswith(' data-rs-cards="assets/cards/index.json" hidden>')  # the cards are not in the page
+    cards = json.loads(data["assets/cards/index.json"])
+    assert sorted(cards) == ["rs-p-1", "rs-p-2"]
     assert "96 plain" in body and ">96</span> plain" not in body  # a typed literal has no provenance
+
+
+def test_cards_are_data_with_checked_links_and_plain_words(tmp_path, catalog):
+    """A card is lines of text parts and links: catalog text stays text in the JSON (cards.js sets it with
+    textContent), links are percent-encoded http(s) or in-page, and the verification level is said in words."""
+    data: dict[str, bytes] = {}
+    out = _render(tmp_path, catalog, "{{ num(d.kv_bytes_per_token(m['llama-3.1-70b'], 'bf16')) }} bytes."
+                                     "{{ cite('llama3-2024') }}\n\n{{ references() }}", data)
+    cards = json.loads(data["assets/cards/index.json"])
+    number = next(c for c in cards.values() if c["kind"] == "num")
+    text = "".join(p if isinstance(p, str) else p.get("b") or p.get("a") for _, parts in number["lines"] for p in parts)
+    assert "80 layers × 2 × 8 KV heads × 128 head dim × 2 = 327,680" in text
+    assert "Checked against the source itself." in text and "Verified" not in text
+    ref = next(c for c in cards.values() if c["kind"] == "ref")
+    links = [p["href"] for _, parts in ref["lines"] for p in parts if isinstance(p, dict) and "href" in p]
+    assert links == ["https://arxiv.org/abs/2407.21783", "#ref-llama3-2024"]  # the paper, and the list
+    assert 'title="80 layers × 2' in out and "checked against the source itself" in out  # the no-JS description
+    assert "aria-describedby" not in out  # described by the title until cards.js shows a card
+
+
+def test_one_tab_stop_per_block():
+    text = ('<span class="rs-num" tabindex="0" data-rs-card="rs-p-1" title="a">1</span> and '
+            '<span class="rs-term" tabindex="0" data-rs-card="rs-g-1" title="b">t</span>'
+            '<sup class="rs-cite">[<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a>]</sup>\n\n'
+            '<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a> <a href="https://x.test/">plain</a>')
+    first, second = one_stop_per_block(text).split("\n\n")
+    assert first.count('tabindex="0"') == 1 and first.count('tabindex="-1"') == 2
+    assert 'data-rs-card="rs-r-1" tabindex="-1">' in first
+    assert second == '<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a> <a href="https://x.test/">plain</a>'
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -115,8 +147,13 @@ def test_a_models_licence_is_shown_with_its_facts(tmp_path):
     mid = next(k for k, m in cat.models.items() if "layers" in m)
     other = next(k for k, m in cat.models.items() if "layers" in m and k != mid)
     cat.data["models"][mid]["licence"] = {"name": "Example Licence <1.0>", "url": "https://example.org/licence"}
-    out = _render(tmp_path, cat, f"{{{{ num(m['{mid}'].layers) }}}} and {{{{ num(m['{other}'].heads) }}}}")
-    cards = out[out.index('<div class="rs-cards"'):]
-    assert cards.count("Licence: ") == 1, "only the model that names one"
-    assert 'Licence: <a href="https://example.org/licence">Example Licence &#60;1.0&#62;</a>.' in cards  # as text
+    data: dict[str, bytes] = {}
+    out = _render(tmp_path, cat, f"{{{{ num(m['{mid}'].layers) }}}} and {{{{ num(m['{other}'].heads) }}}}", data)
+    cards = json.loads(data["assets/cards/index.json"])
+    parts = [[p for _, line in c["lines"] for p in line] for c in cards.values()]
+    with_licence = [ps for ps in parts if " Licence: " in ps]
+    assert len(with_licence) == 1, "only the model that names one"
+    ps = with_licence[0]
+    link = ps[ps.index(" Licence: ") + 1]
+    assert link == {"a": "Example Licence <1.0>", "href": "https://example.org/licence"}  # text, set as text
     assert "; licence: Example Licence <1.0>)" in html.unescape(out)  # the no-JavaScript title too

@@ -13,7 +13,7 @@ from generator import derive
 from generator.catalog.model import Catalog
 from generator.derive import disclosed
 from generator.errors import BuildError
-from generator.format import gb, nbytes, num, params
+from generator.format import gb, nbytes, num, params, times
 from generator.site.article.widgets import WIDGETS, json_island, render_widget
 
 NBSP = "\u00a0"
@@ -122,13 +122,26 @@ def test_attention_mamba_fallback_numbers(catalog):
     assert data["attention"]["id"] == defaults(catalog, "attention-mamba")["attention"]
     assert data["ssm"]["id"] == defaults(catalog, "attention-mamba")["ssm"]
     att, hyb = catalog.models[data["attention"]["id"]], catalog.models[data["ssm"]["id"]]
-    state = nbytes(derive.ssm_state_bytes(hyb, "bf16"), 1)
-    for n in (1_024, 131_072, 1_048_576):
-        expected = [nbytes(derive.kv_bytes_per_sequence(att, n, "bf16"), 1), state,
+    state_bytes = derive.ssm_state_bytes(hyb, "bf16")
+    state = nbytes(state_bytes, 1)
+    for n in (1, 1_024, 131_072, 1_048_576):
+        cache = derive.kv_bytes_per_sequence(att, n, "bf16")
+        expected = [nbytes(cache, 1), state, times(cache / state_bytes, None),
                     nbytes(derive.kv_bytes_per_sequence(hyb, n, "bf16"), 1)]
         assert row_cells(table, num(n)) == [c.replace(NBSP, " ") for c in expected], n
+    # The crossover's own row: the cache passes the state there (the ratio is 1), and the caption says where.
+    cross = state_bytes / derive.kv_bytes_per_token(att, "bf16")
+    assert 1 < cross < data["range"][1]
+    assert row_cells(table, num(round(cross)))[2] == "1×"
+    assert f"passes the state at about {num(cross, 0)} tokens" in table.select_one("caption").get_text()
     assert derive.ssm_state_values(data["ssm"]) == derive.ssm_state_values(hyb)
-    assert data["precision"] == "bf16"
+    # The state in the precision the model keeps it in (its config's cache dtype), the cache in BF16.
+    dtype = hyb["ssm"].get("cache_dtype", "bf16")
+    assert data["precision"] == "bf16" and data["labels"] == {"kv": "BF16", "state": dtype.upper()}
+    assert data["range"][0] == 1 and data["range"][1] >= hyb["context"]
+    # Why these two: the catalog's note, with the models' names put in.
+    names = [m.get("short_label") or m["name"] for m in (att, hyb)]
+    assert all(name in data["note"] for name in names) and "{" not in data["note"]
 
 
 def test_context_fallback_numbers(catalog):

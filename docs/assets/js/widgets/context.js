@@ -4,7 +4,7 @@ import { TIMES, num, params, times, tokens } from "./format.js";
 import {
   binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, select, setText, stopSlider, svg
 } from "./shared.js";
-import { copyLinkButton, oneOf, readParams, wholeIn, writeParams } from "./urlstate.js";
+import { copyLinkButton, oneOf, readParams, settleAddress, wholeIn, writeParams } from "./urlstate.js";
 
 const MAX_N = 1048576;
 const NS = "cx";
@@ -183,7 +183,8 @@ function leadText(D, m, x) {
   const saving = n > w ? " A window of " + num(w) + " computes " + times(causal / x.win) +
     " fewer than causal attention." : " The window of " + num(w) + " covers the whole sequence here, so it " +
     "computes the same as causal attention.";
-  return tokens(n) + ": " + num(x.full) + " scores per head per layer (n\u00b2), " + num(causal) +
+  const scores = (k) => num(k) + (k === 1 ? " score" : " scores");
+  return tokens(n) + ": " + scores(x.full) + " per head per layer (n\u00b2), " + num(causal) +
     " with a causal mask. " + m.name + " has " + num(m.heads) + " heads " + TIMES + " " +
     num(D.attention_layer_count(m)) + " attention layers = " + num(x.matrices) + " score matrices, so " +
     scoreCount(BigInt(causal) * x.M) + " causal scores per sequence." + saving;
@@ -215,6 +216,7 @@ export function buildContext(D, data) {
   const st = { model: byId[d.model] ? d.model : data.models[0].id, n: d.length, w: d.window };
   restoreContext(st, data);
   const current = () => ({ n: st.n, model: st.model, w: st.w });
+  settleAddress(NS, current());
   const v = {
     c: contextControls(data, st, windowModel),
     lead: h("p", { class: "rs-explain" }),

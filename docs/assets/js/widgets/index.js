@@ -7,16 +7,18 @@
  * attention-mamba.js, context.js) make the controls; this file marks the container .rs-ready (the CSS then hides the
  * fallback). Everything is computed with window.RaceDerive (docs/assets/js/derive.js, a classic script loaded before
  * this one, a mirror of generator/derive.py). Numbers are formatted like generator/format.py formats them in the
- * prose (format.js). Browsers without modules, or without JavaScript, keep the fallback table.
+ * prose (format.js). Browsers without modules, or without JavaScript, keep the fallback table. The widgets are
+ * built one per idle moment after load (and at once when a link leads past them), so the page keeps its height.
  *
  * Runs on every page load and after Material's instant navigation (document$), and never binds a widget twice. It
  * also binds the page's copy buttons (copy.js: the figure pages' embed code and link).
  */
 
 import { buildAttentionMamba } from "./attention-mamba.js";
-import { bindCards, initCards } from "./cards.js";
+import { bindCards } from "./cards.js";
 import { buildContext } from "./context.js";
 import { bindCopyButtons } from "./copy.js";
+import { bindKeyboard } from "./keyboard.js";
 import { nbytes, num, params, times } from "./format.js";
 import { buildMemory } from "./memory.js";
 import { initPlayers, onHashChange } from "./player.js";
@@ -50,46 +52,84 @@ function initAll() {
   document.querySelectorAll(SELECTOR).forEach(initWidget);
 }
 
-// Build each widget as it comes within a screen or so of the viewport: the page's first paint and first
-// interaction do not wait for widgets far below (until then the static fallback table is what is there).
-let observer = null;
+// Build every widget soon after load, one per idle moment (never inside the first paint or the first interaction),
+// so the page reaches its final height before it is read: a widget built only when it came near grew the page
+// under the reader, moved a link's target away after the jump, and made the scroll bar lie. A widget the reader is
+// about to pass (a link to something below it, or an address with such a fragment) is built at once, before the
+// jump, so the target lands where it should.
+let queue = [];
 
-function onNear(entries) {
-  for (const entry of entries) {
-    if (!entry.isIntersecting) continue;
-    observer.unobserve(entry.target);
-    initWidget(entry.target);
+function idle(fn) {
+  if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 1500 });
+  else setTimeout(fn, 50);
+}
+
+function buildNext() {
+  const node = queue.shift();
+  if (!node) return;
+  initWidget(node);
+  if (queue.length) idle(buildNext);
+}
+
+function initSoon() {
+  queue = Array.from(document.querySelectorAll(SELECTOR)).filter((n) => !n.getAttribute("data-rs-state"));
+  if (queue.length) idle(buildNext);
+}
+
+/** Build now every widget that comes before ``target`` in the page (so content above it has its final size). */
+function buildBefore(target) {
+  let built = false;
+  for (const node of document.querySelectorAll(SELECTOR)) {
+    if (node.getAttribute("data-rs-state")) continue;
+    if (node.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING || node.contains(target)) {
+      initWidget(node);
+      built = true;
+    }
+  }
+  return built;
+}
+
+function fragmentTarget(hash) {
+  if (!hash || hash.length < 2) return null;
+  try {
+    return document.getElementById(decodeURIComponent(hash.slice(1)));
+  } catch (e) {
+    return null;
   }
 }
 
-function initNear() {
-  if (!("IntersectionObserver" in window)) {
-    initAll();
-    return;
-  }
-  if (observer) observer.disconnect();
-  observer = new IntersectionObserver(onNear, { rootMargin: "100% 0px 100% 0px" });
-  document.querySelectorAll(SELECTOR).forEach((node) => {
-    if (!node.getAttribute("data-rs-state")) observer.observe(node);
-  });
+/** An in-page link is about to be followed: the widgets above its target are built first. */
+function onLinkClick(e) {
+  const a = e.target.closest && e.target.closest('a[href^="#"]');
+  if (!a || e.defaultPrevented) return;
+  const target = fragmentTarget(a.getAttribute("href"));
+  if (target) buildBefore(target);
+}
+
+/** An address with a fragment: build what is above the target, then put the target at the top again. */
+function landOnFragment() {
+  const target = fragmentTarget(location.hash);
+  if (target && buildBefore(target)) target.scrollIntoView();
 }
 
 function boot() {
   bindCards(); // hover cards (cards.js): one set of document listeners for every page
+  bindKeyboard(); // the header's drawer and search buttons reachable by keyboard (keyboard.js)
   // The scene players (player.js) are built at once: a step link must find its player ready.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(() => {
-      initCards();
-      initNear();
+      landOnFragment();
+      initSoon();
       initPlayers();
       bindCopyButtons();
     });
   } else {
-    initCards();
-    initNear();
+    landOnFragment();
+    initSoon();
     initPlayers();
     bindCopyButtons();
   }
+  document.addEventListener("click", onLinkClick, true);
   window.addEventListener("hashchange", onHashChange);
 }
 

@@ -9,7 +9,7 @@ const BYTES = { digits: 1 };
 import {
   binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, paramStops, select, setText, stopSlider
 } from "./shared.js";
-import { copyLinkButton, oneOf, readParams, wholeIn, writeParams } from "./urlstate.js";
+import { copyLinkButton, oneOf, readParams, settleAddress, wholeIn, writeParams } from "./urlstate.js";
 
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const NS = "mem";
@@ -335,6 +335,7 @@ export function buildMemory(D, data) {
   const disclosed = data.models.filter(D.disclosed);  // derive.js: the one rule (derive.py disclosed)
   const st = initialState(data, byId, disclosed);
   restoreMemory(st, data, byId, disclosed);
+  settleAddress(NS, memoryParams(st));
   const c = memoryControls(data, st, disclosed);
   const r = memoryResult();
   const hw = hardwareTable(data.hardware);

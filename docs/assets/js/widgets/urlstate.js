@@ -64,6 +64,20 @@ export function writeParams(ns, values) {
   }
 }
 
+/** Once a widget has read the address: if the address names any of its settings, it is rewritten to exactly the
+ * settings the widget shows, so a value it could not use (mistyped, out of range, hostile) does not stay in the
+ * address bar, and a link copied from the bar gives what the reader sees. */
+export function settleAddress(ns, values) {
+  try {
+    const prefix = ns + ".";
+    const named = Array.from(new URLSearchParams(window.location.search).keys()).some(
+      (key) => key.slice(0, prefix.length) === prefix);
+    if (named) writeParams(ns, values);
+  } catch (e) {
+    /* an address the browser cannot parse: leave it */
+  }
+}
+
 /** "Copy link to this result": writes the settings, then copies the address with the widget's anchor. */
 export function copyLinkButton(ns, anchor, current) {
   const status = h("span", { class: "rs-note", role: "status" });
