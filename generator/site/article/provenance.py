@@ -218,8 +218,26 @@ def _paren(text: str, prec: int, need: int) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 #: A model field's verification key in the model's ``verified`` mapping (default: architecture).
-_VERIFIED_KEY = {"params": "params", "context": "context", "window": "window", "vocab": "vocab"}
+_VERIFIED_KEY = {
+    "params": "params",
+    "context": "context",
+    "context_advertised": "context_advertised",
+    "window": "window",
+    "vocab": "vocab",
+}
 NOT_RECORDED = "not recorded"
+#: What each verification level means, in plain words on a card (catalog.yaml's header defines the levels).
+LEVEL_WORDS = {
+    "yes": "yes, read in the primary source",
+    "secondary": "only in a third-party copy of the source, not in the original",
+    "arithmetic": "computed from other numbers",
+    "no": "no, not checked",
+}
+
+
+def level_words(level: str) -> str:
+    """A verification level as a card says it: LEVEL_WORDS, else the level itself."""
+    return LEVEL_WORDS.get(level, level)
 
 
 def _label(field: str, prefix: str = "") -> str:
@@ -316,7 +334,9 @@ class Cards:
         for (owner, refs, level), group in _groups(leaves(node)):
             titles = "; ".join(self.references[r]["title"] for r in refs if r in self.references)
             what = "" if isinstance(node, Leaf) else ", ".join(f"{num(x.value)} {x.label}" for x in group) + ": "
-            srcs.append(f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles}; verified: {level})")
+            srcs.append(
+                f"{what}{'' if isinstance(node, Leaf) else owner + ' '}(source: {titles}; verified: {level_words(level)})"
+            )
         return head + ". " + ". ".join(srcs)
 
     def _sources(self, refs: tuple[str, ...]) -> Html:
@@ -354,7 +374,7 @@ class Cards:
             )
             rows.append(
                 Html('<span class="rs-card-input">{what}Source: {src}. Verified: {level}.</span>').format(
-                    what=what, src=self._sources(refs) or "none recorded", level=level
+                    what=what, src=self._sources(refs) or "none recorded", level=level_words(level)
                 )
             )
         return Html('<span class="rs-card" id="{id}" role="tooltip">{head}{rows}</span>').format(
