@@ -20,6 +20,9 @@ _pos_int = {"type": "integer", "exclusiveMinimum": 0, "maximum": 10**9}
 _pos_num = {"type": "number", "exclusiveMinimum": 0, "maximum": 1e16}
 _text = {"type": "string", "minLength": 1, "maxLength": 2000}
 _verified_level = {"enum": ["yes", "secondary", "no", "arithmetic"]}
+#: The day (or month) a claim that can go stale ("largest", "today", "latest") was last checked: ``make check`` lists
+#: those older than twelve months (generator/site/assembly/check.py stale_claims).
+_as_of = {"type": "string", "pattern": r"^20\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?" + END}
 _sources = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": ID_PATTERN}}
 
 ARCH_FIELDS = ["params", "layers", "d_model", "heads", "head_dim", "vocab", "attention", "embeddings", "positions"]
@@ -149,6 +152,7 @@ _hardware = {
         "sms": _pos_int,
         "sram_bandwidth_tbps": _pos_num,
         "note": _text,
+        "as_of": _as_of,
         "verified": _verified_level,
         "sources": _sources,
     },
@@ -204,6 +208,7 @@ _fact = {
         "unit": {"type": "string", "maxLength": 20},
         "text": _text,
         "verified": _verified_level,
+        "as_of": _as_of,
         "sources": _sources,
     },
 }
