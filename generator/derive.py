@@ -29,6 +29,7 @@ BYTES_PER_VALUE: dict[str, float] = {
     "fp8": 1.0,
     "int8": 1.0,
     "int4": 0.5,
+    "fp4": 0.5,
 }
 
 
@@ -334,6 +335,14 @@ def float_max_finite(exponent_bits: int, mantissa_bits: int, specials: str = "ie
     else:
         raise ValueError(f"unknown specials {specials!r}; expected one of {list(SPECIALS)}")
     return int(value) if value.denominator == 1 else float(value)
+
+
+def block_bits_per_value(bits: int, block_size: int, scale_bits: int) -> float:
+    """Storage per value of a block-scaled format, its share of the block's scale included: bits + scale / block
+    (MXFP4: 4 + 8 / 32 = 4.25; NVFP4: 4 + 8 / 16 = 4.5, before its one FP32 scale per tensor)."""
+    if block_size <= 0:
+        raise ValueError("block_size must be positive")
+    return bits + scale_bits / block_size
 
 
 def int_range(bits: int, signed: bool = True) -> tuple[int, int]:

@@ -48,6 +48,9 @@ def largest(f: dict[str, Any]) -> str:
         lo, hi = derive.int_range(f["bits"], signed=bool(f.get("sign", 1)))
         return f"{lo:,} to {hi:,}".replace("-", "−")
     value = f["max_finite"]
+    if f.get("block_size"):  # a block-scaled format: its elements' range, times the block's scale
+        per = derive.block_bits_per_value(f["bits"], f["block_size"], f["scale_bits"])
+        return f"{value:,g} × scale, {per:g} bits"
     return cs.sci(value, 3) if value >= 1e6 else f"{value:,g}"
 
 

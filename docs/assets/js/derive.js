@@ -33,7 +33,8 @@
     bf16: 2.0,
     fp8: 1.0,
     int8: 1.0,
-    int4: 0.5
+    int4: 0.5,
+    fp4: 0.5
   });
 
   /** Python's ValueError. */
