@@ -246,7 +246,9 @@ def attention_mamba_fallback(catalog: Catalog) -> str:
             ]
         )
     table = _table(
-        f"Memory one sequence keeps (KV cache in BF16, Mamba-2 state in the model\u2019s float32): the KV cache of {_e(att['name'])} against the Mamba-2 state of "
+        f"Memory one sequence keeps (KV cache in BF16; Mamba-2 state as serving engines keep it, the recurrent part in "
+        f"{_e((hyb['ssm'].get('cache_dtype') or 'bf16').upper())} and the convolution buffer in BF16): the KV cache of "
+        f"{_e(att['name'])} against the Mamba-2 state of "
         f"{_e(hyb['name'])}",
         [
             "Tokens",
