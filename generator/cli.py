@@ -62,6 +62,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check_project(Path(args.root), Path(args.catalog) if args.catalog else None)
     for line in report.warnings:
         print(f"warning: {line}", file=sys.stderr)
+    for line in report.stale:
+        print(f"warning: {line}", file=sys.stderr)
+    if report.stale and args.strict:
+        print(
+            f"error: {len(report.stale)} dated claim(s) older than a year; re-check them and update as_of "
+            "(or run without --strict)",
+            file=sys.stderr,
+        )
+        return 1
     cat = report.catalog
     print(
         f"{cat.path}: OK ({len(cat.models)} models, {len(cat.hardware)} devices, {len(cat.formats)} formats, "
@@ -187,6 +196,9 @@ def _site_verbs(sub: argparse._SubParsersAction) -> None:
         "check", help="validate the catalog, figure registry, arithmetic, alt texts and pages (no renders)"
     )
     _common(c)
+    c.add_argument(
+        "--strict", action="store_true", help="fail when a dated claim (as_of) is more than twelve months old"
+    )
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("serve", help="live preview: rebuild on change, serve with Range support")

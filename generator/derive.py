@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any, Literal
 
 Model = Mapping[str, Any]
@@ -28,6 +29,7 @@ BYTES_PER_VALUE: dict[str, float] = {
     "fp8": 1.0,
     "int8": 1.0,
     "int4": 0.5,
+    "fp4": 0.5,
 }
 
 
@@ -140,14 +142,23 @@ def receptive_field(window: int, layers: int) -> int:
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _require_cache_formula(model: Model) -> None:
+    # A model whose cache the formulas below cannot express (e.g. one compressed along the sequence) says so in
+    # ``cache_unmodelled``; every cache quantity is then NotApplicable rather than a wrong number.
+    if model.get("cache_unmodelled"):
+        raise NotApplicable(f"{model.get('name', 'model')}: KV cache not expressible by the formula")
+
+
 def kv_values_per_token_per_layer(model: Model) -> int:
     """Numbers cached per token in one attention layer.
 
-    MHA/GQA/MQA: a key and a value vector per KV head (2 x kv_heads x head_dim). MLA: one compressed latent plus the
-    decoupled RoPE key shared by all heads (kv_lora_rank + rope_dim), which is what DeepSeek actually caches.
+    MHA/GQA/MQA: a key and a value vector per KV head (2 x kv_heads x head_dim). MLA (alone or in a hybrid's
+    attention layers): one compressed latent plus the decoupled RoPE key shared by all heads (kv_lora_rank +
+    rope_dim), which is what DeepSeek actually caches.
     """
     _require_disclosed(model)
-    if model["attention"] == "mla":
+    _require_cache_formula(model)
+    if model["attention"] == "mla" or model.get("mla"):
         return model["mla"]["kv_lora_rank"] + model["mla"]["rope_dim"]
     return 2 * model["kv_heads"] * model["head_dim"]
 
@@ -159,45 +170,78 @@ def mha_values_per_token_per_layer(model: Model) -> int:
 
 
 def kv_bytes_per_token(model: Model, precision: str = "bf16") -> float:
-    """KV-cache bytes each new token adds, across all attention layers, for one sequence."""
+    """KV-cache bytes each new token adds, across all attention layers, for one sequence (windowed layers too,
+    until their window is full: see kv_growth_bytes_per_token for what keeps growing after that)."""
     return attention_layer_count(model) * kv_values_per_token_per_layer(model) * bytes_per_value(precision)
 
 
+def windowed_layer_count(model: Model) -> int:
+    """Attention layers that see only a bounded window (sliding or chunked) and so cache at most ``window``
+    positions: ``window_layers`` when the model interleaves local and global layers, all attention layers when it
+    has a ``window`` alone, none without one."""
+    _require_disclosed(model)
+    if not model.get("window"):
+        return 0
+    return int(model.get("window_layers") or attention_layer_count(model))
+
+
+def kv_growth_bytes_per_token(model: Model, precision: str = "bf16") -> float:
+    """KV-cache bytes each token adds once every window is full: the global (full-attention) layers only."""
+    full = attention_layer_count(model) - windowed_layer_count(model)
+    return full * kv_values_per_token_per_layer(model) * bytes_per_value(precision)
+
+
 def cached_tokens(model: Model, context: int) -> int:
-    """Positions held in the cache: all of them, or at most the window for a rolling-buffer sliding window."""
+    """Positions one windowed layer holds (at most the window: a rolling buffer), or all of them without one."""
     window = model.get("window")
     return min(context, window) if window else context
 
 
 def ssm_state_values(model: Model) -> int:
-    """Numbers in the fixed-size recurrent state of a Mamba-2 stack, for one sequence.
+    """Numbers in the fixed-size recurrent state of a Mamba-2 (or linear-attention) stack, for one sequence:
+    ssm_recurrent_values + ssm_conv_values. It does not grow with the context."""
+    return ssm_recurrent_values(model) + ssm_conv_values(model)
 
-    Per SSM layer: the state matrix (heads x head_dim x state) plus the rolling convolution input
-    ((heads x head_dim + 2 x groups x state) x (conv_kernel - 1)). It does not grow with the context.
-    """
+
+def ssm_recurrent_values(model: Model) -> int:
+    """The recurrent state matrices: heads x head_dim x state per layer (0 without an SSM block)."""
+    ssm = model.get("ssm")
+    if not ssm:
+        return 0
+    return ssm["layers"] * ssm["heads"] * ssm["head_dim"] * ssm["state"]
+
+
+def ssm_conv_values(model: Model) -> int:
+    """The rolling short-convolution input: (heads x head_dim + 2 x groups x state) x (conv_kernel - 1) per layer."""
     ssm = model.get("ssm")
     if not ssm:
         return 0
     inner = ssm["heads"] * ssm["head_dim"]
-    per_layer = inner * ssm["state"] + (inner + 2 * ssm["groups"] * ssm["state"]) * (ssm["conv_kernel"] - 1)
-    return ssm["layers"] * per_layer
+    return ssm["layers"] * (inner + 2 * ssm["groups"] * ssm["state"]) * (ssm["conv_kernel"] - 1)
 
 
 def ssm_state_bytes(model: Model, precision: str = "bf16") -> float:
-    """Bytes of the SSM state of one sequence: in the model's ``ssm.cache_dtype`` when the catalog gives one (the
-    precision its serving config keeps the state in, e.g. float32), else in ``precision`` (the KV cache's)."""
+    """Bytes of the SSM state of one sequence, as serving engines keep it (vLLM's MambaStateDtypeCalculator,
+    SGLang's mamba2_state_dtype): the recurrent state in the model's ``ssm.cache_dtype`` when the catalog gives one
+    (e.g. float32), else in ``precision``; the convolution buffer in ``precision`` (the cache's, BF16 by default)."""
     ssm = model.get("ssm")
     if not ssm:
         return 0.0
-    return ssm_state_values(model) * bytes_per_value(ssm.get("cache_dtype") or precision)
+    recurrent = ssm_recurrent_values(model) * bytes_per_value(ssm.get("cache_dtype") or precision)
+    return recurrent + ssm_conv_values(model) * bytes_per_value(precision)
 
 
 def kv_bytes_per_sequence(model: Model, context: int, precision: str = "bf16", batch: int = 1) -> float:
-    """Cache bytes for ``batch`` sequences of ``context`` tokens: KV cache in ``precision`` plus any SSM state (in
-    its own cache precision, see ssm_state_bytes)."""
+    """Cache bytes for ``batch`` sequences of ``context`` tokens: KV cache in ``precision`` (global layers hold every
+    position, windowed layers at most the window) plus any SSM state (see ssm_state_bytes)."""
     if context < 0 or batch < 1:
         raise ValueError("context must be >= 0 and batch >= 1")
-    per_seq = kv_bytes_per_token(model, precision) * cached_tokens(model, context)
+    windowed = windowed_layer_count(model)
+    if windowed == 0 or windowed == attention_layer_count(model):  # one kind of layer: all hold the same positions
+        per_seq = kv_bytes_per_token(model, precision) * cached_tokens(model, context)
+    else:
+        bounded = windowed * kv_values_per_token_per_layer(model) * bytes_per_value(precision)
+        per_seq = kv_growth_bytes_per_token(model, precision) * context + bounded * cached_tokens(model, context)
     per_seq += ssm_state_bytes(model, precision)
     return per_seq * batch
 
@@ -229,8 +273,8 @@ def max_context(
 ) -> float:
     """Longest context (tokens) whose weights plus cache fit in one device; 0 if the weights alone do not fit.
 
-    A sliding-window model's cache stops growing at the window, so once that fits every length fits: the result
-    is then ``math.inf``.
+    Up to the window every attention layer grows; past it only the global layers do. When every layer is windowed
+    the cache stops growing at the window, so once that fits every length fits: the result is then ``math.inf``.
     """
     _require_disclosed(model)
     weights = weight_bytes(params if params is not None else model["params"], weight_precision)
@@ -240,9 +284,12 @@ def max_context(
     per_token = kv_bytes_per_token(model, kv_precision) * batch
     longest = math.floor(free / per_token)
     window = model.get("window")
-    if window and longest >= window:
+    if not window or longest < window:
+        return longest
+    growth = kv_growth_bytes_per_token(model, kv_precision) * batch
+    if growth == 0:
         return math.inf
-    return longest
+    return window + math.floor((free - window * per_token) / growth)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -262,9 +309,40 @@ def tokens_per_param(tokens: float, params: float) -> float:
     return tokens / params
 
 
-def float_max_finite(exponent_bits: int, mantissa_bits: int) -> float:
-    """Largest finite value of an IEEE-754-style binary format: (2 - 2^-m) x 2^(2^(e-1) - 1)."""
-    return (2 - 2.0**-mantissa_bits) * 2.0 ** (2 ** (exponent_bits - 1) - 1)
+#: How a float format spends its top exponent field (catalog ``formats.*.specials``): ieee keeps it for Inf and
+#: NaN (FP32, FP16, BF16, FP8 E5M2); nan_only uses it for numbers except the single all-ones pattern, NaN (OCP FP8
+#: E4M3, "fn"); none has no Inf or NaN at all, every code is a number (FP4 E2M1, the OCP MX element).
+SPECIALS = ("ieee", "nan_only", "none")
+
+
+def float_max_finite(exponent_bits: int, mantissa_bits: int, specials: str = "ieee") -> int | float:
+    """Largest finite value of a binary float format with ``exponent_bits`` and ``mantissa_bits``, exactly (an int
+    when it is a whole number, as for every format the article shows), computed from the bits by its rule:
+
+    ieee: (2 - 2^-m) x 2^(2^(e-1) - 1); nan_only: (2 - 2^-(m-1)) x 2^(2^(e-1)); none: (2 - 2^-m) x 2^(2^(e-1)).
+    """
+    if exponent_bits < 1 or mantissa_bits < 0:
+        raise ValueError("a float needs at least one exponent bit and no negative mantissa")
+    top = 2 ** (exponent_bits - 1)  # largest exponent when the all-ones field holds numbers (bias 2^(e-1) - 1)
+    if specials == "ieee":
+        value = (2 - Fraction(1, 2**mantissa_bits)) * Fraction(2) ** (top - 1)
+    elif specials == "nan_only":
+        if mantissa_bits < 1:
+            raise ValueError("nan_only needs a mantissa bit (the all-ones pattern is NaN)")
+        value = (2 - Fraction(1, 2 ** (mantissa_bits - 1))) * Fraction(2) ** top
+    elif specials == "none":
+        value = (2 - Fraction(1, 2**mantissa_bits)) * Fraction(2) ** top
+    else:
+        raise ValueError(f"unknown specials {specials!r}; expected one of {list(SPECIALS)}")
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def block_bits_per_value(bits: int, block_size: int, scale_bits: int) -> float:
+    """Storage per value of a block-scaled format, its share of the block's scale included: bits + scale / block
+    (MXFP4: 4 + 8 / 32 = 4.25; NVFP4: 4 + 8 / 16 = 4.5, before its one FP32 scale per tensor)."""
+    if block_size <= 0:
+        raise ValueError("block_size must be positive")
+    return bits + scale_bits / block_size
 
 
 def int_range(bits: int, signed: bool = True) -> tuple[int, int]:

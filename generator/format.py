@@ -191,7 +191,9 @@ def decimals(x: float, digits: int | None = None) -> str:
 
 def params_label(x: float) -> str:
     """Parameter count as the catalog gives it, without rounding it into a different number: '117M', '1.542B',
-    '175B', '405.85B', '671B'."""
+    '175B', '405.85B', '671B', '2.8T'."""
+    if x >= 1e12:
+        return f"{x / 1e12:.5g}T"
     if x >= 1e9:
         return f"{x / 1e9:.5g}B"
     return f"{x / 1e6:.5g}M"

@@ -86,8 +86,40 @@ def test_nemotron_state_is_constant(catalog):
     assert long - short == 1000 * 6144  # only the six attention layers grow
     assert nano["ssm"]["cache_dtype"] == "fp32"  # mamba_ssm_cache_dtype in the model's config.json
     assert nano["layer_pattern"].count("E") == 23  # mixture-of-experts layers in its hybrid pattern
-    assert d.ssm_state_bytes(nano) == state * 4 == d.ssm_state_bytes(nano, "fp8")  # its own precision, not the KV's
-    assert d.kv_bytes_per_sequence(nano, 1_048_576) - state * 4 == 6 * 2**30
+    # As vLLM and SGLang keep it: the recurrent state in FP32 (the config's cache dtype), the conv buffer in the
+    # cache precision (BF16 by default): 23 x 64 x 64 x 128 x 4 + 23 x (4,096 + 2 x 8 x 128) x 3 x 2 bytes.
+    recurrent, conv = d.ssm_recurrent_values(nano), d.ssm_conv_values(nano)
+    assert (recurrent, conv) == (23 * 64 * 64 * 128, 23 * (4096 + 2 * 8 * 128) * 3) and recurrent + conv == state
+    assert d.ssm_state_bytes(nano) == recurrent * 4 + conv * 2 == 49_082_368
+    assert d.ssm_state_bytes(nano, "fp8") == recurrent * 4 + conv * 1  # only the conv buffer follows the cache
+    assert round(d.ssm_state_bytes(nano) / d.kv_bytes_per_token(catalog.models["llama-3.1-8b"])) == 374
+    assert d.kv_bytes_per_sequence(nano, 1_048_576) - d.ssm_state_bytes(nano) == 6 * 2**30
+    h8 = catalog.models["nemotron-h-8b"]
+    assert d.ssm_state_bytes(h8) == 102_137_856  # the same rule for Nemotron-H 8B (about 102.1 MB)
+
+
+def test_windowed_layers_cap_only_their_own_cache():
+    """Interleaved local and global layers: windowed layers hold at most the window, global layers everything."""
+    m = {"name": "toy", "params": 1e9, "layers": 4, "attention": "gqa", "heads": 8, "kv_heads": 2, "head_dim": 64,
+         "window": 128, "window_layers": 2}
+    per_layer = 2 * 2 * 64 * 2  # bytes per token per layer in BF16
+    assert d.windowed_layer_count(m) == 2 and d.kv_growth_bytes_per_token(m) == 2 * per_layer
+    assert d.kv_bytes_per_sequence(m, 100) == 4 * per_layer * 100
+    assert d.kv_bytes_per_sequence(m, 1000) == (2 * 1000 + 2 * 128) * per_layer
+    free = 80 * d.GB - d.weight_bytes(1e9, "bf16")
+    assert d.max_context(m, 80) == 128 + (free - 128 * 4 * per_layer) // (2 * per_layer)
+    everywhere = {k: v for k, v in m.items() if k != "window_layers"}
+    assert d.windowed_layer_count(everywhere) == 4 and d.max_context(everywhere, 80) == math.inf
+    assert d.windowed_layer_count({k: v for k, v in m.items() if k != "window"}) == 0
+
+
+def test_unmodelled_cache_is_not_applicable():
+    m = {"name": "toy", "params": 1e9, "layers": 4, "attention": "mqa", "heads": 8, "kv_heads": 1, "head_dim": 64,
+         "cache_unmodelled": "compressed along the sequence"}
+    for fn in (d.kv_values_per_token_per_layer, d.kv_bytes_per_token, lambda x: d.kv_bytes_per_sequence(x, 10),
+               lambda x: d.max_context(x, 80)):
+        with pytest.raises(d.NotApplicable):
+            fn(m)
 
 
 @pytest.mark.parametrize("model_id,expected", [
@@ -146,13 +178,17 @@ def test_receptive_field(catalog):
 
 
 def test_float_formats_against_numpy_and_catalog(catalog):
-    assert d.float_max_finite(8, 23) == float(np.finfo(np.float32).max)
-    assert d.float_max_finite(5, 10) == float(np.finfo(np.float16).max)
+    assert d.float_max_finite(8, 23) == int(np.finfo(np.float32).max) == 340282346638528859811704183484516925440
+    assert d.float_max_finite(8, 7) == 338953138925153547590470800371487866880  # BF16, (2 - 2^-7) x 2^127
+    assert d.float_max_finite(5, 10) == float(np.finfo(np.float16).max) == 65504
+    assert d.float_max_finite(4, 3, "nan_only") == 448 and d.float_max_finite(4, 3) == 240  # OCP E4M3 vs IEEE-like
+    assert d.float_max_finite(5, 2) == 57344 and d.float_max_finite(2, 1, "none") == 6  # E5M2, FP4 E2M1
+    with pytest.raises(ValueError):
+        d.float_max_finite(4, 3, "sometimes")
     for fid, f in catalog.formats.items():
-        if f["kind"] != "float":
-            continue
-        if f.get("ieee_like", True):
-            assert d.float_max_finite(f["exponent"], f["mantissa"]) == pytest.approx(f["max_finite"], rel=1e-7), fid
+        if f["kind"] == "float":  # derived when the catalog loads, never typed
+            assert f["max_finite"] == d.float_max_finite(f["exponent"], f["mantissa"], f.get("specials", "ieee")), fid
+            assert isinstance(f["max_finite"], int), "an exact integer, printed to the last digit"
     assert catalog.formats["fp8-e4m3"]["max_finite"] == 448  # OCP E4M3 reuses the top exponent
     assert d.int_range(8) == (-128, 127) and d.int_range(4) == (-8, 7)
 
@@ -174,9 +210,9 @@ PRINTED = {
     "gpt-3-175b": {"fp32": "700.0 GB", "bf16": "350.0 GB", "fp8": "175.0 GB", "int4": "87.5 GB"},
     "deepseek-v3": {"kv at its context": "9.2 GB"},  # MLA: 576 numbers x 61 layers
     "llama-3.1-8b": {"kv 1,024": "134.2 MB", "kv 131,072": "17.2 GB", "kv 1,048,576": "137.4 GB"},
-    # 12,482,560 state numbers in FP32 (its config's mamba_ssm_cache_dtype), plus 6 attention layers of 2 KV heads
-    # x 128 x 2 = 6,144 bytes per token.
-    "nemotron-3-nano": {"state": "49.9 MB", "kv 1,024": "56.2 MB", "kv 131,072": "855.2 MB",
+    # 12,482,560 state numbers: 12,058,624 recurrent in FP32 (its config's mamba_ssm_cache_dtype) and 423,936 of
+    # convolution buffer in BF16 (vLLM, SGLang), plus 6 attention layers of 2 KV heads x 128 x 2 = 6,144 B per token.
+    "nemotron-3-nano": {"state": "49.1 MB", "kv 1,024": "55.4 MB", "kv 131,072": "854.4 MB",
                         "kv 1,048,576": "6.5 GB"},
 }
 

@@ -74,7 +74,7 @@ def build_grid(catalog) -> list[tuple[str, float, dict[str, Any]]]:
         grid.append(("params", m["params"], {"most": 2}))
         for p in derive.BYTES_PER_VALUE:
             grid.append(("nbytes", derive.weight_bytes(m["params"], p), {"digits": 1}))
-        if "layers" in m:
+        if "layers" in m and not m.get("cache_unmodelled"):  # no cache number where derive has none
             for n in FALLBACK_LENGTHS_MAMBA:
                 grid.append(("nbytes", derive.kv_bytes_per_sequence(m, n, "bf16"), {"digits": 1}))
     grid += [(fn, x, opts) for fn, x, opts, _ in ONCE_APART]
@@ -134,10 +134,10 @@ def test_precision_menus_come_from_one_list(catalog):
     that takes the same bytes, in the widget's menu, its fallback table's columns and the weight chart's legend."""
     assert set(format.PRECISIONS) <= set(derive.BYTES_PER_VALUE)
     menu = format.precision_menu(catalog.formats)
-    assert menu == [("fp32", "FP32"), ("bf16", "BF16 / FP16"), ("fp8", "FP8"), ("int8", "INT8"), ("int4", "INT4")]
+    assert menu == [("fp32", "FP32"), ("bf16", "BF16 / FP16"), ("fp8", "FP8"), ("int8", "INT8"), ("int4", "INT4 / FP4")]
     groups = format.precision_groups(catalog.formats)
     assert [g[0] for g in groups] == sorted({derive.BYTES_PER_VALUE[p] for p in derive.BYTES_PER_VALUE}, reverse=True)
-    assert [g[2] for g in groups] == ["FP32", "BF16 / FP16", "FP8 / INT8", "INT4"]
+    assert [g[2] for g in groups] == ["FP32", "BF16 / FP16", "FP8 / INT8", "INT4 / FP4"]
     assert [g[2] for g in format.precision_groups(catalog.formats, named_with=False)][1] == "BF16", "the chart's"
     named = {name for label in [m[1] for m in menu] + [g[2] for g in groups] for name in label.split(" / ")}
     assert named == {format.precision_name(p, catalog.formats) for p in derive.BYTES_PER_VALUE}, "every one named"

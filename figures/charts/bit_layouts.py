@@ -1,8 +1,8 @@
 """Bit layouts of the number formats: one row of boxes per format, one box per bit, drawn to the same scale.
 
 Floats split into sign, exponent and mantissa (fraction) bits; integers into a sign bit and value bits (two's
-complement). The largest finite value is written at the right: floats from the catalog (formats.*.max_finite),
-integers from derive.int_range.
+complement). The largest finite value is written at the right: floats from formats.*.max_finite (derived from the
+bits when the catalog loads, derive.float_max_finite), integers from derive.int_range.
 
 Narrow layout: each row's name, width and largest value on a line above its boxes, so the boxes take the full
 width; the legend in two columns.
@@ -48,6 +48,9 @@ def largest(f: dict[str, Any]) -> str:
         lo, hi = derive.int_range(f["bits"], signed=bool(f.get("sign", 1)))
         return f"{lo:,} to {hi:,}".replace("-", "−")
     value = f["max_finite"]
+    if f.get("block_size"):  # a block-scaled format: its elements' range, times the block's scale
+        per = derive.block_bits_per_value(f["bits"], f["block_size"], f["scale_bits"])
+        return f"{value:,g} × scale, {per:g} bits"
     return cs.sci(value, 3) if value >= 1e6 else f"{value:,g}"
 
 
@@ -128,7 +131,7 @@ def _row_labels(ax, lay: cs.Layout, f: dict[str, Any], y: float, widest: int) ->
 
 def _notes(fig, data: dict[str, Any], rows) -> None:
     notes = []
-    e4m3 = next((f for _, f in rows if f.get("ieee_like") is False), None)
+    e4m3 = next((f for _, f in rows if f.get("specials") == "nan_only"), None)
     if e4m3:
         ieee = derive.float_max_finite(e4m3["exponent"], e4m3["mantissa"])
         notes.append(f"{e4m3['name']} has no infinities and reuses the top exponent, so it reaches "

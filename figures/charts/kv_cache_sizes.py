@@ -1,4 +1,5 @@
-"""KV cache one sequence needs, for every catalog model at one stated context, as horizontal bars (log scale).
+"""KV cache one sequence needs, for the models the catalog selects, at one stated context, as horizontal bars (log
+scale). A model whose cache derive cannot compute (``cache_unmodelled``) is left out; the catalog's caption says so.
 
 All values come from derive.kv_bytes_per_sequence: BF16, batch 1, GB = 10^9 bytes. A sliding-window model's
 rolling buffer stops at its window; a hybrid's fixed SSM state is included. A model whose own context is shorter
@@ -23,15 +24,20 @@ from generator.catalog.selection import shown
 CONTEXT = 131_072     # tokens: the context the long-context models in the catalog share (128K)
 PRECISION = "bf16"
 
-#: (label, colour) per attention kind; "window" is GQA with a rolling-buffer sliding window.
+#: (label, colour) per attention kind; "window" is GQA with windowed layers (a rolling buffer in every layer, or
+#: local layers interleaved with global ones: the row's detail says which), "hybrid" a fixed-state stack (Mamba or a
+#: linear attention) with a few attention layers.
 KINDS = {
     "mha": ("MHA", cs.RED),
     "mqa": ("MQA", cs.ORANGE),
     "gqa": ("GQA", cs.BLUE),
     "window": ("GQA + window", cs.GREEN),
     "mla": ("MLA", cs.PURPLE),
-    "hybrid": ("Hybrid (SSM)", cs.GOLD),
+    "hybrid": ("Hybrid", cs.GOLD),
 }
+#: What a hybrid's fixed-state layers are called in a row's detail (catalog ssm.kind; default Mamba-2).
+STATE_WORDS = {"mamba2": "Mamba", "gated_deltanet": "DeltaNet", "lightning": "linear", "kda": "linear"}
+SHORT_STATE_WORDS = {"mamba2": "SSM", "gated_deltanet": "lin.", "lightning": "lin.", "kda": "lin."}
 BAR_HEIGHT = 0.62          # of the 1.0 row pitch
 NARROW_BAR_HEIGHT = 0.36   # narrow: the bar sits in the lower part of the row, under its label line
 NARROW_DROP = 0.16         # narrow: how far the bar's centre sits below the row's centre
@@ -48,9 +54,14 @@ def detail(m: dict[str, Any], short: bool = False) -> str:
     if a == "mla":
         return f"MLA latent {m['mla']['kv_lora_rank']} + {m['mla']['rope_dim']}"
     if a == "hybrid":
-        return f"{m['attention_layers']} {'attn.' if short else 'attention'} layers + SSM"
+        state = (SHORT_STATE_WORDS if short else STATE_WORDS)[m["ssm"].get("kind", "mamba2")]
+        if short:
+            return f"{m['attention_layers']} {'MLA' if m.get('mla') else 'attn.'} + {state}"
+        return f"{m['attention_layers']} {'MLA' if m.get('mla') else 'attention'} layers + {state}"
     text = f"{a.upper()}, {m['kv_heads']} KV heads"
-    if m.get("window"):
+    if m.get("window_layers"):
+        text += f", {m['window_layers']} local ({m['window']:,})"
+    elif m.get("window"):
         text += f", window {m['window']:,}"
     return text
 
@@ -65,7 +76,7 @@ def rows(data: dict[str, Any], short: bool = False) -> list[dict[str, Any]]:
             row.update(kind=None, detail="", value=None)
         else:
             row.update(kind=kind(m), detail=detail(m, short), value=derive.kv_bytes_per_sequence(m, CONTEXT, PRECISION))
-            if m["context"] < CONTEXT and m.get("window"):
+            if m["context"] < CONTEXT and m.get("window") and not m.get("window_layers"):
                 row["window_context"] = m["context"]  # beyond its context too, but its rolling buffer is full
             elif m["context"] < CONTEXT:
                 row["own_context"] = m["context"]
@@ -178,4 +189,4 @@ def _legend_and_notes(fig, ax, table: list[dict[str, Any]]) -> None:
                      f"cache would be at {CONTEXT:,} tokens; the filled part and the small figure are at its own "
                      "maximum (a rolling buffer holds its window only).")
     cs.source_line(fig, "catalog architectures (layers, KV heads, head size, MLA latent, SSM state) from each "
-                        "model's paper or config; Mistral's rolling buffer holds its window only.")
+                        "model's paper or config; rolling buffers hold their window only; fixed states included.")

@@ -2,8 +2,10 @@
 
 Standard attention first: the full n x n score matrix is written to HBM and read back for the softmax. Then Flash
 Attention: one block of Q sits in SRAM while blocks of K and V stream through; each tile's scores are computed in
-SRAM and folded into a running max, a running sum and the output (online softmax); the output block is written to
-HBM once. Memory sizes and bandwidths are the A100's, from the catalog.
+SRAM and folded into a running max, a running sum and the output (online softmax). The loops follow
+FlashAttention-2 (Dao 2023), whose output block stays in SRAM until every tile has passed and is written to HBM
+once; the 2022 algorithm wrote it back after every tile of K and V. Memory sizes and bandwidths are the A100's, from
+the catalog.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ class FlashTiling(RaceScene):
             slots = {"q": (0.6, 2.55), "o": (0.6, 0.95), "k": (1.55, 2.55), "v": (1.55, 0.95), "tile": (2.8, 2.55),
                      "acc": (2.15, 0.95)}
             summary = ("standard: n × n scores in HBM", "memory grows with n²", "", "Flash: tiles in SRAM",
-                       "O written to HBM once", "memory grows with n")
+                       "O written once (FA-2)", "memory grows with n")
             return Geometry(hbm, sram, 1.15, 0.62, 0.3, 3.55, slots, 0.85, LABEL_SIZE, summary)
         top = lay.title_bottom - 0.15
         hbm = (lay.left_x, top - 4.1, lay.content_w, 4.1)
@@ -109,7 +111,7 @@ class FlashTiling(RaceScene):
         slots = {"q": (0.5, 1.9), "o": (0.5, 0.7), "k": (1.3, 1.9), "v": (1.3, 0.7), "tile": (2.3, 1.9),
                  "acc": (1.95, 0.7)}
         summary = ("standard:", "n × n scores in HBM", "memory grows with n²", "", "Flash: tiles in SRAM",
-                   "O written to HBM once", "memory grows with n")
+                   "O written once (FA-2)", "memory grows with n")
         return Geometry(hbm, sram, 0.64, 0.5, 0.22, 2.56, slots, 0.55, SMALL_SIZE, summary)
 
     def construct(self) -> None:
@@ -196,7 +198,8 @@ class FlashTiling(RaceScene):
 
     def _tiles(self, mats: dict[str, VGroup], leaving: VGroup) -> None:
         """Flash: each block of Q sits in SRAM while the blocks of K and V stream past it; a tile of scores at a
-        time is folded into the running max, the running sum and the output block, written to HBM once."""
+        time is folded into the running max, the running sum and the output block, which FlashAttention-2 writes to HBM
+        once (the 2022 algorithm rewrote it after every tile)."""
         g = self.g
         acc_labels = VGroup(text("m  running max", g.size, MUTED), text("ℓ  running sum", g.size, MUTED)) \
             .arrange(DOWN, buff=0.14, aligned_edge=LEFT)
@@ -219,8 +222,8 @@ class FlashTiling(RaceScene):
             for kj in range(BLOCKS):
                 self._tile(mats, qi, kj, o_acc, marks, rt)
             if qi == 0:
-                self.caption("When every tile has passed, the output block is written to HBM, once.",
-                             title="One write of the output")
+                self.caption("FlashAttention-2 writes the output block to HBM once, when every tile has passed. "
+                             "(The 2022 version rewrote it after each tile.)", title="One write of the output")
             target = mats["O"][qi]
             # The first write takes the slot labels with it: the reader knows the slots by then.
             self.play(o_acc.animate.move_to(target.get_center()).set_fill(PURPLE, opacity=0.85), FadeOut(q),

@@ -136,10 +136,18 @@ class TowerGrowth(RaceScene):
         tallest = max(disclosed, key=lambda s: s["layers"])
         self.caption(f"From {first['name']}'s {num(first['layers'])} layers and {num(first['heads'])} heads to "
                      f"{tallest['name']}'s {num(tallest['layers'])} layers and {num(tallest['heads'])} heads.",
-                     title="From GPT-1 to today")
+                     title=f"From {first['name']} to {tallest['name']}")
         ends = [SurroundingRectangle(drawn[s["id"]], color=YELLOW, buff=0.1, stroke_width=3) for s in (first, tallest)]
         self.play(*[Create(r) for r in ends], run_time=T_MOVE)
         self.hold_caption(T_HOLD)
+        biggest = max(disclosed, key=lambda s: s["params"])
+        if "active_label" in biggest and biggest is not tallest:  # the race moved to total parameters
+            self.caption(f"The largest is no longer the tallest: {biggest['name']} ({biggest['released'][:4]}) holds "
+                         f"{biggest['params_label']} parameters, yet only {biggest['active_label']} work on each "
+                         "token.", title="A race in total parameters")
+            mark = SurroundingRectangle(drawn[biggest["id"]], color=YELLOW, buff=0.1, stroke_width=3)
+            self.play(*[r.animate.set_stroke(opacity=0.25) for r in ends], Create(mark), run_time=T_MOVE)
+            self.hold_caption(T_HOLD)
 
     def _streets(self, specs, labels) -> tuple[list[tuple[float, float]], float, float, list[float]]:
         """Where each building stands: ([(x, ground y)], slot width, floor height, the ground line of each street).

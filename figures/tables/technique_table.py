@@ -14,13 +14,15 @@ from generator.escape import html
 
 #: (technique id in the catalog, column header, expansion for <abbr title>), in column order.
 TECHNIQUES: list[tuple[str, str, str]] = [
-    ("flash", "Flash", "Flash Attention, where the model's own paper reports using it"),
+    ("flash", "Flash", "a FlashAttention kernel, marked only where the model's own paper or card says it uses one"),
     ("gqa", "GQA", "grouped-query attention"),
     ("mqa", "MQA", "multi-query attention"),
     ("mla", "MLA", "multi-head latent attention"),
+    ("sparse", "Sparse", "sparse attention: each query attends only to the entries an indexer selects"),
+    ("window", "Window", "a sliding or chunked window, in every layer or interleaved with global layers"),
     ("moe", "MoE", "mixture of experts"),
     ("ssm", "SSM", "state-space (Mamba) layers"),
-    ("window", "Window", "sliding-window attention"),
+    ("linear", "Linear", "linear-attention layers with a fixed state (Gated DeltaNet, lightning attention)"),
 ]
 DEFAULT_CAPTION = "Which techniques each model stacks"
 YES_MARK = "✓"

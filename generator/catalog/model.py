@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema
 
+from generator import derive
 from generator.catalog.load import Marks, load_yaml
 from generator.catalog.schema import CATALOG_SCHEMA
 from generator.errors import CatalogError, did_you_mean, dotted
@@ -357,6 +358,13 @@ def _check_layers(model_id: str, m: dict[str, Any], report: _Report) -> None:
     path = ("models", model_id)
     if m.get("attention_layers") and m.get("layers") and m["attention_layers"] > m["layers"]:
         report.err(path + ("attention_layers",), f"at most layers ({m['layers']})", str(m["attention_layers"]))
+    if m.get("window_layers") and not m.get("window"):
+        report.err(path + ("window_layers",), "a window for these layers (window:)", "window_layers alone")
+    attention = m.get("attention_layers") if m.get("attention") == "hybrid" else m.get("layers")
+    if m.get("window_layers") and attention and m["window_layers"] > attention:
+        report.err(path + ("window_layers",), f"at most the attention layers ({attention})", str(m["window_layers"]))
+    if m.get("context_advertised") and m.get("context") and m["context_advertised"] <= m["context"]:
+        report.err(path + ("context_advertised",), f"more than context ({m['context']})", str(m["context_advertised"]))
     if m.get("window") and m.get("context") and m["window"] > m["context"]:
         report.err(path + ("window",), "a window no larger than the context", str(m["window"]))
     pattern = m.get("layer_pattern")
@@ -381,6 +389,8 @@ def _check_models(data: dict[str, Any], report: _Report) -> None:
             if f["sign"] + f["exponent"] + f["mantissa"] != f["bits"]:
                 total = f["sign"] + f["exponent"] + f["mantissa"]
                 report.err(("formats", fmt_id, "bits"), f"sign + exponent + mantissa = {total}", str(f["bits"]))
+            if f.get("specials") == "nan_only" and f["mantissa"] < 1:
+                report.err(("formats", fmt_id, "mantissa"), "at least 1 mantissa bit (nan_only)", str(f["mantissa"]))
 
 
 def _check_selections(data: dict[str, Any], report: _Report) -> None:
@@ -455,4 +465,13 @@ def load_catalog(path: Path | str) -> Catalog:
     if errors:
         errors.sort(key=lambda e: (e.line or 0, e.column or 0))
         raise errors[0]
+    derive_format_maxima(data)
     return Catalog(path=path, data=data, marks=marks)
+
+
+def derive_format_maxima(data: dict[str, Any]) -> None:
+    """Give every float format its largest finite value, computed exactly from its bits (derive.float_max_finite):
+    the catalog never types it, so the page can print it to the last digit."""
+    for f in data.get("formats", {}).values():
+        if f.get("kind") == "float":
+            f["max_finite"] = derive.float_max_finite(f["exponent"], f["mantissa"], f.get("specials", "ieee"))

@@ -22,6 +22,9 @@ _pos_int = {"type": "integer", "exclusiveMinimum": 0, "maximum": 10**9}
 _pos_num = {"type": "number", "exclusiveMinimum": 0, "maximum": 1e16}
 _text = {"type": "string", "minLength": 1, "maxLength": 2000}
 _verified_level = {"enum": ["yes", "secondary", "no", "arithmetic"]}
+#: The day (or month) a claim that can go stale ("largest", "today", "latest") was last checked: ``make check`` lists
+#: those older than twelve months (generator/site/assembly/check.py stale_claims).
+_as_of = {"type": "string", "pattern": r"^20\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?" + END}
 _sources = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": ID_PATTERN}}
 
 ARCH_FIELDS = ["params", "layers", "d_model", "heads", "head_dim", "vocab", "attention", "embeddings", "positions"]
@@ -53,11 +56,20 @@ _model = {
         "embeddings": {"enum": ["tied", "untied"]},
         "positions": {"enum": ["learned", "rope", "none"]},
         "context": _pos_int,
+        # A longer context the vendor advertises than the configured/trained ``context`` (Llama 4 Scout's "10M",
+        # Nemotron 3 Nano's "up to 1M"): shown as advertised, never as the model's verified length.
+        "context_advertised": _pos_int,
         "context_note": _text,
         "attention": {"enum": ["mha", "gqa", "mqa", "mla", "hybrid"]},
         "attention_note": _text,
         "attention_layers": _pos_int,
         "window": _pos_int,
+        # Interleaved local and global attention: how many attention layers use ``window`` (a sliding window or a
+        # chunk); the others attend to everything. Absent: every attention layer is windowed.
+        "window_layers": _pos_int,
+        # Why derive cannot compute this model's KV cache (a cache compressed along the sequence): its cache numbers
+        # are then not applicable, and figures leave the model out with this note.
+        "cache_unmodelled": _text,
         "mla": {
             "type": "object",
             "additionalProperties": False,
@@ -71,8 +83,11 @@ _model = {
             "properties": {
                 **{k: _pos_int for k in ["layers", "heads", "head_dim", "state", "groups", "conv_kernel"]},
                 # Precision the recurrent state is kept in while serving (e.g. the config's mamba_ssm_cache_dtype);
-                # absent: the same precision as the KV cache.
+                # absent: the same precision as the KV cache. The convolution buffer stays in the cache precision.
                 "cache_dtype": {"enum": ["fp32", "fp16", "bf16", "fp8", "int8", "int4"]},
+                # What the fixed-state layers are: Mamba-2 (the default) or a linear attention with a matrix state
+                # per head (Gated DeltaNet, lightning attention, Kimi Delta Attention), so labels name the right one.
+                "kind": {"enum": ["mamba2", "gated_deltanet", "lightning", "kda"]},
             },
         },
         "moe": {
@@ -101,7 +116,7 @@ _model = {
         "techniques": {
             "type": "array",
             "uniqueItems": True,
-            "items": {"enum": ["flash", "gqa", "mqa", "mla", "moe", "ssm", "window"]},
+            "items": {"enum": ["flash", "gqa", "mqa", "mla", "moe", "ssm", "linear", "window", "sparse"]},
         },
         "verified": {"type": "object", "minProperties": 1, "additionalProperties": _verified_level},
         "sources": _sources,
@@ -150,15 +165,19 @@ _hardware = {
         "sms": _pos_int,
         "sram_bandwidth_tbps": _pos_num,
         "note": _text,
+        "as_of": _as_of,
         "verified": _verified_level,
         "sources": _sources,
     },
 }
 
+#: Floats: sign/exponent/mantissa bits and how the top exponent is spent (``specials``, derive.SPECIALS); the
+#: largest finite value is derived from these bits when the catalog loads (``max_finite``, exact), never typed.
+#: Block-scaled formats (MXFP4, NVFP4) add the block size and the bits of the scale each block shares.
 _format = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["name", "kind", "bits", "sign", "sources"],
+    "required": ["name", "kind", "bits", "sign", "verified", "sources"],
     "properties": {
         "name": _text,
         "kind": {"enum": ["float", "int"]},
@@ -166,12 +185,17 @@ _format = {
         "sign": {"enum": [0, 1]},
         "exponent": _pos_int,
         "mantissa": _pos_int,
-        "max_finite": {"type": "number", "exclusiveMinimum": 0, "maximum": 1e39},
-        "ieee_like": {"type": "boolean"},
+        "specials": {"enum": ["ieee", "nan_only", "none"]},
+        "block_size": _pos_int,
+        "scale_bits": _pos_int,
+        "scale_note": _text,
+        "note": _text,
+        "verified": _verified_level,
         "sources": _sources,
     },
     "if": {"properties": {"kind": {"const": "float"}}},
-    "then": {"required": ["exponent", "mantissa", "max_finite"]},
+    "then": {"required": ["exponent", "mantissa"]},
+    "dependentRequired": {"block_size": ["scale_bits"], "scale_bits": ["block_size"]},
 }
 
 _reference = {
@@ -191,12 +215,13 @@ _reference = {
 _fact = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["value", "unit", "text", "sources"],
+    "required": ["value", "unit", "text", "verified", "sources"],
     "properties": {
         "value": {"type": "number"},
         "unit": {"type": "string", "maxLength": 20},
         "text": _text,
         "verified": _verified_level,
+        "as_of": _as_of,
         "sources": _sources,
     },
 }
@@ -258,7 +283,7 @@ _scaling = {
         "kaplan": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["alpha_n", "n_c", "sources"],
+            "required": ["alpha_n", "n_c", "verified", "sources"],
             "properties": {
                 "alpha_n": _pos_num,
                 "n_c": _pos_num,
@@ -266,18 +291,20 @@ _scaling = {
                 "d_c": _pos_num,
                 "alpha_c": _pos_num,
                 "n_exponent_compute": _pos_num,
+                "verified": _verified_level,
                 "sources": _sources,
             },
         },
         "chinchilla": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["params", "tokens", "sources"],
+            "required": ["params", "tokens", "verified", "sources"],
             "properties": {
                 "params": _pos_num,
                 "tokens": _pos_num,
                 "gopher_params": _pos_num,
                 "tokens_175b": _pos_num,
+                "verified": _verified_level,
                 "sources": _sources,
             },
         },
@@ -365,7 +392,11 @@ FIELD_LABELS: dict[str, str] = {
     "bits": "bits",
     "exponent": "exponent bits",
     "mantissa": "mantissa bits",
-    "max_finite": "largest finite value",
+    "max_finite": "largest finite value (derived from the bits)",
+    "context_advertised": "tokens advertised",
+    "window_layers": "windowed layers",
+    "block_size": "values per block",
+    "scale_bits": "scale bits",
     "kv_lora_rank": "latent width",
     "rope_dim": "RoPE key dim",
     "q_lora_rank": "query latent width",
@@ -387,6 +418,10 @@ FIELD_NAMES: dict[str, str] = {
     "bandwidth_tbps": "bandwidth (TB/s)",
     "sram_bandwidth_tbps": "SRAM bandwidth (TB/s)",
 }
+
+
+#: Fields the loader derives rather than reads (generator/catalog/model.py): labelled like the schema's own.
+DERIVED_FIELDS = frozenset({"max_finite"})
 
 
 def field_label(field: str) -> str:

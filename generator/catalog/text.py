@@ -91,11 +91,34 @@ def _section(data: dict[str, Any], section: str) -> AttrDict:
     return _wrap(data[section], f"{name} (the catalog's {section})", item)
 
 
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_year(date: str) -> str:
+    """A catalog date ("2026-12-06" or "2026-12") as the page says it: "December 2026"."""
+    year, month = date.split("-")[:2]
+    return f"{_MONTHS[int(month) - 1]} {year}"
+
+
 def catalog_names(
     data: dict[str, Any], traced: dict[str, Any] | None = None, mark: Callable[[str, Any], Any] | None = None
 ) -> dict[str, Any]:
     """The names a catalog text or a page sees for numbers: the formatters, the comparison words, the catalog's
-    sections (m, hw, fmt, facts, scaling, refs, meta), ``d`` (generator.derive), ``fact(id)`` and ``inf``.
+    sections (m, hw, fmt, facts, scaling, refs, meta), ``d`` (generator.derive), ``fact(id)``, ``as_of(id)`` (a
+    fact's check date as "as of December 2026", for every claim that can go stale) and ``inf``.
 
     ``traced`` is the catalog as a page's numbers see it (generator/site/article/provenance.py; ``data`` itself for
     plain text); ``mark(text, value)``, when given, turns each formatted number into its hover-card trigger."""
@@ -122,6 +145,14 @@ def catalog_names(
             value = f"{value}{unit}" if unit in ("×", "%") else f"{value}{NBSP}{unit}"
         return mark(value, f["value"]) if mark else value
 
+    def as_of(fact_id: str) -> str:
+        f = data["facts"].get(fact_id)
+        if f is None or not f.get("as_of"):
+            known = [k for k, v in data["facts"].items() if v.get("as_of")]
+            hint = did_you_mean(fact_id, known)
+            raise PageMistake(f"as_of(): no fact {fact_id!r} with an as_of date" + (f" ({hint})" if hint else ""))
+        return f"as of {month_year(f['as_of'])}"
+
     out.update(
         m=_section(numbers, "models"),
         hw=_section(numbers, "hardware"),
@@ -132,6 +163,7 @@ def catalog_names(
         meta=_section(data, "meta"),
         d=derive,
         fact=fact,
+        as_of=as_of,
         inf=math.inf,
     )
     return out

@@ -37,7 +37,7 @@ def test_unknown_reference_id(tmp_path):
 
 
 def test_unknown_figure_read(tmp_path):
-    text = mutate("reads: [hardware, facts.flash-sram-mb]\n", "reads: [hardware, facts.flash-sram-mbb]\n")
+    text = mutate("reads: [hardware, facts.flash-sram-mb,", "reads: [hardware, facts.flash-sram-mbb,")
     err = reject(tmp_path, text)
     assert err.field == "figures.flash_tiling.reads[1]"
     assert "facts.flash-sram-mb" in err.hint

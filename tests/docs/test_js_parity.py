@@ -60,7 +60,8 @@ def node() -> str:
 
 
 def synthetic_models(models: dict[str, Any]) -> dict[str, Any]:
-    """Shapes the catalog does not have yet: MQA, a windowed MLA model, a windowed hybrid, a tiny window."""
+    """Shapes the catalog does not have yet: MQA, a windowed MLA model, a windowed hybrid, a tiny window, local and
+    global layers, a hybrid whose attention layers are MLA, a cache the formula cannot model."""
     out: dict[str, Any] = {}
     mqa = copy.deepcopy(models["gpt-3-175b"])
     mqa.update(name="GPT-3 shape with MQA", attention="mqa", kv_heads=1)
@@ -74,6 +75,15 @@ def synthetic_models(models: dict[str, Any]) -> dict[str, Any]:
     tiny = copy.deepcopy(models["mistral-7b"])
     tiny.update(name="tiny window", window=1, params=1.0)
     out["synthetic-tiny-window"] = tiny
+    local_global = copy.deepcopy(models["llama-3.1-8b"])
+    local_global.update(name="local and global layers", window=1024, window_layers=24)
+    out["synthetic-local-global"] = local_global
+    hybrid_mla = copy.deepcopy(models["nemotron-3-nano"])
+    hybrid_mla.update(name="hybrid with MLA layers", mla={"kv_lora_rank": 512, "rope_dim": 64})
+    out["synthetic-hybrid-mla"] = hybrid_mla
+    unmodelled = copy.deepcopy(models["deepseek-v3"])
+    unmodelled.update(name="compressed cache", cache_unmodelled="compressed along the sequence")
+    out["synthetic-unmodelled"] = unmodelled
     return out
 
 
@@ -108,10 +118,12 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
     memories = sorted({h["memory_gb"] for h in catalog.hardware.values()} | {0.5, 1, 2.5, 1000, 1e4})
     for model in models.values():
         for fn in ("attention_matrices", "attention_layer_count", "kv_values_per_token_per_layer",
-                   "mha_values_per_token_per_layer", "ssm_state_values"):
+                   "mha_values_per_token_per_layer", "ssm_state_values", "ssm_recurrent_values", "ssm_conv_values",
+                   "windowed_layer_count"):
             add(fn, model)
         for p in PRECISIONS:
             add("kv_bytes_per_token", model, p)
+            add("kv_growth_bytes_per_token", model, p)
             add("ssm_state_bytes", model, p)
         for ctx in CONTEXTS:
             add("cached_tokens", model, ctx)
@@ -131,7 +143,7 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
 
     # Boundaries: weights sized so that exactly k tokens' cache fits (k = the window, one less, one more).
     for model in models.values():
-        if model.get("disclosed", True) is False:
+        if model.get("disclosed", True) is False or model.get("cache_unmodelled"):
             continue
         per_token = derive.kv_bytes_per_token(model, "bf16")
         state = derive.ssm_state_bytes(model, "bf16")
@@ -149,7 +161,7 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
             add("fits", total, mem)
     # Every catalog model's weights plus cache against every device, the memory widget's own question.
     for model in catalog.models.values():
-        if model.get("disclosed", True) is False:
+        if model.get("disclosed", True) is False or model.get("cache_unmodelled"):
             continue
         for p in PRECISIONS:
             total = derive.weight_bytes(model["params"], p) + derive.kv_bytes_per_sequence(model, 131072, p, 1)
@@ -210,7 +222,8 @@ def test_grid_is_broad(results):
     assert fns >= {"bytes_per_value", "weight_bytes", "attention_scores", "attention_matrices",
                    "attention_layer_count", "receptive_field", "kv_values_per_token_per_layer",
                    "mha_values_per_token_per_layer", "kv_bytes_per_token", "cached_tokens", "ssm_state_values",
-                   "ssm_state_bytes", "kv_bytes_per_sequence", "devices_needed", "fits", "max_context"}
+                   "ssm_state_bytes", "kv_bytes_per_sequence", "devices_needed", "fits", "max_context",
+                   "ssm_recurrent_values", "ssm_conv_values", "windowed_layer_count", "kv_growth_bytes_per_token"}
     assert len(grid) > 10_000
     outcomes = {("error" if "error" in r else "inf" if r["ok"] == math.inf else "ok") for r in py}
     assert outcomes == {"ok", "error", "inf"}, "the grid should reach values, errors and unlimited contexts"

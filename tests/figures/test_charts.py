@@ -155,13 +155,16 @@ def test_kv_cache_labels_equal_derive(layout, rendered, catalog):
     from figures.charts import kv_cache_sizes as kv
 
     texts = svg_texts(rendered["kv_cache_sizes", layout])
-    for model_id, m in catalog.models.items():
+    shown_ids = catalog.figures["kv_cache_sizes"]["models"]
+    assert not any(catalog.models[k].get("cache_unmodelled") for k in shown_ids), "no number the formula can't give"
+    for model_id in shown_ids:
+        m = catalog.models[model_id]
         if m.get("disclosed", True) is False:
             assert "undisclosed" in texts
             continue
         value = derive.kv_bytes_per_sequence(m, kv.CONTEXT, "bf16")
         label = cs.gb_label(value)
-        if m["context"] < kv.CONTEXT and not m.get("window"):
+        if m["context"] < kv.CONTEXT and not (m.get("window") and not m.get("window_layers")):
             assert f"{label}*" in texts, (model_id, label)
             own = derive.kv_bytes_per_sequence(m, m["context"], "bf16")
             assert f"{cs.gb_label(own)} at {m['context']:,}" in texts, model_id
@@ -169,8 +172,8 @@ def test_kv_cache_labels_equal_derive(layout, rendered, catalog):
             assert label in texts, (model_id, label)
     # A rolling buffer is capped at its window; a hybrid's label includes its SSM state (the published values of
     # these, DeepSeek-V3's 9.21 GB and the others, are tests/test_derive.py's goldens).
-    for m in catalog.models.values():
-        if m.get("window") and m.get("disclosed", True) is not False:
+    for m in (catalog.models[k] for k in shown_ids):
+        if m.get("window") and not m.get("window_layers") and m.get("disclosed", True) is not False:
             assert cs.gb_label(derive.kv_bytes_per_token(m) * m["window"]) in texts, m["name"]
         if m.get("ssm"):
             with_state = derive.kv_bytes_per_sequence(m, kv.CONTEXT)
@@ -215,7 +218,8 @@ def test_params_over_time_marks_gpt4_undisclosed(layout, rendered, catalog):
 
     text = flat(rendered["params_over_time", layout])
     entry = catalog.figures["params_over_time"]
-    for model_id, m in catalog.models.items():
+    for model_id in entry["models"]:
+        m = catalog.models[model_id]
         if m.get("disclosed", True) is False:
             assert f"{label(model_id, catalog.models, entry)}: size undisclosed" in text, model_id
         else:  # by name on the chart, or by name in the numbered legend under it

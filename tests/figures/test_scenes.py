@@ -334,7 +334,8 @@ def test_mamba_numbers():
     assert n["counts"]["M"] == m["ssm"]["layers"] and n["counts"]["*"] == m["attention_layers"]
     assert sum(n["counts"].values()) == m["layers"]
     assert n["kv_per_token"] == derive.kv_bytes_per_token(m, "bf16")
-    assert n["state_bytes"] == derive.ssm_state_values(m) * 4  # FP32: the config's mamba_ssm_cache_dtype
+    # FP32 recurrent state (the config's mamba_ssm_cache_dtype), BF16 convolution buffer (vLLM, SGLang)
+    assert n["state_bytes"] == derive.ssm_recurrent_values(m) * 4 + derive.ssm_conv_values(m) * 2
 
 
 @pytest.mark.slow

@@ -33,7 +33,8 @@
     bf16: 2.0,
     fp8: 1.0,
     int8: 1.0,
-    int4: 0.5
+    int4: 0.5,
+    fp4: 0.5
   });
 
   /** Python's ValueError. */
@@ -161,10 +162,18 @@
   // KV cache and SSM state
   // ------------------------------------------------------------------------------------------------------------
 
-  /** Numbers cached per token in one attention layer (MLA: the latent plus the decoupled RoPE key). */
+  /** A model whose cache the formulas cannot express says so in cache_unmodelled: NotApplicable, never a number. */
+  function _require_cache_formula(model) {
+    if (get(model, "cache_unmodelled")) {
+      throw NotApplicable((get(model, "name") || "model") + ": KV cache not expressible by the formula");
+    }
+  }
+
+  /** Numbers cached per token in one attention layer (MLA, alone or in a hybrid: the latent plus the RoPE key). */
   function kv_values_per_token_per_layer(model) {
     _require_disclosed(model);
-    if (model.attention === "mla") {
+    _require_cache_formula(model);
+    if (model.attention === "mla" || get(model, "mla")) {
       return model.mla.kv_lora_rank + model.mla.rope_dim;
     }
     return 2 * model.kv_heads * model.head_dim;
@@ -182,43 +191,80 @@
     return attention_layer_count(model) * kv_values_per_token_per_layer(model) * bytes_per_value(precision);
   }
 
-  /** Positions held in the cache: all of them, or at most the window for a rolling-buffer sliding window. */
+  /** Attention layers with a bounded window: window_layers, else all attention layers when `window` is set. */
+  function windowed_layer_count(model) {
+    _require_disclosed(model);
+    if (!get(model, "window")) {
+      return 0;
+    }
+    return get(model, "window_layers") || attention_layer_count(model);
+  }
+
+  /** KV-cache bytes each token adds once every window is full: the global layers only. */
+  function kv_growth_bytes_per_token(model, precision) {
+    if (precision === undefined) precision = "bf16";
+    var full = attention_layer_count(model) - windowed_layer_count(model);
+    return full * kv_values_per_token_per_layer(model) * bytes_per_value(precision);
+  }
+
+  /** Positions one windowed layer holds (at most the window), or all of them without one. */
   function cached_tokens(model, context) {
     var window = get(model, "window");
     return window ? Math.min(context, window) : context;
   }
 
-  /** Numbers in the fixed-size recurrent state of a Mamba-2 stack, for one sequence (0 without an SSM). */
-  function ssm_state_values(model) {
+  /** The recurrent state matrices of an SSM block: heads x head_dim x state per layer (0 without one). */
+  function ssm_recurrent_values(model) {
+    var ssm = get(model, "ssm");
+    if (!ssm) {
+      return 0;
+    }
+    return ssm.layers * ssm.heads * ssm.head_dim * ssm.state;
+  }
+
+  /** The rolling convolution input: (heads x head_dim + 2 x groups x state) x (conv_kernel - 1) per layer. */
+  function ssm_conv_values(model) {
     var ssm = get(model, "ssm");
     if (!ssm) {
       return 0;
     }
     var inner = ssm.heads * ssm.head_dim;
-    var per_layer = inner * ssm.state + (inner + 2 * ssm.groups * ssm.state) * (ssm.conv_kernel - 1);
-    return ssm.layers * per_layer;
+    return ssm.layers * (inner + 2 * ssm.groups * ssm.state) * (ssm.conv_kernel - 1);
   }
 
-  /** Bytes of the SSM state of one sequence: in the model's ssm.cache_dtype when the catalog gives one, else in
-   *  `precision` (the KV cache's). */
+  /** Numbers in the fixed-size recurrent state of one sequence: recurrent plus convolution values. */
+  function ssm_state_values(model) {
+    return ssm_recurrent_values(model) + ssm_conv_values(model);
+  }
+
+  /** Bytes of the SSM state of one sequence as serving engines keep it: the recurrent state in ssm.cache_dtype
+   *  when the catalog gives one, else in `precision`; the convolution buffer in `precision`. */
   function ssm_state_bytes(model, precision) {
     if (precision === undefined) precision = "bf16";
     var ssm = get(model, "ssm");
     if (!ssm) {
       return 0.0;
     }
-    return ssm_state_values(model) * bytes_per_value(get(ssm, "cache_dtype") || precision);
+    var recurrent = ssm_recurrent_values(model) * bytes_per_value(get(ssm, "cache_dtype") || precision);
+    return recurrent + ssm_conv_values(model) * bytes_per_value(precision);
   }
 
-  /** Cache bytes for `batch` sequences of `context` tokens: KV cache in `precision` plus any SSM state (in its own
-   *  cache precision, see ssm_state_bytes). */
+  /** Cache bytes for `batch` sequences of `context` tokens: global layers hold every position, windowed layers at
+   *  most the window, plus any SSM state (see ssm_state_bytes). */
   function kv_bytes_per_sequence(model, context, precision, batch) {
     if (precision === undefined) precision = "bf16";
     if (batch === undefined) batch = 1;
     if (context < 0 || batch < 1) {
       throw ValueError("context must be >= 0 and batch >= 1");
     }
-    var per_seq = kv_bytes_per_token(model, precision) * cached_tokens(model, context);
+    var windowed = windowed_layer_count(model);
+    var per_seq;
+    if (windowed === 0 || windowed === attention_layer_count(model)) {  // one kind of layer: same positions
+      per_seq = kv_bytes_per_token(model, precision) * cached_tokens(model, context);
+    } else {
+      var bounded = windowed * kv_values_per_token_per_layer(model) * bytes_per_value(precision);
+      per_seq = kv_growth_bytes_per_token(model, precision) * context + bounded * cached_tokens(model, context);
+    }
     per_seq += ssm_state_bytes(model, precision);
     return per_seq * batch;
   }
@@ -241,7 +287,7 @@
   }
 
   /** Longest context (tokens) whose weights plus cache fit in one device; 0 if the weights alone do not fit;
-   *  Infinity for a sliding-window model once its whole window fits. */
+   *  past the window only global layers grow; Infinity when every layer is windowed and the window fits. */
   function max_context(model, memory_gb, weight_precision, kv_precision, batch, params) {
     if (weight_precision === undefined) weight_precision = "bf16";
     if (kv_precision === undefined) kv_precision = "bf16";
@@ -256,10 +302,14 @@
     var per_token = kv_bytes_per_token(model, kv_precision) * batch;
     var longest = Math.floor(free / per_token);
     var window = get(model, "window");
-    if (window && longest >= window) {
+    if (!window || longest < window) {
+      return longest;
+    }
+    var growth = kv_growth_bytes_per_token(model, kv_precision) * batch;
+    if (growth === 0) {
       return Infinity;
     }
-    return longest;
+    return window + Math.floor((free - window * per_token) / growth);
   }
 
   return Object.freeze({
@@ -278,7 +328,11 @@
     kv_values_per_token_per_layer: kv_values_per_token_per_layer,
     mha_values_per_token_per_layer: mha_values_per_token_per_layer,
     kv_bytes_per_token: kv_bytes_per_token,
+    windowed_layer_count: windowed_layer_count,
+    kv_growth_bytes_per_token: kv_growth_bytes_per_token,
     cached_tokens: cached_tokens,
+    ssm_recurrent_values: ssm_recurrent_values,
+    ssm_conv_values: ssm_conv_values,
     ssm_state_values: ssm_state_values,
     ssm_state_bytes: ssm_state_bytes,
     kv_bytes_per_sequence: kv_bytes_per_sequence,

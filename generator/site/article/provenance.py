@@ -220,7 +220,13 @@ def _paren(text: str, prec: int, need: int) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 #: A model field's verification key in the model's ``verified`` mapping (default: architecture).
-_VERIFIED_KEY = {"params": "params", "context": "context", "window": "window", "vocab": "vocab"}
+_VERIFIED_KEY = {
+    "params": "params",
+    "context": "context",
+    "context_advertised": "context_advertised",
+    "window": "window",
+    "vocab": "vocab",
+}
 NOT_RECORDED = "not recorded"
 
 
@@ -284,7 +290,7 @@ _SCALING_OWNERS = {"kaplan": "Kaplan et al. scaling law", "chinchilla": "Chinchi
 #: What a verification level means, in words a reader needs no glossary for (catalog ``verified:``).
 LEVEL_WORDS = {
     "yes": "checked against the source itself",
-    "secondary": "checked against a faithful copy of the source, not the original",
+    "secondary": "found only in a third-party copy of the source, not checked against the original",
     "no": "not yet checked against a source",
     "arithmetic": "worked out from other checked numbers",
     NOT_RECORDED: "as the source gives it; no check of it is recorded",
@@ -292,6 +298,7 @@ LEVEL_WORDS = {
 
 
 def level_words(level: str) -> str:
+    """A verification level as a card says it: LEVEL_WORDS, else the level itself."""
     return LEVEL_WORDS.get(level, level)
 
 

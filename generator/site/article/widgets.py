@@ -41,6 +41,7 @@ _MODEL_FIELDS = (
     "attention",
     "attention_layers",
     "window",
+    "window_layers",
     "context",
 )
 
@@ -84,7 +85,7 @@ def model_data(model_id: str, model: Mapping[str, Any]) -> dict[str, Any]:
     if model.get("mla"):
         out["mla"] = {"kv_lora_rank": model["mla"]["kv_lora_rank"], "rope_dim": model["mla"]["rope_dim"]}
     if model.get("ssm"):
-        keys = ("layers", "heads", "head_dim", "state", "groups", "conv_kernel", "cache_dtype")
+        keys = ("kind", "layers", "heads", "head_dim", "state", "groups", "conv_kernel", "cache_dtype")
         out["ssm"] = {k: model["ssm"][k] for k in keys if k in model["ssm"]}
     if model.get("moe"):
         out["moe"] = {"active_params": model["moe"]["active_params"]}
@@ -156,8 +157,14 @@ def _container(name: str, title: str, data: Mapping[str, Any], fallback: str) ->
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _cache_models(catalog: Catalog, widget: str) -> dict[str, Any]:
+    """The models a widget that computes caches lists: those derive can compute a cache for (a model with
+    ``cache_unmodelled`` is left out rather than shown with a wrong number)."""
+    return {k: m for k, m in _shown(catalog, widget).items() if not m.get("cache_unmodelled")}
+
+
 def memory_data(catalog: Catalog) -> dict[str, Any]:
-    models = _shown(catalog, "memory")
+    models = _cache_models(catalog, "memory")
     return {
         "models": [model_data(mid, m) for mid, m in models.items()],
         "hardware": [
@@ -178,7 +185,7 @@ def memory_data(catalog: Catalog) -> dict[str, Any]:
 def memory_fallback(catalog: Catalog) -> str:
     precision_cols = [(p, label) for _, p, label in precision_groups(catalog.formats)]
     rows = []
-    for model in _shown(catalog, "memory").values():
+    for model in _cache_models(catalog, "memory").values():
         if not derive.disclosed(model):
             continue
         weights = [_e(gb(derive.weight_bytes(model["params"], p))) for p, _ in precision_cols]
@@ -274,7 +281,8 @@ def attention_mamba_fallback(catalog: Catalog) -> str:
     label = data["labels"]
     table = _table(
         f"Memory one sequence keeps: the KV cache of {_e(att['name'])} ({label['kv']}) against the Mamba-2 state "
-        f"of {_e(hyb['name'])} ({_e(label['state'])}); the cache passes the state at about {_e(num(cross, 0))} tokens",
+        f"of {_e(hyb['name'])} ({_e(label['state'])} for the recurrent part and BF16 for the convolution buffer, as "
+        f"serving engines keep it); the cache passes the state at about {_e(num(cross, 0))} tokens",
         [
             "Tokens",
             f"{_e(att['name'])}: KV cache",

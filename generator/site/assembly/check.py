@@ -14,6 +14,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,37 @@ class CheckReport:
     derived: int
     layouts: int = 0
     warnings: list[str] = field(default_factory=list)  # the authors' rules' warnings (a figure placed nowhere)
+    stale: list[str] = field(default_factory=list)
+
+
+#: A dated claim ("largest", "today", "latest": an ``as_of`` in the catalog) older than this is listed by `make check`.
+STALE_AFTER_MONTHS = 12
+
+
+def _months(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def stale_claims(catalog: Catalog, today: date) -> list[str]:
+    """One line per catalog entry whose ``as_of`` is more than STALE_AFTER_MONTHS whole months before ``today``:
+    "catalog.yaml:LINE: facts.<id>: as of 2024-11 (25 months ago): <text>". A month-only date counts from its first
+    day."""
+    out = []
+    for section in ("facts", "hardware"):
+        for key, entry in catalog.data.get(section, {}).items():
+            stamp = entry.get("as_of")
+            if not stamp:
+                continue
+            year, month, *day = (int(x) for x in stamp.split("-"))
+            checked = date(year, month, day[0] if day else 1)
+            age = _months(today) - _months(checked) - (1 if today.day < checked.day else 0)
+            if age > STALE_AFTER_MONTHS:
+                what = entry.get("text") or entry.get("name") or ""
+                out.append(
+                    f"{catalog.where((section, key, 'as_of'))}: {section}.{key}: as of {stamp} "
+                    f"({age} months ago): {what}"
+                )
+    return out
 
 
 #: derive's per-model arithmetic, as the pages, figures and calculators call it.
@@ -135,8 +167,9 @@ def check_pages(docs: Path, catalog: Catalog, figs: dict[str, Figure], root: Pat
         return render_pages(docs, catalog, _placeholder_assets(figs, Path(tmp)), render_widget, context)
 
 
-def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
-    """Everything `make check` checks; raises CatalogError or BuildError at the first problem."""
+def check_project(root: Path, catalog_path: Path | None = None, today: date | None = None) -> CheckReport:
+    """Everything `make check` checks; raises CatalogError or BuildError at the first problem. Dated claims older
+    than a year (stale_claims, against ``today``) are reported, not raised: the caller decides (``--strict``)."""
     root = Path(root)
     catalog = load_catalog(catalog_path or root / "catalog.yaml")
     figs = registry(catalog, root / "figures")
@@ -149,4 +182,5 @@ def check_project(root: Path, catalog_path: Path | None = None) -> CheckReport:
     from generator.render.layout_check import check_layouts
 
     layouts = check_layouts(figs, catalog, root)  # charts drawn, scenes played without frames (no video)
-    return CheckReport(catalog, len(figs), len(pages), derived, layouts, pages.warnings)
+    stale = stale_claims(catalog, today or date.today())
+    return CheckReport(catalog, len(figs), len(pages), derived, layouts, pages.warnings, stale)

@@ -15,19 +15,24 @@ def model_derived(model: dict[str, Any]) -> dict[str, Any]:
         return {"disclosed": False}
     entry: dict[str, Any] = {
         "attention_matrices": derive.attention_matrices(model),
-        "kv_values_per_token_per_layer": derive.kv_values_per_token_per_layer(model),
-        "kv_bytes_per_token_bf16": derive.kv_bytes_per_token(model, "bf16"),
-        "kv_bytes_per_sequence_bf16_at_context": derive.kv_bytes_per_sequence(model, model["context"], "bf16"),
         "ssm_state_values": derive.ssm_state_values(model),
         "weight_bytes": {p: derive.weight_bytes(model["params"], p) for p in derive.BYTES_PER_VALUE},
     }
+    if model.get("cache_unmodelled"):  # the catalog says why (its note is published with the entry)
+        entry["kv_cache"] = "not modelled"
+    else:
+        entry["kv_values_per_token_per_layer"] = derive.kv_values_per_token_per_layer(model)
+        entry["kv_bytes_per_token_bf16"] = derive.kv_bytes_per_token(model, "bf16")
+        entry["kv_bytes_per_sequence_bf16_at_context"] = derive.kv_bytes_per_sequence(model, model["context"], "bf16")
+        if model.get("window_layers"):  # what still grows once the local layers' windows are full
+            entry["kv_growth_bytes_per_token_bf16"] = derive.kv_growth_bytes_per_token(model, "bf16")
     try:
         entry["param_estimate"] = derive.param_estimate(model)
     except derive.NotApplicable:
         pass
     if model.get("ssm"):  # in the state's own cache precision (ssm.cache_dtype), else BF16
         entry["ssm_state_bytes"] = derive.ssm_state_bytes(model, "bf16")
-    if model.get("window"):
+    if model.get("window") and not model.get("window_layers"):  # a window in every layer
         entry["receptive_field"] = derive.receptive_field(model["window"], model["layers"])
     return entry
 

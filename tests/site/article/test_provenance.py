@@ -39,8 +39,10 @@ def test_formula_carries_the_catalog_inputs(catalog):
     assert f"{models[windowed]['window']:,} window tokens" in formula(node_of(seq))
     hybrid = next(k for k, x in models.items() if x.get("ssm"))
     state = d.ssm_state_bytes(m[hybrid])
-    assert formula(node_of(state)).startswith(f"{models[hybrid]['ssm']['layers']} SSM layers × (")
-    assert formula(node_of(state)).endswith(" × 4")  # FP32 state: 4 bytes per value (the config's cache dtype)
+    recurrent, conv = formula(node_of(state)).split(" + ", 1)
+    assert recurrent.startswith(f"{models[hybrid]['ssm']['layers']} SSM layers × ")
+    assert recurrent.endswith(" × 4")  # FP32 recurrent state: 4 bytes per value (the config's cache dtype)
+    assert "conv kernel" in conv and conv.endswith(" × 2")  # the convolution buffer in BF16, as vLLM and SGLang
 
 
 def test_one_card_per_formula_and_bare_values_get_cards(tmp_path, catalog):

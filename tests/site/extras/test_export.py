@@ -21,10 +21,14 @@ def test_catalog_export_has_derived_values(catalog):
             assert got == {"disclosed": False}, mid
             continue
         assert got["attention_matrices"] == derive.attention_matrices(m)
-        assert got["kv_bytes_per_token_bf16"] == derive.kv_bytes_per_token(m, "bf16")
-        assert got["kv_bytes_per_sequence_bf16_at_context"] == derive.kv_bytes_per_sequence(m, m["context"], "bf16")
         assert got["weight_bytes"]["int4"] == derive.weight_bytes(m["params"], "int4")
-        if m.get("window"):
+        if m.get("cache_unmodelled"):  # no cache number the formula cannot compute
+            assert got["kv_cache"] == "not modelled" and "kv_bytes_per_token_bf16" not in got, mid
+        else:
+            assert got["kv_bytes_per_token_bf16"] == derive.kv_bytes_per_token(m, "bf16")
+            kv = derive.kv_bytes_per_sequence(m, m["context"], "bf16")
+            assert got["kv_bytes_per_sequence_bf16_at_context"] == kv
+        if m.get("window") and not m.get("window_layers"):
             assert got["receptive_field"] == derive.receptive_field(m["window"], m["layers"])
         else:
             assert "receptive_field" not in got
