@@ -20,6 +20,7 @@ Every catalog string placed in HTML goes through generator.escape.html, the data
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -265,7 +266,7 @@ def attention_mamba_fallback(catalog: Catalog) -> str:
     att, hyb = catalog.models[data["attention"]["id"]], catalog.models[data["ssm"]["id"]]
     state = derive.ssm_state_bytes(hyb)
     cross = crossover_tokens(att, hyb)
-    lengths = sorted({*FALLBACK_LENGTHS_MAMBA, round(cross)})
+    lengths = sorted({*FALLBACK_LENGTHS_MAMBA, math.ceil(cross)})  # the first length at which the cache has passed
     rows = []
     for n in lengths:
         cache = derive.kv_bytes_per_sequence(att, n, "bf16")
