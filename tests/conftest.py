@@ -3,6 +3,7 @@ from a subpath) and the browser, every chart rendered once per session, and a ti
 
 from __future__ import annotations
 
+import os
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -74,6 +75,13 @@ def catalog() -> Catalog:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+#: Each test process (pytest-xdist worker) builds and serves its own copy of a site: a site is built for the address
+#: it is served at, and two workers serve at two ports, so one folder shared by both would hold whichever address
+#: was built last (a talk page's canonical link pointed at the other worker's port). The figure cache is shared:
+#: builds take its lock, and renders are made once.
+_WORKER = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
+
+
 def _serve(folder: Path):
     """A Range-capable server for ``folder`` at SITE_PREFIX, bound before the build, so the site can be built for its
     real URL (Material's instant navigation only takes over links that match site_url)."""
@@ -88,7 +96,7 @@ def _serve(folder: Path):
 
 @pytest.fixture(scope="session")
 def _site_server():
-    server, url = _serve(ROOT / "build" / "test-site")
+    server, url = _serve(ROOT / "build" / f"test-site{_WORKER}")
     yield server, url
     server.shutdown()
     server.server_close()
@@ -102,10 +110,10 @@ def draft_build(_site_server, catalog):
     from generator.util.project import BuildPaths
 
     _, url = _site_server
-    kit = ROOT / "build" / "test-media"
+    kit = ROOT / "build" / f"test-media{_WORKER}"
     write_kit_manifest(kit, catalog)
-    paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site", cache=ROOT / ".cache" / "test-draft",
-                       build=ROOT / "build" / "test", media=kit)
+    paths = BuildPaths(root=ROOT, site=ROOT / "build" / f"test-site{_WORKER}", cache=ROOT / ".cache" / "test-draft",
+                       build=ROOT / "build" / f"test{_WORKER}", media=kit)
     build_served_at(paths, url)
     return paths
 
@@ -123,8 +131,8 @@ def site_url(draft_build, _site_server):
 
 @pytest.fixture(scope="session")
 def zensical_build(draft_build):
-    server, url = _serve(ROOT / "build" / "test-site-zensical")
-    paths = BuildPaths(root=ROOT, site=ROOT / "build" / "test-site-zensical", cache=draft_build.cache,
+    server, url = _serve(ROOT / "build" / f"test-site-zensical{_WORKER}")
+    paths = BuildPaths(root=ROOT, site=ROOT / "build" / f"test-site-zensical{_WORKER}", cache=draft_build.cache,
                        build=draft_build.build, media=draft_build.media)
     build_served_at(paths, url, site_builder="zensical", no_render=True)
     yield BuiltSite("zensical", paths, url)

@@ -48,7 +48,9 @@ def kv_numbers(data: dict[str, Any]) -> dict[str, Any]:
     ds = next(m for _, m, _ in shown(data) if m.get("attention") == "mla")
     as_mha = {**m, "attention": "mha", "kv_heads": m["heads"]}
     as_mqa = {**m, "attention": "mqa", "kv_heads": 1}
-    ds_mha = {**ds, "attention": "mha", "kv_heads": ds["heads"]}
+    # The same model with plain multi-head attention: without its `mla` block, which derive counts wherever it is
+    # (a hybrid's MLA layers), the "as MHA" cache would be the latent one again.
+    ds_mha = {**{k: v for k, v in ds.items() if k != "mla"}, "attention": "mha", "kv_heads": ds["heads"]}
     out = {
         "precision": PRECISION.upper(),
         "bytes_per_value": derive.bytes_per_value(PRECISION),

@@ -144,6 +144,8 @@ def _project(dest: Path, hostile: bool) -> Path:
     shutil.copyfile(Path(__file__).resolve().parents[2] / "docs" / "media.md", root / "docs" / "media.md")
     (root / "docs" / "index.md").write_text(PAGE, "utf-8")
     data = json.loads(json.dumps(load_catalog(root / "catalog.yaml").data))  # the project's YAML: yes is a string
+    for fmt in data["formats"].values():  # computed by the loader from the bits; a catalog may not type it
+        fmt.pop("max_finite", None)
     shown = list(data["models"])
     data["figures"][CHART]["labels"] = {mid: f"M{i}" for i, mid in enumerate(shown)}  # benign: drawn, not text
     scene_model = "gpt-3-175b"
@@ -174,7 +176,11 @@ def _signature(page) -> dict:
         tags[el.tagName] = (tags[el.tagName] || 0) + 1;
         for (const a of el.attributes) {
           // Material's header sets a title (its text) on a title too long for the bar: overflow, not injection.
-          if (!(a.name === 'title' && el.classList.contains('md-ellipsis'))) attrs.add(el.tagName + ' ' + a.name);
+          // The scene player sets a video's src itself, when it swaps renders or falls back to a blob: copy on a
+          // server without Range (timing-dependent, so one load may show it and another not).
+          const ours = (a.name === 'title' && el.classList.contains('md-ellipsis'))
+            || (el.tagName === 'VIDEO' && a.name === 'src' && /^blob:|[.]mp4$/.test(a.value));
+          if (!ours) attrs.add(el.tagName + ' ' + a.name);
           if (/^on/i.test(a.name)) bad.push(el.tagName + ' ' + a.name);
           if (/^\\s*(javascript|data|vbscript):/i.test(a.value) && /^(href|src|action|formaction|srcdoc|xlink:href)$/i.test(a.name))
             bad.push(el.tagName + ' ' + a.name + '=' + a.value);

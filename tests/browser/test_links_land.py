@@ -46,7 +46,8 @@ def test_a_heading_link_in_the_address_lands_at_the_top(browser, site_url, width
     page = ctx.new_page()
     page.goto(site_url, wait_until="domcontentloaded")
     targets = _headings_after_widgets(page)
-    assert "flash-attention" in targets and "references" in targets, targets
+    # one heading after each of the page's widgets, and the last heading (the references)
+    assert len(targets) >= 3 and targets[-1] == "references", targets
     for target in targets:
         fresh = ctx.new_page()
         fresh.goto(f"{site_url}#{target}", wait_until="load")

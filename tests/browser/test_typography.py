@@ -97,6 +97,8 @@ def test_tables_fit_or_show_that_they_scroll(browser, site_url, width):
         const s = getComputedStyle(b); return {over: b.scrollWidth - b.clientWidth, bg: s.backgroundImage}; })""")
     assert boxes
     for b in boxes:
-        assert b["over"] <= 0, b  # the technique table fits a phone
-        assert b["bg"].count("gradient") == 4  # and would show a shadow on the side that has more
+        # Each table fits, or shows that it scrolls: a shadow on the side that has more (since the 2025-26 columns
+        # the technique table is a little wider than a phone's column).
+        assert b["bg"].count("gradient") == 4, b
+        assert b["over"] <= 0 or "radial-gradient" in b["bg"], b
     ctx.close()

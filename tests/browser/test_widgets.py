@@ -339,9 +339,9 @@ def test_attention_mamba_shows_the_crossover(open_page, catalog, width):
     assert shown() < 2 * cross
     above = text(page, f"{AM} .rs-summary")
     assert f"the {nbytes(state, 1).replace(NBSP, ' ')} Mamba-2 state" in above and "which stays that size at any length" in above
-    press(page, length, "End")
-    assert page.get_attribute(length, "aria-valuetext") == "1,048,576 tokens"
-    end = derive.kv_bytes_per_sequence(att, 1048576, "bf16")
+    press(page, length, "End")  # the hybrid's configured context (catalog `context`, not an advertised one)
+    assert page.get_attribute(length, "aria-valuetext") == f"{num(hyb['context'])} tokens"
+    end = derive.kv_bytes_per_sequence(att, hyb["context"], "bf16")
     assert f"holds {gb(end).replace(NBSP, ' ')}" in text(page, f"{AM} .rs-summary")
 
 
