@@ -3,7 +3,7 @@ Markdown only, and build it (draft). No file under figures/ or generator/ change
 
 The project starts as the tiny project with four registered figures (part 1 places two of them). The author then
 1. adds a model to `models:` (with its reference) and puts it first in the kv_sharing scene's `models:` list, so
-   the scene explains GQA with it; params_over_time shows every model, so it shows the new one without being asked;
+   the scene explains GQA with it, and appends it to params_over_time's `models:` list (the chart lists its models);
 2. writes docs/part-2.md (front matter `part: 2`) placing the kv_cache_sizes chart and the kv_sharing scene, with
    its own citation, references list and a computed comparison, and docs/parts.md, the contents page.
 """
