@@ -154,6 +154,18 @@ def _label(path: Path, bases: tuple[Path, ...]) -> str:
 
 def cache_key(fig: Figure, catalog: Catalog, root: Path = ROOT, alt: str = "", spec: RenderSpec | None = None) -> str:
     """Hash of everything the render of ``fig`` (at ``spec``, for a scene) reads; see the module docstring."""
+    if fig.kind == "scene" and spec is None:
+        raise ValueError(f"{fig.id}: a scene's key needs its render spec")
+    return _key(fig, catalog, root, alt, spec)
+
+
+def timeline_key(fig: Figure, catalog: Catalog, root: Path = ROOT) -> str:
+    """Hash of everything a scene's timeline (its steps' times and length) depends on: its key without the render
+    spec, shared by every render of it (landscape, portrait, draft, publish) and by `make check`'s dry run."""
+    return _key(fig, catalog, root, "", None)
+
+
+def _key(fig: Figure, catalog: Catalog, root: Path, alt: str, spec: RenderSpec | None) -> str:
     parts: dict[str, Any] = {
         "id": fig.id,
         "kind": fig.kind,
@@ -163,9 +175,8 @@ def cache_key(fig: Figure, catalog: Catalog, root: Path = ROOT, alt: str = "", s
         "python": platform.python_version(),
     }
     if fig.kind == "scene":
-        if spec is None:
-            raise ValueError(f"{fig.id}: a scene's key needs its render spec")
-        parts["spec"] = asdict(spec)
+        if spec is not None:
+            parts["spec"] = asdict(spec)
         root = Path(root)
         fonts = sorted(root.glob(FONT_GLOB)) or sorted(ROOT.glob(FONT_GLOB))
         parts["fonts"] = {p.name: file_digest(p) for p in fonts if p.is_file()}

@@ -29,8 +29,10 @@ from typing import Any
 
 from generator.catalog.model import Catalog
 from generator.errors import BuildError, LayoutError
-from generator.render.keys import cache_key
+from generator.render.cache import FigureCache
+from generator.render.keys import cache_key, timeline_key
 from generator.render.plan import guard_spec
+from generator.render.progress import remember_length
 from generator.render.reads import GUARD_KEY
 from generator.render.registry import Figure
 from generator.render.specs import site_spec, site_specs
@@ -115,14 +117,19 @@ def _kept(fig: Figure, catalog: Catalog, root: Path, tmp: Path, env: dict[str, s
     try:
         kept = json.loads(path.read_text("utf-8"))
         if kept.get("key") == key:
-            return list(kept["issues"])
+            issues, duration = list(kept["issues"]), kept.get("duration")
+        else:
+            kept = None
     except (OSError, ValueError, AttributeError, KeyError):
-        pass
-    issues, duration = _run(fig, catalog, root, tmp, env)
-    try:  # the duration: a scene's length, which the render pool's progress reads (generator/render/progress.py)
-        atomic_write(path, json.dumps({"key": key, "issues": issues, "duration": duration}) + "\n")
-    except OSError:
-        pass  # a read-only checkout checks again next time
+        kept = None
+    if kept is None:
+        issues, duration = _run(fig, catalog, root, tmp, env)
+        try:
+            atomic_write(path, json.dumps({"key": key, "issues": issues, "duration": duration}) + "\n")
+        except OSError:
+            pass  # a read-only checkout checks again next time
+    if fig.kind == "scene":  # its length, which the render pool's progress reads (generator/render/progress.py)
+        remember_length(FigureCache(root / ".cache"), timeline_key(fig, catalog, root), duration)
     return issues
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.catalog.model import Catalog, split_path
 from generator.catalog.text import alt_text
-from generator.render.keys import cache_key
+from generator.render.keys import cache_key, timeline_key
 from generator.render.pool import Job
 from generator.render.registry import Figure
 from generator.render.specs import DEFAULT_WEBP_CAP, RenderSpec
@@ -88,6 +88,7 @@ def scene_job(fig: Figure, catalog: Catalog, root: Path, spec: RenderSpec) -> Jo
     return Job(
         entry=scene_entry(fig.id, spec),
         key=cache_key(fig, catalog, root, spec=spec),
+        timeline=timeline_key(fig, catalog, root),
         kind="scene",
         fig_id=fig.id,
         source=source_label(fig, root),

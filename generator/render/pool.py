@@ -27,7 +27,7 @@ from typing import Any
 from generator.catalog.model import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
-from generator.render.progress import Display, Timelines, expected_frames
+from generator.render.progress import Display, Timelines, expected_frames, remember_length
 from generator.render.reads import GUARD_KEY
 from generator.render.specs import RenderSpec
 from generator.render.worker import PARENT_ENV
@@ -49,6 +49,7 @@ class Job:
     alt: str = ""
     spec: RenderSpec | None = None
     guard: dict[str, Any] | None = None  # what a chart or table declared it reads (render/reads.py; not in the key)
+    timeline: str = ""  # a scene's key without its spec (render/keys.py timeline_key): its length is recorded under it
 
     @property
     def weight(self) -> float:
@@ -67,7 +68,15 @@ class PoolReport:
 def _expected(job: Job, cache: FigureCache) -> int | None:
     if job.spec is None:
         return None
-    return expected_frames(cache, job.fig_id, job.spec.variant, job.spec.fps, job.entry)
+    return expected_frames(cache, job.timeline, job.spec.fps)
+
+
+def _length(meta: Path) -> float | None:
+    """A scene render's length in seconds, from the metadata it wrote (None if unreadable)."""
+    try:
+        return float(json.loads(meta.read_text("utf-8"))["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _run(
@@ -188,6 +197,8 @@ def render_stale(
                     last = tail.splitlines()[-1].removeprefix("@error ") if tail else "no output"
                     failures.append(f"{job.entry} ({job.source}): {last}")
                 else:
+                    if job.spec is not None:  # the scene's length, for the next render's progress
+                        remember_length(cache, job.timeline, _length(out / f"{job.fig_id}.{job.spec.variant}.json"))
                     cache.commit(job.entry, job.key, out)
                     report.rendered.append(job.entry)
                     report.seconds[job.entry] = round(secs, 1)

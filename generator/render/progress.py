@@ -8,8 +8,9 @@ render as it ends (the count being the renders done).
 
 A scene's frame count is its length times the render's frame rate, and every render of one scene shares one
 timeline (the landscape and portrait renders record the same cues at the same times). ``expected_frames`` reads
-the length from a render of the scene the cache holds (this entry's, another orientation's or an earlier
-version's metadata) or from `make check`'s dry run of it (.cache/layout-check/); with none, ``Timelines`` plays
+the length recorded for the scene's timeline key (its cache key without the render spec: the same for every frame
+and quality) by an earlier render of this version of the scene or by `make check`'s dry run of it
+(.cache/timelines/<key>.json); with none, ``Timelines`` plays
 the scene once (``timeline_seconds``: without drawing its frames, generator/render/layout_check.py, seconds) while
 its renders start, and the display learns their totals when that ends.
 """
@@ -27,32 +28,36 @@ from pathlib import Path
 from typing import Any
 
 from generator.render.cache import FigureCache
+from generator.util.fs import atomic_write
 
 log = logging.getLogger("render")
 
 
-def _duration(path: Path) -> float | None:
+def _timeline_file(cache: FigureCache, timeline: str) -> Path:
+    return cache.root / "timelines" / f"{timeline}.json"
+
+
+def expected_frames(cache: FigureCache, timeline: str, fps: int) -> int | None:
+    """The frames a render of a scene at ``fps`` will draw, from the length recorded for its timeline key
+    (generator/render/keys.py ``timeline_key``: the scene's key without the render spec) by an earlier render of it
+    in any frame or by `make check`'s dry run; None when no render of this version of the scene has been timed (a
+    length from another version would be wrong: a step added or cut changes it)."""
     try:
-        value = float(json.loads(path.read_text("utf-8"))["duration"])
+        seconds = float(json.loads(_timeline_file(cache, timeline).read_text("utf-8"))["duration"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return value if value > 0 else None
+    return round(seconds * fps) if seconds > 0 else None
 
 
-def expected_frames(cache: FigureCache, fig_id: str, variant: str, fps: int, entry: str) -> int | None:
-    """The frames a render of scene ``fig_id`` at ``fps`` will draw, from a length the cache already knows: this
-    entry's last render, another render of the scene (any orientation, any kept version), `make check`'s dry run."""
-    own = cache.out_dir(entry) / f"{fig_id}.{variant}.json"
-    others = [
-        *sorted(cache.figures_dir.glob(f"{fig_id}.*/{fig_id}.*.json")),
-        *sorted(cache.versions_dir.glob(f"{fig_id}.*/*/{fig_id}.*.json")),
-        cache.root / "layout-check" / f"{fig_id}.json",
-    ]
-    for path in (own, *others):
-        seconds = _duration(path)
-        if seconds is not None:
-            return round(seconds * fps)
-    return None
+def remember_length(cache: FigureCache, timeline: str, seconds: float | None) -> None:
+    """Record a scene's length under its timeline key for the next render's progress (a file per key: renders and
+    dry runs in parallel threads never write the same file; `make clean` removes them with the cache)."""
+    if not timeline or not seconds or seconds <= 0:
+        return
+    try:
+        atomic_write(_timeline_file(cache, timeline), json.dumps({"duration": seconds}) + "\n")
+    except OSError:
+        pass  # a read-only cache: the next render times the scene again
 
 
 def timeline_seconds(fig_id: str, data_file: Path, root: Path, env: dict) -> float | None:
@@ -214,4 +219,4 @@ class Display:
             self.progress.stop()
 
 
-__all__ = ["Display", "Timelines", "expected_frames", "timeline_seconds"]
+__all__ = ["Display", "Timelines", "expected_frames", "remember_length", "timeline_seconds"]

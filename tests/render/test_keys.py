@@ -4,7 +4,7 @@ import statements, so editing a helper re-renders exactly the figures that use i
 from __future__ import annotations
 
 from generator.catalog.model import load_catalog
-from generator.render.keys import cache_key, dependencies
+from generator.render.keys import cache_key, dependencies, timeline_key
 from generator.render.registry import registry
 from generator.render.specs import site_spec
 from tests.tinyproject import CHART, SCENE, make_tiny_project
@@ -54,6 +54,22 @@ def test_scene_keys_cover_the_render_worker_and_its_spec(catalog, root):
         "site and kit code (pages, manifest) is not a render input"
     assert cache_key(scene, catalog, root, spec=site_spec("draft")) != cache_key(scene, catalog, root,
                                                                                 spec=site_spec("publish"))
+
+
+def test_a_scenes_timeline_key_is_shared_by_its_renders_and_follows_what_they_read(tmp_path):
+    """Every render of a scene (any frame, any quality) shares one timeline key, so one render's length serves the
+    others' progress; an edit to the scene's module is a new timeline (a step added changes the length)."""
+    root = make_tiny_project(tmp_path / "p")
+    cat = load_catalog(root / "catalog.yaml")
+    scene = registry(cat, root / "figures")[SCENE]
+    before = timeline_key(scene, cat, root)
+    assert cache_key(scene, cat, root, spec=site_spec("draft")) != cache_key(scene, cat, root,
+                                                                               spec=site_spec("publish"))
+    assert before == timeline_key(scene, cat, root) and before not in {
+        cache_key(scene, cat, root, spec=s) for s in (site_spec("draft"), site_spec("publish"))}
+    module = root / "figures" / "scenes" / f"{SCENE}.py"
+    module.write_text(module.read_text("utf-8") + "\n# an edit\n", "utf-8")
+    assert timeline_key(scene, cat, root) != before
 
 
 def _with(catalog, edit):

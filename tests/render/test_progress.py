@@ -15,24 +15,19 @@ from generator.render.cache import FigureCache
 from generator.render.progress import Display, Timelines, expected_frames
 
 
-def _meta(cache: FigureCache, entry: str, name: str, duration: float) -> None:
-    folder = cache.out_dir(entry)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(json.dumps({"duration": duration, "frames": 1}), "utf-8")
-
-
-def test_expected_frames_come_from_any_render_of_the_scene_or_the_dry_run(tmp_path):
+def test_expected_frames_come_from_this_version_of_the_scene_only(tmp_path):
+    """A length is recorded under the scene's timeline key (by a render in any frame, or make check's dry run) and
+    read for that key only: a length another version of the scene recorded (a step added since) is never used."""
     cache = FigureCache(tmp_path / ".cache")
-    assert expected_frames(cache, "s", "landscape", 60, "s.landscape-1920x1080-60") is None
-    kept = cache.root / "layout-check" / "s.json"
-    kept.parent.mkdir(parents=True)
-    kept.write_text(json.dumps({"key": "k", "issues": [], "duration": 40.0}), "utf-8")
-    assert expected_frames(cache, "s", "landscape", 60, "s.landscape-1920x1080-60") == 2400  # make check's dry run
-    _meta(cache, "s.portrait-432x540-15", "s.portrait.json", 41.75)  # the other orientation: one timeline
-    assert expected_frames(cache, "s", "landscape", 60, "s.landscape-1920x1080-60") == 2505
-    _meta(cache, "s.landscape-1920x1080-60", "s.landscape.json", 42.0)  # this entry's own last render first
-    assert expected_frames(cache, "s", "landscape", 60, "s.landscape-1920x1080-60") == 2520
-    assert expected_frames(cache, "other", "landscape", 60, "other.landscape-1920x1080-60") is None
+    assert expected_frames(cache, "t1", 60) is None
+    progress.remember_length(cache, "t1", 40.0)
+    assert expected_frames(cache, "t1", 60) == 2400
+    assert expected_frames(cache, "t1", 15) == 600  # one timeline, any frame rate
+    progress.remember_length(cache, "t2", 33.2)  # the scene edited: a new key, its own length
+    assert expected_frames(cache, "t2", 60) == 1992
+    assert expected_frames(cache, "t1", 60) == 2400
+    progress.remember_length(cache, "t3", None)  # a failed dry run records nothing
+    assert expected_frames(cache, "t3", 60) is None
 
 
 def test_off_a_terminal_every_line_is_numbered_and_a_scene_reports_its_tenths(caplog):
