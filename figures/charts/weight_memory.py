@@ -26,7 +26,9 @@ from generator.format import PRECISIONS, precision_groups
 
 #: marker and colour per bytes-per-value (one per precision group), widest first
 STYLE = {4.0: ("s", cs.RED), 2.0: ("D", cs.ORANGE), 1.0: ("o", cs.BLUE), 0.5: ("^", cs.GREEN)}
-_STRIP = ("NVIDIA ", "GeForce ", " GPU", " SXM")
+_STRIP = ("NVIDIA ", "AMD ", "Instinct ", "GeForce ", " GPU", " SXM")
+#: A name's closing parenthesis ("(Blackwell Ultra)", "(128 GB)": a system's total, not what the line shows).
+_PAREN = re.compile(r" \([^)]*\)$")
 HW_LABEL_SIZE = cs.NOTE_SIZE - 0.5
 
 
@@ -75,10 +77,12 @@ class _SpreadLabel(Annotation):
 
 
 def hardware_lines(hardware: dict[str, Any]) -> list[tuple[float, str]]:
-    """[(memory GB, 'A100 80GB / H100'), ...] for the devices given (in their order), grouped by memory size."""
+    """[(memory GB, 'A100 80GB / H100'), ...] for the devices given (in their order), grouped by memory size: each
+    device's ``short_label`` if it has one, else its name without vendor words or a closing parenthesis (for a
+    processor whose GPU shares the system's memory that gives the system's total, not what the line shows)."""
     by_size: dict[float, list[str]] = {}
     for hw in hardware.values():
-        name = hw["name"]
+        name = hw.get("short_label") or _PAREN.sub("", hw["name"])
         for s in _STRIP:
             name = name.replace(s, "")
         name = re.sub(r" \d+ ?GB$", "", name.replace(" x ", " × ").replace(" node", ""))

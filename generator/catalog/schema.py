@@ -157,6 +157,7 @@ _hardware = {
     "required": ["name", "kind", "memory_gb", "verified", "sources"],
     "properties": {
         "name": _text,
+        "short_label": _text,  # what a chart's device line says where the name is too long for it
         "kind": {"enum": ["consumer", "datacenter", "node"]},
         "memory_gb": _pos_num,
         "memory_type": _text,

@@ -196,6 +196,22 @@ def test_weight_memory_labels_equal_derive(layout, rendered, catalog):
         assert f"{catalog.hardware[hw_id]['memory_gb']:g} GB" in hw_text, hw_id
 
 
+def test_weight_memory_device_labels():
+    """A device line says a short label where the catalog gives one, else the name without vendor words or a
+    closing parenthesis (a unified-memory laptop's "(128 GB)" is the system's total, not the line's 96 GB); devices
+    of one size share a line."""
+    from figures.charts.weight_memory import hardware_lines
+
+    lines = hardware_lines({
+        "a": {"name": "AMD Ryzen AI Max+ 395 (128 GB)", "short_label": "Ryzen AI Max+", "memory_gb": 96},
+        "b": {"name": "NVIDIA B300 (Blackwell Ultra)", "memory_gb": 270},
+        "c": {"name": "AMD Instinct MI355X", "memory_gb": 288},
+        "d": {"name": "NVIDIA A100 80GB", "memory_gb": 80},
+        "e": {"name": "NVIDIA H100 SXM", "memory_gb": 80},
+    })
+    assert lines == [(80.0, "A100 / H100"), (96.0, "Ryzen AI Max+"), (270.0, "B300"), (288.0, "MI355X")]
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_bit_layouts_show_catalog_values(layout, rendered, catalog):
     texts = svg_texts(rendered["bit_layouts", layout])

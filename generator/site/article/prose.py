@@ -57,7 +57,7 @@ ALLOWED: list[re.Pattern[str]] = [
         r"\bGPT-[1-4]\b",
         r"\bGPT-OSS-20B\b",
         r"\bLlama[ -][1-4](?:\.[0-9])?\b",
-        r"\bDeepSeek-V[23]\b",
+        r"\bDeepSeek-(?:V[23](?:\.[12])?|R1)\b",  # V3.1, V3.2 and R1 keep V3's architecture: no entry of their own
         r"\bMamba-2\b",
         r"\bNemotron[ -]3\b",
         r"\bGLM-4\b",
