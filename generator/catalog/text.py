@@ -333,3 +333,12 @@ def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str,
 def alt_text(catalog: Catalog, fig_id: str) -> str:
     """A figure's alt text with its macros rendered in the sandbox (the same text its page shows); plain text."""
     return catalog_template(catalog, ("figures", fig_id, "alt"), catalog_names(catalog.data))
+
+
+def caption_text(catalog: Catalog, fig_id: str) -> str:
+    """A figure's caption (what a reader needs beside it: a convention, what is left out and why), rendered in the
+    sandbox like its alt text; "" when the figure has none. Shown under the figure wherever it is placed."""
+    if "caption" not in catalog.data["figures"].get(fig_id, {}):
+        return ""
+    return catalog_template(catalog, ("figures", fig_id, "caption"), catalog_names(catalog.data))
+

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.catalog.model import Catalog
-from generator.catalog.text import PageMistake, alt_text
+from generator.catalog.text import PageMistake, alt_text, caption_text
 from generator.errors import BuildError, did_you_mean
 from generator.escape import Html, html, url
 from generator.render.raster import svg_size
@@ -136,8 +136,9 @@ class PageContext:
             return self._video(assets, title, alt, width)
         out = Html(
             '<figure class="rs-figure {cls} rs-w-{width}" id="fig-{id}">'
-            '<figcaption class="rs-fig-title">{title}</figcaption>{body}{link}</figure>'
+            '<figcaption class="rs-fig-title">{title}</figcaption>{body}{caption}{link}</figure>'
         )
+        caption = caption_text(self.catalog, fig_id)
         link = self._page_link(fig)
         return block(
             out.format(
@@ -146,6 +147,7 @@ class PageContext:
                 id=fig_id,
                 body=body,
                 title=title,
+                caption=Html('<p class="rs-fig-caption">{}</p>').format(caption) if caption else "",
                 link=Html('<p class="rs-fig-links">{}</p>').format(link) if link else "",
             )
         )

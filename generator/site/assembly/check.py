@@ -20,7 +20,7 @@ from typing import Any
 
 from generator import derive
 from generator.catalog.model import Catalog, load_catalog
-from generator.catalog.text import alt_text
+from generator.catalog.text import alt_text, caption_text
 from generator.errors import BuildError, CatalogError
 from generator.render.registry import Figure, registry
 from generator.site.article.context import FigureAssets
@@ -176,6 +176,7 @@ def check_project(root: Path, catalog_path: Path | None = None, today: date | No
     derived = check_derive(catalog)
     for fig in figs.values():
         alt_text(catalog, fig.id)
+        caption_text(catalog, fig.id)
     check_sources(root)
     check_site_name(root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
     pages = check_pages(root / "docs", catalog, figs, root)

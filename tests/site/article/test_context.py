@@ -73,3 +73,32 @@ def test_page_base_for_nested_pages(catalog):
     assert PageContext(catalog, {}, PurePosixPath("index.md"), None).base == ""
     assert PageContext(catalog, {}, PurePosixPath("media.md"), None).base == "../"
     assert PageContext(catalog, {}, PurePosixPath("a/b.md"), None).base == "../../"
+
+
+def test_a_figures_caption_is_shown_under_it_escaped_with_its_macros(catalog, tmp_path):
+    """figures.<id>.caption (a convention, an omission) reaches the reader under the figure, before its page link:
+    catalog text, rendered in the sandbox like the alt text and escaped once; a figure without one shows none."""
+    import json
+
+    from generator.catalog.model import Catalog
+    from generator.render.registry import registry
+    from generator.site.article.context import FigureAssets
+
+    data = json.loads(json.dumps(catalog.data))
+    data["figures"]["technique_table"]["caption"] = "Blank <b>means</b> not stated & {{ num(12345) }} rows."
+    edited = Catalog(catalog.path, data, catalog.marks)
+    table = tmp_path / "technique_table.html"
+    table.write_text("<table><tr><td>x</td></tr></table>", "utf-8")
+    figs = registry(edited)
+    ctx = PageContext(edited, {"technique_table": FigureAssets(figs["technique_table"], {table.name: table})},
+                      PurePosixPath("index.md"), None)
+    figure = ET.fromstring(str(ctx.figure("technique_table")).strip())
+    caption = figure.find("p[@class='rs-fig-caption']")
+    assert caption is not None and caption.text == "Blank <b>means</b> not stated & 12,345 rows."  # text, not markup
+    kids = list(figure)
+    assert kids.index(caption) == len(kids) - 2 and kids[-1].get("class") == "rs-fig-links"  # under it, then the link
+    del data["figures"]["technique_table"]["caption"]
+    plain = PageContext(Catalog(catalog.path, data, catalog.marks),
+                        {"technique_table": FigureAssets(figs["technique_table"], {table.name: table})},
+                        PurePosixPath("index.md"), None)
+    assert "rs-fig-caption" not in str(plain.figure("technique_table"))
