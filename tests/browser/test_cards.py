@@ -219,6 +219,13 @@ def test_updates_list_shows_the_changed_catalog_value(cards_site):
     assert row, "the changed parameter count is not in the updates list"
     plain = re.sub(r"<[^>]+>", "", row.group(1))
     assert plain == "Llama 3.1 70B: parameters: 70,550,000,000 → 70,600,000,000"
+    assert "new: " not in html  # added numbers are one sentence, the full list a data file it links
+    published = json.loads((site / "data" / "changes.json").read_text("utf-8"))
+    rows = {r["path"]: (r["old"], r["new"]) for r in published["changes"]}
+    assert rows["catalog.models.llama-3.1-70b.params"] == (70_550_000_000, 70_600_000_000)
+    added = sum(1 for old, _ in rows.values() if old is None)
+    if added:
+        assert re.search(rf'<p class="rs-added">{added:,} numbers? (was|were) added \(.*?<a href="data/changes.json">', html)
     assert "Version 1.0. Published 27 November 2026; last updated 1 December 2026." in html
 
 

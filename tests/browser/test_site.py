@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from figures.legibility import PORTRAIT_BELOW_PX
 from generator.site.assembly.budgets import check_budgets, load_budgets
 from generator.site.assembly.site_links import card_links, link_problems, parse_page
 from tests.support import PAGE_KINDS, BuiltSite, click_settled
@@ -126,21 +127,33 @@ def test_no_layout_shift_on_load(browser, built_site, width, height):
     assert sum(s["value"] for s in shifts) == 0, shifts
 
 
-def test_posters_load_when_near(browser, built_site):
-    """Only the first video's poster is fetched at load; every other poster arrives as its video nears the viewport,
-    and every poster URL resolves to an image."""
-    ctx, page, requests, errors = _open(browser, built_site.url)
-    page.wait_for_load_state("networkidle")
-    posters = page.eval_on_selector_all("video.rs-video", "vs => vs.map(v => [v.getAttribute('poster'), "
-                                        "v.dataset.poster || null, v.getBoundingClientRect().top])")
-    assert len(posters) >= 2 and posters[0][0], posters
+@pytest.mark.parametrize("width", [390, 1280])
+def test_posters_load_when_near_one_per_layout(browser, built_site, width):
+    """No poster far below the viewport is fetched at load; every poster arrives as its video nears the viewport,
+    the one of the render shown: on a phone the portrait poster and never the landscape one of the same scene (a
+    poster attribute is fetched as it is parsed), on a laptop the landscape one alone; every poster is an image."""
+    ctx, page, requests, errors = _open(browser, built_site.url, width)
+    posters = page.eval_on_selector_all(
+        "video.rs-video",
+        "vs => vs.map(v => [v.getAttribute('poster'), v.dataset.poster || null, v.getBoundingClientRect().top, "
+        "v.getAttribute('data-portrait-poster')])",
+    )
+    assert len(posters) >= 2, posters
     far = [p for p in posters[1:] if p[2] > 3 * page.viewport_size["height"]]
     assert far and all(p[0] is None and p[1] for p in far), posters
     fetched = [u for u in requests if u.endswith(".poster.webp")]
-    assert not any(u.endswith(p[1]) for p in far for u in fetched), fetched
+    assert not any(u.endswith(name) for p in far for name in (p[1], p[3]) if name for u in fetched), fetched
     for i in range(len(posters)):
         page.eval_on_selector_all("video.rs-video", f"vs => vs[{i}].scrollIntoView()")
         page.wait_for_function(f"document.querySelectorAll('video.rs-video')[{i}].getAttribute('poster')")
+    page.wait_for_load_state("networkidle")
+    fetched = [u for u in requests if u.endswith(".poster.webp")]
+    portrait = [p for p in posters if p[3]]
+    assert portrait, posters  # the scenes have portrait renders
+    for *_, tall in portrait:
+        landscape = tall.replace(".portrait.poster.webp", ".poster.webp")  # data-poster follows the layout
+        want, other = (tall, landscape) if width < PORTRAIT_BELOW_PX else (landscape, tall)
+        assert any(u.endswith(want) for u in fetched) and not any(u.endswith(other) for u in fetched), fetched
     ok = page.evaluate("""async () => Promise.all([...document.querySelectorAll('video.rs-video')].map(v =>
         new Promise(res => { const im = new Image(); im.onload = () => res(im.naturalWidth > 0);
                              im.onerror = () => res(false); im.src = v.getAttribute('poster'); })))""")

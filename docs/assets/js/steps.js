@@ -133,7 +133,8 @@
   }
   function poster(video, portrait) {
     if (!video.dataset.rsLandscapePoster) {
-      video.dataset.rsLandscapePoster = video.getAttribute("poster") || video.getAttribute("data-poster") || "";
+      // data-poster first: video.js may already have set the poster to the portrait one
+      video.dataset.rsLandscapePoster = video.getAttribute("data-poster") || video.getAttribute("poster") || "";
     }
     var want = portrait ? video.getAttribute("data-portrait-poster") : video.dataset.rsLandscapePoster;
     if (!want) return;

@@ -20,10 +20,16 @@
     });
   }
 
-  // Later videos carry data-poster: set the poster when the video comes within a screen of the viewport.
+  // Videos carry data-poster (all but a first one without a portrait render): set the poster when the video comes
+  // within a screen of the viewport, the portrait one (data-portrait-poster) when the portrait <source>'s media
+  // query matches, so a phone never fetches the landscape poster too (steps.js swaps it when the layout changes).
   var posterObserver = null;
   function showPoster(video) {
-    if (video.dataset.poster && !video.getAttribute("poster")) video.setAttribute("poster", video.dataset.poster);
+    if (!video.dataset.poster || video.getAttribute("poster")) return;
+    var want = video.dataset.poster, portrait = video.getAttribute("data-portrait-poster");
+    var source = portrait && video.querySelector("source[media]");
+    if (source && window.matchMedia && window.matchMedia(source.getAttribute("media")).matches) want = portrait;
+    video.setAttribute("poster", want);
   }
   function onNear(entries) {
     entries.forEach(function (entry) {

@@ -188,11 +188,13 @@ class PageContext:
         fig_id = assets.fig.id
         meta = assets.meta
         src = f"{self.base}figures/{fig_id}"
-        # The first scene on a page gets its poster at once; later ones carry it as data-poster, which video.js
-        # turns into the poster when the video comes within a screen of the viewport: a page load does not fetch
-        # every poster on the page (without JavaScript those later videos show their first frame on play).
+        # The first scene on a page gets its poster at once, unless it has a portrait render; every other scene
+        # carries it as data-poster, which video.js turns into the poster of the render shown (portrait on a phone)
+        # when the video comes within a screen of the viewport: a page load fetches neither every poster on the page
+        # nor both posters of one scene (a poster attribute is fetched as it is parsed, before any script could
+        # choose). Without JavaScript those videos show their first frame on play.
         self.scenes_placed += 1
-        poster_attr = "poster" if self.scenes_placed == 1 else "data-poster"
+        poster_attr = "poster" if self.scenes_placed == 1 and not meta.get("portrait") else "data-poster"
         return block(
             scene_player(
                 fig_id,

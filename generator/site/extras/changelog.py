@@ -15,7 +15,7 @@ import yaml
 
 from generator.catalog.schema import field_name
 from generator.errors import BuildError
-from generator.escape import Html
+from generator.escape import Html, json_file
 from generator.format import curly_quotes, long_date, num
 
 CHANGELOG = "CHANGELOG.yaml"
@@ -190,10 +190,8 @@ def _value(x: Any) -> str:
 
 
 def _change_row(c: Change) -> Html:
-    """One changed number: old → new; a number new in this version, or gone from it, says so."""
-    if c.old is None:
-        body = Html('new: <span class="rs-new">{}</span>').format(_value(c.new))
-    elif c.new is None:
+    """One number of the last release that changed: old → new, or gone from this version (says so)."""
+    if c.new is None:
         body = Html('<span class="rs-old">{}</span> (removed)').format(_value(c.old))
     else:
         body = Html('<span class="rs-old">{}</span> → <span class="rs-new">{}</span>').format(
@@ -202,8 +200,81 @@ def _change_row(c: Change) -> Html:
     return Html('<li data-rs-path="{p}">{label}: {body}</li>').format(p=c.path, label=c.label, body=body)
 
 
+#: The published list of every number changed since the last release (added ones too), linked from the page.
+CHANGES_FILE = "data/changes.json"
+
+#: What an added number is, by the first part of its path, as the page counts them (singular, plural).
+_KINDS = {
+    "models": ("model value", "model values"),
+    "hardware": ("hardware value", "hardware values"),
+    "formats": ("number-format value", "number-format values"),
+    "facts": ("fact", "facts"),
+    "derived": ("derived value", "derived values"),
+}
+
+
+def _kind(c: Change) -> str:
+    parts = c.path.split(".")
+    return parts[1] if parts[0] == "catalog" and len(parts) > 1 else parts[0]
+
+
+def added_counts(changes: list[Change]) -> list[tuple[int, str]]:
+    """The numbers new since the last release, counted by kind in _KINDS order (others last): [(count, noun)]."""
+    counts: dict[str, int] = {}
+    for c in changes:
+        if c.old is None:
+            counts[_kind(c)] = counts.get(_kind(c), 0) + 1
+    order = [k for k in _KINDS if k in counts] + sorted(k for k in counts if k not in _KINDS)
+    return [(counts[k], _KINDS.get(k, ("other value", "other values"))[counts[k] != 1]) for k in order]
+
+
+def changes_file(history: History, changes: list[Change]) -> dict[str, bytes]:
+    """{CHANGES_FILE: JSON} for the site: the last release (version, date) and every number changed since, added and
+    removed ones too ({path, label, old, new}; null for none); nothing before the first release."""
+    if not history.releases:
+        return {}
+    last = history.releases[-1]
+    rows = [{"path": c.path, "label": c.label, "old": c.old, "new": c.new} for c in changes]
+    return {CHANGES_FILE: json_file({"since": {"version": last.version, "date": last.date}, "changes": rows})}
+
+
+def _added_sentence(changes: list[Change], href: str) -> Html:
+    """One sentence for the numbers added since the last release, by kind, linking the full list."""
+    counts = added_counts(changes)
+    if not counts:
+        return Html("")
+    total = sum(n for n, _ in counts)
+    kinds = [Html("{n} {noun}").format(n=num(n), noun=noun) for n, noun in counts]
+    listed = kinds[0] if len(kinds) == 1 else Html(", ").join(kinds[:-1]) + Html(" and ") + kinds[-1]
+    return Html(
+        '<p class="rs-added">{total} {numbers} added ({listed}); every number added or changed, old and new, is in '
+        '<a href="{href}">{name}</a>.</p>'
+    ).format(
+        total=num(total),
+        numbers="number was" if total == 1 else "numbers were",
+        listed=listed,
+        href=href,
+        name=CHANGES_FILE,
+    )
+
+
+def _changes_part(last: Release, changes: list[Change]) -> Html:
+    """The numbers whose value changed (or that are gone) since ``last``, old → new, and the sentence on added ones."""
+    if not changes:
+        return Html("<p>No number has changed since version {v}.</p>").format(v=last.version)
+    rows = [_change_row(c) for c in changes if c.old is not None]
+    if rows:
+        listed = Html("<p>Numbers changed since version {v} ({d}), old → new:</p>").format(
+            v=last.version, d=long_date(last.date)
+        ) + Html('<ul class="rs-number-changes">{}</ul>').format(Html("").join(rows))
+    else:
+        listed = Html("<p>No number of version {v} has changed.</p>").format(v=last.version)
+    return listed + _added_sentence(changes, CHANGES_FILE)
+
+
 def updates_section(history: History, changes: list[Change]) -> Html:
-    """The "Updates and corrections" body: version and dates, the changelog, and the numbers changed."""
+    """The "Updates and corrections" body: version and dates, the changelog, the numbers whose value changed since
+    the last release, and one sentence counting the numbers added, linking CHANGES_FILE (the full list)."""
     parts = [
         Html(
             '<p class="rs-version">Version {v}. Published {p}; last updated {u}. '
@@ -219,15 +290,5 @@ def updates_section(history: History, changes: list[Change]) -> Html:
         ]
         parts.append(Html('<ul class="rs-changelog">{}</ul>').format(Html("").join(items)))
     if history.releases:
-        last = history.releases[-1]
-        if changes:
-            rows = [_change_row(c) for c in changes]
-            parts.append(
-                Html(
-                    "<p>Numbers changed since version {v} ({d}), old → new:</p>"
-                    '<ul class="rs-number-changes">{rows}</ul>'
-                ).format(v=last.version, d=long_date(last.date), rows=Html("").join(rows))
-            )
-        else:
-            parts.append(Html("<p>No number has changed since version {v}.</p>").format(v=last.version))
+        parts.append(_changes_part(history.releases[-1], changes))
     return Html('<div class="rs-updates">{}</div>').format(Html("").join(parts))

@@ -20,7 +20,13 @@ from typing import Any
 
 from generator.format import long_date
 from generator.site.extras.byline import part_header
-from generator.site.extras.changelog import History, changes_since_release, load_history, updates_section
+from generator.site.extras.changelog import (
+    History,
+    changes_file,
+    changes_since_release,
+    load_history,
+    updates_section,
+)
 from generator.site.extras.citation import Citation, citation, cite_block, inject_front_matter
 from generator.site.extras.feed import atom_feed
 from generator.util.project import site_url
@@ -51,7 +57,8 @@ class SiteExtras:
 
 
 def site_extras(root: Path, catalog_data: dict[str, Any], export: str) -> SiteExtras:
-    """Macros ``updates()``, ``cite_this()``, ``version``; feed.xml; head tags (rts_meta, rts_jsonld); headers."""
+    """Macros ``updates()``, ``cite_this()``, ``version``; feed.xml and data/changes.json (every number changed since
+    the last release); head tags (rts_meta, rts_jsonld); headers."""
     history = load_history(root)
     changes = changes_since_release(history, export)
     c = citation(catalog_data["meta"], history, site_url(root))
@@ -62,5 +69,5 @@ def site_extras(root: Path, catalog_data: dict[str, Any], export: str) -> SiteEx
         "published": long_date(history.published),
         "updated": long_date(history.updated),
     }
-    files = {"feed.xml": atom_feed(c, history).encode("utf-8")}
+    files = {"feed.xml": atom_feed(c, history).encode("utf-8"), **changes_file(history, changes)}
     return SiteExtras(context, files, c, history, str(catalog_data["meta"]["description"]))

@@ -4,6 +4,7 @@ rewrites CITATION.cff; the next build lists the numbers changed since (generator
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -42,3 +43,35 @@ def test_release_keeps_the_data_and_lists_changes(tmp_path):
     release.make_release(root, "1.1", today="2026-12-02")
     cff = yaml.safe_load((root / "CITATION.cff").read_text("utf-8"))
     assert cff["version"] == "1.1" and cff["date-released"] == "2026-12-02"
+
+
+def test_updates_list_changed_values_and_count_added_ones(tmp_path):
+    """The page lists the numbers whose value changed (old → new) or that are gone; numbers added since the release
+    are one sentence counting them by kind, linking data/changes.json, which holds every change (added ones too)."""
+    old = {"catalog": {"models": {"m": {"name": "M <1>", "params": 7}}, "facts": {"f": {"text": "F", "value": 3}}}}
+    new = {
+        "catalog": {
+            "models": {"m": {"name": "M <1>", "params": 8, "layers": 32}, "n": {"name": "N", "params": 1}},
+            "hardware": {"h": {"name": "H", "memory": 80}},
+        },
+        "derived": {"m": {"weight_bytes": {"bf16": 16}}},
+    }
+    changes = changelog.number_changes(old, new)
+    last = changelog.Release("1.0", "2026-11-27", "", tmp_path / "catalog.json")
+    history = changelog.History([], [last])
+    page = str(changelog.updates_section(history, changes))
+    rows = re.findall(r'<li data-rs-path="([^"]+)">(.*?)</li>', page)
+    assert [p for p, _ in rows] == ["catalog.facts.f.value", "catalog.models.m.params"]
+    assert "M <1>" not in page and "M &#60;1&#62;: parameters: " in page  # catalog text through the escaper
+    assert "new: " not in page
+    plain = re.sub(r"<[^>]+>", "", page)
+    assert "4 numbers were added (2 model values, 1 hardware value and 1 derived value)" in plain
+    assert f'<a href="{changelog.CHANGES_FILE}">' in page
+    published = json.loads(changelog.changes_file(history, changes)[changelog.CHANGES_FILE])
+    assert published["since"] == {"version": "1.0", "date": "2026-11-27"}
+    assert {r["path"]: (r["old"], r["new"]) for r in published["changes"]} == {c.path: (c.old, c.new) for c in changes}
+    assert ("catalog.hardware.h.memory", None, 80) in [(r["path"], r["old"], r["new"]) for r in published["changes"]]
+    only_added = changelog.number_changes(new, {**new, "catalog": {**new["catalog"], "formats": {"x": {"bits": 4}}}})
+    plain = re.sub(r"<[^>]+>", "", str(changelog.updates_section(history, only_added)))
+    assert "No number of version 1.0 has changed." in plain and "1 number was added (1 number-format value)" in plain
+    assert changelog.changes_file(changelog.History([], []), changes) == {}

@@ -40,7 +40,8 @@ function autoDigits(x) {
 /** 131072 -> "131,072"; 7.6 -> "7.6"; Infinity -> "unlimited". */
 export function num(x, digits) {
   if (x === Infinity) return "unlimited";
-  if (typeof x === "bigint") return x.toLocaleString("en-US");
+  // Commas by hand: a BigInt's toLocaleString builds an ICU number formatter (tens of ms on a phone's first call)
+  if (typeof x === "bigint") return x.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   if (digits === undefined || digits === null) {
     if (Number.isInteger(x)) return fixed(x + 0, 0);  // + 0: -0 is "0", as Python's int(-0.0)
     return strip(fixed(x, autoDigits(x)));

@@ -125,8 +125,9 @@ function initPlayer(player) {
   video.addEventListener("play", label);
   video.addEventListener("pause", label);
   bindKeys(player, ctl, video);
-  // The step text is on the page under the video; the captions track stays one click away in the native menu.
-  for (const t of Array.from(video.textTracks)) t.mode = "hidden";
+  // The step text is on the page under the video, so the captions (shown by default) are hidden, not drawn over it;
+  // a track left disabled (the chapters: the steps come from the list) is not fetched with the page.
+  for (const t of Array.from(video.textTracks)) if (t.mode === "showing") t.mode = "hidden";
   player.appendChild(c.ui);
   player.rsSteps = ctl;
   openAt(figure, video, ctl, steps);
