@@ -128,6 +128,16 @@ FONT_FAMILY = [FAMILY]
 for _weight in FILES:
     fontManager.addfont(str(font_path(_weight)))
 
+#: mathtext sets a sub- or superscript at 0.7 of its line, which would put the exponent of a narrow chart's 10.5-pt
+#: subtitle at 9 px on a phone; at 0.86 no script is smaller than the layout's smallest text (the 9-pt source line).
+#: matplotlib keeps the factor in a private module constant: if it moves, this fails here rather than letting the
+#: legibility test (tests/figures/test_charts.py, which reads every glyph's size) find small text later.
+import matplotlib._mathtext as _mathtext  # noqa: E402
+
+if not hasattr(_mathtext, "SHRINK_FACTOR"):
+    raise ImportError("matplotlib._mathtext.SHRINK_FACTOR is gone: chart formulas need another way to size scripts")
+_mathtext.SHRINK_FACTOR = 0.86
+
 _MARGIN = 0.12           # inches of empty border around everything
 _LINE = 1.25             # line height, in font sizes
 
