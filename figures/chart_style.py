@@ -22,6 +22,7 @@ constants are the wide sizes, kept for older callers. Keep labels few and short.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.text as mtext
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.textpath import TextToPath
@@ -126,6 +128,16 @@ FONT_FAMILY = [FAMILY]
 for _weight in FILES:
     fontManager.addfont(str(font_path(_weight)))
 
+#: mathtext sets a sub- or superscript at 0.7 of its line, which would put the exponent of a narrow chart's 10.5-pt
+#: subtitle at 9 px on a phone; at 0.86 no script is smaller than the layout's smallest text (the 9-pt source line).
+#: matplotlib keeps the factor in a private module constant: if it moves, this fails here rather than letting the
+#: legibility test (tests/figures/test_charts.py, which reads every glyph's size) find small text later.
+import matplotlib._mathtext as _mathtext  # noqa: E402
+
+if not hasattr(_mathtext, "SHRINK_FACTOR"):
+    raise ImportError("matplotlib._mathtext.SHRINK_FACTOR is gone: chart formulas need another way to size scripts")
+_mathtext.SHRINK_FACTOR = 0.86
+
 _MARGIN = 0.12           # inches of empty border around everything
 _LINE = 1.25             # line height, in font sizes
 
@@ -150,6 +162,17 @@ def apply(fig_id: str = "chart", layout: str | Layout = "wide") -> None:
     mpl.rcParams.update({
         "font.family": "sans-serif",
         "font.sans-serif": FONT_FAMILY,
+        # Formulas ("$L(N) = (N_c / N)^{\alpha}$") are typeset by mathtext in the article's Inter (the shipped files:
+        # upright, as Inter has no italic; bold is the SemiBold), so they are measured, placed and shown like any
+        # other chart text (svg.fonttype "none": selectable <text>, one run per glyph).
+        "mathtext.fontset": "custom",
+        "mathtext.rm": FAMILY,
+        "mathtext.it": FAMILY,
+        "mathtext.bf": f"{FAMILY}:semibold",
+        "mathtext.sf": FAMILY,
+        "mathtext.tt": FAMILY,
+        "mathtext.cal": FAMILY,
+        "mathtext.bfit": f"{FAMILY}:semibold",
         "mathtext.default": "regular",
         "svg.fonttype": "none",
         "svg.hashsalt": fig_id,
@@ -207,14 +230,20 @@ def text_width(text: str, size: float, bold: bool = False, hinted: bool = False)
     ``hinted``: the larger of that and Agg's hinted text at 72 dpi, which the layout checks measure and which runs
     up to ~8% wider at small sizes; the narrow layout, whose lines are long for their size, wraps to it."""
     prop = FontProperties(family=FONT_FAMILY, size=size, weight="semibold" if bold else "normal")
-    width = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)[0]
+    ismath = is_math_text(text)  # a line with $...$ is measured as mathtext typesets it, as the drawing does
+    width = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=ismath)[0]
     if hinted:
         if not _HINTED:
             from matplotlib.backends.backend_agg import RendererAgg
 
             _HINTED.append(RendererAgg(10, 10, 72))
-        width = max(width, _HINTED[0].get_text_width_height_descent(text, prop, ismath=False)[0])
+        width = max(width, _HINTED[0].get_text_width_height_descent(text, prop, ismath=ismath)[0])
     return width
+
+
+#: A word of a line to wrap: a formula between dollars (spaces and all: never broken) or a run of non-spaces,
+#: with whatever is glued to either side ("($N_c$)," stays one word).
+_WORD = re.compile(r"(?:[^\s$]|\$[^$]*\$|\$)+")
 
 
 def _wrap(text: str, size: float, width_in: float, bold: bool = False, hinted: bool = False) -> list[str]:
@@ -223,7 +252,7 @@ def _wrap(text: str, size: float, width_in: float, bold: bool = False, hinted: b
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
-        for word in paragraph.split(" "):
+        for word in _WORD.findall(paragraph):
             candidate = f"{line} {word}" if line else word
             if line and text_width(candidate, size, bold, hinted) > limit:
                 lines.append(line)

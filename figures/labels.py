@@ -4,7 +4,9 @@ Text extents are measured with the figure's renderer (figures/chart_style.py ``l
 right, left, the diagonals, above and below its point at growing distances (a thin lead-out line joins it to its
 point once it moves away), inside the axes and clear of every other text, every labelled point and the lead-out
 lines drawn so far; a label keeps a gap from every point but its own, so it never reads as another point's, and
-lead-out lines never cross. The most crowded points choose first; a label that found no room gets another pass in
+lead-out lines never cross. ``lines`` (a chart's own strokes that are not text or points, such as the stem joining
+an MoE model's two dots) are obstacles too: no label covers one and no lead-out line crosses one, except the lines
+that end at the label's own point. The most crowded points choose first; a label that found no room gets another pass in
 which it chooses first, and only then goes to a numbered legend under the chart; placement starts again once the
 legend has changed the layout. The build then checks every chart with ``chart_style.text_collisions``.
 """
@@ -40,11 +42,11 @@ def _overlap(a, b, pad: float = 0.0) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > -pad) and (min(a.y1, b.y1) - max(a.y0, b.y0) > -pad)
 
 
-def _crosses(p0, p1, box) -> bool:
-    """Whether the segment p0-p1 (pixels), less its first and last 5%, passes through ``box`` (exactly: a small box,
-    a single digit, lies between any samples of a long line)."""
+def _crosses(p0, p1, box, trim: float = 0.05) -> bool:
+    """Whether the segment p0-p1 (pixels), less its first and last ``trim`` (5%), passes through ``box`` (exactly: a
+    small box, a single digit, lies between any samples of a long line)."""
     (x0, y0), (dx, dy) = p0, (p1[0] - p0[0], p1[1] - p0[1])
-    lo, hi = 0.05, 0.95  # Liang-Barsky: clip the segment's parameter range to the box, axis by axis
+    lo, hi = trim, 1 - trim  # Liang-Barsky: clip the segment's parameter range to the box, axis by axis
     for start, delta, a, b in ((x0, dx, box.x0, box.x1), (y0, dy, box.y0, box.y1)):
         if delta == 0:
             if not a <= start <= b:
@@ -53,6 +55,24 @@ def _crosses(p0, p1, box) -> bool:
         t0, t1 = sorted(((a - start) / delta, (b - start) / delta))
         lo, hi = max(lo, t0), min(hi, t1)
     return lo <= hi
+
+
+def _near(p, q, tolerance: float = 0.5) -> bool:
+    return abs(p[0] - q[0]) <= tolerance and abs(p[1] - q[1]) <= tolerance
+
+
+def _runs_along(p0, p1, a, b, skip: float, near: float) -> bool:
+    """Whether the line p0-p1 (pixels), beyond its first ``skip`` pixels, comes within ``near`` pixels of the segment
+    a-b (sampled every two pixels: a lead-out line laid along a stem, or ending on one, reads as part of it)."""
+    p0, p1, a, b = (np.asarray(v, dtype=float) for v in (p0, p1, a, b))
+    length = float(np.hypot(*(p1 - p0)))
+    if length <= skip:
+        return False
+    t = np.linspace(skip / length, 1.0, max(2, int((length - skip) / 2) + 1))
+    pts = p0 + t[:, None] * (p1 - p0)
+    ab = b - a
+    u = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+    return bool(np.min(np.hypot(*(pts - (a + u[:, None] * ab)).T)) < near)
 
 
 def _relpos(ux: float, uy: float) -> tuple[float, float]:
@@ -76,25 +96,30 @@ def _segments_cross(p0, p1, q0, q1) -> bool:
 
 
 def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: float | None = None,
-                 legend_title: str = "", avoid: list[tuple[float, float]] | tuple = ()) -> list[str]:
+                 legend_title: str = "", avoid: list[tuple[float, float]] | tuple = (),
+                 lines: list[tuple[tuple[float, float], tuple[float, float]]] | tuple = (),
+                 start: int = 1) -> list[str]:
     """Label each point ``(text, (x, y))`` (data coordinates) where its text collides with nothing (see the module
     docstring). Placement is greedy, so a label that finds no room gets another pass in which it chooses first (as
     many passes as there are such labels, at most _RETRIES); only a label that fails even then is dropped to a
     legend: its point gets a number and a footnote lists "1 name · 2 name". The legend changes the layout, so
     placement then starts again with it in place, until no more labels drop. Returns the texts that went to the
-    legend. ``avoid``: more points (data coordinates) that no label may cover. Call it last, once everything else
-    is drawn."""
+    legend. ``avoid``: more points (data coordinates) that no label may cover; ``lines``: segments (pairs of points,
+    data coordinates) that no label may cover and no lead-out line may cross but the point's own; ``start``: the
+    first number (a second panel's labels continue the first's legend). Call it last, once everything else is
+    drawn."""
     fig = ax.figure
-    lines = footer(fig)
+    notes = footer(fig)
+    ax._rs_label_fallbacks = 0
     dropped: set[int] = set()
     first: list[int] = []  # labels that found no room in an earlier pass: they choose first, in this order
     for _ in range(2 * len(items) + 2):
         order = sorted(dropped, key=lambda k: ax.transData.transform(items[k][1])[0])
-        key = " · ".join(f"{n} {items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(order, start=1))
-        legend_note(fig, lines, f"{legend_title}{key}" if order else "")
+        key = " · ".join(f"{n} {items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(order, start=start))
+        legend_note(fig, notes, f"{legend_title}{key}" if order else "")
         best: tuple[list[int], set[int]] | None = None
         for _attempt in range(_RETRIES + 1):
-            artists, more = _place_once(ax, items, fontsize, avoid, order, first)
+            artists, more = _place_once(_Placer(ax, items, fontsize, avoid, lines), order, first, start)
             if not more:
                 return [items[i][0] for i in sorted(dropped)]
             for a in artists:
@@ -111,13 +136,12 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
     return [items[i][0] for i in sorted(dropped)]
 
 
-def _place_once(ax, items, fontsize, avoid, numbered: list[int],
-                first: list[int] | None = None) -> tuple[list[Any], set[int]]:
+def _place_once(placer: _Placer, numbered: list[int], first: list[int] | None = None,
+                start: int = 1) -> tuple[list[Any], set[int]]:
     """One placement pass (see place_labels): names for the points not in ``numbered`` (those in ``first`` first,
     then the most crowded), then numbers for those. Returns the annotations made and the points whose names found
     no place."""
-    placer = _Placer(ax, items, fontsize, avoid)
-    points, scale = placer.points, placer.scale
+    items, points, scale = placer.items, placer.points, placer.scale
     missed: set[int] = set()
     # The most crowded points choose first (the points near them are what takes their room); then left to right.
     crowd = [sum(1 for q in points if 0 < np.hypot(q[0] - p[0], q[1] - p[1]) < 60 * scale) for p in points]
@@ -127,7 +151,7 @@ def _place_once(ax, items, fontsize, avoid, numbered: list[int],
             missed.add(i)
     if missed:
         return placer.artists, missed
-    for n, i in enumerate(numbered, start=1):
+    for n, i in enumerate(numbered, start=start):
         if not (placer.place(i, str(n), _RADII + _FAR, through_points=True)
                 or placer.place(i, str(n), _RADII + _FAR, through_points=True, relaxed=True)):
             placer.beside(i, str(n))  # no room even for a number: the build's collision check decides
@@ -138,7 +162,7 @@ class _Placer:
     """The state of one placement pass: the axes' frame, the texts and points to keep clear of (pixels), and the
     labels and lead-out lines placed so far."""
 
-    def __init__(self, ax, items, fontsize, avoid) -> None:
+    def __init__(self, ax, items, fontsize, avoid, lines=()) -> None:
         fig = ax.figure
         self.ax, self.items = ax, items
         self.size = fontsize or layout_of(fig).note
@@ -150,6 +174,10 @@ class _Placer:
         dot = 5.0 * self.scale
         self.dots = [mtransforms.Bbox.from_extents(px - dot, py - dot, px + dot, py + dot)
                      for px, py in self.points + [ax.transData.transform(xy) for xy in avoid]]
+        px = [tuple(ax.transData.transform(xy)) for seg in lines for xy in seg]
+        #: the chart's own strokes, in pixels: (start, end, the items they end at)
+        self.lines = [(a, b, {k for k, p in enumerate(self.points) if _near(p, a) or _near(p, b)})
+                      for a, b in zip(px[::2], px[1::2], strict=True)]
         self.leaders: list[tuple[Any, Any]] = []
         self.placed: list[Any] = []
         self.artists: list[Any] = []
@@ -157,7 +185,7 @@ class _Placer:
     def place(self, i: int, text: str, radii=_RADII, through_points: bool = False, relaxed: bool = False) -> bool:
         """Put ``text`` by point ``i`` at the first free spot (``radii`` x _DIRECTIONS). ``through_points``: the
         lead-out line may pass over other points (a number leaving a dense cluster). ``relaxed``: no gap kept from
-        other points and lead-out lines may cross (a number's last resort)."""
+        other points, and a box may touch a stroke (a number's last resort; lines still never cross)."""
         px, py = self.points[i]
         probe = self.ax.text(0, 0, text, fontsize=self.size, linespacing=1.05, transform=None)
         # The label as given, then broken before its last word ("Nemotron 3\nNano") where one line has no room.
@@ -192,9 +220,19 @@ class _Placer:
         # Clear of other lead-out lines by a little (the axes may still move by a pixel as the figure is laid out).
         if any(_crosses(a, b, box.padded(0 if relaxed else 3 * scale)) for a, b in self.leaders):
             return None
+        # The chart's strokes: never under a label, never crossed by a lead-out line (but those of its own point).
+        strokes = [(a, b) for a, b, ends in self.lines if i not in ends]
+        if any(_crosses(a, b, box.padded(0 if relaxed else 2 * scale), 0.0) for a, b, _ in self.lines):
+            return None
         px, py = self.points[i]
-        if lead and not relaxed and any(_segments_cross((px, py), end, a, b) for a, b in self.leaders):
+        if lead and any(_segments_cross((px, py), end, a, b) for a, b in self.leaders):
             return None  # lead-out lines never cross each other
+        if lead and any(_segments_cross((px, py), end, a, b) for a, b in strokes):
+            return None
+        # nor runs along one (its own stem included), beyond the point's marker
+        near = (2 if relaxed else 5) * scale
+        if lead and any(_runs_along((px, py), end, a, b, 5 * scale, near) for a, b, _ in self.lines):
+            return None
         # (points touching this one are not in the way: a line out of a cluster starts among them)
         in_the_way = [d for j, d in enumerate(dots) if j != i and not _overlap(d, dots[i]) and not through_points]
         if lead and any(_crosses((px, py), end, b) for b in self.placed + self.others + in_the_way):
@@ -217,8 +255,34 @@ class _Placer:
         self.placed.append(box)
 
     def beside(self, i: int, text: str) -> None:
-        """``text`` right beside point ``i``, wherever that is (a number that found no room anywhere)."""
-        ann = self.ax.annotate(text, self.items[i][1], xytext=(_RADII[0], 0), textcoords="offset points",
-                               ha="left", va="center", fontsize=self.size, color=INK, zorder=4)
+        """``text`` beside point ``i`` (a number that found no room anywhere), at the first or second distance: on the
+        first side where it covers
+        no other text, lead-out line or stroke, then no other text or lead-out line (over points, and strokes if it
+        must); to the right when every side is taken (the build's collision check then decides). Counted in the
+        axes' ``_rs_label_fallbacks``: a chart may then choose another layout."""
+        self.ax._rs_label_fallbacks = getattr(self.ax, "_rs_label_fallbacks", 0) + 1
+        px, py = self.points[i]
+        probe = self.ax.text(0, 0, text, fontsize=self.size, transform=None)
+        chosen, found = (*_DIRECTIONS[0], _RADII[0]), None
+        try:
+            for strokes, radius, (ux, uy, ha, va) in ((s, r, d) for s in (self.lines, []) for r in _RADII[:2]
+                                                      for d in _DIRECTIONS):
+                r = radius * self.scale
+                probe.set_position((px + ux * r, py + uy * r))
+                probe.set_ha(ha)
+                probe.set_va(va)
+                box = probe.get_window_extent(self.renderer)
+                if not any(_overlap(box, b, self.scale) for b in self.others + self.placed) \
+                        and not any(_crosses(a, b, box) for a, b in self.leaders) \
+                        and not any(_crosses(a, b, box, 0.0) for a, b, _ in strokes):
+                    chosen, found = (ux, uy, ha, va, radius), box
+                    break
+        finally:
+            probe.remove()
+        ux, uy, ha, va, radius = chosen
+        ann = self.ax.annotate(text, self.items[i][1], xytext=(ux * radius, uy * radius),
+                               textcoords="offset points", ha=ha, va=va, fontsize=self.size, color=INK, zorder=4)
         ann.set_in_layout(False)
         self.artists.append(ann)
+        if found is not None:
+            self.placed.append(found)

@@ -43,8 +43,9 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     refs = data.get("references", {})
     fig, ax = cs.figure(height=5.2 if lay.narrow else 4.6, layout=layout)
     doubling = derive.kaplan_loss(2.0, alpha, 1.0)  # (1/2)^alpha: the loss factor for each doubling of N
-    cs.subtitle(fig, f"L(N) = (N_c / N)^α with α = {alpha:g} and N_c = {cs.sci(n_c)} parameters: each "
-                     f"doubling of N multiplies the loss by {doubling:.3f}. Log-log axes.")
+    # Typeset by mathtext (chart_style.apply); the alt text keeps the plain formula.
+    cs.subtitle(fig, f"$L(N) = (N_c\\,/\\,N)^{{\\alpha}}$ with $\\alpha$ = {alpha:g} and $N_c$ = {cs.sci(n_c)} "
+                     f"parameters: each doubling of $N$ multiplies the loss by {doubling:.3f}. Log-log axes.")
 
     n = np.logspace(np.log10(N_RANGE[0]), np.log10(N_RANGE[1]), 200)
     loss = [derive.kaplan_loss(float(x), alpha, n_c) for x in n]

@@ -42,3 +42,52 @@ def test_charts_measure_and_name_the_shipped_inter():
     fig.savefig(out, format="svg")
     families = set(re.findall(r"font-family:\s*([^;\"]+)", out.getvalue()))
     assert families and all(f.split(",")[0].strip(" '") == "Inter" for f in families), families
+
+
+def test_formulas_are_typeset_in_inter_and_measured_as_drawn():
+    """A line with $...$ is typeset by mathtext in the shipped Inter (no DejaVu or Computer Modern glyphs), stays
+    text in the SVG (svg.fonttype "none"), and the header's word wrap measures it as typeset, never breaking a
+    formula: a raw "(N_c\\,/\\,N)^{\\alpha}" is far wider than the formula it draws."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    cs.apply("t")
+    formula = r"$L(N) = (N_c\,/\,N)^{\alpha}$"
+    assert cs.text_width(formula, 12) < 0.8 * cs.text_width(formula.strip("$"), 12)
+    words = f"{formula} with $\\alpha$ = 0.076 and $N_c$ = 8.8 parameters: each doubling of $N$ halves nothing."
+    for width in (1.5, 2.0, 3.0):
+        lines = cs._wrap(words, 12, width)
+        assert formula in lines[0] and all(line.count("$") % 2 == 0 for line in lines), lines
+        assert " ".join(lines) == words
+    fig = Figure()
+    fig.text(0.1, 0.5, formula)
+    out = io.StringIO()
+    fig.savefig(out, format="svg")
+    svg = out.getvalue()
+    families = set(re.findall(r"font-family:\s*([^;\"]+)", svg))
+    assert families and all(f.split(",")[0].strip(" '") == "Inter" for f in families), families
+    assert ">\u03b1<" in svg and "<use" not in svg, "the glyphs are text, not outlines"
+
+
+def test_scaling_law_header_is_a_typeset_formula(rendered, catalog):
+    """scaling_law's subtitle shows L(N) = (N_c / N)^alpha typeset (a raised alpha, a lowered c: smaller glyphs at
+    their own heights) in both layouts, with no TeX source left in it; its alt text keeps the plain words."""
+    import xml.etree.ElementTree as ET
+
+    from generator.catalog.text import alt_text
+
+    for layout in ("wide", "narrow"):
+        root = ET.parse(rendered["scaling_law", layout]).getroot()
+        spans = [el for el in root.iter("{http://www.w3.org/2000/svg}tspan")]
+        text = "".join(el.text or "" for el in spans)
+        assert text.startswith("L(N)=(N") and "\\" not in text and "^" not in text and "$" not in text, text
+        glyphs = [(el.text, float(re.search(r"font-size:\s*([\d.]+)px", el.get("style", "")).group(1)),
+                   float(el.get("y"))) for el in spans]
+        size, base = next((s, y) for t, s, y in glyphs if t == "L")
+        # SVG y grows downwards: the exponent alpha raised, the subscript c lowered, both smaller
+        assert any(t == "\u03b1" and s < size and y < base for t, s, y in glyphs), glyphs
+        assert any(t == "c" and s < size and y > base for t, s, y in glyphs), glyphs
+    alt = alt_text(catalog, "scaling_law")
+    assert "$" not in alt and "\\" not in alt
