@@ -206,6 +206,7 @@ class PageContext:
                 link=self._page_link(assets.fig),
                 storyboard=storyboard_html(fig_id, meta, self.base),
                 placement=width,
+                caption=caption_text(self.catalog, fig_id),
             )
         )
 

@@ -76,11 +76,13 @@ def scene_player(
     link: Html | None = None,
     storyboard: Html | None = None,
     placement: str = "outset",
+    caption: str = "",
 ) -> Html:
     """The figure of one scene: video (``src``.mp4, .vtt, .chapters.vtt, .poster.webp, and when ``meta`` has a
     ``portrait`` render ``src``.portrait.mp4 and .portrait.poster.webp for narrow screens), caption, step list; ``link``
     (the figure page's link, Html) ends the caption (the figure's first child) and ``storyboard`` (the print stills,
-    Html) ends the figure. ``placement``: how wide it sits in the page (context.FIGURE_WIDTHS)."""
+    Html) ends the figure. ``placement``: how wide it sits in the page (context.FIGURE_WIDTHS); ``caption`` (the
+    catalog's figure caption, text) sits under the step list."""
     return Html(
         _ENV.get_template("scene_player.html").render(
             id=fig_id,
@@ -96,5 +98,6 @@ def scene_player(
             link=link or Html(""),
             storyboard=storyboard or Html(""),
             placement=placement,
+            caption=caption,
         )
     )

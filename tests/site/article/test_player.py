@@ -103,6 +103,11 @@ def test_the_figcaption_is_the_figures_first_child():
     p.feed(str(scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard)))
     assert p.children == ["figcaption", "div", "details", "ol"], p.children
     assert p.in_caption == ["a"]  # the download link (and the figure page's, when there is one); not the transcript
+    p = Children()  # a catalog caption (text: escaped once) sits under the transcript, before the storyboard
+    html = str(scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard, caption="<i>Why</i> & how"))
+    p.feed(html)
+    assert p.children == ["figcaption", "div", "details", "p", "ol"], p.children
+    assert '<p class="rs-fig-caption">&lt;i&gt;Why&lt;/i&gt; &amp; how</p>' in html
 
 def test_css_and_markup_switch_where_the_rule_assumes():
     """The page's portrait switch (site.css, embed.css, the player's <source media>) is the query the legibility
