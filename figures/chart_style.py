@@ -242,8 +242,9 @@ def text_width(text: str, size: float, bold: bool = False, hinted: bool = False)
 
 
 #: A word of a line to wrap: a formula between dollars (spaces and all: never broken) or a run of non-spaces,
-#: with whatever is glued to either side ("($N_c$)," stays one word).
-_WORD = re.compile(r"(?:[^\s$]|\$[^$]*\$|\$)+")
+#: with whatever is glued to either side ("($N_c$)," stays one word); a no-break space (U+00A0) joins two words
+#: into one, printed as a plain space: a legend's "3 MiniMax-M1" never leaves its number at a line's end.
+_WORD = re.compile(r"(?:[^\s$]|\u00a0|\$[^$]*\$|\$)+")
 
 
 def _wrap(text: str, size: float, width_in: float, bold: bool = False, hinted: bool = False) -> list[str]:
@@ -260,7 +261,7 @@ def _wrap(text: str, size: float, width_in: float, bold: bool = False, hinted: b
             else:
                 line = candidate
         lines.append(line)
-    return lines
+    return [line.replace("\u00a0", " ") for line in lines]
 
 
 def figure(height: float = FIG_HEIGHT, nrows: int = 1, ncols: int = 1, layout: str | Layout = "wide",

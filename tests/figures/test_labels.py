@@ -4,6 +4,7 @@ never read as another point's label, and the build's check (chart_style.text_col
 from __future__ import annotations
 
 import json
+import re
 
 import matplotlib as mpl
 import matplotlib.text as mtext
@@ -49,6 +50,8 @@ def test_params_over_time_places_a_crowd_without_collisions(catalog, root, layou
         name = f"Crowd Model {i + 1}"
         assert name in on_chart or f" {name}" in f" {legend} ".replace(" · ", " "), name
     assert legend.startswith("1 "), "a crowd this dense sends some labels to the numbered legend"
+    notes = [line for line, _, role in fig._rs_footer if role == "note"]
+    assert not [n for n in notes if re.search(r"(^|·)\s*\d+\s*$", n)], "a number wrapped away from its name"
 
 
 def test_place_labels_leads_out_and_falls_back_to_a_legend():
