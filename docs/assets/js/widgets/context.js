@@ -227,7 +227,10 @@ export function buildContext(D, data) {
   const ui = h("div", { class: "rs-ui" }, [
     h("div", { class: "rs-controls" }, [v.c.nField.wrap, v.c.modelField.wrap, v.c.wField.wrap]),
     liveRegion([v.lead]),
-    h("div", { class: "rs-split" }, [h("div", { class: "rs-scroll" }, [v.t.table]), v.pic.el]),
+    // The table scrolls sideways on a phone: the box is a labelled region and a tab stop, so a keyboard reaches it
+    h("div", { class: "rs-split" }, [h("div", { class: "rs-scroll", role: "region", tabindex: "0",
+      "aria-label": "Attention scores for a sequence of n tokens: one head in one layer, and a whole model" },
+    [v.t.table]), v.pic.el]),
     v.reach,
     h("p", { class: "rs-note", text: "Counts are scores computed per forward pass of one sequence. Flash " +
       "Attention computes the same scores without storing the matrix; a batch multiplies them." }),
