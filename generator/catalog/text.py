@@ -30,7 +30,7 @@ from generator.catalog.model import Catalog
 from generator.compare import COMPARISONS
 from generator.errors import BuildError, CatalogError, did_you_mean
 from generator.escape import Text
-from generator.format import FORMATTERS, NBSP, num
+from generator.format import FORMATTERS, NBSP, curly_quotes, num
 
 #: Bounds of a catalog template (an alt text is a sentence or two with a few numbers).
 MAX_RANGE_ITEMS = 10_000  # items of every range() of one render, together
@@ -337,8 +337,8 @@ def alt_text(catalog: Catalog, fig_id: str) -> str:
 
 def caption_text(catalog: Catalog, fig_id: str) -> str:
     """A figure's caption (what a reader needs beside it: a convention, what is left out and why), rendered in the
-    sandbox like its alt text; "" when the figure has none. Shown under the figure wherever it is placed."""
+    sandbox like its alt text, with the article's quotes (no Markdown smartens it); "" when the figure has none. Shown under the figure wherever it is placed."""
     if "caption" not in catalog.data["figures"].get(fig_id, {}):
         return ""
-    return catalog_template(catalog, ("figures", fig_id, "caption"), catalog_names(catalog.data))
+    return curly_quotes(catalog_template(catalog, ("figures", fig_id, "caption"), catalog_names(catalog.data)))
 

@@ -85,7 +85,7 @@ def test_a_figures_caption_is_shown_under_it_escaped_with_its_macros(catalog, tm
     from generator.site.article.context import FigureAssets
 
     data = json.loads(json.dumps(catalog.data))
-    data["figures"]["technique_table"]["caption"] = "Blank <b>means</b> not stated & {{ num(12345) }} rows."
+    data["figures"]["technique_table"]["caption"] = "Blank <b>means</b> the paper's silence & {{ num(12345) }} rows."
     edited = Catalog(catalog.path, data, catalog.marks)
     table = tmp_path / "technique_table.html"
     table.write_text("<table><tr><td>x</td></tr></table>", "utf-8")
@@ -94,7 +94,7 @@ def test_a_figures_caption_is_shown_under_it_escaped_with_its_macros(catalog, tm
                       PurePosixPath("index.md"), None)
     figure = ET.fromstring(str(ctx.figure("technique_table")).strip())
     caption = figure.find("p[@class='rs-fig-caption']")
-    assert caption is not None and caption.text == "Blank <b>means</b> not stated & 12,345 rows."  # text, not markup
+    assert caption is not None and caption.text == "Blank <b>means</b> the paper\u2019s silence & 12,345 rows."  # text, not markup
     kids = list(figure)
     assert kids.index(caption) == len(kids) - 2 and kids[-1].get("class") == "rs-fig-links"  # under it, then the link
     del data["figures"]["technique_table"]["caption"]
