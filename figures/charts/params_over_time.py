@@ -6,8 +6,10 @@ hollow marker on the time axis and the word "undisclosed", never a value.
 
 Which models it shows and their labels come from its catalog entry (``select``/``models``, ``labels``) and the
 models' ``short_label``. Labels place themselves (``figures/labels.py``: measured, nudged, led out with a
-line, or numbered in a legend when there is no room). Narrow layout: every other year on the time axis, the axis
-name in the subtitle, the legend in two columns.
+line, or numbered in a legend when there is no room), clear of the MoE stems. Narrow layout: two stacked panels,
+every model on the whole time axis above (the MoE years shaded) and the years from the first MoE model enlarged
+below, where those models are named; the axis name in the subtitle, the legend in two columns. The wide layout is
+one panel unless its text would collide, then the same two panels side by side.
 """
 
 from __future__ import annotations

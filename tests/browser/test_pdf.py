@@ -113,3 +113,25 @@ def test_print_layout_fits_the_page(browser, site_url):
     assert shown["boards"] >= 1 and shown["videos"] == 0 and shown["controls"] == 0, shown
     assert shown["fallbacks"] == page.evaluate("document.querySelectorAll('.rs-widget').length"), shown
     ctx.close()
+
+
+def test_pdf_first_page_has_the_first_figure_and_stills_are_frames(article_pdf, catalog, root):
+    """Page 1 holds the article's header and its first figure (print.css sets charts narrower and the header
+    tighter, so the first chart is not pushed to page 2, which left a quarter of page 1 blank); every storyboard
+    still is printed as a frame with something drawn on it, not a black box."""
+    import io
+
+    from PIL import Image, ImageStat
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(article_pdf.path))
+    first = re.search(r"\{\{\s*figure\('([^']+)'\)", (root / "docs" / "index.md").read_text("utf-8")).group(1)
+    title = catalog.figures[first]["title"]
+    assert title in reader.pages[0].extract_text(), f"page 1 does not show the first figure, {first!r}"
+    stills = [im for page in reader.pages for im in page.images]
+    assert len(stills) >= 10, len(stills)
+    for im in stills:
+        grey = Image.open(io.BytesIO(im.data)).convert("L")
+        stat = ImageStat.Stat(grey)
+        # a scene's frame is dark ground with light drawing: some light pixels, and contrast
+        assert grey.getextrema()[1] > 150 and stat.stddev[0] > 15, (im.name, stat.mean, stat.stddev)
