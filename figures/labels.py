@@ -115,7 +115,7 @@ def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: flo
     first: list[int] = []  # labels that found no room in an earlier pass: they choose first, in this order
     for _ in range(2 * len(items) + 2):
         order = sorted(dropped, key=lambda k: ax.transData.transform(items[k][1])[0])
-        key = " · ".join(f"{n}\u00a0{items[i][0].replace(chr(10), ' ')}" for n, i in enumerate(order, start=start))
+        key = " · ".join(f"{n}\u00a0{items[i][0].replace(chr(10), ', ')}" for n, i in enumerate(order, start=start))
         legend_note(fig, notes, f"{legend_title}{key}" if order else "")
         best: tuple[list[int], set[int]] | None = None
         for _attempt in range(_RETRIES + 1):

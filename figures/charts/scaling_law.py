@@ -70,7 +70,8 @@ def draw(data: dict[str, Any], layout: str = "wide"):
 
 def _dots(ax, lay: cs.Layout, data: dict[str, Any], alpha: float, n_c: float):
     """A dot on the line per dense model; returns the models in groups of neighbours (each within ``cluster`` of
-    the last), which share one label."""
+    the group's smallest: a chain of neighbours would make one stack of every model from 7B to 405B), which share
+    one label."""
     groups: list[list[tuple[str, dict[str, Any], str]]] = []
     cluster = CLUSTER_NARROW if lay.narrow else CLUSTER
     for model_id, m, label in dense_models(data):
@@ -78,7 +79,7 @@ def _dots(ax, lay: cs.Layout, data: dict[str, Any], alpha: float, n_c: float):
         y = derive.kaplan_loss(x, alpha, n_c)
         ax.plot([x], [y], marker="o", markersize=8 if lay.narrow else 9, color=cs.ORANGE, markeredgecolor=cs.PAPER,
                 markeredgewidth=1.5, linestyle="none", zorder=3)
-        if groups and x / groups[-1][-1][1]["params"] < cluster:  # chained: each within `cluster` of the last
+        if groups and x / groups[-1][0][1]["params"] < cluster:  # within `cluster` of the group's smallest
             groups[-1].append((model_id, m, label))
         else:
             groups.append([(model_id, m, label)])
