@@ -341,4 +341,3 @@ def caption_text(catalog: Catalog, fig_id: str) -> str:
     if "caption" not in catalog.data["figures"].get(fig_id, {}):
         return ""
     return curly_quotes(catalog_template(catalog, ("figures", fig_id, "caption"), catalog_names(catalog.data)))
-
