@@ -48,8 +48,22 @@ def svg_size(svg: str) -> tuple[float, float]:
     return parts[2], parts[3]
 
 
+@cache
+def _register_fonts() -> None:
+    """Make the shipped Inter files known to fontconfig, which CairoSVG's text goes through: a machine without Inter
+    installed (a CI runner) would otherwise draw the chart's text in a wider fallback face than the one its labels
+    were measured and placed with. ManimPango (Manim's, pinned) adds them to this process's configuration; it must
+    run before cairo first looks a family up (a face once resolved is kept)."""
+    import manimpango
+
+    for weight in (400, 600):
+        if not manimpango.register_font(str(font_path(weight))):
+            raise RuntimeError(f"fontconfig refused {font_path(weight)}")
+
+
 def svg_to_png(svg: str, theme: str = "light", scale: float = 2.0) -> bytes:
     """A PNG of ``svg`` drawn in ``theme`` on the theme's page colour, ``scale`` device pixels per CSS pixel."""
+    _register_fonts()
     import cairosvg
 
     w, h = svg_size(svg)
