@@ -1,7 +1,7 @@
 """Which techniques each model stacks: an accessible HTML table, models by release date x techniques.
 
 Marks come from models.*.techniques. Each cell carries a visible mark hidden from screen readers and a visually
-hidden "yes"/"no" for them. A model whose architecture is undisclosed gets one cell spanning the technique columns
+hidden "yes"/"no" for them ("not stated" for a blank Flash cell: ABSENT_WORD). A model whose architecture is undisclosed gets one cell spanning the technique columns
 that says so, never a guess. No inline styles: classes are prefixed ``rs-`` and styled by the page.
 """
 
@@ -27,6 +27,9 @@ TECHNIQUES: list[tuple[str, str, str]] = [
 DEFAULT_CAPTION = "Which techniques each model stacks"
 YES_MARK = "✓"
 NO_MARK = "–"
+#: What a blank says, where it is not "no": a FlashAttention kernel is marked only where the model's own paper or
+#: card says so, so a blank there means the source does not say (the figure's caption says so to the eye).
+ABSENT_WORD = {"flash": "not stated"}
 
 
 def _header(tid: str, label: str, title: str) -> str:
@@ -34,8 +37,8 @@ def _header(tid: str, label: str, title: str) -> str:
     return f'<th scope="col" class="rs-tech rs-tech-{tid}">{cell}</th>'
 
 
-def _mark(used: bool) -> str:
-    mark, word, cls = (YES_MARK, "yes", "rs-yes") if used else (NO_MARK, "no", "rs-no")
+def _mark(used: bool, absent: str = "no") -> str:
+    mark, word, cls = (YES_MARK, "yes", "rs-yes") if used else (NO_MARK, absent, "rs-no")
     return (f'<td class="rs-mark {cls}"><span aria-hidden="true">{mark}</span>'
             f'<span class="rs-visually-hidden">{word}</span></td>')
 
@@ -64,7 +67,7 @@ def render(data: dict[str, Any], title: str | None = None) -> str:
             out.append(f'<td class="rs-undisclosed" colspan="{len(TECHNIQUES)}">undisclosed</td>')
         else:
             used = set(m.get("techniques", []))
-            out.extend(_mark(tid in used) for tid, _, _ in TECHNIQUES)
+            out.extend(_mark(tid in used, ABSENT_WORD.get(tid, "no")) for tid, _, _ in TECHNIQUES)
         out.append("</tr>")
     out += ["</tbody>", "</table>", "</div>"]
     return "\n".join(out) + "\n"
