@@ -29,7 +29,14 @@ log = logging.getLogger("cli")
 def _paths(args: argparse.Namespace):
     from generator.util.project import BuildPaths
 
-    return BuildPaths(root=Path(args.root), catalog=args.catalog, site=args.site, cache=args.cache, build=args.build)
+    return BuildPaths(
+        root=Path(args.root),
+        catalog=args.catalog,
+        site=args.site,
+        cache=args.cache,
+        build=args.build,
+        pdf=getattr(args, "pdf", None),
+    )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -189,6 +196,13 @@ def _site_verbs(sub: argparse._SubParsersAction) -> None:
         help="fail at once, naming the holder, when another build of this checkout runs (default: wait for it)",
     )
     b.add_argument("--no-render", action="store_true", help=NO_RENDER_HELP)
+    b.add_argument(
+        "--pdf",
+        type=Path,
+        default=None,
+        help="publish this PDF of the article with the site (`make pdf` prints it from a build of the same pages), "
+        "linked from the article's header and its citation_pdf_url",
+    )
     builder_option(b)
     b.set_defaults(func=cmd_build)
 

@@ -25,9 +25,9 @@ from generator.escape import Html, pdf_info, pdf_template
 from generator.site.assembly.serve import serve_directory
 from generator.tools.audit import chromium
 from generator.util.fs import atomic_write
-from generator.util.project import ROOT, site_url
+from generator.util.project import PDF_NAME, ROOT, site_url
 
-DEFAULT_OUT = ROOT / "build" / "the-race-to-scale.pdf"
+DEFAULT_OUT = ROOT / "build" / PDF_NAME
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

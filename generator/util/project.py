@@ -71,6 +71,10 @@ def git_state(root: Path) -> tuple[str, bool | None]:
         return "unknown", None
 
 
+#: The article's PDF as the site publishes it (and `make pdf` writes it under build/).
+PDF_NAME = "the-race-to-scale.pdf"
+
+
 @dataclass
 class BuildPaths:
     """Where a build reads and writes. Defaults are the repository's own folders."""
@@ -82,6 +86,10 @@ class BuildPaths:
     build: Path | None = None
     #: The media kit the site lists and copies from (``make media`` writes it; media/ by default).
     media: Path | None = None
+    #: The article as a PDF to publish with the site (`make pdf` prints it from a build of these pages; the Pages
+    #: workflow passes it with --pdf): copied to the site as PDF_NAME and linked (header, citation_pdf_url). None: no
+    #: PDF is published and nothing links to one.
+    pdf: Path | None = None
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -90,6 +98,7 @@ class BuildPaths:
         self.cache = Path(self.cache or self.root / ".cache").resolve()
         self.build = Path(self.build or self.root / "build").resolve()
         self.media = Path(self.media or self.root / "media").resolve()
+        self.pdf = Path(self.pdf).resolve() if self.pdf else None
 
     @property
     def staging(self) -> Path:

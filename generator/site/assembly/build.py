@@ -46,7 +46,7 @@ from generator.site.extras.talk import talk_page
 from generator.site.extras.versions import site_extras
 from generator.util.fs import atomic_write, place, publish_modes, recover_dir, replace_dir, sha256_file
 from generator.util.lock import build_lock
-from generator.util.project import BuildPaths, checked_site_url, site_url, tool_versions
+from generator.util.project import PDF_NAME, BuildPaths, checked_site_url, site_url, tool_versions
 
 log = logging.getLogger("build")
 
@@ -270,6 +270,20 @@ def _build(
     return report
 
 
+def _published_pdf(paths: BuildPaths) -> Path | None:
+    """The PDF ``--pdf`` names, checked: a file that exists and is a PDF (one BuildError line if not)."""
+    if paths.pdf is None:
+        return None
+    try:
+        with paths.pdf.open("rb") as f:
+            head = f.read(5)
+    except OSError as exc:
+        raise BuildError(f"--pdf {paths.pdf}: {os_error_text(exc)} (make pdf prints it from the built site)") from None
+    if head != b"%PDF-":
+        raise BuildError(f"--pdf {paths.pdf}: not a PDF (expected a file starting with %PDF-; make pdf writes one)")
+    return paths.pdf
+
+
 def _staging_files(
     paths: BuildPaths, catalog: Catalog, assets: dict[str, FigureAssets], talk: bool
 ) -> dict[str, bytes | Path]:
@@ -280,7 +294,9 @@ def _staging_files(
     check_site_name(paths.root, str(catalog.data["meta"]["title"]), catalog.where(("meta", "title")))
     media_files, media_page = site_files(paths.root, paths.media, talk=talk)
     export = catalog_export(catalog)
-    extras = site_extras(paths.root, catalog.data, export)  # versions, updates, citation, feed (versions.py)
+    pdf = _published_pdf(paths)
+    # versions, updates, citation, feed (versions.py); the header's PDF link and citation_pdf_url only with a PDF
+    extras = site_extras(paths.root, catalog.data, export, pdf=pdf is not None)
     data_files: dict[str, bytes] = {}  # each page's cards, as JSON loaded on first use (provenance.py)
     pages = render_pages(
         paths.root / "docs",
@@ -300,6 +316,8 @@ def _staging_files(
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
         if a.fig.kind == "scene":  # its tracks with the page's quotes (player.py), not the render's straight ones
             files.update({f"figures/{name}": text for name, text in scene_tracks(fid, a.meta).items()})
+    if pdf is not None:
+        files[PDF_NAME] = pdf
     files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = palette.page_css().encode("utf-8")
     files.update(web_fonts(paths.build))  # Inter as WOFF2 for the page and its charts (fonts.py)

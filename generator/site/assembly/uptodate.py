@@ -74,9 +74,11 @@ def inputs(paths: BuildPaths, quality: str, no_render: bool, builder: str) -> tu
     lines = [
         f"quality={quality} no_render={no_render} builder={builder} site_url={os.environ.get('SITE_URL', '')}",
         f"python={sys.executable} {sys.version}",
-        f"paths={paths.root} {paths.catalog} {paths.site} {paths.cache} {paths.build}",
+        f"paths={paths.root} {paths.catalog} {paths.site} {paths.cache} {paths.build} pdf={paths.pdf}",
     ]
     newest = [0]
+    if paths.pdf is not None:  # the PDF published with the site (--pdf)
+        _file(paths.pdf, lines, newest)
     for name in READ_FOLDERS:  # the folders the build reads (publish.py), walked whole
         _walk(paths.root / name, lines, newest)
     for code in (ROOT / "generator", ROOT / "figures"):  # the pipeline's own code (a test project's figures too)

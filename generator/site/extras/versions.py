@@ -29,7 +29,7 @@ from generator.site.extras.changelog import (
 )
 from generator.site.extras.citation import Citation, citation, cite_block, inject_front_matter
 from generator.site.extras.feed import atom_feed
-from generator.util.project import site_url
+from generator.util.project import PDF_NAME, site_url
 
 
 @dataclass
@@ -56,12 +56,14 @@ class SiteExtras:
         return inject_front_matter(text, values) if values else text
 
 
-def site_extras(root: Path, catalog_data: dict[str, Any], export: str) -> SiteExtras:
+def site_extras(root: Path, catalog_data: dict[str, Any], export: str, pdf: bool = False) -> SiteExtras:
     """Macros ``updates()``, ``cite_this()``, ``version``; feed.xml and data/changes.json (every number changed since
-    the last release); head tags (rts_meta, rts_jsonld); headers."""
+    the last release); head tags (rts_meta, rts_jsonld); headers. ``pdf``: the site carries the article's PDF
+    (PDF_NAME), so the header links it and Scholar's citation_pdf_url names it."""
     history = load_history(root)
     changes = changes_since_release(history, export)
     c = citation(catalog_data["meta"], history, site_url(root))
+    c.pdf = PDF_NAME if pdf else None
     context = {
         "updates": lambda: updates_section(history, changes),
         "cite_this": lambda: cite_block(c),

@@ -240,3 +240,26 @@ def test_permission_error_in_site(project, monkeypatch, capsys):
     assert rc == 1 and "Permission denied" in msg and str(site) in msg
     assert state(project) == before
     assert not list(project.glob(".site.new-*"))
+
+
+@pytest.mark.slow
+def test_a_pdf_given_is_published_and_a_bad_one_refused(tiny, tmp_path):
+    """--pdf FILE (the Pages workflow's second build, after make pdf): the site carries the PDF, and the next build
+    without it does not (nothing links to a file the site lacks); a file that is not a PDF is one line naming it,
+    and the site is left as it was."""
+    from generator.util.project import PDF_NAME
+
+    root, paths, _ = tiny
+    pdf = tmp_path / "article.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n% a test document\n")
+    build(BuildPaths(root=root, pdf=pdf), quality="draft")
+    assert (paths.site / PDF_NAME).read_bytes() == pdf.read_bytes()
+    build(paths, quality="draft")
+    assert not (paths.site / PDF_NAME).exists()
+    before = tree_digest(paths.site)
+    bad = tmp_path / "not-a.pdf"
+    bad.write_text("<html>", "utf-8")
+    with pytest.raises(BuildError, match=r"--pdf .*not-a\.pdf: not a PDF") as err:
+        build(BuildPaths(root=root, pdf=bad), quality="draft")
+    assert "\n" not in str(err.value)
+    assert tree_digest(paths.site) == before

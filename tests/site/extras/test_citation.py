@@ -43,3 +43,19 @@ def test_bibtex_cannot_be_forged_and_the_cite_block_conforms():
     assert "title = {T\\textbraceright{}, note = \\textbraceleft{}forged}" in bib
     block = str(citation.cite_block(c))
     assert "aria-labelledby" not in block and block.count('<p class="rs-cite-label">') == 2
+
+
+def test_the_pdf_link_and_citation_pdf_url_only_when_the_site_carries_the_pdf(catalog):
+    """Scholar's citation_pdf_url and the header's PDF link name the PDF the build publishes (--pdf), never one the
+    site does not carry."""
+    from generator.site.extras.export import catalog_export
+    from generator.site.extras.versions import site_extras
+    from generator.util.project import PDF_NAME
+
+    export = catalog_export(catalog)
+    for pdf in (False, True):
+        extras = site_extras(ROOT, catalog.data, export, pdf=pdf)
+        urls = [m["content"] for m in extras.head["rts_meta"] if m["key"] == "citation_pdf_url"]
+        assert urls == ([extras.citation.url + PDF_NAME] if pdf else [])
+        page = extras.finish('---\npart: 1\n---\n# Part\n\n<div class="rs-cite-this"></div>\n')
+        assert (f"pdf: {PDF_NAME}" in page) is pdf, page[:400]
