@@ -58,6 +58,9 @@ class PageContext:
         self.cards = provenance.Cards(catalog.references, glossary_href)
         #: Each figure links to its own page (figures/<id>/, generator/site/extras/figure_pages.py); off on those pages.
         self.figure_links = True
+        #: A figure's catalog caption under it (False in a figure's embed view: the host's frame is sized to the
+        #: figure's own proportions, and the caption is on the figure page the view links to).
+        self.figure_captions = True
         self.base = base_of(page)
 
     @property
@@ -138,7 +141,7 @@ class PageContext:
             '<figure class="rs-figure {cls} rs-w-{width}" id="fig-{id}">'
             '<figcaption class="rs-fig-title">{title}</figcaption>{body}{caption}{link}</figure>'
         )
-        caption = caption_text(self.catalog, fig_id)
+        caption = caption_text(self.catalog, fig_id) if self.figure_captions else ""
         link = self._page_link(fig)
         return block(
             out.format(
@@ -206,7 +209,7 @@ class PageContext:
                 link=self._page_link(assets.fig),
                 storyboard=storyboard_html(fig_id, meta, self.base),
                 placement=width,
-                caption=caption_text(self.catalog, fig_id),
+                caption=caption_text(self.catalog, fig_id) if self.figure_captions else "",
             )
         )
 

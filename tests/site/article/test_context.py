@@ -97,6 +97,9 @@ def test_a_figures_caption_is_shown_under_it_escaped_with_its_macros(catalog, tm
     assert caption is not None and caption.text == "Blank <b>means</b> the paper\u2019s silence & 12,345 rows."  # text, not markup
     kids = list(figure)
     assert kids.index(caption) == len(kids) - 2 and kids[-1].get("class") == "rs-fig-links"  # under it, then the link
+    ctx.used_figures.clear()
+    ctx.figure_captions = False  # an embed view: its frame is sized to the figure alone
+    assert "rs-fig-caption" not in str(ctx.figure("technique_table"))
     del data["figures"]["technique_table"]["caption"]
     plain = PageContext(Catalog(catalog.path, data, catalog.marks),
                         {"technique_table": FigureAssets(figs["technique_table"], {table.name: table})},
