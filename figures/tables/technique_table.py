@@ -1,8 +1,8 @@
 """Which techniques each model stacks: an accessible HTML table, models by release date x techniques.
 
 Marks come from models.*.techniques. Each cell carries a visible mark hidden from screen readers and a visually
-hidden "yes"/"no" for them ("not stated" for a blank Flash cell: ABSENT_WORD). A model whose architecture is undisclosed gets one cell spanning the technique columns
-that says so, never a guess. No inline styles: classes are prefixed ``rs-`` and styled by the page.
+hidden "yes"/"no" for them ("not stated" for a blank Flash cell: ABSENT_WORD). A model whose architecture is
+undisclosed gets one cell spanning the technique columns that says so, never a guess. No inline styles: classes are prefixed ``rs-`` and styled by the page.
 """
 
 from __future__ import annotations

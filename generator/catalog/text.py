@@ -337,7 +337,8 @@ def alt_text(catalog: Catalog, fig_id: str) -> str:
 
 def caption_text(catalog: Catalog, fig_id: str) -> str:
     """A figure's caption (what a reader needs beside it: a convention, what is left out and why), rendered in the
-    sandbox like its alt text, with the article's quotes (no Markdown smartens it); "" when the figure has none. Shown under the figure wherever it is placed."""
+    sandbox like its alt text, with the article's quotes (no Markdown smartens it); "" when the figure has none.
+    Shown under the figure in the article and on its figure page (generator/site/article/context.py)."""
     if "caption" not in catalog.data["figures"].get(fig_id, {}):
         return ""
     return curly_quotes(catalog_template(catalog, ("figures", fig_id, "caption"), catalog_names(catalog.data)))

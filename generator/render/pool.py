@@ -27,7 +27,7 @@ from typing import Any
 from generator.catalog.model import canonical_json
 from generator.errors import BuildError
 from generator.render.cache import FigureCache
-from generator.render.progress import Display, Timelines, expected_frames, remember_length
+from generator.render.progress import Display, Timelines, expected_frames, recorded_seconds, remember_length
 from generator.render.reads import GUARD_KEY
 from generator.render.specs import RenderSpec
 from generator.render.worker import PARENT_ENV
@@ -69,14 +69,6 @@ def _expected(job: Job, cache: FigureCache) -> int | None:
     if job.spec is None:
         return None
     return expected_frames(cache, job.timeline, job.spec.fps)
-
-
-def _length(meta: Path) -> float | None:
-    """A scene render's length in seconds, from the metadata it wrote (None if unreadable)."""
-    try:
-        return float(json.loads(meta.read_text("utf-8"))["duration"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _run(
@@ -198,7 +190,8 @@ def render_stale(
                     failures.append(f"{job.entry} ({job.source}): {last}")
                 else:
                     if job.spec is not None:  # the scene's length, for the next render's progress
-                        remember_length(cache, job.timeline, _length(out / f"{job.fig_id}.{job.spec.variant}.json"))
+                        meta = out / f"{job.fig_id}.{job.spec.variant}.json"
+                        remember_length(cache, job.timeline, recorded_seconds(meta))
                     cache.commit(job.entry, job.key, out)
                     report.rendered.append(job.entry)
                     report.seconds[job.entry] = round(secs, 1)

@@ -37,16 +37,23 @@ def _timeline_file(cache: FigureCache, timeline: str) -> Path:
     return cache.root / "timelines" / f"{timeline}.json"
 
 
+def recorded_seconds(path: Path) -> float | None:
+    """A length in seconds from a JSON file's "duration" (a render's metadata, a timeline record); None if the file
+    is missing or unreadable or the length is not positive."""
+    try:
+        seconds = float(json.loads(path.read_text("utf-8"))["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return seconds if seconds > 0 else None
+
+
 def expected_frames(cache: FigureCache, timeline: str, fps: int) -> int | None:
     """The frames a render of a scene at ``fps`` will draw, from the length recorded for its timeline key
     (generator/render/keys.py ``timeline_key``: the scene's key without the render spec) by an earlier render of it
     in any frame or by `make check`'s dry run; None when no render of this version of the scene has been timed (a
     length from another version would be wrong: a step added or cut changes it)."""
-    try:
-        seconds = float(json.loads(_timeline_file(cache, timeline).read_text("utf-8"))["duration"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return round(seconds * fps) if seconds > 0 else None
+    seconds = recorded_seconds(_timeline_file(cache, timeline))
+    return round(seconds * fps) if seconds is not None else None
 
 
 def remember_length(cache: FigureCache, timeline: str, seconds: float | None) -> None:
@@ -219,4 +226,4 @@ class Display:
             self.progress.stop()
 
 
-__all__ = ["Display", "Timelines", "expected_frames", "remember_length", "timeline_seconds"]
+__all__ = ["Display", "Timelines", "expected_frames", "recorded_seconds", "remember_length", "timeline_seconds"]

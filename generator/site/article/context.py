@@ -128,6 +128,7 @@ class PageContext:
         fig = assets.fig
         title = fig.title
         alt = alt_text(self.catalog, fig_id)
+        caption = caption_text(self.catalog, fig_id) if self.figure_captions else ""
         width = width or ("outset" if fig.kind == "scene" else "text")
         if fig.kind == "chart":
             body = self._chart_body(assets, title, alt)
@@ -136,12 +137,11 @@ class PageContext:
             body = Html(assets.files[f"{fig_id}.html"].read_text("utf-8"))
             cls = "rs-table"
         else:
-            return self._video(assets, title, alt, width)
+            return self._video(assets, title, alt, width, caption)
         out = Html(
             '<figure class="rs-figure {cls} rs-w-{width}" id="fig-{id}">'
             '<figcaption class="rs-fig-title">{title}</figcaption>{body}{caption}{link}</figure>'
         )
-        caption = caption_text(self.catalog, fig_id) if self.figure_captions else ""
         link = self._page_link(fig)
         return block(
             out.format(
@@ -187,7 +187,7 @@ class PageContext:
             '<span class="rs-sr-only"> for “{title}”</span></a>'
         ).format(base=self.base, id=fig.id, title=fig.title)
 
-    def _video(self, assets: FigureAssets, title: str, alt: str, width: str = "outset") -> Html:
+    def _video(self, assets: FigureAssets, title: str, alt: str, width: str = "outset", caption: str = "") -> Html:
         fig_id = assets.fig.id
         meta = assets.meta
         src = f"{self.base}figures/{fig_id}"
@@ -209,7 +209,7 @@ class PageContext:
                 link=self._page_link(assets.fig),
                 storyboard=storyboard_html(fig_id, meta, self.base),
                 placement=width,
-                caption=caption_text(self.catalog, fig_id) if self.figure_captions else "",
+                caption=caption,
             )
         )
 

@@ -238,7 +238,7 @@ def changes_file(history: History, changes: list[Change]) -> dict[str, bytes]:
     return {CHANGES_FILE: json_file({"since": {"version": last.version, "date": last.date}, "changes": rows})}
 
 
-def _added_sentence(changes: list[Change], href: str) -> Html:
+def _added_sentence(changes: list[Change]) -> Html:
     """One sentence for the numbers added since the last release, by kind, linking the full list."""
     counts = added_counts(changes)
     if not counts:
@@ -253,7 +253,7 @@ def _added_sentence(changes: list[Change], href: str) -> Html:
         total=num(total),
         numbers="number was" if total == 1 else "numbers were",
         listed=listed,
-        href=href,
+        href=CHANGES_FILE,
         name=CHANGES_FILE,
     )
 
@@ -269,7 +269,7 @@ def _changes_part(last: Release, changes: list[Change]) -> Html:
         ) + Html('<ul class="rs-number-changes">{}</ul>').format(Html("").join(rows))
     else:
         listed = Html("<p>No number of version {v} has changed.</p>").format(v=last.version)
-    return listed + _added_sentence(changes, CHANGES_FILE)
+    return listed + _added_sentence(changes)
 
 
 def updates_section(history: History, changes: list[Change]) -> Html:
