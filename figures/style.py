@@ -256,7 +256,7 @@ def register_fonts() -> None:
 
 # The formatters live in generator/format.py (one home for every number format); the scenes use these four.
 from figures.pacing import CUE_MAX_CPS, CUE_MIN_SECONDS, cue_seconds  # noqa: E402,F401
-from generator.format import bytes_label, params_label, power_of_ten  # noqa: E402,F401
+from generator.format import bytes_label, curly_quotes, params_label, power_of_ten  # noqa: E402,F401
 from generator.format import decimals as num  # noqa: E402,F401
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -483,9 +483,11 @@ class RaceScene(Scene):
         orientation keeps one timeline. Anything the previous step should lose leaves after this call."""
         self.hold_caption()
         self._close_cue()
-        text_ = s.replace("\u00a0", " ")
+        # The cue as the article sets text (curly quotes: format.curly_quotes), so every file made from it (the
+        # site's tracks, the kit's captions and chapters, the vertical video's burned-in line) reads the same.
+        text_ = curly_quotes(s.replace("\u00a0", " "))
         self._cue_open = (self.now, text_)
-        self._title_open = (title or short_title(s)).replace("\u00a0", " ")
+        self._title_open = curly_quotes((title or short_title(s)).replace("\u00a0", " "))
         if self.on_step is not None:
             self.on_step(self.now, text_)
         self.wait(run_time)

@@ -128,6 +128,9 @@ def test_captions_parse_and_match(kit):
     assert vtt.startswith("WEBVTT\n")
     a, b = parse_cues(vtt, _VTT), parse_cues(srt, _SRT)
     assert len(a) >= 1 and a == b
+    # The cues as the article sets text (RaceScene.caption: format.curly_quotes), in every caption file of the kit.
+    chapters = (out / files["chapters-txt"]["path"]).read_text("utf-8")
+    assert not [t for _, _, t in a if "'" in t or '"' in t] and "'" not in chapters, (a, chapters)
     assert a[-1][1] <= files["mp4"]["duration"] + 1e-6
     for role in ("poster", "poster-portrait", "poster-vertical"):
         with Image.open(out / files[role]["path"]) as im:

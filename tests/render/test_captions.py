@@ -67,7 +67,7 @@ class PaceCheck(RaceScene):
     def construct(self):
         self.title("Pacing")
         self.add(box(3, 2, color=BLUE, fill=BLUE))
-        self.caption("One short step.", title="First")
+        self.caption("The model's step.", title="Model's first")
         self.caption({second!r}, title="Second")
         {end}
 '''
@@ -107,7 +107,9 @@ def test_build_refuses_a_scene_with_a_cue_too_fast_to_read(tmp_path):
     vtt = (site / "figures" / "pace_check.vtt").read_text("utf-8")
     chapters = (site / "figures" / "pace_check.chapters.vtt").read_text("utf-8")
     cues, chaps = parse_cues(vtt, VTT_TIMING), parse_cues(chapters, VTT_TIMING)
-    assert [c[2] for c in chaps] == ["First", "Second"] and len(cues) == 2
+    assert [c[2] for c in chaps] == ["Model\u2019s first", "Second"] and len(cues) == 2
+    # caption() records the cue as the article sets text (format.curly_quotes): tracks, kit files and page agree.
+    assert cues[0][2] == "The model\u2019s step." and "'" not in vtt
     check_pacing("pace_check", cues)  # caption() held the first step until it was readable
     html = (site / "index.html").read_text("utf-8")
     assert '<track kind="chapters"' in html and "pace_check.chapters.vtt" in html

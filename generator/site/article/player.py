@@ -16,8 +16,7 @@ import jinja2
 
 from figures.legibility import PORTRAIT_MEDIA
 from generator.escape import Html, template_env
-from generator.format import curly_quotes
-from generator.render.captions import clock, webvtt
+from generator.render.captions import clock
 
 
 def templates_env(folder: Path) -> jinja2.Environment:
@@ -39,8 +38,8 @@ def scene_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:
     chapters = meta.get("chapters") or [{"start": c["start"], "end": c["end"]} for c in cues]
     steps = []
     for cue, ch in zip(cues, chapters, strict=True):
-        text = curly_quotes(cue["text"])
-        title = curly_quotes(cue.get("title") or cue["text"])
+        text = cue["text"]
+        title = cue.get("title") or cue["text"]
         leads = text.casefold().startswith(title.casefold())
         steps.append(
             {
@@ -54,16 +53,6 @@ def scene_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return steps
-
-
-def scene_tracks(fig_id: str, meta: dict[str, Any]) -> dict[str, bytes]:
-    """The page's captions and chapters tracks (``<id>.vtt``, ``<id>.chapters.vtt``) from the steps, with the
-    page's typographic quotes (the render writes the cues as the scene wrote them; writing the tracks here keeps the
-    quotes out of the scenes' cache keys, so no video is drawn again for them)."""
-    steps = scene_steps(meta)
-    cues = [(float(c["start"]), float(c["end"]), curly_quotes(c["text"])) for c in meta.get("cues") or []]
-    chapters = [(float(s["start"]), float(s["end"]), s["title"]) for s in steps]
-    return {f"{fig_id}.vtt": webvtt(cues).encode("utf-8"), f"{fig_id}.chapters.vtt": webvtt(chapters).encode("utf-8")}
 
 
 def scene_player(

@@ -30,7 +30,6 @@ from generator.render.registry import Figure, registry
 from generator.render.specs import RenderSpec, file_names, site_specs
 from generator.site.article.context import FigureAssets
 from generator.site.article.pages import check_authors_rules, render_pages
-from generator.site.article.player import scene_tracks
 from generator.site.article.widgets import render_widget
 from generator.site.assembly import uptodate
 from generator.site.assembly.budgets import check_budgets, load_budgets
@@ -310,12 +309,10 @@ def _staging_files(
     files.update(data_files)
     files.update(extras.files)
     files.update(_docs_files(paths.root / "docs"))
-    for fid, a in assets.items():
+    for a in assets.values():
         for name, p in a.files.items():
             if a.fig.kind == "scene" or (a.fig.kind == "chart" and name.endswith(".svg")):
                 files[f"figures/{name}"] = p  # charts are also published standalone, for reuse
-        if a.fig.kind == "scene":  # its tracks with the page's quotes (player.py), not the render's straight ones
-            files.update({f"figures/{name}": text for name, text in scene_tracks(fid, a.meta).items()})
     if pdf is not None:
         files[PDF_NAME] = pdf
     files["data/catalog.json"] = export.encode("utf-8")

@@ -128,27 +128,11 @@ def test_css_and_markup_switch_where_the_rule_assumes():
     assert html.index("s.portrait.mp4") < html.index('src="f/s.mp4"'), "the portrait source first: it has a query"
 
 
-def test_scene_tracks_set_the_page_quotes_and_keep_them_out_of_render_keys(catalog, root):
-    """The site's captions and chapters tracks carry the page's typographic quotes (format.curly_quotes), with the
-    render's timings; they are written by the site build, so the scenes' cache keys do not read them (no video is
-    drawn again for a quote)."""
+def test_scene_renders_read_nothing_of_the_site(catalog, root):
+    """A scene's cache key follows its imports; none is the site's (a page change never draws a video again)."""
     from generator.render.keys import dependencies
     from generator.render.registry import registry
-    from generator.site.article.player import scene_tracks
-    from tests.support import parse_vtt
 
-    meta = {
-        "cues": [
-            {"start": 0.0, "end": 2.5, "text": "The model's cache", "title": "The model's cache"},
-            {"start": 2.5, "end": 5.0, "text": 'A "window" of 4,096', "title": "Windows"},
-        ],
-        "chapters": [{"start": 0.0, "end": 2.5}, {"start": 2.5, "end": 6.0}],
-    }
-    tracks = scene_tracks("s", meta)
-    captions = parse_vtt(tracks["s.vtt"].decode())
-    chapters = parse_vtt(tracks["s.chapters.vtt"].decode())
-    assert captions == [(0.0, 2.5, "The model\u2019s cache"), (2.5, 5.0, "A \u201cwindow\u201d of 4,096")]
-    assert chapters == [(0.0, 2.5, "The model\u2019s cache"), (2.5, 6.0, "Windows")]
     scenes = [f for f in registry(catalog, root / "figures").values() if f.kind == "scene"]
     assert scenes
     for fig in scenes:
