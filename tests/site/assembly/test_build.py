@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -61,6 +62,15 @@ def test_first_build_renders_both_and_publishes(tiny):
     assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
     assert (paths.site / "data" / "catalog.json").exists()
     assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    # One stylesheet of ours before the first paint (the palette, site.css and widgets.css joined, in that order);
+    # print.css only for print, after it so its rules win there.
+    ours = [h for h in re.findall(r'<link rel="stylesheet" href="([^"]+)">', html) if "assets/css/" in h]
+    assert ours == ["assets/css/article.css"], ours
+    assert html.index('href="assets/css/article.css"') < html.index(
+        '<link rel="stylesheet" href="assets/css/print.css" media="print">')
+    css = (paths.site / "assets" / "css" / "article.css").read_text("utf-8")
+    site_css, widgets_css = ((root / "docs" / "assets" / "css" / n).read_text("utf-8").strip() for n in ("site.css", "widgets.css"))
+    assert "--rs-scene-" in css.split(site_css)[0] and css.index(site_css) < css.index(widgets_css)
     # The scene's portrait render, for phones: its own source (chosen by the page's width) and poster.
     assert f'<source src="figures/{SCENE}.portrait.mp4" type="video/mp4" media="(max-width: 699.98px)">' in html
     for name in (f"{SCENE}.portrait.mp4", f"{SCENE}.portrait.poster.webp"):
@@ -263,3 +273,26 @@ def test_a_pdf_given_is_published_and_a_bad_one_refused(tiny, tmp_path):
         build(BuildPaths(root=root, pdf=bad), quality="draft")
     assert "\n" not in str(err.value)
     assert tree_digest(paths.site) == before
+
+
+def test_the_print_stylesheet_holds_print_rules_only():
+    """print.css is linked with media="print" (overrides/main.html), so a rule outside its @media print block would
+    silently stop applying on screen (the storyboard's display: none once did); site.css holds the screen's."""
+    from tests.support import ROOT
+
+    text = re.sub(r"/\*.*?\*/", "", (ROOT / "docs" / "assets" / "css" / "print.css").read_text("utf-8"), flags=re.S)
+    outside, depth, i = [], 0, 0
+    while i < len(text):
+        if depth == 0 and text.startswith("@media print", i):
+            j = text.index("{", i)
+            depth, i = 1, j + 1
+            continue
+        ch = text[i]
+        if depth:
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+        else:
+            outside.append(ch)
+        i += 1
+    assert depth == 0 and not "".join(outside).strip(), "".join(outside).strip()[:200]
+    main = (ROOT / "overrides" / "main.html").read_text("utf-8")
+    assert "assets/css/print.css' | url }}\" media=\"print\">" in main
