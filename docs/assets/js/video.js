@@ -9,7 +9,8 @@
     entries.forEach(function (entry) {
       var video = entry.target;
       if (entry.isIntersecting && entry.intersectionRatio >= 0.6) {
-        if (!reduce.matches && !video.dataset.rsUserPaused && video.paused) {
+        if (reduce.matches) restOnFirstStep(video);
+        else if (!video.dataset.rsUserPaused && video.paused) {
           var p = video.play();
           if (p && p.catch) p.catch(function () { /* autoplay refused: the controls remain */ });
         }
@@ -18,6 +19,17 @@
         video.pause();
       }
     });
+  }
+
+  // With reduced motion nothing plays by itself, and the poster (the scene's last frame) would sit under "Step 1":
+  // once the video is in view, it rests on step 1's last frame instead (the step fully drawn, as stepping shows
+  // it), unless the reader has already moved it.
+  function restOnFirstStep(video) {
+    var player = video.closest(".rs-player");
+    var ctl = player && player.rsSteps;
+    if (!ctl || video.dataset.rsRested || video.currentTime > 0 || ctl.index() > 0) return;
+    video.dataset.rsRested = "1";
+    ctl.go(0, { at: "end", reason: "seek" });
   }
 
   // Videos carry data-poster (all but a first one without a portrait render): set the poster when the video comes

@@ -10,7 +10,8 @@
  * docs/assets/js/steps.js, which also swaps between the portrait and landscape renders as the width changes and
  * seeks on hosts without HTTP Range); Play runs on. The native controls go: they covered the bottom of the frame
  * the player pauses on, and the step text replaces the captions. A URL fragment #fig-<id>-step-<n> opens the article
- * at that scene and step. With reduced motion a scene starts paused at step 1. Without JavaScript: the native
+ * at that scene and step. With reduced motion a scene starts paused at step 1 (video.js shows its last frame, not
+ * the poster, once it is in view). Without JavaScript: the native
  * controls, the captions track and the step list.
  */
 
