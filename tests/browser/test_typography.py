@@ -44,7 +44,7 @@ def test_the_sites_own_font_file_is_loaded_and_used(browser, site_url, width):
     # The charts inlined in the page too: their SVG text names the family their labels were measured with
     # (figures/chart_style.py) and is drawn with the same shipped files.
     chart_text = f"figure.rs-chart .rs-chart-box--{'narrow' if width < 600 else 'wide'} svg text"  # the one shown
-    assert page.eval_on_selector(chart_text, "t => getComputedStyle(t).fontFamily").startswith("Inter")
+    assert page.eval_on_selector(chart_text, "t => getComputedStyle(t).fontFamily").startswith('"Inter Chart", Inter')
     page.eval_on_selector(chart_text, "t => t.scrollIntoView()")  # drawn: its box is content-visibility: auto
     page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
     for selector, face in ((".md-typeset > p", "Inter-Regular"), (".rs-masthead h1", "Inter-SemiBold"),
@@ -52,6 +52,42 @@ def test_the_sites_own_font_file_is_loaded_and_used(browser, site_url, width):
         used = _fonts_of(page, selector)
         assert [f["postScriptName"] for f in used] == [face] and all(f["isCustomFont"] for f in used), (selector, used)
     ctx.close()
+
+
+def test_a_late_font_leaves_the_text_in_the_system_face_and_the_charts_in_inter(browser, draft_build):
+    """Served with the font files 1.5 s late (a slow first visit): the text keeps the system face it was first painted
+    in (font-display: optional, no reflow), while the charts, whose labels were placed with Inter's measurements,
+    swap to Inter when it arrives (their own face, font-display: swap: no layout moves inside an SVG)."""
+    import functools
+    import http.server
+    import threading
+    import time
+
+    class Slow(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            if self.path.endswith(".woff2"):
+                time.sleep(1.5)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Slow, directory=str(draft_build.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ctx, page = _page(browser, f"http://127.0.0.1:{server.server_address[1]}/", 390)
+        page.wait_for_function("document.fonts.status === 'loaded'", timeout=20_000)
+        chart_text = "figure.rs-chart .rs-chart-box--narrow svg text"
+        page.eval_on_selector(chart_text, "t => t.scrollIntoView()")
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+        body = _fonts_of(page, ".md-typeset > p")
+        assert body and not any(f["isCustomFont"] for f in body), body
+        used = _fonts_of(page, chart_text)
+        assert [f["postScriptName"] for f in used] == ["Inter-Regular"] and all(f["isCustomFont"] for f in used), used
+        ctx.close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
