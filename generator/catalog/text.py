@@ -330,6 +330,10 @@ def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str,
         _range_budget.reset(token)
 
 
+#: A figure's fields that are templates (the page macros, rendered in the sandbox): alt_text and caption_text.
+FIGURE_TEMPLATE_FIELDS = ("alt", "caption")
+
+
 def alt_text(catalog: Catalog, fig_id: str) -> str:
     """A figure's alt text with its macros rendered in the sandbox (the same text its page shows); plain text."""
     return catalog_template(catalog, ("figures", fig_id, "alt"), catalog_names(catalog.data))
