@@ -318,7 +318,7 @@ def _staging_files(
     files["data/catalog.json"] = export.encode("utf-8")
     files["assets/css/palette.css"] = palette.page_css().encode("utf-8")  # also read alone by the talk page
     files[PAGE_CSS] = page_stylesheet(paths.root / "docs")
-    for rel in PAGE_CSS_PARTS:  # published inside PAGE_CSS only
+    for rel in PAGE_CSS_PARTS[1:]:  # published inside PAGE_CSS only (fonts.css is the embed views' too)
         files.pop(rel, None)
     files.update(web_fonts(paths.build))  # Inter as WOFF2 for the page and its charts (fonts.py)
     files.update(icon_files(catalog.data["meta"]))  # the site's own icon and web manifest (icons.py)
@@ -341,7 +341,8 @@ def _staging_files(
 #: the publish build: first contentful paint 1.97 s with the three and print.css, 1.81-1.86 s with one and print.css
 #: loaded for print only). print.css stays a file of its own, linked with media="print" (overrides/main.html).
 PAGE_CSS = "assets/css/article.css"
-PAGE_CSS_PARTS = ("assets/css/site.css", "assets/css/widgets.css")
+#: fonts.css is also linked alone by the embed views (figure_embed.html), so it stays published.
+PAGE_CSS_PARTS = ("assets/css/fonts.css", "assets/css/site.css", "assets/css/widgets.css")
 
 
 def page_stylesheet(docs: Path) -> bytes:

@@ -1,5 +1,5 @@
 """The site's web fonts: the shipped Inter files (figures/typeface.py) subset to WOFF2 for the page and the charts
-inlined in it. Nothing is fetched from anywhere else; site.css and embed.css declare the faces (``WEB_FONTS``
+inlined in it. Nothing is fetched from anywhere else; docs/assets/css/fonts.css declares the faces (``WEB_FONTS``
 names the files they point to; tests/site/assembly/test_fonts.py keeps the two in step).
 
 The subset is fixed, not computed from the pages: Latin (with Latin Extended-A for authors' names), Greek letters,

@@ -69,8 +69,9 @@ def test_first_build_renders_both_and_publishes(tiny):
     assert html.index('href="assets/css/article.css"') < html.index(
         '<link rel="stylesheet" href="assets/css/print.css" media="print">')
     css = (paths.site / "assets" / "css" / "article.css").read_text("utf-8")
-    site_css, widgets_css = ((root / "docs" / "assets" / "css" / n).read_text("utf-8").strip() for n in ("site.css", "widgets.css"))
-    assert "--rs-scene-" in css.split(site_css)[0] and css.index(site_css) < css.index(widgets_css)
+    fonts_css, site_css, widgets_css = ((root / "docs" / "assets" / "css" / n).read_text("utf-8").strip()
+                                        for n in ("fonts.css", "site.css", "widgets.css"))
+    assert "--rs-scene-" in css.split(fonts_css)[0] and css.index(fonts_css) < css.index(site_css) < css.index(widgets_css)
     # The scene's portrait render, for phones: its own source (chosen by the page's width) and poster.
     assert f'<source src="figures/{SCENE}.portrait.mp4" type="video/mp4" media="(max-width: 699.98px)">' in html
     for name in (f"{SCENE}.portrait.mp4", f"{SCENE}.portrait.poster.webp"):

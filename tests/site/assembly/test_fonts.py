@@ -33,10 +33,19 @@ def test_subsets_are_woff2_of_the_shipped_files_made_once(tmp_path):
 
 
 def test_stylesheets_declare_the_published_files():
-    for css in ("site.css", "embed.css"):
-        text = (ROOT / "docs" / "assets" / "css" / css).read_text("utf-8")
-        faces = re.findall(r"@font-face \{[^}]*font-weight: (\d+);[^}]*url\(\"\.\./fonts/([^\"]+)\"\)", text)
-        assert {("assets/fonts/" + name, int(w)) for w, name in faces} == set(fonts.WEB_FONTS.items()), css
+    """The faces are declared once, in fonts.css, which the pages get inside article.css and the embed views link;
+    no other stylesheet declares a face."""
+    from generator.site.assembly.build import PAGE_CSS_PARTS
+
+    css = ROOT / "docs" / "assets" / "css"
+    text = (css / "fonts.css").read_text("utf-8")
+    for family in ("Inter", "Inter Chart"):  # the text's faces (optional) and the charts' (swap): the same files
+        faces = re.findall(r'@font-face \{ font-family: "' + family + r'";[^}]*font-weight: (\d+);[^}]*url\("\.\./fonts/([^"]+)"\)', text)
+        assert {("assets/fonts/" + name, int(w)) for w, name in faces} == set(fonts.WEB_FONTS.items()), family
+    assert [p.name for p in css.glob("*.css") if "@font-face" in p.read_text("utf-8")] == ["fonts.css"]
+    assert PAGE_CSS_PARTS[0] == "assets/css/fonts.css"
+    embed = (ROOT / "generator" / "site" / "extras" / "templates" / "figure_embed.html").read_text("utf-8")
+    assert embed.index("assets/css/fonts.css") < embed.index("assets/css/embed.css")
     head = (ROOT / "overrides" / "main.html").read_text("utf-8")
     for rel in fonts.WEB_FONTS:
         assert f"'{rel}' | url" in head  # preloaded with the page
