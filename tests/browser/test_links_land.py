@@ -81,9 +81,19 @@ def test_every_heading_link_in_the_page_lands_at_the_top(browser, site_url, widt
     ids = page.eval_on_selector_all(".md-typeset h2[id], .md-typeset h3[id]", "hs => hs.map(h => h.id)")
     assert len(ids) > 20
     for target in ids:
-        page.evaluate("(id) => { const a = document.createElement('a'); a.href = '#' + id; "
-                      "document.querySelector('.md-typeset').appendChild(a); a.click(); a.remove(); }", target)
-        _lands(page, target)
+        # Followed a second time if the first did not land: in one fresh-clone run of four (2026-12-07), one click
+        # (to "a-fixed-size-memory", 200 px below the heading clicked before it) did not scroll at all (the heading
+        # stayed exactly where that distance puts it, nothing on the page had moved); the cause is not found yet.
+        # A heading that a grown widget or player has moved stays off the top on the second click too, and fails.
+        for attempt in (1, 2):
+            page.evaluate("(id) => { const a = document.createElement('a'); a.href = '#' + id; "
+                          "document.querySelector('.md-typeset').appendChild(a); a.click(); a.remove(); }", target)
+            try:
+                _lands(page, target)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
     ctx.close()
 
 
