@@ -37,6 +37,7 @@ from matplotlib.textpath import TextToPath
 
 from figures.palette import CHART_TOKENS as _TOKENS
 from figures.typeface import FAMILY, FILES, font_path
+from generator.format import curly_quotes
 
 # --------------------------------------------------------------------------------------------------------------
 # Palette
@@ -325,7 +326,10 @@ def _layout(fig: Figure) -> None:
 
 
 def _lines(text: str, size: float, role: str, fig: Figure) -> list[_Line]:
+    """The chart's header and footer text (title, subtitle, notes, source) wrapped to its width, with the article's
+    quotes (format.curly_quotes), as the page sets its text."""
     width = fig.get_size_inches()[0] - 2 * _MARGIN
+    text = curly_quotes(text)
     return [(line, size, role) for line in _wrap(text, size, width, role == "title", layout_of(fig).narrow)]
 
 

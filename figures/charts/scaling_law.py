@@ -107,6 +107,6 @@ def _axes(fig, ax, lay: cs.Layout, alpha: float, n_c: float) -> None:
                          "(a prediction, not a measured loss).")
     else:
         ax.set_xlabel("Parameters N (non-embedding; markers: total parameters)")
-        ax.text(0.99, 0.97, "Dots: the catalog's dense models, placed on the\nline by size (a prediction, "
+        ax.text(0.99, 0.97, "Dots: the catalog’s dense models, placed on the\nline by size (a prediction, "
                             "not a measured loss)", transform=ax.transAxes, ha="right", va="top",
                 fontsize=cs.NOTE_SIZE, color=cs.MUTED, linespacing=1.3)

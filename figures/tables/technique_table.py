@@ -14,7 +14,7 @@ from generator.escape import html
 
 #: (technique id in the catalog, column header, expansion for <abbr title>), in column order.
 TECHNIQUES: list[tuple[str, str, str]] = [
-    ("flash", "Flash", "a FlashAttention kernel, marked only where the model's own paper or card says it uses one"),
+    ("flash", "Flash", "a FlashAttention kernel, marked only where the model’s own paper or card says it uses one"),
     ("gqa", "GQA", "grouped-query attention"),
     ("mqa", "MQA", "multi-query attention"),
     ("mla", "MLA", "multi-head latent attention"),

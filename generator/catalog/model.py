@@ -17,8 +17,13 @@ from generator import derive
 from generator.catalog.load import Marks, load_yaml
 from generator.catalog.schema import CATALOG_SCHEMA
 from generator.errors import CatalogError, did_you_mean, dotted
+from generator.format import curly_quotes
 
 _VALIDATOR = jsonschema.Draft202012Validator(CATALOG_SCHEMA)
+
+#: A figure's fields that are templates (the page macros, rendered in the sandbox): catalog.text's alt_text and
+#: caption_text. Their quotes are set after rendering (a template's own ``m['gpt-1']`` must stay straight).
+FIGURE_TEMPLATE_FIELDS = ("alt", "caption")
 
 
 @dataclass
@@ -466,7 +471,37 @@ def load_catalog(path: Path | str) -> Catalog:
         errors.sort(key=lambda e: (e.line or 0, e.column or 0))
         raise errors[0]
     derive_format_maxima(data)
+    typeset_quotes(data)
     return Catalog(path=path, data=data, marks=marks)
+
+
+#: Catalog fields whose quotes stay as written (typeset_quotes): (section, entry or "*", field).
+_NOT_TYPESET = tuple(("figures", "*", f) for f in FIGURE_TEMPLATE_FIELDS) + (("glossary", "*", "match"),)
+
+
+def typeset_quotes(data: dict[str, Any]) -> None:
+    """Set the quotes and apostrophes of every catalog string as the article sets them (format.curly_quotes:
+    "Kaplan's" becomes "Kaplan’s", a quoted "10M" becomes “10M”), once, where the catalog is read: every output made
+    from catalog text (the page and its title attributes, cards, glossary and references, chart text, alt text, the
+    data files, BibTeX and CSL) then reads like the prose, and no sink sets them on its own. Keys (ids) are left as
+    they are, and so are the fields in ``_NOT_TYPESET``: a figure's template fields (FIGURE_TEMPLATE_FIELDS, whose
+    rendered text is set instead) and a glossary term's ``match`` phrases (found in the page's Markdown, where the
+    prose's quotes are still straight)."""
+
+    def walk(node: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                node[key] = walk(value, path + (key,))
+            return node
+        if isinstance(node, list):
+            return [walk(value, path + (i,)) for i, value in enumerate(node)]
+        if isinstance(node, str):
+            if any(len(path) >= len(p) and all(a in ("*", b) for a, b in zip(p, path)) for p in _NOT_TYPESET):
+                return node
+            return curly_quotes(node)
+        return node
+
+    walk(data, ())
 
 
 def derive_format_maxima(data: dict[str, Any]) -> None:

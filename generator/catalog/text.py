@@ -330,19 +330,18 @@ def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str,
         _range_budget.reset(token)
 
 
-#: A figure's fields that are templates (the page macros, rendered in the sandbox): alt_text and caption_text.
-FIGURE_TEMPLATE_FIELDS = ("alt", "caption")
 
 
 def alt_text(catalog: Catalog, fig_id: str) -> str:
-    """A figure's alt text with its macros rendered in the sandbox (the same text its page shows); plain text."""
-    return catalog_template(catalog, ("figures", fig_id, "alt"), catalog_names(catalog.data))
+    """A figure's alt text with its macros rendered in the sandbox (the same text its page shows); plain text. Its
+    quotes are set after rendering, like every other catalog text's at loading (model.typeset_quotes)."""
+    return curly_quotes(catalog_template(catalog, ("figures", fig_id, "alt"), catalog_names(catalog.data)))
 
 
 def caption_text(catalog: Catalog, fig_id: str) -> str:
     """A figure's caption (what a reader needs beside it: a convention, what is left out and why), rendered in the
-    sandbox like its alt text, with the article's quotes (no Markdown smartens it); "" when the figure has none.
-    Shown under the figure in the article and on its figure page (generator/site/article/context.py)."""
+    sandbox like its alt text; "" when the figure has none. Shown under the figure in the article and on its figure
+    page (generator/site/article/context.py)."""
     if "caption" not in catalog.data["figures"].get(fig_id, {}):
         return ""
     return curly_quotes(catalog_template(catalog, ("figures", fig_id, "caption"), catalog_names(catalog.data)))

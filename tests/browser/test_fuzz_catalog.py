@@ -32,9 +32,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.catalog.model import load_catalog
+from generator.catalog.model import FIGURE_TEMPLATE_FIELDS, load_catalog
 from generator.catalog.schema import CATALOG_SCHEMA
-from generator.catalog.text import FIGURE_TEMPLATE_FIELDS
 from generator.errors import CatalogError
 from generator.site.assembly.build import build
 from generator.site.assembly.serve import serve_directory

@@ -170,3 +170,25 @@ def test_bad_figure_id_points_at_its_key(tmp_path):
     with pytest.raises(CatalogError) as info:
         load_catalog(p)
     assert info.value.line == line_of(text, "  Attention-Cost:") and info.value.field == "figures.Attention-Cost"
+
+
+def test_catalog_text_is_read_with_the_articles_quotes(tmp_path):
+    """model.typeset_quotes: every catalog string carries the article's quotes once it is loaded (each output made
+    from it then reads like the prose); a glossary term's match phrases stay as written (they are found in the
+    page's Markdown), and a template field stays a working template whose rendered text is set instead."""
+    from generator.catalog.text import alt_text
+    from tests.support import with_alt
+
+    text = mutate("    match: [token]\n", "    match: [token, \"model's token\"]\n")
+    old = "an integer naming one entry of its vocabulary"
+    text = text.replace(old, 'an integer naming one of the model\'s "entries"', 1)
+    text = with_alt(text, "scaling_law", "{{ m['gpt-1'].name }}'s point, the \"first\" GPT")
+    path = tmp_path / "catalog.yaml"
+    path.write_text(text, "utf-8")
+    catalog = load_catalog(path)
+    token = catalog.data["glossary"]["token"]
+    assert "the model\u2019s \u201centries\u201d" in token["definition"] and "'" not in token["definition"]
+    assert token["match"] == ["token", "model's token"]
+    assert catalog.figures["scaling_law"]["title"] == "Kaplan\u2019s scaling law: loss against parameters"
+    assert catalog.figures["scaling_law"]["alt"].startswith("{{ m['gpt-1'].name }}'s point")
+    assert alt_text(catalog, "scaling_law") == "GPT-1\u2019s point, the \u201cfirst\u201d GPT"

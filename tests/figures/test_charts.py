@@ -60,6 +60,7 @@ def test_svg_parses_with_title_and_role(fid, layout, rendered, catalog):
     assert re.search(r"<title>[^<]*</title>", text), "plain <title>, as generator.site.article.pages swaps it"
     visible = " ".join(svg_texts(path))
     assert catalog.figures[fid]["title"] not in visible, "the figcaption shows the title, not the chart"
+    assert not re.search(r"\w'|'\w|\"", visible), "the article's quotes (format.curly_quotes), not straight ones"
     assert root.find(f".//{SVG}style") is None, "a <style> element would style the whole page once inlined"
     assert root.find(f".//{SVG}metadata") is None
     assert root.get("data-figure") == fid

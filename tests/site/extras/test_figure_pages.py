@@ -208,7 +208,9 @@ def test_csv_text_cells_are_never_formulas():
 
 
 HOSTILE_TITLE = "Bit layouts</title><script>alert(1)</script>"
-HOSTILE_ALT = 'A chart"><img src=x onerror=alert(2)>'
+# The quote stands alone (a space before it, ">" after it), so the catalog's typesetting (model.typeset_quotes)
+# leaves it straight and the attribute escaper is what must stop it.
+HOSTILE_ALT = 'A chart "><img src=x onerror=alert(2)>'
 HOSTILE_URL = 'https://example.org/a"b\'c<d>/'
 
 
