@@ -2,7 +2,8 @@
 OTF files in figures/fonts/ with their licence.
 
 - The page and the charts inlined in it load it as self-hosted WOFF2 subsets of these very files
-  (generator/site/assembly/fonts.py writes them at build time; site.css and embed.css declare them).
+  (generator/site/assembly/fonts.py writes them at build time; docs/assets/css/fonts.css declares them once, as
+  the text's "Inter" and the charts' "Inter Chart", for the article's stylesheet and the figures' embed views).
 - matplotlib measures, places and names chart text with these files (figures/chart_style.py), so a label placed
   without overlap in the build is shown in the same glyphs in the reader's browser.
 - Pango draws the scenes with them (figures/style.py), and the social cards use them (generator/render/raster.py).

@@ -330,8 +330,6 @@ def catalog_template(catalog: Catalog, path: tuple[str, ...], context: dict[str,
         _range_budget.reset(token)
 
 
-
-
 def alt_text(catalog: Catalog, fig_id: str) -> str:
     """A figure's alt text with its macros rendered in the sandbox (the same text its page shows); plain text. Its
     quotes are set after rendering, like every other catalog text's at loading (model.typeset_quotes)."""
