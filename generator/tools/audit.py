@@ -1,12 +1,14 @@
 """`make audit`: Lighthouse 12.2.3 (from package-lock.json) on the built article page, mobile emulation, served from
 a subpath by the Range-capable server. Prints the category scores and the layout shift against the targets:
-performance >= 95, accessibility 100, cumulative layout shift 0.
+performance >= 98 (issue 25's promise for a phone; not met yet: medians of 91-95 on this project's 2-CPU machine,
+see the issue's notes), accessibility 100, cumulative layout shift 0.
 
 Lighthouse's performance score moves by several points from run to run (simulated throttling on a real, shared
-CPU), so it runs several times (--runs, default 3) and reports the median run, as Lighthouse's own docs advise;
-every run's score is printed, and the load average too: a busy machine scores lower.
+CPU: five runs of one build score from 88 to 97 here), so it runs several times (--runs, default 5) and reports the
+median run, as Lighthouse's own docs advise; every run's score is printed, and the load average too: a busy machine
+scores lower.
 
-Usage: python -m generator audit [--site site] [--page ""] [--runs 3] [--json out.json]
+Usage: python -m generator audit [--site site] [--page ""] [--runs 5] [--json out.json]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from generator.site.assembly.serve import serve_directory
 from generator.util.project import ROOT
 
-TARGETS = {"performance": 0.95, "accessibility": 1.0}
+TARGETS = {"performance": 0.98, "accessibility": 1.0}
 
 
 def chromium() -> str:
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--site", default=str(ROOT / "site"))
     parser.add_argument("--page", default="", help="page path under the site root ('' = the article)")
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs; the median one is reported")
+    parser.add_argument("--runs", type=int, default=5, help="Lighthouse runs; the median one is reported")
     parser.add_argument("--json", default=None, help="also write the median run's full JSON report here")
     args = parser.parse_args(argv)
 
