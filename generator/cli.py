@@ -141,7 +141,7 @@ NO_RENDER_HELP = "render nothing: assemble from the cache alone, failing with th
 DELEGATED = {
     "verify": ("generator.media.verify", "decode every file of media/ and check it against media/manifest.json"),
     "bench": ("generator.tools.bench", "build timings in throwaway folders (see make bench)"),
-    "audit": ("generator.tools.audit", "Lighthouse on the built site, median of 3 runs (see make audit)"),
+    "audit": ("generator.tools.audit", "Lighthouse on the built site, median of 5 runs (see make audit)"),
     "pdf": ("generator.tools.pdf", "the article as a PDF, printed by Chromium (see make pdf)"),
     "preview": ("generator.tools.preview", "one scene through manim's own command line, outside a build"),
 }
