@@ -55,15 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resize", action="append", default=[], help="(--what-if) URL-END=BYTES: a transfer size")
     args = parser.parse_args(argv)
     lighthouse = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not lighthouse.exists():
+        print("error: Lighthouse is not installed; run `npm ci` (make audit does)", file=sys.stderr)
+        return 1
     if args.what_if:
         return what_if(lighthouse, Path(args.what_if), args.drop, args.resize)
 
     site = Path(args.site)
     if not (site / "index.html").exists():
         print(f"error: no built site at {site}; run `make site` first", file=sys.stderr)
-        return 1
-    if not lighthouse.exists():
-        print("error: Lighthouse is not installed; run `npm ci` (make audit does)", file=sys.stderr)
         return 1
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     reports = []
@@ -150,9 +150,6 @@ def edit_network_log(log: list[dict], drop: list[str], resize: list[str]) -> lis
 
 def what_if(lighthouse: Path, artifacts: Path, drop: list[str], resize: list[str]) -> int:
     """Lighthouse's audits re-run on kept ``artifacts`` as they are and with the network log edited; both printed."""
-    if not lighthouse.exists():
-        print("error: Lighthouse is not installed; run `npm ci` (make audit does)", file=sys.stderr)
-        return 1
     if not (artifacts / DEVTOOLS_LOG).exists():
         print(f"error: no Lighthouse artifacts in {artifacts}; make them with --artifacts {artifacts}", file=sys.stderr)
         return 1
