@@ -160,8 +160,16 @@ def one_error_line(lines: list[str]) -> str:
     return errors[0]
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+]
 SITE_PREFIX = "/race-to-scale/"
 
 
@@ -181,15 +189,42 @@ def write_kit_manifest(out: Path, catalog: Catalog) -> Path:
 
     from generator.catalog.text import alt_text
 
-    scenes = [{"id": fid, "title": f["title"], "description": alt_text(catalog, fid), "alt": alt_text(catalog, fid),
-               "files": [{"path": f"{fid}/{fid}.mov", "role": "prores", "format": "ProRes 4444", "bytes": 10**8,
-                          "sha256": "0" * 64, "site": False, "width": 1920, "height": 1080, "fps": 30,
-                          "duration": 20.0}]}
-              for fid, f in catalog.figures.items() if f["kind"] == "scene"]
+    scenes = [
+        {
+            "id": fid,
+            "title": f["title"],
+            "description": alt_text(catalog, fid),
+            "alt": alt_text(catalog, fid),
+            "files": [
+                {
+                    "path": f"{fid}/{fid}.mov",
+                    "role": "prores",
+                    "format": "ProRes 4444",
+                    "bytes": 10**8,
+                    "sha256": "0" * 64,
+                    "site": False,
+                    "width": 1920,
+                    "height": 1080,
+                    "fps": 30,
+                    "duration": 20.0,
+                }
+            ],
+        }
+        for fid, f in catalog.figures.items()
+        if f["kind"] == "scene"
+    ]
     out.mkdir(parents=True, exist_ok=True)
     path = out / "manifest.json"
-    path.write_text(json.dumps({"scenes": scenes, "quality": "draft", "source": {
-        "commit": "0" * 40, "dirty": False, "catalog_sha256": "0" * 64}}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "scenes": scenes,
+                "quality": "draft",
+                "source": {"commit": "0" * 40, "dirty": False, "catalog_sha256": "0" * 64},
+            }
+        ),
+        "utf-8",
+    )
     return path
 
 

@@ -2,7 +2,7 @@
 
 The built site is served locally (the Range-capable server), the article opened, its print stylesheet applied
 (docs/assets/css/print.css: scenes as storyboards, widgets as their fallback tables, reference URLs shown), every
-lazy image loaded, links to other pages of the site pointed at the public address (site_url) so they still work
+chart drawn and lazy image loaded, links to other pages of the site pointed at the public address (site_url) so they still work
 from a file, and the page printed on A4 with an outline, tags and page numbers. pypdf then writes the document's
 title, author, subject and creator. Same-page links (citations to the references) stay internal links.
 
@@ -37,8 +37,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-#: Before printing: load every lazy image and wait for all of them; send links to other pages to the public site.
+#: Before printing: draw every chart (docs/assets/js/charts.js), load every lazy image and wait for all of them;
+#: send links to other pages to the public site.
 _PREPARE = """async ([served, publicBase]) => {
+  if (window.RaceCharts) await window.RaceCharts.drawAll();
   for (const a of document.querySelectorAll("a[href]")) {
     const href = a.getAttribute("href");
     if (!href || href.startsWith("#")) continue;

@@ -131,7 +131,11 @@ def poison(node, schema: dict, counter: list[int], keep: set[tuple], path=()) ->
         i = counter[0] % len(CORPUS)
         counter[0] += 1
         # Each field starts with one payload (what a CSV cell or a link starts with matters) and carries the others.
-        payload = CORPUS[i] if CORPUS[i] == LONG else " ".join([CORPUS[i], *(c for c in CORPUS if c not in (CORPUS[i], LONG))])
+        payload = (
+            CORPUS[i]
+            if CORPUS[i] == LONG
+            else " ".join([CORPUS[i], *(c for c in CORPUS if c not in (CORPUS[i], LONG))])
+        )
         limit = schema.get("maxLength", 2000)
         # A template (a figure's alt text or caption): payloads stay text (the sandbox is tested on its own,
         # tests/catalog/test_text.py); a caption's "{% raw %}" failed the build, as it should, once the
@@ -165,8 +169,13 @@ def _project(dest: Path, hostile: bool) -> Path:
     config = root / "mkdocs.yml"
     name = "site_name: " + json.dumps(data["meta"]["title"])
     config.write_text(re.sub(r"(?m)^site_name: .*$", lambda _: name, config.read_text("utf-8"), count=1), "utf-8")
-    changelog = [{"date": "2026-01-02", "what": BIDI + (" " + CORPUS[0] if hostile else ""),
-                  "why": (CORPUS[2] + "\n" + CORPUS[11]) if hostile else "a reason"}]
+    changelog = [
+        {
+            "date": "2026-01-02",
+            "what": BIDI + (" " + CORPUS[0] if hostile else ""),
+            "why": (CORPUS[2] + "\n" + CORPUS[11]) if hostile else "a reason",
+        }
+    ]
     (root / "CHANGELOG.yaml").write_text(yaml.safe_dump(changelog, allow_unicode=True), "utf-8")
     make_release(root, "1.0", notes=(CORPUS[3] + BIDI) if hostile else "First.", today="2026-01-01")
     return root
@@ -240,7 +249,9 @@ def test_hostile_strings_everywhere_stay_text(tmp_path, browser):
     print_pdf(site, tmp_path / "fuzz.pdf", root=hostile, browser=browser)
     meta = load_catalog(hostile / "catalog.yaml").data["meta"]
     info = PdfReader(tmp_path / "fuzz.pdf").metadata
-    assert info["/Title"] == " ".join(meta["title"].split()) and info["/Subject"] == " ".join(meta["description"].split())
+    assert info["/Title"] == " ".join(meta["title"].split()) and info["/Subject"] == " ".join(
+        meta["description"].split()
+    )
 
 
 def _check_files(root: Path, site: Path) -> None:

@@ -23,7 +23,8 @@ TITLE = "Paper [t](javascript:alert(5)) ![i](y){: onerror=alert(6) }"
 ORG = "{: onmouseover=alert(7) }"
 URL = "https://example.org/[a](javascript:alert(9))"
 
-PAGE = """---
+PAGE = (
+    """---
 title: Hostile
 ---
 # {{ hw['h100'].name }}
@@ -46,7 +47,9 @@ The H100 is called {{ hw['h100'].name }}, and GPT-1 is {{ m['gpt-1'].name }}{{ c
 {{ references() }}
 
 Inline, the references are still text: {{ references() }}
-""" % CHART
+"""
+    % CHART
+)
 
 
 def _hostile_project(dest: Path) -> Path:
@@ -73,7 +76,7 @@ def _hostile_project(dest: Path) -> Path:
 def test_hostile_catalog_shows_text_and_runs_nothing(tmp_path, browser, monkeypatch):
     root = _hostile_project(tmp_path / "p")
     paths = BuildPaths(root=root)
-    monkeypatch.setenv("SITE_URL", "https://example.org/x\"><svg/onload=alert(8)>/")
+    monkeypatch.setenv("SITE_URL", 'https://example.org/x"><svg/onload=alert(8)>/')
     build(paths, quality="draft")
     html = (paths.site / "index.html").read_text("utf-8")
     assert "<svg/onload" not in html and 'href="https://example.org/x%22%3E%3Csvg/onload=alert(8)%3E/"' in html
@@ -123,7 +126,7 @@ def test_hostile_catalog_shows_text_and_runs_nothing(tmp_path, browser, monkeypa
 
 SCRIPT = "<script>window.__pwned=1</script>"
 
-BREAKOUT = "</script><img src=x onerror=\"window.__pwned=1\">"
+BREAKOUT = '</script><img src=x onerror="window.__pwned=1">'
 
 
 @pytest.mark.slow
@@ -132,13 +135,18 @@ def test_markup_in_strings_is_published_escaped(tmp_path, browser):
     page = root / "docs" / "index.md"
     page.write_text(
         "# Hostile\n\nName: {{ m['gpt-1'].name }}. Org: {{ m['gpt-1'].org }}{{ cite('radford-2018') }}.\n\n"
-        "{{ figure('params_over_time') }}\n\n{{ widget('memory') }}\n\n{{ references() }}\n", "utf-8")
+        "{{ figure('params_over_time') }}\n\n{{ widget('memory') }}\n\n{{ references() }}\n",
+        "utf-8",
+    )
     cat = root / "catalog.yaml"
     text = cat.read_text("utf-8")
     text = text.replace("    name: GPT-1\n", f"    name: '{SCRIPT}'\n", 1)
     text = text.replace("    org: OpenAI\n", f"    org: '{BREAKOUT}'\n", 1)
-    text = text.replace("    title: Improving Language Understanding by Generative Pre-Training (GPT-1)\n",
-                        f"    title: '{BREAKOUT} & \"quotes\"'\n", 1)
+    text = text.replace(
+        "    title: Improving Language Understanding by Generative Pre-Training (GPT-1)\n",
+        f"    title: '{BREAKOUT} & \"quotes\"'\n",
+        1,
+    )
     cat.write_text(text, "utf-8")
     paths = BuildPaths(root=root)
     build(paths, quality="draft")

@@ -96,6 +96,7 @@ def test_print_layout_fits_the_page(browser, site_url):
     page.goto(site_url, wait_until="networkidle")
     page.emulate_media(media="print")
     page.evaluate("window.RaceWidgets && window.RaceWidgets.init()")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # charts.js draws every chart
     over = page.evaluate("""() => {
       const w = document.documentElement.clientWidth;
       return Array.from(document.querySelectorAll('.md-content figure, .md-content table, .md-content img, '

@@ -13,8 +13,12 @@ WIDTHS = [390, 1280]
 
 
 def _page(browser, url: str, width: int, scheme: str = "light"):
-    ctx = browser.new_context(viewport={"width": width, "height": 844 if width < 600 else 800},
-                              is_mobile=width < 600, has_touch=width < 600, color_scheme=scheme)
+    ctx = browser.new_context(
+        viewport={"width": width, "height": 844 if width < 600 else 800},
+        is_mobile=width < 600,
+        has_touch=width < 600,
+        color_scheme=scheme,
+    )
     page = ctx.new_page()
     page.goto(url, wait_until="networkidle")
     return ctx, page
@@ -47,8 +51,12 @@ def test_the_sites_own_font_file_is_loaded_and_used(browser, site_url, width):
     assert page.eval_on_selector(chart_text, "t => getComputedStyle(t).fontFamily").startswith('"Inter Chart", Inter')
     page.eval_on_selector(chart_text, "t => t.scrollIntoView()")  # drawn: its box is content-visibility: auto
     page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
-    for selector, face in ((".md-typeset > p", "Inter-Regular"), (".rs-masthead h1", "Inter-SemiBold"),
-                           (".md-typeset h2", "Inter-SemiBold"), (chart_text, "Inter-Regular")):
+    for selector, face in (
+        (".md-typeset > p", "Inter-Regular"),
+        (".rs-masthead h1", "Inter-SemiBold"),
+        (".md-typeset h2", "Inter-SemiBold"),
+        (chart_text, "Inter-Regular"),
+    ):
         used = _fonts_of(page, selector)
         assert [f["postScriptName"] for f in used] == [face] and all(f["isCustomFont"] for f in used), (selector, used)
     ctx.close()
@@ -78,8 +86,11 @@ def test_a_late_font_leaves_the_text_in_the_system_face_and_the_charts_in_inter(
         ctx, page = _page(browser, f"http://127.0.0.1:{server.server_address[1]}/", 390)
         page.wait_for_function("document.fonts.status === 'loaded'", timeout=20_000)
         chart_text = "figure.rs-chart .rs-chart-box--narrow svg text"
-        page.eval_on_selector(chart_text, "t => t.scrollIntoView()")
-        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+        page.eval_on_selector("figure.rs-chart .rs-chart-box--narrow", "b => b.scrollIntoView()")
+        page.wait_for_selector(chart_text, state="attached")  # drawn as it comes near (charts.js)
+        page.wait_for_function(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+        )
         body = _fonts_of(page, ".md-typeset > p")
         assert body and not any(f["isCustomFont"] for f in body), body
         used = _fonts_of(page, chart_text)
@@ -109,7 +120,9 @@ def test_article_header_has_title_dek_and_a_byline_with_dates(browser, site_url,
       lines: Math.round(h.getBoundingClientRect().height / parseFloat(s.lineHeight))}; }""")
     assert h1["c"] == h1["p"] and h1["lines"] == 1, h1
     # No section heading repeats the title.
-    assert catalog.data["meta"]["title"].lower() not in [t.lower() for t in page.locator(".md-typeset h2").all_inner_texts()]
+    assert catalog.data["meta"]["title"].lower() not in [
+        t.lower() for t in page.locator(".md-typeset h2").all_inner_texts()
+    ]
     ctx.close()
 
 

@@ -83,8 +83,10 @@ def test_scaling_law_header_is_a_typeset_formula(rendered, catalog):
         spans = [el for el in root.iter("{http://www.w3.org/2000/svg}tspan")]
         text = "".join(el.text or "" for el in spans)
         assert text.startswith("L(N)=(N") and "\\" not in text and "^" not in text and "$" not in text, text
-        glyphs = [(el.text, float(re.search(r"font-size:\s*([\d.]+)px", el.get("style", "")).group(1)),
-                   float(el.get("y"))) for el in spans]
+        glyphs = [
+            (el.text, float(re.search(r"font-size:\s*([\d.]+)px", el.get("style", "")).group(1)), float(el.get("y")))
+            for el in spans
+        ]
         size, base = next((s, y) for t, s, y in glyphs if t == "L")
         # SVG y grows downwards: the exponent alpha raised, the subscript c lowered, both smaller
         assert any(t == "\u03b1" and s < size and y < base for t, s, y in glyphs), glyphs

@@ -177,7 +177,7 @@ def _with_field(text: str, model_id: str, field: str, value: int) -> str:
     """The catalog ``text`` with ``models.<model_id>.<field>`` set to ``value`` (a one-line field, as authors edit)."""
     start = text.index(f"\n  {model_id}:\n")
     end = re.compile(r"^  \S", re.M).search(text, start + 2)
-    block = text[start:end.start() if end else len(text)]
+    block = text[start : end.start() if end else len(text)]
     edited, n = re.subn(rf"^(    {field}: ).*$", rf"\g<1>{value}", block, count=1, flags=re.M)
     assert n == 1, (model_id, field)
     return text.replace(block, edited, 1)

@@ -61,6 +61,9 @@ class PageContext:
         #: A figure's catalog caption under it (False in a figure's embed view: the host's frame is sized to the
         #: figure's own proportions, and the caption is on the figure page the view links to).
         self.figure_captions = True
+        #: Charts written into the page (a figure's own page and embed view, which hold one chart) or left as boxes
+        #: that docs/assets/js/charts.js fills as they come near (the article: its charts' SVG was half its HTML).
+        self.charts_inline = False
         self.base = base_of(page)
 
     @property
@@ -140,7 +143,7 @@ class PageContext:
             return self._video(assets, title, alt, width, caption)
         out = Html(
             '<figure class="rs-figure {cls} rs-w-{width}" id="fig-{id}">'
-            '<figcaption class="rs-fig-title">{title}</figcaption>{body}{caption}{link}</figure>'
+            '<figcaption class="rs-fig-title" id="fig-{id}-title">{title}</figcaption>{body}{caption}{link}</figure>'
         )
         link = self._page_link(fig)
         return block(
@@ -156,25 +159,44 @@ class PageContext:
         )
 
     def _chart_body(self, assets: FigureAssets, title: str, alt: str) -> Html:
-        """Both layouts inline, each in a box of its own aspect ratio: site.css shows the wide one on wide screens
-        and the narrow one on phones (display: none also keeps the hidden one out of the accessibility tree), and
-        a box skipped by content-visibility still has the size the chart will have."""
+        """Each layout in a box of its drawing's aspect ratio (site.css shows the wide one on wide screens and the
+        narrow one on phones; display: none also keeps the hidden one out of the accessibility tree), so the box has
+        the chart's size before the chart is drawn or laid out and nothing moves when it is.
+
+        Inline (``charts_inline``), the box holds the SVG, labelled by its own title and alt text. Otherwise the box
+        is empty: it is the image for assistive technology (named by the figure's title above it and described by
+        the alt text, both written here, never read from the fetched file), and charts.js fetches the published
+        drawing (figures/<file>.svg) into it when it comes near, or before the page is printed; without scripts a
+        <noscript> image shows the same file."""
         fig_id = assets.fig.id
-        drawings = [("wide", assets.files[f"{fig_id}.svg"], "")]
-        narrow = assets.files.get(f"{fig_id}.narrow.svg")
-        if narrow is not None:
-            drawings.append(("narrow", narrow, "n"))
+        drawings = [("wide", f"{fig_id}.svg", "")]
+        if f"{fig_id}.narrow.svg" in assets.files:
+            drawings.append(("narrow", f"{fig_id}.narrow.svg", "n"))
+        one = len(drawings) == 1
         boxes = []
-        for layout, path, tag in drawings:
-            svg = path.read_text("utf-8")
+        for layout, name, tag in drawings:
+            svg = assets.files[name].read_text("utf-8")
             w, h = svg_size(svg)
-            cls = f"rs-chart-{layout}" if narrow is not None else ""
-            boxes.append(
-                Html('<div class="rs-chart-box rs-chart-box--{layout}" style="aspect-ratio: {w:g} / {h:g}">').format(
-                    layout=layout if narrow is not None else "only", w=w, h=h
+            box = Html('<div class="rs-chart-box rs-chart-box--{layout}" style="aspect-ratio: {w:g} / {h:g}"').format(
+                layout="only" if one else layout, w=w, h=h
+            )
+            if self.charts_inline:
+                cls = "" if one else f"rs-chart-{layout}"
+                boxes.append(box + Html(">") + Html(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls, tag)))
+            else:
+                src = url(f"{self.base}figures/{name}")
+                boxes.append(
+                    box
+                    + Html(
+                        ' role="img" aria-labelledby="fig-{id}-title" aria-describedby="fig-{id}-desc"'
+                        ' data-rs-chart="{src}"><noscript><img src="{src}" alt="" width="{w:.0f}" height="{h:.0f}" />'
+                        "</noscript>"
+                    ).format(id=fig_id, src=src, w=w, h=h)
                 )
-                + Html(_inline_svg(svg, f"fig-{fig_id}", title, alt, cls=cls, id_tag=tag))
-                + Html("</div>")
+            boxes.append(Html("</div>"))
+        if not self.charts_inline:  # the description both boxes point to (hidden: read only through them)
+            boxes.append(
+                Html('<p id="fig-{id}-desc" class="rs-chart-desc" hidden="">{alt}</p>').format(id=fig_id, alt=alt)
             )
         return Html("").join(boxes)
 

@@ -350,6 +350,7 @@ class _FigurePage:
         depth_page = f"{folder}/index.md" if template == "figure_page.md" else f"{folder}/embed/index.md"
         ctx = PageContext(self.catalog, {fig_id: self.assets}, PurePosixPath(depth_page), None)
         ctx.figure_links = False
+        ctx.charts_inline = True  # one chart, drawn with the page (and in the embed view, which loads no charts.js)
         ctx.figure_captions = template != "figure_embed.html"  # the embed frame fits the figure alone
         names = base_context(ctx)
         description = alt_text(self.catalog, fig_id)

@@ -57,7 +57,9 @@ def test_first_build_renders_both_and_publishes(tiny):
         assert (paths.site / "figures" / name).exists(), name
     assert '<video class="rs-video"' in html and f"figures/{SCENE}.mp4" in html
     assert 'preload="none"' in html and "playsinline" in html and "muted" in html
-    assert f'poster="figures/{SCENE}.poster.webp"' in html and (paths.site / "figures" / f"{SCENE}.poster.webp").exists()
+    assert (
+        f'poster="figures/{SCENE}.poster.webp"' in html and (paths.site / "figures" / f"{SCENE}.poster.webp").exists()
+    )
     assert (paths.site / "figures" / f"{SCENE}.mp4").stat().st_size > 10_000
     assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
     assert (paths.site / "data" / "catalog.json").exists()
@@ -67,11 +69,16 @@ def test_first_build_renders_both_and_publishes(tiny):
     ours = [h for h in re.findall(r'<link rel="stylesheet" href="([^"]+)">', html) if "assets/css/" in h]
     assert ours == ["assets/css/article.css"], ours
     assert html.index('href="assets/css/article.css"') < html.index(
-        '<link rel="stylesheet" href="assets/css/print.css" media="print">')
+        '<link rel="stylesheet" href="assets/css/print.css" media="print">'
+    )
     css = (paths.site / "assets" / "css" / "article.css").read_text("utf-8")
-    fonts_css, site_css, widgets_css = ((root / "docs" / "assets" / "css" / n).read_text("utf-8").strip()
-                                        for n in ("fonts.css", "site.css", "widgets.css"))
-    assert "--rs-scene-" in css.split(fonts_css)[0] and css.index(fonts_css) < css.index(site_css) < css.index(widgets_css)
+    fonts_css, site_css, widgets_css = (
+        (root / "docs" / "assets" / "css" / n).read_text("utf-8").strip()
+        for n in ("fonts.css", "site.css", "widgets.css")
+    )
+    assert "--rs-scene-" in css.split(fonts_css)[0] and css.index(fonts_css) < css.index(site_css) < css.index(
+        widgets_css
+    )
     # The scene's portrait render, for phones: its own source (chosen by the page's width) and poster.
     assert f'<source src="figures/{SCENE}.portrait.mp4" type="video/mp4" media="(max-width: 699.98px)">' in html
     for name in (f"{SCENE}.portrait.mp4", f"{SCENE}.portrait.poster.webp"):
@@ -86,6 +93,7 @@ def test_a_clean_site_and_kit_draw_each_scene_twice(tiny, tmp_path):
     step clips are cut from the landscape MP4."""
     from generator.media.kit import build_media
     from generator.render.specs import site_specs
+
     root, paths, first = tiny
     scene_renders = sorted(e for e in first.renders if e.startswith(f"{SCENE}."))
     assert scene_renders == sorted(f"{SCENE}.{s.label}" for s in site_specs("draft")), first.renders
@@ -296,4 +304,4 @@ def test_the_print_stylesheet_holds_print_rules_only():
         i += 1
     assert depth == 0 and not "".join(outside).strip(), "".join(outside).strip()[:200]
     main = (ROOT / "overrides" / "main.html").read_text("utf-8")
-    assert "assets/css/print.css' | url }}\" media=\"print\">" in main
+    assert 'assets/css/print.css\' | url }}" media="print">' in main
