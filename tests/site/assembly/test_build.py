@@ -65,21 +65,19 @@ def test_first_build_renders_both_and_publishes(tiny):
     assert (paths.site / "figures" / f"{SCENE}.vtt").read_text("utf-8").startswith("WEBVTT")
     assert (paths.site / "data" / "catalog.json").exists()
     assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
-    # One stylesheet of ours before the first paint (the palette, site.css and widgets.css joined, in that order);
-    # print.css only for print, after it so its rules win there.
-    ours = [h for h in re.findall(r'<link rel="stylesheet" href="([^"]+)">', html) if "assets/css/" in h]
+    # One stylesheet of ours, and no other request for a sheet: the palette, fonts.css, site.css, widgets.css and
+    # print.css joined, in that order (print.css last, so its rules win in print).
+    ours = [h for h in re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) if "assets/css/" in h]
     assert ours == ["assets/css/article.css"], ours
-    assert html.index('href="assets/css/article.css"') < html.index(
-        '<link rel="stylesheet" href="assets/css/print.css" media="print">'
-    )
+    assert "print.css" not in html
     css = (paths.site / "assets" / "css" / "article.css").read_text("utf-8")
-    fonts_css, site_css, widgets_css = (
+    fonts_css, site_css, widgets_css, print_css = (
         (root / "docs" / "assets" / "css" / n).read_text("utf-8").strip()
-        for n in ("fonts.css", "site.css", "widgets.css")
+        for n in ("fonts.css", "site.css", "widgets.css", "print.css")
     )
-    assert "--rs-scene-" in css.split(fonts_css)[0] and css.index(fonts_css) < css.index(site_css) < css.index(
-        widgets_css
-    )
+    assert "--rs-scene-" in css.split(fonts_css)[0]
+    assert css.index(fonts_css) < css.index(site_css) < css.index(widgets_css) < css.index(print_css)
+    assert css.rstrip().endswith(print_css)
     # The scene's portrait render, for phones: its own source (chosen by the page's width) and poster.
     assert f'<source src="figures/{SCENE}.portrait.mp4" type="video/mp4" media="(max-width: 699.98px)">' in html
     for name in (f"{SCENE}.portrait.mp4", f"{SCENE}.portrait.poster.webp"):
@@ -286,8 +284,9 @@ def test_a_pdf_given_is_published_and_a_bad_one_refused(tiny, tmp_path):
 
 
 def test_the_print_stylesheet_holds_print_rules_only():
-    """print.css is linked with media="print" (overrides/main.html), so a rule outside its @media print block would
-    silently stop applying on screen (the storyboard's display: none once did); site.css holds the screen's."""
+    """print.css joins the page's one stylesheet (build.py PAGE_CSS_PARTS), so a rule outside its @media print block
+    would apply on screen too (and, when print.css was linked with media="print", a rule there silently stopped
+    applying on screen: the storyboard's display: none once did); site.css holds the screen's."""
     from tests.support import ROOT
 
     text = re.sub(r"/\*.*?\*/", "", (ROOT / "docs" / "assets" / "css" / "print.css").read_text("utf-8"), flags=re.S)
@@ -304,5 +303,6 @@ def test_the_print_stylesheet_holds_print_rules_only():
             outside.append(ch)
         i += 1
     assert depth == 0 and not "".join(outside).strip(), "".join(outside).strip()[:200]
-    main = (ROOT / "overrides" / "main.html").read_text("utf-8")
-    assert 'assets/css/print.css\' | url }}" media="print">' in main
+    from generator.site.assembly.build import PAGE_CSS_PARTS
+
+    assert PAGE_CSS_PARTS[-1] == "assets/css/print.css"
