@@ -280,3 +280,16 @@ def click_settled(page, selector: str) -> None:
     loc.scroll_into_view_if_needed()
     loc.evaluate(_SETTLED)
     loc.click()
+
+
+def reader_context(browser, width: int, scheme: str = "light", **options: Any):
+    """A reader's browser context: a phone under 600 px (844 px tall, mobile emulation, touch) or a laptop (800 px
+    tall), in the light or dark ``scheme``; ``options`` go to ``new_context`` as they are."""
+    phone = width < 600
+    return browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 800},
+        is_mobile=phone,
+        has_touch=phone,
+        color_scheme=scheme,
+        **options,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from generator.catalog.text import alt_text
+from tests.support import reader_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,13 +20,7 @@ _STATE = """() => [...document.querySelectorAll('.md-typeset figure.rs-chart .rs
 
 
 def _page(browser, url: str, width: int, scheme: str = "light", **options):
-    ctx = browser.new_context(
-        viewport={"width": width, "height": 844 if width < 600 else 800},
-        is_mobile=width < 600,
-        has_touch=width < 600,
-        color_scheme=scheme,
-        **options,
-    )
+    ctx = reader_context(browser, width, scheme, **options)
     page = ctx.new_page()
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url) if r.url.endswith(".svg") and "/figures/" in r.url else None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.catalog.schema import meta_group
+from tests.support import reader_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -13,12 +14,7 @@ WIDTHS = [390, 1280]
 
 
 def _page(browser, url: str, width: int, scheme: str = "light"):
-    ctx = browser.new_context(
-        viewport={"width": width, "height": 844 if width < 600 else 800},
-        is_mobile=width < 600,
-        has_touch=width < 600,
-        color_scheme=scheme,
-    )
+    ctx = reader_context(browser, width, scheme)
     page = ctx.new_page()
     page.goto(url, wait_until="networkidle")
     return ctx, page
