@@ -211,7 +211,10 @@ def _load_all(browser, site: Path, pages: list[str]) -> dict[str, dict]:
             page = ctx.new_page()
             page.on("dialog", lambda d, rel=rel: (dialogs.append(f"{rel}: {d.message}"), d.dismiss()))
             page.goto(url + rel, wait_until="load")
+            # Every widget built and every chart drawn (charts.js fetches them as they come near: the page's tags
+            # would otherwise depend on timing, and the drawings' own markup would go unchecked).
             page.evaluate("() => window.RaceWidgets && window.RaceWidgets.init()")
+            page.evaluate("() => window.RaceCharts && window.RaceCharts.drawAll()")
             out[rel] = _signature(page)
             page.close()
         ctx.close()
