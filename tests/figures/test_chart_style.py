@@ -93,3 +93,18 @@ def test_scaling_law_header_is_a_typeset_formula(rendered, catalog):
         assert any(t == "c" and s < size and y > base for t, s, y in glyphs), glyphs
     alt = alt_text(catalog, "scaling_law")
     assert "$" not in alt and "\\" not in alt
+
+
+def test_source_citations_name_a_body_once_and_each_short_form_once(catalog):
+    """A body with its members in parentheses is one author ("Open Compute Project (AMD, Arm, ...)" once read
+    "Open Compute Project (AMD et al. 2023"), and two references with one short form are cited once."""
+    refs = catalog.references
+    assert cs.cite(refs, "ocp-mx") == f"Open Compute Project {refs['ocp-mx']['year']}"
+    assert cs.cite({"x": {"authors": "A. Author, B. Author, C. Author", "year": 2020}}, "x") == "A. Author et al. 2020"
+    same = {
+        "a": {"authors": "NVIDIA", "year": 2026},
+        "b": {"authors": "NVIDIA", "year": 2026},
+        "c": {"authors": "Meta"},
+    }
+    assert cs.cites(same, ["a", "c", "b"]) == "NVIDIA 2026, Meta"
+    assert cs.cites(same, ["c", "a"], " and ") == "Meta and NVIDIA 2026"
