@@ -43,7 +43,6 @@ from generator.format import curly_quotes
 # Palette
 # --------------------------------------------------------------------------------------------------------------
 
-
 def _sentinel(light: str) -> str:
     """The light colour with its blue channel moved by one: unique, unusual, and visually the same."""
     blue = int(light[5:7], 16)
@@ -73,21 +72,20 @@ assert len(set(SENTINELS)) == len(_TOKENS), "sentinel colours must be unique"
 # Sizes and fonts
 # --------------------------------------------------------------------------------------------------------------
 
-
 @dataclass(frozen=True)
 class Layout:
     """Everything that differs between the wide and the narrow drawing of a chart, in inches and points
     (1 SVG user unit = 1 pt)."""
 
     name: str
-    width: float  # inches; the page scales the SVG to its column
-    title: float  # the chart title (standalone files only)
+    width: float          # inches; the page scales the SVG to its column
+    title: float          # the chart title (standalone files only)
     subtitle: float
-    label: float  # axis labels, direct labels
+    label: float          # axis labels, direct labels
     tick: float
-    note: float  # value labels, annotations, legends, footnotes
-    source: float  # the source line: the smallest text of the layout
-    linewidth: float  # series lines
+    note: float           # value labels, annotations, legends, footnotes
+    source: float         # the source line: the smallest text of the layout
+    linewidth: float      # series lines
     markersize: float
 
     @property
@@ -95,31 +93,11 @@ class Layout:
         return self.name == "narrow"
 
 
-WIDE = Layout(
-    "wide",
-    width=7.2,
-    title=16.0,
-    subtitle=12.0,
-    label=12.5,
-    tick=12.0,
-    note=11.0,
-    source=10.0,
-    linewidth=2.4,
-    markersize=8.0,
-)
+WIDE = Layout("wide", width=7.2, title=16.0, subtitle=12.0, label=12.5, tick=12.0, note=11.0, source=10.0,
+              linewidth=2.4, markersize=8.0)
 #: 4.0 in = 288 pt shown 350 px wide: 1 pt = 1.22 px, so 9 pt (the smallest text) is 10.9 px on a phone.
-NARROW = Layout(
-    "narrow",
-    width=4.0,
-    title=13.5,
-    subtitle=10.5,
-    label=11.0,
-    tick=10.5,
-    note=10.0,
-    source=9.0,
-    linewidth=2.0,
-    markersize=7.0,
-)
+NARROW = Layout("narrow", width=4.0, title=13.5, subtitle=10.5, label=11.0, tick=10.5, note=10.0, source=9.0,
+                linewidth=2.0, markersize=7.0)
 LAYOUTS: dict[str, Layout] = {"wide": WIDE, "narrow": NARROW}
 
 
@@ -134,7 +112,7 @@ def get_layout(which: str | Layout = "wide") -> Layout:
 
 
 # The wide sizes under their historical names.
-FIG_WIDTH = WIDE.width  # inches
+FIG_WIDTH = WIDE.width   # inches
 FIG_HEIGHT = 4.2
 TITLE_SIZE = WIDE.title  # points (= SVG user units, as 1 unit is 1 pt)
 SUBTITLE_SIZE = WIDE.subtitle
@@ -161,8 +139,8 @@ if not hasattr(_mathtext, "SHRINK_FACTOR"):
     raise ImportError("matplotlib._mathtext.SHRINK_FACTOR is gone: chart formulas need another way to size scripts")
 _mathtext.SHRINK_FACTOR = 0.86
 
-_MARGIN = 0.12  # inches of empty border around everything
-_LINE = 1.25  # line height, in font sizes
+_MARGIN = 0.12           # inches of empty border around everything
+_LINE = 1.25             # line height, in font sizes
 
 
 def _size_params(lay: Layout) -> dict[str, Any]:
@@ -182,62 +160,60 @@ def _size_params(lay: Layout) -> dict[str, Any]:
 def apply(fig_id: str = "chart", layout: str | Layout = "wide") -> None:
     """Set the house rcParams for ``layout``. ``fig_id`` salts SVG ids so every render of a figure has the same
     ids."""
-    mpl.rcParams.update(
-        {
-            "font.family": "sans-serif",
-            "font.sans-serif": FONT_FAMILY,
-            # Formulas ("$L(N) = (N_c / N)^{\alpha}$") are typeset by mathtext in the article's Inter (the shipped files:
-            # upright, as Inter has no italic; bold is the SemiBold), so they are measured, placed and shown like any
-            # other chart text (svg.fonttype "none": selectable <text>, one run per glyph).
-            "mathtext.fontset": "custom",
-            "mathtext.rm": FAMILY,
-            "mathtext.it": FAMILY,
-            "mathtext.bf": f"{FAMILY}:semibold",
-            "mathtext.sf": FAMILY,
-            "mathtext.tt": FAMILY,
-            "mathtext.cal": FAMILY,
-            "mathtext.bfit": f"{FAMILY}:semibold",
-            "mathtext.default": "regular",
-            "svg.fonttype": "none",
-            "svg.hashsalt": fig_id,
-            "svg.id": None,
-            "figure.facecolor": "none",
-            "figure.edgecolor": "none",
-            "figure.dpi": 100,
-            "savefig.facecolor": "none",
-            "savefig.edgecolor": "none",
-            "savefig.transparent": True,
-            "axes.facecolor": "none",
-            "axes.edgecolor": MUTED,
-            "axes.linewidth": 0.9,
-            "axes.labelcolor": INK,
-            "axes.titleweight": "semibold",
-            "axes.titlecolor": INK,
-            "axes.titlelocation": "left",
-            "axes.titlepad": 8.0,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "axes.axisbelow": True,
-            "axes.prop_cycle": mpl.cycler(color=list(SERIES)),
-            "grid.color": MUTED,
-            "grid.alpha": 0.28,
-            "grid.linewidth": 0.7,
-            "xtick.color": MUTED,
-            "ytick.color": MUTED,
-            "xtick.labelcolor": INK,
-            "ytick.labelcolor": INK,
-            "xtick.minor.visible": False,
-            "ytick.minor.visible": False,
-            "legend.frameon": False,
-            "legend.labelcolor": INK,
-            "legend.handlelength": 1.4,
-            "legend.borderaxespad": 0.3,
-            "text.color": INK,
-            "hatch.color": MUTED,
-            "hatch.linewidth": 0.8,
-        }
-    )
+    mpl.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_FAMILY,
+        # Formulas ("$L(N) = (N_c / N)^{\alpha}$") are typeset by mathtext in the article's Inter (the shipped files:
+        # upright, as Inter has no italic; bold is the SemiBold), so they are measured, placed and shown like any
+        # other chart text (svg.fonttype "none": selectable <text>, one run per glyph).
+        "mathtext.fontset": "custom",
+        "mathtext.rm": FAMILY,
+        "mathtext.it": FAMILY,
+        "mathtext.bf": f"{FAMILY}:semibold",
+        "mathtext.sf": FAMILY,
+        "mathtext.tt": FAMILY,
+        "mathtext.cal": FAMILY,
+        "mathtext.bfit": f"{FAMILY}:semibold",
+        "mathtext.default": "regular",
+        "svg.fonttype": "none",
+        "svg.hashsalt": fig_id,
+        "svg.id": None,
+        "figure.facecolor": "none",
+        "figure.edgecolor": "none",
+        "figure.dpi": 100,
+        "savefig.facecolor": "none",
+        "savefig.edgecolor": "none",
+        "savefig.transparent": True,
+        "axes.facecolor": "none",
+        "axes.edgecolor": MUTED,
+        "axes.linewidth": 0.9,
+        "axes.labelcolor": INK,
+        "axes.titleweight": "semibold",
+        "axes.titlecolor": INK,
+        "axes.titlelocation": "left",
+        "axes.titlepad": 8.0,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": mpl.cycler(color=list(SERIES)),
+        "grid.color": MUTED,
+        "grid.alpha": 0.28,
+        "grid.linewidth": 0.7,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "xtick.labelcolor": INK,
+        "ytick.labelcolor": INK,
+        "xtick.minor.visible": False,
+        "ytick.minor.visible": False,
+        "legend.frameon": False,
+        "legend.labelcolor": INK,
+        "legend.handlelength": 1.4,
+        "legend.borderaxespad": 0.3,
+        "text.color": INK,
+        "hatch.color": MUTED,
+        "hatch.linewidth": 0.8,
+    })
     mpl.rcParams.update(_size_params(get_layout(layout)))
 
 
@@ -289,9 +265,8 @@ def _wrap(text: str, size: float, width_in: float, bold: bool = False, hinted: b
     return [line.replace("\u00a0", " ") for line in lines]
 
 
-def figure(
-    height: float = FIG_HEIGHT, nrows: int = 1, ncols: int = 1, layout: str | Layout = "wide", **subplots_kw: Any
-):
+def figure(height: float = FIG_HEIGHT, nrows: int = 1, ncols: int = 1, layout: str | Layout = "wide",
+           **subplots_kw: Any):
     """A house-style figure of ``layout``'s width and its axes (``Figure.subplots`` arguments pass through), laid
     out by constrained layout inside the band left between the title and the source line.
 
@@ -334,23 +309,15 @@ def _layout(fig: Figure) -> None:
     y = h - _MARGIN
     for text, size, role in header:
         bold = role == "title"
-        fig._rs_artists.append(
-            fig.text(
-                _MARGIN / w,
-                y / h,
-                text,
-                ha="left",
-                va="top",
-                fontsize=size,
-                fontweight="semibold" if bold else "normal",
-                color=INK if bold else MUTED,
-            )
-        )
+        fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="top", fontsize=size,
+                                        fontweight="semibold" if bold else "normal",
+                                        color=INK if bold else MUTED))
         y -= size * _LINE / 72
     top = _band_height(header) + _MARGIN + (0.08 if header else 0)
     y = _MARGIN
     for text, size, _ in reversed(footer):
-        fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="bottom", fontsize=size, color=MUTED))
+        fig._rs_artists.append(fig.text(_MARGIN / w, y / h, text, ha="left", va="bottom", fontsize=size,
+                                        color=MUTED))
         y += size * _LINE / 72
     bottom = _band_height(footer) + _MARGIN + (0.06 if footer else 0)
     engine = fig.get_layout_engine()
@@ -372,19 +339,15 @@ def _with_role(lines: list[_Line], *roles: str) -> list[_Line]:
 
 def title(fig: Figure, text: str) -> None:
     """Set the chart's visible title (``generator.render.charts`` uses the catalog title). Goes above any subtitle."""
-    fig._rs_header = (
-        _lines(text, layout_of(fig).title, "title", fig)  # type: ignore[attr-defined]
-        + _with_role(fig._rs_header, "subtitle")
-    )  # type: ignore[attr-defined]
+    fig._rs_header = (_lines(text, layout_of(fig).title, "title", fig)  # type: ignore[attr-defined]
+                      + _with_role(fig._rs_header, "subtitle"))  # type: ignore[attr-defined]
     _layout(fig)
 
 
 def subtitle(fig: Figure, text: str) -> None:
     """A short line under the title stating what is plotted and the assumptions (context, precision, units)."""
-    fig._rs_header = (
-        _with_role(fig._rs_header, "title")  # type: ignore[attr-defined]
-        + _lines(text, layout_of(fig).subtitle, "subtitle", fig)
-    )
+    fig._rs_header = (_with_role(fig._rs_header, "title")  # type: ignore[attr-defined]
+                      + _lines(text, layout_of(fig).subtitle, "subtitle", fig))
     _layout(fig)
 
 
@@ -392,10 +355,8 @@ def source_line(fig: Figure, text: str) -> None:
     """The small "Source: ..." line at the bottom left ("Source: " is added unless ``text`` starts with it)."""
     if not text.lower().startswith("source"):
         text = f"Source: {text}"
-    fig._rs_footer = (
-        _with_role(fig._rs_footer, "note")  # type: ignore[attr-defined]
-        + _lines(text, layout_of(fig).source, "source", fig)
-    )
+    fig._rs_footer = (_with_role(fig._rs_footer, "note")  # type: ignore[attr-defined]
+                      + _lines(text, layout_of(fig).source, "source", fig))
     _layout(fig)
 
 
@@ -414,18 +375,15 @@ def legend_note(fig: Figure, lines: list[_Line], text: str) -> None:
 
 def footnote(fig: Figure, text: str) -> None:
     """A note (an asterisk's explanation, an assumption) between the axes and the source line."""
-    fig._rs_footer = (
-        _with_role(fig._rs_footer, "note")  # type: ignore[attr-defined]
-        + _lines(text, layout_of(fig).note, "note", fig)
-        + _with_role(fig._rs_footer, "source")
-    )  # type: ignore[attr-defined]
+    fig._rs_footer = (_with_role(fig._rs_footer, "note")  # type: ignore[attr-defined]
+                      + _lines(text, layout_of(fig).note, "note", fig)
+                      + _with_role(fig._rs_footer, "source"))  # type: ignore[attr-defined]
     _layout(fig)
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Small helpers shared by the charts
 # --------------------------------------------------------------------------------------------------------------
-
 
 def cite(references: Mapping[str, Any], ref_id: str) -> str:
     """'Kaplan et al. 2020' from a catalog reference entry (its id if the slice does not hold it)."""
@@ -469,7 +427,6 @@ def release_year(released: str) -> float:
 # The check that no text collides (labels that place themselves: figures/labels.py)
 # --------------------------------------------------------------------------------------------------------------
 
-
 def layout_renderer(fig: Figure):
     """Lay ``fig`` out as a save does and return the renderer that measures its text."""
     if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: measure with Agg (savefig picks its own canvas)
@@ -490,11 +447,8 @@ def drawn_texts(fig: Figure) -> list[Any]:
             if ax.axison and axis.get_visible():
                 for tick in axis._update_ticks():  # the ticks within the view limits
                     drawn.update((tick.label1, tick.label2))
-    return [
-        t
-        for t in fig.findobj(mtext.Text)
-        if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0 and (t not in ticks or t in drawn)
-    ]
+    return [t for t in fig.findobj(mtext.Text) if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0
+            and (t not in ticks or t in drawn)]
 
 
 def text_collisions(fig: Figure, tolerance: float = 1.0) -> list[str]:
@@ -508,15 +462,11 @@ def text_collisions(fig: Figure, tolerance: float = 1.0) -> list[str]:
     out: list[str] = []
     page = fig.bbox
     for t, b in boxes:
-        if (
-            b.x0 < page.x0 - tolerance
-            or b.x1 > page.x1 + tolerance
-            or b.y0 < page.y0 - tolerance
-            or b.y1 > page.y1 + tolerance
-        ):
+        if b.x0 < page.x0 - tolerance or b.x1 > page.x1 + tolerance or b.y0 < page.y0 - tolerance \
+                or b.y1 > page.y1 + tolerance:
             out.append(f"{_name(t)!r} leaves the figure")
     for i, (t, b) in enumerate(boxes):
-        for u, c in boxes[i + 1 :]:
+        for u, c in boxes[i + 1:]:
             if min(b.x1, c.x1) - max(b.x0, c.x0) > tolerance and min(b.y1, c.y1) - max(b.y0, c.y0) > tolerance:
                 out.append(f"{_name(t)!r} overlaps {_name(u)!r}")
     return out

@@ -23,18 +23,10 @@ from figures.chart_style import INK, MUTED, drawn_texts, footer, layout_of, layo
 
 #: Directions tried around a point, in order of preference: (unit dx, unit dy, ha, va).
 _DIRECTIONS = (
-    (1, 0, "left", "center"),
-    (-1, 0, "right", "center"),
-    (0.8, 0.8, "left", "bottom"),
-    (0.8, -0.8, "left", "top"),
-    (-0.8, 0.8, "right", "bottom"),
-    (-0.8, -0.8, "right", "top"),
-    (0, 1, "center", "bottom"),
-    (0, -1, "center", "top"),
-    (1, -0.5, "left", "top"),
-    (-1, -0.5, "right", "top"),
-    (1, 0.5, "left", "bottom"),
-    (-1, 0.5, "right", "bottom"),
+    (1, 0, "left", "center"), (-1, 0, "right", "center"), (0.8, 0.8, "left", "bottom"),
+    (0.8, -0.8, "left", "top"), (-0.8, 0.8, "right", "bottom"), (-0.8, -0.8, "right", "top"),
+    (0, 1, "center", "bottom"), (0, -1, "center", "top"),
+    (1, -0.5, "left", "top"), (-1, -0.5, "right", "top"), (1, 0.5, "left", "bottom"), (-1, 0.5, "right", "bottom"),
 )
 #: Distances tried, in points; beyond the first, a thin lead-out line joins label and point.
 _RADII = (7, 14, 26, 40, 58, 80)
@@ -103,15 +95,10 @@ def _segments_cross(p0, p1, q0, q1) -> bool:
     return (side(p0, p1, q0) * side(p0, p1, q1) < 0) and (side(q0, q1, p0) * side(q0, q1, p1) < 0)
 
 
-def place_labels(
-    ax,
-    items: list[tuple[str, tuple[float, float]]],
-    fontsize: float | None = None,
-    legend_title: str = "",
-    avoid: list[tuple[float, float]] | tuple = (),
-    lines: list[tuple[tuple[float, float], tuple[float, float]]] | tuple = (),
-    start: int = 1,
-) -> list[str]:
+def place_labels(ax, items: list[tuple[str, tuple[float, float]]], fontsize: float | None = None,
+                 legend_title: str = "", avoid: list[tuple[float, float]] | tuple = (),
+                 lines: list[tuple[tuple[float, float], tuple[float, float]]] | tuple = (),
+                 start: int = 1) -> list[str]:
     """Label each point ``(text, (x, y))`` (data coordinates) where its text collides with nothing (see the module
     docstring). Placement is greedy, so a label that finds no room gets another pass in which it chooses first (as
     many passes as there are such labels, at most _RETRIES); only a label that fails even then is dropped to a
@@ -149,9 +136,8 @@ def place_labels(
     return [items[i][0] for i in sorted(dropped)]
 
 
-def _place_once(
-    placer: _Placer, numbered: list[int], first: list[int] | None = None, start: int = 1
-) -> tuple[list[Any], set[int]]:
+def _place_once(placer: _Placer, numbered: list[int], first: list[int] | None = None,
+                start: int = 1) -> tuple[list[Any], set[int]]:
     """One placement pass (see place_labels): names for the points not in ``numbered`` (those in ``first`` first,
     then the most crowded), then numbers for those. Returns the annotations made and the points whose names found
     no place."""
@@ -166,10 +152,8 @@ def _place_once(
     if missed:
         return placer.artists, missed
     for n, i in enumerate(numbered, start=start):
-        if not (
-            placer.place(i, str(n), _RADII + _FAR, through_points=True)
-            or placer.place(i, str(n), _RADII + _FAR, through_points=True, relaxed=True)
-        ):
+        if not (placer.place(i, str(n), _RADII + _FAR, through_points=True)
+                or placer.place(i, str(n), _RADII + _FAR, through_points=True, relaxed=True)):
             placer.beside(i, str(n))  # no room even for a number: the build's collision check decides
     return placer.artists, set()
 
@@ -188,16 +172,12 @@ class _Placer:
         self.others = [mtext.Text.get_window_extent(t, self.renderer) for t in drawn_texts(fig)]
         self.points = [ax.transData.transform(xy) for _, xy in items]
         dot = 5.0 * self.scale
-        self.dots = [
-            mtransforms.Bbox.from_extents(px - dot, py - dot, px + dot, py + dot)
-            for px, py in self.points + [ax.transData.transform(xy) for xy in avoid]
-        ]
+        self.dots = [mtransforms.Bbox.from_extents(px - dot, py - dot, px + dot, py + dot)
+                     for px, py in self.points + [ax.transData.transform(xy) for xy in avoid]]
         px = [tuple(ax.transData.transform(xy)) for seg in lines for xy in seg]
         #: the chart's own strokes, in pixels: (start, end, the items they end at)
-        self.lines = [
-            (a, b, {k for k, p in enumerate(self.points) if _near(p, a) or _near(p, b)})
-            for a, b in zip(px[::2], px[1::2], strict=True)
-        ]
+        self.lines = [(a, b, {k for k, p in enumerate(self.points) if _near(p, a) or _near(p, b)})
+                      for a, b in zip(px[::2], px[1::2], strict=True)]
         self.leaders: list[tuple[Any, Any]] = []
         self.placed: list[Any] = []
         self.artists: list[Any] = []
@@ -263,25 +243,11 @@ class _Placer:
         """Draw the label (with its lead-out line when ``end`` is given) and keep it in the way of later ones."""
         ux, uy, ha, va = direction
         relpos = _relpos(ux, uy)  # the line leaves the label from its side (or corner) that faces the point
-        arrow = (
-            dict(arrowstyle="-", color=MUTED, linewidth=0.8, shrinkA=1, shrinkB=5, relpos=relpos)
-            if end is not None
-            else None
-        )
-        ann = self.ax.annotate(
-            text,
-            self.items[i][1],
-            xytext=(ux * r, uy * r),
-            textcoords="offset points",
-            ha=ha,
-            va=va,
-            fontsize=self.size,
-            color=INK,
-            zorder=4,
-            linespacing=1.05,
-            arrowprops=arrow,
-            annotation_clip=False,
-        )
+        arrow = dict(arrowstyle="-", color=MUTED, linewidth=0.8, shrinkA=1, shrinkB=5,
+                     relpos=relpos) if end is not None else None
+        ann = self.ax.annotate(text, self.items[i][1], xytext=(ux * r, uy * r), textcoords="offset points",
+                               ha=ha, va=va, fontsize=self.size, color=INK, zorder=4, linespacing=1.05,
+                               arrowprops=arrow, annotation_clip=False)
         ann.set_in_layout(False)
         self.artists.append(ann)
         if end is not None:
@@ -299,35 +265,23 @@ class _Placer:
         probe = self.ax.text(0, 0, text, fontsize=self.size, transform=None)
         chosen, found = (*_DIRECTIONS[0], _RADII[0]), None
         try:
-            for strokes, radius, (ux, uy, ha, va) in (
-                (s, r, d) for s in (self.lines, []) for r in _RADII[:2] for d in _DIRECTIONS
-            ):
+            for strokes, radius, (ux, uy, ha, va) in ((s, r, d) for s in (self.lines, []) for r in _RADII[:2]
+                                                      for d in _DIRECTIONS):
                 r = radius * self.scale
                 probe.set_position((px + ux * r, py + uy * r))
                 probe.set_ha(ha)
                 probe.set_va(va)
                 box = probe.get_window_extent(self.renderer)
-                if (
-                    not any(_overlap(box, b, self.scale) for b in self.others + self.placed)
-                    and not any(_crosses(a, b, box) for a, b in self.leaders)
-                    and not any(_crosses(a, b, box, 0.0) for a, b, _ in strokes)
-                ):
+                if not any(_overlap(box, b, self.scale) for b in self.others + self.placed) \
+                        and not any(_crosses(a, b, box) for a, b in self.leaders) \
+                        and not any(_crosses(a, b, box, 0.0) for a, b, _ in strokes):
                     chosen, found = (ux, uy, ha, va, radius), box
                     break
         finally:
             probe.remove()
         ux, uy, ha, va, radius = chosen
-        ann = self.ax.annotate(
-            text,
-            self.items[i][1],
-            xytext=(ux * radius, uy * radius),
-            textcoords="offset points",
-            ha=ha,
-            va=va,
-            fontsize=self.size,
-            color=INK,
-            zorder=4,
-        )
+        ann = self.ax.annotate(text, self.items[i][1], xytext=(ux * radius, uy * radius),
+                               textcoords="offset points", ha=ha, va=va, fontsize=self.size, color=INK, zorder=4)
         ann.set_in_layout(False)
         self.artists.append(ann)
         if found is not None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 #: (token name, light value, dark value). Light values keep >= 4.4:1 contrast on white, dark values >= 6.6:1 on
 #: Material's slate background (#1e2129), so series colours also work as text colours in both themes.
 CHART_TOKENS: tuple[tuple[str, str, str], ...] = (
-    ("ink", "#1f2328", "#e6e8ee"),  # text, axes
-    ("muted", "#5f6672", "#a0a7b4"),  # grid, ticks, secondary text, device lines
-    ("paper", "#ffffff", "#1e2129"),  # the page background: text on coloured boxes, marker centres
+    ("ink", "#1f2328", "#e6e8ee"),      # text, axes
+    ("muted", "#5f6672", "#a0a7b4"),    # grid, ticks, secondary text, device lines
+    ("paper", "#ffffff", "#1e2129"),    # the page background: text on coloured boxes, marker centres
     ("blue", "#1f6fd1", "#6cb0f5"),
     ("orange", "#b35200", "#f5a05a"),
     ("green", "#1b8050", "#5cc98f"),
@@ -31,16 +31,16 @@ THEME_VARS: dict[str, dict[str, str]] = {
 #: >= 4.5:1. The background is one dark neutral, so the same video sits well on both site themes.
 SCENE_COLOURS: dict[str, str] = {
     "background": "#14161b",
-    "panel": "#1f232b",  # filled regions that sit behind content
-    "grid": "#3a404c",  # hairlines, empty cells, outlines of inactive things
-    "ink": "#eef0f4",  # primary text
-    "muted": "#a4acb9",  # secondary text, units, notes
-    "blue": "#5aa9ff",  # queries, the primary series
-    "orange": "#ffaf5a",  # keys / HBM / costs
-    "green": "#5fd38d",  # values / SRAM / savings
-    "pink": "#ff7a9c",  # the expensive thing: n x n, the growing cache
-    "purple": "#b79cff",  # latents, state, the fourth series
-    "yellow": "#f2d45c",  # the highlight: the token being followed, the current tile
+    "panel": "#1f232b",    # filled regions that sit behind content
+    "grid": "#3a404c",     # hairlines, empty cells, outlines of inactive things
+    "ink": "#eef0f4",      # primary text
+    "muted": "#a4acb9",    # secondary text, units, notes
+    "blue": "#5aa9ff",     # queries, the primary series
+    "orange": "#ffaf5a",   # keys / HBM / costs
+    "green": "#5fd38d",    # values / SRAM / savings
+    "pink": "#ff7a9c",     # the expensive thing: n x n, the growing cache
+    "purple": "#b79cff",   # latents, state, the fourth series
+    "yellow": "#f2d45c",   # the highlight: the token being followed, the current tile
 }
 #: CSS custom property -> hex: the scenes' palette for whatever frames a video (player, talk mode, embeds).
 SCENE_VARS: dict[str, str] = {f"--rs-scene-{name}": value for name, value in SCENE_COLOURS.items()}
@@ -57,14 +57,10 @@ def page_css() -> str:
     theme, so inline charts follow the reader's light or dark theme (--rs-paper is the page background itself:
     hollow markers and label backings must match it exactly), and the scenes' palette (the same in both themes)."""
     rules = []
-    for selector, theme in (
-        (':root, [data-md-color-scheme="default"]', "light"),
-        ('[data-md-color-scheme="slate"]', "dark"),
-    ):
-        body = "".join(
-            f"  {var}: {'var(--md-default-bg-color)' if var == '--rs-paper' else values[theme]};\n"
-            for var, values in THEME_VARS.items()
-        )
+    for selector, theme in ((':root, [data-md-color-scheme="default"]', "light"),
+                            ('[data-md-color-scheme="slate"]', "dark")):
+        body = "".join(f"  {var}: {'var(--md-default-bg-color)' if var == '--rs-paper' else values[theme]};\n"
+                       for var, values in THEME_VARS.items())
         rules.append(f"{selector} {{\n{body}}}\n")
     return _HEADER + "".join(rules) + _scene_rule()
 

@@ -103,14 +103,7 @@ DATA_ENV = "RACE_FIGURE_DATA"
 from figures.palette import SCENE_COLOURS as _C  # noqa: E402
 
 BACKGROUND, PANEL, GRID, INK, MUTED = _C["background"], _C["panel"], _C["grid"], _C["ink"], _C["muted"]
-BLUE, ORANGE, GREEN, PINK, PURPLE, YELLOW = (
-    _C["blue"],
-    _C["orange"],
-    _C["green"],
-    _C["pink"],
-    _C["purple"],
-    _C["yellow"],
-)
+BLUE, ORANGE, GREEN, PINK, PURPLE, YELLOW = _C["blue"], _C["orange"], _C["green"], _C["pink"], _C["purple"], _C["yellow"]
 SERIES = (BLUE, ORANGE, GREEN, PURPLE, PINK, YELLOW)
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -133,10 +126,10 @@ HAIRLINE = 1.2
 # ---------------------------------------------------------------------------------------------------------------
 # Timing (seconds)
 # ---------------------------------------------------------------------------------------------------------------
-T_FAST = 0.4  # fades of labels and captions
-T_MOVE = 1.0  # a shape moving or growing
-T_READ = 1.6  # a pause to read a new label
-T_HOLD = 2.5  # the final hold, so the poster frame and the last caption can be read
+T_FAST = 0.4     # fades of labels and captions
+T_MOVE = 1.0     # a shape moving or growing
+T_READ = 1.6     # a pause to read a new label
+T_HOLD = 2.5     # the final hold, so the poster frame and the last caption can be read
 
 #: Held on top of the bare reading time (``cue_seconds``: the rule lives in figures/pacing.py) when
 #: caption() pads a cue: frame rounding, and a breath at the end of the step before the next one.
@@ -146,7 +139,7 @@ CUE_PAD = 0.3
 # Layout bands of the landscape frame (Manim units; config.frame_width x config.frame_height, 14.22 x 8)
 # ---------------------------------------------------------------------------------------------------------------
 MARGIN = 0.35
-FRAME_W = 14.0 + 2 / 9  # config.frame_width for 16:9
+FRAME_W = 14.0 + 2 / 9          # config.frame_width for 16:9
 FRAME_H = 8.0
 LEFT_X = -FRAME_W / 2 + MARGIN
 RIGHT_X = FRAME_W / 2 - MARGIN
@@ -229,14 +222,8 @@ class Layout:
             # wider than 16:9; its frame is 14.23 units, the bands stay where they were).
             return LANDSCAPE
         top = frame_h / 2 - MARGIN
-        return cls(
-            frame_w,
-            frame_h,
-            MARGIN,
-            title_bottom=top - PORTRAIT_TITLE_H,
-            title_lines=2,
-            shown_px=shown_px(portrait=True),
-        )
+        return cls(frame_w, frame_h, MARGIN, title_bottom=top - PORTRAIT_TITLE_H, title_lines=2,
+                   shown_px=shown_px(portrait=True))
 
 
 LANDSCAPE = Layout(FRAME_W, FRAME_H, MARGIN, TITLE_BOTTOM, 1, shown_px(portrait=False))
@@ -245,7 +232,6 @@ LANDSCAPE = Layout(FRAME_W, FRAME_H, MARGIN, TITLE_BOTTOM, 1, shown_px(portrait=
 def current_layout() -> Layout:
     """The bands of the frame Manim is configured for now (``config.frame_width`` x ``config.frame_height``)."""
     return Layout.for_frame(float(config.frame_width), float(config.frame_height))
-
 
 _fonts_registered = False
 
@@ -276,7 +262,6 @@ from generator.format import decimals as num  # noqa: E402,F401
 # ---------------------------------------------------------------------------------------------------------------
 # Text and shape helpers
 # ---------------------------------------------------------------------------------------------------------------
-
 
 def text(s: str, size: int = BODY_SIZE, color: str = INK, bold: bool = False, **kw: Any) -> Text:
     """A Pango Text in the house font. ``bold`` uses the shipped SemiBold. It remembers its size and extent at
@@ -334,7 +319,7 @@ def break_lines(widths: list[float], space: float, max_width: float, balance: bo
 def wrap(s: str, max_width: float, size: int = CAPTION_SIZE, balance: bool = True, **kw: Any) -> list[str]:
     """Word-wrap ``s`` into lines no wider than ``max_width`` units at ``size`` (word widths measured with Pango,
     not guessed from character counts; ``break_lines`` places the breaks)."""
-    words = [w for w in s.split(" ") if w]  # split on plain spaces only: a no-break space (nb()) holds
+    words = [w for w in s.split(" ") if w]   # split on plain spaces only: a no-break space (nb()) holds
     if not words:
         return []
     widths = [text(w, size, **kw).width for w in words]
@@ -347,52 +332,26 @@ def nb(s: str) -> str:
     return s.replace(" ", "\u00a0")
 
 
-def paragraph(
-    s: str,
-    max_width: float,
-    size: int = BODY_SIZE,
-    color: str = INK,
-    bold: bool = False,
-    align: str = "left",
-    line_gap: float = 0.12,
-) -> VGroup:
+def paragraph(s: str, max_width: float, size: int = BODY_SIZE, color: str = INK, bold: bool = False,
+              align: str = "left", line_gap: float = 0.12) -> VGroup:
     """Several Text lines wrapped to ``max_width`` and stacked, aligned left or centred."""
     lines = [text(line, size, color, bold) for line in wrap(s, max_width, size)]
     group = VGroup(*lines).arrange(DOWN, buff=line_gap, aligned_edge=LEFT if align == "left" else ORIGIN)
     return group
 
 
-def box(
-    width: float,
-    height: float,
-    color: str = GRID,
-    fill: str | None = None,
-    fill_opacity: float = 1.0,
-    stroke_width: float = 2.0,
-    corner: float = 0.06,
-) -> VMobject:
+def box(width: float, height: float, color: str = GRID, fill: str | None = None, fill_opacity: float = 1.0,
+        stroke_width: float = 2.0, corner: float = 0.06) -> VMobject:
     """A rounded rectangle in the house stroke."""
-    r = RoundedRectangle(
-        width=width,
-        height=height,
-        corner_radius=min(corner, width / 3, height / 3),
-        stroke_color=color,
-        stroke_width=stroke_width,
-    )
+    r = RoundedRectangle(width=width, height=height, corner_radius=min(corner, width / 3, height / 3),
+                         stroke_color=color, stroke_width=stroke_width)
     if fill:
         r.set_fill(fill, opacity=fill_opacity)
     return r
 
 
-def labelled_box(
-    label: str,
-    width: float,
-    height: float,
-    color: str = BLUE,
-    fill_opacity: float = 0.18,
-    size: int = LABEL_SIZE,
-    text_color: str = INK,
-) -> VGroup:
+def labelled_box(label: str, width: float, height: float, color: str = BLUE, fill_opacity: float = 0.18,
+                 size: int = LABEL_SIZE, text_color: str = INK) -> VGroup:
     """A box filled with a tint of ``color`` with ``label`` centred inside (scaled down if it would not fit)."""
     r = box(width, height, color=color, fill=color, fill_opacity=fill_opacity)
     t = text(label, size, text_color)
@@ -450,7 +409,6 @@ def _load_data(fig_id: str) -> dict[str, Any]:
 # The base scene
 # ---------------------------------------------------------------------------------------------------------------
 
-
 class RaceScene(Scene):
     """Base of every scene: data, font, background, title, steps (WebVTT cues) and the layout checker.
 
@@ -504,12 +462,8 @@ class RaceScene(Scene):
         t.to_edge(LEFT, buff=lay.margin).align_to(np.array([0, lay.top_y, 0]), UP)
         if lay.portrait:
             self.layout = lay = replace(lay, title_bottom=t.get_bottom()[1] - 0.22)
-        rule = Line(
-            np.array([lay.left_x, lay.title_bottom + 0.05, 0]),
-            np.array([lay.right_x, lay.title_bottom + 0.05, 0]),
-            stroke_color=GRID,
-            stroke_width=1.5,
-        )
+        rule = Line(np.array([lay.left_x, lay.title_bottom + 0.05, 0]),
+                    np.array([lay.right_x, lay.title_bottom + 0.05, 0]), stroke_color=GRID, stroke_width=1.5)
         for line in texts:
             line._race_role = "title"  # type: ignore[attr-defined]
         group = VGroup(t, rule)
@@ -619,11 +573,9 @@ class RaceScene(Scene):
         px = lay.text_px(font_size_now(t))
         if px < MIN_TEXT_PX - 0.05:
             orient = "portrait" if lay.portrait else "landscape"
-            self._issue(
-                f"{where} is too small to read: {px:.1f} CSS px tall (x-height {px * X_HEIGHT_EM:.1f} px) "
-                f"where the page shows the {orient} frame {lay.shown_px:g} px wide; the rule is at least "
-                f"{MIN_TEXT_PX:g} px (font size {MIN_TEXT_PX / lay.text_px(1):.1f})"
-            )
+            self._issue(f"{where} is too small to read: {px:.1f} CSS px tall (x-height {px * X_HEIGHT_EM:.1f} px) "
+                        f"where the page shows the {orient} frame {lay.shown_px:g} px wide; the rule is at least "
+                        f"{MIN_TEXT_PX:g} px (font size {MIN_TEXT_PX / lay.text_px(1):.1f})")
 
     def _check_strokes(self) -> None:
         lay = self.layout
@@ -634,11 +586,9 @@ class RaceScene(Scene):
             if width <= 0 or m.get_stroke_opacity() <= 0.05:
                 continue
             if lay.stroke_px(width) < MIN_STROKE_PX - 1e-6:
-                self._issue(
-                    f"{type(m).__name__} stroke {width:g} is too thin to see: {lay.stroke_px(width):.2f} CSS "
-                    f"px where the page shows this frame; the rule is at least {MIN_STROKE_PX:g} px "
-                    f"(stroke_width {MIN_STROKE_PX / lay.stroke_px(1):.2f})"
-                )
+                self._issue(f"{type(m).__name__} stroke {width:g} is too thin to see: {lay.stroke_px(width):.2f} CSS "
+                            f"px where the page shows this frame; the rule is at least {MIN_STROKE_PX:g} px "
+                            f"(stroke_width {MIN_STROKE_PX / lay.stroke_px(1):.2f})")
 
     def _check_step_end(self, number: int) -> None:
         """The frame the page's player pauses on, the last of step ``number``, must show something of the step."""
@@ -647,11 +597,9 @@ class RaceScene(Scene):
         top = int(round((lay.frame_h / 2 - lay.title_bottom) / lay.frame_h * h))
         ink = ink_fraction(self._frame_now(), hex_rgb(BACKGROUND), top, h)
         if ink < MIN_STEP_INK:
-            self._issue(
-                f"step {number} {self._title_open!r} ends on an empty frame at t={self.now:.2f}s "
-                f"({ink:.2%} of the content band drawn; at least {MIN_STEP_INK:.0%}): the page's player "
-                "pauses there; exits belong at the start of the next step, after its caption()"
-            )
+            self._issue(f"step {number} {self._title_open!r} ends on an empty frame at t={self.now:.2f}s "
+                        f"({ink:.2%} of the content band drawn; at least {MIN_STEP_INK:.0%}): the page's player "
+                        "pauses there; exits belong at the start of the next step, after its caption()")
 
     def _frame_now(self):
         """The scene as it stands, drawn afresh (also when Manim skips animations: a dry run)."""
@@ -675,63 +623,11 @@ def _name(t: Text) -> str:
 
 
 __all__ = [
-    "BACKGROUND",
-    "PANEL",
-    "GRID",
-    "INK",
-    "MUTED",
-    "BLUE",
-    "ORANGE",
-    "GREEN",
-    "PINK",
-    "PURPLE",
-    "YELLOW",
-    "SERIES",
-    "TITLE_SIZE",
-    "HEAD_SIZE",
-    "BODY_SIZE",
-    "LABEL_SIZE",
-    "SMALL_SIZE",
-    "CAPTION_SIZE",
-    "EM_PER_FONT_SIZE",
-    "HAIRLINE",
-    "T_FAST",
-    "T_MOVE",
-    "T_READ",
-    "T_HOLD",
-    "CUE_MIN_SECONDS",
-    "CUE_MAX_CPS",
-    "CUE_PAD",
-    "cue_seconds",
-    "short_title",
-    "MARGIN",
-    "LEFT_X",
-    "RIGHT_X",
-    "TOP_Y",
-    "BOTTOM_Y",
-    "TITLE_BOTTOM",
-    "CONTENT_W",
-    "CONTENT_H",
-    "CONTENT_CENTER",
-    "Layout",
-    "LANDSCAPE",
-    "current_layout",
-    "RaceScene",
-    "register_fonts",
-    "num",
-    "params_label",
-    "bytes_label",
-    "power_of_ten",
-    "text",
-    "font_size_now",
-    "break_lines",
-    "wrap",
-    "nb",
-    "paragraph",
-    "box",
-    "labelled_box",
-    "fit_inside",
-    "value_label",
-    "legend",
-    "Rectangle",
+    "BACKGROUND", "PANEL", "GRID", "INK", "MUTED", "BLUE", "ORANGE", "GREEN", "PINK", "PURPLE", "YELLOW", "SERIES",
+    "TITLE_SIZE", "HEAD_SIZE", "BODY_SIZE", "LABEL_SIZE", "SMALL_SIZE", "CAPTION_SIZE", "EM_PER_FONT_SIZE", "HAIRLINE",
+    "T_FAST", "T_MOVE", "T_READ", "T_HOLD", "CUE_MIN_SECONDS", "CUE_MAX_CPS", "CUE_PAD", "cue_seconds", "short_title",
+    "MARGIN", "LEFT_X", "RIGHT_X", "TOP_Y", "BOTTOM_Y", "TITLE_BOTTOM", "CONTENT_W", "CONTENT_H", "CONTENT_CENTER",
+    "Layout", "LANDSCAPE", "current_layout", "RaceScene", "register_fonts", "num", "params_label", "bytes_label",
+    "power_of_ten", "text", "font_size_now", "break_lines", "wrap", "nb", "paragraph", "box", "labelled_box",
+    "fit_inside", "value_label", "legend", "Rectangle",
 ]

@@ -32,14 +32,8 @@ from tests.tinyproject import CHART, copy_project, make_tiny_project
 #: Builds several test files share, by the fixture that makes them: ``make test`` runs the tests in two processes
 #: (pytest-xdist, --dist loadgroup), and a group runs whole in one of them, so each build is made once per run. The
 #: draft site's group also takes the charts rendered in process, which one of its tests compares with the site's.
-SHARED_BUILDS = {
-    "draft_build": "draft",
-    "rendered": "draft",
-    "tiny_build": "tiny",
-    "built": "built",
-    "kit": "kit",
-    "table": "table",
-}
+SHARED_BUILDS = {"draft_build": "draft", "rendered": "draft", "tiny_build": "tiny", "built": "built", "kit": "kit",
+                 "table": "table"}
 
 
 def pytest_itemcollected(item):
@@ -118,13 +112,8 @@ def draft_build(_site_server, catalog):
     _, url = _site_server
     kit = ROOT / "build" / f"test-media{_WORKER}"
     write_kit_manifest(kit, catalog)
-    paths = BuildPaths(
-        root=ROOT,
-        site=ROOT / "build" / f"test-site{_WORKER}",
-        cache=ROOT / ".cache" / "test-draft",
-        build=ROOT / "build" / f"test{_WORKER}",
-        media=kit,
-    )
+    paths = BuildPaths(root=ROOT, site=ROOT / "build" / f"test-site{_WORKER}", cache=ROOT / ".cache" / "test-draft",
+                       build=ROOT / "build" / f"test{_WORKER}", media=kit)
     build_served_at(paths, url)
     return paths
 
@@ -140,17 +129,11 @@ def site_url(draft_build, _site_server):
 # build's staging tree from its figure cache with no_render: it fails rather than render anything twice.
 # ---------------------------------------------------------------------------------------------------------------
 
-
 @pytest.fixture(scope="session")
 def zensical_build(draft_build):
     server, url = _serve(ROOT / "build" / f"test-site-zensical{_WORKER}")
-    paths = BuildPaths(
-        root=ROOT,
-        site=ROOT / "build" / f"test-site-zensical{_WORKER}",
-        cache=draft_build.cache,
-        build=draft_build.build,
-        media=draft_build.media,
-    )
+    paths = BuildPaths(root=ROOT, site=ROOT / "build" / f"test-site-zensical{_WORKER}", cache=draft_build.cache,
+                       build=draft_build.build, media=draft_build.media)
     build_served_at(paths, url, site_builder="zensical", no_render=True)
     yield BuiltSite("zensical", paths, url)
     server.shutdown()
@@ -181,9 +164,8 @@ def rendered(catalog, tmp_path_factory) -> dict[tuple[str, str], Path]:
     out = tmp_path_factory.mktemp("charts")
     paths = {}
     for fid in CHARTS:
-        wide = charts.render_chart(
-            fid, figure_data(catalog, fid), out, title=catalog.figures[fid]["title"], desc=alt_text(catalog, fid)
-        )  # as the build's render worker calls it
+        wide = charts.render_chart(fid, figure_data(catalog, fid), out, title=catalog.figures[fid]["title"],
+                                   desc=alt_text(catalog, fid))  # as the build's render worker calls it
         assert wide == out / f"{fid}.svg"
         for layout in LAYOUTS:
             paths[fid, layout] = out / svg.chart_filename(fid, layout)
@@ -222,7 +204,6 @@ def tiny_build(tmp_path_factory):
 def table(catalog, tmp_path_factory) -> tuple[Path, ET.Element]:
     """The technique table rendered once per session, and its parsed HTML."""
     fid = "technique_table"
-    path = tables.render_table(
-        fid, figure_data(catalog, fid), tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"]
-    )
+    path = tables.render_table(fid, figure_data(catalog, fid),
+                               tmp_path_factory.mktemp("tables"), title=catalog.figures[fid]["title"])
     return path, ET.fromstring(path.read_text(encoding="utf-8"))  # well-formed, so it parses as XML

@@ -19,25 +19,8 @@ def test_cli_rejects_and_changes_nothing(tmp_path):
     cache.mkdir()
     (cache / "manifest.json").write_text('{"figures": {}}')
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--catalog",
-            str(bad),
-            "--site",
-            str(site),
-            "--cache",
-            str(cache),
-            "--quality",
-            "draft",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--catalog", str(bad), "--site", str(site),
+                           "--cache", str(cache), "--quality", "draft"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2
     assert f"{bad}:{line_of(bad.read_text(), 'layers: -1')}:" in proc.stderr
     assert "models.gpt-3-175b.layers" in proc.stderr

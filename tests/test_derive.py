@@ -31,9 +31,8 @@ def test_window_scores_match_brute_force():
             brute = sum(min(i + 1, w) for i in range(n))
             assert d.attention_scores(n, "window", w) == brute
     # Linear beyond the window: doubling n roughly doubles the count.
-    assert d.attention_scores(2_000_000, "window", 4096) / d.attention_scores(
-        1_000_000, "window", 4096
-    ) == pytest.approx(2.0, rel=3e-3)
+    assert d.attention_scores(2_000_000, "window", 4096) / d.attention_scores(1_000_000, "window", 4096) == \
+        pytest.approx(2.0, rel=3e-3)
 
 
 def test_bad_score_inputs():
@@ -45,19 +44,11 @@ def test_bad_score_inputs():
         d.attention_scores(10, "banded")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    "model_id,bytes_per_token",
-    [
-        ("llama-3.1-8b", 131_072),
-        ("llama-3.1-70b", 327_680),
-        ("llama-3.1-405b", 516_096),
-        ("mistral-7b", 131_072),
-        ("glm-4-9b", 40_960),
-        ("deepseek-v3", 70_272),
-        ("gpt-3-175b", 4_718_592),
-        ("nemotron-3-nano", 6_144),
-    ],
-)
+@pytest.mark.parametrize("model_id,bytes_per_token", [
+    ("llama-3.1-8b", 131_072), ("llama-3.1-70b", 327_680), ("llama-3.1-405b", 516_096),
+    ("mistral-7b", 131_072), ("glm-4-9b", 40_960), ("deepseek-v3", 70_272), ("gpt-3-175b", 4_718_592),
+    ("nemotron-3-nano", 6_144),
+])
 def test_kv_bytes_per_token_bf16(catalog, model_id, bytes_per_token):
     assert d.kv_bytes_per_token(catalog.models[model_id], "bf16") == bytes_per_token
 
@@ -77,9 +68,7 @@ def test_kv_sequences_from_claims(catalog):
     mha = v3["layers"] * d.mha_values_per_token_per_layer(v3) * 2 * 131_072
     assert mha / d.GB == pytest.approx(523.986, abs=0.001)
     # Batch multiplies.
-    assert d.kv_bytes_per_sequence(m["llama-3.1-8b"], 1000, batch=4) == 4 * d.kv_bytes_per_sequence(
-        m["llama-3.1-8b"], 1000
-    )
+    assert d.kv_bytes_per_sequence(m["llama-3.1-8b"], 1000, batch=4) == 4 * d.kv_bytes_per_sequence(m["llama-3.1-8b"], 1000)
 
 
 def test_gpt3_hypothetical_mqa(catalog):
@@ -111,17 +100,8 @@ def test_nemotron_state_is_constant(catalog):
 
 def test_windowed_layers_cap_only_their_own_cache():
     """Interleaved local and global layers: windowed layers hold at most the window, global layers everything."""
-    m = {
-        "name": "toy",
-        "params": 1e9,
-        "layers": 4,
-        "attention": "gqa",
-        "heads": 8,
-        "kv_heads": 2,
-        "head_dim": 64,
-        "window": 128,
-        "window_layers": 2,
-    }
+    m = {"name": "toy", "params": 1e9, "layers": 4, "attention": "gqa", "heads": 8, "kv_heads": 2, "head_dim": 64,
+         "window": 128, "window_layers": 2}
     per_layer = 2 * 2 * 64 * 2  # bytes per token per layer in BF16
     assert d.windowed_layer_count(m) == 2 and d.kv_growth_bytes_per_token(m) == 2 * per_layer
     assert d.kv_bytes_per_sequence(m, 100) == 4 * per_layer * 100
@@ -134,39 +114,18 @@ def test_windowed_layers_cap_only_their_own_cache():
 
 
 def test_unmodelled_cache_is_not_applicable():
-    m = {
-        "name": "toy",
-        "params": 1e9,
-        "layers": 4,
-        "attention": "mqa",
-        "heads": 8,
-        "kv_heads": 1,
-        "head_dim": 64,
-        "cache_unmodelled": "compressed along the sequence",
-    }
-    for fn in (
-        d.kv_values_per_token_per_layer,
-        d.kv_bytes_per_token,
-        lambda x: d.kv_bytes_per_sequence(x, 10),
-        lambda x: d.max_context(x, 80),
-    ):
+    m = {"name": "toy", "params": 1e9, "layers": 4, "attention": "mqa", "heads": 8, "kv_heads": 1, "head_dim": 64,
+         "cache_unmodelled": "compressed along the sequence"}
+    for fn in (d.kv_values_per_token_per_layer, d.kv_bytes_per_token, lambda x: d.kv_bytes_per_sequence(x, 10),
+               lambda x: d.max_context(x, 80)):
         with pytest.raises(d.NotApplicable):
             fn(m)
 
 
-@pytest.mark.parametrize(
-    "model_id,expected",
-    [
-        ("gpt-1", 116.5e6),
-        ("gpt-2-xl", 1.558e9),
-        ("gpt-3-175b", 174.6e9),
-        ("llama-3.1-8b", 8.03e9),
-        ("llama-3.1-70b", 70.55e9),
-        ("llama-3.1-405b", 405.85e9),
-        ("mistral-7b", 7.24e9),
-        ("glm-4-9b", 9.40e9),
-    ],
-)
+@pytest.mark.parametrize("model_id,expected", [
+    ("gpt-1", 116.5e6), ("gpt-2-xl", 1.558e9), ("gpt-3-175b", 174.6e9), ("llama-3.1-8b", 8.03e9),
+    ("llama-3.1-70b", 70.55e9), ("llama-3.1-405b", 405.85e9), ("mistral-7b", 7.24e9), ("glm-4-9b", 9.40e9),
+])
 def test_param_estimate_matches_recounts(catalog, model_id, expected):
     assert d.param_estimate(catalog.models[model_id]) == pytest.approx(expected, rel=0.003)
 
@@ -236,9 +195,8 @@ def test_float_formats_against_numpy_and_catalog(catalog):
 
 def test_scaling_laws(catalog):
     k = catalog.data["scaling"]["kaplan"]
-    assert d.kaplan_loss(2e9, k["alpha_n"], k["n_c"]) / d.kaplan_loss(1e9, k["alpha_n"], k["n_c"]) == pytest.approx(
-        2**-0.076
-    )
+    assert d.kaplan_loss(2e9, k["alpha_n"], k["n_c"]) / d.kaplan_loss(1e9, k["alpha_n"], k["n_c"]) == \
+        pytest.approx(2 ** -0.076)
     c = catalog.data["scaling"]["chinchilla"]
     assert d.tokens_per_param(c["tokens"], c["params"]) == 20.0
     gpt3 = catalog.models["gpt-3-175b"]
@@ -247,30 +205,23 @@ def test_scaling_laws(catalog):
 
 #: What the pages print for named models (the widgets' fallback tables, the hover cards): model -> {what: text}.
 PRINTED = {
-    "llama-3.1-70b": {
-        "params": "70.55 billion",
-        "fp32": "282.2 GB",
-        "bf16": "141.1 GB",
-        "fp8": "70.5 GB",
-        "int4": "35.3 GB",
-        "kv at its context": "42.9 GB",
-    },  # 327,680 bytes per token x 131,072
+    "llama-3.1-70b": {"params": "70.55 billion", "fp32": "282.2 GB", "bf16": "141.1 GB", "fp8": "70.5 GB",
+                      "int4": "35.3 GB", "kv at its context": "42.9 GB"},  # 327,680 bytes per token x 131,072
     "gpt-3-175b": {"fp32": "700.0 GB", "bf16": "350.0 GB", "fp8": "175.0 GB", "int4": "87.5 GB"},
     "deepseek-v3": {"kv at its context": "9.2 GB"},  # MLA: 576 numbers x 61 layers
     "llama-3.1-8b": {"kv 1,024": "134.2 MB", "kv 131,072": "17.2 GB", "kv 1,048,576": "137.4 GB"},
     # 12,482,560 state numbers: 12,058,624 recurrent in FP32 (its config's mamba_ssm_cache_dtype) and 423,936 of
     # convolution buffer in BF16 (vLLM, SGLang), plus 6 attention layers of 2 KV heads x 128 x 2 = 6,144 B per token.
-    "nemotron-3-nano": {"state": "49.1 MB", "kv 1,024": "55.4 MB", "kv 131,072": "854.4 MB", "kv 1,048,576": "6.5 GB"},
+    "nemotron-3-nano": {"state": "49.1 MB", "kv 1,024": "55.4 MB", "kv 131,072": "854.4 MB",
+                        "kv 1,048,576": "6.5 GB"},
 }
 
 
 @pytest.mark.parametrize("model_id", sorted(PRINTED))
 def test_printed_goldens(catalog, model_id):
     m = catalog.models[model_id]
-    got = {
-        "params": params(m["params"], most=2) if "params" in m else None,
-        "state": nbytes(d.ssm_state_bytes(m, "bf16"), 1) if m.get("ssm") else None,
-    }
+    got = {"params": params(m["params"], most=2) if "params" in m else None,
+           "state": nbytes(d.ssm_state_bytes(m, "bf16"), 1) if m.get("ssm") else None}
     for p in ("fp32", "bf16", "fp8", "int4"):
         got[p] = gb(d.weight_bytes(m["params"], p))
     got["kv at its context"] = nbytes(d.kv_bytes_per_sequence(m, m["context"], "bf16"), 1)

@@ -37,7 +37,7 @@ PAYLOADS = [
     "1. starts a list",
     "    indented",
     "=== setext",
-    '!!! note "admonition"',
+    "!!! note \"admonition\"",
     "| a | b |",
     "a -- b --- c ... << >>",
     "&amp; &lt; &#60; &",
@@ -94,7 +94,7 @@ def test_text_is_escaped_by_any_markup_sink():
 @pytest.mark.parametrize(
     "value,expected",
     [
-        ('https://a.org/x y?q=1&r="2"#f', "https://a.org/x%20y?q=1&amp;r=%222%22#f"),
+        ("https://a.org/x y?q=1&r=\"2\"#f", "https://a.org/x%20y?q=1&amp;r=%222%22#f"),
         ("../../#fig-a_b", "../../#fig-a_b"),
         ("figures/x/(1).png", "figures/x/%281%29.png"),
     ],
@@ -109,7 +109,7 @@ def test_url_refuses_other_schemes(value):
         escape.url(value)
 
 
-@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1"])
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1"])
 def test_csv_text_cells_are_never_formulas(cell):
     buf = io.StringIO()
     csv.writer(buf).writerow([escape.csv_cell(cell), escape.csv_cell(-3.5), escape.csv_cell(7)])

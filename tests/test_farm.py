@@ -25,9 +25,8 @@ KEY = "ab" * 32
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env
-    )
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, env=env)
 
 
 def ok(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -73,9 +72,7 @@ def test_unpack_installs_the_entry_into_a_clean_cache(tmp_path):
     files = again.outputs("fig.landscape-8x8-1", KEY)
     assert files["fig.mp4"][0].read_bytes() == bytes(range(256)) * 40
     assert unpack_archives(again, [archive]) == []  # already there: left alone
-    assert not (tmp_path / "dest" / "tmp").exists() or not any(
-        (tmp_path / "dest" / "tmp").iterdir()
-    )  # no scratch left behind
+    assert not (tmp_path / "dest" / "tmp").exists() or not any((tmp_path / "dest" / "tmp").iterdir())  # no scratch left behind
 
 
 def _rewrite(archive: Path, dest: Path, change) -> Path:
@@ -111,16 +108,10 @@ def _edit_meta(name, data):
 BAD = {
     "a changed byte": (lambda a, d: _rewrite(a, d / a.name, _flip), "fig.mp4: SHA-256"),
     "a changed record": (lambda a, d: _rewrite(a, d / a.name, _edit_meta), "fig.en.vtt: SHA-256"),
-    "a missing file": (
-        lambda a, d: _rewrite(a, d / a.name, lambda n, b: [] if n == "files/fig.mp4" else [(n, b)]),
-        "incomplete: missing fig.mp4",
-    ),
-    "a foreign member": (
-        lambda a, d: _rewrite(
-            a, d / a.name, lambda n, b: [(n, b)] + ([("../../evil.sh", b"rm -rf /")] if n == "entry.json" else [])
-        ),
-        "'../../evil.sh': not a listed output",
-    ),
+    "a missing file": (lambda a, d: _rewrite(a, d / a.name, lambda n, b: [] if n == "files/fig.mp4" else [(n, b)]),
+                       "incomplete: missing fig.mp4"),
+    "a foreign member": (lambda a, d: _rewrite(a, d / a.name, lambda n, b: [(n, b)] + (
+        [("../../evil.sh", b"rm -rf /")] if n == "entry.json" else [])), "'../../evil.sh': not a listed output"),
     "a truncated file": (lambda a, d: _write(d / a.name, a.read_bytes()[:5000]), "not a whole tar archive"),
     "another key's name": (lambda a, d: _write(d / f"{'ef' * 32}.tar", a.read_bytes()), "holds key"),
     "not a tar": (lambda a, d: _write(d / a.name, b"<html>404</html>"), "not a whole tar archive"),
@@ -136,9 +127,8 @@ def _write(path: Path, data: bytes) -> Path:
 @pytest.mark.parametrize("what", sorted(BAD))
 def test_unpack_refuses_a_bad_archive_and_installs_nothing(tmp_path, what):
     src = _cache_with_entry(tmp_path / "src")
-    good_other = pack_entry(
-        _cache_with_entry(tmp_path / "src2", "chart_x", "cd" * 32), "chart_x", "cd" * 32, tmp_path / "good"
-    )
+    good_other = pack_entry(_cache_with_entry(tmp_path / "src2", "chart_x", "cd" * 32), "chart_x", "cd" * 32,
+                            tmp_path / "good")
     archive = pack_entry(src, "fig.landscape-8x8-1", KEY, tmp_path / "out")
     make, message = BAD[what]
     bad = make(archive, tmp_path / "bad")

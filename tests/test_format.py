@@ -44,32 +44,8 @@ ONCE_APART = [
 
 
 def magnitudes() -> list[float]:
-    values = {
-        0.0,
-        0.5,
-        1.0,
-        2.0,
-        12.0,
-        117.0,
-        999.0,
-        1000.0,
-        1023.0,
-        1024.0,
-        131072.0,
-        999_999.0,
-        49_930_240.0,
-        1.542e9,
-        70.55e9,
-        141.1e9,
-        175e9,
-        405.85e9,
-        671e9,
-        1.1e12,
-        4.7e12,
-        1.5e15,
-        2.5e18,
-        1e20,
-    }
+    values = {0.0, 0.5, 1.0, 2.0, 12.0, 117.0, 999.0, 1000.0, 1023.0, 1024.0, 131072.0, 999_999.0, 49_930_240.0,
+              1.542e9, 70.55e9, 141.1e9, 175e9, 405.85e9, 671e9, 1.1e12, 4.7e12, 1.5e15, 2.5e18, 1e20}
     for k in range(0, 21):
         for m in (1.0, 1.005, 1.25, 2.675, 4.5, 9.95, 9.995, 9.9995):
             values.add(m * 10**k)
@@ -125,9 +101,8 @@ def node_results(tmp_path_factory, catalog, root):
     (work / "package.json").write_text('{"type": "module"}', "utf-8")
     (work / "run.js").write_text(NODE_RUNNER, "utf-8")
     grid = build_grid(catalog)
-    proc = subprocess.run(
-        [node, "run.js"], input=json.dumps(grid, allow_nan=False), cwd=work, capture_output=True, text=True, timeout=120
-    )
+    proc = subprocess.run([node, "run.js"], input=json.dumps(grid, allow_nan=False), cwd=work, capture_output=True,
+                          text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return grid, json.loads(proc.stdout)
 
@@ -151,11 +126,7 @@ def test_named_options():
     assert format.params(1.5e15, short=True) == "1,500T", "no letter past T"
     assert format.nbytes(512) == "512\u00a0bytes" and format.nbytes(512.0, 1) == "512\u00a0bytes"
     assert format.nbytes(131072) == "131\u00a0kB" and format.nbytes(2.4e6) == "2.4\u00a0MB"
-    assert (
-        format.times(1024.0) == "1,024\u00d7"
-        and format.times(2.0) == "2\u00d7"
-        and format.times(57.34, 0) == "57\u00d7"
-    )
+    assert format.times(1024.0) == "1,024\u00d7" and format.times(2.0) == "2\u00d7" and format.times(57.34, 0) == "57\u00d7"
 
 
 def test_precision_menus_come_from_one_list(catalog):
@@ -201,6 +172,6 @@ def test_curly_quotes_and_long_dates():
     from generator.format import curly_quotes, long_date
 
     assert curly_quotes("Llama 3.1 8B's cache; the models' state") == "Llama 3.1 8B’s cache; the models’ state"
-    assert curly_quotes("NVIDIA says \"up to 1M\" and 'exact'.") == "NVIDIA says “up to 1M” and ‘exact’."
+    assert curly_quotes('NVIDIA says "up to 1M" and \'exact\'.') == "NVIDIA says “up to 1M” and ‘exact’."
     assert curly_quotes("a ' b") == "a ' b"  # a quote it cannot place stays as it is
     assert long_date("2026-12-01") == "1 December 2026" and long_date(None) == "not yet"

@@ -18,15 +18,10 @@ def _reached(start: str) -> list[str]:
     return [p.relative_to(ROOT).as_posix() for p in project_files([ROOT / start], (ROOT,))]
 
 
-@pytest.mark.parametrize(
-    "start",
-    [
-        *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "generator" / "media").glob("*.py")),
-        "generator/render/plan.py",
-        "generator/farm.py",
-        "generator/catalog/text.py",
-    ],
-)
+@pytest.mark.parametrize("start", [
+    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "generator" / "media").glob("*.py")),
+    "generator/render/plan.py", "generator/farm.py", "generator/catalog/text.py",
+])
 def test_the_kit_and_the_farm_import_nothing_from_the_site(start):
     assert [f for f in _reached(start) if f.startswith("generator/site/")] == []
 
@@ -43,8 +38,7 @@ def test_the_article_imports_at_the_top(path):
     tree = ast.parse((ROOT / path).read_text("utf-8"))
     lazy = [
         f"{path}:{node.lineno}"
-        for fn in ast.walk(tree)
-        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
         for node in ast.walk(fn)
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator")
     ]
@@ -63,15 +57,8 @@ def test_a_room_imports_only_the_rooms_above_it(room, below):
 #: figure shows (catalog.selection, with its empty package file) and the escapers (escape.py, for a table's HTML).
 #: Never the render, the site, the media kit or the catalog's loader: figures sit below all of them, and what they
 #: import is in every render's cache key.
-FIGURES_MAY_REACH = {
-    "generator/__init__.py",
-    "generator/derive.py",
-    "generator/format.py",
-    "generator/errors.py",
-    "generator/catalog/__init__.py",
-    "generator/catalog/selection.py",
-    "generator/escape.py",
-}
+FIGURES_MAY_REACH = {"generator/__init__.py", "generator/derive.py", "generator/format.py", "generator/errors.py",
+                     "generator/catalog/__init__.py", "generator/catalog/selection.py", "generator/escape.py"}
 
 
 @pytest.mark.parametrize("start", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "figures").rglob("*.py")))

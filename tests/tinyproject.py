@@ -65,11 +65,8 @@ def make_tiny_project(dest: Path, figures: tuple[str, ...] = (CHART, SCENE)) -> 
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def state(root: Path) -> tuple[dict, dict]:
@@ -84,7 +81,7 @@ def copy_project(src: Path, dest: Path) -> Path:
     return dest
 
 
-LEGIBILITY_SCENE = """
+LEGIBILITY_SCENE = '''
 from manim import FadeIn, FadeOut
 from figures.style import BLUE, RaceScene, T_HOLD, box, text
 
@@ -100,7 +97,7 @@ class LegibilityCheck(RaceScene):
         self.caption("The second step.", title="Second")
         self.play(FadeIn(box(2, 1, color=BLUE, fill=BLUE)))
         self.hold_caption(T_HOLD)
-"""
+'''
 
 
 def legibility_project(tmp_path: Path, label: str, size: int, exit: str) -> Path:
@@ -108,14 +105,8 @@ def legibility_project(tmp_path: Path, label: str, size: int, exit: str) -> Path
     (a wait, or a fade of everything: a step that ends on nothing); the legibility tests build or check it."""
     root = make_tiny_project(tmp_path / "proj", figures=(CHART,))
     cat = yaml.safe_load((root / "catalog.yaml").read_text("utf-8"))
-    entry = {
-        "legibility_check": {
-            "kind": "scene",
-            "title": "Legibility",
-            "alt": "Animation: a labelled box.",
-            "reads": list(cat["figures"][CHART]["reads"]),
-        }
-    }
+    entry = {"legibility_check": {"kind": "scene", "title": "Legibility", "alt": "Animation: a labelled box.",
+                                  "reads": list(cat["figures"][CHART]["reads"])}}
     text = (root / "catalog.yaml").read_text("utf-8").rstrip("\n") + "\n"
     text += "\n".join("  " + ln for ln in yaml.safe_dump(entry).splitlines()) + "\n"
     (root / "catalog.yaml").write_text(text, "utf-8")

@@ -20,9 +20,9 @@ from figures import chart_style as cs
 from generator import derive
 from generator.catalog.selection import shown, shown_hardware
 
-N_MIN, N_MAX = 2**10, 2**20  # 1K .. 1M tokens
-SCORE_PRECISION = "bf16"  # the stored score matrix
-FLASH_STATS_PER_ROW = 2  # running max and running sum of the online softmax (Dao et al. 2022, Alg. 1)
+N_MIN, N_MAX = 2**10, 2**20           # 1K .. 1M tokens
+SCORE_PRECISION = "bf16"              # the stored score matrix
+FLASH_STATS_PER_ROW = 2               # running max and running sum of the online softmax (Dao et al. 2022, Alg. 1)
 FLASH_STATS_PRECISION = "fp32"
 
 
@@ -78,20 +78,14 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         fig.get_layout_engine().set(hspace=0.1)
     else:
         fig, (left, right) = cs.figure(height=4.6, ncols=2)
-    cs.subtitle(
-        fig,
-        "One attention head in one layer, log-log axes. Scores stored in BF16 (2 bytes); "
-        "GB\u00a0=\u00a010⁹\u00a0bytes.",
-    )
+    cs.subtitle(fig, "One attention head in one layer, log-log axes. Scores stored in BF16 (2 bytes); "
+                     "GB\u00a0=\u00a010⁹\u00a0bytes.")
     _scores_panel(left, lay, mistral)
     _memory_panel(right, lay, device)
     sources = cs.cites(refs, [r for r in ("jiang-2023", "dao-2022") if r in refs], " and ")
-    cs.source_line(
-        fig,
-        f"{sources or 'Mistral 7B and Flash Attention papers'}. Flash Attention's "
-        f"linear term is an assumption: {FLASH_STATS_PER_ROW} FP32 softmax statistics per token "
-        f"(it never stores the n × n matrix).",
-    )
+    cs.source_line(fig, f"{sources or 'Mistral 7B and Flash Attention papers'}. Flash Attention's "
+                        f"linear term is an assumption: {FLASH_STATS_PER_ROW} FP32 softmax statistics per token "
+                        f"(it never stores the n × n matrix).")
     return fig
 
 
@@ -104,19 +98,10 @@ def _scores_panel(left, lay: cs.Layout, mistral: dict[str, Any]) -> None:
     ns = _grid()
     model = mistral["name"].split(" v")[0]
     left.plot(ns, [derive.attention_scores(n, "full") for n in ns], color=cs.RED, label="Full: n²")
-    left.plot(
-        ns,
-        [derive.attention_scores(n, "causal") for n in ns],
-        color=cs.ORANGE,
-        linestyle=(0, (3, 1.5)),
-        label="Causal: n(n+1)/2",
-    )
-    left.plot(
-        ns,
-        [derive.attention_scores(n, "window", w) for n in ns],
-        color=cs.GREEN,
-        label=f"Sliding window: ≈ n × w\n(w = {w:,}, {model})",
-    )
+    left.plot(ns, [derive.attention_scores(n, "causal") for n in ns], color=cs.ORANGE, linestyle=(0, (3, 1.5)),
+              label="Causal: n(n+1)/2")
+    left.plot(ns, [derive.attention_scores(n, "window", w) for n in ns], color=cs.GREEN,
+              label=f"Sliding window: ≈ n × w\n(w = {w:,}, {model})")
     left.set_yscale("log")
     left.set_title("Scores per head per layer")
     _context_axis(left, lay)
@@ -128,24 +113,11 @@ def _scores_panel(left, lay: cs.Layout, mistral: dict[str, Any]) -> None:
     # The gap between causal and windowed attention at the longest context, as a bracket.
     at = N_MAX * 0.7
     hi, lo = derive.attention_scores(int(at), "causal"), derive.attention_scores(int(at), "window", w)
-    left.annotate(
-        "",
-        (at, lo),
-        xytext=(at, hi),
-        arrowprops=dict(arrowstyle="<->", color=cs.INK, linewidth=1.0, shrinkA=1, shrinkB=1),
-    )
+    left.annotate("", (at, lo), xytext=(at, hi), arrowprops=dict(arrowstyle="<->", color=cs.INK, linewidth=1.0,
+                                                                shrinkA=1, shrinkB=1))
     ratio = derive.attention_scores(N_MAX, "causal") / derive.attention_scores(N_MAX, "window", w)
-    left.text(
-        0.98,
-        0.05,
-        f"Window: {ratio:.0f}× fewer\nthan causal at {_tokens(N_MAX)}",
-        transform=left.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=lay.note,
-        color=cs.INK,
-        linespacing=1.1,
-    )
+    left.text(0.98, 0.05, f"Window: {ratio:.0f}× fewer\nthan causal at {_tokens(N_MAX)}", transform=left.transAxes,
+              ha="right", va="bottom", fontsize=lay.note, color=cs.INK, linespacing=1.1)
 
 
 def _memory_panel(right, lay: cs.Layout, device: dict[str, Any] | None) -> None:
@@ -153,12 +125,8 @@ def _memory_panel(right, lay: cs.Layout, device: dict[str, Any] | None) -> None:
     ns = _grid()
     bpv = derive.bytes_per_value(SCORE_PRECISION)
     stats = FLASH_STATS_PER_ROW * derive.bytes_per_value(FLASH_STATS_PRECISION)
-    right.plot(
-        ns,
-        [derive.attention_scores(n, "full") * bpv for n in ns],
-        color=cs.RED,
-        label=f"Standard: n × n × {bpv:g} bytes",
-    )
+    right.plot(ns, [derive.attention_scores(n, "full") * bpv for n in ns], color=cs.RED,
+               label=f"Standard: n × n × {bpv:g} bytes")
     right.plot(ns, [n * stats for n in ns], color=cs.BLUE, label=f"Flash Attention: ≈ {stats:g} bytes × n")
     right.set_yscale("log")
     right.set_title("Memory for the scores")
@@ -175,24 +143,8 @@ def _memory_panel(right, lay: cs.Layout, device: dict[str, Any] | None) -> None:
     n_over = first_context_exceeding(mem)
     right.plot([n_over], [mem], marker="o", markersize=7, color=cs.RED, markeredgecolor=cs.PAPER, zorder=4)
     name = device["name"].replace("NVIDIA ", "")
-    right.annotate(
-        f"{name} memory",
-        (N_MIN, mem),
-        xytext=(4, 5),
-        textcoords="offset points",
-        ha="left",
-        va="bottom",
-        color=cs.MUTED,
-        fontsize=lay.note,
-    )
-    right.annotate(
-        f"full at\nn ≈ {cs.short_number(n_over, 2)}",
-        (n_over, mem),
-        xytext=(0, -8),
-        textcoords="offset points",
-        ha="left",
-        va="top",
-        color=cs.INK,
-        fontsize=lay.note,
-        linespacing=1.1,
-    )
+    right.annotate(f"{name} memory", (N_MIN, mem), xytext=(4, 5),
+                   textcoords="offset points", ha="left", va="bottom", color=cs.MUTED, fontsize=lay.note)
+    right.annotate(f"full at\nn ≈ {cs.short_number(n_over, 2)}", (n_over, mem), xytext=(0, -8),
+                   textcoords="offset points", ha="left", va="top", color=cs.INK, fontsize=lay.note,
+                   linespacing=1.1)

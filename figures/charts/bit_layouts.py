@@ -24,17 +24,16 @@ PARTS = {  # role -> (legend label, colour)
     "mantissa": ("mantissa (precision)", cs.GREEN),
     "integer": ("integer value", cs.PURPLE),
 }
-ROW_HEIGHT = 0.62  # of the 1.0 row pitch
-NARROW_ROW_HEIGHT = 0.42  # narrow: the boxes sit in the lower part of the row, under their labels
-NARROW_DROP = 0.16  # narrow: how far the boxes' centre sits below the row's centre
-NOTCH = 0.26  # bit notches reach this share of the row height in from each edge
+ROW_HEIGHT = 0.62   # of the 1.0 row pitch
+NARROW_ROW_HEIGHT = 0.42   # narrow: the boxes sit in the lower part of the row, under their labels
+NARROW_DROP = 0.16         # narrow: how far the boxes' centre sits below the row's centre
+NOTCH = 0.26        # bit notches reach this share of the row height in from each edge
 
 
 def ordered(formats: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Floats before integers, wider first, then by exponent bits (FP16 before BF16, E4M3 before E5M2)."""
-    return sorted(
-        formats.items(), key=lambda kv: (kv[1]["kind"] == "int", -kv[1]["bits"], kv[1].get("exponent", 0), kv[0])
-    )
+    return sorted(formats.items(), key=lambda kv: (kv[1]["kind"] == "int", -kv[1]["bits"],
+                                                    kv[1].get("exponent", 0), kv[0]))
 
 
 def segments(f: dict[str, Any]) -> list[tuple[str, int]]:
@@ -62,9 +61,8 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         fig, ax = cs.figure(height=0.6 * len(rows) + 2.6, layout=layout)
     else:
         fig, ax = cs.figure(height=0.5 * len(rows) + 2.2)
-    cs.subtitle(
-        fig, "One box per bit, all to the same scale. Exponent bits set the range, mantissa bits the precision."
-    )
+    cs.subtitle(fig, "One box per bit, all to the same scale. Exponent bits set the range, mantissa bits the "
+                     "precision.")
     widest = max(f["bits"] for _, f in rows)
     n = len(rows)
     notches: list[list[tuple[float, float]]] = []
@@ -75,23 +73,16 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     if lay.narrow:
         ax.text(widest, n - 0.56, "Largest value", ha="right", va="bottom", fontsize=lay.source, color=cs.MUTED)
     else:
-        ax.text(widest + 0.8, n - 0.45, "Largest value", ha="left", va="bottom", fontsize=cs.NOTE_SIZE, color=cs.MUTED)
+        ax.text(widest + 0.8, n - 0.45, "Largest value", ha="left", va="bottom", fontsize=cs.NOTE_SIZE,
+                color=cs.MUTED)
 
     ax.add_collection(LineCollection(notches, colors=cs.PAPER, linewidths=0.9, capstyle="butt", zorder=3))
     ax.set_xlim(0, widest + (0.5 if lay.narrow else 0))  # narrow: a margin at the right like the left one
     ax.set_ylim(-0.5 - (NARROW_DROP if lay.narrow else 0), n - 0.45)
     ax.axis("off")
     handles = [Patch(facecolor=c, edgecolor="none", label=label) for label, c in PARTS.values()]
-    ax.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.0, 0.0),
-        ncols=2 if lay.narrow else 4,
-        handlelength=1.0,
-        handletextpad=0.4,
-        columnspacing=1.0,
-        borderaxespad=0.2,
-    )
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=2 if lay.narrow else 4,
+              handlelength=1.0, handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
     _notes(fig, data, rows)
     return fig
 
@@ -112,26 +103,12 @@ def _boxes(ax, lay: cs.Layout, f: dict[str, Any], y: float, notches: list[list[t
         notch = row_height * NOTCH
         for b in range(1, count):
             notches += [[(x + b, top), (x + b, top - notch)], [(x + b, bottom), (x + b, bottom + notch)]]
-        ax.text(
-            x + count / 2,
-            y,
-            f"{count}",
-            ha="center",
-            va="center",
-            fontsize=lay.note,
-            color=cs.PAPER,
-            fontweight="semibold",
-            zorder=4,
-        )
+        ax.text(x + count / 2, y, f"{count}", ha="center", va="center", fontsize=lay.note,
+                color=cs.PAPER, fontweight="semibold", zorder=4)
         x += count
         if x < f["bits"]:  # a wider gap between segments
-            ax.plot(
-                [x, x],
-                [y - row_height / 2, y + row_height / 2],
-                color=cs.PAPER,
-                linewidth=1.6 if lay.narrow else 2.2,
-                solid_capstyle="butt",
-            )
+            ax.plot([x, x], [y - row_height / 2, y + row_height / 2], color=cs.PAPER,
+                    linewidth=1.6 if lay.narrow else 2.2, solid_capstyle="butt")
 
 
 def _row_labels(ax, lay: cs.Layout, f: dict[str, Any], y: float, widest: int) -> None:
@@ -139,23 +116,16 @@ def _row_labels(ax, lay: cs.Layout, f: dict[str, Any], y: float, widest: int) ->
     if lay.narrow:
         # One line above the boxes: "FP32  32 bits" at the left, the largest value at the right.
         base = y + 0.1
-        ax.text(0, base, f["name"], ha="left", va="bottom", fontsize=lay.label, color=cs.INK, fontweight="semibold")
-        ax.annotate(
-            f"{f['bits']} bits",
-            (0, base),
-            xytext=(cs.text_width(f["name"], lay.label, True) + 5, 0),
-            textcoords="offset points",
-            ha="left",
-            va="bottom",
-            fontsize=lay.source,
-            color=cs.MUTED,
-        )
+        ax.text(0, base, f["name"], ha="left", va="bottom", fontsize=lay.label, color=cs.INK,
+                fontweight="semibold")
+        ax.annotate(f"{f['bits']} bits", (0, base), xytext=(cs.text_width(f["name"], lay.label, True) + 5, 0),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
         ax.text(widest, base, largest(f), ha="right", va="bottom", fontsize=lay.label, color=cs.INK)
         return
-    ax.text(
-        -0.6, y + 0.13, f["name"], ha="right", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK, fontweight="semibold"
-    )
-    ax.text(-0.6, y - 0.24, f"{f['bits']} bits", ha="right", va="center", fontsize=cs.SOURCE_SIZE, color=cs.MUTED)
+    ax.text(-0.6, y + 0.13, f["name"], ha="right", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK,
+            fontweight="semibold")
+    ax.text(-0.6, y - 0.24, f"{f['bits']} bits", ha="right", va="center", fontsize=cs.SOURCE_SIZE,
+            color=cs.MUTED)
     ax.text(widest + 0.8, y, largest(f), ha="left", va="center", fontsize=cs.LABEL_SIZE, color=cs.INK)
 
 
@@ -164,10 +134,8 @@ def _notes(fig, data: dict[str, Any], rows) -> None:
     e4m3 = next((f for _, f in rows if f.get("specials") == "nan_only"), None)
     if e4m3:
         ieee = derive.float_max_finite(e4m3["exponent"], e4m3["mantissa"])
-        notes.append(
-            f"{e4m3['name']} has no infinities and reuses the top exponent, so it reaches "
-            f"{e4m3['max_finite']:,g} instead of {ieee:,g}."
-        )
+        notes.append(f"{e4m3['name']} has no infinities and reuses the top exponent, so it reaches "
+                     f"{e4m3['max_finite']:,g} instead of {ieee:,g}.")
     notes.append("Integers: two's complement.")
     cs.footnote(fig, " ".join(notes))
     refs = data.get("references", {})

@@ -21,7 +21,7 @@ from figures import chart_style as cs
 from generator import derive
 from generator.catalog.selection import shown
 
-CONTEXT = 131_072  # tokens: the context the long-context models in the catalog share (128K)
+CONTEXT = 131_072     # tokens: the context the long-context models in the catalog share (128K)
 PRECISION = "bf16"
 
 #: (label, colour) per attention kind; "window" is GQA with windowed layers (a rolling buffer in every layer, or
@@ -38,9 +38,9 @@ KINDS = {
 #: What a hybrid's fixed-state layers are called in a row's detail (catalog ssm.kind; default Mamba-2).
 STATE_WORDS = {"mamba2": "Mamba", "gated_deltanet": "DeltaNet", "lightning": "linear", "kda": "linear"}
 SHORT_STATE_WORDS = {"mamba2": "SSM", "gated_deltanet": "lin.", "lightning": "lin.", "kda": "lin."}
-BAR_HEIGHT = 0.62  # of the 1.0 row pitch
-NARROW_BAR_HEIGHT = 0.36  # narrow: the bar sits in the lower part of the row, under its label line
-NARROW_DROP = 0.16  # narrow: how far the bar's centre sits below the row's centre
+BAR_HEIGHT = 0.62          # of the 1.0 row pitch
+NARROW_BAR_HEIGHT = 0.36   # narrow: the bar sits in the lower part of the row, under its label line
+NARROW_DROP = 0.16         # narrow: how far the bar's centre sits below the row's centre
 
 
 def kind(m: dict[str, Any]) -> str:
@@ -92,10 +92,9 @@ def draw(data: dict[str, Any], layout: str = "wide"):
         fig, ax = cs.figure(height=0.42 * len(table) + 3.3, layout=layout)
     else:
         fig, ax = cs.figure(height=0.43 * len(table) + 2.3)
-    cs.subtitle(
-        fig,
-        f"At {CONTEXT:,} tokens, BF16 (2 bytes per number), one sequence; GB\u00a0=\u00a010⁹\u00a0bytes. Log scale.",
-    )
+    cs.subtitle(fig, f"At {CONTEXT:,} tokens, BF16 (2 bytes per number), one sequence; "
+                     "GB\u00a0=\u00a010⁹\u00a0bytes. "
+                     "Log scale.")
     values = [r["value"] for r in table if r["value"]] + [r["own_value"] for r in table if "own_value" in r]
     x0 = 10 ** (int(f"{min(values) / 1e9:e}".split("e")[1]))  # the power of ten below the smallest value
     x_max = 10 ** (int(f"{max(values) / 1e9:e}".split("e")[1]) + 1)
@@ -119,79 +118,32 @@ def _bar(ax, lay: cs.Layout, y: float, r: dict[str, Any], x0: float) -> None:
     by = y - drop  # the bar's centre
     label_y = y + drop / 2 - 0.02  # narrow: the baseline band of the label line above the bar
     if r["value"] is None:
-        ax.text(
-            x0 * 1.15,
-            by,
-            "architecture undisclosed: no value",
-            va="center",
-            ha="left",
-            fontsize=lay.source if lay.narrow else cs.NOTE_SIZE,
-            color=cs.MUTED,
-            fontstyle="italic",
-        )
-        ax.text(1.02, by, "undisclosed", transform=right, va="center", ha="left", fontsize=lay.note, color=cs.MUTED)
+        ax.text(x0 * 1.15, by, "architecture undisclosed: no value", va="center", ha="left",
+                fontsize=lay.source if lay.narrow else cs.NOTE_SIZE, color=cs.MUTED, fontstyle="italic")
+        ax.text(1.02, by, "undisclosed", transform=right, va="center", ha="left",
+                fontsize=lay.note, color=cs.MUTED)
         return
     colour = KINDS[r["kind"]][1]
     gb = r["value"] / 1e9
     if "own_value" not in r:
         ax.barh(by, gb - x0, left=x0, height=bar_h, color=colour, zorder=3)
-        ax.text(
-            1.02,
-            by,
-            cs.gb_label(r["value"]),
-            transform=ax.get_yaxis_transform(),
-            va="center",
-            ha="left",
-            fontsize=lay.note,
-            color=cs.INK,
-        )
+        ax.text(1.02, by, cs.gb_label(r["value"]), transform=ax.get_yaxis_transform(), va="center",
+                ha="left", fontsize=lay.note, color=cs.INK)
         return
-    ax.barh(
-        by, gb - x0, left=x0, height=bar_h, facecolor="none", edgecolor=colour, linewidth=1.4, hatch="///", zorder=2
-    )
+    ax.barh(by, gb - x0, left=x0, height=bar_h, facecolor="none", edgecolor=colour, linewidth=1.4,
+            hatch="///", zorder=2)
     ax.barh(by, r["own_value"] / 1e9 - x0, left=x0, height=bar_h, color=colour, zorder=3)
     if lay.narrow:  # the value on the label line, the own-context value beside the bar
-        ax.text(
-            1.02,
-            label_y,
-            f"{cs.gb_label(r['value'])}*",
-            transform=right,
-            va="bottom",
-            ha="left",
-            fontsize=lay.note,
-            color=cs.INK,
-        )
-        ax.text(
-            1.02,
-            by,
-            f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
-            transform=right,
-            va="center",
-            ha="left",
-            fontsize=lay.source,
-            color=cs.MUTED,
-        )
+        ax.text(1.02, label_y, f"{cs.gb_label(r['value'])}*", transform=right, va="bottom", ha="left",
+                fontsize=lay.note, color=cs.INK)
+        ax.text(1.02, by, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}", transform=right,
+                va="center", ha="left", fontsize=lay.source, color=cs.MUTED)
         return
-    ax.text(
-        1.02,
-        y + 0.21,
-        f"{cs.gb_label(r['value'])}*",
-        transform=ax.get_yaxis_transform(),
-        va="center",
-        ha="left",
-        fontsize=cs.NOTE_SIZE,
-        color=cs.INK,
-    )
-    ax.text(
-        1.02,
-        y - 0.26,
-        f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
-        transform=ax.get_yaxis_transform(),
-        va="center",
-        ha="left",
-        fontsize=cs.SOURCE_SIZE,
-        color=cs.MUTED,
-    )
+    ax.text(1.02, y + 0.21, f"{cs.gb_label(r['value'])}*", transform=ax.get_yaxis_transform(),
+            va="center", ha="left", fontsize=cs.NOTE_SIZE, color=cs.INK)
+    ax.text(1.02, y - 0.26, f"{cs.gb_label(r['own_value'])} at {r['own_context']:,}",
+            transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=cs.SOURCE_SIZE,
+            color=cs.MUTED)
 
 
 def _axes(ax, lay: cs.Layout, n_rows: int, x0: float, x_max: float) -> None:
@@ -213,58 +165,28 @@ def _row_label(ax, lay: cs.Layout, y: float, r: dict[str, Any]) -> None:
     left = ax.get_yaxis_transform()
     if lay.narrow:  # "Mistral 7B  GQA, 8 KV heads, window 4,096" on one line above the bar
         label_y = y + NARROW_DROP / 2 - 0.02
-        ax.text(0.0, label_y, r["label"], transform=left, ha="left", va="bottom", fontsize=lay.label, color=cs.INK)
+        ax.text(0.0, label_y, r["label"], transform=left, ha="left", va="bottom", fontsize=lay.label,
+                color=cs.INK)
         if r["detail"]:
-            ax.annotate(
-                r["detail"],
-                (0.0, label_y),
-                xycoords=left,
-                xytext=(cs.text_width(r["label"], lay.label) + 5, 0),
-                textcoords="offset points",
-                ha="left",
-                va="bottom",
-                fontsize=lay.source,
-                color=cs.MUTED,
-            )
+            ax.annotate(r["detail"], (0.0, label_y), xycoords=left,
+                        xytext=(cs.text_width(r["label"], lay.label) + 5, 0), textcoords="offset points",
+                        ha="left", va="bottom", fontsize=lay.source, color=cs.MUTED)
         return
-    ax.text(
-        -0.02,
-        y + (0.215 if r["detail"] else 0),
-        r["label"],
-        transform=left,
-        ha="right",
-        va="center",
-        fontsize=cs.LABEL_SIZE,
-        color=cs.INK,
-    )
-    ax.text(
-        -0.02, y - 0.285, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE, color=cs.MUTED
-    )
+    ax.text(-0.02, y + (0.215 if r["detail"] else 0), r["label"], transform=left, ha="right", va="center",
+            fontsize=cs.LABEL_SIZE, color=cs.INK)
+    ax.text(-0.02, y - 0.285, r["detail"], transform=left, ha="right", va="center", fontsize=cs.SOURCE_SIZE,
+            color=cs.MUTED)
 
 
 def _legend_and_notes(fig, ax, table: list[dict[str, Any]]) -> None:
     used = [k for k in KINDS if any(r["kind"] == k for r in table)]
     handles = [Patch(facecolor=KINDS[k][1], edgecolor="none", label=KINDS[k][0]) for k in used]
-    ax.legend(
-        handles=handles,
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.0),
-        ncols=3,
-        handlelength=1.0,
-        handletextpad=0.4,
-        columnspacing=1.0,
-        borderaxespad=0.2,
-    )
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3,
+              handlelength=1.0, handletextpad=0.4, columnspacing=1.0, borderaxespad=0.2)
     short = [f"{r['label']} {r['own_context']:,}" for r in table if "own_context" in r]
     short += [f"{r['label']} {r['window_context']:,}" for r in table if "window_context" in r]
-    cs.footnote(
-        fig,
-        f"* Beyond the model's own context ({', '.join(short)} tokens): the hatched bar is what its "
-        f"cache would be at {CONTEXT:,} tokens; the filled part and the small figure are at its own "
-        "maximum (a rolling buffer holds its window only).",
-    )
-    cs.source_line(
-        fig,
-        "catalog architectures (layers, KV heads, head size, MLA latent, SSM state) from each "
-        "model's paper or config; rolling buffers hold their window only; fixed states included.",
-    )
+    cs.footnote(fig, f"* Beyond the model's own context ({', '.join(short)} tokens): the hatched bar is what its "
+                     f"cache would be at {CONTEXT:,} tokens; the filled part and the small figure are at its own "
+                     "maximum (a rolling buffer holds its window only).")
+    cs.source_line(fig, "catalog architectures (layers, KV heads, head size, MLA latent, SSM state) from each "
+                        "model's paper or config; rolling buffers hold their window only; fixed states included.")

@@ -43,14 +43,12 @@ def _draw_single(lay: cs.Layout, models):
     """One panel: every model on the whole time axis, named where it has room (numbered in a key where not)."""
     if lay.narrow:
         fig, ax = cs.figure(height=5.8, layout=lay)
-        cs.subtitle(
-            fig,
-            "Parameters by release date, log scale. A mixture-of-experts (MoE) model uses only some "
-            "of its parameters for each token.",
-        )
+        cs.subtitle(fig, "Parameters by release date, log scale. A mixture-of-experts (MoE) model uses only some "
+                         "of its parameters for each token.")
     else:
         fig, ax = cs.figure(height=5.3)
-        cs.subtitle(fig, "Log scale. A mixture-of-experts (MoE) model uses only some of its parameters for each token.")
+        cs.subtitle(fig, "Log scale. A mixture-of-experts (MoE) model uses only some of its parameters for each "
+                         "token.")
     ax.set_yscale("log")
     labels, active_dots, stems = _points(ax, lay, models)
     _undisclosed(ax, lay, models)
@@ -65,21 +63,14 @@ def _draw_single(lay: cs.Layout, models):
 def _legend(ax, lay: cs.Layout, handles_from=None, ncols: int = 3) -> None:
     """The key of the markers above ``ax`` (the handles of ``handles_from``, by default ``ax``'s own), in two
     columns on a phone."""
-    ax.legend(
-        *(handles_from or ax).get_legend_handles_labels(),
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.0),
-        ncols=2 if lay.narrow else ncols,
-        handletextpad=0.2,
-        columnspacing=1.0 if lay.narrow else 1.2,
-        borderaxespad=0.1,
-    )
+    ax.legend(*(handles_from or ax).get_legend_handles_labels(), loc="lower left", bbox_to_anchor=(0.0, 1.0),
+              ncols=2 if lay.narrow else ncols, handletextpad=0.2, columnspacing=1.0 if lay.narrow else 1.2,
+              borderaxespad=0.1)
 
 
 def _source(fig) -> None:
-    cs.source_line(
-        fig, "model papers, official configs and model cards (see References); GPT-4: OpenAI 2023, which gives no size."
-    )
+    cs.source_line(fig, "model papers, official configs and model cards (see References); GPT-4: OpenAI 2023, "
+                        "which gives no size.")
 
 
 def _zoom_from(models) -> int | None:
@@ -96,20 +87,13 @@ def _draw_zoomed(lay: cs.Layout, models, zoom: int):
     where = "below" if lay.narrow else "right"
     if lay.narrow:
         fig, (ax, near) = cs.figure(height=8.4, nrows=2, layout=lay, gridspec_kw={"height_ratios": [1, 1.45]})
-        cs.subtitle(
-            fig,
-            f"Parameters by release date, log scale; {where}, {zoom} on, enlarged. A mixture-of-experts "
-            "(MoE) model uses only some of its parameters for each token.",
-        )
+        cs.subtitle(fig, f"Parameters by release date, log scale; {where}, {zoom} on, enlarged. A mixture-of-experts "
+                         "(MoE) model uses only some of its parameters for each token.")
     else:
-        fig, (ax, near) = cs.figure(
-            height=5.3, ncols=2, layout=lay, sharey=True, gridspec_kw={"width_ratios": [1.2, 1.7]}
-        )
-        cs.subtitle(
-            fig,
-            f"Log scale; {where}, {zoom} on, enlarged. A mixture-of-experts (MoE) model uses only some "
-            "of its parameters for each token.",
-        )
+        fig, (ax, near) = cs.figure(height=5.3, ncols=2, layout=lay, sharey=True,
+                                    gridspec_kw={"width_ratios": [1.2, 1.7]})
+        cs.subtitle(fig, f"Log scale; {where}, {zoom} on, enlarged. A mixture-of-experts (MoE) model uses only some "
+                         "of its parameters for each token.")
     late = [r for r in models if cs.release_year(r[1]["released"]) >= zoom]
     for panel in (ax, near):
         panel.set_yscale("log")
@@ -118,13 +102,8 @@ def _draw_zoomed(lay: cs.Layout, models, zoom: int):
     _axes(ax, lay, models, xlabel=not lay.narrow, every=2)
     ax.axvspan(zoom, ax.get_xlim()[1], color=cs.MUTED, alpha=0.12, linewidth=0, zorder=0)
     near_labels, near_dots, near_stems = _points(near, lay, late)
-    _axes(
-        near,
-        lay,
-        late if lay.narrow else models,
-        ylabel=lay.narrow,
-        years=(zoom - 0.45, max(cs.release_year(m["released"]) for _, m, _ in late) + 0.35),
-    )
+    _axes(near, lay, late if lay.narrow else models, ylabel=lay.narrow,
+          years=(zoom - 0.45, max(cs.release_year(m["released"]) for _, m, _ in late) + 0.35))
     _legend(ax if lay.narrow else near, lay, handles_from=ax, ncols=2)
     _source(fig)
     early = [(text, xy) for text, xy in labels if xy[0] < zoom]
@@ -159,18 +138,9 @@ def _points(ax, lay: cs.Layout, models) -> tuple[list[tuple[str, _Point]], list[
             active = moe["active_params"]
             ax.plot([x, x], [active, total], color=cs.ORANGE, linewidth=1.6, zorder=2)
             ax.plot([x], [total], **moe_kw, label=None if "moe" in seen else moe_total)
-            ax.plot(
-                [x],
-                [active],
-                color=cs.ORANGE,
-                marker="o",
-                markersize=size,
-                markerfacecolor=cs.PAPER,
-                markeredgewidth=2,
-                linestyle="none",
-                zorder=3,
-                label=None if "moe" in seen else "MoE: active per token",
-            )
+            ax.plot([x], [active], color=cs.ORANGE, marker="o", markersize=size, markerfacecolor=cs.PAPER,
+                    markeredgewidth=2, linestyle="none", zorder=3,
+                    label=None if "moe" in seen else "MoE: active per token")
             seen.add("moe")
             # The label of another model must not sit on this model's line: points along it are obstacles.
             active_dots += [(x, active * (total / active) ** t) for t in (0, 0.2, 0.4, 0.6, 0.8)]
@@ -189,42 +159,15 @@ def _undisclosed(ax, lay: cs.Layout, models) -> None:
     for _, m, label in models:
         if not disclosed(m):
             x = cs.release_year(m["released"])
-            ax.plot(
-                [x],
-                [0.0],
-                transform=on_axis,
-                marker="D",
-                markersize=size + 1,
-                markerfacecolor=cs.PAPER,
-                markeredgecolor=cs.MUTED,
-                markeredgewidth=2,
-                linestyle="none",
-                clip_on=False,
-                zorder=5,
-            )
-            ax.annotate(
-                f"{label}: size undisclosed",
-                (x, 0.0),
-                xycoords=on_axis,
-                xytext=(0, 12),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=lay.note,
-                color=cs.MUTED,
-                fontstyle="italic",
-            )
+            ax.plot([x], [0.0], transform=on_axis, marker="D", markersize=size + 1, markerfacecolor=cs.PAPER,
+                    markeredgecolor=cs.MUTED, markeredgewidth=2, linestyle="none", clip_on=False, zorder=5)
+            ax.annotate(f"{label}: size undisclosed", (x, 0.0), xycoords=on_axis,
+                        xytext=(0, 12), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=lay.note, color=cs.MUTED, fontstyle="italic")
 
 
-def _axes(
-    ax,
-    lay: cs.Layout,
-    models,
-    xlabel: bool = True,
-    ylabel: bool = True,
-    every: int = 1,
-    years: tuple[float, float] | None = None,
-) -> None:
+def _axes(ax, lay: cs.Layout, models, xlabel: bool = True, ylabel: bool = True, every: int = 1,
+          years: tuple[float, float] | None = None) -> None:
     """Years across (every ``every``-th one, every other one on a phone; each one over ``years``: an enlarged
     panel), parameters up (log; the scale of ``models``)."""
     xs = [cs.release_year(m["released"]) for _, m, _ in models]

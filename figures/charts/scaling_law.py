@@ -31,11 +31,8 @@ CLUSTER_NARROW = 3.0
 def dense_models(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
     """The models the entry shows (catalog.yaml ``select: dense``: disclosed dense transformers), smallest first,
     with their labels; a model without a size or with experts or an SSM is left out whatever the entry says."""
-    out = [
-        (k, m, label)
-        for k, m, label in shown(data)
-        if derive.disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"
-    ]
+    out = [(k, m, label) for k, m, label in shown(data)
+           if derive.disclosed(m) and not m.get("moe") and m.get("attention") != "hybrid"]
     return sorted(out, key=lambda r: (r[1]["params"], r[0]))
 
 
@@ -47,11 +44,8 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     fig, ax = cs.figure(height=5.2 if lay.narrow else 4.6, layout=layout)
     doubling = derive.kaplan_loss(2.0, alpha, 1.0)  # (1/2)^alpha: the loss factor for each doubling of N
     # Typeset by mathtext (chart_style.apply); the alt text keeps the plain formula.
-    cs.subtitle(
-        fig,
-        f"$L(N) = (N_c\\,/\\,N)^{{\\alpha}}$ with $\\alpha$ = {alpha:g} and $N_c$ = {cs.sci(n_c)} "
-        f"parameters: each doubling of $N$ multiplies the loss by {doubling:.3f}. Log-log axes.",
-    )
+    cs.subtitle(fig, f"$L(N) = (N_c\\,/\\,N)^{{\\alpha}}$ with $\\alpha$ = {alpha:g} and $N_c$ = {cs.sci(n_c)} "
+                     f"parameters: each doubling of $N$ multiplies the loss by {doubling:.3f}. Log-log axes.")
 
     n = np.logspace(np.log10(N_RANGE[0]), np.log10(N_RANGE[1]), 200)
     loss = [derive.kaplan_loss(float(x), alpha, n_c) for x in n]
@@ -83,17 +77,8 @@ def _dots(ax, lay: cs.Layout, data: dict[str, Any], alpha: float, n_c: float):
     for model_id, m, label in dense_models(data):
         x = m["params"]
         y = derive.kaplan_loss(x, alpha, n_c)
-        ax.plot(
-            [x],
-            [y],
-            marker="o",
-            markersize=8 if lay.narrow else 9,
-            color=cs.ORANGE,
-            markeredgecolor=cs.PAPER,
-            markeredgewidth=1.5,
-            linestyle="none",
-            zorder=3,
-        )
+        ax.plot([x], [y], marker="o", markersize=8 if lay.narrow else 9, color=cs.ORANGE, markeredgecolor=cs.PAPER,
+                markeredgewidth=1.5, linestyle="none", zorder=3)
         if groups and x / groups[-1][0][1]["params"] < cluster:  # within `cluster` of the group's smallest
             groups[-1].append((model_id, m, label))
         else:
@@ -107,9 +92,8 @@ def _axes(fig, ax, lay: cs.Layout, alpha: float, n_c: float) -> None:
     ax.set_ylim(low * (0.86 if lay.narrow else 0.93), high * 1.06)  # narrow: room for the stack below the line
     ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=12))
     if lay.narrow:  # every other decade labelled (grid lines stay at every decade)
-        ax.xaxis.set_major_formatter(
-            mticker.FuncFormatter(lambda v, _: cs.short_number(v) if round(np.log10(v)) % 2 == 0 else "")
-        )
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(
+            lambda v, _: cs.short_number(v) if round(np.log10(v)) % 2 == 0 else ""))
     else:
         ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: cs.short_number(v)))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
@@ -119,21 +103,10 @@ def _axes(fig, ax, lay: cs.Layout, alpha: float, n_c: float) -> None:
     ax.set_ylabel("Test loss (nats per token)")
     if lay.narrow:
         ax.set_xlabel("Parameters N (non-embedding)")
-        cs.footnote(
-            fig,
-            "Dots: the catalog's dense models, placed on the line by their total parameters "
-            "(a prediction, not a measured loss).",
-        )
+        cs.footnote(fig, "Dots: the catalog's dense models, placed on the line by their total parameters "
+                         "(a prediction, not a measured loss).")
     else:
         ax.set_xlabel("Parameters N (non-embedding; markers: total parameters)")
-        ax.text(
-            0.99,
-            0.97,
-            "Dots: the catalog’s dense models, placed on the\nline by size (a prediction, not a measured loss)",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=cs.NOTE_SIZE,
-            color=cs.MUTED,
-            linespacing=1.3,
-        )
+        ax.text(0.99, 0.97, "Dots: the catalog’s dense models, placed on the\nline by size (a prediction, "
+                            "not a measured loss)", transform=ax.transAxes, ha="right", va="top",
+                fontsize=cs.NOTE_SIZE, color=cs.MUTED, linespacing=1.3)

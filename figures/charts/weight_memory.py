@@ -109,9 +109,8 @@ def points(models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, s
     return [(m, [(bpv, derive.weight_bytes(m["params"], p) / 1e9) for bpv, p, _ in groups]) for _, m in models]
 
 
-def _columns(
-    ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str, str]], data: dict[str, Any]
-) -> None:
+def _columns(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str, str]],
+             data: dict[str, Any]) -> None:
     """The wide body: one column per model, memory up the (log) vertical axis, device lines across."""
     ax.set_yscale("log")
 
@@ -121,29 +120,12 @@ def _columns(
         ax.plot([x, x], [min(gbs), max(gbs)], color=cs.MUTED, linewidth=1.2, zorder=2)
         for bpv, gb in pts:
             marker, colour = STYLE[bpv]
-            ax.plot(
-                [x],
-                [gb],
-                marker=marker,
-                markersize=9,
-                color=colour,
-                markeredgecolor=cs.PAPER,
-                markeredgewidth=1.2,
-                linestyle="none",
-                zorder=4,
-            )
-            ax.annotate(
-                value_label(gb),
-                (x, gb),
-                xytext=(8, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=cs.SOURCE_SIZE + 0.5,
-                color=cs.INK,
-                zorder=5,
-                bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"),
-            )
+            ax.plot([x], [gb], marker=marker, markersize=9, color=colour, markeredgecolor=cs.PAPER,
+                    markeredgewidth=1.2, linestyle="none", zorder=4)
+            ax.annotate(value_label(gb), (x, gb), xytext=(8, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=cs.SOURCE_SIZE + 0.5,
+                        color=cs.INK, zorder=5,
+                        bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"))
             top = max(top, gb)
 
     lines = hardware_lines(dict(shown_hardware(data)))
@@ -159,19 +141,9 @@ def _columns(
     # Hardware labels in the right margin, spread apart at draw time where sizes are close (141 and 180 GB).
     column = _LabelColumn(gap_pt=HW_LABEL_SIZE * 1.2)
     for gb, name in lines:
-        label = _SpreadLabel(
-            column,
-            f"{name} {gb:g} GB",
-            (1.0, gb),
-            xycoords=("axes fraction", "data"),
-            xytext=(6, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=HW_LABEL_SIZE,
-            color=cs.MUTED,
-            annotation_clip=False,
-        )
+        label = _SpreadLabel(column, f"{name} {gb:g} GB", (1.0, gb), xycoords=("axes fraction", "data"),
+                             xytext=(6, 0), textcoords="offset points", ha="left", va="center",
+                             fontsize=HW_LABEL_SIZE, color=cs.MUTED, annotation_clip=False)
         label.set_transform(IdentityTransform())  # as ax.annotate leaves it; add_artist would impose transData
         ax.add_artist(label)
         label.set_clip_on(False)  # add_artist clips to the axes; this label lives in the margin
@@ -187,6 +159,7 @@ def _columns(
         label.set_fontsize(cs.NOTE_SIZE - 0.5)
 
 
+
 #: Narrow layout geometry, in points: value labels sit this far above/below their marker's centre, the model name
 #: this far above the row's markers, and each device flag takes one tier of this height.
 _VALUE_GAP = 6.5
@@ -196,13 +169,8 @@ _TIER = 12.5
 _FLAG_BASE = 0.62
 
 
-def _rows(
-    ax,
-    models: list[tuple[str, dict[str, Any]]],
-    groups: list[tuple[float, str, str]],
-    lines: list[tuple[float, str]],
-    lay: cs.Layout,
-) -> None:
+def _rows(ax, models: list[tuple[str, dict[str, Any]]], groups: list[tuple[float, str, str]],
+          lines: list[tuple[float, str]], lay: cs.Layout) -> None:
     """The narrow body: one row per model (first at the top), memory along the (log) horizontal axis, device lines
     down from flags that step down and right from the smallest device."""
     ax.set_xscale("log")
@@ -220,44 +188,17 @@ def _rows(
         ax.plot([min(gbs), max(gbs)], [y, y], color=cs.MUTED, linewidth=1.2, zorder=2)
         for k, (bpv, gb) in enumerate(pts):
             marker, colour = STYLE[bpv]
-            ax.plot(
-                [gb],
-                [y],
-                marker=marker,
-                markersize=8,
-                color=colour,
-                markeredgecolor=cs.PAPER,
-                markeredgewidth=1.1,
-                linestyle="none",
-                zorder=4,
-            )
+            ax.plot([gb], [y], marker=marker, markersize=8, color=colour, markeredgecolor=cs.PAPER,
+                    markeredgewidth=1.1, linestyle="none", zorder=4)
             above = k % 2 == 0  # neighbours alternate sides, so labels two apart never meet
-            ax.annotate(
-                value_label(gb),
-                (gb, y),
-                xytext=(0, _VALUE_GAP if above else -_VALUE_GAP),
-                textcoords="offset points",
-                ha="center",
-                va="bottom" if above else "top",
-                fontsize=lay.source + 0.5,
-                color=cs.INK,
-                zorder=5,
-                bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"),
-            )
+            ax.annotate(value_label(gb), (gb, y), xytext=(0, _VALUE_GAP if above else -_VALUE_GAP),
+                        textcoords="offset points", ha="center", va="bottom" if above else "top",
+                        fontsize=lay.source + 0.5, color=cs.INK, zorder=5,
+                        bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"))
         name = " ".join(model_label(m).split("\n"))
-        ax.annotate(
-            name,
-            (0.0, y),
-            xycoords=ax.get_yaxis_transform(),
-            xytext=(0, _NAME_RISE),
-            textcoords="offset points",
-            ha="left",
-            va="bottom",
-            fontsize=lay.label,
-            color=cs.INK,
-            zorder=5,
-            bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"),
-        )
+        ax.annotate(name, (0.0, y), xycoords=ax.get_yaxis_transform(), xytext=(0, _NAME_RISE),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=lay.label, color=cs.INK,
+                    zorder=5, bbox=dict(boxstyle="square,pad=0.08", facecolor=cs.PAPER, edgecolor="none"))
 
     # Device flags: smallest memory in the top tier, each next one a tier lower; a line runs from its flag down
     # through the rows, and every label starts right of its own line, past which only lower lines rise.
@@ -265,16 +206,8 @@ def _rows(
     for tier, (gb, label) in enumerate(sorted(lines)):
         flag_y = top_row + (len(lines) - tier - 0.5) * _TIER * per_pt
         ax.plot([gb, gb], [-0.45, flag_y], color=cs.MUTED, linewidth=1.0, linestyle=(0, (3, 2)), zorder=1)
-        ax.annotate(
-            f"{label} {gb:g} GB",
-            (gb, flag_y),
-            xytext=(3, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=lay.source + 0.5,
-            color=cs.MUTED,
-        )
+        ax.annotate(f"{label} {gb:g} GB", (gb, flag_y), xytext=(3, 0), textcoords="offset points", ha="left",
+                    va="center", fontsize=lay.source + 0.5, color=cs.MUTED)
     ax.set_xlim(lo, hi)
     ax.set_ylim(-0.45, top_row + len(lines) * _TIER * per_pt)
     ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=10))
@@ -291,41 +224,18 @@ def draw(data: dict[str, Any], layout: str = "wide"):
     models = [(k, m) for k, m, _ in shown(data)]  # the entry's `models:` list (catalog.yaml), in its order
     groups = precision_groups(data.get("formats", {}), named_with=False)  # a short legend
     fig, ax = cs.figure(height=7.9 if lay.narrow else 6.0, layout=layout)
-    cs.subtitle(
-        fig,
-        "Weights only (no KV cache, activations or quantization scales), in "
-        "GB\u00a0=\u00a010⁹\u00a0bytes, log scale. Dashed lines: device memory.",
-    )
+    cs.subtitle(fig, "Weights only (no KV cache, activations or quantization scales), in "
+                     "GB\u00a0=\u00a010⁹\u00a0bytes, log scale. Dashed lines: device memory.")
     if lay.narrow:
         _rows(ax, models, groups, hardware_lines(dict(shown_hardware(data))), lay)
     else:
         _columns(ax, models, groups, data)
 
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker=STYLE[b][0],
-            color=STYLE[b][1],
-            markeredgecolor=cs.PAPER,
-            linestyle="none",
-            markersize=8 if lay.narrow else 9,
-            label=f"{name} ({b:g} byte{'s' if b != 1 else ''})",
-        )
-        for b, _, name in groups
-    ]
-    ax.legend(
-        handles=handles,
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.0),
-        ncols=2 if lay.narrow else len(handles),
-        handletextpad=0.1,
-        columnspacing=0.9,
-        borderaxespad=0.2,
-    )
-    cs.source_line(
-        fig,
-        "parameter counts from the model papers; device memory from vendor specifications "
-        "(see References). An MoE model keeps all its parameters in memory.",
-    )
+    handles = [Line2D([], [], marker=STYLE[b][0], color=STYLE[b][1], markeredgecolor=cs.PAPER, linestyle="none",
+                      markersize=8 if lay.narrow else 9, label=f"{name} ({b:g} byte{'s' if b != 1 else ''})")
+               for b, _, name in groups]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2 if lay.narrow else len(handles),
+              handletextpad=0.1, columnspacing=0.9, borderaxespad=0.2)
+    cs.source_line(fig, "parameter counts from the model papers; device memory from vendor specifications "
+                        "(see References). An MoE model keeps all its parameters in memory.")
     return fig

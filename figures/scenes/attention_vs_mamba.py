@@ -73,17 +73,10 @@ def mamba_numbers(data: dict[str, Any]) -> dict[str, Any]:
     per_token = derive.kv_bytes_per_token(m, PRECISION)
     state = derive.ssm_state_bytes(m, PRECISION)  # the state in its own cache precision (float32 per config)
     return {
-        "name": m["name"],
-        "pattern": pattern,
-        "layers": m["layers"],
-        "counts": counts,
-        "attention_layers": derive.attention_layer_count(m),
-        "ssm_layers": m["ssm"]["layers"],
-        "kv_heads": m["kv_heads"],
-        "context": m["context"],
-        "precision": PRECISION.upper(),
-        "kv_per_token": per_token,
-        "kv_at_context": derive.kv_bytes_per_token(m, PRECISION) * m["context"],
+        "name": m["name"], "pattern": pattern, "layers": m["layers"], "counts": counts,
+        "attention_layers": derive.attention_layer_count(m), "ssm_layers": m["ssm"]["layers"],
+        "kv_heads": m["kv_heads"], "context": m["context"], "precision": PRECISION.upper(),
+        "kv_per_token": per_token, "kv_at_context": derive.kv_bytes_per_token(m, PRECISION) * m["context"],
         "state_bytes": state,
     }
 
@@ -94,37 +87,26 @@ class AttentionVsMamba(RaceScene):
         self.title("Attention against Mamba: a growing cache, a fixed state")
         left, right, lt, rt = self._panels()
         self.play(FadeIn(left), FadeIn(right), FadeIn(lt), FadeIn(rt), run_time=T_MOVE * 0.8)
-        self.caption(
-            "Attention keeps a key and a value for every token it has read. Mamba folds each token into a "
-            "state of fixed size.",
-            title="A cache that grows, a state that doesn't",
-        )
+        self.caption("Attention keeps a key and a value for every token it has read. Mamba folds each token into a "
+                     "state of fixed size.", title="A cache that grows, a state that doesn't")
         cache, cells, counter, note = self._toy(left, right, lt)
 
         name = n["name"]
-        self.caption(
-            f"{nb(name)}, {n['precision']}: each token adds {num(n['kv_per_token'])} bytes to the cache of "
-            f"its {n['attention_layers']} attention layers; its Mamba-2 state never grows.",
-            title="Bytes per token",
-        )
+        self.caption(f"{nb(name)}, {n['precision']}: each token adds {num(n['kv_per_token'])} bytes to the cache of "
+                     f"its {n['attention_layers']} attention layers; its Mamba-2 state never grows.",
+                     title="Bytes per token")
         real = self._real(n, left, right, cells, leaving=VGroup(cache, counter, note))
         self.wait(T_READ * 1.5)
 
         # The hybrid stack: the panels leave as its step begins.
-        self.caption(
-            f"The hybrid: {nb(n['name'])} mixes Mamba-2 layers, mixture-of-experts feed-forward layers and "
-            "a few attention layers.",
-            title="The hybrid stack",
-        )
+        self.caption(f"The hybrid: {nb(n['name'])} mixes Mamba-2 layers, mixture-of-experts feed-forward layers and "
+                     "a few attention layers.", title="The hybrid stack")
         self.play(FadeOut(VGroup(left, right, lt, rt, cells, real)), run_time=T_FAST * 1.5)
         blocks = self._stack(n)
         c = n["counts"]
-        self.caption(
-            f"Only {c['*']} of {n['layers']} layers keep a KV cache, each with just "
-            f"{nb(str(n['kv_heads']) + ' KV heads')}; "
-            f"the {c['M']} Mamba-2 layers carry a fixed state.",
-            title="Where the cache lives",
-        )
+        self.caption(f"Only {c['*']} of {n['layers']} layers keep a KV cache, each with just "
+                     f"{nb(str(n['kv_heads']) + ' KV heads')}; "
+                     f"the {c['M']} Mamba-2 layers carry a fixed state.", title="Where the cache lives")
         self._where(blocks, n["pattern"])
         self.hold_caption(T_HOLD)
 
@@ -160,11 +142,8 @@ class AttentionVsMamba(RaceScene):
         rng = np.random.default_rng(3)
         cells = VGroup()
         # Portrait: the grid at the left of its panel, what it says to its right; landscape: the words under it.
-        grid_c = (
-            right.get_left() + np.array([0.55 + 3 * cell, -0.2, 0])
-            if self.portrait
-            else right.get_center() + np.array([0, 0.35, 0])
-        )
+        grid_c = (right.get_left() + np.array([0.55 + 3 * cell, -0.2, 0]) if self.portrait
+                  else right.get_center() + np.array([0, 0.35, 0]))
         for r in range(6):
             for c in range(6):
                 sq = Square(cell * 0.88, stroke_width=0).set_fill(GREEN, opacity=0.25 + 0.6 * rng.random())
@@ -178,21 +157,12 @@ class AttentionVsMamba(RaceScene):
         for t in range(TOY_TOKENS):
             k = Rectangle(width=col_w * 0.85, height=kv_h, stroke_width=0).set_fill(ORANGE, opacity=0.9)
             v = Rectangle(width=col_w * 0.85, height=kv_h, stroke_width=0).set_fill(GREEN, opacity=0.9)
-            col = (
-                VGroup(k, v)
-                .arrange(DOWN, buff=0.06)
-                .move_to(np.array([self.cache_x0 + col_w * (t + 0.5), self.cache_y, 0]))
-            )
+            col = VGroup(k, v).arrange(DOWN, buff=0.06).move_to(
+                np.array([self.cache_x0 + col_w * (t + 0.5), self.cache_y, 0]))
             new_counter = text(f"tokens read: {t + 1}", LABEL_SIZE, MUTED).move_to(counter).align_to(counter, LEFT)
             recolor = [c.animate.set_fill(GREEN, opacity=0.25 + 0.6 * rng.random()) for c in cells]
-            self.play(
-                FadeIn(col, shift=0.3 * RIGHT),
-                *recolor,
-                FadeOut(counter),
-                FadeIn(new_counter),
-                *([FadeIn(note)] if t == 0 else []),
-                run_time=0.45 if t < 3 else 0.3,
-            )
+            self.play(FadeIn(col, shift=0.3 * RIGHT), *recolor, FadeOut(counter), FadeIn(new_counter),
+                      *([FadeIn(note)] if t == 0 else []), run_time=0.45 if t < 3 else 0.3)
             counter = new_counter
             cache.add(col)
         kv_labels = VGroup(text("K", LABEL_SIZE, ORANGE, bold=True), text("V", LABEL_SIZE, GREEN, bold=True))
@@ -251,18 +221,11 @@ class AttentionVsMamba(RaceScene):
         arrow = text("input → output" if rows == 1 else "input at top left, output at bottom right", LABEL_SIZE, MUTED)
         arrow.next_to(blocks, DOWN, buff=0.2).align_to(blocks, LEFT)
         self.play(FadeIn(head), run_time=T_FAST)
-        self.play(
-            LaggedStart(*[GrowFromEdge(b, DOWN) for b in blocks], lag_ratio=0.08), FadeIn(arrow), run_time=T_MOVE * 2.5
-        )
+        self.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in blocks], lag_ratio=0.08), FadeIn(arrow),
+                  run_time=T_MOVE * 2.5)
         c = n["counts"]
-        leg = legend(
-            [
-                (GREEN, f"Mamba-2 × {c['M']}"),
-                (BLUE, f"MoE feed-forward × {c['E']}"),
-                (PINK, f"attention × {c['*']} (GQA, {n['kv_heads']} KV heads)"),
-            ],
-            size=LABEL_SIZE if self.portrait else BODY_SIZE,
-        )
+        leg = legend([(GREEN, f"Mamba-2 × {c['M']}"), (BLUE, f"MoE feed-forward × {c['E']}"),
+                      (PINK, f"attention × {c['*']} (GQA, {n['kv_heads']} KV heads)")], size=LABEL_SIZE if self.portrait else BODY_SIZE)
         if self.portrait:
             leg.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         leg.next_to(arrow, DOWN, buff=0.45).align_to(blocks, LEFT)

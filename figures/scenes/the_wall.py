@@ -62,22 +62,13 @@ def wall_numbers(data: dict[str, Any]) -> dict[str, Any]:
     _, m, _ = shown(data)[0]  # the entry's `models:` (catalog.yaml)
     rows = []
     for n in SIZES:
-        rows.append(
-            {"n": n, "full": derive.attention_scores(n, "full"), "causal": derive.attention_scores(n, "causal")}
-        )
+        rows.append({"n": n, "full": derive.attention_scores(n, "full"),
+                     "causal": derive.attention_scores(n, "causal")})
     matrices = derive.attention_matrices(m)
     per_matrix = derive.attention_scores(m["context"], "full")
-    return {
-        "rows": rows,
-        "model": m["name"],
-        "heads": m["heads"],
-        "layers": derive.attention_layer_count(m),
-        "matrices": matrices,
-        "context": m["context"],
-        "per_matrix": per_matrix,
-        "per_sequence": matrices * per_matrix,
-        "banded": bool(m.get("attention_note")),
-    }
+    return {"rows": rows, "model": m["name"], "heads": m["heads"], "layers": derive.attention_layer_count(m),
+            "matrices": matrices, "context": m["context"], "per_matrix": per_matrix,
+            "per_sequence": matrices * per_matrix, "banded": bool(m.get("attention_note"))}
 
 
 def scores_text(x: int) -> str:
@@ -102,9 +93,8 @@ class TheWall(RaceScene):
             self.info_x, self.info_top = self.mosaic_origin[0] + self.mosaic + 0.8, lay.title_bottom - 0.35
             return
         self.big = 4.8
-        self.anchor = np.array(
-            [lay.left_x + word_room + (lay.content_w - word_room - self.big) / 2, lay.title_bottom - 0.4, 0]
-        )
+        self.anchor = np.array([lay.left_x + word_room + (lay.content_w - word_room - self.big) / 2,
+                                lay.title_bottom - 0.4, 0])
         self.panel_x, self.panel_top = lay.left_x, self.anchor[1] - self.big - 0.4
         self.entry_gap, self.compact = 0.28, True
         self.mosaic = 4.6
@@ -116,35 +106,28 @@ class TheWall(RaceScene):
         rows = nums["rows"]
         self.title("The wall: a score for every pair of tokens")
         self._geometry()
-        self.caption(
-            "Attention gives every token a score against every token. Here one word counts as one token.",
-            title="Every token scores every token",
-        )
+        self.caption("Attention gives every token a score against every token. Here one word counts as one token.",
+                     title="Every token scores every token")
         cells, cols, rws = self._six_tokens(rows[0]["n"])
         panel = VGroup()
         entry = self._entry(rows[0])
-        entry.next_to(np.array([self.panel_x, self.panel_top, 0]), RIGHT, buff=0).align_to(
-            np.array([0, self.panel_top, 0]), UP
-        )
+        entry.next_to(np.array([self.panel_x, self.panel_top, 0]), RIGHT, buff=0) \
+            .align_to(np.array([0, self.panel_top, 0]), UP)
         self.play(FadeIn(entry[0]), run_time=T_FAST)
         self.wait(T_READ * 0.5)
 
         # causal half
         n = rows[0]["n"]
-        self.caption(
-            f"A decoder only looks back: each token scores itself and earlier tokens, "
-            f"{num(rows[0]['causal'])} of the {num(rows[0]['full'])}.",
-            title="A decoder looks back",
-        )
+        self.caption(f"A decoder only looks back: each token scores itself and earlier tokens, "
+                     f"{num(rows[0]['causal'])} of the {num(rows[0]['full'])}.", title="A decoder looks back")
         future = [cells[r * n + c] for r in range(n) for c in range(n) if c > r]
         self.play(*[f.animate.set_fill(GRID, opacity=0.5) for f in future], FadeIn(entry[1]), run_time=T_MOVE)
         panel.add(entry)
         self.wait(T_READ * 0.6)
         big = self._grow(rows, cells, cols, rws, panel)
 
-        self.caption(
-            "Double the tokens, four times the scores. And that is one head, in one layer.", title="Quadratic growth"
-        )
+        self.caption("Double the tokens, four times the scores. And that is one head, in one layer.",
+                     title="Quadratic growth")
         self._quarter(big)
         self.wait(T_READ)
 
@@ -163,12 +146,8 @@ class TheWall(RaceScene):
                 sq = Square(cell * 0.9, stroke_width=0).set_fill(PINK, opacity=0.35 + 0.55 * rng.random())
                 sq.move_to(anchor + np.array([cell * (c + 0.5), -cell * (r + 0.5), 0]))
                 cells.add(sq)
-        cols = VGroup(
-            *[
-                text(w, SMALL_SIZE, MUTED).move_to(anchor + np.array([cell * (i + 0.5), 0.26, 0]))
-                for i, w in enumerate(WORDS)
-            ]
-        )
+        cols = VGroup(*[text(w, SMALL_SIZE, MUTED).move_to(anchor + np.array([cell * (i + 0.5), 0.26, 0]))
+                        for i, w in enumerate(WORDS)])
         rws = VGroup(*[text(w, SMALL_SIZE, MUTED) for w in WORDS])
         for i, t in enumerate(rws):
             t.move_to(anchor + np.array([-0.15 - t.width / 2, -cell * (i + 0.5), 0]))
@@ -186,23 +165,15 @@ class TheWall(RaceScene):
             entry = self._entry(row).next_to(panel, DOWN, buff=self.entry_gap, aligned_edge=LEFT)
             was = num(rows[k - 1]["n"])
             if k == 1:
-                self.caption(
-                    f"{num(row['n'])} tokens: {num(row['full'])} scores. Drawn to scale, the "
-                    f"{was}-token matrix is the speck in the corner.",
-                    title=f"{num(row['n'])} tokens",
-                )
+                self.caption(f"{num(row['n'])} tokens: {num(row['full'])} scores. Drawn to scale, the "
+                             f"{was}-token matrix is the speck in the corner.", title=f"{num(row['n'])} tokens")
             else:
-                self.caption(
-                    f"{num(row['n'])} tokens: {num(row['full'])} scores ({power_of_ten(row['full'])}). "
-                    f"Now the {was}-token matrix is the speck.",
-                    title=f"{num(row['n'])} tokens",
-                )
+                self.caption(f"{num(row['n'])} tokens: {num(row['full'])} scores ({power_of_ten(row['full'])}). "
+                             f"Now the {was}-token matrix is the speck.", title=f"{num(row['n'])} tokens")
             leaving = [FadeOut(cols), FadeOut(rws)] if k == 1 else [FadeOut(self.speck)]
             self.play(*leaving, previous.animate.scale(shrink, about_point=anchor), FadeIn(big), run_time=T_MOVE * 1.5)
             self.remove(previous)
-            speck = Circle(radius=0.2, stroke_color=YELLOW, stroke_width=2.5).move_to(
-                anchor + np.array([0.02, -0.02, 0])
-            )
+            speck = Circle(radius=0.2, stroke_color=YELLOW, stroke_width=2.5).move_to(anchor + np.array([0.02, -0.02, 0]))
             label = text(f"{was} tokens", SMALL_SIZE, YELLOW).next_to(speck, RIGHT, buff=0.12).shift(0.22 * DOWN)
             self.speck = VGroup(speck, label)
             self.play(Create(speck), FadeIn(label), FadeIn(entry), run_time=T_FAST * 2)
@@ -216,9 +187,8 @@ class TheWall(RaceScene):
         half = self.big / 2
         q = Square(half, stroke_color=YELLOW, stroke_width=3).move_to(self.anchor + np.array([half / 2, -half / 2, 0]))
         lines = ["half the tokens:", "a quarter", "of the scores"]
-        label = VGroup(*[text(s, LABEL_SIZE, YELLOW, bold=True) for s in lines]).arrange(
-            DOWN, buff=0.08, aligned_edge=LEFT
-        )
+        label = VGroup(*[text(s, LABEL_SIZE, YELLOW, bold=True) for s in lines]).arrange(DOWN, buff=0.08,
+                                                                                         aligned_edge=LEFT)
         # In the empty (future) half, right of the quarter: clear of the shaded triangle.
         label.next_to(q.get_corner(UP + RIGHT), RIGHT, buff=0.25).align_to(q, UP).shift(0.3 * DOWN)
         self.quarter = VGroup(q, label)
@@ -240,24 +210,15 @@ class TheWall(RaceScene):
         if self.compact:
             head = text(f"{num(row['n'])} tokens → {scores_text(row['full'])}", LABEL_SIZE, INK)
         else:
-            head = VGroup(
-                text(f"{num(row['n'])} tokens", BODY_SIZE, INK, bold=True),
-                text(f"→ {scores_text(row['full'])}", BODY_SIZE, INK),
-            ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+            head = VGroup(text(f"{num(row['n'])} tokens", BODY_SIZE, INK, bold=True),
+                          text(f"→ {scores_text(row['full'])}", BODY_SIZE, INK)).arrange(DOWN, buff=0.1,
+                                                                                         aligned_edge=LEFT)
         g = VGroup(head, causal).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
         g.next_to(np.array([self.panel_x, 0, 0]), RIGHT, buff=0)
         return g
 
-    def _info_line(
-        self,
-        info: VGroup,
-        s: str,
-        color: str = INK,
-        size: int = BODY_SIZE,
-        bold: bool = False,
-        x: float | None = None,
-        gap: float = 0.24,
-    ) -> Text:
+    def _info_line(self, info: VGroup, s: str, color: str = INK, size: int = BODY_SIZE, bold: bool = False,
+                   x: float | None = None, gap: float = 0.24) -> Text:
         """The next line of the GPT-3 arithmetic, under the last one."""
         t = text(s, size, color, bold=bold)
         t.next_to(np.array([self.info_x if x is None else x, 0, 0]), RIGHT, buff=0)
@@ -273,9 +234,8 @@ class TheWall(RaceScene):
         arithmetic beside them (the next)."""
         heads, layers = nums["heads"], nums["layers"]
         info = VGroup()
-        self.caption(
-            f"{nums['model']} repeats the matrix for every head in every layer.", title="Every head, every layer"
-        )
+        self.caption(f"{nums['model']} repeats the matrix for every head in every layer.",
+                     title="Every head, every layer")
         self.play(FadeOut(leaving), run_time=T_FAST * 1.5)
         t1 = self._info_line(info, f"{nums['model']}", INK, HEAD_SIZE, bold=True)
         t2 = self._info_line(info, "1 matrix: one head, one layer", MUTED, gap=0.18)
@@ -294,24 +254,17 @@ class TheWall(RaceScene):
         full = Rectangle(width=side, height=side, stroke_width=0).set_fill(PINK, opacity=0.9)
         full.move_to(origin + np.array([side / 2, side / 2, 0]))
         seams = VGroup(
-            *[
-                Line(origin + np.array([i * cell, 0, 0]), origin + np.array([i * cell, side, 0]))
-                for i in range(1, heads)
-            ],
-            *[
-                Line(origin + np.array([0, j * cell, 0]), origin + np.array([side, j * cell, 0]))
-                for j in range(1, layers)
-            ],
+            *[Line(origin + np.array([i * cell, 0, 0]), origin + np.array([i * cell, side, 0]))
+              for i in range(1, heads)],
+            *[Line(origin + np.array([0, j * cell, 0]), origin + np.array([side, j * cell, 0]))
+              for j in range(1, layers)],
         ).set_stroke(color=BACKGROUND, width=HAIRLINE)
         axis_l = text("layers →", SMALL_SIZE, MUTED).rotate(np.pi / 2)
         axis_l.next_to(full, RIGHT, buff=0.08).align_to(full, DOWN)
         self.play(Transform(one, full), FadeIn(seams), FadeIn(axis_l), run_time=T_MOVE * 1.2)
         self.wait(T_READ * 0.5)
-        self.caption(
-            f"{num(heads)} heads × {num(layers)} layers = {num(nums['matrices'])} score matrices for every "
-            "sequence the model reads.",
-            title=f"{num(nums['matrices'])} matrices",
-        )
+        self.caption(f"{num(heads)} heads × {num(layers)} layers = {num(nums['matrices'])} score matrices for every "
+                     "sequence the model reads.", title=f"{num(nums['matrices'])} matrices")
         self._count(nums, info, origin, side)
         self.wait(T_READ)
         self._full_context(nums, info, axis_h)
@@ -321,17 +274,16 @@ class TheWall(RaceScene):
         beside = origin[0] + side + 0.5 if self.portrait else None
         if beside is not None:
             self.info_top = origin[1] + side
-        t3 = self._info_line(VGroup() if beside is not None else info, f"× {num(nums['heads'])} heads", MUTED, x=beside)
+        t3 = self._info_line(VGroup() if beside is not None else info, f"× {num(nums['heads'])} heads", MUTED,
+                             x=beside)
         if beside is not None:
             info.add(t3)
         t4 = self._info_line(info, f"× {num(nums['layers'])} layers", MUTED, x=beside)
         if beside is None:
             t5 = self._info_line(info, f"= {num(nums['matrices'])} matrices", PINK, HEAD_SIZE, bold=True)
         else:  # a narrow column beside the mosaic: the number over its noun
-            t5 = VGroup(
-                self._info_line(info, f"= {num(nums['matrices'])}", PINK, HEAD_SIZE, bold=True, x=beside),
-                self._info_line(info, "matrices", PINK, HEAD_SIZE, bold=True, x=beside, gap=0.1),
-            )
+            t5 = VGroup(self._info_line(info, f"= {num(nums['matrices'])}", PINK, HEAD_SIZE, bold=True, x=beside),
+                        self._info_line(info, "matrices", PINK, HEAD_SIZE, bold=True, x=beside, gap=0.1))
         self.play(FadeIn(t3), run_time=T_FAST)
         self.play(FadeIn(t4), run_time=T_FAST)
         self.play(FadeIn(t5, scale=1.1), run_time=T_FAST * 1.5)
@@ -341,17 +293,13 @@ class TheWall(RaceScene):
         if self.portrait:  # full width, under the mosaic
             self.info_x = self.layout.left_x
             info = VGroup(under)
-        t6 = self._info_line(
-            info, f"each up to {ctx} × {ctx} = {num(nums['per_matrix'])} scores", MUTED, LABEL_SIZE, gap=0.3
-        )
-        t7 = self._info_line(
-            info, f"= {num(nums['per_sequence'])} scores per sequence", INK, BODY_SIZE, bold=True, gap=0.15
-        )
+        t6 = self._info_line(info, f"each up to {ctx} × {ctx} = {num(nums['per_matrix'])} scores", MUTED, LABEL_SIZE,
+                             gap=0.3)
+        t7 = self._info_line(info, f"= {num(nums['per_sequence'])} scores per sequence", INK, BODY_SIZE, bold=True,
+                             gap=0.15)
         tail = " (fewer: half its layers use banded attention)" if nums["banded"] else ""
-        self.caption(
-            f"At its full {ctx}-token context that is up to {num(nums['per_sequence'])} scores{tail}.",
-            title="At full context",
-        )
+        self.caption(f"At its full {ctx}-token context that is up to {num(nums['per_sequence'])} "
+                     f"scores{tail}.", title="At full context")
         self.play(FadeIn(t6), FadeIn(t7), run_time=T_FAST * 2)
         self.wait(T_READ)
 

@@ -57,17 +57,13 @@ TOY_WINDOW = 3
 TOY_LAYERS = 6
 TOY_TOKENS = TOY_WINDOW * TOY_LAYERS + 2
 
-
 def window_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Every number on screen: the toy reach per layer and Mistral 7B's window, layers, span and context."""
     m = next(m for _, m, _ in shown(data) if m.get("window"))  # the entry's `models:` (catalog.yaml)
     return {
         "toy_reach": [derive.receptive_field(TOY_WINDOW, k) for k in range(1, TOY_LAYERS + 1)],
-        "model": m["name"],
-        "window": m["window"],
-        "layers": m["layers"],
-        "span": derive.receptive_field(m["window"], m["layers"]),
-        "context": m["context"],
+        "model": m["name"], "window": m["window"], "layers": m["layers"],
+        "span": derive.receptive_field(m["window"], m["layers"]), "context": m["context"],
     }
 
 
@@ -77,19 +73,14 @@ class WindowPropagation(RaceScene):
         self.title("Sliding windows reach further with every layer")
         self._grid_geometry()
         rows, row_labels, axis = self._toy_grid()
-        self.caption(
-            "Sliding-window attention: each token looks back only a fixed number of positions in the layer below.",
-            title="Sliding-window attention",
-        )
+        self.caption("Sliding-window attention: each token looks back only a fixed number of positions in the "
+                     "layer below.", title="Sliding-window attention")
         example = self._one_window(rows)
         self.wait(T_READ)
         reach_labels = self._propagate(nums, rows, axis, leaving=example)
         total = nums["toy_reach"][-1]
-        self.caption(
-            f"{TOY_LAYERS} layers × a window of {TOY_WINDOW} = {num(total)} positions: the top "
-            "layer can draw on tokens far outside any one window.",
-            title="The reach adds up",
-        )
+        self.caption(f"{TOY_LAYERS} layers × a window of {TOY_WINDOW} = {num(total)} positions: the top "
+                     "layer can draw on tokens far outside any one window.", title="The reach adds up")
         span = Brace(VGroup(rows[0][0], rows[0][min(total, TOY_TOKENS - 1)]), DOWN, buff=0.08, color=YELLOW)
         span_t = text(f"{TOY_LAYERS} layers × {TOY_WINDOW} = {num(total)} positions", LABEL_SIZE, YELLOW, bold=True)
         span_t.next_to(span, DOWN, buff=0.08).align_to(span, LEFT)
@@ -119,38 +110,23 @@ class WindowPropagation(RaceScene):
 
     def _toy_grid(self) -> tuple[list[VGroup], VGroup, Mobject]:
         pos, size = self.pos, self.size
-        rows = [
-            VGroup(
-                *[
-                    box(size, self.cell_h, color=GRID, fill=GRID, fill_opacity=0.35, stroke_width=HAIRLINE).move_to(
-                        pos(i, k)
-                    )
-                    for i in range(TOY_TOKENS)
-                ]
-            )
-            for k in range(TOY_LAYERS + 1)
-        ]
-        row_labels = VGroup(
-            *[text("tokens" if k == 0 else f"layer {k}", SMALL_SIZE, MUTED) for k in range(TOY_LAYERS + 1)]
-        )
+        rows = [VGroup(*[box(size, self.cell_h, color=GRID, fill=GRID, fill_opacity=0.35, stroke_width=HAIRLINE)
+                         .move_to(pos(i, k)) for i in range(TOY_TOKENS)]) for k in range(TOY_LAYERS + 1)]
+        row_labels = VGroup(*[text("tokens" if k == 0 else f"layer {k}", SMALL_SIZE, MUTED)
+                              for k in range(TOY_LAYERS + 1)])
         for k, t in enumerate(row_labels):
             t.next_to(pos(0, k), LEFT, buff=size / 2 + 0.15)
         axis = text("token position →", SMALL_SIZE, MUTED).next_to(rows[0], DOWN, buff=0.15).align_to(rows[0], LEFT)
-        self.play(
-            LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.15), FadeIn(row_labels), FadeIn(axis), run_time=T_MOVE
-        )
+        self.play(LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.15), FadeIn(row_labels), FadeIn(axis),
+                  run_time=T_MOVE)
         return rows, row_labels, axis
 
     def _one_window(self, rows: list[VGroup]) -> VGroup:
         """One token of layer 1 and the positions it looks back at in the layer below."""
         at = TOY_TOKENS // 2
         cells = [rows[0][j] for j in range(at - TOY_WINDOW, at + 1)] + [rows[1][at]]
-        links = VGroup(
-            *[
-                Line(self.pos(j, 0), self.pos(at, 1), stroke_color=ORANGE, stroke_width=2, buff=self.cell_h / 2)
-                for j in range(at - TOY_WINDOW, at + 1)
-            ]
-        )
+        links = VGroup(*[Line(self.pos(j, 0), self.pos(at, 1), stroke_color=ORANGE, stroke_width=2,
+                              buff=self.cell_h / 2) for j in range(at - TOY_WINDOW, at + 1)])
         marks = VGroup(*[c.copy().set_fill(ORANGE, opacity=0.55).set_stroke(ORANGE, opacity=1) for c in cells])
         self.play(FadeIn(marks), Create(links), run_time=T_MOVE)
         return VGroup(marks, links)
@@ -161,37 +137,18 @@ class WindowPropagation(RaceScene):
         reach_labels = VGroup()
         for k in range(1, TOY_LAYERS + 1):
             reach = nums["toy_reach"][k - 1]
-            links = VGroup(
-                *[
-                    Line(
-                        pos(j, k - 1),
-                        pos(reach, k),
-                        stroke_color=ORANGE,
-                        stroke_width=2,
-                        stroke_opacity=0.9,
-                        buff=self.cell_h / 2,
-                    )
-                    for j in range(reach - w, reach + 1)
-                ]
-            )
-            anims = [
-                rows[k][i]
-                .animate.set_fill(YELLOW, opacity=0.35 + 0.5 * (1 - k / (TOY_LAYERS + 1)))
-                .set_stroke(YELLOW, opacity=0.8)
-                for i in range(0, min(TOY_TOKENS, reach + 1))
-            ]
-            label = text(f"reach {num(reach)}", SMALL_SIZE, YELLOW).next_to(
-                pos(TOY_TOKENS - 1, k), RIGHT, buff=size / 2 + 0.2
-            )
+            links = VGroup(*[Line(pos(j, k - 1), pos(reach, k), stroke_color=ORANGE, stroke_width=2,
+                                  stroke_opacity=0.9, buff=self.cell_h / 2) for j in range(reach - w, reach + 1)])
+            anims = [rows[k][i].animate.set_fill(YELLOW, opacity=0.35 + 0.5 * (1 - k / (TOY_LAYERS + 1)))
+                     .set_stroke(YELLOW, opacity=0.8) for i in range(0, min(TOY_TOKENS, reach + 1))]
+            label = text(f"reach {num(reach)}", SMALL_SIZE, YELLOW).next_to(pos(TOY_TOKENS - 1, k), RIGHT,
+                                                                                buff=size / 2 + 0.2)
             if k == 1:
-                self.caption(
-                    f"Here the window is {w}: each token sees itself and the {w} before it. After one layer "
-                    f"the yellow token's information has reached {num(reach)} positions further.",
-                    title=f"A window of {w}",
-                )
-                self.play(
-                    FadeOut(leaving), rows[0][0].animate.set_fill(YELLOW, opacity=1).set_stroke(YELLOW), run_time=T_FAST
-                )
+                self.caption(f"Here the window is {w}: each token sees itself and the {w} before it. After one layer "
+                             f"the yellow token's information has reached {num(reach)} positions further.",
+                             title=f"A window of {w}")
+                self.play(FadeOut(leaving), rows[0][0].animate.set_fill(YELLOW, opacity=1).set_stroke(YELLOW),
+                          run_time=T_FAST)
                 brace = Brace(VGroup(rows[0][reach - w], rows[0][reach]), DOWN, buff=0.05, color=ORANGE)
                 brace_t = text(f"window: {w} back", SMALL_SIZE, ORANGE).next_to(brace, DOWN, buff=0.05)
                 self.play(FadeOut(axis), run_time=T_FAST * 0.5)
@@ -217,10 +174,8 @@ class WindowPropagation(RaceScene):
         eq = VGroup(*[text(s, HEAD_SIZE, YELLOW, bold=True) for s in eq_s]).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         top = VGroup(head, eq).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         top.align_to(np.array([lay.left_x + 0.2, lay.title_bottom - 0.45, 0]), UP + LEFT)
-        self.caption(
-            f"{n['model']}: a window of {num(n['window'])} tokens in each of {num(n['layers'])} layers.",
-            title=n["model"],
-        )
+        self.caption(f"{n['model']}: a window of {num(n['window'])} tokens in each of {num(n['layers'])} layers.",
+                     title=n["model"])
         self.play(FadeOut(toy), run_time=T_FAST * 1.5)
         self.play(FadeIn(head), FadeIn(eq, shift=0.1 * UP), run_time=T_MOVE)
         full, x0 = lay.content_w - 0.4, lay.left_x + 0.2
@@ -244,11 +199,8 @@ class WindowPropagation(RaceScene):
         for bar, t in bars:
             self.play(GrowFromEdge(bar, LEFT), FadeIn(t), run_time=T_MOVE * 0.8)
         self.play(FadeIn(scale_note), run_time=T_FAST)
-        self.caption(
-            "A theoretical reach, an upper bound, not what the model effectively uses: it was trained on "
-            f"{num(n['context'])}-token sequences.",
-            title="A theoretical reach",
-        )
+        self.caption("A theoretical reach, an upper bound, not what the model effectively uses: it was trained on "
+                     f"{num(n['context'])}-token sequences.", title="A theoretical reach")
         self._beyond_training(bars[0][0], full * n["context"] / n["span"], x0)
         self.wait(T_READ * 1.5)
 
@@ -256,12 +208,8 @@ class WindowPropagation(RaceScene):
         """On the span bar: the part beyond the training length, dimmed and named."""
         beyond = Rectangle(width=span_bar.width - trained, height=span_bar.height, stroke_width=0)
         beyond.set_fill(BACKGROUND, opacity=0.55).align_to(span_bar, RIGHT).align_to(span_bar, DOWN)
-        tick = Line(
-            np.array([x0 + trained, span_bar.get_bottom()[1] - 0.12, 0]),
-            np.array([x0 + trained, span_bar.get_top()[1] + 0.12, 0]),
-            stroke_color=BLUE,
-            stroke_width=3,
-        )
+        tick = Line(np.array([x0 + trained, span_bar.get_bottom()[1] - 0.12, 0]),
+                    np.array([x0 + trained, span_bar.get_top()[1] + 0.12, 0]), stroke_color=BLUE, stroke_width=3)
         note = text("never seen in training →", LABEL_SIZE, MUTED).next_to(span_bar, DOWN, buff=0.12)
         note.align_to(tick, LEFT).shift(0.1 * RIGHT)
         self.play(FadeIn(beyond), Create(tick), FadeIn(note), run_time=T_MOVE)

@@ -39,10 +39,8 @@ def _header(tid: str, label: str, title: str) -> str:
 
 def _mark(used: bool, absent: str = "no") -> str:
     mark, word, cls = (YES_MARK, "yes", "rs-yes") if used else (NO_MARK, absent, "rs-no")
-    return (
-        f'<td class="rs-mark {cls}"><span aria-hidden="true">{mark}</span>'
-        f'<span class="rs-visually-hidden">{word}</span></td>'
-    )
+    return (f'<td class="rs-mark {cls}"><span aria-hidden="true">{mark}</span>'
+            f'<span class="rs-visually-hidden">{word}</span></td>')
 
 
 def render(data: dict[str, Any], title: str | None = None) -> str:

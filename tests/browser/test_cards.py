@@ -57,8 +57,7 @@ def build_cards_site(dest: Path, site_url: str) -> Path:
     (root / "docs" / "index.md").write_text(PAGE, "utf-8")
     (root / "CHANGELOG.yaml").write_text(
         "- date: 2026-12-01\n  what: Llama 3.1 70B's parameter count corrected.\n  why: A test of the updates list.\n",
-        "utf-8",
-    )
+        "utf-8")
     make_release(root, "1.0", "First version.", today="2026-11-27")
     cat = root / "catalog.yaml"
     text = cat.read_text("utf-8")
@@ -87,9 +86,8 @@ def cards_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 def _open(browser, url: str, width: int = 1280, touch: bool = False, scheme: str = "light"):
-    ctx = browser.new_context(
-        viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch, color_scheme=scheme
-    )
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, has_touch=touch, is_mobile=touch,
+                              color_scheme=scheme)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -227,9 +225,7 @@ def test_updates_list_shows_the_changed_catalog_value(cards_site):
     assert rows["catalog.models.llama-3.1-70b.params"] == (70_550_000_000, 70_600_000_000)
     added = sum(1 for old, _ in rows.values() if old is None)
     if added:
-        assert re.search(
-            rf'<p class="rs-added">{added:,} numbers? (was|were) added \(.*?<a href="data/changes.json">', html
-        )
+        assert re.search(rf'<p class="rs-added">{added:,} numbers? (was|were) added \(.*?<a href="data/changes.json">', html)
     assert "Version 1.0. Published 27 November 2026; last updated 1 December 2026." in html
 
 
@@ -290,9 +286,7 @@ def test_bibtex_block_parses(cards_site):
     import html as h
 
     bib = h.unescape(bib)
-    m = re.fullmatch(
-        r"@online\{([a-z0-9-]+),\n((?:  \w+ = \{.*\},?\n)+)\}", bib.strip() + "\n" if False else bib.strip()
-    )
+    m = re.fullmatch(r"@online\{([a-z0-9-]+),\n((?:  \w+ = \{.*\},?\n)+)\}", bib.strip() + "\n" if False else bib.strip())
     m = re.fullmatch(r"@online\{([a-z0-9-]+),\n(.*)\n\}", bib.strip(), re.S)
     assert m, bib
     fields = dict(re.findall(r"^  (\w+) = \{(.*)\},?$", m.group(2), re.M))

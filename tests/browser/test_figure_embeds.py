@@ -71,15 +71,13 @@ def test_embed_theme_can_be_forced_and_garbage_is_ignored(browser, site_url):
     ctx = browser.new_context(color_scheme="light")
     page = ctx.new_page()
     page.goto(f"{site_url}figures/scaling_law/embed/?theme=dark")
-    assert (
-        _rgb_hex(page.evaluate("getComputedStyle(document.body).backgroundColor"))
-        == theme_colours("dark")["--rs-paper"]
-    )
+    assert _rgb_hex(page.evaluate("getComputedStyle(document.body).backgroundColor")) == theme_colours("dark")[
+        "--rs-paper"
+    ]
     page.goto(f"{site_url}figures/scaling_law/embed/?theme=%3Cscript%3E")
-    assert (
-        _rgb_hex(page.evaluate("getComputedStyle(document.body).backgroundColor"))
-        == theme_colours("light")["--rs-paper"]
-    )
+    assert _rgb_hex(page.evaluate("getComputedStyle(document.body).backgroundColor")) == theme_colours("light")[
+        "--rs-paper"
+    ]
     ctx.close()
 
 
@@ -119,9 +117,8 @@ def test_the_snippet_fits_the_frame_to_the_figure(browser, built_site, width):
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_content(
-        f"<!doctype html><body style='margin:16px'><p>A post that embeds a figure.</p>{code}<p>After.</p></body>"
-    )
+    page.set_content(f"<!doctype html><body style='margin:16px'><p>A post that embeds a figure.</p>{code}"
+                     "<p>After.</p></body>")
     frame_el = page.locator("iframe[data-rts-embed]")
     m = re.search(r"aspect-ratio: (\d+) / (\d+)", code)
     start = frame_el.bounding_box()["width"] * int(m.group(2)) / int(m.group(1))  # the frame before its script

@@ -55,9 +55,7 @@ def vnu_errors(pages: list[Path]) -> list[dict]:
     """The checker's errors for ``pages`` (its JSON report, which it writes to standard error)."""
     proc = subprocess.run(
         ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *map(str, pages)],
-        capture_output=True,
-        text=True,
-        timeout=600,
+        capture_output=True, text=True, timeout=600,
     )
     return [m for m in json.loads(proc.stderr)["messages"] if m.get("type") == "error"]
 
@@ -75,22 +73,16 @@ def _theme_error(m: dict) -> bool:
     return False
 
 
-@pytest.mark.skipif(
-    not VNU.exists() or shutil.which("java") is None,
-    reason="the Nu HTML Checker needs `make setup` (npm ci: vnu-jar) and Java",
-)
+@pytest.mark.skipif(not VNU.exists() or shutil.which("java") is None,
+                    reason="the Nu HTML Checker needs `make setup` (npm ci: vnu-jar) and Java")
 def test_no_page_has_an_error_in_our_markup(draft_build):
     site = draft_build.site
     pages = sorted(site.rglob("*.html"))
     kinds = {p.relative_to(site).parts[0] if len(p.relative_to(site).parts) > 1 else p.name for p in pages}
     assert {"index.html", "figures", "talk", "media"} <= kinds, kinds
     errors = vnu_errors(pages)
-    ours = [
-        f"{m['url'].split(site.name + '/', 1)[-1]}:{m.get('lastLine')}: {m['message']} "
-        f"[{' '.join(m.get('extract', '').split())[:120]}]"
-        for m in errors
-        if not _theme_error(m)
-    ]
+    ours = [f"{m['url'].split(site.name + '/', 1)[-1]}:{m.get('lastLine')}: {m['message']} "
+            f"[{' '.join(m.get('extract', '').split())[:120]}]" for m in errors if not _theme_error(m)]
     assert ours == [], "\n".join(ours[:40])
 
 
@@ -101,8 +93,6 @@ def test_the_checker_finds_what_issue_22_found(tmp_path):
     page.write_text(
         "<!doctype html><html lang=en><title>t</title><figure><div>v</div><figcaption>c</figcaption>"
         "<details><summary>s</summary>x</details></figure><p id=l>Plain</p>"
-        '<pre aria-labelledby="l"><code>x</code></pre>',
-        "utf-8",
-    )
+        '<pre aria-labelledby="l"><code>x</code></pre>', "utf-8")
     messages = " ".join(m["message"] for m in vnu_errors([page]))
     assert "“details” not allowed as child of element “figure”" in messages and "aria-labelledby" in messages

@@ -23,9 +23,8 @@ STOP = """() => { const e = document.activeElement; const r = e.getBoundingClien
 
 def _page(browser, url: str, width: int):
     mobile = width < 600
-    ctx = browser.new_context(
-        viewport={"width": width, "height": 844 if mobile else 800}, is_mobile=mobile, has_touch=mobile
-    )
+    ctx = browser.new_context(viewport={"width": width, "height": 844 if mobile else 800}, is_mobile=mobile,
+                              has_touch=mobile)
     page = ctx.new_page()
     page.goto(url, wait_until="load")
     page.wait_for_function("() => window.RaceWidgets")
@@ -54,17 +53,14 @@ def test_the_drawer_and_search_open_from_the_keyboard_on_a_phone(browser, site_u
     drawer = page.locator('.md-header button[data-rs-for="__drawer"]')
     assert drawer.get_attribute("aria-expanded") == "false" and drawer.get_attribute("aria-label")
     assert page.locator(".md-sidebar--primary a").first.evaluate("a => getComputedStyle(a).visibility") == "hidden"
-    page.evaluate(
-        "() => { window.__changes = 0; document.getElementById('__drawer').addEventListener('change', "
-        "() => window.__changes++); }"
-    )
+    page.evaluate("() => { window.__changes = 0; document.getElementById('__drawer').addEventListener('change', "
+                  "() => window.__changes++); }")
     drawer.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.getElementById('__drawer').checked")
     assert drawer.get_attribute("aria-expanded") == "true"
-    page.wait_for_function(
-        "() => getComputedStyle(document.querySelector('.md-sidebar--primary a')).visibility === 'visible'"
-    )
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.md-sidebar--primary a')).visibility "
+                           "=== 'visible'")
     page.keyboard.press(" ")  # the button still has focus: Space closes it again, once
     page.wait_for_function("() => !document.getElementById('__drawer').checked")
     assert page.evaluate("window.__changes") == 2  # each key pressed the button once

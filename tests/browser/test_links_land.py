@@ -11,7 +11,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = [390, 1280]
-ALL_BUILT = "() => [...document.querySelectorAll('.rs-widget')].every(w => w.getAttribute('data-rs-state') === 'ready')"
+ALL_BUILT = ("() => [...document.querySelectorAll('.rs-widget')].every(w => w.getAttribute('data-rs-state') === "
+             "'ready')")
 TOP = """(id) => { const h = document.getElementById(id); const header = document.querySelector('.md-header');
   return {top: h.getBoundingClientRect().top, header: header.getBoundingClientRect().bottom,
           scrolled: window.scrollY}; }"""
@@ -19,9 +20,8 @@ TOP = """(id) => { const h = document.getElementById(id); const header = documen
 
 def _context(browser, width: int):
     mobile = width < 600
-    return browser.new_context(
-        viewport={"width": width, "height": 844 if mobile else 800}, is_mobile=mobile, has_touch=mobile
-    )
+    return browser.new_context(viewport={"width": width, "height": 844 if mobile else 800}, is_mobile=mobile,
+                               has_touch=mobile)
 
 
 def _lands(page, target: str) -> None:
@@ -29,11 +29,9 @@ def _lands(page, target: str) -> None:
     since a fragment's scroll is applied on one of the next frames and a starved test machine can show three frames
     before it; a heading that stays elsewhere (a widget or a player grew above it) fails with its position."""
     _settle(page)
-    landed = (
-        "(id) => { const h = document.getElementById(id); const top = h.getBoundingClientRect().top;"
-        " const header = document.querySelector('.md-header').getBoundingClientRect().bottom;"
-        " return header - 1 <= top && top <= 150; }"
-    )
+    landed = ("(id) => { const h = document.getElementById(id); const top = h.getBoundingClientRect().top;"
+              " const header = document.querySelector('.md-header').getBoundingClientRect().bottom;"
+              " return header - 1 <= top && top <= 150; }")
     try:
         page.wait_for_function(landed, arg=target, timeout=10_000)
     except PlaywrightTimeout:
@@ -88,11 +86,8 @@ def test_every_heading_link_in_the_page_lands_at_the_top(browser, site_url, widt
         # stayed exactly where that distance puts it, nothing on the page had moved); the cause is not found yet.
         # A heading that a grown widget or player has moved stays off the top on the second click too, and fails.
         for attempt in (1, 2):
-            page.evaluate(
-                "(id) => { const a = document.createElement('a'); a.href = '#' + id; "
-                "document.querySelector('.md-typeset').appendChild(a); a.click(); a.remove(); }",
-                target,
-            )
+            page.evaluate("(id) => { const a = document.createElement('a'); a.href = '#' + id; "
+                          "document.querySelector('.md-typeset').appendChild(a); a.click(); a.remove(); }", target)
             try:
                 _lands(page, target)
                 break
@@ -107,9 +102,8 @@ def test_page_height_stays_within_3_percent_while_it_is_read(browser, site_url, 
     """The height when the page has loaded against every height met scrolling to the end, a screen at a time."""
     ctx = _context(browser, width)
     page = ctx.new_page()
-    page.add_init_script(
-        "addEventListener('load', () => { window.__loadHeight = document.documentElement.scrollHeight; });"
-    )
+    page.add_init_script("addEventListener('load', () => { window.__loadHeight = "
+                         "document.documentElement.scrollHeight; });")
     page.goto(site_url, wait_until="load")
     start = page.evaluate("window.__loadHeight")
     heights = []

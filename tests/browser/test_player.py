@@ -47,11 +47,9 @@ def _scene_ids(page) -> list[str]:
 
 
 def _wait_step_end(page, fig: str, end: float) -> dict:
-    page.wait_for_function(
-        f"document.querySelector('#fig-{fig} video').paused && "
-        f"document.querySelector('#fig-{fig} video').currentTime > {end - 1.0}",
-        timeout=60_000,
-    )
+    page.wait_for_function(f"document.querySelector('#fig-{fig} video').paused && "
+                           f"document.querySelector('#fig-{fig} video').currentTime > {end - 1.0}",
+                           timeout=60_000)
     return page.evaluate(_STATE, fig)
 
 
@@ -104,8 +102,7 @@ def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, built_site)
     assert steps[1]["text"] in s["live"] and steps[1]["text"] in s["now"], s  # announced: the reader stepped
     for said in (s["now"], s["live"]):  # the title is said once, whether or not the caption begins with it
         assert said.count(steps[1]["title"]) == steps[1]["text"].count(steps[1]["title"]) + (
-            not steps[1]["text"].startswith(steps[1]["title"])
-        ), (said, steps[1])
+            not steps[1]["text"].startswith(steps[1]["title"])), (said, steps[1])
     s = _wait_step_end(page, fig, steps[1]["end"])
     assert s["paused"] and abs(s["t"] - steps[1]["end"]) <= SLACK and s["current"] == 1, (s, steps[1])
     page.wait_for_timeout(500)
@@ -127,9 +124,8 @@ def test_next_and_arrow_keys_step_and_pause_at_the_step_end(browser, built_site)
     page.evaluate(f"document.querySelector('#fig-{fig} [aria-live]').textContent = ''")
     page.focus(f"#fig-{fig} video")
     page.keyboard.press(" ")
-    page.wait_for_function(
-        f"document.querySelector('#fig-{fig} video').currentTime > {steps[2]['start'] + 0.5}", timeout=30_000
-    )
+    page.wait_for_function(f"document.querySelector('#fig-{fig} video').currentTime > {steps[2]['start'] + 0.5}",
+                           timeout=30_000)
     s = page.evaluate(_STATE, fig)
     assert not s["paused"] and s["current"] == 2 and s["live"] == "", s
     assert page.inner_text(f"#fig-{fig} .rs-step-play") == "Pause"
@@ -165,12 +161,9 @@ def test_a_step_link_opens_the_article_at_that_scene_and_step(browser, built_sit
 def test_a_malformed_fragment_starts_every_player(browser, site_url, fragment):
     """A step link whose escapes do not decode is no step link: every player still starts (issue 22, item 11)."""
     ctx, page, errors = _open(browser, site_url + fragment)
-    page.wait_for_function(
-        "document.querySelectorAll('.rs-player[data-rs-player]').length > 0 && "
-        "[...document.querySelectorAll('.rs-player[data-rs-player]')]"
-        ".every((p) => p.getAttribute('data-rs-state') === 'ready')",
-        timeout=30_000,
-    )
+    page.wait_for_function("document.querySelectorAll('.rs-player[data-rs-player]').length > 0 && "
+                           "[...document.querySelectorAll('.rs-player[data-rs-player]')]"
+                           ".every((p) => p.getAttribute('data-rs-state') === 'ready')", timeout=30_000)
     assert len(_scene_ids(page)) >= 2 and not errors, errors
     ctx.close()
 
@@ -181,9 +174,8 @@ def test_reduced_motion_starts_paused_at_step_one(browser, site_url):
         page.locator(f"#fig-{fig}").scroll_into_view_if_needed()
         page.wait_for_timeout(300)
         # In view, it rests on step 1's last frame (not the poster, which is the scene's final frame), paused.
-        page.wait_for_function(
-            "f => document.querySelector(`#fig-${f} video`).readyState >= 2", arg=fig, timeout=20_000
-        )
+        page.wait_for_function("f => document.querySelector(`#fig-${f} video`).readyState >= 2", arg=fig,
+                               timeout=20_000)
         s = page.evaluate(_STATE, fig)
         end = float(page.get_attribute(f"#fig-{fig} ol.rs-steps > li", "data-end"))
         assert s["paused"] and s["current"] == 0 and s["live"] == "", (fig, s)
@@ -194,15 +186,11 @@ def test_reduced_motion_starts_paused_at_step_one(browser, site_url):
 
 def test_without_javascript_native_controls_captions_and_the_steps(browser, site_url):
     ctx, page, _ = _open(browser, site_url, java_script_enabled=False)
-    videos = page.eval_on_selector_all(
-        "video.rs-video",
-        """vs => vs.map(v => ({controls: v.controls,
+    videos = page.eval_on_selector_all("video.rs-video", """vs => vs.map(v => ({controls: v.controls,
         captions: !!v.querySelector('track[kind=captions][default]'), chapters: !!v.querySelector('track[kind=chapters]'),
-        steps: v.closest('figure').querySelectorAll('ol.rs-steps > li a[href^="#fig-"]').length}))""",
-    )
-    assert len(videos) == 6 and all(
-        v["controls"] and v["captions"] and v["chapters"] and v["steps"] >= 2 for v in videos
-    ), videos
+        steps: v.closest('figure').querySelectorAll('ol.rs-steps > li a[href^="#fig-"]').length}))""")
+    assert len(videos) == 6 and all(v["controls"] and v["captions"] and v["chapters"] and v["steps"] >= 2
+                                    for v in videos), videos
     assert page.locator(".rs-player-ui").count() == 0
     ctx.close()
 
@@ -228,11 +216,8 @@ def test_talk_page_steps_through_the_scenes(browser, built_site, how):
     first = page.evaluate(_TALK)
     assert first["paused"] and "ready" in first["where"], first
     page.keyboard.press("ArrowRight")  # step 1: plays, then holds its last frame
-    page.wait_for_function(
-        "(() => { const v = [...document.querySelectorAll('.rs-talk-scene')].find(x => !x.hidden)"
-        ".querySelector('video'); return v.paused && v.currentTime > 0.5; })()",
-        timeout=60_000,
-    )
+    page.wait_for_function("(() => { const v = [...document.querySelectorAll('.rs-talk-scene')].find(x => !x.hidden)"
+                           ".querySelector('video'); return v.paused && v.currentTime > 0.5; })()", timeout=60_000)
     s = page.evaluate(_TALK)
     assert abs(s["t"] - s["steps"][0][1]) <= SLACK and s["hash"] == f"#{first['scene']}/1", s
     assert "step 1/" in s["where"] and s["text"], s
@@ -320,9 +305,8 @@ def test_phones_play_the_portrait_render_and_wide_screens_the_landscape(browser,
     poster; widened to 1280 the same video plays the landscape render at the same step; narrowed again, the portrait
     one, still at that step. The player's own controls replace the native ones."""
     fig = _first_scene(browser, site_url)
-    url = {"article": site_url, "figure page": f"{site_url}figures/{fig}/", "embed": f"{site_url}figures/{fig}/embed/"}[
-        where
-    ]
+    url = {"article": site_url, "figure page": f"{site_url}figures/{fig}/",
+           "embed": f"{site_url}figures/{fig}/embed/"}[where]
     ctx, page, errors = _open(browser, url, reduced_motion="reduce", **PHONE)
     steps = page.evaluate(_STEPS, fig)
     page.wait_for_function(f"document.querySelector('#fig-{fig} .rs-player[data-rs-state]')")
@@ -330,20 +314,15 @@ def test_phones_play_the_portrait_render_and_wide_screens_the_landscape(browser,
     assert v["src"].endswith(f"/{fig}.portrait.mp4") and v["w"] >= 340, v
     assert abs(v["h"] / v["w"] - 5 / 4) < 0.02 and v["poster"].endswith(f"{fig}.portrait.poster.webp"), v
     assert not v["controls"], "the step player's buttons replace the native controls"
-    assert "showing" not in v["tracks"] and steps[0]["text"] in v["now"], (
-        "the step's text under the video, no captions over it"
-    )
+    assert "showing" not in v["tracks"] and steps[0]["text"] in v["now"], "the step's text under the video, no captions over it"
     click_settled(page, f"#fig-{fig} .rs-step-next")
     s = _wait_step_end(page, fig, steps[1]["end"])
     assert abs(s["t"] - steps[1]["end"]) <= SLACK, (s, steps[1])
     for width, render in ((1280, f"/{fig}.mp4"), (390, f"/{fig}.portrait.mp4")):
         page.set_viewport_size({"width": width, "height": 844})
-        page.wait_for_function(
-            f"(() => {{ const v = document.querySelector('#fig-{fig} video');"
-            f" return v.currentSrc.endsWith('{render}') && v.readyState >= 2"
-            f" && !v.seeking; }})()",
-            timeout=30_000,
-        )
+        page.wait_for_function(f"(() => {{ const v = document.querySelector('#fig-{fig} video');"
+                               f" return v.currentSrc.endsWith('{render}') && v.readyState >= 2"
+                               f" && !v.seeking; }})()", timeout=30_000)
         v = page.evaluate(_VIDEO, fig)
         assert v["paused"] and steps[1]["start"] <= v["t"] <= steps[1]["end"], (width, v, steps[1])
         assert v["count"].startswith("Step 2 of"), (width, v)

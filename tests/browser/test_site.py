@@ -185,9 +185,8 @@ def test_axe_finds_no_violations_in_the_article_on_a_phone(browser, site_url, sc
     """The article at 390 px with touch (its own header buttons, type scale, tables), every widget built."""
     from axe_playwright_python.sync_playwright import Axe
 
-    ctx = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, color_scheme=scheme
-    )
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              color_scheme=scheme)
     page = ctx.new_page()
     page.goto(site_url, wait_until="networkidle")
     page.wait_for_function("() => [...document.querySelectorAll('.rs-widget')].every(w => w.dataset.rsState)")
@@ -200,11 +199,9 @@ def test_axe_finds_no_violations_in_the_article_on_a_phone(browser, site_url, sc
 def _axe_violations(axe, page) -> list[str]:
     """axe-core's violations on ``page``, one line each (a target inside a shadow root is a list of selectors)."""
     violations = axe.run(page).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
-        for v in violations
-    ]
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:5]) for v in violations]
 
 
 def _open_zensical_search(page) -> None:
@@ -246,17 +243,13 @@ def test_axe_with_the_search_dialog_open(browser, built_site, scheme, width):
         results = "document.querySelectorAll('.md-search-result__item').length > 1"
     else:
         _open_zensical_search(page)
-        results = (
-            "[...document.body.children].some(e => e.shadowRoot && "
-            "e.shadowRoot.querySelectorAll('[role=option]').length > 1)"
-        )
+        results = ("[...document.body.children].some(e => e.shadowRoot && "
+                   "e.shadowRoot.querySelectorAll('[role=option]').length > 1)")
     page.keyboard.type("attention")  # typed: each builder's search listens to key events
     page.wait_for_function(results)
     # The results' entrance transitions over (shadow trees included), so axe reads their final colours.
-    page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running' || "
-        "a.effect.getComputedTiming().iterations === Infinity)"
-    )
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running' || "
+                           "a.effect.getComputedTiming().iterations === Infinity)")
     theme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert theme == ("slate" if scheme == "dark" else "default"), theme
     violations = _axe_violations(Axe(), page)
@@ -284,11 +277,8 @@ def test_no_third_party_urls_in_output(built_site):
     # Our HTML and our own CSS/JS. (Material's bundle names a CDN for Mermaid, fetched only if a page has a Mermaid
     # diagram; none does, and the request log test above proves nothing is fetched.)
     site = built_site.paths.site
-    ours = (
-        list(site.rglob("*.html"))
-        + list((site / "assets" / "css").glob("*.css"))
-        + list((site / "assets" / "js").rglob("*.js"))
-    )
+    ours = list(site.rglob("*.html")) + list((site / "assets" / "css").glob("*.css")) + \
+        list((site / "assets" / "js").rglob("*.js"))
     for p in ours:
         assert not bad.search(p.read_text("utf-8", errors="replace")), p
 

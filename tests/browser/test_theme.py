@@ -40,9 +40,8 @@ def test_material_palette_component_is_not_mounted(built_site):
     assert len(labels) == 2 and all(" hidden" in label for label in labels), labels
 
 
-@pytest.mark.parametrize(
-    "system,scheme,toggle", [("light", "default", "Switch to dark theme"), ("dark", "slate", "Switch to light theme")]
-)
+@pytest.mark.parametrize("system,scheme,toggle", [("light", "default", "Switch to dark theme"),
+                                                  ("dark", "slate", "Switch to light theme")])
 def test_first_visit_follows_the_system_theme(browser, built_site, system, scheme, toggle):
     ctx = browser.new_context(color_scheme=system)
     page = ctx.new_page()
@@ -97,10 +96,8 @@ def test_header_does_not_move_when_materials_bundle_arrives(browser, built_site,
             page.route("**/bundle.*.min.js", lambda route: route.abort())
         page.goto(built_site.url, wait_until="load")
         page.wait_for_timeout(300)
-        boxes.append(
-            page.evaluate("""() => [...document.querySelectorAll('.md-header__inner > *, .md-header__option > label')]
+        boxes.append(page.evaluate("""() => [...document.querySelectorAll('.md-header__inner > *, .md-header__option > label')]
             .map(e => e.getBoundingClientRect()).filter(r => r.width * r.height > 0)
-            .map(r => [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)])""")
-        )
+            .map(r => [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)])"""))
         ctx.close()
     assert boxes[0] == boxes[1], boxes

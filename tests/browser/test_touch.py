@@ -12,9 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("selector", ["sup.rs-cite a", ".rs-num", ".rs-term"])
 def test_a_tap_opens_the_card_without_scrolling(browser, site_url, width, selector):
-    ctx = browser.new_context(
-        viewport={"width": width, "height": 844 if width < 600 else 800}, is_mobile=width < 600, has_touch=True
-    )
+    ctx = browser.new_context(viewport={"width": width, "height": 844 if width < 600 else 800}, is_mobile=width < 600,
+                              has_touch=True)
     page = ctx.new_page()
     page.goto(site_url, wait_until="load")
     page.wait_for_function("() => window.RaceWidgets")

@@ -121,11 +121,8 @@ def open_page(browser, widget_url):
     watched: list[Errors] = []
 
     def _open(width: int = 1280, height: int = 900, scheme: str | None = None, js: bool = True, path: str = ""):
-        ctx = browser.new_context(
-            viewport={"width": width, "height": height},
-            java_script_enabled=js,
-            color_scheme="dark" if scheme == "slate" else "light",
-        )
+        ctx = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=js,
+                                  color_scheme="dark" if scheme == "slate" else "light")
         contexts.append(ctx)
         page = ctx.new_page()
         watched.append(_watch(page))
@@ -206,13 +203,11 @@ def test_memory_defaults_and_keyboard(open_page, catalog):
     assert page.eval_on_selector(sel(MEM, "Model"), "e => e.value") == first
     m = catalog.models[first]
     assert text(page, f"{MEM} .rs-stat--w .rs-stat__value") == gb(derive.weight_bytes(m["params"], "bf16")).replace(
-        NBSP, " "
-    )
+        NBSP, " ")
     node = page.inner_text(f'{MEM} table.rs-hw tr:has(.rs-hw__name:text-is("8 × H100 node")) .rs-hw__longest')
     past = derive.max_context(m, 640, "bf16", "bf16") > m["context"]
     assert node.replace(NBSP, " ").split("\n") == [expected_longest(m, 640)] + (
-        [f"past the model\u2019s {num(m['context'])}-token limit"] if past else []
-    )
+        [f"past the model\u2019s {num(m['context'])}-token limit"] if past else [])
 
     # Llama 3.1 8B at 131,072 tokens, BF16: 17.2 GB of KV cache (claims.md: 128 KiB per token).
     page.select_option(sel(MEM, "Model"), "llama-3.1-8b")
@@ -324,9 +319,7 @@ def test_attention_mamba_shows_the_crossover(open_page, catalog, width):
                  box: w.querySelector('.rs-am__plot').getBoundingClientRect().width}}; }}""")
     assert geo["x100"] < geo["cx"] < geo["x1k"] and abs(geo["cy"] - geo["stateY"]) < 0.5, geo
     assert abs(geo["width"] - geo["box"]) < 1  # drawn at the width shown: its text is the page's size
-    assert (att.get("short_label") or att["name"]) in text(page, f"{AM} .rs-am__why") and "Why these two" in text(
-        page, f"{AM} .rs-am__why"
-    )
+    assert (att.get("short_label") or att["name"]) in text(page, f"{AM} .rs-am__why") and "Why these two" in text(page, f"{AM} .rs-am__why")
     foot = text(page, f"{AM} .rs-ui > .rs-note:not(.rs-am__why)")
     assert "BF16" in foot and hyb["ssm"].get("cache_dtype", "bf16").upper() in foot  # each in its own precision
 
@@ -345,10 +338,7 @@ def test_attention_mamba_shows_the_crossover(open_page, catalog, width):
         page.keyboard.press("ArrowRight")
     assert shown() < 2 * cross
     above = text(page, f"{AM} .rs-summary")
-    assert (
-        f"the {nbytes(state, 1).replace(NBSP, ' ')} Mamba-2 state" in above
-        and "which stays that size at any length" in above
-    )
+    assert f"the {nbytes(state, 1).replace(NBSP, ' ')} Mamba-2 state" in above and "which stays that size at any length" in above
     press(page, length, "End")  # the hybrid's configured context (catalog `context`, not an advertised one)
     assert page.get_attribute(length, "aria-valuetext") == f"{num(hyb['context'])} tokens"
     end = derive.kv_bytes_per_sequence(att, hyb["context"], "bf16")
@@ -452,23 +442,15 @@ def test_widgets_build_after_load_without_scrolling(browser, widget_url):
     try:
         page = ctx.new_page()
         errors = _watch(page)
-        page.add_init_script(
-            "document.addEventListener('DOMContentLoaded', () => { window.__builtAtParse = "
-            "document.querySelectorAll('.rs-widget[data-rs-state]').length; });"
-        )
+        page.add_init_script("document.addEventListener('DOMContentLoaded', () => { window.__builtAtParse = "
+                             "document.querySelectorAll('.rs-widget[data-rs-state]').length; });")
         page.goto(widget_url)
-        far = [
-            n
-            for n in WIDGETS
-            if page.eval_on_selector(
-                f'[data-rs-widget="{n}"]', "el => el.getBoundingClientRect().top > 3 * window.innerHeight"
-            )
-        ]
+        far = [n for n in WIDGETS if page.eval_on_selector(
+            f'[data-rs-widget="{n}"]', "el => el.getBoundingClientRect().top > 3 * window.innerHeight")]
         assert far, "the test page needs a widget more than three screens down"
         assert page.evaluate("window.__builtAtParse") == 0
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.rs-widget')].every(w => w.getAttribute('data-rs-state') === 'ready')"
-        )
+        page.wait_for_function("() => [...document.querySelectorAll('.rs-widget')].every(w => "
+                               "w.getAttribute('data-rs-state') === 'ready')")
         assert page.evaluate("window.scrollY") == 0
         for name in far:
             assert not page.is_visible(f'[data-rs-widget="{name}"] .rs-fallback')
@@ -548,9 +530,7 @@ def test_plain_page_without_material(browser, tmp_path, catalog, root):
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f'<link rel="stylesheet" href="widgets.css"></head><body>{body}'
         '<script src="derive.js"></script><script type="module" src="widgets/index.js"></script>'
-        "</body></html>",
-        "utf-8",
-    )
+        '</body></html>', "utf-8")
     server = make_server(tmp_path, prefix="/plain/")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     page = browser.new_page(viewport={"width": 390, "height": 800})
@@ -595,9 +575,8 @@ def _copy_link(page, widget: str) -> str:
 
 
 def test_copied_link_restores_the_result(browser, widget_url):
-    ctx = browser.new_context(
-        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
-    )
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900},
+                              permissions=["clipboard-read", "clipboard-write"])
     page = ctx.new_page()
     errors = _watch(page)
     page.goto(widget_url)
@@ -640,12 +619,10 @@ def test_copied_link_restores_the_result(browser, widget_url):
     assert not errors, errors
 
 
-GARBAGE = (
-    "?mem.model=__proto__&mem.params=1e999&mem.wp=%3Cscript%3Ealert(1)%3C/script%3E&mem.kvp=constructor"
-    "&mem.context=-5&mem.batch=3&mem.shape=toString&am.mode=hasOwnProperty&am.length=NaN"
-    "&cx.n=0x10&cx.model=..%2F..%2Fetc&cx.w=99999999999999999999999&cx.=1&mem=%E0%A4%A&%%%=1"
-    "&" + "x" * 3000 + "=1"
-)
+GARBAGE = ("?mem.model=__proto__&mem.params=1e999&mem.wp=%3Cscript%3Ealert(1)%3C/script%3E&mem.kvp=constructor"
+           "&mem.context=-5&mem.batch=3&mem.shape=toString&am.mode=hasOwnProperty&am.length=NaN"
+           "&cx.n=0x10&cx.model=..%2F..%2Fetc&cx.w=99999999999999999999999&cx.=1&mem=%E0%A4%A&%%%=1"
+           "&" + "x" * 3000 + "=1")
 
 
 def test_garbage_query_gives_the_defaults(open_page):

@@ -32,15 +32,12 @@ def test_duplicate_key(tmp_path):
     assert f"line {line_of(text, 'layers: 12')}" in err.found
 
 
-@pytest.mark.parametrize(
-    "tagged",
-    [
-        "!!python/object/apply:os.system ['echo pwned']",
-        "!!python/name:os.system",
-        "!!binary aGVsbG8=",
-        "!custom thing",
-    ],
-)
+@pytest.mark.parametrize("tagged", [
+    "!!python/object/apply:os.system ['echo pwned']",
+    "!!python/name:os.system",
+    "!!binary aGVsbG8=",
+    "!custom thing",
+])
 def test_tags_that_construct_objects(tmp_path, tagged):
     text = mutate("    org: OpenAI\n", f"    org: {tagged}\n")
     err = reject(tmp_path, text)
@@ -124,9 +121,7 @@ def test_deep_nesting(tmp_path, capsys, depth):
 def test_alias_bomb_hint_only_with_aliases(tmp_path, monkeypatch):
     monkeypatch.setattr(yaml_load, "MAX_NODES", 500)
     plain = "meta:\n" + "".join(f"  k{i}: [1, 2, 3]\n" for i in range(200))
-    bomb = (
-        "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n"
-    )
+    bomb = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n"
     for text, alias in ((plain, False), (bomb, True)):
         p = tmp_path / "catalog.yaml"
         p.write_text(text, "utf-8")

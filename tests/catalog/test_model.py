@@ -19,7 +19,7 @@ def test_the_real_catalog_loads(catalog):
 
 
 def test_duplicate_id(tmp_path):
-    block = GOOD[GOOD.index("  gpt-1:\n") : GOOD.index("  gpt-2-xl:\n")]
+    block = GOOD[GOOD.index("  gpt-1:\n"):GOOD.index("  gpt-2-xl:\n")]
     text = GOOD.replace("  gpt-2-xl:\n", block + "  gpt-2-xl:\n", 1)
     err = reject(tmp_path, text)
     assert err.field == "models.gpt-1"
@@ -52,10 +52,8 @@ def test_unknown_field_read(tmp_path):
 
 
 def test_unknown_model_in_a_figure_list(tmp_path):
-    text = mutate(
-        "    models: [mistral-7b]\n    hardware: [a100-80gb]\n",
-        "    models: [mistral-7bb]\n    hardware: [a100-80gb]\n",
-    )
+    text = mutate("    models: [mistral-7b]\n    hardware: [a100-80gb]\n",
+                  "    models: [mistral-7bb]\n    hardware: [a100-80gb]\n")
     err = reject(tmp_path, text)
     assert err.field == "figures.attention_cost.models[0]" and "did you mean 'mistral-7b'?" in err.hint
     text = mutate("defaults: {model: llama-3.1-70b}", "defaults: {model: llama-3.1-70}")
@@ -82,15 +80,12 @@ def test_wrong_type(tmp_path):
     assert (err.line, err.column) == (line_of(text, "layers: ninety-six"), 13)
 
 
-@pytest.mark.parametrize(
-    "old,new,field",
-    [
-        ("    layers: 96\n", "    layers: -96\n", "models.gpt-3-175b.layers"),
-        ("    memory_gb: 16\n", "    memory_gb: 0\n", "hardware.rtx-4090-laptop.memory_gb"),
-        ("    params: 175.0e9\n", "    params: .nan\n", "models.gpt-3-175b.params"),
-        ("    params: 175.0e9\n", "    params: .inf\n", "models.gpt-3-175b.params"),
-    ],
-)
+@pytest.mark.parametrize("old,new,field", [
+    ("    layers: 96\n", "    layers: -96\n", "models.gpt-3-175b.layers"),
+    ("    memory_gb: 16\n", "    memory_gb: 0\n", "hardware.rtx-4090-laptop.memory_gb"),
+    ("    params: 175.0e9\n", "    params: .nan\n", "models.gpt-3-175b.params"),
+    ("    params: 175.0e9\n", "    params: .inf\n", "models.gpt-3-175b.params"),
+])
 def test_impossible_values(tmp_path, old, new, field):
     err = reject(tmp_path, mutate(old, new))
     assert err.field == field
@@ -149,16 +144,13 @@ def test_format_bits_must_add_up(tmp_path):
     assert err.field == "formats.bf16.bits"
 
 
-@pytest.mark.parametrize(
-    "old,new,needle",
-    [
-        ("    name: GPT-1\n", '    name: "GPT\\u202e1-TPG"\n', "U+202E"),  # right-to-left override
-        ("    name: GPT-1\n", '    name: "GPT\\u200b-1"\n', "U+200B"),  # zero-width space
-        ("    org: OpenAI\n", '    org: "Open\\x07AI"\n', "U+0007"),  # control character
-        ("    params: 175.0e9\n", "    params: 1e308\n", "sensible size"),  # absurdly large
-        ("    layers: 96\n", "    layers: 99999999999999999999999\n", "sensible size"),
-    ],
-)
+@pytest.mark.parametrize("old,new,needle", [
+    ("    name: GPT-1\n", "    name: \"GPT\\u202e1-TPG\"\n", "U+202E"),          # right-to-left override
+    ("    name: GPT-1\n", "    name: \"GPT\\u200b-1\"\n", "U+200B"),             # zero-width space
+    ("    org: OpenAI\n", "    org: \"Open\\x07AI\"\n", "U+0007"),              # control character
+    ("    params: 175.0e9\n", "    params: 1e308\n", "sensible size"),         # absurdly large
+    ("    layers: 96\n", "    layers: 99999999999999999999999\n", "sensible size"),
+])
 def test_unicode_tricks_and_huge_numbers_are_rejected(tmp_path, old, new, needle):
     root = ROOT
     text = (root / "catalog.yaml").read_text("utf-8")
@@ -187,7 +179,7 @@ def test_catalog_text_is_read_with_the_articles_quotes(tmp_path):
     from generator.catalog.text import alt_text
     from tests.support import with_alt
 
-    text = mutate("    match: [token]\n", '    match: [token, "model\'s token"]\n')
+    text = mutate("    match: [token]\n", "    match: [token, \"model's token\"]\n")
     old = "an integer naming one entry of its vocabulary"
     text = text.replace(old, 'an integer naming one of the model\'s "entries"', 1)
     text = with_alt(text, "scaling_law", "{{ m['gpt-1'].name }}'s point, the \"first\" GPT")

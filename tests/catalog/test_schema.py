@@ -22,11 +22,8 @@ from tests.support import ROOT
     [
         ("\n  gpt-1:\n", '\n  "gpt-1\\n":\n', "models"),  # a model id
         ('    released: "2018-06"\n', '    released: "2018-06\\n"\n', "released"),
-        (
-            "    sources: [radford-2018, openai-gpt-config]\n",
-            '    sources: ["radford-2018\\n", openai-gpt-config]\n',
-            "sources",
-        ),
+        ("    sources: [radford-2018, openai-gpt-config]\n", '    sources: ["radford-2018\\n", openai-gpt-config]\n',
+         "sources"),
         (
             "    url: https://cdn.openai.com/research-covers/language-unsupervised/language_understanding_paper.pdf\n",
             '    url: "https://cdn.openai.com/x.pdf\\n"\n',
@@ -100,14 +97,11 @@ def test_a_model_may_name_its_licence(tmp_path):
     assert json.loads(catalog_export(cat))["catalog"]["models"][mid]["licence"]["name"] == "Example Licence 1.0"
 
 
-@pytest.mark.parametrize(
-    "licence",
-    [
-        "    licence: Apache-2.0\n",  # a name alone: the address of its text is its source
-        "    licence: {name: X, url: 'javascript:alert(1)'}\n",
-        "    licence: {name: X, url: 'https://example.org', note: y}\n",
-    ],
-)
+@pytest.mark.parametrize("licence", [
+    "    licence: Apache-2.0\n",  # a name alone: the address of its text is its source
+    "    licence: {name: X, url: 'javascript:alert(1)'}\n",
+    "    licence: {name: X, url: 'https://example.org', note: y}\n",
+])
 def test_a_bad_licence_is_a_catalog_error_at_its_line(tmp_path, licence):
     p, mid, line = _with_licence(tmp_path, licence)
     with pytest.raises(CatalogError) as info:

@@ -20,9 +20,7 @@ def test_no_model_or_device_id_in_figure_code(catalog):
         for i in ids:
             for mo in re.finditer(rf"(?<![\w.-]){re.escape(i)}(?![\w.-])", text):
                 found.append(f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, mo.start()) + 1}: {i}")
-    assert not found, "model or device ids in figure code; list them in the figure's catalog entry:\n" + "\n".join(
-        found
-    )
+    assert not found, "model or device ids in figure code; list them in the figure's catalog entry:\n" + "\n".join(found)
 
 
 def test_selection_rules(catalog):

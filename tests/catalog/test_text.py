@@ -71,6 +71,7 @@ def test_bad_macros_in_alt_text_are_catalog_errors(tmp_path, alt, found):
 # ---------------------------------------------------------------------------------------------------------------
 
 
+
 @pytest.fixture(scope="module")
 def catalog():
     return load_catalog(ROOT / "catalog.yaml")
@@ -124,15 +125,8 @@ def test_make_check_stops_a_hanging_alt_text(tmp_path):
     loops = "{% for c in 'x' * 99999 %}{% for d in 'x' * 99999 %}{% endfor %}{% endfor %}"
     p = tmp_path / "catalog.yaml"
     p.write_text(text[:start] + f"\n    alt: {json.dumps(loops)}" + text[end:], "utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--catalog", str(p)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--catalog", str(p)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1, proc.stderr
-    assert (
-        lines[0].startswith(f"error: {p}:") and "figures.attention_cost.alt" in lines[0] and "still running" in lines[0]
-    )
+    assert lines[0].startswith(f"error: {p}:") and "figures.attention_cost.alt" in lines[0] and "still running" in lines[0]

@@ -31,22 +31,8 @@ MAX_FUNCTION_LINES = 60
 
 # After one of these (or at the start), a "/" starts a regular expression; after anything else it divides.
 _REGEX_AFTER_CHARS = set("(,=:[!&|?{};+-*%<>~^")
-_REGEX_AFTER_WORDS = {
-    "return",
-    "typeof",
-    "case",
-    "do",
-    "else",
-    "in",
-    "of",
-    "new",
-    "delete",
-    "void",
-    "throw",
-    "instanceof",
-    "yield",
-    "await",
-}
+_REGEX_AFTER_WORDS = {"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw",
+                      "instanceof", "yield", "await"}
 _NOT_METHODS = {"if", "for", "while", "switch", "catch", "with", "function"}
 
 
@@ -156,7 +142,8 @@ def _header(code: str, brace: int) -> tuple[int, str] | None:
     before = code[:brace].rstrip()
     if before.endswith("=>"):
         params = before[:-2].rstrip()
-        start = _matching_open(code, len(params) - 1) if params.endswith(")") else re.search(r"[\w$]+$", params).start()
+        start = _matching_open(code, len(params) - 1) if params.endswith(")") else \
+            re.search(r"[\w$]+$", params).start()
         bound = re.search(r"([\w$]+)\s*[=:]\s*(?:async\s*)?$", code[:start])
         return start, (bound.group(1) if bound else "(arrow)")
     if not before.endswith(")"):
@@ -165,10 +152,10 @@ def _header(code: str, brace: int) -> tuple[int, str] | None:
     head = code[:paren]
     fn = re.search(r"\bfunction\b\s*\*?\s*([\w$]*)\s*$", head)
     if fn:
-        bound = re.search(r"([\w$]+)\s*[=:]\s*(?:async\s*)?$", head[: fn.start()])
+        bound = re.search(r"([\w$]+)\s*[=:]\s*(?:async\s*)?$", head[:fn.start()])
         return fn.start(), fn.group(1) or (bound.group(1) if bound else "(anonymous)")
     method = re.search(r"(?:\b(?:async|get|set|static)\s+)*([\w$]+)\s*$", head)
-    if method and method.group(1) not in _NOT_METHODS and not re.search(r"[.\w$]$", head[: method.start()].rstrip()):
+    if method and method.group(1) not in _NOT_METHODS and not re.search(r"[.\w$]$", head[:method.start()].rstrip()):
         return method.start(), method.group(1)
     return None
 
@@ -186,7 +173,7 @@ def js_functions(src: str) -> list[Function]:
             if header is None:
                 continue
             start, name = header
-            wrapper = classic and depth == 0 and bool(re.match(r"\s*[\"']use strict[\"']", src[brace + 1 :]))
+            wrapper = classic and depth == 0 and bool(re.match(r"\s*[\"']use strict[\"']", src[brace + 1:]))
             found.append(Function(name, code.count("\n", 0, start) + 1, code.count("\n", 0, k) + 1, wrapper))
     assert not opened, "unbalanced braces"
     return sorted(found, key=lambda f: f.start)
@@ -231,14 +218,8 @@ const o = { three(y) {
 
 def test_scan_finds_functions_through_strings_templates_regexes_and_comments():
     found = [(f.name, f.start, f.lines, f.wrapper) for f in js_functions(TRICKY)]
-    assert found == [
-        ("one", 5, 3, False),
-        ("two", 8, 4, False),
-        ("three", 12, 4, False),
-        ("four", 15, 1, False),
-        ("(anonymous)", 16, 6, True),
-        ("(arrow)", 18, 3, False),
-    ]
+    assert found == [("one", 5, 3, False), ("two", 8, 4, False), ("three", 12, 4, False), ("four", 15, 1, False),
+                     ("(anonymous)", 16, 6, True), ("(arrow)", 18, 3, False)]
     blanked = blank_js(TRICKY)
     assert len(blanked) == len(TRICKY) and blanked.count("\n") == TRICKY.count("\n")
     assert blanked.count("{") == blanked.count("}")
@@ -256,11 +237,8 @@ def test_no_function_longer_than_60_lines(path):
     src = path.read_text("utf-8")
     functions = js_functions(src)
     assert functions or is_module(src), f"no functions found in {path}"  # a module may only import and call
-    long = [
-        f"{f.name} (line {f.start}): {f.lines} lines"
-        for f in functions
-        if not f.wrapper and f.lines > MAX_FUNCTION_LINES
-    ]
+    long = [f"{f.name} (line {f.start}): {f.lines} lines" for f in functions
+            if not f.wrapper and f.lines > MAX_FUNCTION_LINES]
     assert not long, f"{path.relative_to(ROOT)}: functions over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(long)
 
 
@@ -329,7 +307,8 @@ def test_modules_load_and_register_every_builder(tmp_path):
     for widget in WIDGETS:
         assert out["modules"][f"{widget}.js"] == {builder_name(widget): "function"}, widget
     assert out["registry"] == {w: builder_name(w) for w in WIDGETS}
-    assert out["api"] == {"init": "function", "format": ["nbytes", "num", "params", "times"], "sample": "141.1\u00a0GB"}
+    assert out["api"] == {"init": "function", "format": ["nbytes", "num", "params", "times"],
+                          "sample": "141.1\u00a0GB"}
 
 
 def test_mkdocs_loads_derive_as_a_script_then_the_widgets_as_a_module():

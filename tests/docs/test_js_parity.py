@@ -47,26 +47,8 @@ process.stdin.on("end", () => {
 PRECISIONS = sorted(derive.BYTES_PER_VALUE)
 CONTEXTS = [0, 1, 2, 511, 512, 1000, 2048, 4095, 4096, 4097, 8192, 32768, 131072, 262144, 1048576, 10_000_000]
 BATCHES = [1, 2, 3, 8, 64]
-LENGTHS = list(range(0, 40)) + [
-    63,
-    64,
-    65,
-    1000,
-    1023,
-    1024,
-    4095,
-    4096,
-    4097,
-    8191,
-    8192,
-    32768,
-    100_000,
-    131072,
-    1_000_000,
-    1048576,
-    16_777_216,
-    94_000_000,
-]
+LENGTHS = list(range(0, 40)) + [63, 64, 65, 1000, 1023, 1024, 4095, 4096, 4097, 8191, 8192, 32768, 100_000,
+                                 131072, 1_000_000, 1048576, 16_777_216, 94_000_000]
 WINDOWS = [None, 0, -1, 1, 2, 3, 7, 64, 512, 4096, 32768, 131072]
 
 
@@ -112,19 +94,11 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
 
     for p in PRECISIONS + ["fp64", "FP32", ""]:
         add("bytes_per_value", p)
-    for model in [
-        *models.values(),
-        {"name": "x"},
-        {"params": 1.0},
-        {"disclosed": False, "params": 1.0},
-        {"disclosed": True, "params": None},
-        {"disclosed": None, "params": 2.0},
-    ]:
+    for model in [*models.values(), {"name": "x"}, {"params": 1.0}, {"disclosed": False, "params": 1.0},
+                  {"disclosed": True, "params": None}, {"disclosed": None, "params": 2.0}]:
         add("disclosed", model)
-    param_counts = sorted(
-        {m["params"] for m in models.values() if "params" in m}
-        | {1.0, 1e8, 1.25e8, 3.3e9, 7.0e9, 13e9, 175e9, 2e12, 0.5, 0, -1.0}
-    )
+    param_counts = sorted({m["params"] for m in models.values() if "params" in m}
+                          | {1.0, 1e8, 1.25e8, 3.3e9, 7.0e9, 13e9, 175e9, 2e12, 0.5, 0, -1.0})
     for params in param_counts:
         for p in PRECISIONS + ["fp64"]:
             add("weight_bytes", params, p)
@@ -143,16 +117,9 @@ def build_grid(catalog) -> list[tuple[str, list[Any]]]:
 
     memories = sorted({h["memory_gb"] for h in catalog.hardware.values()} | {0.5, 1, 2.5, 1000, 1e4})
     for model in models.values():
-        for fn in (
-            "attention_matrices",
-            "attention_layer_count",
-            "kv_values_per_token_per_layer",
-            "mha_values_per_token_per_layer",
-            "ssm_state_values",
-            "ssm_recurrent_values",
-            "ssm_conv_values",
-            "windowed_layer_count",
-        ):
+        for fn in ("attention_matrices", "attention_layer_count", "kv_values_per_token_per_layer",
+                   "mha_values_per_token_per_layer", "ssm_state_values", "ssm_recurrent_values", "ssm_conv_values",
+                   "windowed_layer_count"):
             add(fn, model)
         for p in PRECISIONS:
             add("kv_bytes_per_token", model, p)
@@ -219,14 +186,8 @@ def python_results(grid: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
 
 
 def node_results(grid: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
-    proc = subprocess.run(
-        [node(), "-e", NODE_RUNNER, str(DERIVE_JS)],
-        input=json.dumps(grid, allow_nan=False),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = subprocess.run([node(), "-e", NODE_RUNNER, str(DERIVE_JS)], input=json.dumps(grid, allow_nan=False),
+                          capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)
     for r in results:
@@ -258,28 +219,11 @@ def results(catalog):
 def test_grid_is_broad(results):
     grid, py, _ = results
     fns = {fn for fn, _ in grid}
-    assert fns >= {
-        "bytes_per_value",
-        "weight_bytes",
-        "attention_scores",
-        "attention_matrices",
-        "attention_layer_count",
-        "receptive_field",
-        "kv_values_per_token_per_layer",
-        "mha_values_per_token_per_layer",
-        "kv_bytes_per_token",
-        "cached_tokens",
-        "ssm_state_values",
-        "ssm_state_bytes",
-        "kv_bytes_per_sequence",
-        "devices_needed",
-        "fits",
-        "max_context",
-        "ssm_recurrent_values",
-        "ssm_conv_values",
-        "windowed_layer_count",
-        "kv_growth_bytes_per_token",
-    }
+    assert fns >= {"bytes_per_value", "weight_bytes", "attention_scores", "attention_matrices",
+                   "attention_layer_count", "receptive_field", "kv_values_per_token_per_layer",
+                   "mha_values_per_token_per_layer", "kv_bytes_per_token", "cached_tokens", "ssm_state_values",
+                   "ssm_state_bytes", "kv_bytes_per_sequence", "devices_needed", "fits", "max_context",
+                   "ssm_recurrent_values", "ssm_conv_values", "windowed_layer_count", "kv_growth_bytes_per_token"}
     assert len(grid) > 10_000
     outcomes = {("error" if "error" in r else "inf" if r["ok"] == math.inf else "ok") for r in py}
     assert outcomes == {"ok", "error", "inf"}, "the grid should reach values, errors and unlimited contexts"
@@ -324,11 +268,8 @@ def test_known_values_in_node(catalog):
 
 def test_js_refuses_inexact_integers():
     """Past 2**53 JavaScript cannot hold the exact count Python returns: derive.js must say so, not round."""
-    grid = [
-        ("attention_scores", [94_906_266, "full", None]),
-        ("attention_scores", [94_906_265, "full", None]),
-        ("attention_scores", [200_000_000, "causal", None]),
-    ]
+    grid = [("attention_scores", [94_906_266, "full", None]), ("attention_scores", [94_906_265, "full", None]),
+            ("attention_scores", [200_000_000, "causal", None])]
     js = node_results(grid)
     assert js[0] == {"error": "RangeError"}
     assert js[1] == {"ok": 94_906_265**2}

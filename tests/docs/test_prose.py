@@ -41,12 +41,8 @@ def test_every_figure_placed_exactly_once(catalog) -> None:
     every registered figure, once."""
     warnings = check_placements(DOCS, catalog.figures, catalog.where)
     assert warnings == [], warnings
-    unknown = [
-        f"{page}:{line}: figure({fig!r}) is not in catalog.yaml figures"
-        for fig, places in placements(DOCS).items()
-        if fig not in catalog.figures
-        for page, line in places
-    ]
+    unknown = [f"{page}:{line}: figure({fig!r}) is not in catalog.yaml figures"
+               for fig, places in placements(DOCS).items() if fig not in catalog.figures for page, line in places]
     assert not unknown, "\n".join(unknown)
 
 
@@ -63,11 +59,8 @@ def test_every_citation_is_a_reference(catalog) -> None:
             ids = [q.group(2) for q in _QUOTED.finditer(mo.group(1))]
             if not ids:
                 problems.append(f"{where}: cite({mo.group(1)}) names no reference id")
-            problems += [
-                f"{where}: cite({ref!r}) is not in catalog.yaml references"
-                for ref in ids
-                if ref not in catalog.references
-            ]
+            problems += [f"{where}: cite({ref!r}) is not in catalog.yaml references"
+                         for ref in ids if ref not in catalog.references]
     assert not problems, "\n".join(problems)
 
 

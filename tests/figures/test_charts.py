@@ -66,7 +66,6 @@ def test_svg_parses_with_title_and_role(fid, layout, rendered, catalog):
     assert root.get("data-figure") == fid
     assert root.get("data-layout") == (None if layout == "wide" else layout)
 
-
 _FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)px")
 
 
@@ -92,9 +91,8 @@ def test_narrow_text_is_legible_on_a_phone(fid, rendered):
     assert height > width, "the narrow chart is taller than wide"
     sizes = font_sizes(path)
     smallest = min(sizes) * PHONE_WIDTH_PX / width
-    assert smallest >= MIN_PHONE_FONT_PX, (
-        f"{fid}: smallest text {min(sizes)} units in a {width}-unit-wide viewBox is {smallest:.1f} px on a phone"
-    )
+    assert smallest >= MIN_PHONE_FONT_PX, (f"{fid}: smallest text {min(sizes)} units in a {width}-unit-wide "
+                                           f"viewBox is {smallest:.1f} px on a phone")
     # The wide chart squeezed into the same column would not be: the reason the narrow one exists.
     wide_root = ET.parse(rendered[fid, "wide"]).getroot()
     wide_width = float(wide_root.get("viewBox").split()[2])
@@ -141,20 +139,15 @@ def test_text_inside_the_figure_and_not_overlapping(fid, layout, with_title, cat
             if arrow is not None:
                 path = arrow.get_path().transformed(arrow.get_transform())
                 leaders.append((t, path.interpolated(40).vertices))
-    crossed = [
-        (t.get_text(), other)
-        for t, points in leaders
-        for (other, b), o in zip(boxes, texts)
-        if o is not t and any(b.x0 + 1 < x < b.x1 - 1 and b.y0 + 1 < y < b.y1 - 1 for x, y in points)
-    ]
+    crossed = [(t.get_text(), other) for t, points in leaders for (other, b), o in zip(boxes, texts)
+               if o is not t and any(b.x0 + 1 < x < b.x1 - 1 and b.y0 + 1 < y < b.y1 - 1 for x, y in points)]
     assert not crossed, f"leader lines through text: {crossed}"
     for text, b in boxes:
-        assert (
-            b.x0 >= frame.x0 - 0.5 and b.x1 <= frame.x1 + 0.5 and b.y0 >= frame.y0 - 0.5 and b.y1 <= frame.y1 + 0.5
-        ), f"{text!r} outside the figure: {b.extents} vs {frame.extents}"
+        assert (b.x0 >= frame.x0 - 0.5 and b.x1 <= frame.x1 + 0.5 and b.y0 >= frame.y0 - 0.5
+                and b.y1 <= frame.y1 + 0.5), f"{text!r} outside the figure: {b.extents} vs {frame.extents}"
     clashes = []
     for i, (ta, a) in enumerate(boxes):
-        for tb, b in boxes[i + 1 :]:
+        for tb, b in boxes[i + 1:]:
             if min(a.x1, b.x1) - max(a.x0, b.x0) > 2 and min(a.y1, b.y1) - max(a.y0, b.y0) > 2:
                 clashes.append((ta, tb))
     assert not clashes, clashes
@@ -212,15 +205,13 @@ def test_weight_memory_device_labels():
     of one size share a line."""
     from figures.charts.weight_memory import hardware_lines
 
-    lines = hardware_lines(
-        {
-            "a": {"name": "AMD Ryzen AI Max+ 395 (128 GB)", "short_label": "Ryzen AI Max+", "memory_gb": 96},
-            "b": {"name": "NVIDIA B300 (Blackwell Ultra)", "memory_gb": 270},
-            "c": {"name": "AMD Instinct MI355X", "memory_gb": 288},
-            "d": {"name": "NVIDIA A100 80GB", "memory_gb": 80},
-            "e": {"name": "NVIDIA H100 SXM", "memory_gb": 80},
-        }
-    )
+    lines = hardware_lines({
+        "a": {"name": "AMD Ryzen AI Max+ 395 (128 GB)", "short_label": "Ryzen AI Max+", "memory_gb": 96},
+        "b": {"name": "NVIDIA B300 (Blackwell Ultra)", "memory_gb": 270},
+        "c": {"name": "AMD Instinct MI355X", "memory_gb": 288},
+        "d": {"name": "NVIDIA A100 80GB", "memory_gb": 80},
+        "e": {"name": "NVIDIA H100 SXM", "memory_gb": 80},
+    })
     assert lines == [(80.0, "A100 / H100"), (96.0, "Ryzen AI Max+"), (270.0, "B300"), (288.0, "MI355X")]
 
 
@@ -292,10 +283,6 @@ def test_scaling_law_stacks_names_in_the_order_of_their_dots(layout, catalog):
     if not stacks:  # whether names crowd into a stack depends on the catalog's models and the layout's size
         pytest.skip(f"no stacked label in the {layout} layout with this catalog")
     for names in stacks:
-        losses = [
-            derive.kaplan_loss(
-                short[n]["params"], data["scaling"]["kaplan"]["alpha_n"], data["scaling"]["kaplan"]["n_c"]
-            )
-            for n in names
-        ]
+        losses = [derive.kaplan_loss(short[n]["params"], data["scaling"]["kaplan"]["alpha_n"],
+                                     data["scaling"]["kaplan"]["n_c"]) for n in names]
         assert losses == sorted(losses, reverse=True), names

@@ -22,13 +22,8 @@ def _crowded_catalog(catalog: Catalog, extra: int) -> Catalog:
     data = json.loads(json.dumps(catalog.data))
     base = data["models"]["llama-3.1-70b"]
     for i in range(extra):
-        m = dict(
-            base,
-            name=f"Crowd Model {i + 1}",
-            released=f"2024-0{6 + i % 3}-{10 + i:02d}",
-            params=60e9 + i * 4e9,
-            sources=base["sources"],
-        )
+        m = dict(base, name=f"Crowd Model {i + 1}", released=f"2024-0{6 + i % 3}-{10 + i:02d}",
+                 params=60e9 + i * 4e9, sources=base["sources"])
         data["models"][f"crowd-{i + 1}"] = m
         listed = data["figures"]["params_over_time"].get("models")
         if listed is not None:  # a chart that lists its models shows the crowd once it is listed
@@ -114,23 +109,19 @@ def _assert_clear_of_stems_and_leaders(fig) -> None:
         stems = _stems(ax)
         placed = _names_and_leaders(fig, numbers=True, ax=ax)
         for name, box, point, lead in placed:
-            others = [
-                (a, b)
-                for a, b in stems
-                if not any(abs(p[0] - point[0]) < 0.5 and abs(p[1] - point[1]) < 0.5 for p in (a, b))
-            ]
+            others = [(a, b) for a, b in stems if not any(abs(p[0] - point[0]) < 0.5 and abs(p[1] - point[1]) < 0.5
+                                                          for p in (a, b))]
             for a, b in others:
                 if not name.isdigit():  # a number that found no free place may sit on a stem beside its point
                     assert not labels._crosses(a, b, box, 0.0), f"{name!r} covers another model's stem"
                 if lead:
                     assert not labels._segments_cross(*lead, a, b), f"the line of {name!r} crosses a stem"
             if lead:
-                assert not any(labels._runs_along(*lead, a, b, 6, 1.0) for a, b in stems), (
+                assert not any(labels._runs_along(*lead, a, b, 6, 1.0) for a, b in stems), \
                     f"the line of {name!r} runs along a stem"
-                )
         leads = [(n, lead) for n, _, _, lead in placed if lead]
         for k, (a, la) in enumerate(leads):
-            for b, lb in leads[k + 1 :]:
+            for b, lb in leads[k + 1:]:
                 assert not labels._segments_cross(*la, *lb), f"the lines of {a!r} and {b!r} cross"
 
 
@@ -151,16 +142,15 @@ def test_params_over_time_labels_read_as_their_own_points(catalog, root, layout)
             _own_points_only(fig, ax, scale, gap)
         leads = [(n, lead) for n, _, _, lead in _names_and_leaders(fig) if lead]
         for k, (a, la) in enumerate(leads):
-            for b, lb in leads[k + 1 :]:
+            for b, lb in leads[k + 1:]:
                 assert not labels._segments_cross(*la, *lb), f"the lines of {a!r} and {b!r} cross"
 
 
 def _own_points_only(fig, ax, scale: float, gap: float) -> None:
     """No name on ``ax`` sits against another model's point (it would read as that point's label)."""
     names = _names_and_leaders(fig, ax=ax)
-    dots = [
-        tuple(ax.transData.transform(xy)) for line in ax.lines if line.get_marker() == "o" for xy in line.get_xydata()
-    ]  # every model's point, MoE active-parameter points too
+    dots = [tuple(ax.transData.transform(xy)) for line in ax.lines if line.get_marker() == "o"
+            for xy in line.get_xydata()]  # every model's point, MoE active-parameter points too
     assert len(dots) > len(names)
     for name, box, (px, _), _ in names:
         for qx, qy in dots:

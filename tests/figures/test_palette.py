@@ -29,8 +29,7 @@ def test_the_scenes_draw_with_the_palette():
 
     assert style.BACKGROUND == palette.SCENE_COLOURS["background"]
     assert [style.INK, style.MUTED, style.PANEL, style.GRID] == [
-        palette.SCENE_COLOURS[k] for k in ("ink", "muted", "panel", "grid")
-    ]
+        palette.SCENE_COLOURS[k] for k in ("ink", "muted", "panel", "grid")]
     assert set(style.SERIES) <= set(palette.SCENE_COLOURS.values())
 
 
@@ -43,7 +42,7 @@ def test_every_scene_variable_the_stylesheets_use_is_generated(root):
 
 def _contrast(a: str, b: str) -> float:
     def lum(h: str) -> float:
-        rgb = [int(h[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        rgb = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
         lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 

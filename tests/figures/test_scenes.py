@@ -38,7 +38,7 @@ MIN_SECONDS, MAX_SECONDS = 15.0, 60.0  # paced captions: each step stays up unti
 REF_SIZE = {"landscape": (64, 36), "portrait": (36, 45)}
 #: The title band's share of the frame's height: landscape one line (figures/style.py TITLE_BOTTOM), portrait two.
 TITLE_BAND = {"landscape": (4 - 3.05) / 8, "portrait": 0.2}
-REF_MAX_MEAN_DIFF = 6.0  # of 255: tolerates font hinting / cairo version noise, not a moved element
+REF_MAX_MEAN_DIFF = 6.0      # of 255: tolerates font hinting / cairo version noise, not a moved element
 
 
 def scene_data(fig_id: str) -> dict[str, Any]:
@@ -70,21 +70,19 @@ def _video(files, metas, fig_id: str, variant: str) -> Path:
     return files[f"{fig_id}.mp4" if variant == "landscape" else f"{fig_id}.portrait.mp4"]
 
 
+
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------------------------
 
-
 def thumb(img, size) -> np.ndarray:
     from PIL import Image
-
     return np.asarray(img.convert("L").resize(size, Image.BOX), dtype=np.float64)
 
 
 def decoded(path: Path) -> tuple[list[np.ndarray], list[int]]:
     """Every frame of a video (RGB arrays) and the indices of its keyframes."""
     import av
-
     frames, keys = [], []
     with av.open(str(path)) as c:
         for i, f in enumerate(c.decode(video=0)):
@@ -98,12 +96,10 @@ def decoded(path: Path) -> tuple[list[np.ndarray], list[int]]:
 # Rendered output (slow): the draft site's renders
 # ---------------------------------------------------------------------------------------------------------------
 
-
 @pytest.mark.slow
 @pytest.mark.parametrize("fig_id", SCENE_IDS)
 def test_videos_are_web_ready_h264(rendered, fig_id):
     import av
-
     files, metas, _, _ = rendered(fig_id)
     for variant, (w, h, fps) in DRAFT.items():
         mp4 = _video(files, metas, fig_id, variant)
@@ -152,7 +148,6 @@ def test_every_step_ends_on_its_point_and_starts_on_a_keyframe(rendered, fig_id)
     step clips without encoding."""
     from figures.legibility import MIN_STEP_INK, hex_rgb, ink_fraction
     from figures.style import BACKGROUND
-
     files, metas, _, _ = rendered(fig_id)
     for variant, (_w, h, fps) in DRAFT.items():
         frames, keys = decoded(_video(files, metas, fig_id, variant))
@@ -176,13 +171,9 @@ def test_text_stays_in_frame_apart_and_legible(rendered, fig_id):
 @pytest.mark.parametrize("fig_id", SCENE_IDS)
 def test_posters(rendered, fig_id):
     from PIL import Image
-
     _, _, _, folders = rendered(fig_id)
-    for variant, name in (
-        ("landscape", f"{fig_id}-poster.png"),
-        ("portrait", f"{fig_id}-portrait-poster.png"),
-        ("portrait", f"{fig_id}-vertical-poster.png"),
-    ):
+    for variant, name in (("landscape", f"{fig_id}-poster.png"), ("portrait", f"{fig_id}-portrait-poster.png"),
+                          ("portrait", f"{fig_id}-vertical-poster.png")):
         with Image.open(folders[variant] / name) as im:
             assert im.format == "PNG" and np.asarray(im.convert("L")).std() > 10, f"{name} is not a blank frame"
             if "vertical" not in name:
@@ -195,12 +186,10 @@ def test_reference_frames(rendered, fig_id):
     from PIL import Image
 
     from generator.render.probe import extract_frame
-
     files, metas, _, _ = rendered(fig_id)
     for variant in DRAFT:
-        got = thumb(
-            extract_frame(_video(files, metas, fig_id, variant), metas[variant]["duration"] * 0.8), REF_SIZE[variant]
-        )
+        got = thumb(extract_frame(_video(files, metas, fig_id, variant), metas[variant]["duration"] * 0.8),
+                    REF_SIZE[variant])
         ref_path = REFS / (f"{fig_id}.png" if variant == "landscape" else f"{fig_id}.portrait.png")
         if os.environ.get("RACE_UPDATE_REFS") == "1":
             REFS.mkdir(exist_ok=True)
@@ -209,10 +198,8 @@ def test_reference_frames(rendered, fig_id):
         assert ref_path.is_file(), f"no reference frame {ref_path.relative_to(ROOT)}: run with RACE_UPDATE_REFS=1"
         ref = np.asarray(Image.open(ref_path).convert("L"), dtype=np.float64)
         diff = float(np.abs(got - ref).mean())
-        assert diff <= REF_MAX_MEAN_DIFF, (
-            f"{fig_id} {variant}: frame at 80 % differs from {ref_path.name} by "
-            f"{diff:.1f}/255; if intended, regenerate with RACE_UPDATE_REFS=1"
-        )
+        assert diff <= REF_MAX_MEAN_DIFF, (f"{fig_id} {variant}: frame at 80 % differs from {ref_path.name} by "
+                                           f"{diff:.1f}/255; if intended, regenerate with RACE_UPDATE_REFS=1")
 
 
 @pytest.mark.slow
@@ -226,7 +213,6 @@ def test_renders_are_reproducible(rendered, tmp_path):
     from generator.render.plan import webp_cap
     from generator.render.specs import site_specs
     from generator.render.video import render_media
-
     fig_id = "attention_vs_mamba" if "attention_vs_mamba" in SCENE_IDS else SCENE_IDS[0]
     _, _, _, folders = rendered(fig_id)
     spec = site_specs("draft", webp_cap(ROOT))[0]  # the build's spec: the project's WebP cap is in its metadata
@@ -241,7 +227,6 @@ def test_renders_are_reproducible(rendered, tmp_path):
 # Fast checks: registry, numbers on screen, layouts for any number of models
 # ---------------------------------------------------------------------------------------------------------------
 
-
 def test_every_registered_scene_has_its_file_and_nothing_else_does():
     """Counted from the catalog, not a number typed here: a new scene is one catalog entry and one file."""
     files = sorted(p.stem for p in (ROOT / "figures" / "scenes").glob("*.py") if not p.stem.startswith("_"))
@@ -252,42 +237,31 @@ def test_tower_growth_is_laid_out_for_the_number_of_models(tmp_path):
     """More models, more streets: twelve buildings fit the landscape frame with every label at full size; where
     they cannot fit legibly (twelve in the portrait frame) the scene says so instead of shrinking them."""
     from generator.render.video import check_layout
-
     data = scene_data("tower_growth")
     data["show"]["models"] = (list(data["models"]) * 2)[:12]
     result = check_layout("tower_growth", data, 854, 480, tmp_path)
     assert result["layout_issues"] == [], result["layout_issues"]
-    with pytest.raises(
-        LayoutError,
-        match=r"^figures/scenes/tower_growth\.py: 12 models need 4 streets of 3 in the "
-        r"portrait frame",
-    ):
+    with pytest.raises(LayoutError, match=r"^figures/scenes/tower_growth\.py: 12 models need 4 streets of 3 in the "
+                       r"portrait frame"):
         check_layout("tower_growth", data, 432, 540, tmp_path)
     # A refusal, not a bug: `make check` (and the render worker) report it as one line, without a traceback.
     from generator.render.layout_check import check_one
 
     (tmp_path / "data.json").write_text(json.dumps(data), "utf-8")
-    found = check_one(
-        {"kind": "scene", "id": "tower_growth", "data": str(tmp_path / "data.json"), "work": str(tmp_path)}
-    )
+    found = check_one({"kind": "scene", "id": "tower_growth", "data": str(tmp_path / "data.json"), "work": str(tmp_path)})
     assert len(found["issues"]) == 1 and found["issues"][0].startswith("figures/scenes/tower_growth.py: 12 models")
 
 
 def test_tower_numbers():
     from figures.scenes.tower_growth import label_lines, tower_specs
-
     data = scene_data("tower_growth")
     specs = tower_specs(data)
     assert [s["id"] for s in specs] == data["show"]["models"], "one building per model of the entry, in its order"
     for s in specs:
         m = data["models"][s["id"]]
         if s["disclosed"]:
-            assert (s["layers"], s["heads"], s["d_model"], s["params"]) == (
-                m["layers"],
-                m["heads"],
-                m["d_model"],
-                m["params"],
-            )
+            assert (s["layers"], s["heads"], s["d_model"], s["params"]) == (m["layers"], m["heads"], m["d_model"],
+                                                                            m["params"])
         else:
             lines = label_lines(s)
             assert "undisclosed" in lines and not any(re.search(r"\d", x) for x in lines[1:]), lines
@@ -304,14 +278,10 @@ def _shown_models(fig_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def test_wall_numbers():
     from figures.scenes.the_wall import wall_numbers
-
     data, models = _shown_models("the_wall")
     n = wall_numbers(data)
     assert [(r["n"], r["full"], r["causal"]) for r in n["rows"]] == [
-        (6, 36, 21),
-        (1000, 1_000_000, 500_500),
-        (1_000_000, 10**12, 500_000_500_000),
-    ]
+        (6, 36, 21), (1000, 1_000_000, 500_500), (1_000_000, 10**12, 500_000_500_000)]
     m = models[0]
     assert n["model"] == m["name"] and n["matrices"] == derive.attention_matrices(m)
     assert n["per_sequence"] == n["matrices"] * derive.attention_scores(m["context"])
@@ -319,7 +289,6 @@ def test_wall_numbers():
 
 def test_window_numbers():
     from figures.scenes.window_propagation import TOY_LAYERS, TOY_WINDOW, window_numbers
-
     data, models = _shown_models("window_propagation")
     n = window_numbers(data)
     m = next(m for m in models if m.get("window"))
@@ -330,22 +299,17 @@ def test_window_numbers():
 
 def test_flash_numbers():
     from figures.scenes.flash_tiling import flash_numbers
-
     data = figure_data(CATALOG, "flash_tiling")
     n = flash_numbers(data)
     hw = data["hardware"][data["show"]["hardware"][0]]
-    assert (n["hbm_gb"], n["hbm_tbps"], n["sram_tbps"]) == (
-        hw["memory_gb"],
-        hw["bandwidth_tbps"],
-        hw["sram_bandwidth_tbps"],
-    )
+    assert (n["hbm_gb"], n["hbm_tbps"], n["sram_tbps"]) == (hw["memory_gb"], hw["bandwidth_tbps"],
+                                                            hw["sram_bandwidth_tbps"])
     assert n["sram_kb_total"] == hw["sram_kb_per_sm"] * hw["sms"]
     assert n["sram_fact"] == CATALOG.data["facts"]["flash-sram-mb"]["value"]
 
 
 def test_kv_numbers():
     from figures.scenes.kv_sharing import kv_numbers
-
     data, models = _shown_models("kv_sharing")
     n = kv_numbers(data)
     gqa = next(m for m in models if m.get("attention") == "gqa")
@@ -364,7 +328,6 @@ def test_kv_numbers():
 
 def test_mamba_numbers():
     from figures.scenes.attention_vs_mamba import mamba_numbers
-
     data, models = _shown_models("attention_vs_mamba")
     n = mamba_numbers(data)
     m = next(m for m in models if m.get("ssm"))
@@ -382,7 +345,6 @@ def test_portrait_layout_is_clean(fig_id, tmp_path):
     none too small to read on a phone, no stroke too thin, no step ending on an empty frame."""
     from generator.render.specs import site_specs
     from generator.render.video import check_layout
-
     port = site_specs("draft")[1]
     result = check_layout(fig_id, registry(CATALOG)[fig_id].data(CATALOG), port.width, port.height, tmp_path)
     assert result["portrait"]

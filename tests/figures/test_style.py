@@ -10,7 +10,6 @@ import pytest
 
 def test_number_formats():
     from figures.style import bytes_label, num, params_label, power_of_ten
-
     assert num(131072) == "131,072" and num(2.039) == "2.039" and num(7.63, 1) == "7.6" and num(20.0) == "20"
     assert [params_label(x) for x in (117.0e6, 1.542e9, 175.0e9, 405.85e9)] == ["117M", "1.542B", "175B", "405.85B"]
     assert [params_label(x) for x in (1.0e12, 2.8e12)] == ["1T", "2.8T"]
@@ -23,7 +22,6 @@ def test_the_type_scale_is_measured_and_reads_in_both_orientations():
     smallest house size reads in both frames where the page shows them; anything smaller does not."""
     from figures.legibility import MIN_STROKE_PX, MIN_TEXT_PX
     from figures.style import EM_PER_FONT_SIZE, HAIRLINE, LANDSCAPE, SMALL_SIZE, Layout, font_size_now, text
-
     h = text("H", 100)
     assert abs(h.height / 100 / 0.7275 - EM_PER_FONT_SIZE) < 0.0001
     portrait = Layout.for_frame(8.0, 10.0)
@@ -45,7 +43,6 @@ def test_the_build_refuses_small_text_and_a_step_ending_on_nothing(tmp_path, cas
     from generator.site.assembly.build import build
     from generator.util.project import BuildPaths
     from tests.tinyproject import legibility_project
-
     if case == "small label":
         root = legibility_project(tmp_path, "tiny print", 12, "self.wait(1)")
     else:

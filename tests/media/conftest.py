@@ -14,7 +14,6 @@ SCENE = "the_wall" if "the_wall" in SCENE_IDS else SCENE_IDS[0]
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
     from generator.media.kit import build_media
-
     base = tmp_path_factory.mktemp("media-kit")
     out, cache = base / "media", base / "cache"
     report = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache, prores=True)

@@ -19,26 +19,8 @@ from tests.support import CATALOG, ROOT, SCENE_IDS, kit_files, sha256
 
 SCENE = "the_wall" if "the_wall" in SCENE_IDS else SCENE_IDS[0]
 
-FILE_KEYS = {
-    "id",
-    "path",
-    "title",
-    "description",
-    "duration",
-    "width",
-    "height",
-    "fps",
-    "codec",
-    "bytes",
-    "sha256",
-    "licence",
-    "credits",
-    "source_commit",
-    "source_dirty",
-    "catalog_sha256",
-    "format",
-    "alpha",
-}
+FILE_KEYS = {"id", "path", "title", "description", "duration", "width", "height", "fps", "codec", "bytes", "sha256",
+             "licence", "credits", "source_commit", "source_dirty", "catalog_sha256", "format", "alpha"}
 
 
 @pytest.mark.slow
@@ -46,21 +28,8 @@ def test_manifest_lists_every_file_with_its_hash(kit):
     out, _, report, manifest = kit
     assert [s["id"] for s in manifest["scenes"]] == [SCENE]
     roles = {f["role"] for f in kit_files(manifest)}
-    assert roles == {
-        "mp4",
-        "mp4-portrait",
-        "mp4-vertical",
-        "prores",
-        "webp",
-        "poster",
-        "poster-portrait",
-        "poster-vertical",
-        "vtt",
-        "srt",
-        "chapters",
-        "chapters-txt",
-        "step",
-    }
+    assert roles == {"mp4", "mp4-portrait", "mp4-vertical", "prores", "webp", "poster", "poster-portrait",
+                     "poster-vertical", "vtt", "srt", "chapters", "chapters-txt", "step"}
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
     assert on_disk == {f["path"] for f in kit_files(manifest)}
     for f in kit_files(manifest):
@@ -72,9 +41,8 @@ def test_manifest_lists_every_file_with_its_hash(kit):
         assert re.fullmatch(r"[0-9a-f]{40}|unknown", f["source_commit"]) and f["source_dirty"] in (True, False, None)
     assert manifest["licence"]["code"] == CATALOG.data["meta"]["licence_code"]
     prores = next(f for f in kit_files(manifest) if f["role"] == "prores")
-    assert "half" in prores["note"] and prores["fps"] * 2 == next(
-        f["fps"] for f in kit_files(manifest) if f["role"] == "mp4"
-    ), "ProRes at half the rate"
+    assert "half" in prores["note"] and prores["fps"] * 2 == next(f["fps"] for f in kit_files(manifest)
+                                                                 if f["role"] == "mp4"), "ProRes at half the rate"
     scene = manifest["scenes"][0]
     assert all(not issues for issues in scene["layout_issues"].values()), scene["layout_issues"]
 
@@ -82,7 +50,6 @@ def test_manifest_lists_every_file_with_its_hash(kit):
 @pytest.mark.slow
 def test_mp4s_are_h264_high_bt709_faststart(kit):
     import av
-
     out, _, _, manifest = kit
     mp4s = [f for f in kit_files(manifest) if f["path"].endswith(".mp4")]
     assert sorted({f["role"] for f in mp4s}) == ["mp4", "mp4-portrait", "mp4-vertical", "step"]
@@ -110,7 +77,6 @@ def test_mp4s_are_h264_high_bt709_faststart(kit):
 @pytest.mark.slow
 def test_prores_has_real_alpha(kit):
     import av
-
     out, _, _, manifest = kit
     (f,) = [f for f in kit_files(manifest) if f["role"] == "prores"]
     assert f["alpha"] is True and f["pix_fmt"] == "yuva444p10le"
@@ -132,7 +98,6 @@ def test_prores_has_real_alpha(kit):
 @pytest.mark.slow
 def test_webp_loops_under_the_cap(kit):
     from PIL import Image
-
     out, _, _, manifest = kit
     (f,) = [f for f in kit_files(manifest) if f["role"] == "webp"]
     path = out / f["path"]
@@ -156,7 +121,6 @@ def test_webp_loops_under_the_cap(kit):
 @pytest.mark.slow
 def test_captions_parse_and_match(kit):
     from PIL import Image
-
     out, _, _, manifest = kit
     files = {f["role"]: f for f in kit_files(manifest)}
     vtt = (out / files["vtt"]["path"]).read_text("utf-8")
@@ -176,7 +140,6 @@ def test_captions_parse_and_match(kit):
 @pytest.mark.slow
 def test_second_run_encodes_nothing(kit):
     from generator.media.kit import build_media
-
     out, cache, first, manifest = kit
     before = {p: (sha256(p), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     again = build_media(ROOT, out, "test", jobs=2, only=[SCENE], cache_dir=cache, prores=True)
@@ -192,7 +155,6 @@ def test_a_fresh_render_is_byte_identical(kit, tmp_path):
     """No cache: the portrait render again (and its vertical video), in this process, gives the same bytes."""
     from generator.render.specs import kit_specs
     from generator.render.video import render_media
-
     out, _, _, manifest = kit
     spec = next(s for s in kit_specs("test", manifest["budgets"]["webp_bytes"]) if s.variant == "portrait")
     render_media(SCENE, registry(CATALOG)[SCENE].data(CATALOG), spec, tmp_path / "o", tmp_path / "w")

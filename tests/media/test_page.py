@@ -23,43 +23,21 @@ def _fake_kit(out: Path, sizes: dict[str, int]) -> None:
             path = f"{sid}/{sid}-{role}.bin"
             (out / sid).mkdir(parents=True, exist_ok=True)
             (out / path).write_bytes(b"x" * size)
-            files.append(
-                {
-                    "id": f"{sid}.{role}",
-                    "path": path,
-                    "role": role,
-                    "format": role,
-                    "bytes": size,
-                    "sha256": "0" * 64,
-                    "site": role != "prores",
-                    "width": 2,
-                    "height": 2,
-                    "fps": 1,
-                    "duration": 1.0,
-                }
-            )
+            files.append({"id": f"{sid}.{role}", "path": path, "role": role, "format": role, "bytes": size,
+                          "sha256": "0" * 64, "site": role != "prores", "width": 2, "height": 2, "fps": 1,
+                          "duration": 1.0})
         scenes.append({"id": sid, "title": sid, "alt": sid, "description": sid, "duration": 1.0, "files": files})
-    (out / "manifest.json").write_text(
-        json.dumps(
-            {
-                "schema": 1,
-                "quality": "publish",
-                "scenes": scenes,
-                "source": {"commit": "c" * 40, "dirty": False, "catalog_sha256": "d" * 64},
-            }
-        ),
-        "utf-8",
-    )
+    (out / "manifest.json").write_text(json.dumps({"schema": 1, "quality": "publish", "scenes": scenes,
+                                                   "source": {"commit": "c" * 40, "dirty": False,
+                                                              "catalog_sha256": "d" * 64}}), "utf-8")
 
 
 def test_site_copies_what_fits_and_never_prores(tmp_path, monkeypatch):
     from generator.media import page as media
-
     out = tmp_path / "media"
     _fake_kit(out, {"mp4": 300, "prores": 50, "poster": 20, "vtt": 5})
-    monkeypatch.setattr(
-        media, "media_budgets", lambda root=None: {"webp_bytes": 10, "site_file_bytes": 250, "site_bytes": 60}
-    )
+    monkeypatch.setattr(media, "media_budgets", lambda root=None: {"webp_bytes": 10, "site_file_bytes": 250,
+                                                                    "site_bytes": 60})
     files, ctx = media.site_files(tmp_path, out)
     assert ctx["available"]
     copied = {rel for rel in files if rel != "media/manifest.json"}
@@ -76,14 +54,12 @@ def test_site_copies_what_fits_and_never_prores(tmp_path, monkeypatch):
 
 def test_no_manifest_no_files(tmp_path):
     from generator.media.page import site_files
-
     files, ctx = site_files(tmp_path, tmp_path / "media")
     assert files == {} and ctx["available"] is False and ctx["plan"]["landscape"]["width"] == 1920
 
 
 def test_kit_files_have_their_own_budget(tmp_path):
     from generator.site.assembly.budgets import check_budgets, load_budgets
-
     site = tmp_path / "site"
     (site / "media" / "x").mkdir(parents=True)
     (site / "figures").mkdir()
@@ -102,7 +78,6 @@ def test_kit_files_have_their_own_budget(tmp_path):
 def test_media_page_renders(tmp_path, catalog, with_kit):
     from generator.media.page import site_files
     from generator.site.article.pages import render_pages
-
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "media.md").write_text((ROOT / "docs" / "media.md").read_text("utf-8"), "utf-8")
@@ -131,40 +106,13 @@ def test_media_page_links_survive_the_escaping(project):
         path = f"{sid}/{sid}_{role}.bin"
         (project / "media" / sid).mkdir(parents=True, exist_ok=True)
         (project / "media" / path).write_bytes(b"x" * 10)
-        files.append(
-            {
-                "id": f"{sid}.{role}",
-                "path": path,
-                "role": role,
-                "format": fmt,
-                "bytes": 10,
-                "sha256": "0" * 64,
-                "site": True,
-                "width": 2,
-                "height": 2,
-                "fps": 1,
-                "duration": 1.0,
-            }
-        )
-    scene = {
-        "id": sid,
-        "title": "The *wall* [x](javascript:alert(1))",
-        "alt": "A [b](javascript:alert(2)) wall",
-        "description": "Grows {: onclick=alert(3) }",
-        "duration": 1.0,
-        "files": files,
-    }
-    (project / "media" / "manifest.json").write_text(
-        json.dumps(
-            {
-                "schema": 1,
-                "quality": "publish",
-                "scenes": [scene],
-                "source": {"commit": "c" * 40, "dirty": False, "catalog_sha256": "d" * 64},
-            }
-        ),
-        "utf-8",
-    )
+        files.append({"id": f"{sid}.{role}", "path": path, "role": role, "format": fmt, "bytes": 10,
+                      "sha256": "0" * 64, "site": True, "width": 2, "height": 2, "fps": 1, "duration": 1.0})
+    scene = {"id": sid, "title": "The *wall* [x](javascript:alert(1))", "alt": "A [b](javascript:alert(2)) wall",
+             "description": "Grows {: onclick=alert(3) }", "duration": 1.0, "files": files}
+    (project / "media" / "manifest.json").write_text(json.dumps(
+        {"schema": 1, "quality": "publish", "scenes": [scene],
+         "source": {"commit": "c" * 40, "dirty": False, "catalog_sha256": "d" * 64}}), "utf-8")
     build(BuildPaths(root=project), quality="draft")
     html = (project / "site" / "media" / "index.html").read_text("utf-8")
     assert 'href="the_wall/the_wall_mp4.bin"' in html and 'src="the_wall/the_wall_poster.bin"' in html

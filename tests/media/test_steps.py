@@ -20,7 +20,8 @@ def test_steps_chapters_and_one_mp4_per_step(kit):
     out, _, _, manifest = kit
     files = kit_files(manifest)
     land = next(f for f in files if f["role"] == "mp4")
-    chapters = parse_cues((out / next(f for f in files if f["role"] == "chapters")["path"]).read_text("utf-8"), _VTT)
+    chapters = parse_cues((out / next(f for f in files if f["role"] == "chapters")["path"]).read_text("utf-8"),
+                          _VTT)
     captions = parse_cues((out / next(f for f in files if f["role"] == "vtt")["path"]).read_text("utf-8"), _VTT)
     assert len(chapters) == len(captions) >= 2 and chapters[0][0] == 0.0
     listing = (out / next(f for f in files if f["role"] == "chapters-txt")["path"]).read_text("utf-8").splitlines()
@@ -50,10 +51,8 @@ def test_steps_are_cut_once_and_again_when_the_source_changes(tmp_path, monkeypa
     monkeypatch.setattr(steps, "_cut", fake_cut)
     mp4 = tmp_path / "s.mp4"
     mp4.write_bytes(b"landscape")
-    meta = {
-        "spec": {"fps": 60, "width": 1920, "height": 1080, "x264": {"crf": 18}},
-        "chapters": [{"start": 0.0, "end": 2.5}, {"start": 2.5, "end": 6.0}],
-    }
+    meta = {"spec": {"fps": 60, "width": 1920, "height": 1080, "x264": {"crf": 18}},
+            "chapters": [{"start": 0.0, "end": 2.5}, {"start": 2.5, "end": 6.0}]}
     out = tmp_path / "steps" / "s.landscape"
     first = steps.cut_steps("s", mp4, meta, out)
     assert steps.cut_steps("s", mp4, meta, out) == first and len(calls) == 1  # reused
@@ -69,7 +68,6 @@ def _keyed_video(path: Path, fps: int, frames: int, keys: set[int]) -> list[np.n
     """A small H.264 video from the project's encoder, keyframes forced at ``keys``; returns its frames (RGB)."""
     from generator.render.encode import H264
     from generator.render.specs import X264_PUBLISH
-
     enc = H264(path, 64, 48, fps, X264_PUBLISH)
     for i in range(frames):
         img = np.zeros((48, 64, 4), np.uint8)
@@ -79,7 +77,6 @@ def _keyed_video(path: Path, fps: int, frames: int, keys: set[int]) -> list[np.n
         enc.add(img, 1, key=i in keys)
     enc.close()
     import av
-
     with av.open(str(path)) as c:
         return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
 
@@ -91,15 +88,12 @@ def test_steps_are_cut_by_stream_copy(tmp_path, monkeypatch):
     import av
 
     from generator.media import steps
-
     fps, keys = 10, {0, 13, 27}
     src = tmp_path / "s.mp4"
     frames = _keyed_video(src, fps, 40, keys)
-    meta = {
-        "spec": {"fps": fps, "width": 64, "height": 48},
-        "chapters": [{"start": 0.0, "end": 1.3}, {"start": 1.3, "end": 2.7}, {"start": 2.7, "end": 4.0}],
-        "cues": [{"text": f"Step {n}.", "title": f"S{n}"} for n in (1, 2, 3)],
-    }
+    meta = {"spec": {"fps": fps, "width": 64, "height": 48},
+            "chapters": [{"start": 0.0, "end": 1.3}, {"start": 1.3, "end": 2.7}, {"start": 2.7, "end": 4.0}],
+            "cues": [{"text": f"Step {n}.", "title": f"S{n}"} for n in (1, 2, 3)]}
 
     def no_encoding(*_a, **_k):
         raise AssertionError("the cut encoded")

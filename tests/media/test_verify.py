@@ -13,7 +13,6 @@ from tests.support import kit_files
 @pytest.mark.slow
 def test_verify_passes_a_good_kit_and_names_what_is_wrong(kit, tmp_path):
     from generator.media.verify import verify_kit
-
     out, _, _, manifest = kit
     assert verify_kit(out, log=lambda *_: None) == []
     bad = tmp_path / "kit"

@@ -34,25 +34,19 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path, tiny_build):
     base_catalog = catalog.read_text("utf-8")
     base_page = page.read_text("utf-8")
     # (what to change, how long to let the build run before SIGKILL): early, mid-render, around MkDocs and the swap.
-    plans = [
-        ("chart", rng.uniform(0.05, 0.6)),
-        ("scene", rng.uniform(1.0, 6.0)),
-        ("page", rng.uniform(0.3, 2.5)),
-        ("chart", rng.uniform(0.8, 3.0)),
-    ]
+    plans = [("chart", rng.uniform(0.05, 0.6)), ("scene", rng.uniform(1.0, 6.0)), ("page", rng.uniform(0.3, 2.5)),
+             ("chart", rng.uniform(0.8, 3.0))]
     for i, (what, delay) in enumerate(plans, 1):
         before = tree_digest(site)
         if what == "chart":
             catalog.write_text(base_catalog.replace("    params: 117.0e6\n", f"    params: {117 + i}.0e6\n", 1))
         elif what == "scene":
-            catalog.write_text(
-                base_catalog.replace("    training_tokens: 300.0e9\n", f"    training_tokens: {300 + i}.0e9\n", 1)
-            )
+            catalog.write_text(base_catalog.replace("    training_tokens: 300.0e9\n",
+                                                    f"    training_tokens: {300 + i}.0e9\n", 1))
         else:
             page.write_text(base_page + f"\nEdit number {{{{ num({i}) }}}}.\n", "utf-8")
-        proc = subprocess.Popen(
-            build_cmd(root), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        proc = subprocess.Popen(build_cmd(root), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                start_new_session=True)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -65,15 +59,11 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path, tiny_build):
         after = tree_digest(site)
         after_html = (site / "index.html").read_text("utf-8")
         if mid is not None and mid not in (before, after):
-
             def diff(a: dict, b: dict) -> list[str]:
                 return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-
-            pytest.fail(
-                f"{msg}: site after the kill is neither the previous nor the next complete site; "
-                f"differs from previous in {diff(mid, before)}, from next in {diff(mid, after)}; "
-                f"killed build printed: {proc.stdout.read().decode(errors='replace')[-2000:] if proc.stdout else ''}"
-            )
+            pytest.fail(f"{msg}: site after the kill is neither the previous nor the next complete site; "
+                        f"differs from previous in {diff(mid, before)}, from next in {diff(mid, after)}; "
+                        f"killed build printed: {proc.stdout.read().decode(errors='replace')[-2000:] if proc.stdout else ''}")
         assert (site / "index.html").read_text("utf-8").rstrip().endswith("</html>"), msg
         # The cache is consistent: another build renders nothing.
         again = run_build(root)
@@ -82,12 +72,9 @@ def test_killed_builds_leave_site_and_cache_valid(tmp_path, tiny_build):
             import difflib
 
             now_html = (site / "index.html").read_text("utf-8")
-            delta = "\n".join(
-                list(difflib.unified_diff(after_html.splitlines(), now_html.splitlines(), lineterm=""))[:40]
-            )
+            delta = "\n".join(list(difflib.unified_diff(after_html.splitlines(), now_html.splitlines(), lineterm=""))[:40])
             pytest.fail(f"{msg}: a no-change rebuild changed the site.\nbuild output: {again.stderr[-1500:]}\n{delta}")
     from generator.render.plan import scene_entry
     from generator.render.specs import site_spec
-
     entries = {CHART, scene_entry(SCENE, site_spec("draft"))}  # a scene's entry is its render: <id>.<spec label>
     assert entries <= set(json.loads((root / ".cache" / "manifest.json").read_text())["figures"])

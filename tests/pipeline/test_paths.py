@@ -15,7 +15,7 @@ from tests.tinyproject import make_tiny_project
 def test_apostrophe_in_the_checkout_path(tmp_path):
     from tests.tinyproject import SCENE
 
-    root = make_tiny_project(tmp_path / 'it\'s a "path"' / "p", figures=(SCENE,))
+    root = make_tiny_project(tmp_path / "it's a \"path\"" / "p", figures=(SCENE,))
     (root / "docs" / "index.md").write_text("# T\n\n{{ figure('%s') }}\n" % SCENE, "utf-8")
     proc = subprocess.run(build_cmd(root), cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -17,17 +17,12 @@ def test_catalog_path_with_spaces_in_the_makefile(tmp_path):
     folder = tmp_path / "my catalogs"
     folder.mkdir()
     shutil.copyfile(ROOT / "catalog.yaml", folder / "the catalog.yaml")
-    proc = subprocess.run(
-        ["make", "-s", "check", f"CATALOG={folder / 'the catalog.yaml'}"], cwd=ROOT, capture_output=True, text=True
-    )
+    proc = subprocess.run(["make", "-s", "check", f"CATALOG={folder / 'the catalog.yaml'}"], cwd=ROOT,
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "the catalog.yaml: OK" in proc.stdout
-    dry = subprocess.run(
-        ["make", "-n", "site", "serve", f"CATALOG={folder / 'x y.yaml'}", "PREFIX=/a b/"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    dry = subprocess.run(["make", "-n", "site", "serve", f"CATALOG={folder / 'x y.yaml'}", "PREFIX=/a b/"],
+                         cwd=ROOT, capture_output=True, text=True)
     # Values reach recipes as quoted environment variables, never as text in the shell line (the tests below).
     assert dry.stdout.count('--catalog "$RTS_ARG_CATALOG"') == 2 and '--prefix "$RTS_ARG_PREFIX"' in dry.stdout
 
@@ -40,6 +35,7 @@ def test_catalog_path_with_spaces_in_the_makefile(tmp_path):
 # (``;``, backticks, ``$(...)``, quotes, a glob); the test fails if any of those commands ran, and checks that Python
 # received the text as it was typed.
 # ---------------------------------------------------------------------------------------------------------------
+
 
 
 def _hostile(tag: str) -> str:
@@ -95,15 +91,8 @@ def test_release_version_and_notes_are_arguments(project):
     _fake_venv(project, ".venv")
     calls = _make(project, "release", "VERSION=1.1; touch pwned-version", "NOTES=`touch pwned-notes` $(touch pwned-n2)")
     assert calls == [
-        [
-            "python",
-            "-m",
-            "generator",
-            "release",
-            "1.1; touch pwned-version",
-            "--notes",
-            "`touch pwned-notes` $(touch pwned-n2)",
-        ]
+        ["python", "-m", "generator", "release", "1.1; touch pwned-version", "--notes",
+         "`touch pwned-notes` $(touch pwned-n2)"]
     ]
     assert _pwned(project) == []
 
@@ -164,9 +153,8 @@ def test_venv_is_a_plain_path_and_python_an_argument(project):
     # A folder name make or a shell would act on is refused before any recipe runs.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "RTS_ARG_"))}
     for bad in ("v; touch pwned-venv", "x: ; touch pwned-rule #", "$(shell touch pwned-shell)", "`touch pwned-t`"):
-        proc = subprocess.run(
-            ["make", "-s", "check", f"VENV={bad}"], cwd=project, env=env, capture_output=True, text=True, timeout=60
-        )
+        proc = subprocess.run(["make", "-s", "check", f"VENV={bad}"], cwd=project, env=env, capture_output=True,
+                              text=True, timeout=60)
         assert proc.returncode != 0 and "VENV: expected a plain folder path" in proc.stderr, proc.stderr
     assert _pwned(project) == []
 

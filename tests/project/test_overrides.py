@@ -17,7 +17,7 @@ from tests.support import ROOT
 # override -> (text in the installed partial, what the copy has instead)
 COPIES = {
     "partials/palette.html": ('data-md-component="palette"', "data-rts-palette"),
-    "partials/search.html": ('role="dialog"', 'role="dialog" aria-label="{{ lang.t(\'search\') }}"'),
+    "partials/search.html": ('role="dialog"', "role=\"dialog\" aria-label=\"{{ lang.t('search') }}\""),
     "partials/content.html": (
         '{% if "\\u003ch1" not in page.content %}',
         '{% if page.meta and page.meta.rts_header %}\n  {% include "partials/rts/article-header.html" %}\n'
@@ -40,12 +40,7 @@ def _body(text: str) -> str:
 
 @pytest.mark.parametrize(
     "builder,name",
-    [
-        (b, n)
-        for b in sorted(THEMES)
-        for n in sorted(COPIES)
-        if not (b == "zensical" and n in ZENSICAL_UNUSED_OVERRIDES)
-    ],
+    [(b, n) for b in sorted(THEMES) for n in sorted(COPIES) if not (b == "zensical" and n in ZENSICAL_UNUSED_OVERRIDES)],
 )
 def test_copied_partial_differs_only_by_its_change(builder, name):
     original, changed = COPIES[name]
@@ -53,9 +48,7 @@ def test_copied_partial_differs_only_by_its_change(builder, name):
     own = ROOT / "overrides" / ZENSICAL_OWN / name  # Zensical's own copy, where its partial differs from Material's
     ours = _body((own if builder == "zensical" and own.is_file() else ROOT / "overrides" / name).read_text("utf-8"))
     assert original in theirs, f"{name}: the installed {THEMES[builder]} partial no longer has {original!r}; re-copy it"
-    assert ours == theirs.replace(original, changed, 1), (
-        f"overrides/{name} drifted from {THEMES[builder]}'s; re-copy it"
-    )
+    assert ours == theirs.replace(original, changed, 1), f"overrides/{name} drifted from {THEMES[builder]}'s; re-copy it"
 
 
 @pytest.mark.parametrize("name", ZENSICAL_UNUSED_OVERRIDES)
@@ -70,7 +63,5 @@ def test_every_override_is_a_known_copy_or_our_own():
     own = {f for f in files if f.startswith(ZENSICAL_OWN + "/")}
     assert {f.removeprefix(ZENSICAL_OWN + "/") for f in own} <= set(COPIES), own
     files -= own
-    ours = {
-        f for f in files if f.startswith("partials/rts/") or f in ("main.html", "partials/javascripts/palette.html")
-    }
+    ours = {f for f in files if f.startswith("partials/rts/") or f in ("main.html", "partials/javascripts/palette.html")}
     assert files - ours == set(COPIES), files - ours

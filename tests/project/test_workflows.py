@@ -16,16 +16,14 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 def test_workflows_match_the_schema(tmp_path):
     assert len(WORKFLOWS) >= 2
     exe = Path(sys.executable).with_name("check-jsonschema")
-    proc = subprocess.run(
-        [str(exe), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)], capture_output=True, text=True
-    )
+    proc = subprocess.run([str(exe), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # The check must be able to fail: a workflow with a misspelt key is rejected.
     bad = tmp_path / "bad.yml"
     bad.write_text("name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n")
-    proc = subprocess.run(
-        [str(exe), "--builtin-schema", "vendor.github-workflows", str(bad)], capture_output=True, text=True
-    )
+    proc = subprocess.run([str(exe), "--builtin-schema", "vendor.github-workflows", str(bad)],
+                          capture_output=True, text=True)
     assert proc.returncode != 0
 
 
@@ -110,12 +108,8 @@ def test_the_matrix_reads_only_what_the_plan_gives(tmp_path):
 
     text = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
     used = set(re.findall(r"matrix\.([A-Za-z_]+)", text))
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "plan", "--quality", "draft", "--cache", str(tmp_path / "empty")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    proc = subprocess.run([sys.executable, "-m", "generator", "plan", "--quality", "draft", "--cache",
+                           str(tmp_path / "empty")], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert rows and used and all(used <= set(r) for r in rows)

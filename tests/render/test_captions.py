@@ -59,8 +59,7 @@ def test_chapters_tile_the_video_one_per_cue():
     assert clock(3723.9) == "1:02:03"
     assert pacing_numbers(cues) == {"cues": 3, "min_seconds": 3.2, "max_cps": round(len("First step.") / 3.2, 2)}
 
-
-SCENE = """
+SCENE = '''
 from figures.style import BLUE, RaceScene, T_HOLD, box
 
 
@@ -71,7 +70,7 @@ class PaceCheck(RaceScene):
         self.caption("The model's step.", title="Model's first")
         self.caption({second!r}, title="Second")
         {end}
-"""
+'''
 
 PAGE = """---
 title: Pace
@@ -86,14 +85,8 @@ def _project(tmp_path):
     root = make_tiny_project(tmp_path / "proj", figures=(CHART,))
     cat = yaml.safe_load((root / "catalog.yaml").read_text("utf-8"))
     text = (root / "catalog.yaml").read_text("utf-8")
-    entry = {
-        "pace_check": {
-            "kind": "scene",
-            "title": "Pace check",
-            "alt": "Animation: two captioned steps.",
-            "reads": list(cat["figures"][CHART]["reads"]),
-        }
-    }
+    entry = {"pace_check": {"kind": "scene", "title": "Pace check", "alt": "Animation: two captioned steps.",
+                            "reads": list(cat["figures"][CHART]["reads"])}}
     text = text.rstrip("\n") + "\n" + "\n".join("  " + ln for ln in yaml.safe_dump(entry).splitlines()) + "\n"
     (root / "catalog.yaml").write_text(text, "utf-8")
     (root / "docs" / "index.md").write_text(PAGE, "utf-8")
@@ -132,7 +125,6 @@ def test_build_refuses_a_scene_with_a_cue_too_fast_to_read(tmp_path):
 
 def test_webvtt_format():
     from generator.render.captions import description, webvtt
-
     vtt = webvtt([(0.0, 1.5, "a <b> & c --> d"), (1.5, 3661.25, "second")])
     assert vtt.startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\na &lt;b> &amp; c \u2192 d\n")
     assert "01:01:01.250" in vtt
@@ -142,7 +134,6 @@ def test_webvtt_format():
 
 def test_srt_and_vtt_carry_the_same_cues():
     from generator.render.captions import srt, webvtt
-
     cues = [(0.0, 1.5, "one --> two"), (1.5, 3661.25, "second & <b>")]
     s = srt(cues)
     assert s == "1\n00:00:00,000 --> 00:00:01,500\none \u2192 two\n\n2\n00:00:01,500 --> 01:01:01,250\nsecond & <b>\n"

@@ -73,11 +73,7 @@ def test_unchanged_file_is_not_rewritten(catalog, tmp_path):
     path2 = charts.render_chart(fid, data, tmp_path, title="x")
     assert path2 == path and (path.stat().st_mtime_ns, narrow.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        f"{fid}.dark.png",
-        f"{fid}.light.png",
-        f"{fid}.narrow.svg",
-        f"{fid}.svg",
-    ], "no temp files left behind"
+        f"{fid}.dark.png", f"{fid}.light.png", f"{fid}.narrow.svg", f"{fid}.svg"], "no temp files left behind"
 
 
 @pytest.mark.slow

@@ -22,10 +22,8 @@ def test_a_helper_module_is_in_the_key_of_exactly_its_importers(tmp_path):
     helper = root / "figures" / "charts" / "_common.py"
     helper.write_text("NOTE = 'shared'\n", "utf-8")
     chart = root / "figures" / "charts" / f"{CHART}.py"
-    chart.write_text(
-        chart.read_text("utf-8") + "\n\ndef _note():\n    from figures.charts._common import NOTE\n    return NOTE\n",
-        "utf-8",
-    )
+    chart.write_text(chart.read_text("utf-8") + "\n\ndef _note():\n    from figures.charts._common import NOTE\n"
+                     "    return NOTE\n", "utf-8")
     before = _keys(root)
     cat = load_catalog(root / "catalog.yaml")
     figs = registry(cat, root / "figures")
@@ -49,20 +47,13 @@ def test_scene_keys_cover_the_render_worker_and_its_spec(catalog, root):
     figs = registry(catalog, root / "figures")
     scene = next(f for f in figs.values() if f.kind == "scene")
     deps = dependencies(scene, root)
-    for module in (
-        "generator/render/video.py",
-        "generator/render/worker.py",
-        "generator/render/captions.py",
-        "figures/style.py",
-        "generator/format.py",
-    ):
+    for module in ("generator/render/video.py", "generator/render/worker.py", "generator/render/captions.py",
+                   "figures/style.py", "generator/format.py"):
         assert module in deps, module
-    assert not any(d.startswith(("generator/site/", "generator/media/")) for d in deps), (
+    assert not any(d.startswith(("generator/site/", "generator/media/")) for d in deps), \
         "site and kit code (pages, manifest) is not a render input"
-    )
-    assert cache_key(scene, catalog, root, spec=site_spec("draft")) != cache_key(
-        scene, catalog, root, spec=site_spec("publish")
-    )
+    assert cache_key(scene, catalog, root, spec=site_spec("draft")) != cache_key(scene, catalog, root,
+                                                                                spec=site_spec("publish"))
 
 
 def test_a_scenes_timeline_key_is_shared_by_its_renders_and_follows_what_they_read(tmp_path):
@@ -72,12 +63,10 @@ def test_a_scenes_timeline_key_is_shared_by_its_renders_and_follows_what_they_re
     cat = load_catalog(root / "catalog.yaml")
     scene = registry(cat, root / "figures")[SCENE]
     before = timeline_key(scene, cat, root)
-    assert cache_key(scene, cat, root, spec=site_spec("draft")) != cache_key(
-        scene, cat, root, spec=site_spec("publish")
-    )
+    assert cache_key(scene, cat, root, spec=site_spec("draft")) != cache_key(scene, cat, root,
+                                                                               spec=site_spec("publish"))
     assert before == timeline_key(scene, cat, root) and before not in {
-        cache_key(scene, cat, root, spec=s) for s in (site_spec("draft"), site_spec("publish"))
-    }
+        cache_key(scene, cat, root, spec=s) for s in (site_spec("draft"), site_spec("publish"))}
     module = root / "figures" / "scenes" / f"{SCENE}.py"
     module.write_text(module.read_text("utf-8") + "\n# an edit\n", "utf-8")
     assert timeline_key(scene, cat, root) != before
@@ -101,11 +90,8 @@ def test_a_field_read_covers_exactly_that_field(catalog, root):
     spec = site_spec("draft")
 
     def keys(cat):
-        return (
-            cache_key(pot, cat, root, alt="a"),
-            cache_key(tower, cat, root, spec=spec),
-            cache_key(wall, cat, root, spec=spec),
-        )
+        return (cache_key(pot, cat, root, alt="a"), cache_key(tower, cat, root, spec=spec),
+                cache_key(wall, cat, root, spec=spec))
 
     base = keys(catalog)
     data = pot.data(catalog)
@@ -129,11 +115,8 @@ def test_field_reads_slice_and_merge(catalog):
     models = catalog.models
     whole = next(k for k, m in models.items() if "kv_heads" in m and not m.get("moe"))  # read whole and by field
     dense = next(k for k, m in models.items() if "kv_heads" in m and not m.get("moe") and k != whole)
-    moe = (
-        next(k for k, m in models.items() if m.get("moe") and "kv_heads" not in m)
-        if any(m.get("moe") and "kv_heads" not in m for m in models.values())
-        else None
-    )
+    moe = next(k for k, m in models.items() if m.get("moe") and "kv_heads" not in m) if any(
+        m.get("moe") and "kv_heads" not in m for m in models.values()) else None
     neither = next(k for k, m in models.items() if "kv_heads" not in m and not m.get("moe"))  # undisclosed
     out = catalog.slice(["models.*.kv_heads", "models.*.moe.active_params", f"models.{whole}"])
     assert out["models"][dense] == {"kv_heads": models[dense]["kv_heads"]}
@@ -181,37 +164,22 @@ def test_a_derived_key_follows_imports_files_params_and_tools(tmp_path):
 #: What a chart's render reads, by part: the house style (with its palette and, for a chart that labels points, the
 #: label placement), the data helpers (derive, format, the selection of what it shows) and the chart renderer.
 CHART_STYLE = {"figures/__init__.py", "figures/chart_style.py", "figures/palette.py", "figures/typeface.py"}
-CHART_DATA = {
-    "generator/__init__.py",
-    "generator/derive.py",
-    "generator/format.py",
-    "generator/errors.py",
-    "generator/catalog/__init__.py",
-    "generator/catalog/selection.py",
-}
-CHART_RENDERER = {
-    "generator/render/__init__.py",
-    "generator/render/worker.py",
-    "generator/render/charts.py",
-    "generator/render/modules.py",
-    "generator/render/reads.py",
-    "generator/render/raster.py",
-    "generator/render/svg.py",
-    "generator/util/__init__.py",
-    "generator/util/fs.py",
-}
+CHART_DATA = {"generator/__init__.py", "generator/derive.py", "generator/format.py", "generator/errors.py",
+              "generator/catalog/__init__.py", "generator/catalog/selection.py"}
+CHART_RENDERER = {"generator/render/__init__.py", "generator/render/worker.py", "generator/render/charts.py",
+                  "generator/render/modules.py", "generator/render/reads.py", "generator/render/raster.py",
+                  "generator/render/svg.py",
+                  "generator/util/__init__.py", "generator/util/fs.py"}
 
 
 def test_a_charts_key_is_exactly_its_module_style_data_helpers_and_renderer(catalog, root):
     """Pinned: a new import that widens every chart's key (the catalog's loader, the site...) fails here."""
     figs = registry(catalog, root / "figures")
     assert set(dependencies(figs["params_over_time"], root)) == (
-        {"figures/charts/params_over_time.py", "figures/labels.py"} | CHART_STYLE | CHART_DATA | CHART_RENDERER
-    )
+        {"figures/charts/params_over_time.py", "figures/labels.py"} | CHART_STYLE | CHART_DATA | CHART_RENDERER)
     no_selection = CHART_DATA - {"generator/catalog/__init__.py", "generator/catalog/selection.py"}
     assert set(dependencies(figs["bit_layouts"], root)) == (
-        {"figures/charts/bit_layouts.py"} | CHART_STYLE | no_selection | CHART_RENDERER
-    ), "shows no models"
+        {"figures/charts/bit_layouts.py"} | CHART_STYLE | no_selection | CHART_RENDERER), "shows no models"
 
 
 def test_an_edit_to_the_catalogs_loader_makes_no_render_stale(catalog, root, monkeypatch):
@@ -223,17 +191,14 @@ def test_an_edit_to_the_catalogs_loader_makes_no_render_stale(catalog, root, mon
     spec = site_spec("publish")
 
     def all_keys() -> dict[str, str]:
-        return {
-            fid: cache_key(f, catalog, root, alt="a", spec=spec if f.kind == "scene" else None)
-            for fid, f in figs.items()
-        }
+        return {fid: cache_key(f, catalog, root, alt="a", spec=spec if f.kind == "scene" else None)
+                for fid, f in figs.items()}
 
     before = all_keys()
     real = keys.file_digest
     edited = {"load.py", "schema.py", "model.py"}
-    monkeypatch.setattr(
-        keys, "file_digest", lambda p: real(p) + ("-edited" if p.name in edited and p.parent.name == "catalog" else "")
-    )
+    monkeypatch.setattr(keys, "file_digest", lambda p: real(p) + ("-edited" if p.name in edited
+                                                                      and p.parent.name == "catalog" else ""))
     assert all_keys() == before
     monkeypatch.setattr(keys, "file_digest", lambda p: real(p) + ("-edited" if p.name == "selection.py" else ""))
     stale = {fid for fid, key in all_keys().items() if key != before[fid]}

@@ -62,10 +62,8 @@ def test_a_sparse_member_is_refused_before_anything_is_written(tmp_path, fmt):
         zeros.update(block)
     (src / "entry.json").write_bytes(_meta({"fig.mp4": size}, {"fig.mp4": zeros.hexdigest()}))
     archive = tmp_path / f"{KEY}.tar"
-    subprocess.run(
-        ["tar", f"--format={fmt}", "--sparse", "-cf", str(archive), "-C", str(src), "entry.json", "files/fig.mp4"],
-        check=True,
-    )
+    subprocess.run(["tar", f"--format={fmt}", "--sparse", "-cf", str(archive), "-C", str(src), "entry.json",
+                    "files/fig.mp4"], check=True)
     assert archive.stat().st_size < 100_000  # the bomb: a few KB
     _refused(tmp_path, archive, "a sparse file")
 
@@ -73,13 +71,10 @@ def test_a_sparse_member_is_refused_before_anything_is_written(tmp_path, fmt):
 def test_a_header_size_that_differs_from_the_record_is_refused_unwritten(tmp_path):
     data = b"x" * 4096
     digest = hashlib.sha256(data).hexdigest()
-    archive = _tar(
-        tmp_path / f"{KEY}.tar",
-        [
-            ("entry.json", _meta({"fig.mp4": 10}, {"fig.mp4": digest}), None),
-            ("files/fig.mp4", data, None),
-        ],
-    )
+    archive = _tar(tmp_path / f"{KEY}.tar", [
+        ("entry.json", _meta({"fig.mp4": 10}, {"fig.mp4": digest}), None),
+        ("files/fig.mp4", data, None),
+    ])
     _refused(tmp_path, archive, "fig.mp4: 4096 bytes in the tar, 10 in entry.json")
 
 

@@ -62,9 +62,7 @@ def test_a_killed_build_leaves_no_render_worker(tmp_path):
     )
     build = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "--root", str(root), "--quality", "draft", "--jobs", "1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     workers: list[int] = []
     try:

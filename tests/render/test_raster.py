@@ -15,10 +15,8 @@ LINE = "mmmmmmmmmm"
 
 
 def _ink_width(family: str, px: float = 30) -> int:
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 60" width="100%"><text x="10" y="40" '
-        f'style="font-family: {family}; font-size: {px:g}px; fill: #000">{LINE}</text></svg>'
-    )
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 60" width="100%"><text x="10" y="40" '
+           f'style="font-family: {family}; font-size: {px:g}px; fill: #000">{LINE}</text></svg>')
     with Image.open(io.BytesIO(svg_to_png(svg, "light", 1.0))) as im:
         dark = im.convert("L").point(lambda v: 255 if v < 128 else 0)
         left, _, right, _ = dark.getbbox()

@@ -45,15 +45,12 @@ def test_declared_fields_read_as_usual_and_missing_ones_are_missing() -> None:
     assert data.get("hardware") is None  # probing for a section is no read
 
 
-@pytest.mark.parametrize(
-    "read",
-    [
-        lambda d: d["models"]["a"]["released"],
-        lambda d: d["models"]["a"].get("released"),
-        lambda d: "released" in d["models"]["a"],
-        lambda d: min(m["released"] for m in d["models"].values() if m.get("released")),
-    ],
-)
+@pytest.mark.parametrize("read", [
+    lambda d: d["models"]["a"]["released"],
+    lambda d: d["models"]["a"].get("released"),
+    lambda d: "released" in d["models"]["a"],
+    lambda d: min(m["released"] for m in d["models"].values() if m.get("released")),
+])
 def test_an_undeclared_field_is_one_line_naming_figure_field_and_catalog_line(read) -> None:
     with pytest.raises(UndeclaredRead) as info:
         read(guarded({**DATA, GUARD_KEY: SPEC}))
@@ -104,9 +101,7 @@ def test_check_names_the_field_missing_from_reads(tmp_path, capsys) -> None:
     assert len(err) == 1, err
     assert re.fullmatch(
         rf"error: figures/charts/{CHART}\.py reads models\.[\w.-]+\.released, which its reads: does not list: "
-        r"add 'models\.\*\.released' to reads: in catalog\.yaml \(line \d+\)",
-        err[0],
-    ), err
+        r"add 'models\.\*\.released' to reads: in catalog\.yaml \(line \d+\)", err[0]), err
 
 
 @pytest.mark.slow

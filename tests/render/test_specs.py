@@ -5,7 +5,6 @@ from __future__ import annotations
 
 def test_quality_specs():
     from generator.render.specs import QUALITY_NAMES, SITE_QUALITIES, file_names, kit_specs, site_spec, site_specs
-
     for q in QUALITY_NAMES:
         specs = kit_specs(q, 4_000_000, prores=True)
         variants = [s.variant for s in specs]

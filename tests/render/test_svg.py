@@ -69,12 +69,10 @@ def test_both_layouts_can_be_inlined_on_one_page(fid, rendered):
 
 def test_postprocess_moves_sentinel_attributes_into_style():
     sentinel, (var, fallback) = next(iter(cs.SENTINELS.items()))
-    src = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt" viewBox="0 0 10 5">'
-        f'<defs><style type="text/css">*{{stroke-linejoin: round}}</style></defs>'
-        f'<g id="a"><rect fill="{sentinel.upper()}" style="stroke: {sentinel}" clip-path="url(#c)"/></g>'
-        f'<clipPath id="c"><rect x="0" y="0" width="1" height="1"/></clipPath></svg>'
-    )
+    src = (f'<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt" viewBox="0 0 10 5">'
+           f'<defs><style type="text/css">*{{stroke-linejoin: round}}</style></defs>'
+           f'<g id="a"><rect fill="{sentinel.upper()}" style="stroke: {sentinel}" clip-path="url(#c)"/></g>'
+           f'<clipPath id="c"><rect x="0" y="0" width="1" height="1"/></clipPath></svg>')
     out = svg.postprocess_svg(src, "demo", title="T & <b>", desc="D")
     root = ET.fromstring(out)
     assert [el.tag for el in root[:2]] == [f"{SVG}title", f"{SVG}desc"]
@@ -89,13 +87,11 @@ def test_postprocess_moves_sentinel_attributes_into_style():
 
 
 def test_postprocess_simplifies_without_changing_what_is_drawn():
-    src = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt" viewBox="0 0 10 5">'
-        '<g id="figure_1"><g id="patch_1"><path d="M 0 5 L 10 5 L 10 0 z" style="fill: none"/></g>'
-        '<g id="axes_1" transform="translate(1 2)"><path d="M 1.234567 2.345678 L 3 4" style="stroke: #000000"/>'
-        '<text x="1.000049" y="2.5" transform="rotate(-0 1.000049 2.5)">a</text>'
-        '<text x="1" y="2" transform="rotate(-90 1 2)">b</text></g></g></svg>'
-    )
+    src = ('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt" viewBox="0 0 10 5">'
+           '<g id="figure_1"><g id="patch_1"><path d="M 0 5 L 10 5 L 10 0 z" style="fill: none"/></g>'
+           '<g id="axes_1" transform="translate(1 2)"><path d="M 1.234567 2.345678 L 3 4" style="stroke: #000000"/>'
+           '<text x="1.000049" y="2.5" transform="rotate(-0 1.000049 2.5)">a</text>'
+           '<text x="1" y="2" transform="rotate(-90 1 2)">b</text></g></g></svg>')
     root = ET.fromstring(svg.postprocess_svg(src, "demo"))
     kids = [el.tag.replace(SVG, "") for el in root]
     assert kids == ["g"], "the id-only figure group is unwrapped; the group with a transform stays"

@@ -22,12 +22,14 @@ def test_table_has_no_inline_styles_and_prefixed_classes(table):
 
 def test_table_render_is_deterministic(table, catalog, tmp_path):
     fid = "technique_table"
-    again = tables.render_table(fid, figure_data(catalog, fid), tmp_path, title=catalog.figures[fid]["title"])
+    again = tables.render_table(fid, figure_data(catalog, fid), tmp_path,
+                                title=catalog.figures[fid]["title"])
     assert again.read_bytes() == table[0].read_bytes()
 
 
 def test_visible_title_for_standalone_use(catalog, tmp_path):
     fid = "scaling_law"
     title = catalog.figures[fid]["title"]
-    path = charts.render_chart(fid, figure_data(catalog, fid), tmp_path, title=title, visible_title=True)
+    path = charts.render_chart(fid, figure_data(catalog, fid), tmp_path, title=title,
+                               visible_title=True)
     assert title in svg_texts(path)

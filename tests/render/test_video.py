@@ -8,7 +8,6 @@ import numpy as np
 def test_straight_alpha_undoes_the_composite():
     """Manim composites over the background even with a transparent one; the LUT recovers the straight colour."""
     from generator.render.encode import straight_alpha_lut
-
     bg = (20, 22, 27)
     luts = straight_alpha_lut(bg)
     rng = np.random.default_rng(0)

@@ -7,38 +7,20 @@ import pytest
 
 from generator.tools.audit import edit_network_log, median_report, summarise
 
-_AUDITS = (
-    "first-contentful-paint",
-    "largest-contentful-paint",
-    "total-blocking-time",
-    "cumulative-layout-shift",
-    "speed-index",
-)
+_AUDITS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
+           "speed-index")
 
 
 def _report(perf: float, cls: float = 0.0, a11y: float = 1.0, failing: str | None = None) -> dict:
-    audits = {
-        k: {"id": k, "title": k, "displayValue": "1 s", "score": 1, "scoreDisplayMode": "numeric"} for k in _AUDITS
-    }
+    audits = {k: {"id": k, "title": k, "displayValue": "1 s", "score": 1, "scoreDisplayMode": "numeric"} for k in _AUDITS}
     audits["cumulative-layout-shift"]["numericValue"] = cls
-    audits["color-contrast"] = {
-        "id": "color-contrast",
-        "title": "Contrast",
-        "scoreDisplayMode": "binary",
-        "score": 0 if failing else 1,
-    }
-    cats = {
-        k: {"title": k, "score": s, "auditRefs": []}
-        for k, s in (("performance", perf), ("accessibility", a11y), ("best-practices", 1.0), ("seo", 1.0))
-    }
+    audits["color-contrast"] = {"id": "color-contrast", "title": "Contrast", "scoreDisplayMode": "binary",
+                                "score": 0 if failing else 1}
+    cats = {k: {"title": k, "score": s, "auditRefs": []} for k, s in
+            (("performance", perf), ("accessibility", a11y), ("best-practices", 1.0), ("seo", 1.0))}
     cats["accessibility"]["auditRefs"] = [{"id": "color-contrast"}]
-    return {
-        "lighthouseVersion": "12.2.3",
-        "finalDisplayedUrl": "http://x/",
-        "configSettings": {"formFactor": "mobile"},
-        "categories": cats,
-        "audits": audits,
-    }
+    return {"lighthouseVersion": "12.2.3", "finalDisplayedUrl": "http://x/", "configSettings": {"formFactor": "mobile"},
+            "categories": cats, "audits": audits}
 
 
 def test_median_run_is_reported():
@@ -69,16 +51,11 @@ def test_accessibility_failures_are_named_and_busy_machines_flagged():
 def _log() -> list[dict]:
     """A devtools log of a page and its two fonts (a request's sent, data and finished events)."""
     out = []
-    for rid, url, size in (
-        ("1", "http://h/race-to-scale/", 106_000),
-        ("2", "http://h/race-to-scale/assets/fonts/inter-400.woff2", 21_000),
-        ("3", "http://h/race-to-scale/assets/fonts/inter-600.woff2", 23_000),
-    ):
-        out += [
-            {"method": "Network.requestWillBeSent", "params": {"requestId": rid, "request": {"url": url}}},
-            {"method": "Network.dataReceived", "params": {"requestId": rid, "encodedDataLength": size}},
-            {"method": "Network.loadingFinished", "params": {"requestId": rid, "encodedDataLength": size}},
-        ]
+    for rid, url, size in (("1", "http://h/race-to-scale/", 106_000), ("2", "http://h/race-to-scale/assets/fonts/inter-400.woff2", 21_000),
+                           ("3", "http://h/race-to-scale/assets/fonts/inter-600.woff2", 23_000)):
+        out += [{"method": "Network.requestWillBeSent", "params": {"requestId": rid, "request": {"url": url}}},
+                {"method": "Network.dataReceived", "params": {"requestId": rid, "encodedDataLength": size}},
+                {"method": "Network.loadingFinished", "params": {"requestId": rid, "encodedDataLength": size}}]
     return out + [{"method": "Page.loadEventFired", "params": {}}]
 
 
@@ -91,14 +68,11 @@ def test_what_if_drops_and_resizes_requests_in_the_network_log():
     assert log == _log(), "the kept log is not changed in place"
 
 
-@pytest.mark.parametrize(
-    ("drop", "resize", "says"),
-    [
-        (["inter-700"], [], "no request's URL contains it"),
-        ([], ["/nowhere/=1"], "no request's URL ends with"),
-        ([], ["/race-to-scale/"], "expected URL-END=BYTES"),
-    ],
-)
+@pytest.mark.parametrize(("drop", "resize", "says"), [
+    (["inter-700"], [], "no request's URL contains it"),
+    ([], ["/nowhere/=1"], "no request's URL ends with"),
+    ([], ["/race-to-scale/"], "expected URL-END=BYTES"),
+])
 def test_what_if_refuses_a_change_that_names_no_request(drop, resize, says):
     with pytest.raises(ValueError, match=says):
         edit_network_log(_log(), drop, resize)

@@ -22,10 +22,8 @@ def test_two_builds_started_together_are_serialised(project):
     (project / "docs" / "index.md").write_text(
         (project / "docs" / "index.md").read_text("utf-8") + "\nA change.\n", "utf-8"
     )
-    procs = [
-        subprocess.Popen(build_cmd(project), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for _ in range(2)
-    ]
+    procs = [subprocess.Popen(build_cmd(project), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True) for _ in range(2)]
     outs = [p.communicate(timeout=600)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     waited = [o for o in outs if "waiting for pid" in o]
@@ -52,9 +50,8 @@ def test_second_build_with_no_wait_names_the_holder(project):
 
 def test_waiting_build_says_who_holds_the_lock_and_then_runs(project):
     with build_lock(project / ".cache"):
-        proc = subprocess.Popen(
-            build_cmd(project), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
+        proc = subprocess.Popen(build_cmd(project), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
         assert proc.stdout is not None
         first = proc.stdout.readline()  # its first words: it waits (however slowly the machine starts it)
         assert f"waiting for pid {os.getpid()} (" in first, first

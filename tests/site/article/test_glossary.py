@@ -16,11 +16,9 @@ def _render(tmp_path: Path, catalog, text: str) -> str:
 
 
 def test_glossary_marks_first_use_in_each_section(tmp_path, catalog):
-    page = (
-        "---\ntitle: T\ndescription: tokens everywhere\n---\n# T\n\n## One\n\nA token, another token, "
-        "[a token link](x.md), `token`.\n\n### Sub\n\nMore tokens.\n\n## Two\n\nTokens again.\n\n"
-        "## Glossary\n\n{{ glossary() }}\n"
-    )
+    page = ("---\ntitle: T\ndescription: tokens everywhere\n---\n# T\n\n## One\n\nA token, another token, "
+            "[a token link](x.md), `token`.\n\n### Sub\n\nMore tokens.\n\n## Two\n\nTokens again.\n\n"
+            "## Glossary\n\n{{ glossary() }}\n")
     out = _render(tmp_path, catalog, page)
     marked = re.findall(r'<span class="rs-term"[^>]*>([^<]*)</span>', out)
     assert marked == ["token", "Tokens"]  # once in "One" (not in the sub-section, link or code), once in "Two"

@@ -23,13 +23,9 @@ def _render(tmp_path: Path, catalog, text: str, name: str = "index.md") -> str:
 
 
 def test_macros_read_the_catalog(tmp_path, catalog):
-    out = _render(
-        tmp_path,
-        catalog,
-        "{{ num(d.attention_matrices(m['gpt-3-175b'])) }} matrices; "
-        "{{ gb(d.kv_bytes_per_sequence(m['deepseek-v3'], 131072)) }}; "
-        "{{ fact('flash-attention-speedup') }}; {{ fact('flash-sram-mb') }}",
-    )
+    out = _render(tmp_path, catalog, "{{ num(d.attention_matrices(m['gpt-3-175b'])) }} matrices; "
+                                     "{{ gb(d.kv_bytes_per_sequence(m['deepseek-v3'], 131072)) }}; "
+                                     "{{ fact('flash-attention-speedup') }}; {{ fact('flash-sram-mb') }}")
     text = re.sub(r"<[^>]+>", "", out.split('\n<div class="rs-cards"')[0])  # the numbers, without their cards
     assert text == "9,216 matrices; 9.2\u00a0GB; 7.6×; 20\u00a0MB"
     # Each number carries its provenance: the formula with the catalog inputs filled in (generator/site/article/provenance.py).
@@ -37,12 +33,11 @@ def test_macros_read_the_catalog(tmp_path, catalog):
 
 
 def test_citations_are_numbered_in_order_of_first_use(tmp_path, catalog):
-    out = _render(
-        tmp_path, catalog, "a{{ cite('dao-2022') }} b{{ cite('kaplan-2020', 'dao-2022') }}\n\n{{ references() }}"
-    )
+    out = _render(tmp_path, catalog, "a{{ cite('dao-2022') }} b{{ cite('kaplan-2020', 'dao-2022') }}\n\n"
+                                     "{{ references() }}")
     assert '<a href="#ref-dao-2022"' in out and ">1</a>]" in out
-    assert '>2</a>, <a href="#ref-dao-2022"' in out
-    refs = out[out.index('<ol class="rs-refs">') :]
+    assert ">2</a>, <a href=\"#ref-dao-2022\"" in out
+    refs = out[out.index('<ol class="rs-refs">'):]
     assert refs.index('id="ref-dao-2022"') < refs.index('id="ref-kaplan-2020"')
     assert 'href="https://arxiv.org/abs/2205.14135"' in refs
 
@@ -105,12 +100,10 @@ def test_page_errors_point_at_the_mistake_in_plain_words(tmp_path, catalog):
 
 def test_comparison_macros_follow_the_numbers(tmp_path, catalog):
     """The words of a comparison come from the numbers, so a catalog change that flips it flips the sentence."""
-    page = (
-        "Weights {{ gb(d.weight_bytes(m['gpt-3-175b'].params, 'int4')) }}: "
-        "{{ than(d.weight_bytes(m['gpt-3-175b'].params, 'int4'), hw['h200'].memory_gb * d.GB) }} one H200; "
-        "they {{ fits(d.weight_bytes(m['gpt-3-175b'].params, 'int4'), hw['h200'].memory_gb * d.GB, 'fit', "
-        "'do not fit') }}; {{ times_the(hw['b200'].memory_gb, hw['h100'].memory_gb) }} memory.\n"
-    )
+    page = ("Weights {{ gb(d.weight_bytes(m['gpt-3-175b'].params, 'int4')) }}: "
+            "{{ than(d.weight_bytes(m['gpt-3-175b'].params, 'int4'), hw['h200'].memory_gb * d.GB) }} one H200; "
+            "they {{ fits(d.weight_bytes(m['gpt-3-175b'].params, 'int4'), hw['h200'].memory_gb * d.GB, 'fit', "
+            "'do not fit') }}; {{ times_the(hw['b200'].memory_gb, hw['h100'].memory_gb) }} memory.\n")
     out = _render(tmp_path, catalog, page)
     assert "less than one H200" in out and "they fit;" in out and "2.2× the memory" in out, out
     data = json.loads(json.dumps(catalog.data))
@@ -125,42 +118,16 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
 
     from generator.media.page import site_files
 
+
     out = tmp_path / "media"
     out.mkdir()
-    scenes = [
-        {
-            "id": fid,
-            "title": f["title"],
-            "description": "d",
-            "alt": "a",
-            "files": [
-                {
-                    "path": f"{fid}/{fid}.mov",
-                    "role": "prores",
-                    "format": "ProRes",
-                    "bytes": 10**8,
-                    "sha256": "0" * 64,
-                    "site": False,
-                    "width": 1920,
-                    "height": 1080,
-                    "fps": 30,
-                    "duration": 20.0,
-                }
-            ],
-        }
-        for fid, f in catalog.figures.items()
-        if f["kind"] == "scene"
-    ]
-    (out / "manifest.json").write_text(
-        json.dumps(
-            {
-                "scenes": scenes,
-                "quality": "draft",
-                "source": {"commit": "0" * 40, "dirty": False, "catalog_sha256": "0" * 64},
-            }
-        ),
-        "utf-8",
-    )
+    scenes = [{"id": fid, "title": f["title"], "description": "d", "alt": "a",
+               "files": [{"path": f"{fid}/{fid}.mov", "role": "prores", "format": "ProRes", "bytes": 10**8,
+                          "sha256": "0" * 64, "site": False, "width": 1920, "height": 1080, "fps": 30,
+                          "duration": 20.0}]}
+              for fid, f in catalog.figures.items() if f["kind"] == "scene"]
+    (out / "manifest.json").write_text(json.dumps({"scenes": scenes, "quality": "draft", "source": {
+        "commit": "0" * 40, "dirty": False, "catalog_sha256": "0" * 64}}), "utf-8")
     _, media = site_files(ROOT, out)
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -175,14 +142,9 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
     # The Media page alone, with the names render_pages gives it (the parts' figures are not rendered here).
     ctx = PageContext(catalog, {}, PurePosixPath("media.md"), None)
     env = pages_mod.make_env(jinja2.FileSystemLoader(str(docs)))
-    text = env.get_template("media.md").render(
-        **{
-            **pages_mod.base_context(ctx),
-            "media": media,
-            "parts": Series.read(docs).parts,
-            "placed_in": figure_pages(docs),
-        }
-    )
+    text = env.get_template("media.md").render(**{
+        **pages_mod.base_context(ctx), "media": media, "parts": Series.read(docs).parts,
+        "placed_in": figure_pages(docs)})
     assert "of all 2 parts" in text
     for s in scenes:
         assert f"## {s['title']}" in text, s["id"]
@@ -190,14 +152,9 @@ def test_media_page_names_the_part_that_shows_each_scene(tmp_path, catalog):
     # Talk mode is linked only when the site has one (the build writes talk/index.html when it has scenes).
     assert "[talk mode](talk/index.html)" not in text
     _, media = site_files(ROOT, out, talk=True)
-    with_talk = env.get_template("media.md").render(
-        **{
-            **pages_mod.base_context(ctx),
-            "media": media,
-            "parts": pages_mod.Series.read(docs).parts,
-            "placed_in": pages_mod.figure_pages(docs),
-        }
-    )
+    with_talk = env.get_template("media.md").render(**{
+        **pages_mod.base_context(ctx), "media": media, "parts": pages_mod.Series.read(docs).parts,
+        "placed_in": pages_mod.figure_pages(docs)})
     assert "[talk mode](talk/index.html)" in with_talk
 
 
@@ -205,19 +162,15 @@ def _layered(catalog) -> str:
     return next(k for k, m in catalog.models.items() if "layers" in m)
 
 
-@pytest.mark.parametrize(
-    "page, found",
-    [
-        ("{{ num(m[MID].layers / 0) }}", "division by zero"),  # arithmetic of traced numbers on the page's values
-        ("{{ m[MID].layers + 'x' }}", "unsupported operand"),  # in the template itself
-        ("{{ num(d.kv_bytes_per_token(hw[DEV])) }}", "no such key"),  # a macro given the wrong kind of entry
-        ("{{ num(d.weight_bytes(m[MID].layers, 'fp12')) }}", "unknown precision"),  # a macro's own check
-    ],
-)
+@pytest.mark.parametrize("page, found", [
+    ("{{ num(m[MID].layers / 0) }}", "division by zero"),  # arithmetic of traced numbers on the page's values
+    ("{{ m[MID].layers + 'x' }}", "unsupported operand"),  # in the template itself
+    ("{{ num(d.kv_bytes_per_token(hw[DEV])) }}", "no such key"),  # a macro given the wrong kind of entry
+    ("{{ num(d.weight_bytes(m[MID].layers, 'fp12')) }}", "unknown precision"),  # a macro's own check
+])
 def test_an_author_s_mistake_is_one_plain_line(tmp_path, catalog, page, found):
     text = "---\ntitle: T\n---\n" + page.replace("MID", repr(_layered(catalog))).replace(
-        "DEV", repr(next(iter(catalog.hardware)))
-    )
+        "DEV", repr(next(iter(catalog.hardware))))
     with pytest.raises(BuildError) as info:
         _render(tmp_path, catalog, text)
     assert not isinstance(info.value, GeneratorBug), info.value
@@ -257,10 +210,8 @@ def test_the_article_promises_the_media_kits_files_only_when_the_site_has_them(t
     extras = site_extras(ROOT, catalog.data, catalog_export(catalog)).context
     _, none = site_files(ROOT, tmp_path / "no-kit", talk=True)
     _, kit = site_files(ROOT, write_kit_manifest(tmp_path / "kit", catalog).parent, talk=True)
-    for media, says, never in (
-        (none, "in [talk mode](talk/index.html)", "also available as files"),
-        (kit, "also available as files", "[talk mode]"),
-    ):
+    for media, says, never in ((none, "in [talk mode](talk/index.html)", "also available as files"),
+                               (kit, "also available as files", "[talk mode]")):
         article = render_pages(ROOT / "docs", catalog, assets, render_widget, {"media": media, **extras})["index.md"]
-        tail = article[article.index("## Glossary") - 600 : article.index("## Glossary")]
+        tail = article[article.index("## Glossary") - 600:article.index("## Glossary")]
         assert says in tail and never not in tail and "[media kit](media.md)" in tail, tail

@@ -66,16 +66,12 @@ def test_a_title_that_begins_the_text_is_said_once():
     assert (steps[0]["head"], steps[0]["rest"]) == ("GQA", ", what Llama 3.1 70B really uses: 8 KV heads.")
     assert steps[1]["head"] == "" and steps[1]["rest"] == steps[1]["text"]
     assert steps[2]["head"] == "MLA"  # matched without regard to case; the text's own casing is kept
-    for html in (
-        str(scene_player("s", META, "figures/s", "A scene", "Alt")),
-        talk_page("Site", [{"id": "s", "title": "A scene", "alt": "Alt", "meta": META}]),
-    ):
+    for html in (str(scene_player("s", META, "figures/s", "A scene", "Alt")),
+                 talk_page("Site", [{"id": "s", "title": "A scene", "alt": "Alt", "meta": META}])):
         said, bold = _said(html)
-        assert said == [
-            "GQA, what Llama 3.1 70B really uses: 8 KV heads.",
-            "Heights and widths. Heights are to scale in layers.",
-            "MLA caches one latent.",
-        ], said
+        assert said == ["GQA, what Llama 3.1 70B really uses: 8 KV heads.",
+                        "Heights and widths. Heights are to scale in layers.",
+                        "MLA caches one latent."], said
         assert bold == ["GQA", "Heights and widths.", "MLA"], bold
 
 
@@ -110,35 +106,24 @@ def test_the_figcaption_is_the_figures_first_child():
     assert p.children == ["figcaption", "div", "details", "ol"], p.children
     assert p.in_caption == ["a"]  # the download link (and the figure page's, when there is one); not the transcript
     p = Children()  # a catalog caption (text: escaped once) sits under the transcript, before the storyboard
-    html = str(
-        scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard, caption="<i>Why</i> & how")
-    )
+    html = str(scene_player("s", META, "figures/s", "A scene", "Alt", storyboard=storyboard, caption="<i>Why</i> & how"))
     p.feed(html)
     assert p.children == ["figcaption", "div", "details", "p", "ol"], p.children
     caption = re.search(r'<p class="rs-fig-caption">(.*?)</p>', html).group(1)
     assert "<" not in caption and unescape(caption) == "<i>Why</i> & how"
-
 
 def test_css_and_markup_switch_where_the_rule_assumes():
     """The page's portrait switch (site.css, embed.css, the player's <source media>) is the query the legibility
     rule's widths come from, and the portrait frame's aspect ratio in the CSS is the render's."""
     from figures.legibility import PORTRAIT_MEDIA
     from generator.render.specs import site_specs
-
     port = site_specs("publish")[1]
     for css in ("site.css", "embed.css"):
         text = (ROOT / "docs" / "assets" / "css" / css).read_text("utf-8")
         assert f"@media {PORTRAIT_MEDIA}" in text, css
         assert f"aspect-ratio: {port.width // 270} / {port.height // 270}" in text, css
-    html = str(
-        scene_player(
-            "s",
-            {"width": 1920, "height": 1080, "portrait": {"width": 1080, "height": 1350}, "cues": []},
-            "f/s",
-            "T",
-            "A",
-        )
-    )
+    html = str(scene_player("s", {"width": 1920, "height": 1080, "portrait": {"width": 1080, "height": 1350},
+                                  "cues": []}, "f/s", "T", "A"))
     assert f'<source src="f/s.portrait.mp4" type="video/mp4" media="{PORTRAIT_MEDIA}">' in html
     assert html.index("s.portrait.mp4") < html.index('src="f/s.mp4"'), "the portrait source first: it has a query"
 

@@ -21,35 +21,29 @@ from generator.site.article.prose import (
 # ------------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "GPT-3 has {{ m['gpt-3-175b'].layers }} layers.",
-        "In 2020, researchers found a power law; by 2022 it was revised.",
-        "FP32, FP16, BF16, INT8, INT4 and FP8 E4M3 are formats; so is E5M2.",
-        "Llama 3.1 and Llama 3 on an H100, H200, A100, B200, MI300X, RTX 4090 or M4 Max.",
-        "DeepSeek-V2, DeepSeek-V3, Mamba-2, Nemotron 3, GLM-4, GPT-4, LLM.int8(), OPT-175B, Qwen3-30B-A3B.",
-        "A number {{ num(\n  131072\n) }} across lines, {# a 42 comment #} and {% set x = 7 %} a statement.",
-        "<!-- TODO: check 213 GB -->",
-        "Before\n```python\nx = 96 * 96\n```\nafter.",
-    ],
-)
+@pytest.mark.parametrize("text", [
+    "GPT-3 has {{ m['gpt-3-175b'].layers }} layers.",
+    "In 2020, researchers found a power law; by 2022 it was revised.",
+    "FP32, FP16, BF16, INT8, INT4 and FP8 E4M3 are formats; so is E5M2.",
+    "Llama 3.1 and Llama 3 on an H100, H200, A100, B200, MI300X, RTX 4090 or M4 Max.",
+    "DeepSeek-V2, DeepSeek-V3, Mamba-2, Nemotron 3, GLM-4, GPT-4, LLM.int8(), OPT-175B, Qwen3-30B-A3B.",
+    "A number {{ num(\n  131072\n) }} across lines, {# a 42 comment #} and {% set x = 7 %} a statement.",
+    "<!-- TODO: check 213 GB -->",
+    "Before\n```python\nx = 96 * 96\n```\nafter.",
+])
 def test_checker_accepts(text: str) -> None:
     assert numeric_literals(text) == []
 
 
-@pytest.mark.parametrize(
-    "text, numbers",
-    [
-        ("GPT-3 has 96 layers.", ["96"]),
-        ("Its context is 2048 tokens.", ["2048"]),
-        ("A 2,048-token window, 7.6× faster, 93.3% smaller.", ["2,048", "7.6", "93.3"]),
-        ("Inline code is prose too: `kv_lora_rank = 512`.", ["512"]),
-        ("n² scores", ["²"]),
-        ("GPT-5 and Llama 7 are not on the list.", ["5", "7"]),
-        ("An {{ num(1) }} expression, then 3 of them.", ["3"]),
-    ],
-)
+@pytest.mark.parametrize("text, numbers", [
+    ("GPT-3 has 96 layers.", ["96"]),
+    ("Its context is 2048 tokens.", ["2048"]),
+    ("A 2,048-token window, 7.6× faster, 93.3% smaller.", ["2,048", "7.6", "93.3"]),
+    ("Inline code is prose too: `kv_lora_rank = 512`.", ["512"]),
+    ("n² scores", ["²"]),
+    ("GPT-5 and Llama 7 are not on the list.", ["5", "7"]),
+    ("An {{ num(1) }} expression, then 3 of them.", ["3"]),
+])
 def test_checker_flags(text: str, numbers: list[str]) -> None:
     assert [o.number for o in numeric_literals(text)] == numbers
 
@@ -79,29 +73,23 @@ def test_the_catalogs_own_names_are_not_numbers(catalog) -> None:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "At INT4 it needs {{ gb(x) }}, more than the {{ num(hw.h200.memory_gb) }} GB of one H200.",
-        "Its weights fit on one {{ hw['h200'].name }} ({{ num(hw['h200'].memory_gb) }} GB).",
-        "{{ gb(a) }} overflows an entire node.",
-        "It needs {{ num(n) }} of them, more than an entire {{ node_gpus }}-GPU server.",
-        "That is {{ times(4) }} smaller than FP32.",
-    ],
-)
+@pytest.mark.parametrize("text", [
+    "At INT4 it needs {{ gb(x) }}, more than the {{ num(hw.h200.memory_gb) }} GB of one H200.",
+    "Its weights fit on one {{ hw['h200'].name }} ({{ num(hw['h200'].memory_gb) }} GB).",
+    "{{ gb(a) }} overflows an entire node.",
+    "It needs {{ num(n) }} of them, more than an entire {{ node_gpus }}-GPU server.",
+    "That is {{ times(4) }} smaller than FP32.",
+])
 def test_comparison_lint_flags_typed_comparisons(text: str) -> None:
     assert typed_comparisons(text), text
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "At INT4 it needs {{ gb(x) }}, {{ than(x, y) }} the {{ num(hw.h200.memory_gb) }} GB of one H200.",
-        "Its weights {{ fits(a, b, 'fit on', 'do not fit on') }} one H200.",
-        "Attention is more than a lookup table.{{ cite('dao-2022') }}",
-        "It needs {{ gb(x) }}. Later models are larger than that, and much more than anyone planned for.",
-    ],
-)
+@pytest.mark.parametrize("text", [
+    "At INT4 it needs {{ gb(x) }}, {{ than(x, y) }} the {{ num(hw.h200.memory_gb) }} GB of one H200.",
+    "Its weights {{ fits(a, b, 'fit on', 'do not fit on') }} one H200.",
+    "Attention is more than a lookup table.{{ cite('dao-2022') }}",
+    "It needs {{ gb(x) }}. Later models are larger than that, and much more than anyone planned for.",
+])
 def test_comparison_lint_accepts_computed_or_unrelated_words(text: str) -> None:
     assert typed_comparisons(text) == [], text
 
@@ -152,14 +140,11 @@ def test_check_front_matter_without_front_matter_is_silent() -> None:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "page, expected",
-    [
-        ("# T\n\nGPT-3 has 96 layers.\n", ":3: '96' is a number typed into the prose"),
-        ("# T\n\n{% include '_part.md' %}\n", "_part.md:1: '512' is a number typed into the prose"),
-        ("# T\n\nIt needs {{ gb(5e9) }}, more than the {{ num(2) }} GB.\n", ":3: 'more than' is a comparison"),
-    ],
-)
+@pytest.mark.parametrize("page, expected", [
+    ("# T\n\nGPT-3 has 96 layers.\n", ":3: '96' is a number typed into the prose"),
+    ("# T\n\n{% include '_part.md' %}\n", "_part.md:1: '512' is a number typed into the prose"),
+    ("# T\n\nIt needs {{ gb(5e9) }}, more than the {{ num(2) }} GB.\n", ":3: 'more than' is a comparison"),
+])
 def test_render_pages_refuses_prose_rules_in_pages_and_includes(tmp_path, catalog, page, expected) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -32,9 +32,8 @@ def test_formula_carries_the_catalog_inputs(catalog):
     value = d.kv_bytes_per_token(m[gqa], "bf16")
     assert value == d.kv_bytes_per_token(models[gqa], "bf16"), "a traced number is the number"
     g = models[gqa]
-    assert formula(node_of(value)) == (
-        f"{g['layers']} layers × 2 × {g['kv_heads']} KV heads × {g['head_dim']} head dim × 2"
-    )
+    assert formula(node_of(value)) == (f"{g['layers']} layers × 2 × {g['kv_heads']} KV heads × {g['head_dim']} head dim"
+                                       " × 2")
     windowed = next(k for k, x in models.items() if x.get("window") and x["context"] > x["window"])
     seq = d.kv_bytes_per_sequence(m[windowed], models[windowed]["context"])  # min(context, window): the window's leaf
     assert f"{models[windowed]['window']:,} window tokens" in formula(node_of(seq))
@@ -48,13 +47,8 @@ def test_formula_carries_the_catalog_inputs(catalog):
 
 def test_one_card_per_formula_and_bare_values_get_cards(tmp_path, catalog):
     data: dict[str, bytes] = {}
-    out = _render(
-        tmp_path,
-        catalog,
-        "{{ num(m['gpt-3-175b'].layers) }} and {{ num(m['gpt-3-175b'].layers) }}; "
-        "{{ m['gpt-3-175b'].heads }} heads; {{ num(96) }} plain",
-        data,
-    )
+    out = _render(tmp_path, catalog, "{{ num(m['gpt-3-175b'].layers) }} and {{ num(m['gpt-3-175b'].layers) }}; "
+                                     "{{ m['gpt-3-175b'].heads }} heads; {{ num(96) }} plain", data)
     body, _, pointer = out.partition('<div class="rs-cards"')
     assert body.count('class="rs-num"') == 3  # two layers (one card), one bare heads
     assert pointer.startswith(' data-rs-cards="assets/cards/index.json" hidden>')  # the cards are not in the page
@@ -67,13 +61,8 @@ def test_cards_are_data_with_checked_links_and_plain_words(tmp_path, catalog):
     """A card is lines of text parts and links: catalog text stays text in the JSON (cards.js sets it with
     textContent), links are percent-encoded http(s) or in-page, and the verification level is said in words."""
     data: dict[str, bytes] = {}
-    out = _render(
-        tmp_path,
-        catalog,
-        "{{ num(d.kv_bytes_per_token(m['llama-3.1-70b'], 'bf16')) }} bytes."
-        "{{ cite('llama3-2024') }}\n\n{{ references() }}",
-        data,
-    )
+    out = _render(tmp_path, catalog, "{{ num(d.kv_bytes_per_token(m['llama-3.1-70b'], 'bf16')) }} bytes."
+                                     "{{ cite('llama3-2024') }}\n\n{{ references() }}", data)
     cards = json.loads(data["assets/cards/index.json"])
     number = next(c for c in cards.values() if c["kind"] == "num")
     text = "".join(p if isinstance(p, str) else p.get("b") or p.get("a") for _, parts in number["lines"] for p in parts)
@@ -87,12 +76,10 @@ def test_cards_are_data_with_checked_links_and_plain_words(tmp_path, catalog):
 
 
 def test_one_tab_stop_per_block():
-    text = (
-        '<span class="rs-num" tabindex="0" data-rs-card="rs-p-1" title="a">1</span> and '
-        '<span class="rs-term" tabindex="0" data-rs-card="rs-g-1" title="b">t</span>'
-        '<sup class="rs-cite">[<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a>]</sup>\n\n'
-        '<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a> <a href="https://x.test/">plain</a>'
-    )
+    text = ('<span class="rs-num" tabindex="0" data-rs-card="rs-p-1" title="a">1</span> and '
+            '<span class="rs-term" tabindex="0" data-rs-card="rs-g-1" title="b">t</span>'
+            '<sup class="rs-cite">[<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a>]</sup>\n\n'
+            '<a href="#ref-x" title="c" data-rs-card="rs-r-1">1</a> <a href="https://x.test/">plain</a>')
     first, second = one_stop_per_block(text).split("\n\n")
     assert first.count('tabindex="0"') == 1 and first.count('tabindex="-1"') == 2
     assert 'data-rs-card="rs-r-1" tabindex="-1">' in first
@@ -132,10 +119,8 @@ def test_card_titles_hold_hostile_catalog_text_as_text(tmp_path):
     text = (ROOT / "catalog.yaml").read_text("utf-8")
     for old, new in (
         ("    title: Language Models are Few-Shot Learners (GPT-3)\n", f"    title: {json.dumps(PAYLOAD)}\n"),
-        (
-            "    text: speed-up of the attention computation alone on GPT-2, against the PyTorch implementation\n",
-            f"    text: {json.dumps(PAYLOAD)}\n",
-        ),
+        ("    text: speed-up of the attention computation alone on GPT-2, against the PyTorch implementation\n",
+         f"    text: {json.dumps(PAYLOAD)}\n"),
         ("    name: GPT-3 175B\n", f"    name: {json.dumps(PAYLOAD)}\n"),
     ):
         assert old in text, old

@@ -36,10 +36,8 @@ def test_a_figure_placed_on_two_parts_is_refused_naming_both(tmp_path, catalog):
 def test_a_figure_in_a_jinja_comment_is_not_placed(tmp_path, catalog):
     docs = _docs(tmp_path, "{# not yet: {{ figure('the_wall') }} #}\n{{ figure('kv_sharing') }}\n")
     assert placements(docs) == {"the_wall": [("index.md", 8)], "kv_sharing": [("two.md", 9)]}
-    assert figure_pages(docs) == {
-        "the_wall": {"page": "index.md", "title": "One"},
-        "kv_sharing": {"page": "two.md", "title": "Two"},
-    }
+    assert figure_pages(docs) == {"the_wall": {"page": "index.md", "title": "One"},
+                                  "kv_sharing": {"page": "two.md", "title": "Two"}}
 
 
 def test_a_figure_placed_nowhere_is_a_warning_at_its_catalog_line(tmp_path, catalog):

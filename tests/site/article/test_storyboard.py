@@ -25,7 +25,8 @@ def mp4(tmp_path):
     return path
 
 
-META = {"cues": [{"start": 0.0, "end": 1.0, "text": "one"}, {"start": 1.0, "end": 2.0, "text": "two"}], "duration": 2.0}
+META = {"cues": [{"start": 0.0, "end": 1.0, "text": "one"}, {"start": 1.0, "end": 2.0, "text": "two"}],
+        "duration": 2.0}
 
 
 def test_stills_are_kept_until_the_frame_picking_code_changes(tmp_path, mp4, monkeypatch):

@@ -18,7 +18,7 @@ from generator.format import gb, nbytes, num, params, times
 from generator.site.article.widgets import WIDGETS, json_island, render_widget
 
 NBSP = "\u00a0"
-HOSTILE = '</script></template><img src=x onerror="window.__pwned=1">&amp; \u2028'
+HOSTILE = "</script></template><img src=x onerror=\"window.__pwned=1\">&amp; \u2028"
 
 
 def soup(html: str) -> BeautifulSoup:
@@ -96,24 +96,8 @@ def test_memory_island_is_exactly_what_the_widget_needs(catalog):
     data = island(render_widget("memory", catalog))
     assert set(data) == {"models", "hardware", "precisions", "defaults"}
     assert [m["id"] for m in data["models"]] == [k for k, m in catalog.models.items() if not m.get("cache_unmodelled")]
-    allowed = {
-        "id",
-        "name",
-        "params",
-        "layers",
-        "heads",
-        "kv_heads",
-        "head_dim",
-        "attention",
-        "attention_layers",
-        "window",
-        "window_layers",
-        "context",
-        "mla",
-        "ssm",
-        "moe",
-        "disclosed",
-    }
+    allowed = {"id", "name", "params", "layers", "heads", "kv_heads", "head_dim", "attention", "attention_layers",
+               "window", "window_layers", "context", "mla", "ssm", "moe", "disclosed"}
     for m in data["models"]:
         assert set(m) <= allowed, set(m) - allowed
         src = catalog.models[m["id"]]
@@ -124,12 +108,8 @@ def test_memory_island_is_exactly_what_the_widget_needs(catalog):
         assert derive.kv_bytes_per_sequence(m, 131072, "bf16") == derive.kv_bytes_per_sequence(src, 131072, "bf16")
         assert derive.max_context(m, 80, "int4", "fp8") == derive.max_context(src, 80, "int4", "fp8")
     first, device = next(iter(catalog.hardware.items()))
-    assert data["hardware"][0] == {
-        "id": first,
-        "name": device["name"],
-        "memory_gb": device["memory_gb"],
-        "kind": device["kind"],
-    }
+    assert data["hardware"][0] == {"id": first, "name": device["name"], "memory_gb": device["memory_gb"],
+                                   "kind": device["kind"]}
     assert [p["id"] for p in data["precisions"]] == ["fp32", "bf16", "fp8", "int8", "int4"]
     assert all(p["id"] in derive.BYTES_PER_VALUE for p in data["precisions"])
     assert data["defaults"]["model"] == defaults(catalog, "memory")["model"]
@@ -148,12 +128,8 @@ def test_attention_mamba_fallback_numbers(catalog):
     state = nbytes(state_bytes, 1)
     for n in (1, 1_024, 131_072, 1_048_576):
         cache = derive.kv_bytes_per_sequence(att, n, "bf16")
-        expected = [
-            nbytes(cache, 1),
-            state,
-            times(cache / state_bytes, None),
-            nbytes(derive.kv_bytes_per_sequence(hyb, n, "bf16"), 1),
-        ]
+        expected = [nbytes(cache, 1), state, times(cache / state_bytes, None),
+                    nbytes(derive.kv_bytes_per_sequence(hyb, n, "bf16"), 1)]
         assert row_cells(table, num(n)) == [c.replace(NBSP, " ") for c in expected], n
     # The crossover's own row: the cache passes the state there (the ratio is 1), and the caption says where.
     cross = state_bytes / derive.kv_bytes_per_token(att, "bf16")
@@ -183,20 +159,12 @@ def test_context_fallback_numbers(catalog):
     assert heads[-1] == f"{model['name']}: causal \u00d7 {num(matrices)} matrices"
     for n in (6, 1_000, 1_048_576):
         causal = derive.attention_scores(n, "causal")
-        expected = [
-            num(derive.attention_scores(n, "full")),
-            num(causal),
-            num(derive.attention_scores(n, "window", w)),
-            num(matrices * causal),
-        ]
+        expected = [num(derive.attention_scores(n, "full")), num(causal),
+                    num(derive.attention_scores(n, "window", w)), num(matrices * causal)]
         assert row_cells(table, num(n)) == expected, n
     data = island(html)
-    assert data["defaults"] == {
-        "model": chosen["model"],
-        "length": 8192,
-        "window": w,
-        "window_model": chosen["window_model"],
-    }
+    assert data["defaults"] == {"model": chosen["model"], "length": 8192, "window": w,
+                                "window_model": chosen["window_model"]}
     assert all(m.get("disclosed", True) for m in data["models"])
 
 
@@ -216,7 +184,6 @@ def _hostile(catalog: Catalog) -> Catalog:
             m["name"] = HOSTILE + mid
         for hid, h in data["hardware"].items():
             h["name"] = HOSTILE + hid
-
     return with_data(catalog, change)
 
 
@@ -225,8 +192,8 @@ def test_hostile_names_stay_text(catalog, name):
     html = render_widget(name, _hostile(catalog))
     assert "<img" not in html and "</script>" not in html
     assert html.count("<template") == 1 and html.count("</template>") == 1
-    tpl = html[html.index("<template") : html.index("</template>")]
-    body = tpl[tpl.index(">") + 1 :]
+    tpl = html[html.index("<template"):html.index("</template>")]
+    body = tpl[tpl.index(">") + 1:]
     assert not set(body) & set("<>&"), "the island must not hold a raw <, > or &"
     assert "\u2028" not in body  # escaped as \u2028 in the JSON text
     doc = soup(html)
@@ -242,7 +209,6 @@ def test_hostile_names_stay_text(catalog, name):
                 walk(v)
         elif isinstance(node, str):
             strings.append(node)
-
     walk(island(html))
     assert any(s.startswith(HOSTILE) for s in strings)  # the data keeps the string as data, exactly
     text = doc.select_one(".rs-fallback").get_text()
@@ -268,7 +234,7 @@ def test_survives_the_sites_markdown(catalog, root):
     exts = [next(iter(e)) if isinstance(e, dict) else e for e in config.get("markdown_extensions", [])]
     for name in WIDGETS:
         html = render_widget(name, _hostile(catalog))
-        page = markdown.markdown(f'Before *it*.\n\n{html}\nAfter "it".\n', extensions=exts)
+        page = markdown.markdown(f"Before *it*.\n\n{html}\nAfter \"it\".\n", extensions=exts)
         assert island(page) == island(html)
         assert soup(page).select_one(".rs-fallback").get_text() == soup(html).select_one(".rs-fallback").get_text()
         assert "<img" not in page
@@ -283,22 +249,18 @@ def test_fallback_models_when_the_preferred_ones_are_missing(catalog):
     def drop(data):
         for mid in gone:
             data["models"].pop(mid, None)
-
     smaller = with_data(catalog, drop)
     left = {mid: m for mid, m in catalog.models.items() if mid not in gone}
     assert island(render_widget("attention-mamba", smaller))["ssm"]["id"] == next(
-        mid for mid, m in left.items() if disclosed(m) and m.get("ssm")
-    )
+        mid for mid, m in left.items() if disclosed(m) and m.get("ssm"))
     assert island(render_widget("memory", smaller))["defaults"]["model"] == next(
-        mid for mid, m in left.items() if disclosed(m)
-    )
+        mid for mid, m in left.items() if disclosed(m))
     ctx = island(render_widget("context", smaller))["defaults"]
     assert ctx["window_model"] is None and ctx["window"] == 4096
 
     def no_ssm(data):
         for m in data["models"].values():
             m.pop("ssm", None)
-
     with pytest.raises(BuildError, match="no model usable"):
         render_widget("attention-mamba", with_data(catalog, no_ssm))
 
@@ -313,22 +275,14 @@ def test_widget_defaults_and_lists_are_catalog_data(catalog):
     """Which model a widget starts on, and which models it lists, come from catalog.yaml `widgets:`."""
     start = defaults(catalog, "attention-mamba")["attention"]
     assert island(render_widget("attention-mamba", catalog))["attention"]["id"] == start
-    plain = [
-        mid
-        for mid, m in catalog.models.items()  # models the attention role accepts, besides the default
-        if disclosed(m) and m.get("attention") in ("mha", "gqa", "mqa") and not m.get("window") and mid != start
-    ]
+    plain = [mid for mid, m in catalog.models.items()  # models the attention role accepts, besides the default
+             if disclosed(m) and m.get("attention") in ("mha", "gqa", "mqa") and not m.get("window") and mid != start]
     dense = [mid for mid, m in catalog.models.items() if disclosed(m) and not m.get("moe") and not m.get("ssm")]
     moe = next(mid for mid, m in catalog.models.items() if m.get("moe"))
     two = [dense[-1], dense[0]]  # a list in an order of the catalog's choosing, not the catalog's own
-    other = _with_widgets(
-        catalog,
-        {
-            "attention-mamba": {"defaults": {"attention": plain[0]}},
-            "memory": {"models": two, "defaults": {"model": two[1]}},
-            "context": {"select": "dense", "defaults": {"model": dense[1]}},
-        },
-    )
+    other = _with_widgets(catalog, {"attention-mamba": {"defaults": {"attention": plain[0]}},
+                                    "memory": {"models": two, "defaults": {"model": two[1]}},
+                                    "context": {"select": "dense", "defaults": {"model": dense[1]}}})
     assert island(render_widget("attention-mamba", other))["attention"]["id"] == plain[0]
     memory = island(render_widget("memory", other))
     assert [m["id"] for m in memory["models"]] == two and memory["defaults"]["model"] == two[1]

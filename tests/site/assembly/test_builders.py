@@ -146,22 +146,11 @@ def test_a_zensical_failure_is_one_line_and_verbose_shows_its_traceback(project)
 @pytest.mark.slow
 def test_a_zensical_build_killed_while_it_runs_leaves_the_site_and_the_next_build_cleans_up(project):
     with page_with(project, "A change."):
-        cmd = [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--root",
-            str(project),
-            "--quality",
-            "draft",
-            "--builder",
-            "zensical",
-        ]
+        cmd = [sys.executable, "-m", "generator", "build", "--root", str(project), "--quality", "draft",
+               "--builder", "zensical"]
         before = state(project)
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
         deadline = time.monotonic() + 300
         while not list((project / "build").glob("site-zensical-*")) and proc.poll() is None:
             assert time.monotonic() < deadline, "Zensical never started"
@@ -191,10 +180,7 @@ def test_mkdocs_config_env_tags_resolve_as_mkdocs_resolves_them(tmp_path, monkey
     for name in ("RTS_A", "RTS_B", "RTS_C", "RTS_D"):
         monkeypatch.delenv(name, raising=False)
     assert load_mkdocs_config(config) == {
-        "site_name": "t",
-        "site_url": "https://default.test/",
-        "docs_dir": None,
-        "strict": False,
+        "site_name": "t", "site_url": "https://default.test/", "docs_dir": None, "strict": False
     }
     monkeypatch.setenv("RTS_B", "https://b.test/")
     monkeypatch.setenv("RTS_D", "true")

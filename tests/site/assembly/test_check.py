@@ -98,7 +98,5 @@ def test_strict_check_fails_on_a_stale_claim(tmp_path, capsys):
     p, _ = _dated(tmp_path, "largest-accelerator-memory", "2023-06-01")
     rc, lines = run_cli(capsys, "check", "--catalog", str(p), "--strict")
     assert rc == 1
-    assert any(
-        ln.startswith("warning: ") and "facts.largest-accelerator-memory: as of 2023-06-01" in ln for ln in lines
-    )
+    assert any(ln.startswith("warning: ") and "facts.largest-accelerator-memory: as of 2023-06-01" in ln for ln in lines)
     assert any(ln.startswith("error: 1 dated claim") for ln in lines), lines

@@ -40,10 +40,7 @@ def test_stylesheets_declare_the_published_files():
     css = ROOT / "docs" / "assets" / "css"
     text = (css / "fonts.css").read_text("utf-8")
     for family in ("Inter", "Inter Chart"):  # the text's faces (optional) and the charts' (swap): the same files
-        faces = re.findall(
-            r'@font-face \{ font-family: "' + family + r'";[^}]*font-weight: (\d+);[^}]*url\("\.\./fonts/([^"]+)"\)',
-            text,
-        )
+        faces = re.findall(r'@font-face \{ font-family: "' + family + r'";[^}]*font-weight: (\d+);[^}]*url\("\.\./fonts/([^"]+)"\)', text)
         assert {("assets/fonts/" + name, int(w)) for w, name in faces} == set(fonts.WEB_FONTS.items()), family
     assert [p.name for p in css.glob("*.css") if "@font-face" in p.read_text("utf-8")] == ["fonts.css"]
     assert PAGE_CSS_PARTS[0] == "assets/css/fonts.css"

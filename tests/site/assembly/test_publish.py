@@ -22,18 +22,8 @@ from tests.tinyproject import CHART, make_tiny_project, state
 
 @pytest.mark.parametrize(
     "url",
-    [
-        "javascript:alert(1)",
-        "ftp://x.org/",
-        "https://",
-        "https://exa mple.org/",
-        "https://x.org/?a=1",
-        "https://x.org/#top",
-        'https://a"b.org/',
-        "https://x.org:99999/",
-        "//x.org/",
-        "https://u:p@x.org/",
-    ],
+    ["javascript:alert(1)", "ftp://x.org/", "https://", "https://exa mple.org/", "https://x.org/?a=1",
+     "https://x.org/#top", "https://a\"b.org/", "https://x.org:99999/", "//x.org/", "https://u:p@x.org/"],
 )
 def test_bad_site_url_is_refused(url, project, monkeypatch):
     with pytest.raises(BuildError) as info:
@@ -102,8 +92,7 @@ def test_site_on_another_file_system(project):
             assert (site / "index.html").read_text("utf-8").rstrip().endswith("</html>")
             assert sorted(p.name for p in other.iterdir()) == ["site"]
             (project / "docs" / "index.md").write_text(
-                (project / "docs" / "index.md").read_text("utf-8") + "\nMore.\n", "utf-8"
-            )
+                (project / "docs" / "index.md").read_text("utf-8") + "\nMore.\n", "utf-8")
     finally:
         shutil.rmtree(other, ignore_errors=True)
 
@@ -123,7 +112,6 @@ def test_leftovers_of_killed_builds_are_cleaned(project, capsys):
 # What the build checks around publishing (generator/site/publish.py): links out of the repository in every folder
 # the build reads (issue 22, item 3), and the one site_url() every output takes the site's address from (item 6).
 # ---------------------------------------------------------------------------------------------------------------
-
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
@@ -182,9 +170,6 @@ def test_the_title_is_typed_once(tmp_path, catalog):
     check_site_name(tmp_path, title, where)
     config = tmp_path / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace(f"site_name: {title}", "site_name: 'Another Title'"), "utf-8")
-    with pytest.raises(
-        BuildError,
-        match=r"mkdocs.yml:\d+: site_name: expected the catalog's meta.title .*"
-        r"found site_name 'Another Title'",
-    ):
+    with pytest.raises(BuildError, match=r"mkdocs.yml:\d+: site_name: expected the catalog's meta.title .*"
+                                         r"found site_name 'Another Title'"):
         check_site_name(tmp_path, title, where)

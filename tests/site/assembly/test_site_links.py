@@ -45,27 +45,16 @@ def test_a_site_whose_links_all_resolve_passes(tmp_path):
     "body,problem",
     [
         ("<img src='nope.png'>", "index.md: a link to 'nope.png' goes nowhere: nope.png is not in the built site"),
-        (
-            "<a href='other/'>p</a>",
-            "index.md: a link to 'other/' goes nowhere: other/index.html is not in the built site",
-        ),
+        ("<a href='other/'>p</a>", "index.md: a link to 'other/' goes nowhere: other/index.html is not in the built site"),
         ("<a href='#nope'>a</a>", "index.md: a link to '#nope' goes nowhere: index.html has no id 'nope'"),
-        (
-            "<a href='figures/x/#y'>a</a>",
-            "index.md: a link to 'figures/x/#y' goes nowhere: figures/x/index.html has no id 'y'",
-        ),
-        (
-            "<video data-poster='figures/gone.webp'></video>",
-            "index.md: a link to 'figures/gone.webp' goes nowhere: figures/gone.webp is not in the built site",
-        ),
-        (
-            "<a href='/figures/x/'>a</a>",
-            f"index.md: a link to '/figures/x/' leaves the site ({URL}): use a link relative to the page",
-        ),
-        (
-            "<a href='%2e%2e/x'>a</a>",
-            f"index.md: a link to '%2e%2e/x' leaves the site ({URL}): use a link relative to the page",
-        ),
+        ("<a href='figures/x/#y'>a</a>", "index.md: a link to 'figures/x/#y' goes nowhere: figures/x/index.html has "
+         "no id 'y'"),
+        ("<video data-poster='figures/gone.webp'></video>", "index.md: a link to 'figures/gone.webp' goes nowhere: "
+         "figures/gone.webp is not in the built site"),
+        ("<a href='/figures/x/'>a</a>", "index.md: a link to '/figures/x/' leaves the site "
+         f"({URL}): use a link relative to the page"),
+        ("<a href='%2e%2e/x'>a</a>", f"index.md: a link to '%2e%2e/x' leaves the site ({URL}): use a link relative "
+         "to the page"),
     ],
 )
 def test_each_kind_of_broken_link_is_named_with_its_page(tmp_path, body, problem):
@@ -102,6 +91,4 @@ def test_without_an_address_the_site_is_its_own_root(tmp_path):
     site, _ = _site(tmp_path, "<a href='/figures/x/'>x</a>")
     assert link_problems(site) == []  # no staging tree: pages are named by their site path
     (site / "index.html").write_text("<a href='/nope/'>x</a>")
-    assert link_problems(site) == [
-        "index.html: a link to '/nope/' goes nowhere: nope/index.html is not in the built site"
-    ]
+    assert link_problems(site) == ["index.html: a link to '/nope/' goes nowhere: nope/index.html is not in the built site"]

@@ -30,18 +30,8 @@ def _age(root: Path, seconds: float = 30.0) -> None:
 
 
 def _build(root: Path, *flags: str, env: dict[str, str] | None = None, imports: bool = False) -> str:
-    cmd = [
-        sys.executable,
-        *(["-X", "importtime"] if imports else []),
-        "-m",
-        "generator",
-        "build",
-        "--root",
-        str(root),
-        "--quality",
-        "draft",
-        *flags,
-    ]
+    cmd = [sys.executable, *(["-X", "importtime"] if imports else []), "-m", "generator", "build", "--root",
+           str(root), "--quality", "draft", *flags]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stderr + proc.stdout

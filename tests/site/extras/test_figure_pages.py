@@ -83,9 +83,7 @@ def test_every_figure_page_has_its_parts(draft_build, figs):
         assert f'id="fig-{fid}"' in page, f"{fid}: the figure is not on its page"
         assert "rs-figpage" not in page.split('id="fig-')[1].split("</figure>")[0], "a figure page links to itself"
         assert "CC BY 4.0" in page and "creativecommons.org/licenses/by/4.0/" in page
-        text = html.unescape(
-            page
-        )  # printed values are escaped as character references (generator/site/article/safe_text.py)
+        text = html.unescape(page)  # printed values are escaped as character references (generator/site/article/safe_text.py)
         assert 'id="rs-embed-code"' in page and "<iframe" in text and f"figures/{fid}/embed/" in text
         assert "data-rs-copy-link" in page
         # Back to the figure where the article places it (a figure placed nowhere has no such link; site_links.py
@@ -188,12 +186,8 @@ def test_sources_are_those_of_what_the_figure_draws(catalog, figs):
         shown = set(data.get("models", {}))
         own = {r for mid in shown for r in catalog.models[mid]["sources"]}
         others = {r for mid, m in catalog.models.items() if mid not in shown for r in m["sources"]} - own
-        others -= {
-            r
-            for section in ("hardware", "formats", "scaling", "facts")
-            for e in data.get(section, {}).values()
-            for r in (e.get("sources") or ())
-        } | set(data.get("references", {}))
+        others -= {r for section in ("hardware", "formats", "scaling", "facts") for e in data.get(section, {}).values()
+                   for r in (e.get("sources") or ())} | set(data.get("references", {}))
         assert not others & set(ids), f"{fid}: lists the sources of models it does not draw: {others & set(ids)}"
     assert [r for r in sources(figs["scaling_law"].data(catalog), catalog) if r["id"] == "kaplan-2020"]
     assert all(r["url"].startswith("http") for fid in figs for r in sources(figs[fid].data(catalog), catalog))
@@ -202,23 +196,12 @@ def test_sources_are_those_of_what_the_figure_draws(catalog, figs):
 def test_csv_text_cells_are_never_formulas():
     """Issue 22, item 4: text cells a spreadsheet would evaluate get a leading apostrophe; numbers stay numbers."""
     doc = {
-        "data": {
-            "models": {
-                "m": {
-                    "name": '=HYPERLINK("https://x.invalid","y")',
-                    "org": "+cmd",
-                    "note": "@x",
-                    "gen": "-x",
-                    "params": -2.5,
-                    "layers": 3,
-                    "tags": ["=a", "b"],
-                }
-            }
-        },
+        "data": {"models": {"m": {"name": '=HYPERLINK("https://x.invalid","y")', "org": "+cmd", "note": "@x",
+                                  "gen": "-x", "params": -2.5, "layers": 3, "tags": ["=a", "b"]}}},
         "derived": {},
     }
     rows = _csv_rows(figure_csv(doc))
-    assert rows[("models", "m", "name")] == '\'=HYPERLINK("https://x.invalid","y")'
+    assert rows[("models", "m", "name")] == "'=HYPERLINK(\"https://x.invalid\",\"y\")"
     assert rows[("models", "m", "org")] == "'+cmd" and rows[("models", "m", "note")] == "'@x"
     assert rows[("models", "m", "gen")] == "'-x" and rows[("models", "m", "tags")] == "'=a; b"
     assert rows[("models", "m", "params")] == "-2.5" and rows[("models", "m", "layers")] == "3"
@@ -228,7 +211,7 @@ HOSTILE_TITLE = "Bit layouts</title><script>alert(1)</script>"
 # The quote stands alone (a space before it, ">" after it), so the catalog's typesetting (model.typeset_quotes)
 # leaves it straight and the attribute escaper is what must stop it.
 HOSTILE_ALT = 'A chart "><img src=x onerror=alert(2)>'
-HOSTILE_URL = "https://example.org/a\"b'c<d>/"
+HOSTILE_URL = 'https://example.org/a"b\'c<d>/'
 
 
 @pytest.mark.slow
@@ -244,17 +227,12 @@ def test_figure_pages_keep_title_alt_and_site_url_as_text(tmp_path, monkeypatch)
 
     root = make_tiny_project(tmp_path / "p", figures=(CHART,))
     (root / "docs" / "index.md").write_text(
-        "# T\n\n{{ figure('%s') }}\n\n## Cite this article\n\n{{ cite_this() }}\n" % CHART, "utf-8"
-    )
+        "# T\n\n{{ figure('%s') }}\n\n## Cite this article\n\n{{ cite_this() }}\n" % CHART, "utf-8")
     cat = root / "catalog.yaml"
     data = cat.read_text("utf-8")
     head, _, figures = data.partition("\nfigures:\n")
-    figures = re.sub(
-        r"(\n    title: )[^\n]*", lambda m: m.group(1) + json.dumps(HOSTILE_TITLE), "\n" + figures, count=1
-    )
-    figures = re.sub(
-        r"(\n    alt: )[^\n]*(\n      [^\n]*)*", lambda m: m.group(1) + json.dumps(HOSTILE_ALT), figures, count=1
-    )
+    figures = re.sub(r"(\n    title: )[^\n]*", lambda m: m.group(1) + json.dumps(HOSTILE_TITLE), "\n" + figures, count=1)
+    figures = re.sub(r"(\n    alt: )[^\n]*(\n      [^\n]*)*", lambda m: m.group(1) + json.dumps(HOSTILE_ALT), figures, count=1)
     cat.write_text(head + "\nfigures:" + figures, "utf-8")
     (root / "releases" / "1.0").mkdir(parents=True)
     (root / "releases" / "1.0" / "release.json").write_text('{"version": "1.0", "date": "2026-01-01"}', "utf-8")

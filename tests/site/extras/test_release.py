@@ -30,9 +30,7 @@ def test_release_keeps_the_data_and_lists_changes(tmp_path):
     mid, w = next((k, m["window"]) for k, m in models.items() if m.get("window"))  # a sliding-window model
     start = text.index(f"\n  {mid}:\n")
     at = text.index(f"\n    window: {w}\n", start) + 1
-    (root / "catalog.yaml").write_text(
-        text[:at] + text[at:].replace(f"    window: {w}\n", f"    window: {w // 2}\n", 1)
-    )
+    (root / "catalog.yaml").write_text(text[:at] + text[at:].replace(f"    window: {w}\n", f"    window: {w // 2}\n", 1))
     history = changelog.load_history(root)
     changes = changelog.changes_since_release(history, catalog_export(load_catalog(root / "catalog.yaml")))
     by_path = {c.path: c for c in changes}
