@@ -16,6 +16,7 @@ import pytest
 
 from generator.catalog.model import Catalog, load_catalog
 from generator.render import svg
+from generator.tools import pdf
 
 #: The repository (its catalog.yaml, docs/, figures/): the project the tests build and read.
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,16 +161,8 @@ def one_error_line(lines: list[str]) -> str:
     return errors[0]
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-]
+#: make pdf's Chromium flags (generator/tools/pdf.py), and videos that may play without a click.
+CHROMIUM_ARGS = [*pdf.CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
 SITE_PREFIX = "/race-to-scale/"
 
 
