@@ -16,7 +16,7 @@ import pytest
 
 from generator.catalog.model import Catalog, load_catalog
 from generator.render import svg
-from generator.tools import pdf
+from generator.tools import audit
 
 #: The repository (its catalog.yaml, docs/, figures/): the project the tests build and read.
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,8 +161,9 @@ def one_error_line(lines: list[str]) -> str:
     return errors[0]
 
 
-#: make pdf's Chromium flags (generator/tools/pdf.py), and videos that may play without a click.
-CHROMIUM_ARGS = [*pdf.CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
+#: The project's Chromium flags (generator/tools/audit.py, used by make pdf and make audit too), and videos that may
+#: play without a click.
+CHROMIUM_ARGS = [*audit.CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
 SITE_PREFIX = "/race-to-scale/"
 
 

@@ -38,7 +38,21 @@ TARGETS = {"performance": 0.98, "accessibility": 1.0}
 CATEGORIES = "--only-categories=performance,accessibility,best-practices,seo"
 
 
+#: The flags every headless Chromium this project starts is given (Lighthouse here, make pdf, the browser tests):
+#: no sandbox (root in CI), no GPU, and nothing that would reach the network by itself.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
 def chromium() -> str:
+    """The Chromium binary: $RTS_CHROMIUM, else the one on PATH."""
     return os.environ.get("RTS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -71,11 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="rts-lh-") as tmp, serve_directory(site, prefix="/race-to-scale/") as url:
         for run in range(max(1, args.runs)):
             out = Path(tmp) / f"report-{run}.json"
-            flags = (
-                "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run --disable-quic "
-                f"--user-data-dir={tmp}/profile-{run}"
-            )
+            flags = " ".join(["--headless=new", *CHROMIUM_ARGS, f"--user-data-dir={tmp}/profile-{run}"])
             cmd = [
                 str(lighthouse),
                 url + args.page,

@@ -23,20 +23,11 @@ from typing import Any
 from generator.catalog.schema import meta_authors
 from generator.escape import Html, pdf_info, pdf_template
 from generator.site.assembly.serve import serve_directory
-from generator.tools.audit import chromium
+from generator.tools.audit import CHROMIUM_ARGS, chromium
 from generator.util.fs import atomic_write
 from generator.util.project import PDF_NAME, ROOT, site_url
 
 DEFAULT_OUT = ROOT / "build" / PDF_NAME
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 #: Before printing: draw every chart (docs/assets/js/charts.js), load every lazy image and wait for all of them;
 #: send links to other pages to the public site.
 _PREPARE = """async ([served, publicBase]) => {

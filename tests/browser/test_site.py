@@ -283,6 +283,22 @@ def test_no_third_party_urls_in_output(built_site):
         assert not bad.search(p.read_text("utf-8", errors="replace")), p
 
 
+def test_no_script_holds_the_parser_on_a_themed_page(built_site):
+    """Every script a theme page loads (Material's bundle, the project's extra_javascript) is deferred or a module:
+    at the end of <body> a plain script held the parser, and the bundle then forced a layout of half the text after
+    the first paint (overrides/main.html, block scripts)."""
+    blocking = []
+    for page in _pages(built_site.paths.site):
+        text = page.read_text("utf-8")
+        if 'id="__config"' not in text:  # the talk page and embed views have templates of their own
+            continue
+        tags = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", text)
+        assert any("bundle" in t for t in tags), page
+        blocking += [f"{page.relative_to(built_site.paths.site)}: {t}" for t in tags
+                     if not re.search(r"\sdefer\b|\sasync\b|type=\"module\"", t)]
+    assert blocking == [], "\n".join(blocking[:10])
+
+
 def test_every_page_has_the_sites_own_icon_manifest_and_social_text(draft_build, site_url):
     """The icon and manifest the build draws (icons.py), linked from every page; the Media page's own Open Graph
     text; talk mode with a description, a canonical address and social tags, and in the sitemap."""
