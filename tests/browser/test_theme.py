@@ -101,3 +101,34 @@ def test_header_does_not_move_when_materials_bundle_arrives(browser, built_site,
             .map(r => [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)])"""))
         ctx.close()
     assert boxes[0] == boxes[1], boxes
+
+
+#: Records every change to the root element's attributes, with the document's readyState at the time.
+_ROOT_CHANGES = """
+window.__rootChanges = [];
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.target !== document.documentElement) continue;
+    window.__rootChanges.push({state: document.readyState, name: r.attributeName, before: r.oldValue,
+                               after: r.target.getAttribute(r.attributeName)});
+  }
+}).observe(document, {attributes: true, subtree: true, attributeOldValue: true});
+"""
+
+
+def test_materials_bundle_leaves_the_root_element_as_the_head_set_it(browser, built_site):
+    """Material's bundle marks <html> (no-js -> js, the focus-visible polyfill's class and attribute); any change of
+    the root's class restyles the whole page, so <head> sets them all first and the bundle's writes, run once the page
+    is parsed, change no value (overrides/main.html)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.add_init_script(_ROOT_CHANGES)
+    page.goto(built_site.url, wait_until="load")
+    page.wait_for_timeout(500)
+    changes = page.evaluate("window.__rootChanges")
+    ctx.close()
+    assert any(c["state"] != "loading" for c in changes), changes  # the bundle's writes were seen
+    late = [c for c in changes if c["state"] != "loading" and c["before"] != c["after"]]
+    assert late == [], late
+    classes = next(c["after"] for c in reversed(changes) if c["name"] == "class").split()
+    assert {"js", "js-focus-visible"} <= set(classes) and "no-js" not in classes
