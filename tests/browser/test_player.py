@@ -11,6 +11,7 @@ and the theme switch run on each builder's site (conftest.built_site); the rest 
 
 from __future__ import annotations
 
+import io
 import time
 from urllib.parse import urlparse
 
@@ -193,6 +194,42 @@ def test_without_javascript_native_controls_captions_and_the_steps(browser, site
                                     for v in videos), videos
     assert page.locator(".rs-player-ui").count() == 0
     ctx.close()
+
+
+def _colours(png: bytes) -> int:
+    from PIL import Image
+
+    return len(Image.open(io.BytesIO(png)).convert("RGB").getcolors(1 << 24))
+
+
+def test_native_controls_hidden_while_the_player_loads_and_back_if_it_fails(browser, site_url):
+    """With scripts on, the native controls are never drawn while the player's scripts are on their way (their shadow
+    trees cost a phone load ~140 ms of style and layout: site.css hides them); a player whose script failed has them
+    back at the load event (data-rs-native, overrides/main.html)."""
+    shots, held = {}, []
+    for mode in ("held", "failed"):
+        ctx = browser.new_context(viewport={"width": 390, "height": 844})
+        page = ctx.new_page()
+        if mode == "held":
+            page.route("**/assets/js/steps.js", lambda route: held.append(route))
+        else:
+            page.route("**/assets/js/steps.js", lambda route: route.abort())
+        page.goto(site_url, wait_until="load" if mode == "failed" else "commit")
+        video = page.locator("video.rs-video").first
+        video.wait_for(state="attached")
+        if mode == "held":
+            page.wait_for_function("document.readyState === 'interactive'")  # parsed; deferred scripts waiting
+        video.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        shots[mode] = _colours(video.screenshot())
+        state = page.evaluate("""() => [...document.querySelectorAll('.rs-player')].map(p =>
+            [p.hasAttribute('data-rs-state'), p.hasAttribute('data-rs-native'), p.querySelector('video').controls])""")
+        assert all(s == [False, mode == "failed", True] for s in state), (mode, state)
+        while held:
+            held.pop().abort()
+        ctx.close()
+    # Held: an empty box (no poster yet either: video.js sets it when near). Failed: the controls' bar and icons.
+    assert shots["held"] <= 2 and shots["failed"] > 50, shots
 
 
 # ---------------------------------------------------------------------------------------------------------------
