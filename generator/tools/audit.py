@@ -1,8 +1,8 @@
 """`make audit`: Lighthouse 12.2.3 (from package-lock.json) on the built article page, mobile emulation, served from
 a subpath by the Range-capable server. Prints the category scores and the layout shift against the targets:
-performance >= 98 (issue 25's promise for a phone; not met yet: medians of 88-95 on this project's 2-CPU machine,
-where first paint and largest paint reach 1.5 s and 2.0 s and total blocking time, 180-360 ms, holds the score back;
-see the issue's notes), accessibility 100, cumulative layout shift 0.
+performance >= 98 (issue 25's promise for a phone: medians of 98-99 on this project's quiet 2-CPU machine, first
+paint 1.4 s, largest paint 1.9-2.0 s, total blocking time 70-120 ms, once no script held the parser; 88-95 before),
+accessibility 100, cumulative layout shift 0.
 
 Lighthouse's performance score moves by several points from run to run (simulated throttling on a real, shared
 CPU: five runs of one build score from 88 to 97 here), so it runs several times (--runs, default 5) and reports the
