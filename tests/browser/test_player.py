@@ -203,9 +203,9 @@ def _colours(png: bytes) -> int:
 
 
 def test_native_controls_hidden_while_the_player_loads_and_back_if_it_fails(browser, site_url):
-    """With scripts on, the native controls are never drawn while the player's scripts are on their way (their shadow
-    trees cost a phone load ~140 ms of style and layout: site.css hides them); a player whose script failed has them
-    back at the load event (data-rs-native, overrides/main.html)."""
+    """With scripts on, the native controls are never drawn while the player's scripts are on their way (site.css
+    hides them: their shadow trees added some 540 elements to a phone load's style work); a player whose script failed
+    has them back at the load event (data-rs-native, overrides/main.html)."""
     shots, held = {}, []
     for mode in ("held", "failed"):
         ctx = browser.new_context(viewport={"width": 390, "height": 844})
