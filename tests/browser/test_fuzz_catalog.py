@@ -215,6 +215,11 @@ def _load_all(browser, site: Path, pages: list[str]) -> dict[str, dict]:
             # would otherwise depend on timing, and the drawings' own markup would go unchecked).
             page.evaluate("() => window.RaceWidgets && window.RaceWidgets.init()")
             page.evaluate("() => window.RaceCharts && window.RaceCharts.drawAll()")
+            # And every poster that video.js sets at load: a video within a screen of the view gets its poster
+            # from an IntersectionObserver (rootMargin 100%), whose first report can come after the load event (an
+            # embed page's video had its poster in one build's run and not yet in the other's).
+            page.wait_for_function("() => [...document.querySelectorAll('video.rs-video[data-poster]')].every(v => "
+                                   "v.hasAttribute('poster') || v.getBoundingClientRect().top >= 2 * innerHeight)")
             out[rel] = _signature(page)
             page.close()
         ctx.close()

@@ -2,7 +2,7 @@
 
 import { TIMES, num, params, times, tokens } from "./format.js";
 import {
-  binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, select, setText, stopSlider, svg
+  binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, scrollBox, select, setText, stopSlider, svg
 } from "./shared.js";
 import { copyLinkButton, oneOf, readParams, settleAddress, wholeIn, writeParams } from "./urlstate.js";
 
@@ -227,10 +227,8 @@ export function buildContext(D, data) {
   const ui = h("div", { class: "rs-ui" }, [
     h("div", { class: "rs-controls" }, [v.c.nField.wrap, v.c.modelField.wrap, v.c.wField.wrap]),
     liveRegion([v.lead]),
-    // The table scrolls sideways on a phone: the box is a labelled region and a tab stop, so a keyboard reaches it
-    h("div", { class: "rs-split" }, [h("div", { class: "rs-scroll", role: "region", tabindex: "0",
-      "aria-label": "Attention scores for a sequence of n tokens: one head in one layer, and a whole model" },
-    [v.t.table]), v.pic.el]),
+    h("div", { class: "rs-split" }, [scrollBox(
+      "Attention scores for a sequence of n tokens: one head in one layer, and a whole model", v.t.table), v.pic.el]),
     v.reach,
     h("p", { class: "rs-note", text: "Counts are scores computed per forward pass of one sequence. Flash " +
       "Attention computes the same scores without storing the matrix; a batch multiplies them." }),

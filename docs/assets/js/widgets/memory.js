@@ -3,16 +3,17 @@
 import { NBSP, TIMES, nbytes, num, params, tokens } from "./format.js";
 
 /** Parameter counts with up to two decimals of their scale, and byte counts with one: as the no-JS table prints
- *  them (generator/site/widgets.py). */
+ *  them (generator/site/article/widgets.py). */
 const PARAMS = { most: 2 };
 const BYTES = { digits: 1 };
 import {
-  binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, paramStops, select, setText, stopSlider
+  binaryStops, byIdOf, field, h, liveRegion, nearest, nextId, paramStops, scrollBox, select, setText, stopSlider
 } from "./shared.js";
 import { copyLinkButton, oneOf, readParams, settleAddress, wholeIn, writeParams } from "./urlstate.js";
 
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const NS = "mem";
+const HW_CAPTION = "Which device holds it: one device, weights plus KV cache";
 const CONTEXT_STOPS = binaryStops(1024, 1048576);
 
 const NOTES = "GB = 10\u2079 bytes. Weights and KV cache only: no activations, runtime overhead or quantisation " +
@@ -218,7 +219,7 @@ function hardwareRow(hw) {
 function hardwareTable(hardware) {
   const rows = hardware.map(hardwareRow);
   const table = h("table", { class: "rs-table rs-hw" }, [
-    h("caption", { text: "Which device holds it: one device, weights plus KV cache" }),
+    h("caption", { text: HW_CAPTION }),
     h("thead", null, [h("tr", null, [
       h("th", { scope: "col", text: "Device" }),
       h("th", { scope: "col", text: "These settings" }),
@@ -340,7 +341,7 @@ export function buildMemory(D, data) {
   const r = memoryResult();
   const hw = hardwareTable(data.hardware);
   const ui = h("div", { class: "rs-ui" }, c.el.concat([
-    r.arch, r.warn, r.summary, r.stack, h("div", { class: "rs-scroll" }, [hw.table]),
+    r.arch, r.warn, r.summary, r.stack, scrollBox(HW_CAPTION, hw.table),
     h("p", { class: "rs-note" }, [NOTES]), copyLinkButton(NS, "widget-memory", () => memoryParams(st))
   ]));
   let built = false;

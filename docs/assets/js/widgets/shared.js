@@ -70,6 +70,12 @@ export function select(id, options, value) {
   return el;
 }
 
+/** A box a wide table scrolls sideways in (on a phone, or in a fallback font): a labelled region and a tab stop, so
+ * a keyboard can scroll it too (as generator/site/article/widgets.py writes the no-script tables). */
+export function scrollBox(label, child) {
+  return h("div", { class: "rs-scroll", role: "region", tabindex: "0", "aria-label": label }, [child]);
+}
+
 /** The aria-live region a widget's result sentences go in. */
 export function liveRegion(children) {
   return h("div", { class: "rs-summary", "aria-live": "polite", "aria-atomic": "true" }, children);
