@@ -3,18 +3,15 @@ command line, the one-line error rule, the browser's settings and helpers, and t
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import re
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -238,20 +235,17 @@ PAGE_KINDS = {
 }
 
 
-@contextlib.contextmanager
-def serve_in_pieces(folder: Path, cuts: list[int], stall: float) -> Iterator[str]:
+def serve_in_pieces(folder: Path, cuts: list[int], stall: float):
     """Serve ``folder`` at SITE_PREFIX as the tests' server does, except its front page, whose HTML is sent
     uncompressed in pieces: the server stops for ``stall`` seconds at each byte offset in ``cuts``. The browser
     parses and draws what it has at each stop, as it does when a page comes over a slow network or a busy machine
-    parses it in slices: the page is drawn half-built. Yields the page's URL."""
-    from generator.site.assembly.serve import RangeRequestHandler, make_server
+    parses it in slices: the page is drawn half-built. A context manager; yields the page's URL."""
+    from generator.site.assembly.serve import RangeRequestHandler, serve_directory
 
     html = (folder / "index.html").read_bytes()
     offsets = sorted(set(c for c in cuts if 0 < c < len(html)))
 
     class InPieces(RangeRequestHandler):
-        prefix = SITE_PREFIX
-
         def do_GET(self) -> None:  # noqa: N802 - the base class's name
             if self.path.split("?", 1)[0] != SITE_PREFIX:
                 return super().do_GET()
@@ -266,19 +260,8 @@ def serve_in_pieces(folder: Path, cuts: list[int], stall: float) -> Iterator[str
                 start = end
                 if end < len(html):
                     time.sleep(stall)
-            return None
 
-    server = make_server(folder, prefix=SITE_PREFIX)
-    server.RequestHandlerClass = functools.partial(InPieces, directory=str(folder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        assert isinstance(host, str)  # an AF_INET server's address is a str (the stubs allow bytes)
-        yield f"http://{host}:{port}{SITE_PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_directory(folder, prefix=SITE_PREFIX, base=InPieces)
 
 
 @dataclass

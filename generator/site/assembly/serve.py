@@ -169,18 +169,28 @@ class _Server(http.server.ThreadingHTTPServer):
     prefix = "/"
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str = "/") -> _Server:
+def make_server(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    prefix: str = "/",
+    base: type[RangeRequestHandler] = RangeRequestHandler,
+) -> _Server:
+    """A server for ``root`` at ``prefix``; ``base`` is the handler class (a test's subclass may answer a path its
+    own way)."""
     prefix = checked_prefix(prefix)
-    handler = partial(type("Handler", (RangeRequestHandler,), {"prefix": prefix}), directory=str(root))
+    handler = partial(type("Handler", (base,), {"prefix": prefix}), directory=str(root))
     server = _Server((host, port), handler)
     server.prefix = prefix
     return server
 
 
 @contextlib.contextmanager
-def serve_directory(root: Path, port: int = 0, prefix: str = "/") -> Iterator[str]:
+def serve_directory(
+    root: Path, port: int = 0, prefix: str = "/", base: type[RangeRequestHandler] = RangeRequestHandler
+) -> Iterator[str]:
     """Serve ``root`` in a background thread; yields the base URL (ending in the prefix and a slash)."""
-    server = make_server(Path(root), port=port, prefix=prefix)
+    server = make_server(Path(root), port=port, prefix=prefix, base=base)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
